@@ -1,0 +1,62 @@
+# curate — two commands: `make demo` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+GO ?= go
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PKGS := libtesseract-dev libleptonica-dev tesseract-ocr-eng libopenblas-dev pkg-config
+TOOLS := tools/node_modules/apache-arrow
+
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
+
+all: build
+
+# deps installs the C libraries curate links (Tesseract, Leptonica, OpenBLAS) when absent.
+deps:
+	@if ! pkg-config --exists tesseract lept 2>/dev/null || ! [ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata -o -e /usr/share/tesseract-ocr/4.00/tessdata/eng.traineddata ] || ! ( [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || ls /usr/include/*/cblas.h >/dev/null 2>&1 ) ; then \
+		echo "installing $(APT_PKGS)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS); \
+	fi
+
+build: deps
+	$(GO) build -o bin/curate ./cmd/curate
+
+demo: build
+	./bin/curate demo --out demo-out
+
+# The README's test command.
+test: build $(TOOLS)
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) test-arrow-js
+
+# An independent Arrow implementation (npm apache-arrow) reads curate's shards.
+$(TOOLS):
+	cd tools && npm install --no-audit --no-fund --silent
+
+test-arrow-js: build $(TOOLS)
+	bash scripts/test-arrow-js.sh
+
+bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train
+
+bench-shards:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./shards
+
+bench-fetch:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./cmd/curate -bench Fetch
+
+bench-ocr: deps
+	bash scripts/bench-ocr.sh
+
+bench-split:
+	$(GO) test -run '^$$' -bench . ./split
+
+bench-augment:
+	$(GO) test -run '^$$' -bench . ./augment
+
+bench-train: build
+	bash scripts/bench-train.sh
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
+
+clean:
+	rm -rf bin demo-out
