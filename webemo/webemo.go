@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Polarity is the sign of an emotion in the WEBEmo hierarchy.
@@ -181,6 +182,9 @@ func ParseCategories(name string, data []byte) (*Categories, error) {
 			continue
 		}
 		fields := splitFields(text)
+		if len(fields) == 0 {
+			continue // only separators
+		}
 		if !seenData && isHeader(fields[0]) {
 			seenData = true
 			continue
@@ -246,12 +250,15 @@ func ParseCategories(name string, data []byte) (*Categories, error) {
 
 func splitFields(s string) []string {
 	f := strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\r'
+		return r == ',' || r == ';' || unicode.IsSpace(r)
 	})
-	for i := range f {
-		f[i] = strings.Trim(f[i], `"'`)
+	out := f[:0]
+	for _, s := range f {
+		if s = strings.Trim(s, `"'`); s != "" {
+			out = append(out, s)
+		}
 	}
-	return f
+	return out
 }
 
 func isHeader(first string) bool {
