@@ -1,0 +1,245 @@
+package shards
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"syscall"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Shard is one memory-mapped Arrow IPC stream file.
+type Shard struct {
+	Path    string
+	Bytes   int64 // size on disk
+	Rows    int64
+	Batches int
+	Schema  *arrow.Schema
+
+	data    []byte // the file's bytes
+	mapped  bool   // data is a mapping to unmap in Close
+	batches []batch
+	starts  []int64 // first row of each batch
+}
+
+// batch holds the typed columns of one record batch; absent columns are nil.
+type batch struct {
+	rec         arrow.Record
+	offset      int64 // byte offset of the batch's message, for errors
+	image       *array.Struct
+	imageBytes  *array.Binary
+	imagePath   *array.String
+	label       *array.Int64
+	id          *array.String
+	url         *array.String
+	labels      *array.List
+	labelValues *array.Int64
+	sourceLabel *array.Int64
+	sha256      *array.String
+	width       *array.Int32
+	height      *array.Int32
+	format      *array.String
+	list        *array.String
+}
+
+// OpenShard memory-maps and indexes one shard. Every record batch is
+// checked, so a truncated or corrupt file fails here with a *FormatError,
+// not later.
+func OpenShard(path string) (*Shard, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open shard: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open shard: %w", err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("open shard %s: is a directory", path)
+	}
+	s := &Shard{Path: path, Bytes: st.Size()}
+	if st.Size() == 0 {
+		return nil, &FormatError{File: path, Offset: 0, Msg: "empty file, not an Arrow IPC stream", Err: ErrTruncated}
+	}
+	if st.Size() > int64(^uint(0)>>1) {
+		return nil, fmt.Errorf("open shard %s: too large to map", path)
+	}
+	s.data, err = syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("map shard %s: %w", path, err)
+	}
+	s.mapped = true
+	if err := s.load(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewShard reads a shard held in memory (data must stay unchanged while the
+// Shard is in use). name is used in errors.
+func NewShard(name string, data []byte) (*Shard, error) {
+	s := &Shard{Path: name, Bytes: int64(len(data)), data: data}
+	if len(data) == 0 {
+		return nil, &FormatError{File: name, Offset: 0, Msg: "empty file, not an Arrow IPC stream", Err: ErrTruncated}
+	}
+	if err := s.load(); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads every message of the stream. The arrow library may panic on
+// malformed metadata; such a panic becomes a *FormatError.
+func (s *Shard) load() (err error) {
+	msgs := &messageReader{path: s.Path, data: s.data}
+	defer func() {
+		if r := recover(); r != nil {
+			err = &FormatError{File: s.Path, Offset: msgs.last, Msg: fmt.Sprintf("malformed Arrow message (%v)", r), Err: ErrCorrupt}
+		}
+	}()
+	rd, err := ipc.NewReaderFromMessageReader(msgs, ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return asFormatError(err, s.Path, msgs.last, "cannot read the schema")
+	}
+	defer rd.Release()
+	s.Schema = rd.Schema()
+	for rd.Next() {
+		rec := rd.Record()
+		rec.Retain()
+		b, err := newBatch(rec, msgs.last)
+		if err != nil {
+			rec.Release()
+			return &FormatError{File: s.Path, Offset: msgs.last, Msg: err.Error(), Err: ErrCorrupt}
+		}
+		s.starts = append(s.starts, s.Rows)
+		s.batches = append(s.batches, b)
+		s.Rows += rec.NumRows()
+	}
+	if err := rd.Err(); err != nil {
+		return asFormatError(err, s.Path, msgs.last, "cannot read record batch")
+	}
+	s.Batches = len(s.batches)
+	return nil
+}
+
+func asFormatError(err error, path string, off int64, what string) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &FormatError{File: path, Offset: off, Msg: what + ": " + err.Error(), Err: ErrCorrupt}
+}
+
+// Close releases the batches and unmaps the file. Rows read from the shard
+// must not be used after Close.
+func (s *Shard) Close() error {
+	s.release()
+	if s.mapped {
+		s.mapped = false
+		if err := syscall.Munmap(s.data); err != nil {
+			return fmt.Errorf("unmap %s: %w", s.Path, err)
+		}
+	}
+	return nil
+}
+
+func (s *Shard) release() {
+	for _, b := range s.batches {
+		b.rec.Release()
+	}
+	s.batches = nil
+}
+
+// Row returns row i (0 <= i < Rows). The Image bytes alias the mapped file:
+// they are valid until Close; copy them to keep them longer.
+func (s *Shard) Row(i int64) (*Row, error) {
+	if i < 0 || i >= s.Rows {
+		return nil, fmt.Errorf("shard %s: row %d out of range [0, %d)", s.Path, i, s.Rows)
+	}
+	k := sort.Search(len(s.starts), func(k int) bool { return s.starts[k] > i }) - 1
+	r := &Row{}
+	s.batches[k].row(int(i-s.starts[k]), r)
+	return r, nil
+}
+
+// messageReader frames the Arrow IPC stream messages of a byte slice
+// without copying: each body is a slice of the mapping.
+type messageReader struct {
+	path string
+	data []byte
+	off  int64 // next message
+	last int64 // offset of the message last returned
+}
+
+const continuation = 0xFFFFFFFF
+
+func (m *messageReader) Message() (*ipc.Message, error) {
+	m.last = m.off
+	size := int64(len(m.data))
+	if m.off == size {
+		return nil, io.EOF // a stream may end without the end-of-stream marker
+	}
+	if m.off+4 > size {
+		return nil, m.errf(ErrTruncated, "message length cut off")
+	}
+	pos := m.off
+	n := binary.LittleEndian.Uint32(m.data[pos:])
+	pos += 4
+	if n == continuation {
+		if pos+4 > size {
+			return nil, m.errf(ErrTruncated, "message length cut off")
+		}
+		n = binary.LittleEndian.Uint32(m.data[pos:])
+		pos += 4
+	}
+	if n == 0 {
+		m.off = pos
+		return nil, io.EOF // end-of-stream marker
+	}
+	if int64(n) > size-pos {
+		return nil, m.errf(ErrTruncated, fmt.Sprintf("message metadata of %d bytes runs past the end of the file (%d bytes)", n, size))
+	}
+	if n%8 != 0 || n < 8 {
+		return nil, m.errf(ErrCorrupt, fmt.Sprintf("message metadata length %d is not a positive multiple of 8", n))
+	}
+	meta := m.data[pos : pos+int64(n)]
+	pos += int64(n)
+	bodyLen, err := messageBodyLen(meta)
+	if err != nil {
+		return nil, m.errf(ErrCorrupt, err.Error())
+	}
+	if bodyLen < 0 || bodyLen > size-pos {
+		return nil, m.errf(ErrTruncated, fmt.Sprintf("message body of %d bytes runs past the end of the file (%d bytes)", bodyLen, size))
+	}
+	body := m.data[pos : pos+bodyLen]
+	m.off = pos + bodyLen
+	return ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(body)), nil
+}
+
+func (m *messageReader) errf(kind error, msg string) error {
+	return &FormatError{File: m.path, Offset: m.last, Msg: msg, Err: kind}
+}
+
+func (m *messageReader) Retain()  {}
+func (m *messageReader) Release() {}
+
+// messageBodyLen reads bodyLength from a Message flatbuffer.
+func messageBodyLen(meta []byte) (n int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed message metadata (%v)", r)
+		}
+	}()
+	msg := ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(nil))
+	return msg.BodyLen(), nil
+}
