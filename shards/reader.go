@@ -98,24 +98,34 @@ func NewShard(name string, data []byte) (*Shard, error) {
 	return s, nil
 }
 
-// load reads every message of the stream. The arrow library may panic on
-// malformed metadata; such a panic becomes a *FormatError.
+// load reads the schema with the arrow library and every record batch with
+// decodeRecordBatch, which builds arrays over the mapping without copying
+// (the library's own reader copies each buffer into fresh memory).
 func (s *Shard) load() (err error) {
 	msgs := &messageReader{path: s.Path, data: s.data}
 	defer func() {
 		if r := recover(); r != nil {
-			err = &FormatError{File: s.Path, Offset: msgs.last, Msg: fmt.Sprintf("malformed Arrow message (%v)", r), Err: ErrCorrupt}
+			err = &FormatError{File: s.Path, Offset: msgs.last, Msg: fmt.Sprintf("malformed Arrow data (%v)", r), Err: ErrCorrupt}
 		}
 	}()
 	rd, err := ipc.NewReaderFromMessageReader(msgs, ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return asFormatError(err, s.Path, msgs.last, "cannot read the schema")
 	}
-	defer rd.Release()
 	s.Schema = rd.Schema()
-	for rd.Next() {
-		rec := rd.Record()
-		rec.Retain()
+	rd.Release()
+	for {
+		meta, body, err := msgs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		rec, err := decodeRecordBatch(s.Schema, meta, body)
+		if err != nil {
+			return &FormatError{File: s.Path, Offset: msgs.last, Msg: err.Error(), Err: ErrCorrupt}
+		}
 		b, err := newBatch(rec, msgs.last)
 		if err != nil {
 			rec.Release()
@@ -124,9 +134,6 @@ func (s *Shard) load() (err error) {
 		s.starts = append(s.starts, s.Rows)
 		s.batches = append(s.batches, b)
 		s.Rows += rec.NumRows()
-	}
-	if err := rd.Err(); err != nil {
-		return asFormatError(err, s.Path, msgs.last, "cannot read record batch")
 	}
 	s.Batches = len(s.batches)
 	return nil
@@ -183,47 +190,59 @@ type messageReader struct {
 
 const continuation = 0xFFFFFFFF
 
+// Message returns the next message for the arrow library (the schema).
 func (m *messageReader) Message() (*ipc.Message, error) {
+	meta, body, err := m.next()
+	if err != nil {
+		return nil, err
+	}
+	return ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(body)), nil
+}
+
+// next frames the next message: its flatbuffer metadata, checked, and its
+// body, both slices of the data. io.EOF at the end of the stream.
+func (m *messageReader) next() (meta, body []byte, err error) {
 	m.last = m.off
 	size := int64(len(m.data))
 	if m.off == size {
-		return nil, io.EOF // a stream may end without the end-of-stream marker
+		return nil, nil, io.EOF // a stream may end without the end-of-stream marker
 	}
 	if m.off+4 > size {
-		return nil, m.errf(ErrTruncated, "message length cut off")
+		return nil, nil, m.errf(ErrTruncated, "message length cut off")
 	}
 	pos := m.off
 	n := binary.LittleEndian.Uint32(m.data[pos:])
 	pos += 4
 	if n == continuation {
 		if pos+4 > size {
-			return nil, m.errf(ErrTruncated, "message length cut off")
+			return nil, nil, m.errf(ErrTruncated, "message length cut off")
 		}
 		n = binary.LittleEndian.Uint32(m.data[pos:])
 		pos += 4
 	}
 	if n == 0 {
 		m.off = pos
-		return nil, io.EOF // end-of-stream marker
+		return nil, nil, io.EOF // end-of-stream marker
 	}
 	if int64(n) > size-pos {
-		return nil, m.errf(ErrTruncated, fmt.Sprintf("message metadata of %d bytes runs past the end of the file (%d bytes)", n, size))
+		return nil, nil, m.errf(ErrTruncated, fmt.Sprintf("message metadata of %d bytes runs past the end of the file (%d bytes)", n, size))
 	}
 	if n%8 != 0 || n < 8 {
-		return nil, m.errf(ErrCorrupt, fmt.Sprintf("message metadata length %d is not a positive multiple of 8", n))
+		return nil, nil, m.errf(ErrCorrupt, fmt.Sprintf("message metadata length %d is not a positive multiple of 8", n))
 	}
-	meta := m.data[pos : pos+int64(n)]
+	meta = m.data[pos : pos+int64(n)]
 	pos += int64(n)
-	bodyLen, err := messageBodyLen(meta)
+	pm, err := parseMessage(meta)
 	if err != nil {
-		return nil, m.errf(ErrCorrupt, err.Error())
+		return nil, nil, m.errf(ErrCorrupt, "malformed message metadata: "+err.Error())
 	}
+	bodyLen := pm.bodyLen
 	if bodyLen < 0 || bodyLen > size-pos {
-		return nil, m.errf(ErrTruncated, fmt.Sprintf("message body of %d bytes runs past the end of the file (%d bytes)", bodyLen, size))
+		return nil, nil, m.errf(ErrTruncated, fmt.Sprintf("message body of %d bytes runs past the end of the file (%d bytes)", bodyLen, size))
 	}
-	body := m.data[pos : pos+bodyLen]
+	body = m.data[pos : pos+bodyLen]
 	m.off = pos + bodyLen
-	return ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(body)), nil
+	return meta, body, nil
 }
 
 func (m *messageReader) errf(kind error, msg string) error {
@@ -233,13 +252,3 @@ func (m *messageReader) errf(kind error, msg string) error {
 func (m *messageReader) Retain()  {}
 func (m *messageReader) Release() {}
 
-// messageBodyLen reads bodyLength from a Message flatbuffer.
-func messageBodyLen(meta []byte) (n int64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed message metadata (%v)", r)
-		}
-	}()
-	msg := ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(nil))
-	return msg.BodyLen(), nil
-}
