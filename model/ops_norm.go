@@ -1,0 +1,188 @@
+package model
+
+import "math"
+
+// actKind is an element-wise activation.
+type actKind int
+
+const (
+	actNone actKind = iota
+	actSwish
+	actSigmoid
+	actLeaky // LeakyReLU with slope 0.2
+)
+
+const leakySlope = 0.2
+
+func (a actKind) String() string {
+	return [...]string{"linear", "swish", "sigmoid", "leaky_relu"}[a]
+}
+
+// statChunks is the fixed number of row chunks batch-norm reductions are
+// split into. It does not depend on the thread count, so sums come out
+// bit-identical whatever the parallelism.
+const statChunks = 32
+
+// bnOp is batch normalisation over N*H*W per channel, fused with the
+// activation that follows it in the network (swish or none). Training mode
+// normalises with batch statistics (biased variance) and moves the moving
+// statistics with Keras momentum: moving = m*moving + (1-m)*batch (the
+// variance update uses the unbiased batch variance, as TF's fused batch norm
+// does). Inference mode uses the moving statistics.
+type bnOp struct {
+	x, y                     *Tensor
+	gamma, beta, mean, vari  *Param
+	act                      actKind
+	eps, momentum            float32
+	bmean, binv, scale, shift []float32
+	partial                  []float64 // statChunks x 2C reduction partials
+}
+
+func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {
+	C := x.C
+	return &bnOp{x: x, y: newTensor(x.N, x.H, x.W, C, true), gamma: gamma, beta: beta, mean: mean, vari: vari,
+		act: act, eps: 1e-3, momentum: 0.9,
+		bmean: make([]float32, C), binv: make([]float32, C), scale: make([]float32, C), shift: make([]float32, C)}
+}
+
+// chunkSums runs fn over statChunks row chunks in parallel, each filling its
+// own 2C partial, and returns the partials summed in chunk order.
+func (o *bnOp) chunkSums(e *exec, rows, C int, fn func(r0, r1 int, s []float64)) []float64 {
+	nc := min(statChunks, rows)
+	if len(o.partial) < (nc+1)*2*C {
+		o.partial = make([]float64, (statChunks+1)*2*C)
+	}
+	part := o.partial[:(nc+1)*2*C]
+	clear(part)
+	e.run(nc, 1, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			fn(rows*ch/nc, rows*(ch+1)/nc, part[(ch+1)*2*C:(ch+2)*2*C])
+		}
+	})
+	tot := part[:2*C]
+	for ch := 1; ch <= nc; ch++ {
+		for i, v := range part[ch*2*C : (ch+1)*2*C] {
+			tot[i] += v
+		}
+	}
+	return tot
+}
+
+func (o *bnOp) forward(e *exec) {
+	x, y := o.x, o.y
+	C := x.C
+	rows := x.N * x.H * x.W
+	gamma, beta := o.gamma.Data, o.beta.Data
+	if e.train {
+		tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
+			sum, sq := s[:C], s[C:2*C]
+			for r := r0; r < r1; r++ {
+				for c, v := range x.Data[r*C : (r+1)*C] {
+					f := float64(v)
+					sum[c] += f
+					sq[c] += f * f
+				}
+			}
+		})
+		m := o.momentum
+		for c := 0; c < C; c++ {
+			mu := tot[c] / float64(rows)
+			v := max(tot[C+c]/float64(rows)-mu*mu, 0)
+			o.bmean[c] = float32(mu)
+			o.binv[c] = float32(1 / math.Sqrt(v+float64(o.eps)))
+			unbiased := v
+			if rows > 1 {
+				unbiased = v * float64(rows) / float64(rows-1)
+			}
+			o.mean.Data[c] = m*o.mean.Data[c] + (1-m)*float32(mu)
+			o.vari.Data[c] = m*o.vari.Data[c] + (1-m)*float32(unbiased)
+		}
+	} else {
+		for c := 0; c < C; c++ {
+			o.bmean[c] = o.mean.Data[c]
+			o.binv[c] = float32(1 / math.Sqrt(float64(o.vari.Data[c])+float64(o.eps)))
+		}
+	}
+	for c := 0; c < C; c++ {
+		o.scale[c] = gamma[c] * o.binv[c]
+		o.shift[c] = beta[c] - o.bmean[c]*o.scale[c]
+	}
+	scale, shift := o.scale, o.shift
+	e.run(rows, 64, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			out := y.Data[r*C : (r+1)*C]
+			in := x.Data[r*C : (r+1)*C]
+			switch o.act {
+			case actSwish:
+				for c, v := range in {
+					z := v*scale[c] + shift[c]
+					out[c] = z / (1 + expf(-z))
+				}
+			default:
+				for c, v := range in {
+					out[c] = v*scale[c] + shift[c]
+				}
+			}
+		}
+	})
+}
+
+func (o *bnOp) backward(e *exec) {
+	x, y := o.x, o.y
+	C := x.C
+	rows := x.N * x.H * x.W
+	d := y.gradOut() // overwritten in place with the gradient before the activation
+	scale, shift := o.scale, o.shift
+	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
+		sd, sdx := s[:C], s[C:2*C]
+		for r := r0; r < r1; r++ {
+			in := x.Data[r*C : (r+1)*C]
+			dr := d[r*C : (r+1)*C]
+			if o.act == actSwish {
+				for c, v := range in {
+					z := v*scale[c] + shift[c]
+					sg := 1 / (1 + expf(-z))
+					dr[c] *= sg * (1 + z*(1-sg))
+				}
+			}
+			for c, g := range dr {
+				sd[c] += float64(g)
+				sdx[c] += float64(g) * float64(in[c])
+			}
+		}
+	})
+	M := float64(rows)
+	A := o.scale // gamma*inv
+	B := make([]float32, 2*C)[:C]
+	Cc := make([]float32, 2*C)[C:]
+	for c := 0; c < C; c++ {
+		mu, inv := float64(o.bmean[c]), float64(o.binv[c])
+		sdc := tot[c]
+		dgamma := inv * (tot[C+c] - mu*sdc) // sum d * xhat
+		o.gamma.Grad[c] += float32(dgamma)
+		o.beta.Grad[c] += float32(sdc)
+		g := float64(o.gamma.Data[c])
+		B[c] = float32(-g * inv * inv * dgamma / M)
+		Cc[c] = float32(-g*inv*sdc/M + g*inv*inv*dgamma*mu/M)
+	}
+	dx, acc := x.gradIn()
+	if dx == nil {
+		return
+	}
+	e.run(rows, 64, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			in := x.Data[r*C : (r+1)*C]
+			dr := d[r*C : (r+1)*C]
+			out := dx[r*C : (r+1)*C]
+			if acc {
+				for c, v := range in {
+					out[c] += A[c]*dr[c] + B[c]*v + Cc[c]
+				}
+			} else {
+				for c, v := range in {
+					out[c] = A[c]*dr[c] + B[c]*v + Cc[c]
+				}
+			}
+		}
+	})
+}
