@@ -326,8 +326,13 @@ func FuzzOpenShard(f *testing.F) {
 			return
 		}
 		defer s.Close()
-		// Every row of a shard that opened must read without panicking.
+		// Rows of a shard that opened must read without panicking. A batch
+		// of all-null columns can claim a million rows in a few bytes, so
+		// read the first few hundred and the last.
 		for i := int64(0); i < s.Rows; i++ {
+			if i == 256 {
+				i = s.Rows - 1
+			}
 			if _, err := s.Row(i); err != nil {
 				t.Fatal(err)
 			}
