@@ -1,0 +1,120 @@
+package split
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// photo draws a photo-like picture: a smooth background with random
+// ellipses, bars and grain, all from seed, so distinct seeds give unrelated
+// pictures.
+func photo(seed uint64, w, h int) *image.RGBA {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	c0 := [3]float64{rng.Float64() * 255, rng.Float64() * 255, rng.Float64() * 255}
+	c1 := [3]float64{rng.Float64() * 255, rng.Float64() * 255, rng.Float64() * 255}
+	angle := rng.Float64() * 2 * math.Pi
+	type blob struct {
+		cx, cy, rx, ry float64
+		col            [3]float64
+		bar            bool
+	}
+	blobs := make([]blob, 4+rng.IntN(6))
+	for i := range blobs {
+		blobs[i] = blob{rng.Float64(), rng.Float64(), 0.05 + rng.Float64()*0.3, 0.05 + rng.Float64()*0.3,
+			[3]float64{rng.Float64() * 255, rng.Float64() * 255, rng.Float64() * 255}, rng.IntN(3) == 0}
+	}
+	for y := range h {
+		for x := range w {
+			u, v := float64(x)/float64(w), float64(y)/float64(h)
+			t := 0.5 + 0.5*math.Sin(3*(u*math.Cos(angle)+v*math.Sin(angle)))
+			var c [3]float64
+			for k := range 3 {
+				c[k] = c0[k]*(1-t) + c1[k]*t
+			}
+			for _, b := range blobs {
+				dx, dy := (u-b.cx)/b.rx, (v-b.cy)/b.ry
+				inside := dx*dx+dy*dy < 1
+				if b.bar {
+					inside = math.Abs(dx) < 1 && math.Abs(dy) < 0.3
+				}
+				if inside {
+					c = b.col
+				}
+			}
+			o := img.PixOffset(x, y)
+			for k := range 3 {
+				img.Pix[o+k] = uint8(min(max(c[k]+rng.NormFloat64()*4, 0), 255))
+			}
+			img.Pix[o+3] = 255
+		}
+	}
+	return img
+}
+
+func encodeJPEG(t testing.TB, img image.Image, q int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: q}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// withEXIFOrientation inserts an APP1 Exif segment holding orientation o
+// (big- or little-endian TIFF) right after the SOI marker of a JPEG.
+func withEXIFOrientation(jpg []byte, o int, bigEndian bool) []byte {
+	var bo binary.AppendByteOrder = binary.LittleEndian
+	tiff := []byte("II*\x00")
+	if bigEndian {
+		bo = binary.BigEndian
+		tiff = []byte("MM\x00*")
+	}
+	tiff = bo.AppendUint32(tiff, 8)
+	tiff = bo.AppendUint16(tiff, 2) // two entries: a dummy tag, then orientation
+	tiff = bo.AppendUint16(tiff, 0x010F)
+	tiff = bo.AppendUint16(tiff, 2)
+	tiff = bo.AppendUint32(tiff, 4)
+	tiff = append(tiff, 'a', 'b', 'c', 0)
+	tiff = bo.AppendUint16(tiff, 0x0112)
+	tiff = bo.AppendUint16(tiff, 3)
+	tiff = bo.AppendUint32(tiff, 1)
+	tiff = bo.AppendUint16(tiff, uint16(o))
+	tiff = append(tiff, 0, 0)
+	tiff = bo.AppendUint32(tiff, 0)
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	out := []byte{0xFF, 0xD8, 0xFF, 0xE1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// meanColor is the average colour of a rectangle.
+func meanColor(img image.Image, r image.Rectangle) [3]float64 {
+	var s [3]float64
+	n := 0.0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			s[0] += float64(c.R)
+			s[1] += float64(c.G)
+			s[2] += float64(c.B)
+			n++
+		}
+	}
+	return [3]float64{s[0] / n, s[1] / n, s[2] / n}
+}
+
+func near(a, b [3]float64, tol float64) bool {
+	for k := range 3 {
+		if math.Abs(a[k]-b[k]) > tol {
+			return false
+		}
+	}
+	return true
+}
