@@ -30,12 +30,12 @@ const statChunks = 32
 // variance update uses the unbiased batch variance, as TF's fused batch norm
 // does). Inference mode uses the moving statistics.
 type bnOp struct {
-	x, y                     *Tensor
-	gamma, beta, mean, vari  *Param
-	act                      actKind
-	eps, momentum            float32
+	x, y                      *Tensor
+	gamma, beta, mean, vari   *Param
+	act                       actKind
+	eps, momentum             float32
 	bmean, binv, scale, shift []float32
-	partial                  []float64 // statChunks x 2C reduction partials
+	partial                   []float64 // statChunks x 2C reduction partials
 }
 
 func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {

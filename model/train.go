@@ -1,0 +1,193 @@
+package model
+
+import (
+	"fmt"
+	"math"
+)
+
+// Adagrad is Keras's Adagrad: every trainable weight keeps an accumulator
+// that starts at InitialAccumulator;
+//
+//	acc += g²;  w -= LR * g / (sqrt(acc) + Epsilon)
+type Adagrad struct {
+	LR                 float32
+	InitialAccumulator float32
+	Epsilon            float32
+}
+
+// DefaultAdagrad is the paper's setting (lr 0.002 for one accelerator) with
+// Keras's defaults (initial accumulator 0.1, epsilon 1e-7).
+func DefaultAdagrad() Adagrad { return Adagrad{LR: 0.002, InitialAccumulator: 0.1, Epsilon: 1e-7} }
+
+func (a Adagrad) update(pl *pool, params []*Param) {
+	for _, p := range params {
+		if !p.Trainable {
+			continue
+		}
+		if p.accum == nil {
+			p.accum = make([]float32, p.Len())
+			for i := range p.accum {
+				p.accum[i] = a.InitialAccumulator
+			}
+		}
+		w, g, acc := p.Data, p.Grad, p.accum
+		pl.run(len(w), 8192, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				acc[i] += g[i] * g[i]
+				w[i] -= a.LR * g[i] / (float32(math.Sqrt(float64(acc[i]))) + a.Epsilon)
+			}
+		})
+	}
+}
+
+// Batch is a batch of square RGB images in NHWC order with values 0..255
+// (the model scales them itself) and their class labels.
+type Batch struct {
+	Images []float32 // N*Size*Size*3
+	Labels []int     // N class ids; may be nil for Predict
+	N      int
+	Size   int
+}
+
+func (n *Net) load(b Batch) (*plan, error) {
+	if b.N <= 0 || b.Size <= 0 {
+		return nil, fmt.Errorf("model: empty batch (%d images of %dx%d)", b.N, b.Size, b.Size)
+	}
+	if len(b.Images) != b.N*b.Size*b.Size*3 {
+		return nil, fmt.Errorf("model: batch holds %d values, want %d images x %dx%dx3 = %d",
+			len(b.Images), b.N, b.Size, b.Size, b.N*b.Size*b.Size*3)
+	}
+	if b.Labels != nil && len(b.Labels) != b.N {
+		return nil, fmt.Errorf("model: batch has %d labels for %d images", len(b.Labels), b.N)
+	}
+	p, err := n.planFor(b.N, b.Size)
+	if err != nil {
+		return nil, err
+	}
+	if !p.allocated {
+		for _, t := range p.tensors {
+			t.alloc()
+		}
+		p.allocated = true
+	}
+	copy(p.input.Data, b.Images)
+	for i := range p.ce.labels {
+		p.ce.labels[i] = -1
+		if b.Labels != nil {
+			l := b.Labels[i]
+			if l < 0 || l >= n.cfg.Classes {
+				return nil, fmt.Errorf("model: label %d of image %d outside 0..%d", l, i, n.cfg.Classes-1)
+			}
+			p.ce.labels[i] = l
+		}
+	}
+	return p, nil
+}
+
+func (n *Net) exec(train bool) exec {
+	return exec{pool: pool{threads: n.threads}, train: train, stepSeed: mix64(n.cfg.Seed ^ mix64(n.step+1))}
+}
+
+// forward runs the plan; in training mode it uses batch statistics,
+// dropout and stochastic depth, and moves the BN moving statistics.
+func (p *plan) forward(e *exec) {
+	for _, o := range p.ops {
+		o.forward(e)
+	}
+}
+
+// backward fills every parameter gradient from the loss.
+func (p *plan) backward(e *exec, params []*Param) {
+	if !p.grads {
+		for _, t := range p.tensors {
+			t.allocGrad()
+		}
+		p.grads = true
+	}
+	for _, t := range p.tensors {
+		t.gradLive = false
+	}
+	for _, q := range params {
+		if q.Grad != nil {
+			clear(q.Grad)
+		}
+	}
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		p.ops[i].backward(e)
+	}
+}
+
+// Step trains on one batch: a training-mode forward pass, the backward pass
+// and an Adagrad update. It returns the batch's mean cross-entropy before
+// the update. Steps are deterministic for a given seed, step sequence and
+// thread count.
+func (n *Net) Step(b Batch) (float32, error) {
+	if b.Labels == nil {
+		return 0, fmt.Errorf("model: training batch without labels")
+	}
+	loss, err := n.gradients(b)
+	if err != nil {
+		return 0, err
+	}
+	n.opt.update(&pool{threads: n.threads}, n.params)
+	n.step++
+	return loss, nil
+}
+
+// gradients runs forward and backward in training mode without updating.
+func (n *Net) gradients(b Batch) (float32, error) {
+	p, err := n.load(b)
+	if err != nil {
+		return 0, err
+	}
+	e := n.exec(true)
+	p.forward(&e)
+	p.backward(&e, n.params)
+	return float32(p.ce.loss), nil
+}
+
+// Loss runs the forward pass only and returns the mean cross-entropy, in
+// training mode (batch statistics, dropout; moving statistics move) or
+// inference mode.
+func (n *Net) Loss(b Batch, train bool) (float32, error) {
+	p, err := n.load(b)
+	if err != nil {
+		return 0, err
+	}
+	e := n.exec(train)
+	p.forward(&e)
+	return float32(p.ce.loss), nil
+}
+
+// Predict runs inference and writes the class probabilities of each image
+// into probs (N*Classes values, image-major).
+func (n *Net) Predict(b Batch, probs []float32) error {
+	if len(probs) != b.N*n.cfg.Classes {
+		return fmt.Errorf("model: probs holds %d values, want %d", len(probs), b.N*n.cfg.Classes)
+	}
+	b.Labels = nil
+	p, err := n.load(b)
+	if err != nil {
+		return err
+	}
+	e := n.exec(false)
+	p.forward(&e)
+	copy(probs, p.ce.probs)
+	return nil
+}
+
+// Steps is the number of training steps taken.
+func (n *Net) Steps() uint64 { return n.step }
+
+// ParamCount returns the total, trainable and non-trainable parameter counts.
+func (n *Net) ParamCount() (total, trainable, nonTrainable int) {
+	for _, p := range n.params {
+		total += p.Len()
+		if p.Trainable {
+			trainable += p.Len()
+		} else {
+			nonTrainable += p.Len()
+		}
+	}
+	return
+}
