@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bench-train: curate's CPU trainer against the same network (EfficientNetV2-B2 + Gram modules)
+# in PyTorch, with the same batch, input size, Gram modules and thread count, one after the
+# other on this machine, and a table of both and their ratio.
+#
+# Run it with `make bench-train` (which builds bin/curate first). Settings from the environment:
+#   BATCH (16)  SIZE (256)  GRAM (4)  STEPS (5)  WARMUP (1, PyTorch only)  THREADS (nproc)
+# PyTorch comes from Debian's python3-torch, installed here when `import torch` fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BATCH=${BATCH:-16}
+SIZE=${SIZE:-256}
+GRAM=${GRAM:-4}
+STEPS=${STEPS:-5}
+WARMUP=${WARMUP:-1}
+THREADS=${THREADS:-$(nproc)}
+# PyTorch hands Linear/bmm to OpenBLAS, whose own pool would otherwise use every core.
+export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
+
+# find_torch_python prints a python3 that can import torch (a pyenv or venv python3 that
+# comes first on PATH usually cannot; Debian's /usr/bin/python3 can once python3-torch is in).
+find_torch_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		if command -v "$py" >/dev/null && "$py" -c 'import torch' 2>/dev/null; then
+			echo "$py"
+			return 0
+		fi
+	done
+	return 1
+}
+
+if ! PY=$(find_torch_python); then
+	echo "bench-train: installing python3-torch" >&2
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch
+	PY=$(find_torch_python) || { echo "bench-train: python3-torch installed but 'import torch' still fails" >&2; exit 1; }
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+curate_ok=0
+if [ ! -x bin/curate ]; then
+	echo "curate: bin/curate is missing; run 'make bench-train', which builds it first" >&2
+elif bin/curate model bench --json --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+	--threads "$THREADS" --steps "$STEPS" >"$tmp/curate.json" 2>"$tmp/curate.err"; then
+	curate_ok=1
+else
+	echo "curate: 'bin/curate model bench' failed (is the bench command in cmd/curate/model.go yet?):" >&2
+	tail -n 5 "$tmp/curate.err" | sed 's/^/  /' >&2
+fi
+[ "$curate_ok" = 1 ] || echo '{}' >"$tmp/curate.json"
+
+torch_ok=0
+if "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+	--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/torch.json"; then
+	torch_ok=1
+else
+	echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
+	echo '{}' >"$tmp/torch.json"
+fi
+
+"$PY" - "$tmp/curate.json" "$tmp/torch.json" <<'EOF'
+import json
+import sys
+
+
+def load(path, who):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except ValueError as err:
+        print(f"{who}: output is not one JSON object ({err})", file=sys.stderr)
+        return {}
+
+
+curate, torch = load(sys.argv[1], "curate"), load(sys.argv[2], "PyTorch")
+rows = [
+    # metric, JSON key, ratio as curate/PyTorch (images/s) or PyTorch/curate (memory)
+    ("train images/s", "train_images_per_s", False),
+    ("infer images/s", "infer_images_per_s", False),
+    ("peak RSS MiB", "peak_rss_mib", True),
+]
+
+
+def cell(v):
+    return "-" if v is None else f"{v:.2f}"
+
+
+print(f"{'metric':<16} | {'curate':>10} | {'PyTorch':>10} | ratio (>1: curate better)")
+print(f"{'-' * 16}-+-{'-' * 10}-+-{'-' * 10}-+-{'-' * 26}")
+for name, key, inverse in rows:
+    c, t = curate.get(key), torch.get(key)
+    if c and t:
+        ratio = f"{t / c:.2f} (PyTorch/curate)" if inverse else f"{c / t:.2f} (curate/PyTorch)"
+    else:
+        ratio = "-"
+    print(f"{name:<16} | {cell(c):>10} | {cell(t):>10} | {ratio}")
+if torch:
+    print(f"PyTorch: {torch.get('engine')}, final loss {torch.get('final_loss')}")
+EOF
+
+[ "$curate_ok" = 1 ] && [ "$torch_ok" = 1 ]
