@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // gemmFunc is the matrix product every convolution and dense layer runs on:
 //
@@ -80,3 +83,5 @@ func gemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 		}
 	}
 }
+
+func nowSeconds() float64 { return float64(time.Now().UnixNano()) / 1e9 }
