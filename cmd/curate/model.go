@@ -1,16 +1,248 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/curate-ml/curate/model"
+	"github.com/curate-ml/curate/pipeline"
 )
 
-// PLACEHOLDER: replaced by the model command's own implementation.
+// ModelSummaryOptions are the flags of `curate model summary`.
+type ModelSummaryOptions struct {
+	Backbone string
+	Gram     int
+	Size     int
+	JSON     bool
+}
+
+// ModelBenchOptions are the flags of `curate model bench`.
+type ModelBenchOptions struct {
+	Backbone string
+	Gram     int
+	Size     int
+	Batch    int
+	Steps    int
+	Threads  int
+	Seed     uint64
+	JSON     bool
+}
+
 func modelCommand(g *Global) *cli.Command {
+	var so ModelSummaryOptions
+	var bo ModelBenchOptions
+	backboneFlag := func(dst *string) cli.Flag {
+		return &cli.StringFlag{Name: "backbone", Value: "b2", Usage: "EfficientNetV2 variant: " + strings.Join(model.Backbones, ", "), Destination: dst}
+	}
 	return &cli.Command{
-		Name:   "model",
-		Usage:  "(not built yet)",
-		Action: func(*cli.Context) error { return errors.New("model: not built yet") },
+		Name:  "model",
+		Usage: "the EfficientNetV2-B2 + Gram network: summary and benchmark",
+		Description: `The sadness classifier of Motiejauskas & Dzemyda (2024): an EfficientNetV2
+backbone (Keras layout and layer names) whose block3b_project_conv feature map
+feeds k Gram-matrix modules, added to the pooled backbone features before a
+2-way softmax. Trained on the CPU by curate's own engine (OpenBLAS products).
+
+EXAMPLES:
+   curate model summary                         # B2, 4 Gram modules, 256x256
+   curate model summary --gram 0 --json         # the paper's baseline, as JSON
+   curate model bench --batch 16 --steps 5      # training and inference images/s
+   curate model bench --threads 1 --json
+` + exitCodesHelp,
+		Subcommands: []*cli.Command{
+			{
+				Name:  "summary",
+				Usage: "list every layer with its Keras name, output shape and parameters",
+				Description: `Prints the network layer by layer as Keras's model.summary() would, then the
+totals: all parameters, trainable, non-trainable (BN moving statistics), and
+the backbone alone (up to top_activation, Keras include_top=False).
+
+EXAMPLES:
+   curate model summary --backbone b2 --gram 4 --size 256
+   curate model summary --backbone b0 --gram 0 --json | jq .backbone_params
+`,
+				Flags: []cli.Flag{
+					backboneFlag(&so.Backbone),
+					&cli.IntFlag{Name: "gram", Value: 4, Usage: "number of Gram modules k (0 = baseline head)", Destination: &so.Gram},
+					&cli.IntFlag{Name: "size", Value: 256, Usage: "input height and width", Destination: &so.Size},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object", Destination: &so.JSON},
+				},
+				Action: func(c *cli.Context) error {
+					so.JSON = so.JSON || g.JSON
+					return runModelSummary(c.Context, so, g)
+				},
+			},
+			{
+				Name:  "bench",
+				Usage: "measure training and inference speed and peak memory on synthetic data",
+				Description: `Builds the network, trains it for --steps steps on one synthetic batch
+(after one untimed warm-up step), then runs --steps inference batches, and
+reports images per second for both and the process's peak resident memory.
+
+EXAMPLES:
+   curate model bench                                  # B2 + 4 Gram, batch 16, 256x256
+   curate model bench --batch 8 --gram 0 --steps 3
+   curate model bench --threads 2 --json
+`,
+				Flags: []cli.Flag{
+					backboneFlag(&bo.Backbone),
+					&cli.IntFlag{Name: "gram", Value: 4, Usage: "number of Gram modules k", Destination: &bo.Gram},
+					&cli.IntFlag{Name: "size", Value: 256, Usage: "input height and width", Destination: &bo.Size},
+					&cli.IntFlag{Name: "batch", Value: 16, Usage: "images per step", Destination: &bo.Batch},
+					&cli.IntFlag{Name: "steps", Value: 5, Usage: "timed steps", Destination: &bo.Steps},
+					&cli.IntFlag{Name: "threads", Value: 0, Usage: "threads (0 = all CPUs)", Destination: &bo.Threads},
+					&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "weight and data seed", Destination: &bo.Seed},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object", Destination: &bo.JSON},
+				},
+				Action: func(c *cli.Context) error {
+					bo.JSON = bo.JSON || g.JSON
+					return runModelBench(c.Context, bo, g)
+				},
+			},
+		},
 	}
 }
+
+func modelConfig(backbone string, gram, size int) (model.Config, error) {
+	cfg, err := model.Preset(backbone, gram)
+	if err != nil {
+		return cfg, usagef("%v", err)
+	}
+	if size < 32 || size > 1024 {
+		return cfg, usagef("--size %d: want 32..1024", size)
+	}
+	cfg.Size = size
+	return cfg, nil
+}
+
+type summaryJSON struct {
+	Backbone           string        `json:"backbone"`
+	Gram               int           `json:"gram"`
+	Size               int           `json:"size"`
+	Layers             []model.Layer `json:"layers"`
+	Params             int           `json:"params"`
+	Trainable          int           `json:"trainable_params"`
+	NonTrainable       int           `json:"non_trainable_params"`
+	BackboneParams     int           `json:"backbone_params"`
+	BackboneTrainable  int           `json:"backbone_trainable_params"`
+	BackboneNonTrainab int           `json:"backbone_non_trainable_params"`
+}
+
+func runModelSummary(ctx context.Context, opts ModelSummaryOptions, g *Global) error {
+	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size)
+	if err != nil {
+		return err
+	}
+	net, err := model.New(cfg)
+	if err != nil {
+		return err
+	}
+	layers, err := net.Layers(opts.Size)
+	if err != nil {
+		return err
+	}
+	s := summaryJSON{Backbone: cfg.Backbone, Gram: cfg.Gram, Size: opts.Size, Layers: layers}
+	inBackbone := true
+	for _, l := range layers {
+		s.Params += l.Params
+		s.Trainable += l.Trainable
+		if inBackbone {
+			s.BackboneParams += l.Params
+			s.BackboneTrainable += l.Trainable
+		}
+		if l.Name == "top_activation" {
+			inBackbone = false
+		}
+	}
+	s.NonTrainable = s.Params - s.Trainable
+	s.BackboneNonTrainab = s.BackboneParams - s.BackboneTrainable
+	if opts.JSON {
+		enc := json.NewEncoder(g.Stdout)
+		return enc.Encode(s)
+	}
+	tw := tabwriter.NewWriter(g.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Layer\tType\tOutput shape\tParams\n")
+	for _, l := range layers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, l.Type, shapeString(l.Shape), commas(l.Params))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.Stdout, "\nEfficientNetV2-%s + %d Gram modules at %dx%d: %d layers\n", strings.ToUpper(cfg.Backbone), cfg.Gram, opts.Size, opts.Size, len(layers))
+	fmt.Fprintf(g.Stdout, "Total params: %s (trainable %s, non-trainable %s)\n", commas(s.Params), commas(s.Trainable), commas(s.NonTrainable))
+	fmt.Fprintf(g.Stdout, "Backbone (no top): %s (trainable %s, non-trainable %s)\n", commas(s.BackboneParams), commas(s.BackboneTrainable), commas(s.BackboneNonTrainab))
+	return nil
+}
+
+func shapeString(s []int) string {
+	parts := []string{"None"}
+	for _, v := range s {
+		parts = append(parts, fmt.Sprint(v))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func commas(n int) string {
+	s := fmt.Sprint(n)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+type benchJSON struct {
+	Backbone string `json:"backbone"`
+	Batch    int    `json:"batch"`
+	Size     int    `json:"size"`
+	Gram     int    `json:"gram"`
+	Threads  int    `json:"threads"`
+	Steps    int    `json:"steps"`
+	model.BenchResult
+}
+
+func runModelBench(ctx context.Context, opts ModelBenchOptions, g *Global) error {
+	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size)
+	if err != nil {
+		return err
+	}
+	switch {
+	case opts.Batch < 1 || opts.Batch > 1024:
+		return usagef("--batch %d: want 1..1024", opts.Batch)
+	case opts.Steps < 1:
+		return usagef("--steps %d: want at least 1", opts.Steps)
+	case opts.Threads < 0:
+		return usagef("--threads %d: want 0 (all CPUs) or more", opts.Threads)
+	}
+	threads := opts.Threads
+	if threads == 0 {
+		threads = runtime.NumCPU()
+	}
+	cfg.Threads, cfg.Seed = threads, opts.Seed
+	counter := pipeline.NewCounter(int64(2 * opts.Steps))
+	stop := newProgress(g, "model bench", counter)
+	r, err := model.Bench(ctx, model.BenchOptions{Config: cfg, Batch: opts.Batch, Steps: opts.Steps, Counter: counter})
+	stop()
+	if err != nil {
+		return fmt.Errorf("model bench: %w", err)
+	}
+	out := benchJSON{Backbone: cfg.Backbone, Batch: opts.Batch, Size: opts.Size, Gram: opts.Gram, Threads: threads, Steps: opts.Steps, BenchResult: r}
+	if opts.JSON {
+		return json.NewEncoder(g.Stdout).Encode(out)
+	}
+	fmt.Fprintf(g.Stdout, "EfficientNetV2-%s + %d Gram, batch %d, %dx%d, %d threads, %s, %d steps\n",
+		strings.ToUpper(cfg.Backbone), opts.Gram, opts.Batch, opts.Size, opts.Size, threads, r.BLAS, opts.Steps)
+	fmt.Fprintf(g.Stdout, "train      %8.2f images/s  (loss %.4f -> %.4f)\n", r.TrainImagesPerS, r.FirstLoss, r.LastLoss)
+	fmt.Fprintf(g.Stdout, "inference  %8.2f images/s\n", r.InferImagesPerS)
+	fmt.Fprintf(g.Stdout, "peak RSS   %8.0f MiB\n", r.PeakRSSMiB)
+	return nil
+}
+

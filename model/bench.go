@@ -1,0 +1,105 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"syscall"
+	"time"
+
+	"github.com/curate-ml/curate/pipeline"
+)
+
+// BenchOptions configures Bench.
+type BenchOptions struct {
+	Config  Config
+	Batch   int               // images per step
+	Steps   int               // timed training steps (and inference batches)
+	Counter *pipeline.Counter // optional progress: one item per timed step
+}
+
+// BenchResult is what Bench measured.
+type BenchResult struct {
+	TrainImagesPerS float64 `json:"train_images_per_s"`
+	InferImagesPerS float64 `json:"infer_images_per_s"`
+	TrainSeconds    float64 `json:"train_seconds"`
+	InferSeconds    float64 `json:"infer_seconds"`
+	FirstLoss       float32 `json:"first_loss"`
+	LastLoss        float32 `json:"last_loss"`
+	PeakRSSMiB      float64 `json:"peak_rss_mib"`
+	Params          int     `json:"params"`
+	BLAS            string  `json:"blas"`
+}
+
+// Bench trains the configured network on synthetic data (seeded random
+// images, alternating labels) and runs inference on it. One untimed warm-up
+// step allocates the buffers; then Steps training steps and Steps inference
+// batches are timed. PeakRSSMiB is the process's peak resident set.
+func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
+	if o.Batch <= 0 || o.Steps <= 0 {
+		return BenchResult{}, fmt.Errorf("model: bench needs a positive batch and step count (got %d, %d)", o.Batch, o.Steps)
+	}
+	n, err := New(o.Config)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	size := o.Config.Size
+	rng := rand.New(rand.NewPCG(o.Config.Seed, 99))
+	b := Batch{Images: make([]float32, o.Batch*size*size*3), Labels: make([]int, o.Batch), N: o.Batch, Size: size}
+	for i := range b.Images {
+		b.Images[i] = float32(rng.IntN(256))
+	}
+	for i := range b.Labels {
+		b.Labels[i] = i % o.Config.Classes
+	}
+	var r BenchResult
+	r.Params, _, _ = n.ParamCount()
+	r.BLAS = blasName
+	if r.FirstLoss, err = n.Step(b); err != nil {
+		return r, err
+	}
+	start := time.Now()
+	for i := 0; i < o.Steps; i++ {
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		if r.LastLoss, err = n.Step(b); err != nil {
+			return r, err
+		}
+		if o.Counter != nil {
+			o.Counter.AddDone(true)
+		}
+	}
+	r.TrainSeconds = time.Since(start).Seconds()
+	probs := make([]float32, o.Batch*o.Config.Classes)
+	if err := n.Predict(b, probs); err != nil { // warm-up
+		return r, err
+	}
+	start = time.Now()
+	for i := 0; i < o.Steps; i++ {
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		if err := n.Predict(b, probs); err != nil {
+			return r, err
+		}
+		if o.Counter != nil {
+			o.Counter.AddDone(true)
+		}
+	}
+	r.InferSeconds = time.Since(start).Seconds()
+	r.TrainImagesPerS = float64(o.Batch*o.Steps) / r.TrainSeconds
+	r.InferImagesPerS = float64(o.Batch*o.Steps) / r.InferSeconds
+	r.PeakRSSMiB = PeakRSSMiB()
+	return r, nil
+}
+
+// PeakRSSMiB is the process's peak resident set size in MiB (Linux
+// getrusage reports KiB).
+func PeakRSSMiB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024
+}
