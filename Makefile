@@ -1,8 +1,6 @@
 # curate — two commands: `make demo` and `make test`. Both install what is missing.
 SHELL := /bin/bash
 GO ?= go
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PKGS := libtesseract-dev libleptonica-dev tesseract-ocr-eng libopenblas-dev pkg-config
 TOOLS := tools/node_modules/apache-arrow
 
 .PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
@@ -11,10 +9,7 @@ all: build
 
 # deps installs the C libraries curate links (Tesseract, Leptonica, OpenBLAS) when absent.
 deps:
-	@if ! pkg-config --exists tesseract lept 2>/dev/null || ! [ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata -o -e /usr/share/tesseract-ocr/4.00/tessdata/eng.traineddata ] || ! ( [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || ls /usr/include/*/cblas.h >/dev/null 2>&1 ) ; then \
-		echo "installing $(APT_PKGS)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS); \
-	fi
+	@bash scripts/install-deps.sh
 
 build: deps
 	$(GO) build -o bin/curate ./cmd/curate

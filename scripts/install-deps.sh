@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the C libraries curate links when they are missing: Tesseract and
+# Leptonica (gosseract, filter-text), English language data, and OpenBLAS
+# (the model engine). Debian/Ubuntu only; uses sudo when not root.
+set -euo pipefail
+missing=()
+pkg-config --exists tesseract lept 2>/dev/null || missing+=(libtesseract-dev libleptonica-dev)
+compgen -G '/usr/share/tesseract-ocr/*/tessdata/eng.traineddata' >/dev/null || missing+=(tesseract-ocr-eng)
+compgen -G '/usr/include/*/cblas.h' >/dev/null || [ -e /usr/include/cblas.h ] || missing+=(libopenblas-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" libtesseract-dev libleptonica-dev tesseract-ocr-eng libopenblas-dev pkg-config
