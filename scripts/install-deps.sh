@@ -13,4 +13,4 @@ echo "installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" libtesseract-dev libleptonica-dev tesseract-ocr-eng libopenblas-dev pkg-config
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
