@@ -101,36 +101,41 @@ func nearPairs(hashes []PHash, maxDist int, join func(a, b int)) {
 	}
 	const blocks = 4
 	radius := maxDist / blocks
-	var index [blocks]map[uint16][]int32
-	for b := range blocks {
-		index[b] = make(map[uint16][]int32, len(distinct))
-	}
 	block := func(h PHash, b int) uint16 { return uint16(h >> (16 * b)) }
-	for j, h := range distinct {
-		for b := range blocks {
-			v := block(h, b)
-			index[b][v] = append(index[b][v], int32(j))
+	// One bucket index per block in compressed form: the members of bucket v
+	// of block b are members[b][start[b][v]:start[b][v+1]].
+	var start [blocks][]int32
+	var members [blocks][]int32
+	for b := range blocks {
+		st := make([]int32, 1<<16+1)
+		for _, h := range distinct {
+			st[int(block(h, b))+1]++
 		}
+		for v := range 1 << 16 {
+			st[v+1] += st[v]
+		}
+		mem := make([]int32, len(distinct))
+		fill := slices.Clone(st[:1<<16])
+		for j, h := range distinct {
+			v := block(h, b)
+			mem[fill[v]] = int32(j)
+			fill[v]++
+		}
+		start[b], members[b] = st, mem
 	}
 	probes := neighbours16(radius)
-	var cand []int32
 	for j, h := range distinct {
-		cand = cand[:0]
 		for b := range blocks {
 			v := block(h, b)
+			st, mem := start[b], members[b]
 			for _, flip := range probes {
-				for _, c := range index[b][v^flip] {
-					if int(c) > j {
-						cand = append(cand, c)
+				u := v ^ flip
+				for _, c := range mem[st[u]:st[int(u)+1]] {
+					// A pair can be found through several blocks; joining twice is harmless.
+					if int(c) > j && h.Distance(distinct[c]) <= maxDist {
+						join(rep[j], rep[c])
 					}
 				}
-			}
-		}
-		slices.Sort(cand)
-		cand = slices.Compact(cand)
-		for _, c := range cand {
-			if h.Distance(distinct[c]) <= maxDist {
-				join(rep[j], rep[c])
 			}
 		}
 	}

@@ -252,25 +252,53 @@ func bilinearAxis(in, out int) axisWeights {
 }
 
 // resizeBilinear scales src to size x size as tf.image.resize(method="bilinear")
-// does, rounding to the nearest integer.
+// does, rounding to the nearest integer. Like TensorFlow it interpolates
+// along x first (each needed source row once, cached), then along y.
 func resizeBilinear(src *image.RGBA, size int) *image.RGBA {
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	dst := image.NewRGBA(image.Rect(0, 0, size, size))
 	xs := bilinearAxis(w, size)
 	ys := bilinearAxis(h, size)
 	base := src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y)
+	lo := make([]int, size) // reuse xs taps as byte offsets
+	hi := make([]int, size)
+	for x := range size {
+		lo[x], hi[x] = 4*xs.lo[x], 4*xs.hi[x]
+	}
+	// rows[k] holds source row rowOf[k] interpolated along x, 3 floats a pixel.
+	var rows [2][]float32
+	rowOf := [2]int{-1, -1}
+	rows[0], rows[1] = make([]float32, 3*size), make([]float32, 3*size)
+	hrow := func(sy int) []float32 {
+		for k := range 2 {
+			if rowOf[k] == sy {
+				return rows[k]
+			}
+		}
+		k := 0
+		if rowOf[0] >= 0 && (rowOf[1] < 0 || rowOf[1] < rowOf[0]) {
+			k = 1 // replace the older (upper) row
+		}
+		rowOf[k] = sy
+		s := src.Pix[base+sy*src.Stride:]
+		out := rows[k][:3*size]
+		for x := range size {
+			l, r, f := lo[x], hi[x], xs.frac[x]
+			for c := range 3 {
+				a, b := float32(s[l+c]), float32(s[r+c])
+				out[3*x+c] = a + (b-a)*f
+			}
+		}
+		return out
+	}
 	for y := range size {
-		top := src.Pix[base+ys.lo[y]*src.Stride:]
-		bot := src.Pix[base+ys.hi[y]*src.Stride:]
+		top := hrow(ys.lo[y])
+		bot := hrow(ys.hi[y])
 		fy := ys.frac[y]
 		d := dst.Pix[y*dst.Stride:][:4*size]
 		for x := range size {
-			l, r, fx := 4*xs.lo[x], 4*xs.hi[x], xs.frac[x]
 			for c := range 3 {
-				tl, tr := float32(top[l+c]), float32(top[r+c])
-				bl, br := float32(bot[l+c]), float32(bot[r+c])
-				t := tl + (tr-tl)*fx
-				b := bl + (br-bl)*fx
+				t, b := top[3*x+c], bot[3*x+c]
 				v := t + (b-t)*fy
 				d[4*x+c] = uint8(min(max(v+0.5, 0), 255))
 			}

@@ -306,3 +306,41 @@ func TestPerceptualHash(t *testing.T) {
 	// Tiny images (smaller than the 32x32 grid) hash without trouble.
 	PerceptualHash(photo(1, 5, 3))
 }
+
+// refBilinear is the plain formula of tf.image.resize bilinear, one output
+// pixel at a time: the reference resizeBilinear's row cache must agree with.
+func refBilinear(src *image.RGBA, size int) *image.RGBA {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	xs, ys := bilinearAxis(w, size), bilinearAxis(h, size)
+	dst := image.NewRGBA(image.Rect(0, 0, size, size))
+	at := func(x, y, c int) float32 { return float32(src.Pix[src.PixOffset(src.Rect.Min.X+x, src.Rect.Min.Y+y)+c]) }
+	for y := range size {
+		for x := range size {
+			for c := range 3 {
+				tl, tr := at(xs.lo[x], ys.lo[y], c), at(xs.hi[x], ys.lo[y], c)
+				bl, br := at(xs.lo[x], ys.hi[y], c), at(xs.hi[x], ys.hi[y], c)
+				t := tl + (tr-tl)*xs.frac[x]
+				b := bl + (br-bl)*xs.frac[x]
+				v := t + (b-t)*ys.frac[y]
+				dst.Pix[dst.PixOffset(x, y)+c] = uint8(min(max(v+0.5, 0), 255))
+			}
+			dst.Pix[dst.PixOffset(x, y)+3] = 255
+		}
+	}
+	return dst
+}
+
+func TestResizeMatchesReference(t *testing.T) {
+	for _, sz := range []struct{ w, h, size int }{
+		{220, 165, 256}, {165, 220, 256}, {1000, 750, 256}, {256, 256, 256}, {7, 3, 256}, {300, 40, 64}, {1, 1, 8}, {513, 257, 256},
+	} {
+		src := photo(uint64(sz.w*1000+sz.h), sz.w, sz.h)
+		// A sub-image, to check offsets too.
+		sub := src.SubImage(image.Rect(0, 0, sz.w, sz.h).Inset(min(sz.w, sz.h) / 8)).(*image.RGBA)
+		for _, img := range []*image.RGBA{src, sub} {
+			if got, want := resizeBilinear(img, sz.size), refBilinear(img, sz.size); !bytes.Equal(got.Pix, want.Pix) {
+				t.Errorf("%dx%d -> %d (%v): differs from the reference", sz.w, sz.h, sz.size, img.Rect)
+			}
+		}
+	}
+}

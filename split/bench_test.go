@@ -1,0 +1,146 @@
+package split
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/curate-ml/curate/pipeline"
+)
+
+// benchImages are WEBEmo-like thumbnails: 220 px on the long side, JPEG q90.
+func benchImages(b *testing.B) [][]byte {
+	b.Helper()
+	var imgs [][]byte
+	for i := range 32 {
+		w, h := 220, 146+i%5*10
+		if i%4 == 0 {
+			w, h = h, w
+		}
+		imgs = append(imgs, encodeJPEG(b, photo(uint64(i), w, h), 90))
+	}
+	return imgs
+}
+
+// decodeRate measures the baseline, plain image.Decode, in images/s.
+func decodeRate(b *testing.B, imgs [][]byte) float64 {
+	b.Helper()
+	n := 0
+	start := time.Now()
+	for time.Since(start) < 300*time.Millisecond {
+		for _, data := range imgs {
+			if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// BenchmarkNormalise measures the normalise-resize-encode step (decode, EXIF,
+// RGB, bilinear resize to 256x256, encode) on one core, beside plain decoding
+// of the same images measured in the same run.
+func BenchmarkNormalise(b *testing.B) {
+	imgs := benchImages(b)
+	for _, tc := range []struct {
+		name string
+		o    ImageOptions
+	}{
+		{"jpeg-q95-squash", ImageOptions{Size: 256, Format: "jpeg", Quality: 95}},
+		{"jpeg-q95-center-crop", ImageOptions{Size: 256, Resize: CenterCrop, Format: "jpeg", Quality: 95}},
+		{"png-squash", ImageOptions{Size: 256, Format: "png"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			base := decodeRate(b, imgs)
+			b.ResetTimer()
+			start := time.Now()
+			for i := range b.N {
+				if _, err := Normalise(imgs[i%len(imgs)], tc.o); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rate := float64(b.N) / time.Since(start).Seconds()
+			b.ReportMetric(rate, "images/s")
+			b.ReportMetric(base, "decode-images/s")
+			b.ReportMetric(rate/base, "x-decode")
+		})
+	}
+}
+
+// BenchmarkNormaliseParallel runs the step as split does, through
+// pipeline.Ordered on every core, beside single-core plain decoding.
+func BenchmarkNormaliseParallel(b *testing.B) {
+	imgs := benchImages(b)
+	o := ImageOptions{Size: 256, Format: "jpeg", Quality: 95}
+	base := decodeRate(b, imgs)
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	start := time.Now()
+	items := func(yield func(int) bool) {
+		for i := range b.N {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	err := pipeline.Ordered(context.Background(), workers, items,
+		func(_ context.Context, i int) ([]byte, error) { return Normalise(imgs[i%len(imgs)], o) },
+		func(int, []byte) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	rate := float64(b.N) / time.Since(start).Seconds()
+	b.ReportMetric(rate, "images/s")
+	b.ReportMetric(base, "decode-images/s")
+	b.ReportMetric(rate/base, "x-decode-1core")
+	b.ReportMetric(float64(workers), "workers")
+}
+
+// BenchmarkScan measures the first pass of split (sha256, decode, perceptual
+// hash) per image on one core, beside plain decoding.
+func BenchmarkScan(b *testing.B) {
+	imgs := benchImages(b)
+	base := decodeRate(b, imgs)
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		img, err := Decode(imgs[i%len(imgs)], 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		PerceptualHash(img)
+	}
+	rate := float64(b.N) / time.Since(start).Seconds()
+	b.ReportMetric(rate, "images/s")
+	b.ReportMetric(base, "decode-images/s")
+	b.ReportMetric(rate/base, "x-decode")
+}
+
+// BenchmarkPlan measures planning (labels, duplicate search, undersampling,
+// split) at WEBEmo's size: 220,854 images, beside sorting as many keys.
+func BenchmarkPlan(b *testing.B) {
+	items := synthItems("w", 220854, 40000, 1)
+	o := PlanOptions{Positive: sadnessIDs, NumCategories: 25, MaxDistance: 6, Ratio: 0.46,
+		Fractions: [3]float64{0.8, 0.1, 0.1}, Seed: 1}
+	keys := make([]uint64, len(items))
+	start := time.Now()
+	for i := range keys {
+		keys[i] = rank(1, saltSplit, items[i].ID)
+	}
+	slices.Sort(keys)
+	base := time.Since(start).Seconds()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := MakePlan(items, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(len(items))/per, "images/s")
+	b.ReportMetric(per/base, "x-hash-and-sort")
+}
