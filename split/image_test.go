@@ -313,7 +313,9 @@ func refBilinear(src *image.RGBA, size int) *image.RGBA {
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	xs, ys := bilinearAxis(w, size), bilinearAxis(h, size)
 	dst := image.NewRGBA(image.Rect(0, 0, size, size))
-	at := func(x, y, c int) float32 { return float32(src.Pix[src.PixOffset(src.Rect.Min.X+x, src.Rect.Min.Y+y)+c]) }
+	at := func(x, y, c int) float32 {
+		return float32(src.Pix[src.PixOffset(src.Rect.Min.X+x, src.Rect.Min.Y+y)+c])
+	}
 	for y := range size {
 		for x := range size {
 			for c := range 3 {
