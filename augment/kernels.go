@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Fill values for pixels that geometric ops bring in from outside the image.
@@ -199,27 +200,49 @@ func lumaPIL(r, g, b uint8) uint8 {
 	return uint8((uint32(r)*19595 + uint32(g)*38470 + uint32(b)*7471 + 0x8000) >> 16)
 }
 
-// lumaTF is tf.image.rgb_to_grayscale on uint8: to float32 in [0, 1],
-// weights (0.2989, 0.587, 0.114), back with *255.5 and truncation.
-func lumaTF(r, g, b uint8) uint8 {
+// tfLumaTables hold tf.image.rgb_to_grayscale's per-channel float32 terms:
+// float32(v) * float32(1/255) * weight, weights (0.2989, 0.587, 0.114).
+var tfLumaTables = sync.OnceValue(func() *[3][256]float32 {
+	var t [3][256]float32
 	const k = float32(1.0 / 255)
-	fr, fg, fb := float32(float32(r)*k), float32(float32(g)*k), float32(float32(b)*k)
-	s := float32(fr*0.2989) + float32(fg*0.587)
-	s = s + float32(fb*0.114)
-	return uint8(float32(s * 255.5))
-}
+	for v := range 256 {
+		f := float32(float32(v) * k)
+		t[0][v] = float32(f * 0.2989)
+		t[1][v] = float32(f * 0.587)
+		t[2][v] = float32(f * 0.114)
+	}
+	return &t
+})
 
+// colorOp blends each pixel with its gray: Pillow's convert("L") or TF's
+// rgb_to_grayscale (float32 sum, *255.5, truncated).
 func colorOp(dst, src *Image, f float32, tf bool) {
+	var fd [511]float32 // f * (x - gray), by difference
+	for i := range fd {
+		fd[i] = f * float32(i-255)
+	}
+	blend := func(l int, x uint8) uint8 {
+		t := float32(l) + fd[int(x)-l+255]
+		switch {
+		case t <= 0:
+			return 0
+		case t >= 255:
+			return 255
+		}
+		return uint8(t)
+	}
+	lt := tfLumaTables()
 	d, s := dst.Pix[:len(src.Pix)], src.Pix
 	for i := 0; i+2 < len(s); i += 3 {
 		r, g, b := s[i], s[i+1], s[i+2]
-		var l uint8
+		var l int
 		if tf {
-			l = lumaTF(r, g, b)
+			sum := float32(lt[0][r]+lt[1][g]) + lt[2][b]
+			l = int(uint8(float32(sum * 255.5)))
 		} else {
-			l = lumaPIL(r, g, b)
+			l = int(lumaPIL(r, g, b))
 		}
-		d[i], d[i+1], d[i+2] = blend32(l, r, f), blend32(l, g, f), blend32(l, b, f)
+		d[i], d[i+1], d[i+2] = blend(l, r), blend(l, g), blend(l, b)
 	}
 }
 
@@ -230,11 +253,10 @@ func autoContrast(dst, src *Image, tf bool) {
 	lo = [3]uint8{255, 255, 255}
 	s := src.Pix
 	for i := 0; i+2 < len(s); i += 3 {
-		for c := 0; c < 3; c++ {
-			v := s[i+c]
-			lo[c] = min(lo[c], v)
-			hi[c] = max(hi[c], v)
-		}
+		r, g, b := s[i], s[i+1], s[i+2]
+		lo[0], hi[0] = min(lo[0], r), max(hi[0], r)
+		lo[1], hi[1] = min(lo[1], g), max(hi[1], g)
+		lo[2], hi[2] = min(lo[2], b), max(hi[2], b)
 	}
 	var luts [3][256]uint8
 	for c := 0; c < 3; c++ {
@@ -318,6 +340,10 @@ func equalize(dst, src *Image) {
 // 1 1 1 divided by 13, summed in float32, border pixels copied. Pillow's
 // SMOOTH filter rounds the sum (it starts from 0.5 and truncates); TF's
 // depthwise_conv2d result is truncated by the uint8 cast.
+//
+// Pillow sums start + row(y+1) + row(y) + row(y-1), each row as
+// (left + centre) + right. The row sums of the outer rows are the same
+// numbers whichever output row uses them, so each is computed once.
 func sharpness(dst, src *Image, f float32, tf bool) {
 	start := float32(0.5)
 	if tf {
@@ -336,34 +362,64 @@ func sharpness(dst, src *Image, f float32, tf bool) {
 		return
 	}
 	stride := 3 * w
-	// Border rows and columns keep the source value, then blend(x, x) = x.
+	bufp := rowPool.Get().(*[]float32)
+	defer rowPool.Put(bufp)
+	if cap(*bufp) < 4*stride {
+		*bufp = make([]float32, 4*stride)
+	}
+	buf := (*bufp)[:4*stride]
+	// outer[k] holds the 1-1-1 row sums of source row (y-1+k) % 3 rolling.
+	outer := [3][]float32{buf[:stride], buf[stride : 2*stride], buf[2*stride : 3*stride]}
+	centre := buf[3*stride:]
+	rowSums := func(out []float32, row []uint8, mid *[256]float32) {
+		out = out[:len(row)]
+		for i := 3; i < len(row)-3; i++ {
+			out[i] = float32(k1[row[i-3]]+mid[row[i]]) + k1[row[i+3]]
+		}
+	}
+	rowSums(outer[0], s[0:stride], &k1)
+	rowSums(outer[1], s[stride:2*stride], &k1)
+	var blendD [511]float32 // f * (x - smooth), by difference
+	for i := range blendD {
+		blendD[i] = f * float32(i-255)
+	}
 	copy(d[:stride], s[:stride])
 	copy(d[(h-1)*stride:], s[(h-1)*stride:])
 	for y := 1; y < h-1; y++ {
-		up := s[(y-1)*stride : y*stride]
+		up, cur := outer[(y-1)%3], outer[y%3]
+		dn := outer[(y+1)%3]
+		rowSums(dn, s[(y+1)*stride:(y+2)*stride], &k1)
 		mid := s[y*stride : (y+1)*stride]
-		dn := s[(y+1)*stride : (y+2)*stride]
+		rowSums(centre, mid, &k5)
+		_ = cur
 		out := d[y*stride : (y+1)*stride]
 		copy(out[:3], mid[:3])
 		copy(out[stride-3:], mid[stride-3:])
 		for i := 3; i < stride-3; i++ {
-			ss := start
-			ss += float32(k1[dn[i-3]]+k1[dn[i]]) + k1[dn[i+3]]
-			ss += float32(k1[mid[i-3]]+k5[mid[i]]) + k1[mid[i+3]]
-			ss += float32(k1[up[i-3]]+k1[up[i]]) + k1[up[i+3]]
-			var sm uint8
+			ss := float32(float32(start+dn[i])+centre[i]) + up[i]
+			var sm int
 			switch {
 			case ss <= 0:
 				sm = 0
 			case ss >= 255:
 				sm = 255
 			default:
-				sm = uint8(ss)
+				sm = int(ss)
 			}
-			out[i] = blend32(sm, mid[i], f)
+			t := float32(sm) + blendD[int(mid[i])-sm+255]
+			switch {
+			case t <= 0:
+				out[i] = 0
+			case t >= 255:
+				out[i] = 255
+			default:
+				out[i] = uint8(t)
+			}
 		}
 	}
 }
+
+var rowPool = sync.Pool{New: func() any { return new([]float32) }}
 
 func radians(d float64) float64 { return d * (math.Pi / 180) }
 func degrees(r float64) float64 { return r * (180 / math.Pi) }
@@ -375,24 +431,69 @@ func degrees(r float64) float64 { return r * (180 / math.Pi) }
 func tfTransform(dst, src *Image, t *[6]float32) {
 	w, h := src.W, src.H
 	s, d := src.Pix, dst.Pix[:len(src.Pix)]
+	if t[0] == 1 && t[1] == 0 && t[3] == 0 && t[4] == 1 && t[2] == float32(int(t[2])) && t[5] == float32(int(t[5])) {
+		shift(dst, src, int(t[2]), int(t[5]), tfFill) // exact: integer coordinates
+		return
+	}
+	// The products t0*x and t3*x are the same numbers on every row.
+	bufp := rowPool.Get().(*[]float32)
+	defer rowPool.Put(bufp)
+	if cap(*bufp) < 2*w {
+		*bufp = make([]float32, 2*w)
+	}
+	colX, colY := (*bufp)[:w], (*bufp)[w:2*w]
+	for x := range colX {
+		colX[x] = float32(t[0] * float32(x))
+		colY[x] = float32(t[3] * float32(x))
+	}
 	o := 0
 	for y := 0; y < h; y++ {
 		fy := float32(y)
 		by := float32(t[1] * fy)
 		ey := float32(t[4] * fy)
 		for x := 0; x < w; x++ {
-			fx := float32(x)
-			ix := float32(float32(t[0]*fx)+by) + t[2]
-			iy := float32(float32(t[3]*fx)+ey) + t[5]
-			xi := int(math.Round(float64(ix)))
-			yi := int(math.Round(float64(iy)))
-			if xi >= 0 && xi < w && yi >= 0 && yi < h {
+			xi := roundIndex(float32(colX[x]+by) + t[2])
+			yi := roundIndex(float32(colY[x]+ey) + t[5])
+			if uint(xi) < uint(w) && uint(yi) < uint(h) {
 				j := 3 * (yi*w + xi)
 				d[o], d[o+1], d[o+2] = s[j], s[j+1], s[j+2]
 			} else {
 				d[o], d[o+1], d[o+2] = tfFill, tfFill, tfFill
 			}
 			o += 3
+		}
+	}
+}
+
+// roundIndex is std::round(v) for an index: half away from zero; any v at or
+// below -0.5 (rounding to -1 or less) gives -1.
+func roundIndex(v float32) int {
+	if v <= -0.5 {
+		return -1
+	}
+	return int(float64(v) + 0.5) // exact in float64; non-negative, so int() floors
+}
+
+// shift writes out(x, y) = in(x+dx, y+dy), fill outside.
+func shift(dst, src *Image, dx, dy int, fill uint8) {
+	w, h := src.W, src.H
+	s, d := src.Pix, dst.Pix[:len(src.Pix)]
+	x0, x1 := max(0, -dx), min(w, w-dx) // output columns that read inside
+	for y := 0; y < h; y++ {
+		out := d[3*y*w : 3*(y+1)*w]
+		sy := y + dy
+		if sy < 0 || sy >= h || x0 >= x1 {
+			for i := range out {
+				out[i] = fill
+			}
+			continue
+		}
+		for i := 0; i < 3*x0; i++ {
+			out[i] = fill
+		}
+		copy(out[3*x0:3*x1], s[3*(sy*w+x0+dx):3*(sy*w+x1+dx)])
+		for i := 3 * x1; i < len(out); i++ {
+			out[i] = fill
 		}
 	}
 }
@@ -441,6 +542,12 @@ func round15(v float64) float64 {
 // affine_fixed): the matrix in 16.16 fixed point, sampled at pixel centres,
 // rows and columns stepped by adding the fixed-point coefficients.
 func pilAffine(dst, src *Image, a *[6]float64, fill uint8) {
+	if a[0] == 1 && a[1] == 0 && a[3] == 0 && a[4] == 1 && a[2] == math.Trunc(a[2]) && a[5] == math.Trunc(a[5]) &&
+		math.Abs(a[2]) < 1<<20 && math.Abs(a[5]) < 1<<20 {
+		// Pillow takes ImagingScaleAffine here; an integer shift either way.
+		shift(dst, src, int(a[2]), int(a[5]), fill)
+		return
+	}
 	fix := func(v float64) int32 { return int32(math.Floor(v*65536.0 + 0.5)) }
 	a0, a1, a3, a4 := fix(a[0]), fix(a[1]), fix(a[3]), fix(a[4])
 	a2 := fix(a[2] + a[0]*0.5 + a[1]*0.5)

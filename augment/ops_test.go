@@ -2,6 +2,7 @@ package augment
 
 import (
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -25,16 +26,23 @@ type refManifest struct {
 	Cases  []refCase `json:"cases"`
 }
 
+// loadPNG reads a PNG; with a nil t it panics on error (benchmark setup).
 func loadPNG(t testing.TB, path string) *Image {
-	t.Helper()
+	fail := func(err error) {
+		if t == nil {
+			panic(err)
+		}
+		t.Helper()
+		t.Fatal(err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	defer f.Close()
 	m, err := png.Decode(f)
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		fail(fmt.Errorf("%s: %w", path, err))
 	}
 	return FromImage(m)
 }
