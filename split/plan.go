@@ -17,7 +17,7 @@ const (
 	Sadness = 1 // the positive class, whatever --positive names
 )
 
-// ClassNames are the ClassLabel names of the output `label`.
+// ClassNames are the default ClassLabel names of the output `label`.
 var ClassNames = []string{"others", "sadness"}
 
 // SplitNames are the output splits, in DatasetDict order.
@@ -449,8 +449,8 @@ func undersampleQuotas(n [2]int, ratio float64, maxPerClass int) ([2]int, error)
 		return q, nil
 	}
 	if q[Sadness] == 0 || q[Others] == 0 {
-		return q, fmt.Errorf("cannot undersample to a positive share of %v: %d %s and %d %s images (use --ratio 0 to keep all)",
-			ratio, q[Others], ClassNames[Others], q[Sadness], ClassNames[Sadness])
+		return q, fmt.Errorf("cannot undersample to a positive share of %v: %d negative and %d positive images (use --ratio 0 to keep all)",
+			ratio, q[Others], q[Sadness])
 	}
 	share := float64(q[Sadness]) / float64(q[Sadness]+q[Others])
 	if share > ratio {

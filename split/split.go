@@ -34,8 +34,9 @@ type Options struct {
 	Categories *webemo.Categories // level-3 names; nil = the released WEBEmo table
 	Plan       PlanOptions        // NumCategories is filled in from Categories when 0
 	Image      ImageOptions
-	Workers    int   // images decoded and encoded at once; 0 = number of CPUs
-	ShardBytes int64 // output shard size target; 0 = shards' default
+	ClassNames []string // ClassLabel names of `label` (negative, positive); nil = ClassNames
+	Workers    int      // images decoded and encoded at once; 0 = number of CPUs
+	ShardBytes int64    // output shard size target; 0 = shards' default
 
 	// Progress, when set, is called at the start of each stage that works
 	// through images ("scan": decode and hash every input image; "write":
@@ -112,6 +113,12 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	if o.Workers <= 0 {
 		o.Workers = runtime.NumCPU()
 	}
+	if o.ClassNames == nil {
+		o.ClassNames = ClassNames
+	}
+	if len(o.ClassNames) != 2 || o.ClassNames[0] == "" || o.ClassNames[1] == "" || o.ClassNames[0] == o.ClassNames[1] {
+		return nil, fmt.Errorf("split: class names %q: want two different names", o.ClassNames)
+	}
 	if err := o.Image.check(); err != nil {
 		return nil, err
 	}
@@ -130,7 +137,7 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	defer ds.Close()
 
 	rep := &Report{
-		Input: in, Output: out, Classes: ClassNames, PositiveIDs: slices.Clone(o.Plan.Positive),
+		Input: in, Output: out, Classes: slices.Clone(o.ClassNames), PositiveIDs: slices.Clone(o.Plan.Positive),
 		Seed: o.Plan.Seed, Conflicts: o.Plan.Conflicts.String(), MaxDistance: o.Plan.MaxDistance,
 		KeepDuplicates: o.Plan.KeepDuplicates, Ratio: o.Plan.Ratio, MaxPerClass: o.Plan.MaxPerClass,
 		Fractions: o.Plan.Fractions, Size: o.Image.Size, Resize: o.Image.Resize.String(),
@@ -347,7 +354,7 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 	}
 	for s, name := range SplitNames {
 		w, err := shards.Create(filepath.Join(out, name), shards.WriterOptions{
-			LabelNames: ClassNames, Split: name, ShardBytes: o.ShardBytes})
+			LabelNames: o.ClassNames, Split: name, ShardBytes: o.ShardBytes})
 		if err != nil {
 			abort()
 			return 0, fmt.Errorf("split: %w", err)

@@ -23,9 +23,10 @@ type SplitOptions struct {
 	Out        string // DatasetDict to write
 	Categories string // category.txt; "" = the released WEBEmo table
 
-	Positive    string // level-2 emotion of the positive class; "" = sadness
-	PositiveIDs []int  // level-3 ids of the positive class; overrides Positive
-	Conflicts   string // drop (default), positive, negative
+	Positive     string // level-2 emotion of the positive class; "" = sadness
+	PositiveIDs  []int  // level-3 ids of the positive class; overrides Positive
+	PositiveName string // ClassLabel name of the positive class; "" = Positive, or sadness with PositiveIDs
+	Conflicts    string // drop (default), positive, negative
 
 	NearDistance   int  // near-duplicate Hamming threshold 1..15; 0 = 6; -1 = exact duplicates only
 	KeepDuplicates bool // keep every copy of a duplicate group (all in one split)
@@ -55,6 +56,12 @@ const (
 func (o *SplitOptions) applyDefaults() {
 	if o.Positive == "" {
 		o.Positive = defaultPositive
+	}
+	if o.PositiveName == "" {
+		o.PositiveName = o.Positive
+		if len(o.PositiveIDs) > 0 {
+			o.PositiveName = defaultPositive
+		}
 	}
 	if o.Conflicts == "" {
 		o.Conflicts = "drop"
@@ -130,6 +137,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "categories", Usage: "WEBEmo category.txt (default: the released table)", Destination: &opts.Categories},
 			&cli.StringFlag{Name: "positive", Value: defaultPositive, Usage: "level-2 emotion that is the positive class", Destination: &opts.Positive},
 			&cli.StringFlag{Name: "positive-ids", Usage: "level-3 ids of the positive class, e.g. 4,13,19 (instead of --positive)", Destination: &positiveIDs},
+			&cli.StringFlag{Name: "positive-name", Usage: "label name of the positive class (default: the --positive emotion, or sadness with --positive-ids)", Destination: &opts.PositiveName},
 			&cli.StringFlag{Name: "conflicts", Value: "drop", Usage: "images listed with both classes: drop, positive or negative", Destination: &opts.Conflicts},
 			&cli.IntFlag{Name: "near-distance", Aliases: []string{"hamming"}, Value: defaultNearDistance, Usage: "near-duplicate threshold in bits of a 64-bit perceptual hash (1..15; -1: exact duplicates only)", Destination: &opts.NearDistance},
 			&cli.BoolFlag{Name: "keep-duplicates", Usage: "keep every copy of a duplicate group (still in one split)", Destination: &opts.KeepDuplicates},
@@ -242,6 +250,9 @@ func splitPlan(opts SplitOptions) (split.Options, error) {
 	if opts.Size < 1 || opts.Size > 8192 {
 		return split.Options{}, usagef("split: --size %d: want 1..8192", opts.Size)
 	}
+	if opts.PositiveName == split.ClassNames[split.Others] {
+		return split.Options{}, usagef("split: --positive-name %q is the name of the negative class", opts.PositiveName)
+	}
 	if opts.MaxPerClass < 0 {
 		return split.Options{}, usagef("split: --max-per-class %d: want 0 or more", opts.MaxPerClass)
 	}
@@ -265,8 +276,9 @@ func splitPlan(opts SplitOptions) (split.Options, error) {
 			Fractions:      [3]float64{opts.Train, opts.Val, opts.Test},
 			Seed:           opts.Seed,
 		},
-		Image:   split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
-		Workers: opts.Workers,
+		Image:      split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
+		ClassNames: []string{split.ClassNames[split.Others], opts.PositiveName},
+		Workers:    opts.Workers,
 	}, nil
 }
 
@@ -300,8 +312,8 @@ func runSplit(ctx context.Context, opts SplitOptions, g *Global) error {
 // printSplitReport prints the funnel and the per-split table.
 func printSplitReport(w io.Writer, rep *split.Report) {
 	f := rep.Funnel
-	pos := split.ClassNames[split.Sadness]
-	fmt.Fprintf(w, "split %s -> %s (seed %d, %s = level-3 ids %v)\n\n", rep.Input, rep.Output, rep.Seed, pos, rep.PositiveIDs)
+	neg, pos := rep.Classes[split.Others], rep.Classes[split.Sadness]
+	fmt.Fprintf(w, "split %s -> %s (seed %d, %s = level-3 ids %v %v)\n\n", rep.Input, rep.Output, rep.Seed, pos, rep.PositiveIDs, rep.PositiveNames)
 	row := func(label string, n int, note string) {
 		fmt.Fprintf(w, "  %-22s %9d  %s\n", label, n, note)
 	}
@@ -318,9 +330,9 @@ func printSplitReport(w io.Writer, rep *split.Report) {
 	}
 	row("duplicates", -f.Duplicates.Removed, note)
 	row("after de-duplication", f.Deduplicated[0]+f.Deduplicated[1],
-		fmt.Sprintf("%d %s, %d %s", f.Deduplicated[0], split.ClassNames[0], f.Deduplicated[1], pos))
+		fmt.Sprintf("%d %s, %d %s", f.Deduplicated[0], neg, f.Deduplicated[1], pos))
 	row("undersampled", -(f.Undersampled[0] + f.Undersampled[1]),
-		fmt.Sprintf("%d %s, %d %s", f.Undersampled[0], split.ClassNames[0], f.Undersampled[1], pos))
+		fmt.Sprintf("%d %s, %d %s", f.Undersampled[0], neg, f.Undersampled[1], pos))
 	sel := f.Selected[0] + f.Selected[1]
 	share := 0.0
 	if sel > 0 {
@@ -333,7 +345,7 @@ func printSplitReport(w io.Writer, rep *split.Report) {
 	row("kept", sel, note)
 
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  %-12s %9s %9s %9s\n", "split", split.ClassNames[0], pos, "total")
+	fmt.Fprintf(w, "  %-12s %9s %9s %9s\n", "split", neg, pos, "total")
 	var tot [2]int
 	for _, s := range split.SplitNames {
 		n := f.Splits[s]

@@ -119,7 +119,7 @@ func TestSplitCommandFlags(t *testing.T) {
 		err := newApp(g).RunContext(context.Background(), append([]string{"curate", "split"}, args...))
 		return stdout.String(), exitCode(err)
 	}
-	text, code := run("--in", in, "--out", out, "--json", "--positive-ids", "19", "--ratio", "0",
+	text, code := run("--in", in, "--out", out, "--json", "--positive-ids", "19", "--positive-name", "sad19", "--ratio", "0",
 		"--train", "0.5", "--val", "0.25", "--test", "0.25", "--format", "png", "--resize", "pad", "--size", "64", "--workers", "2")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, text)
@@ -129,8 +129,25 @@ func TestSplitCommandFlags(t *testing.T) {
 		t.Fatalf("--json output: %v\n%s", err, text)
 	}
 	if rep.Timing == nil || rep.Timing.Workers != 2 || rep.Ratio != 0 || rep.Format != "png" || rep.Size != 64 ||
-		rep.Resize != "pad" || fmt.Sprint(rep.PositiveIDs) != "[19]" || rep.Funnel.Undersampled != [2]int{} {
+		rep.Resize != "pad" || fmt.Sprint(rep.PositiveIDs) != "[19]" || rep.Funnel.Undersampled != [2]int{} ||
+		fmt.Sprint(rep.Classes) != "[others sad19]" {
 		t.Errorf("report %+v", rep)
+	}
+	ds, err := shards.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := ds.Split("train").LabelNames; fmt.Sprint(names) != "[others sad19]" {
+		t.Errorf("label names %v", names)
+	}
+	ds.Close()
+	// --positive fear names the positive class fear.
+	if text, code := run("--in", in, "--out", out, "--json", "--positive", "fear", "--ratio", "0"); code != 0 ||
+		!strings.Contains(text, `"fear"`) || !strings.Contains(text, `"positive_ids": [
+    10,
+    14
+  ]`) {
+		t.Errorf("--positive fear: exit %d\n%s", code, text)
 	}
 	// --max-per-class alone turns the ratio off.
 	if text, code := run("--in", in, "--out", out, "--json", "--max-per-class", "3"); code != 0 || !strings.Contains(text, `"ratio": 0,`) {
@@ -144,6 +161,7 @@ func TestSplitCommandFlags(t *testing.T) {
 		{"--in", in, "--out", out, "--positive-ids", "25"},
 		{"--in", in, "--out", out, "--positive", "fear", "--positive-ids", "4"},
 		{"--in", in, "--out", out, "--conflicts", "maybe"},
+		{"--in", in, "--out", out, "--positive-name", "others"},
 		{"--in", in, "--out", out, "--resize", "stretch"},
 		{"--in", in, "--out", out, "--format", "gif"},
 		{"--in", in, "--out", out, "--quality", "101"},
@@ -162,7 +180,7 @@ func TestSplitCommandFlags(t *testing.T) {
 	cat := filepath.Join(t.TempDir(), "category.txt")
 	os.WriteFile(cat, []byte("affection love +\nbroken\n"), 0o644)
 	g, _, _ := testGlobal()
-	err := runSplit(context.Background(), SplitOptions{In: in, Out: out, Categories: cat}, g)
+	err = runSplit(context.Background(), SplitOptions{In: in, Out: out, Categories: cat}, g)
 	if err == nil || !strings.Contains(err.Error(), "category.txt:2") {
 		t.Errorf("bad categories: %v", err)
 	}
