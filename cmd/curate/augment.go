@@ -183,12 +183,12 @@ func augAppliedOp(p augment.Params) AugmentAppliedOp {
 
 // AugmentApplyReport is what `curate augment apply --json` prints.
 type AugmentApplyReport struct {
-	In         string    `json:"in"`
-	Out        string    `json:"out"`
-	Width      int       `json:"width"`
-	Height     int       `json:"height"`
-	Convention string    `json:"convention"`
-	M          float64   `json:"m"`
+	In         string           `json:"in"`
+	Out        string           `json:"out"`
+	Width      int              `json:"width"`
+	Height     int              `json:"height"`
+	Convention string           `json:"convention"`
+	M          float64          `json:"m"`
 	Applied    AugmentAppliedOp `json:"applied"`
 }
 
@@ -262,23 +262,23 @@ type augInput struct {
 
 // AugmentPreviewImage is one grid entry as --json reports it.
 type AugmentPreviewImage struct {
-	Name     string      `json:"name"`
-	SampleID uint64      `json:"sample_id"`
-	Label    string      `json:"label,omitempty"`
+	Name     string             `json:"name"`
+	SampleID uint64             `json:"sample_id"`
+	Label    string             `json:"label,omitempty"`
 	Ops      []AugmentAppliedOp `json:"ops"`
 }
 
 // AugmentPreviewReport is what `curate augment preview --json` prints.
 type AugmentPreviewReport struct {
-	In         string         `json:"in"`
-	Out        string         `json:"out"`
-	Convention string         `json:"convention"`
-	N          int            `json:"n"`
-	M          float64        `json:"m"`
-	Seed       uint64         `json:"seed"`
-	Epoch      uint64         `json:"epoch"`
-	Width      int            `json:"width"`
-	Height     int            `json:"height"`
+	In         string                `json:"in"`
+	Out        string                `json:"out"`
+	Convention string                `json:"convention"`
+	N          int                   `json:"n"`
+	M          float64               `json:"m"`
+	Seed       uint64                `json:"seed"`
+	Epoch      uint64                `json:"epoch"`
+	Width      int                   `json:"width"`
+	Height     int                   `json:"height"`
 	Images     []AugmentPreviewImage `json:"images"`
 }
 
