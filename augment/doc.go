@@ -20,6 +20,13 @@
 // the pixel count, not the mean (tensorflow/models behaviour, kept on
 // purpose), and TF and Pillow truncate rather than round after blending.
 //
+// Fill: tensorflow/models fills through wrap/unwrap with gray 128, as in the
+// TPU reference implementation and SPEC.md §4. Note that its current
+// augment.py calls Keras' image_preprocessing.transform without fill_mode,
+// whose default is "reflect", so there wrap/unwrap never sees an empty pixel
+// and geometric ops reflect the image instead; this package follows the
+// specification (128).
+//
 // A RandAugment draws its ops from a counter-based generator keyed by
 // (seed, epoch, sample id): the output depends on nothing else, whichever
 // goroutine runs it. Apply uses pooled scratch images and no per-op heap
