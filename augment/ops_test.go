@@ -137,3 +137,28 @@ func TestOpsMatchReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestTFPosterizeZeroBits: below level 2.5 TF's posterize gets bits = 0 and
+// shifts by 8, which tf.bitwise clamps to 7 (cwise_ops.h right_shift_op), so
+// one bit survives; Pillow's posterize(0) would give black.
+func TestTFPosterizeZeroBits(t *testing.T) {
+	src := NewImage(16, 16)
+	for i := range src.Pix {
+		src.Pix[i] = uint8(i)
+	}
+	for _, m := range []float64{0, 1, 2.4} {
+		p, err := TF.Resolve(Posterize, m, false, 16, 16)
+		if err != nil || p.Arg != 0 {
+			t.Fatalf("M=%v: arg %v, %v", m, p.Arg, err)
+		}
+		dst := NewImage(1, 1)
+		if err := ApplyOp(dst, src, p); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range src.Pix {
+			if want := v &^ 127; dst.Pix[i] != want {
+				t.Fatalf("M=%v: %d -> %d, want %d", m, v, dst.Pix[i], want)
+			}
+		}
+	}
+}
