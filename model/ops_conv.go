@@ -33,6 +33,8 @@ func newConvOp(x *Tensor, cout, k, stride int, w, b *Param, needGrad bool) *conv
 
 func (o *convOp) direct() bool { return o.k == 1 && o.stride == 1 }
 
+func (o *convOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 // chunk is the number of output row granules (one image row) per im2col chunk.
 func (o *convOp) chunk() int {
 	K := o.k * o.k * o.x.C
@@ -43,7 +45,7 @@ func (o *convOp) forward(e *exec) {
 	x, y := o.x, o.y
 	cin, cout := x.C, y.C
 	if o.direct() {
-		gemm(false, false, x.N*x.H*x.W, cout, cin, 1, x.Data, cin, o.w.Data, cout, 0, y.Data, cout)
+		e.gemm(false, false, x.N*x.H*x.W, cout, cin, 1, x.Data, cin, o.w.Data, cout, 0, y.Data, cout)
 	} else {
 		K := o.k * o.k * cin
 		G := y.N * y.H
@@ -53,7 +55,7 @@ func (o *convOp) forward(e *exec) {
 			rows := (g1 - g0) * y.W
 			col, _ := e.scratch(rows*K, 0)
 			o.im2col(e, col, g0, g1)
-			gemm(false, false, rows, cout, K, 1, col, K, o.w.Data, cout, 0, y.Data[g0*y.W*cout:], cout)
+			e.gemm(false, false, rows, cout, K, 1, col, K, o.w.Data, cout, 0, y.Data[g0*y.W*cout:], cout)
 		}
 	}
 	if o.b != nil {
@@ -172,13 +174,13 @@ func (o *convOp) backward(e *exec) {
 	}
 	if o.direct() {
 		M := x.N * x.H * x.W
-		gemm(true, false, cin, cout, M, 1, x.Data, cin, dy, cout, 1, o.w.Grad, cout)
+		e.gemm(true, false, cin, cout, M, 1, x.Data, cin, dy, cout, 1, o.w.Grad, cout)
 		if dx, acc := x.gradIn(); dx != nil {
 			beta := float32(0)
 			if acc {
 				beta = 1
 			}
-			gemm(false, true, M, cin, cout, 1, dy, cout, o.w.Data, cout, beta, dx, cin)
+			e.gemm(false, true, M, cin, cout, 1, dy, cout, o.w.Data, cout, beta, dx, cin)
 		}
 		return
 	}
@@ -196,9 +198,9 @@ func (o *convOp) backward(e *exec) {
 		col, dcol := e.scratch(rows*K, nd)
 		o.im2col(e, col, g0, g1)
 		dyc := dy[g0*y.W*cout:]
-		gemm(true, false, K, cout, rows, 1, col, K, dyc, cout, 1, o.w.Grad, cout)
+		e.gemm(true, false, K, cout, rows, 1, col, K, dyc, cout, 1, o.w.Grad, cout)
 		if dx != nil {
-			gemm(false, true, rows, K, cout, 1, dyc, cout, o.w.Data, cout, 0, dcol, K)
+			e.gemm(false, true, rows, K, cout, 1, dyc, cout, o.w.Data, cout, 0, dcol, K)
 			o.col2im(e, dcol, dx, g0, g1)
 		}
 	}
@@ -209,6 +211,7 @@ func (o *convOp) backward(e *exec) {
 type dwConvOp struct {
 	x, y       *Tensor
 	w          *Param
+	acc        []float32 // kernel-gradient partials
 	k, stride  int
 	padT, padL int
 }
@@ -219,111 +222,41 @@ func newDWConvOp(x *Tensor, k, stride int, w *Param) *dwConvOp {
 	return &dwConvOp{x: x, y: newTensor(x.N, ho, wo, x.C, true), w: w, k: k, stride: stride, padT: pt, padL: pl}
 }
 
+func (o *dwConvOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
+func (o *dwConvOp) geom() dwGeom {
+	return dwGeom{N: o.x.N, H: o.x.H, W: o.x.W, C: o.x.C, Ho: o.y.H, Wo: o.y.W, k: o.k, s: o.stride, pt: o.padT, pl: o.padL}
+}
+
 func (o *dwConvOp) forward(e *exec) {
-	x, y := o.x, o.y
-	C, k, s := x.C, o.k, o.stride
-	Ho, Wo := y.H, y.W
-	wt := o.w.Data
-	e.run(y.N*Ho, 1, func(lo, hi int) {
-		for g := lo; g < hi; g++ {
-			n, oy := g/Ho, g%Ho
-			for ox := 0; ox < Wo; ox++ {
-				out := y.Data[(g*Wo+ox)*C:][:C]
-				clear(out)
-				for ky := 0; ky < k; ky++ {
-					iy := oy*s - o.padT + ky
-					if iy < 0 || iy >= x.H {
-						continue
-					}
-					for kx := 0; kx < k; kx++ {
-						ix := ox*s - o.padL + kx
-						if ix < 0 || ix >= x.W {
-							continue
-						}
-						in := x.Data[((n*x.H+iy)*x.W+ix)*C:][:C]
-						w := wt[(ky*k+kx)*C:][:C]
-						for c := range out {
-							out[c] += in[c] * w[c]
-						}
-					}
-				}
-			}
-		}
-	})
+	g := o.geom()
+	e.run(g.N*g.Ho, 1, func(lo, hi int) { kDWFwd(g, o.x.Data, o.w.Data, o.y.Data, lo, hi) })
 }
 
 func (o *dwConvOp) backward(e *exec) {
-	x, y := o.x, o.y
-	C, k, s := x.C, o.k, o.stride
-	H, W, Ho, Wo := x.H, x.W, y.H, y.W
-	dy := y.gradOut()
-	wt, wg := o.w.Data, o.w.Grad
+	g := o.geom()
+	dy := o.y.gradOut()
+	kk := g.k * g.k
+	if len(o.acc) != kk*g.C {
+		o.acc = make([]float32, kk*g.C)
+	}
 	// Kernel gradient: each goroutine owns a channel range and walks every
-	// position in order.
-	e.run(C, 16, func(c0, c1 int) {
-		acc := make([]float32, k*k*(c1-c0))
-		for g := 0; g < y.N*Ho; g++ {
-			n, oy := g/Ho, g%Ho
-			for ox := 0; ox < Wo; ox++ {
-				d := dy[(g*Wo+ox)*C+c0 : (g*Wo+ox)*C+c1]
-				for ky := 0; ky < k; ky++ {
-					iy := oy*s - o.padT + ky
-					if iy < 0 || iy >= H {
-						continue
-					}
-					for kx := 0; kx < k; kx++ {
-						ix := ox*s - o.padL + kx
-						if ix < 0 || ix >= W {
-							continue
-						}
-						in := x.Data[((n*H+iy)*W+ix)*C+c0:][:len(d)]
-						a := acc[(ky*k+kx)*(c1-c0):][:len(d)]
-						for c, v := range d {
-							a[c] += v * in[c]
-						}
-					}
-				}
-			}
-		}
-		for t := 0; t < k*k; t++ {
-			dst := wg[t*C+c0 : t*C+c1]
-			for c, v := range acc[t*(c1-c0) : (t+1)*(c1-c0)] {
+	// position in order, so the sums do not depend on the thread count.
+	e.run(g.C, 16, func(c0, c1 int) {
+		acc := o.acc[kk*c0 : kk*c1]
+		clear(acc)
+		kDWBwdW(g, dy, o.x.Data, acc, c0, c1)
+		cw := c1 - c0
+		for t := 0; t < kk; t++ {
+			dst := o.w.Grad[t*g.C+c0 : t*g.C+c1]
+			for c, v := range acc[t*cw : (t+1)*cw] {
 				dst[c] += v
 			}
 		}
 	})
-	dx, acc := x.gradIn()
+	dx, acc := o.x.gradIn()
 	if dx == nil {
 		return
 	}
-	e.run(x.N*H, 1, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			n, iy := r/H, r%H
-			for ix := 0; ix < W; ix++ {
-				dst := dx[(r*W+ix)*C:][:C]
-				if !acc {
-					clear(dst)
-				}
-				for ky := 0; ky < k; ky++ {
-					t := iy + o.padT - ky
-					if t < 0 || t%s != 0 || t/s >= Ho {
-						continue
-					}
-					oy := t / s
-					for kx := 0; kx < k; kx++ {
-						u := ix + o.padL - kx
-						if u < 0 || u%s != 0 || u/s >= Wo {
-							continue
-						}
-						ox := u / s
-						src := dy[((n*Ho+oy)*Wo+ox)*C:][:C]
-						w := wt[(ky*k+kx)*C:][:C]
-						for c, v := range src {
-							dst[c] += v * w[c]
-						}
-					}
-				}
-			}
-		}
-	})
+	e.run(g.N*g.H, 1, func(lo, hi int) { kDWBwdDx(g, dy, o.w.Data, dx, lo, hi, acc) })
 }

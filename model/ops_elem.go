@@ -15,6 +15,8 @@ func newActOp(x *Tensor, act actKind) *actOp {
 	return &actOp{x: x, y: y, act: act}
 }
 
+func (o *actOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 func (o *actOp) forward(e *exec) {
 	x, y := o.x.Data, o.y.Data
 	e.run(len(x), 4096, func(lo, hi int) {
@@ -82,6 +84,8 @@ func newGAPOp(x *Tensor) *gapOp {
 	return &gapOp{x: x, y: y}
 }
 
+func (o *gapOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 func (o *gapOp) forward(e *exec) {
 	x := o.x
 	C, P := x.C, x.H*x.W
@@ -133,6 +137,8 @@ type scaleOp struct{ x, s, y *Tensor }
 func newScaleOp(x, s *Tensor) *scaleOp {
 	return &scaleOp{x: x, s: s, y: newTensor(x.N, x.H, x.W, x.C, true)}
 }
+
+func (o *scaleOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x, o.s}, o.y }
 
 func (o *scaleOp) forward(e *exec) {
 	x := o.x
@@ -206,6 +212,8 @@ func newAddOp(a, b *Tensor, rate float32, seed uint64) *addOp {
 	return &addOp{a: a, b: b, y: y, rate: rate, seed: seed, mask: make([]float32, a.N)}
 }
 
+func (o *addOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.a, o.b}, o.y }
+
 func (o *addOp) forward(e *exec) {
 	for n := range o.mask {
 		o.mask[n] = 1
@@ -267,6 +275,8 @@ func newDropoutOp(x *Tensor, rate float32, seed uint64) *dropoutOp {
 	return &dropoutOp{x: x, y: y, rate: rate, seed: seed}
 }
 
+func (o *dropoutOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 func (o *dropoutOp) forward(e *exec) {
 	if len(o.mask) != o.x.Len() {
 		o.mask = make([]float32, o.x.Len())
@@ -308,6 +318,8 @@ func newMulOp(a, b *Tensor) *mulOp {
 	return &mulOp{a: a, b: b, y: y}
 }
 
+func (o *mulOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.a, o.b}, o.y }
+
 func (o *mulOp) forward(e *exec) {
 	for i, v := range o.a.Data {
 		o.y.Data[i] = v * o.b.Data[i]
@@ -347,6 +359,8 @@ func newConcatOp(xs []*Tensor) *concatOp {
 	y.flat = xs[0].flat
 	return &concatOp{xs: xs, y: y}
 }
+
+func (o *concatOp) io() ([]*Tensor, *Tensor) { return o.xs, o.y }
 
 func (o *concatOp) forward(e *exec) {
 	rows, C := o.y.N*o.y.H*o.y.W, o.y.C
@@ -390,13 +404,17 @@ func newGramOp(x *Tensor) *gramOp {
 	return &gramOp{x: x, y: y}
 }
 
+func (o *gramOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 func (o *gramOp) forward(e *exec) {
 	x := o.x
 	C, P := x.C, x.H*x.W
-	for n := 0; n < x.N; n++ {
-		f := x.Data[n*P*C : (n+1)*P*C]
-		gemm(true, false, C, C, P, 1/float32(P), f, C, f, C, 0, o.y.Data[n*C*C:(n+1)*C*C], C)
-	}
+	e.run(x.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			f := x.Data[n*P*C : (n+1)*P*C]
+			gemm(true, false, C, C, P, 1/float32(P), f, C, f, C, 0, o.y.Data[n*C*C:(n+1)*C*C], C)
+		}
+	})
 }
 
 func (o *gramOp) backward(e *exec) {
@@ -407,21 +425,24 @@ func (o *gramOp) backward(e *exec) {
 	if dx == nil {
 		return
 	}
-	sym, _ := e.scratch(C*C, 0)
+	syms, _ := e.scratch(x.N*C*C, 0)
 	beta := float32(0)
 	if acc {
 		beta = 1
 	}
-	for n := 0; n < x.N; n++ {
-		g := dy[n*C*C : (n+1)*C*C]
-		for i := 0; i < C; i++ {
-			for j := 0; j < C; j++ {
-				sym[i*C+j] = g[i*C+j] + g[j*C+i]
+	e.run(x.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			g := dy[n*C*C : (n+1)*C*C]
+			sym := syms[n*C*C : (n+1)*C*C]
+			for i := 0; i < C; i++ {
+				for j := 0; j < C; j++ {
+					sym[i*C+j] = g[i*C+j] + g[j*C+i]
+				}
 			}
+			f := x.Data[n*P*C : (n+1)*P*C]
+			gemm(false, false, P, C, C, 1/float32(P), f, C, sym, C, beta, dx[n*P*C:(n+1)*P*C], C)
 		}
-		f := x.Data[n*P*C : (n+1)*P*C]
-		gemm(false, false, P, C, C, 1/float32(P), f, C, sym, C, beta, dx[n*P*C:(n+1)*P*C], C)
-	}
+	})
 }
 
 // preprocOp is the model's built-in input scaling, per channel
@@ -446,6 +467,8 @@ func newPreprocOp(x *Tensor, imagenet bool) *preprocOp {
 	}
 	return o
 }
+
+func (o *preprocOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
 func (o *preprocOp) forward(e *exec) {
 	x, y := o.x.Data, o.y.Data
@@ -486,6 +509,8 @@ type softmaxCE struct {
 func newSoftmaxCE(x *Tensor) *softmaxCE {
 	return &softmaxCE{x: x, labels: make([]int, x.N), probs: make([]float32, x.Len())}
 }
+
+func (o *softmaxCE) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, nil }
 
 func (o *softmaxCE) forward(e *exec) {
 	K := o.x.C

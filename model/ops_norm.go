@@ -35,6 +35,7 @@ type bnOp struct {
 	act                       actKind
 	eps, momentum             float32
 	bmean, binv, scale, shift []float32
+	coefB, coefC              []float32 // backward coefficients
 	partial                   []float64 // statChunks x 2C reduction partials
 }
 
@@ -42,7 +43,8 @@ func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {
 	C := x.C
 	return &bnOp{x: x, y: newTensor(x.N, x.H, x.W, C, true), gamma: gamma, beta: beta, mean: mean, vari: vari,
 		act: act, eps: 1e-3, momentum: 0.9,
-		bmean: make([]float32, C), binv: make([]float32, C), scale: make([]float32, C), shift: make([]float32, C)}
+		bmean: make([]float32, C), binv: make([]float32, C), scale: make([]float32, C), shift: make([]float32, C),
+		coefB: make([]float32, C), coefC: make([]float32, C)}
 }
 
 // chunkSums runs fn over statChunks row chunks in parallel, each filling its
@@ -68,6 +70,8 @@ func (o *bnOp) chunkSums(e *exec, rows, C int, fn func(r0, r1 int, s []float64))
 	return tot
 }
 
+func (o *bnOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
+
 func (o *bnOp) forward(e *exec) {
 	x, y := o.x, o.y
 	C := x.C
@@ -75,14 +79,7 @@ func (o *bnOp) forward(e *exec) {
 	gamma, beta := o.gamma.Data, o.beta.Data
 	if e.train {
 		tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-			sum, sq := s[:C], s[C:2*C]
-			for r := r0; r < r1; r++ {
-				for c, v := range x.Data[r*C : (r+1)*C] {
-					f := float64(v)
-					sum[c] += f
-					sq[c] += f * f
-				}
-			}
+			kBNStats(x.Data[r0*C:r1*C], r1-r0, C, s[:C], s[C:2*C])
 		})
 		m := o.momentum
 		for c := 0; c < C; c++ {
@@ -107,23 +104,9 @@ func (o *bnOp) forward(e *exec) {
 		o.scale[c] = gamma[c] * o.binv[c]
 		o.shift[c] = beta[c] - o.bmean[c]*o.scale[c]
 	}
-	scale, shift := o.scale, o.shift
+	swish := o.act == actSwish
 	e.run(rows, 64, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			out := y.Data[r*C : (r+1)*C]
-			in := x.Data[r*C : (r+1)*C]
-			switch o.act {
-			case actSwish:
-				for c, v := range in {
-					z := v*scale[c] + shift[c]
-					out[c] = z / (1 + expf(-z))
-				}
-			default:
-				for c, v := range in {
-					out[c] = v*scale[c] + shift[c]
-				}
-			}
-		}
+		kBNApply(x.Data[lo*C:hi*C], y.Data[lo*C:hi*C], hi-lo, C, o.scale, o.shift, swish)
 	})
 }
 
@@ -132,29 +115,14 @@ func (o *bnOp) backward(e *exec) {
 	C := x.C
 	rows := x.N * x.H * x.W
 	d := y.gradOut() // overwritten in place with the gradient before the activation
-	scale, shift := o.scale, o.shift
+	swish := o.act == actSwish
 	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-		sd, sdx := s[:C], s[C:2*C]
-		for r := r0; r < r1; r++ {
-			in := x.Data[r*C : (r+1)*C]
-			dr := d[r*C : (r+1)*C]
-			if o.act == actSwish {
-				for c, v := range in {
-					z := v*scale[c] + shift[c]
-					sg := 1 / (1 + expf(-z))
-					dr[c] *= sg * (1 + z*(1-sg))
-				}
-			}
-			for c, g := range dr {
-				sd[c] += float64(g)
-				sdx[c] += float64(g) * float64(in[c])
-			}
-		}
+		kBNBack1(x.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
 	})
+	// dx = gamma*inv/M * (M*d - sum d - xhat * sum d*xhat), written as
+	// A*d + B*x + Cc per channel.
 	M := float64(rows)
-	A := o.scale // gamma*inv
-	B := make([]float32, 2*C)[:C]
-	Cc := make([]float32, 2*C)[C:]
+	A, B, Cc := o.scale, o.coefB, o.coefC
 	for c := 0; c < C; c++ {
 		mu, inv := float64(o.bmean[c]), float64(o.binv[c])
 		sdc := tot[c]
@@ -170,19 +138,6 @@ func (o *bnOp) backward(e *exec) {
 		return
 	}
 	e.run(rows, 64, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			in := x.Data[r*C : (r+1)*C]
-			dr := d[r*C : (r+1)*C]
-			out := dx[r*C : (r+1)*C]
-			if acc {
-				for c, v := range in {
-					out[c] += A[c]*dr[c] + B[c]*v + Cc[c]
-				}
-			} else {
-				for c, v := range in {
-					out[c] = A[c]*dr[c] + B[c]*v + Cc[c]
-				}
-			}
-		}
+		kBNBack2(x.Data[lo*C:hi*C], d[lo*C:hi*C], dx[lo*C:hi*C], hi-lo, C, A, B, Cc, acc)
 	})
 }

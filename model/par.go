@@ -33,3 +33,33 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 	fn(0, n/t)
 	wg.Wait()
 }
+
+// gemm runs a matrix product split across the pool: the output is cut
+// along its longer side into one block per goroutine, each a single-threaded
+// BLAS call. BLAS itself runs one thread, so BLAS threads and the engine's
+// goroutines never compete for the cores (OpenBLAS's idle threads spin).
+func (p *pool) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	t := p.threads
+	if t <= 1 || m*n*k < 1<<18 || (m < 2*t && n < 2*t) {
+		gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m >= n {
+		p.run(m, 1, func(i0, i1 int) {
+			ao := i0 * lda
+			if transA {
+				ao = i0
+			}
+			gemm(transA, transB, i1-i0, n, k, alpha, a[ao:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+		})
+		return
+	}
+	p.run(n, 1, func(j0, j1 int) {
+		bo := j0
+		if transB {
+			bo = j0 * ldb
+		}
+		gemm(transA, transB, m, j1-j0, k, alpha, a, lda, b[bo:], ldb, beta, c[j0:], ldc)
+	})
+}

@@ -92,6 +92,7 @@ func (p *Param) Len() int { return len(p.Data) }
 type op interface {
 	forward(e *exec)
 	backward(e *exec)
+	io() (inputs []*Tensor, output *Tensor)
 }
 
 // exec is what ops see while running: the mode, the thread pool, the

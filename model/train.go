@@ -99,9 +99,7 @@ func (p *plan) forward(e *exec) {
 // backward fills every parameter gradient from the loss.
 func (p *plan) backward(e *exec, params []*Param) {
 	if !p.grads {
-		for _, t := range p.tensors {
-			t.allocGrad()
-		}
+		p.allocGrads()
 		p.grads = true
 	}
 	for _, t := range p.tensors {
@@ -190,4 +188,62 @@ func (n *Net) ParamCount() (total, trainable, nonTrainable int) {
 		}
 	}
 	return
+}
+
+// allocGrads gives every tensor that needs a gradient a buffer, sharing
+// buffers between tensors whose gradients are never live at the same time.
+// Walking the ops in backward order, a tensor's gradient comes alive at the
+// backward pass of its last consumer and dies after its producer's; a dead
+// tensor's buffer goes back to a free list and the next tensor of at most
+// that size takes it (best fit). Peak gradient memory is then the largest
+// set of simultaneously live gradients rather than one per activation.
+func (p *plan) allocGrads() {
+	producer := map[*Tensor]int{}
+	last := map[*Tensor]int{}
+	for i, o := range p.ops {
+		ins, out := o.io()
+		for _, t := range ins {
+			last[t] = i
+		}
+		if out != nil {
+			producer[out] = i
+			if _, ok := last[out]; !ok {
+				last[out] = i
+			}
+		}
+	}
+	born := make([][]*Tensor, len(p.ops))
+	dies := make([][]*Tensor, len(p.ops))
+	for _, t := range p.tensors {
+		if !t.needGrad {
+			continue
+		}
+		pi, ok := producer[t]
+		if !ok {
+			t.allocGrad()
+			continue
+		}
+		born[last[t]] = append(born[last[t]], t)
+		dies[pi] = append(dies[pi], t)
+	}
+	var free [][]float32
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		for _, t := range born[i] {
+			best := -1
+			for j, b := range free {
+				if cap(b) >= t.Len() && (best < 0 || cap(b) < cap(free[best])) {
+					best = j
+				}
+			}
+			if best >= 0 {
+				t.Grad = free[best][:t.Len()]
+				free = append(free[:best], free[best+1:]...)
+			} else {
+				t.Grad = make([]float32, t.Len())
+			}
+		}
+		for _, t := range dies[i] {
+			free = append(free, t.Grad[:cap(t.Grad)])
+		}
+	}
 }

@@ -1,0 +1,182 @@
+package model
+
+// The hot loops of batch normalisation and depthwise convolution. These
+// plain-Go versions are the reference: their loops define the kernels. With
+// cgo, kernels_native.go replaces them by vectorised C of the same loops
+// (TestKernelsMatchReference compares the two).
+var (
+	kBNStats = bnStatsGo
+	kBNApply = bnApplyGo
+	kBNBack1 = bnBack1Go
+	kBNBack2 = bnBack2Go
+	kDWFwd   = dwFwdGo
+	kDWBwdDx = dwBwdDxGo
+	kDWBwdW  = dwBwdWGo
+)
+
+// kernelsName names the element-wise kernels in use.
+var kernelsName = "go"
+
+// bnStatsGo adds per-channel sums and sums of squares of rows x ch values.
+func bnStatsGo(x []float32, rows, ch int, sum, sq []float64) {
+	sum, sq = sum[:ch], sq[:ch]
+	for r := 0; r < rows; r++ {
+		for c, v := range x[r*ch : (r+1)*ch] {
+			f := float64(v)
+			sum[c] += f
+			sq[c] += f * f
+		}
+	}
+}
+
+// bnApplyGo computes y = act(x*scale + shift) per channel.
+func bnApplyGo(x, y []float32, rows, ch int, scale, shift []float32, swish bool) {
+	scale, shift = scale[:ch], shift[:ch]
+	for r := 0; r < rows; r++ {
+		out := y[r*ch : (r+1)*ch]
+		in := x[r*ch : (r+1)*ch]
+		if swish {
+			for c, v := range in {
+				z := v*scale[c] + shift[c]
+				out[c] = z / (1 + expf(-z))
+			}
+		} else {
+			for c, v := range in {
+				out[c] = v*scale[c] + shift[c]
+			}
+		}
+	}
+}
+
+// bnBack1Go turns d (gradient after the activation) into the gradient
+// before it, in place, and adds per-channel sums of d and d*x.
+func bnBack1Go(x, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
+	sd, sdx = sd[:ch], sdx[:ch]
+	for r := 0; r < rows; r++ {
+		in := x[r*ch : (r+1)*ch]
+		dr := d[r*ch : (r+1)*ch]
+		if swish {
+			for c, v := range in {
+				z := v*scale[c] + shift[c]
+				s := 1 / (1 + expf(-z))
+				dr[c] *= s * (1 + z*(1-s))
+			}
+		}
+		for c, g := range dr {
+			sd[c] += float64(g)
+			sdx[c] += float64(g) * float64(in[c])
+		}
+	}
+}
+
+// bnBack2Go writes (or adds) dx = A*d + B*x + Cc per channel.
+func bnBack2Go(x, d, dx []float32, rows, ch int, A, B, Cc []float32, acc bool) {
+	A, B, Cc = A[:ch], B[:ch], Cc[:ch]
+	for r := 0; r < rows; r++ {
+		in := x[r*ch : (r+1)*ch]
+		dr := d[r*ch : (r+1)*ch]
+		out := dx[r*ch : (r+1)*ch]
+		for c, v := range in {
+			g := A[c]*dr[c] + B[c]*v + Cc[c]
+			if acc {
+				out[c] += g
+			} else {
+				out[c] = g
+			}
+		}
+	}
+}
+
+// dwGeom is the geometry of a depthwise convolution.
+type dwGeom struct{ N, H, W, C, Ho, Wo, k, s, pt, pl int }
+
+// dwFwdGo computes output rows g in [g0, g1) (g = n*Ho + oy).
+func dwFwdGo(o dwGeom, x, wt, y []float32, g0, g1 int) {
+	C := o.C
+	for g := g0; g < g1; g++ {
+		n, oy := g/o.Ho, g%o.Ho
+		for ox := 0; ox < o.Wo; ox++ {
+			out := y[(g*o.Wo+ox)*C:][:C]
+			clear(out)
+			for ky := 0; ky < o.k; ky++ {
+				iy := oy*o.s - o.pt + ky
+				if iy < 0 || iy >= o.H {
+					continue
+				}
+				for kx := 0; kx < o.k; kx++ {
+					ix := ox*o.s - o.pl + kx
+					if ix < 0 || ix >= o.W {
+						continue
+					}
+					in := x[((n*o.H+iy)*o.W+ix)*C:][:C]
+					w := wt[(ky*o.k+kx)*C:][:C]
+					for c := range out {
+						out[c] += in[c] * w[c]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dwBwdDxGo gathers the input gradient of input rows r in [r0, r1).
+func dwBwdDxGo(o dwGeom, dy, wt, dx []float32, r0, r1 int, acc bool) {
+	C := o.C
+	for r := r0; r < r1; r++ {
+		n, iy := r/o.H, r%o.H
+		for ix := 0; ix < o.W; ix++ {
+			dst := dx[(r*o.W+ix)*C:][:C]
+			if !acc {
+				clear(dst)
+			}
+			for ky := 0; ky < o.k; ky++ {
+				t := iy + o.pt - ky
+				if t < 0 || t%o.s != 0 || t/o.s >= o.Ho {
+					continue
+				}
+				oy := t / o.s
+				for kx := 0; kx < o.k; kx++ {
+					u := ix + o.pl - kx
+					if u < 0 || u%o.s != 0 || u/o.s >= o.Wo {
+						continue
+					}
+					ox := u / o.s
+					src := dy[((n*o.Ho+oy)*o.Wo+ox)*C:][:C]
+					w := wt[(ky*o.k+kx)*C:][:C]
+					for c, v := range src {
+						dst[c] += v * w[c]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dwBwdWGo adds the kernel gradient of channels [c0, c1) into acc
+// (k*k*(c1-c0) values), walking every output position in order.
+func dwBwdWGo(o dwGeom, dy, x, acc []float32, c0, c1 int) {
+	C, cw := o.C, c1-c0
+	for g := 0; g < o.N*o.Ho; g++ {
+		n, oy := g/o.Ho, g%o.Ho
+		for ox := 0; ox < o.Wo; ox++ {
+			d := dy[(g*o.Wo+ox)*C+c0:][:cw]
+			for ky := 0; ky < o.k; ky++ {
+				iy := oy*o.s - o.pt + ky
+				if iy < 0 || iy >= o.H {
+					continue
+				}
+				for kx := 0; kx < o.k; kx++ {
+					ix := ox*o.s - o.pl + kx
+					if ix < 0 || ix >= o.W {
+						continue
+					}
+					in := x[((n*o.H+iy)*o.W+ix)*C+c0:][:cw]
+					a := acc[(ky*o.k+kx)*cw:][:cw]
+					for c, v := range d {
+						a[c] += v * in[c]
+					}
+				}
+			}
+		}
+	}
+}

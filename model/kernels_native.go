@@ -1,0 +1,251 @@
+//go:build cgo && !noblas
+
+package model
+
+/*
+#cgo CFLAGS: -O3 -std=c11
+// Element-wise and depthwise kernels of curate's model engine. Each loop runs over channels innermost so GCC vectorises it; the
+// target_clones attribute builds AVX-512, AVX2 and baseline versions and
+// picks one at load time. kernels_go.go holds the Go reference of every
+// function here (same names without the k_ prefix); tests compare them.
+#include <string.h>
+#include <stdint.h>
+
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+// ex is e^x, the same reduction and Cephes polynomial as expf in mathf.go.
+static inline float ex(float x) {
+	x = x > 88.0f ? 88.0f : x;
+	x = x < -87.0f ? -87.0f : x;
+	float t = x * 1.44269504088896341f;
+	float r = (t + 12582912.0f) - 12582912.0f;
+	int32_t n = (int32_t)r;
+	x = x - r * 0.693359375f + r * 2.12194440e-4f;
+	float z = x * x;
+	float p = ((((1.9875691500e-4f * x + 1.3981999507e-3f) * x + 8.3334519073e-3f) * x + 4.1665795894e-2f) * x +
+		   1.6666665459e-1f) * x + 5.0000001201e-1f;
+	p = p * z + x + 1.0f;
+	int32_t bits = (n + 127) << 23;
+	float s;
+	memcpy(&s, &bits, 4);
+	return p * s;
+}
+
+CLONES static void k_bn_stats(const float *restrict x, long rows, long C, double *restrict sum, double *restrict sq) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C;
+		for (long c = 0; c < C; c++) {
+			double v = xi[c];
+			sum[c] += v;
+			sq[c] += v * v;
+		}
+	}
+}
+
+CLONES static void k_bn_apply(const float *restrict x, float *restrict y, long rows, long C, const float *restrict scale,
+		       const float *restrict shift, int swish) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C;
+		float *yo = y + r * C;
+		if (swish) {
+			for (long c = 0; c < C; c++) {
+				float z = xi[c] * scale[c] + shift[c];
+				yo[c] = z / (1.0f + ex(-z));
+			}
+		} else {
+			for (long c = 0; c < C; c++) yo[c] = xi[c] * scale[c] + shift[c];
+		}
+	}
+}
+
+CLONES static void k_bn_back1(const float *restrict x, float *restrict d, long rows, long C, const float *restrict scale,
+		       const float *restrict shift, int swish, double *restrict sd, double *restrict sdx) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C;
+		float *dr = d + r * C;
+		if (swish) {
+			for (long c = 0; c < C; c++) {
+				float z = xi[c] * scale[c] + shift[c];
+				float s = 1.0f / (1.0f + ex(-z));
+				dr[c] *= s * (1.0f + z * (1.0f - s));
+			}
+		}
+		for (long c = 0; c < C; c++) {
+			double g = dr[c];
+			sd[c] += g;
+			sdx[c] += g * (double)xi[c];
+		}
+	}
+}
+
+CLONES static void k_bn_back2(const float *restrict x, const float *restrict d, float *restrict dx, long rows, long C,
+		       const float *restrict A, const float *restrict B, const float *restrict Cc, int acc) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C, *dr = d + r * C;
+		float *o = dx + r * C;
+		if (acc)
+			for (long c = 0; c < C; c++) o[c] += A[c] * dr[c] + B[c] * xi[c] + Cc[c];
+		else
+			for (long c = 0; c < C; c++) o[c] = A[c] * dr[c] + B[c] * xi[c] + Cc[c];
+	}
+}
+
+// k_dw_fwd computes output rows g in [g0, g1) (g = n*Ho + oy) of a depthwise
+// convolution.
+CLONES static void k_dw_fwd(const float *restrict x, const float *restrict w, float *restrict y, long H, long W, long C,
+		     long Ho, long Wo, long k, long s, long pt, long pl, long g0, long g1) {
+	for (long g = g0; g < g1; g++) {
+		long n = g / Ho, oy = g % Ho;
+		for (long ox = 0; ox < Wo; ox++) {
+			float *out = y + (g * Wo + ox) * C;
+			for (long c = 0; c < C; c++) out[c] = 0;
+			for (long ky = 0; ky < k; ky++) {
+				long iy = oy * s - pt + ky;
+				if (iy < 0 || iy >= H) continue;
+				for (long kx = 0; kx < k; kx++) {
+					long ix = ox * s - pl + kx;
+					if (ix < 0 || ix >= W) continue;
+					const float *in = x + ((n * H + iy) * W + ix) * C;
+					const float *wk = w + (ky * k + kx) * C;
+					for (long c = 0; c < C; c++) out[c] += in[c] * wk[c];
+				}
+			}
+		}
+	}
+}
+
+// k_dw_bwd_dx gathers the input gradient of input rows r in [r0, r1)
+// (r = n*H + iy).
+CLONES static void k_dw_bwd_dx(const float *restrict dy, const float *restrict w, float *restrict dx, long H, long W,
+			long C, long Ho, long Wo, long k, long s, long pt, long pl, long r0, long r1, int acc) {
+	for (long r = r0; r < r1; r++) {
+		long n = r / H, iy = r % H;
+		for (long ix = 0; ix < W; ix++) {
+			float *dst = dx + (r * W + ix) * C;
+			if (!acc)
+				for (long c = 0; c < C; c++) dst[c] = 0;
+			for (long ky = 0; ky < k; ky++) {
+				long t = iy + pt - ky;
+				if (t < 0 || t % s != 0 || t / s >= Ho) continue;
+				long oy = t / s;
+				for (long kx = 0; kx < k; kx++) {
+					long u = ix + pl - kx;
+					if (u < 0 || u % s != 0 || u / s >= Wo) continue;
+					long ox = u / s;
+					const float *src = dy + ((n * Ho + oy) * Wo + ox) * C;
+					const float *wk = w + (ky * k + kx) * C;
+					for (long c = 0; c < C; c++) dst[c] += src[c] * wk[c];
+				}
+			}
+		}
+	}
+}
+
+// k_dw_bwd_w accumulates the kernel gradient of channels [c0, c1) into acc
+// (k*k*(c1-c0) values), walking every output position in order.
+CLONES static void k_dw_bwd_w(const float *restrict dy, const float *restrict x, float *restrict acc, long N, long H,
+		       long W, long C, long Ho, long Wo, long k, long s, long pt, long pl, long c0, long c1) {
+	long cw = c1 - c0;
+	for (long g = 0; g < N * Ho; g++) {
+		long n = g / Ho, oy = g % Ho;
+		for (long ox = 0; ox < Wo; ox++) {
+			const float *d = dy + (g * Wo + ox) * C + c0;
+			for (long ky = 0; ky < k; ky++) {
+				long iy = oy * s - pt + ky;
+				if (iy < 0 || iy >= H) continue;
+				for (long kx = 0; kx < k; kx++) {
+					long ix = ox * s - pl + kx;
+					if (ix < 0 || ix >= W) continue;
+					const float *in = x + ((n * H + iy) * W + ix) * C + c0;
+					float *a = acc + (ky * k + kx) * cw;
+					for (long c = 0; c < cw; c++) a[c] += d[c] * in[c];
+				}
+			}
+		}
+	}
+}
+*/
+import "C"
+
+import "unsafe"
+
+func init() {
+	kBNStats, kBNApply, kBNBack1, kBNBack2 = bnStatsC, bnApplyC, bnBack1C, bnBack2C
+	kDWFwd, kDWBwdDx, kDWBwdW = dwFwdC, dwBwdDxC, dwBwdWC
+	kernelsName = "c"
+}
+
+func fp(s []float32) *C.float {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.float)(unsafe.Pointer(&s[0]))
+}
+
+func dp(s []float64) *C.double { return (*C.double)(unsafe.Pointer(&s[0])) }
+
+func cb(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func bnStatsC(x []float32, rows, ch int, sum, sq []float64) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _ = x[rows*ch-1], sq[ch-1]
+	C.k_bn_stats(fp(x), C.long(rows), C.long(ch), dp(sum), dp(sq))
+}
+
+func bnApplyC(x, y []float32, rows, ch int, scale, shift []float32, swish bool) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _, _ = x[rows*ch-1], y[rows*ch-1], shift[ch-1]
+	C.k_bn_apply(fp(x), fp(y), C.long(rows), C.long(ch), fp(scale), fp(shift), cb(swish))
+}
+
+func bnBack1C(x, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _, _, _ = x[rows*ch-1], d[rows*ch-1], shift[ch-1], sdx[ch-1]
+	C.k_bn_back1(fp(x), fp(d), C.long(rows), C.long(ch), fp(scale), fp(shift), cb(swish), dp(sd), dp(sdx))
+}
+
+func bnBack2C(x, d, dx []float32, rows, ch int, A, B, Cc []float32, acc bool) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _, _, _ = x[rows*ch-1], d[rows*ch-1], dx[rows*ch-1], Cc[ch-1]
+	C.k_bn_back2(fp(x), fp(d), fp(dx), C.long(rows), C.long(ch), fp(A), fp(B), fp(Cc), cb(acc))
+}
+
+func dwFwdC(o dwGeom, x, wt, y []float32, g0, g1 int) {
+	if g1 <= g0 {
+		return
+	}
+	_, _, _ = x[o.N*o.H*o.W*o.C-1], y[o.N*o.Ho*o.Wo*o.C-1], wt[o.k*o.k*o.C-1]
+	C.k_dw_fwd(fp(x), fp(wt), fp(y), C.long(o.H), C.long(o.W), C.long(o.C), C.long(o.Ho), C.long(o.Wo),
+		C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(g0), C.long(g1))
+}
+
+func dwBwdDxC(o dwGeom, dy, wt, dx []float32, r0, r1 int, acc bool) {
+	if r1 <= r0 {
+		return
+	}
+	_, _, _ = dx[o.N*o.H*o.W*o.C-1], dy[o.N*o.Ho*o.Wo*o.C-1], wt[o.k*o.k*o.C-1]
+	C.k_dw_bwd_dx(fp(dy), fp(wt), fp(dx), C.long(o.H), C.long(o.W), C.long(o.C), C.long(o.Ho), C.long(o.Wo),
+		C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(r0), C.long(r1), cb(acc))
+}
+
+func dwBwdWC(o dwGeom, dy, x, acc []float32, c0, c1 int) {
+	if c1 <= c0 {
+		return
+	}
+	_, _, _ = x[o.N*o.H*o.W*o.C-1], dy[o.N*o.Ho*o.Wo*o.C-1], acc[o.k*o.k*(c1-c0)-1]
+	C.k_dw_bwd_w(fp(dy), fp(x), fp(acc), C.long(o.N), C.long(o.H), C.long(o.W), C.long(o.C), C.long(o.Ho),
+		C.long(o.Wo), C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(c0), C.long(c1))
+}

@@ -1,0 +1,78 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestKernelsMatchReference runs the kernels in use (vectorised C with cgo)
+// against the Go reference loops on odd shapes.
+func TestKernelsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	close := func(name string, got, want []float32, tol float64) {
+		t.Helper()
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > tol*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("%s (%s kernels)[%d] = %v, reference %v", name, kernelsName, i, got[i], want[i])
+			}
+		}
+	}
+	for _, ch := range []int{1, 5, 16, 37} {
+		rows := 23
+		x, d := randSlice(rng, rows*ch), randSlice(rng, rows*ch)
+		scale, shift := randSlice(rng, ch), randSlice(rng, ch)
+		for _, swish := range []bool{false, true} {
+			y1, y2 := make([]float32, rows*ch), make([]float32, rows*ch)
+			kBNApply(x, y1, rows, ch, scale, shift, swish)
+			bnApplyGo(x, y2, rows, ch, scale, shift, swish)
+			close("bn_apply", y1, y2, 1e-6)
+			d1, d2 := append([]float32(nil), d...), append([]float32(nil), d...)
+			s1, s2 := make([]float64, 2*ch), make([]float64, 2*ch)
+			kBNBack1(x, d1, rows, ch, scale, shift, swish, s1[:ch], s1[ch:])
+			bnBack1Go(x, d2, rows, ch, scale, shift, swish, s2[:ch], s2[ch:])
+			close("bn_back1", d1, d2, 1e-6)
+			for i := range s1 {
+				if math.Abs(s1[i]-s2[i]) > 1e-5*(1+math.Abs(s2[i])) {
+					t.Fatalf("bn_back1 sums differ: %v vs %v", s1[i], s2[i])
+				}
+			}
+		}
+		s1, s2 := make([]float64, 2*ch), make([]float64, 2*ch)
+		kBNStats(x, rows, ch, s1[:ch], s1[ch:])
+		bnStatsGo(x, rows, ch, s2[:ch], s2[ch:])
+		for i := range s1 {
+			if math.Abs(s1[i]-s2[i]) > 1e-9*(1+math.Abs(s2[i])) {
+				t.Fatalf("bn_stats differ: %v vs %v", s1[i], s2[i])
+			}
+		}
+		for _, acc := range []bool{false, true} {
+			o1, o2 := randSlice(rng, rows*ch), make([]float32, rows*ch)
+			copy(o2, o1)
+			kBNBack2(x, d, o1, rows, ch, scale, shift, d[:ch], acc)
+			bnBack2Go(x, d, o2, rows, ch, scale, shift, d[:ch], acc)
+			close("bn_back2", o1, o2, 1e-6)
+		}
+	}
+	for _, s := range []int{1, 2} {
+		for _, hw := range [][2]int{{5, 7}, {8, 8}} {
+			g := dwGeom{N: 2, H: hw[0], W: hw[1], C: 19, k: 3, s: s}
+			g.Ho, g.pt = samePad(g.H, 3, s)
+			g.Wo, g.pl = samePad(g.W, 3, s)
+			x, w := randSlice(rng, g.N*g.H*g.W*g.C), randSlice(rng, 9*g.C)
+			dy := randSlice(rng, g.N*g.Ho*g.Wo*g.C)
+			y1, y2 := make([]float32, len(dy)), make([]float32, len(dy))
+			kDWFwd(g, x, w, y1, 0, g.N*g.Ho)
+			dwFwdGo(g, x, w, y2, 0, g.N*g.Ho)
+			close("dw_fwd", y1, y2, 1e-5)
+			dx1, dx2 := make([]float32, len(x)), make([]float32, len(x))
+			kDWBwdDx(g, dy, w, dx1, 0, g.N*g.H, false)
+			dwBwdDxGo(g, dy, w, dx2, 0, g.N*g.H, false)
+			close("dw_bwd_dx", dx1, dx2, 1e-5)
+			a1, a2 := make([]float32, 9*7), make([]float32, 9*7)
+			kDWBwdW(g, dy, x, a1, 4, 11)
+			dwBwdWGo(g, dy, x, a2, 4, 11)
+			close("dw_bwd_w", a1, a2, 1e-4)
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+)
+
+func TestTmpProfile(t *testing.T) {
+	cfg, _ := Preset("b2", 4)
+	n, _ := New(cfg)
+	rng := rand.New(rand.NewPCG(1, 1))
+	b := randomBatch(rng, 8, 256, 2)
+	n.Step(b)
+	p := n.cur
+	e := n.exec(true)
+	fl := map[string]float64{}
+	for _, o := range p.ops {
+		if c, ok := o.(*convOp); ok {
+			fl[key(o)] += 2 * float64(c.y.N*c.y.H*c.y.W) * float64(c.k*c.k*c.x.C) * float64(c.y.C)
+		}
+	}
+	fw := map[string]time.Duration{}
+	bw := map[string]time.Duration{}
+	for rep := 0; rep < 2; rep++ {
+		for _, o := range p.ops {
+			s := time.Now()
+			o.forward(&e)
+			fw[key(o)] += time.Since(s)
+		}
+		for _, q := range n.params {
+			if q.Grad != nil {
+				clear(q.Grad)
+			}
+		}
+		for _, t := range p.tensors {
+			t.gradLive = false
+		}
+		for i := len(p.ops) - 1; i >= 0; i-- {
+			s := time.Now()
+			p.ops[i].backward(&e)
+			bw[key(p.ops[i])] += time.Since(s)
+		}
+	}
+	var ks []string
+	var tf, tb time.Duration
+	for k := range fw {
+		ks = append(ks, k)
+		tf += fw[k]
+		tb += bw[k]
+	}
+	sort.Slice(ks, func(i, j int) bool { return fw[ks[i]]+bw[ks[i]] > fw[ks[j]]+bw[ks[j]] })
+	for _, k := range ks {
+		fmt.Printf("%-28s fwd %7.0f ms  bwd %7.0f ms  %.1f GFLOP fwd %.1f GFLOP/s\n", k, fw[k].Seconds()*500, bw[k].Seconds()*500, fl[k]/1e9, fl[k]/1e9/(fw[k].Seconds()/2))
+	}
+	fmt.Printf("total fwd %.0f ms bwd %.0f ms per step\n", tf.Seconds()*500, tb.Seconds()*500)
+}
+
+func key(o op) string {
+	switch o := o.(type) {
+	case *convOp:
+		if o.direct() {
+			return fmt.Sprintf("conv1x1")
+		}
+		return fmt.Sprintf("conv%dx%d_s%d_in%d", o.k, o.k, o.stride, o.x.H)
+	case *bnOp:
+		return fmt.Sprintf("bn_%v", o.act)
+	}
+	return fmt.Sprintf("%T", o)
+}
