@@ -382,3 +382,50 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("label 99: %v", err)
 	}
 }
+
+// An earlier split output (label = others/sadness) is read through
+// source_label, and re-splitting it keeps every image and label.
+func TestRunReadsSourceLabel(t *testing.T) {
+	in := t.TempDir()
+	w, err := shards.Create(in, shards.WriterOptions{LabelNames: ClassNames})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		src := int64([]int{19, 0, 4, 22}[i%4])
+		class := int64(0)
+		if src == 19 || src == 4 {
+			class = 1
+		}
+		if err := w.Write(&shards.Row{ID: fmt.Sprintf("r%02d", i), Image: encodeJPEG(t, photo(uint64(500+i), 64, 48), 90),
+			Label: class, SourceLabel: src}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(2)
+	o.Plan.Ratio = 0
+	out := filepath.Join(t.TempDir(), "ds")
+	rep, err := Run(context.Background(), in, out, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Funnel; f.Unlabelled != 0 || f.Selected != [2]int{10, 10} {
+		t.Fatalf("funnel %+v", f)
+	}
+	ds, err := shards.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	for _, s := range ds.Splits {
+		it := s.Iter()
+		for r, err := it.Next(); err == nil; r, err = it.Next() {
+			if want := slices.Contains(sadnessIDs, int(r.SourceLabel)); (r.Label == 1) != want || !slices.Equal(r.Labels, []int64{r.SourceLabel}) {
+				t.Errorf("%s: label %d, source %d, labels %v", r.ID, r.Label, r.SourceLabel, r.Labels)
+			}
+		}
+	}
+}

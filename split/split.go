@@ -259,12 +259,12 @@ func scan(ctx context.Context, ds *shards.Dataset, o Options) ([]Item, []source,
 	if o.Progress != nil {
 		defer o.Progress("scan", counter)()
 	}
-	level3 := o.Categories.Level3Names()
 	useSource := make([]bool, len(ds.Splits))
 	for i, s := range ds.Splits {
-		// A split whose label is not the level-3 id (e.g. an earlier split
-		// output) carries the level-3 id in source_label.
-		useSource[i] = s.LabelNames != nil && !slices.Equal(s.LabelNames, level3)
+		// A split whose label has other classes than the level-3 ids (e.g.
+		// an earlier split output: others, sadness) carries the level-3 id
+		// in source_label.
+		useSource[i] = s.LabelNames != nil && len(s.LabelNames) != o.Categories.Len()
 	}
 	n := int(ds.NumRows())
 	items := make([]Item, 0, n)
