@@ -217,20 +217,9 @@ var tfLumaTables = sync.OnceValue(func() *[3][256]float32 {
 // colorOp blends each pixel with its gray: Pillow's convert("L") or TF's
 // rgb_to_grayscale (float32 sum, *255.5, truncated).
 func colorOp(dst, src *Image, f float32, tf bool) {
-	var fd [511]float32 // f * (x - gray), by difference
-	for i := range fd {
-		fd[i] = f * float32(i-255)
-	}
-	blend := func(l int, x uint8) uint8 {
-		t := float32(l) + fd[int(x)-l+255]
-		switch {
-		case t <= 0:
-			return 0
-		case t >= 255:
-			return 255
-		}
-		return uint8(t)
-	}
+	bc := blendPool.Get().(*blendTables)
+	defer blendPool.Put(bc)
+	bt := bc.table(f)
 	lt := tfLumaTables()
 	d, s := dst.Pix[:len(src.Pix)], src.Pix
 	for i := 0; i+2 < len(s); i += 3 {
@@ -242,7 +231,8 @@ func colorOp(dst, src *Image, f float32, tf bool) {
 		} else {
 			l = int(lumaPIL(r, g, b))
 		}
-		d[i], d[i+1], d[i+2] = blend(l, r), blend(l, g), blend(l, b)
+		row := bt[l<<8 : l<<8+256]
+		d[i], d[i+1], d[i+2] = row[r], row[g], row[b]
 	}
 }
 
@@ -337,24 +327,17 @@ func equalize(dst, src *Image) {
 }
 
 // sharpness blends towards a smoothed image: the 3x3 kernel 1 1 1 / 1 5 1 /
-// 1 1 1 divided by 13, summed in float32, border pixels copied. Pillow's
-// SMOOTH filter rounds the sum (it starts from 0.5 and truncates); TF's
+// 1 1 1 divided by 13, border pixels copied. Both references sum in float32:
+// Pillow's SMOOTH filter starts from 0.5 and truncates (rounds), TF's
 // depthwise_conv2d result is truncated by the uint8 cast.
 //
-// Pillow sums start + row(y+1) + row(y) + row(y-1), each row as
-// (left + centre) + right. The row sums of the outer rows are the same
-// numbers whichever output row uses them, so each is computed once.
+// With S the integer weighted sum, Pillow's value is exactly
+// floor((2S+13)/26): the float32 error (< 3e-4) never crosses an integer,
+// since (2S+13)/26 is at least 1/26 from one. TF's truncation of S/13 is
+// exactly S/13 too unless S is a multiple of 13, where the float32 sum may
+// fall an ulp short of the integer; those pixels (about 1 in 13) are summed
+// in float32 in Pillow's order (rows y+1, y, y-1; (left+centre)+right).
 func sharpness(dst, src *Image, f float32, tf bool) {
-	start := float32(0.5)
-	if tf {
-		start = 0
-	}
-	var k1, k5 [256]float32
-	c1, c5 := float32(1)/13, float32(5)/13
-	for i := range k1 {
-		k1[i] = float32(i) * c1
-		k5[i] = float32(i) * c5
-	}
 	w, h := src.W, src.H
 	s, d := src.Pix, dst.Pix[:len(src.Pix)]
 	if w < 3 || h < 3 {
@@ -362,64 +345,96 @@ func sharpness(dst, src *Image, f float32, tf bool) {
 		return
 	}
 	stride := 3 * w
-	bufp := rowPool.Get().(*[]float32)
+	bufp := rowPool.Get().(*[]int32)
 	defer rowPool.Put(bufp)
-	if cap(*bufp) < 4*stride {
-		*bufp = make([]float32, 4*stride)
+	if cap(*bufp) < 3*stride {
+		*bufp = make([]int32, 3*stride)
 	}
-	buf := (*bufp)[:4*stride]
-	// outer[k] holds the 1-1-1 row sums of source row (y-1+k) % 3 rolling.
-	outer := [3][]float32{buf[:stride], buf[stride : 2*stride], buf[2*stride : 3*stride]}
-	centre := buf[3*stride:]
-	rowSums := func(out []float32, row []uint8, mid *[256]float32) {
+	buf := (*bufp)[:3*stride]
+	// hs[k] holds the horizontal 3-sums of source row y with y%3 == k.
+	hs := [3][]int32{buf[:stride], buf[stride : 2*stride], buf[2*stride:]}
+	hsum := func(out []int32, row []uint8) {
 		out = out[:len(row)]
 		for i := 3; i < len(row)-3; i++ {
-			out[i] = float32(k1[row[i-3]]+mid[row[i]]) + k1[row[i+3]]
+			out[i] = int32(row[i-3]) + int32(row[i]) + int32(row[i+3])
 		}
 	}
-	rowSums(outer[0], s[0:stride], &k1)
-	rowSums(outer[1], s[stride:2*stride], &k1)
-	var blendD [511]float32 // f * (x - smooth), by difference
-	for i := range blendD {
-		blendD[i] = f * float32(i-255)
+	hsum(hs[0], s[0:stride])
+	hsum(hs[1], s[stride:2*stride])
+	var k1, k5 [256]float32
+	if tf {
+		c1, c5 := float32(1)/13, float32(5)/13
+		for i := range k1 {
+			k1[i] = float32(i) * c1
+			k5[i] = float32(i) * c5
+		}
 	}
+	bc := blendPool.Get().(*blendTables)
+	defer blendPool.Put(bc)
+	bt := bc.table(f)
 	copy(d[:stride], s[:stride])
 	copy(d[(h-1)*stride:], s[(h-1)*stride:])
 	for y := 1; y < h-1; y++ {
-		up, cur := outer[(y-1)%3], outer[y%3]
-		dn := outer[(y+1)%3]
-		rowSums(dn, s[(y+1)*stride:(y+2)*stride], &k1)
-		mid := s[y*stride : (y+1)*stride]
-		rowSums(centre, mid, &k5)
-		_ = cur
+		up, mid, dn := hs[(y-1)%3], hs[y%3], hs[(y+1)%3]
+		hsum(dn, s[(y+1)*stride:(y+2)*stride])
+		rowUp := s[(y-1)*stride : y*stride]
+		row := s[y*stride : (y+1)*stride]
+		rowDn := s[(y+1)*stride : (y+2)*stride]
 		out := d[y*stride : (y+1)*stride]
-		copy(out[:3], mid[:3])
-		copy(out[stride-3:], mid[stride-3:])
+		copy(out[:3], row[:3])
+		copy(out[stride-3:], row[stride-3:])
 		for i := 3; i < stride-3; i++ {
-			ss := float32(float32(start+dn[i])+centre[i]) + up[i]
+			sum := up[i] + mid[i] + dn[i] + 4*int32(row[i])
 			var sm int
-			switch {
-			case ss <= 0:
-				sm = 0
-			case ss >= 255:
-				sm = 255
-			default:
-				sm = int(ss)
+			if !tf {
+				sm = int((2*sum + 13) / 26)
+			} else if sum%13 != 0 {
+				sm = int(sum / 13)
+			} else {
+				ss := float32(k1[rowDn[i-3]]+k1[rowDn[i]]) + k1[rowDn[i+3]]
+				ss += float32(k1[row[i-3]]+k5[row[i]]) + k1[row[i+3]]
+				ss += float32(k1[rowUp[i-3]]+k1[rowUp[i]]) + k1[rowUp[i+3]]
+				sm = int(min(ss, 255)) // ss >= 0
 			}
-			t := float32(sm) + blendD[int(mid[i])-sm+255]
-			switch {
-			case t <= 0:
-				out[i] = 0
-			case t >= 255:
-				out[i] = 255
-			default:
-				out[i] = uint8(t)
-			}
+			out[i] = bt[sm<<8|int(row[i])]
 		}
 	}
 }
 
-var rowPool = sync.Pool{New: func() any { return new([]float32) }}
+var rowPool = sync.Pool{New: func() any { return new([]int32) }}
+
+// blendTables caches blend32(a, b, f) for all a, b at a few factors f: a
+// RandAugment only ever blends at one or two factors, so after the first
+// images every Color and Sharpness blend is a table lookup.
+type blendTables struct {
+	f    [4]float32
+	ok   [4]bool
+	t    [4][65536]uint8 // t[k][a<<8|b]
+	next int
+}
+
+var blendPool = sync.Pool{New: func() any { return new(blendTables) }}
+
+// table returns the blend table for f, building it if it is not cached.
+func (c *blendTables) table(f float32) *[65536]uint8 {
+	for k := range c.f {
+		if c.ok[k] && math.Float32bits(c.f[k]) == math.Float32bits(f) {
+			return &c.t[k]
+		}
+	}
+	k := c.next
+	c.next = (c.next + 1) % len(c.f)
+	t := &c.t[k]
+	for a := 0; a < 256; a++ {
+		row := t[a<<8 : a<<8+256]
+		for b := range row {
+			row[b] = blend32(uint8(a), uint8(b), f)
+		}
+	}
+	c.f[k], c.ok[k] = f, true
+	return t
+}
+var colPool = sync.Pool{New: func() any { return new([]float32) }}
 
 func radians(d float64) float64 { return d * (math.Pi / 180) }
 func degrees(r float64) float64 { return r * (180 / math.Pi) }
@@ -436,8 +451,8 @@ func tfTransform(dst, src *Image, t *[6]float32) {
 		return
 	}
 	// The products t0*x and t3*x are the same numbers on every row.
-	bufp := rowPool.Get().(*[]float32)
-	defer rowPool.Put(bufp)
+	bufp := colPool.Get().(*[]float32)
+	defer colPool.Put(bufp)
 	if cap(*bufp) < 2*w {
 		*bufp = make([]float32, 2*w)
 	}
