@@ -434,6 +434,7 @@ func (c *blendTables) table(f float32) *[65536]uint8 {
 	c.f[k], c.ok[k] = f, true
 	return t
 }
+
 var colPool = sync.Pool{New: func() any { return new([]float32) }}
 
 func radians(d float64) float64 { return d * (math.Pi / 180) }

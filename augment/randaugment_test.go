@@ -239,8 +239,14 @@ func TestApplyNoAllocations(t *testing.T) {
 		trace, _ = ra.AppendApply(trace[:0], dst, src, 0, id)
 		id++
 	})
-	if allocs != 0 {
-		t.Errorf("AppendApply allocates %.1f times per image, want 0", allocs)
+	// Under -race, sync.Pool randomly drops pooled buffers, which are then
+	// made again; without it nothing is allocated.
+	limit := 0.0
+	if raceEnabled {
+		limit = 4
+	}
+	if allocs > limit {
+		t.Errorf("AppendApply allocates %.1f times per image, want at most %v", allocs, limit)
 	}
 }
 
