@@ -429,3 +429,19 @@ func TestRunReadsSourceLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteScaleInput writes a larger WEBEmo-like input for timing the
+// command by hand: CURATE_SPLIT_SCALE_DIR=/tmp/in CURATE_SPLIT_SCALE_N=5000
+// go test -run TestWriteScaleInput ./split. Skipped otherwise.
+func TestWriteScaleInput(t *testing.T) {
+	dir := os.Getenv("CURATE_SPLIT_SCALE_DIR")
+	if dir == "" {
+		t.Skip("set CURATE_SPLIT_SCALE_DIR to write a scale input")
+	}
+	n := 5000
+	if s := os.Getenv("CURATE_SPLIT_SCALE_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	rows := buildInput(t, dir, n)
+	t.Logf("wrote %d rows to %s", len(rows), dir)
+}
