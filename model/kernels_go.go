@@ -12,6 +12,13 @@ var (
 	kDWFwd   = dwFwdGo
 	kDWBwdDx = dwBwdDxGo
 	kDWBwdW  = dwBwdWGo
+
+	kAxpy3    = axpy3Go
+	kScaleTo  = scaleToGo
+	kRowMul   = rowMulGo
+	kRowDot   = rowDotGo
+	kRowSum   = rowSumGo
+	kRowBcast = rowBcastGo
 )
 
 // kernelsName names the element-wise kernels in use.
@@ -176,6 +183,77 @@ func dwBwdWGo(o dwGeom, dy, x, acc []float32, c0, c1 int) {
 						a[c] += v * in[c]
 					}
 				}
+			}
+		}
+	}
+}
+
+// axpy3Go is y = a + m*b.
+func axpy3Go(y, a, b []float32, m float32) {
+	a, b = a[:len(y)], b[:len(y)]
+	for i := range y {
+		y[i] = a[i] + m*b[i]
+	}
+}
+
+// scaleToGo is dst = m*src, or dst += m*src with acc.
+func scaleToGo(dst, src []float32, m float32, acc bool) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		if acc {
+			dst[i] += m * v
+		} else {
+			dst[i] = m * v
+		}
+	}
+}
+
+// rowMulGo is y[r][c] = x[r][c]*s[c] (or += with acc).
+func rowMulGo(x, s, y []float32, rows, ch int, acc bool) {
+	s = s[:ch]
+	for r := 0; r < rows; r++ {
+		in, out := x[r*ch:(r+1)*ch], y[r*ch:(r+1)*ch]
+		for c, v := range in {
+			if acc {
+				out[c] += v * s[c]
+			} else {
+				out[c] = v * s[c]
+			}
+		}
+	}
+}
+
+// rowDotGo adds sum_r x[r][c]*d[r][c] to out[c].
+func rowDotGo(x, d, out []float32, rows, ch int) {
+	out = out[:ch]
+	for r := 0; r < rows; r++ {
+		in, g := x[r*ch:(r+1)*ch], d[r*ch:(r+1)*ch]
+		for c, v := range in {
+			out[c] += v * g[c]
+		}
+	}
+}
+
+// rowSumGo adds sum_r x[r][c] to out[c].
+func rowSumGo(x, out []float32, rows, ch int) {
+	out = out[:ch]
+	for r := 0; r < rows; r++ {
+		for c, v := range x[r*ch : (r+1)*ch] {
+			out[c] += v
+		}
+	}
+}
+
+// rowBcastGo is dx[r][c] = v[c] (or += with acc).
+func rowBcastGo(v, dx []float32, rows, ch int, acc bool) {
+	v = v[:ch]
+	for r := 0; r < rows; r++ {
+		out := dx[r*ch : (r+1)*ch]
+		for c, u := range v {
+			if acc {
+				out[c] += u
+			} else {
+				out[c] = u
 			}
 		}
 	}

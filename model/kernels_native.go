@@ -164,6 +164,58 @@ CLONES static void k_dw_bwd_w(const float *restrict dy, const float *restrict x,
 		}
 	}
 }
+
+// k_axpy3 is y = a + m*b.
+CLONES static void k_axpy3(float *restrict y, const float *restrict a, const float *restrict b, float m, long n) {
+	for (long i = 0; i < n; i++) y[i] = a[i] + m * b[i];
+}
+
+// k_scale_to is dst = m*src, or dst += m*src with acc.
+CLONES static void k_scale_to(float *restrict dst, const float *restrict src, float m, long n, int acc) {
+	if (acc)
+		for (long i = 0; i < n; i++) dst[i] += m * src[i];
+	else
+		for (long i = 0; i < n; i++) dst[i] = m * src[i];
+}
+
+// k_rowmul is y[r][c] = x[r][c]*s[c] (or += with acc).
+CLONES static void k_rowmul(const float *restrict x, const float *restrict s, float *restrict y, long rows, long C, int acc) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C;
+		float *yo = y + r * C;
+		if (acc)
+			for (long c = 0; c < C; c++) yo[c] += xi[c] * s[c];
+		else
+			for (long c = 0; c < C; c++) yo[c] = xi[c] * s[c];
+	}
+}
+
+// k_rowdot adds sum_r x[r][c]*d[r][c] to out[c].
+CLONES static void k_rowdot(const float *restrict x, const float *restrict d, float *restrict out, long rows, long C) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C, *di = d + r * C;
+		for (long c = 0; c < C; c++) out[c] += xi[c] * di[c];
+	}
+}
+
+// k_rowsum adds sum_r x[r][c] to out[c].
+CLONES static void k_rowsum(const float *restrict x, float *restrict out, long rows, long C) {
+	for (long r = 0; r < rows; r++) {
+		const float *xi = x + r * C;
+		for (long c = 0; c < C; c++) out[c] += xi[c];
+	}
+}
+
+// k_rowbcast is dx[r][c] = v[c] (or += with acc).
+CLONES static void k_rowbcast(const float *restrict v, float *restrict dx, long rows, long C, int acc) {
+	for (long r = 0; r < rows; r++) {
+		float *o = dx + r * C;
+		if (acc)
+			for (long c = 0; c < C; c++) o[c] += v[c];
+		else
+			for (long c = 0; c < C; c++) o[c] = v[c];
+	}
+}
 */
 import "C"
 
@@ -172,6 +224,7 @@ import "unsafe"
 func init() {
 	kBNStats, kBNApply, kBNBack1, kBNBack2 = bnStatsC, bnApplyC, bnBack1C, bnBack2C
 	kDWFwd, kDWBwdDx, kDWBwdW = dwFwdC, dwBwdDxC, dwBwdWC
+	kAxpy3, kScaleTo, kRowMul, kRowDot, kRowSum, kRowBcast = axpy3C, scaleToC, rowMulC, rowDotC, rowSumC, rowBcastC
 	kernelsName = "c"
 }
 
@@ -248,4 +301,52 @@ func dwBwdWC(o dwGeom, dy, x, acc []float32, c0, c1 int) {
 	_, _, _ = x[o.N*o.H*o.W*o.C-1], dy[o.N*o.Ho*o.Wo*o.C-1], acc[o.k*o.k*(c1-c0)-1]
 	C.k_dw_bwd_w(fp(dy), fp(x), fp(acc), C.long(o.N), C.long(o.H), C.long(o.W), C.long(o.C), C.long(o.Ho),
 		C.long(o.Wo), C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(c0), C.long(c1))
+}
+
+func axpy3C(y, a, b []float32, m float32) {
+	if len(y) == 0 {
+		return
+	}
+	_, _ = a[len(y)-1], b[len(y)-1]
+	C.k_axpy3(fp(y), fp(a), fp(b), C.float(m), C.long(len(y)))
+}
+
+func scaleToC(dst, src []float32, m float32, acc bool) {
+	if len(dst) == 0 {
+		return
+	}
+	_ = src[len(dst)-1]
+	C.k_scale_to(fp(dst), fp(src), C.float(m), C.long(len(dst)), cb(acc))
+}
+
+func rowMulC(x, s, y []float32, rows, ch int, acc bool) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _, _ = x[rows*ch-1], y[rows*ch-1], s[ch-1]
+	C.k_rowmul(fp(x), fp(s), fp(y), C.long(rows), C.long(ch), cb(acc))
+}
+
+func rowDotC(x, d, out []float32, rows, ch int) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _, _ = x[rows*ch-1], d[rows*ch-1], out[ch-1]
+	C.k_rowdot(fp(x), fp(d), fp(out), C.long(rows), C.long(ch))
+}
+
+func rowSumC(x, out []float32, rows, ch int) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _ = x[rows*ch-1], out[ch-1]
+	C.k_rowsum(fp(x), fp(out), C.long(rows), C.long(ch))
+}
+
+func rowBcastC(v, dx []float32, rows, ch int, acc bool) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _ = dx[rows*ch-1], v[ch-1]
+	C.k_rowbcast(fp(v), fp(dx), C.long(rows), C.long(ch), cb(acc))
 }

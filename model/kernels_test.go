@@ -76,3 +76,43 @@ func TestKernelsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+func TestVectorKernelsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	eq := func(name string, a, b []float32) {
+		t.Helper()
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > 1e-5*(1+math.Abs(float64(b[i]))) {
+				t.Fatalf("%s (%s)[%d] = %v, reference %v", name, kernelsName, i, a[i], b[i])
+			}
+		}
+	}
+	rows, ch := 13, 21
+	x, d, s := randSlice(rng, rows*ch), randSlice(rng, rows*ch), randSlice(rng, ch)
+	for _, acc := range []bool{false, true} {
+		y1, y2 := randSlice(rng, rows*ch), make([]float32, rows*ch)
+		copy(y2, y1)
+		kRowMul(x, s, y1, rows, ch, acc)
+		rowMulGo(x, s, y2, rows, ch, acc)
+		eq("rowmul", y1, y2)
+		copy(y2, y1)
+		kRowBcast(s, y1, rows, ch, acc)
+		rowBcastGo(s, y2, rows, ch, acc)
+		eq("rowbcast", y1, y2)
+		copy(y2, y1)
+		kScaleTo(y1, x, 0.7, acc)
+		scaleToGo(y2, x, 0.7, acc)
+		eq("scaleto", y1, y2)
+	}
+	o1, o2 := make([]float32, ch), make([]float32, ch)
+	kRowDot(x, d, o1, rows, ch)
+	rowDotGo(x, d, o2, rows, ch)
+	eq("rowdot", o1, o2)
+	kRowSum(x, o1, rows, ch)
+	rowSumGo(x, o2, rows, ch)
+	eq("rowsum", o1, o2)
+	y1, y2 := make([]float32, rows*ch), make([]float32, rows*ch)
+	kAxpy3(y1, x, d, 1.25)
+	axpy3Go(y2, x, d, 1.25)
+	eq("axpy3", y1, y2)
+}

@@ -93,11 +93,7 @@ func (o *gapOp) forward(e *exec) {
 		for n := lo; n < hi; n++ {
 			out := o.y.Data[n*C : (n+1)*C]
 			clear(out)
-			for p := 0; p < P; p++ {
-				for c, v := range x.Data[(n*P+p)*C : (n*P+p+1)*C] {
-					out[c] += v
-				}
-			}
+			kRowSum(x.Data[n*P*C:(n+1)*P*C], out, P, C)
 			inv := 1 / float32(P)
 			for c := range out {
 				out[c] *= inv
@@ -115,17 +111,12 @@ func (o *gapOp) backward(e *exec) {
 		return
 	}
 	inv := 1 / float32(P)
-	e.run(x.N*P, 64, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			g := dy[(r/P)*C : (r/P+1)*C]
-			out := dx[r*C : (r+1)*C]
-			for c, v := range g {
-				if acc {
-					out[c] += v * inv
-				} else {
-					out[c] = v * inv
-				}
-			}
+	for i := range dy {
+		dy[i] *= inv // the output gradient is not read again
+	}
+	e.run(x.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			kRowBcast(dy[n*C:(n+1)*C], dx[n*P*C:(n+1)*P*C], P, C, acc)
 		}
 	})
 }
@@ -143,13 +134,9 @@ func (o *scaleOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x, o.s}, o.y }
 func (o *scaleOp) forward(e *exec) {
 	x := o.x
 	C, P := x.C, x.H*x.W
-	e.run(x.N*P, 64, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			s := o.s.Data[(r/P)*C : (r/P+1)*C]
-			out := o.y.Data[r*C : (r+1)*C]
-			for c, v := range x.Data[r*C : (r+1)*C] {
-				out[c] = v * s[c]
-			}
+	e.run(x.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			kRowMul(x.Data[n*P*C:(n+1)*P*C], o.s.Data[n*C:(n+1)*C], o.y.Data[n*P*C:(n+1)*P*C], P, C, false)
 		}
 	})
 }
@@ -158,38 +145,20 @@ func (o *scaleOp) backward(e *exec) {
 	x := o.x
 	C, P := x.C, x.H*x.W
 	dy := o.y.gradOut()
-	if ds, acc := o.s.gradIn(); ds != nil {
-		e.run(x.N, 1, func(lo, hi int) {
-			for n := lo; n < hi; n++ {
+	ds, accS := o.s.gradIn()
+	dx, acc := x.gradIn()
+	e.run(x.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			img := dy[n*P*C : (n+1)*P*C]
+			if ds != nil {
 				out := ds[n*C : (n+1)*C]
-				if !acc {
+				if !accS {
 					clear(out)
 				}
-				for p := 0; p < P; p++ {
-					r := n*P + p
-					g := dy[r*C : (r+1)*C]
-					for c, v := range x.Data[r*C : (r+1)*C] {
-						out[c] += v * g[c]
-					}
-				}
+				kRowDot(x.Data[n*P*C:(n+1)*P*C], img, out, P, C)
 			}
-		})
-	}
-	dx, acc := x.gradIn()
-	if dx == nil {
-		return
-	}
-	e.run(x.N*P, 64, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			s := o.s.Data[(r/P)*C : (r/P+1)*C]
-			g := dy[r*C : (r+1)*C]
-			out := dx[r*C : (r+1)*C]
-			for c, v := range g {
-				if acc {
-					out[c] += v * s[c]
-				} else {
-					out[c] = v * s[c]
-				}
+			if dx != nil {
+				kRowMul(img, o.s.Data[n*C:(n+1)*C], dx[n*P*C:(n+1)*P*C], P, C, acc)
 			}
 		}
 	})
@@ -226,9 +195,9 @@ func (o *addOp) forward(e *exec) {
 	}
 	per := o.a.Len() / o.a.N
 	a, b, y := o.a.Data, o.b.Data, o.y.Data
-	e.run(len(y), 4096, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y[i] = a[i] + o.mask[i/per]*b[i]
+	e.run(o.a.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			kAxpy3(y[n*per:(n+1)*per], a[n*per:(n+1)*per], b[n*per:(n+1)*per], o.mask[n])
 		}
 	})
 }
@@ -236,28 +205,19 @@ func (o *addOp) forward(e *exec) {
 func (o *addOp) backward(e *exec) {
 	dy := o.y.gradOut()
 	per := o.a.Len() / o.a.N
-	for _, t := range []struct {
-		x    *Tensor
-		mask bool
-	}{{o.a, false}, {o.b, true}} {
-		dx, acc := t.x.gradIn()
-		if dx == nil {
-			continue
-		}
-		e.run(len(dy), 4096, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g := dy[i]
-				if t.mask {
-					g *= o.mask[i/per]
-				}
-				if acc {
-					dx[i] += g
-				} else {
-					dx[i] = g
-				}
+	da, accA := o.a.gradIn()
+	db, accB := o.b.gradIn()
+	e.run(o.a.N, 1, func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			g := dy[n*per : (n+1)*per]
+			if da != nil {
+				kScaleTo(da[n*per:(n+1)*per], g, 1, accA)
 			}
-		})
-	}
+			if db != nil {
+				kScaleTo(db[n*per:(n+1)*per], g, o.mask[n], accB)
+			}
+		}
+	})
 }
 
 // dropoutOp is element-wise inverted dropout: in training each element is
