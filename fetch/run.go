@@ -54,14 +54,14 @@ type Options struct {
 	UserAgent string // required: an identifiable User-Agent
 
 	Timeout       time.Duration // per request, headers and body
-	Retries       int           // retries after the first attempt; <0 means none
+	Retries       int           // retries after the first attempt; < 0 means none
 	BackoffBase   time.Duration // first retry waits about this long, doubling after
 	BackoffMax    time.Duration // cap of the backoff
 	MaxRetryAfter time.Duration // cap on a server's Retry-After
 
 	MaxBytes     int64 // largest body accepted
 	MaxPixels    int64 // largest width*height accepted
-	MaxRedirects int
+	MaxRedirects int  // redirects followed; < 0 means none
 	AllowPrivate bool // allow private, loopback and link-local addresses (tests, demos)
 
 	RetryFailed bool // fetch again the URLs the ledger records as failed
@@ -103,14 +103,22 @@ func (o *Options) setDefaults() error {
 	}
 	def(&o.Workers, DefaultWorkers)
 	def(&o.PerHost, DefaultPerHost)
-	def(&o.MaxRedirects, DefaultMaxRedirects)
+	switch {
+	case o.MaxRedirects == 0:
+		o.MaxRedirects = DefaultMaxRedirects
+	case o.MaxRedirects < 0:
+		o.MaxRedirects = 0
+	}
 	def(&o.SyncEvery, DefaultSyncEvery)
 	defD(&o.Timeout, DefaultTimeout)
 	defD(&o.BackoffBase, DefaultBackoffBase)
 	defD(&o.BackoffMax, DefaultBackoffMax)
 	defD(&o.MaxRetryAfter, DefaultMaxRetryAfter)
 	defD(&o.SyncInterval, DefaultSyncInterval)
-	if o.Retries < 0 {
+	switch {
+	case o.Retries == 0:
+		o.Retries = DefaultRetries
+	case o.Retries < 0:
 		o.Retries = 0
 	}
 	if o.MaxBytes <= 0 {

@@ -256,7 +256,7 @@ func TestFetchFaults(t *testing.T) {
 
 	// --retry-failed asks again for the failed URLs only.
 	o.RetryFailed = true
-	o.Retries = 0
+	o.Retries = -1
 	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestFetchBlocksPrivateAddresses(t *testing.T) {
 		srv.url("/img/1.jpg"), port, port, port))
 	o := testOptions([]string{list}, filepath.Join(dir, "out"))
 	o.AllowPrivate = false
-	o.Retries = 0
+	o.Retries = -1
 	st, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
