@@ -42,7 +42,8 @@ type AugmentPreviewOptions struct {
 	Seed       uint64
 	Epoch      uint64
 	Size       int // tile size; images are centre-cropped and resized to it
-	Columns    int // image pairs per grid row
+	Columns    int // images (with their versions) per grid row
+	Versions   int // augmented versions per image: epochs Epoch, Epoch+1, ...
 	JSON       bool
 }
 
@@ -90,6 +91,7 @@ EXAMPLES:
    curate augment preview --in demo-out/dataset --n 16 --out grid.png
    curate augment preview --in demo-out/dataset --split test --n 8 --seed 7 --out g.png
    curate augment preview --in photos/ --n 8 --epoch 1 --convention torchvision --out tv.png
+   curate augment preview --in photos/ --n 4 --versions 3 --columns 2 --out epochs.png
    curate augment preview --json --in photos/ --out grid.png | jq '.images[].ops'
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
@@ -103,7 +105,8 @@ EXAMPLES:
 			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "augmentation seed"},
 			&cli.Uint64Flag{Name: "epoch", Value: 0, Usage: "epoch whose draw to show"},
 			&cli.IntFlag{Name: "size", Value: 256, Usage: "tile size in pixels (the model's input is 256)"},
-			&cli.IntFlag{Name: "columns", Value: 4, Usage: "original/augmented pairs per grid row"},
+			&cli.IntFlag{Name: "columns", Value: 4, Usage: "images (each with its versions) per grid row"},
+			&cli.IntFlag{Name: "versions", Value: 1, Usage: "augmented versions per image: epochs --epoch, --epoch+1, ..."},
 			&cli.BoolFlag{Name: "json", Usage: "print what was drawn as JSON"},
 		},
 		Action: func(c *cli.Context) error {
@@ -114,7 +117,7 @@ EXAMPLES:
 				In: c.String("in"), Split: c.String("split"), Images: c.Int("n"), Out: c.String("out"),
 				Convention: c.String("convention"), N: c.Int("ops"), M: c.Float64("m"),
 				Seed: c.Uint64("seed"), Epoch: c.Uint64("epoch"), Size: c.Int("size"),
-				Columns: c.Int("columns"), JSON: jsonFlag(c, g),
+				Columns: c.Int("columns"), Versions: c.Int("versions"), JSON: jsonFlag(c, g),
 			}
 			return runAugmentPreview(c.Context, opts, g)
 		},
@@ -262,10 +265,16 @@ type augInput struct {
 
 // AugmentPreviewImage is one grid entry as --json reports it.
 type AugmentPreviewImage struct {
-	Name     string             `json:"name"`
-	SampleID uint64             `json:"sample_id"`
-	Label    string             `json:"label,omitempty"`
-	Ops      []AugmentAppliedOp `json:"ops"`
+	Name     string                  `json:"name"`
+	SampleID uint64                  `json:"sample_id"`
+	Label    string                  `json:"label,omitempty"`
+	Versions []AugmentPreviewVersion `json:"versions"`
+}
+
+// AugmentPreviewVersion is one augmented version: the epoch and its ops.
+type AugmentPreviewVersion struct {
+	Epoch uint64             `json:"epoch"`
+	Ops   []AugmentAppliedOp `json:"ops"`
 }
 
 // AugmentPreviewReport is what `curate augment preview --json` prints.
@@ -296,6 +305,9 @@ func runAugmentPreview(ctx context.Context, opts AugmentPreviewOptions, g *Globa
 	if opts.Columns <= 0 {
 		return usagef("augment preview: --columns must be positive, got %d", opts.Columns)
 	}
+	if opts.Versions <= 0 || opts.Versions > 64 {
+		return usagef("augment preview: --versions must be 1..64, got %d", opts.Versions)
+	}
 	ra, err := augment.New(augment.Options{N: opts.N, M: opts.M, Convention: conv, Seed: opts.Seed})
 	if err != nil {
 		return usagef("augment preview: %v", err)
@@ -309,7 +321,8 @@ func runAugmentPreview(ctx context.Context, opts AugmentPreviewOptions, g *Globa
 	}
 	rep := AugmentPreviewReport{In: opts.In, Out: opts.Out, Convention: conv.String(), N: opts.N,
 		M: opts.M, Seed: opts.Seed, Epoch: opts.Epoch}
-	grid := newAugGrid(len(inputs), opts.Columns, opts.Size, opts.N)
+	per := 1 + opts.Versions
+	grid := newAugGrid(len(inputs), per, opts.Columns, opts.Size, opts.N)
 	src, dst := &augment.Image{}, &augment.Image{}
 	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {
@@ -317,22 +330,27 @@ func runAugmentPreview(ctx context.Context, opts AugmentPreviewOptions, g *Globa
 		}
 		tile := imaging.Fill(in.Img, opts.Size, opts.Size, imaging.Center, imaging.Lanczos)
 		augment.CopyFrom(src, tile)
-		trace, err := ra.Apply(dst, src, opts.Epoch, in.ID)
-		if err != nil {
-			return fmt.Errorf("augment preview: %s: %w", in.Name, err)
-		}
 		head := fmt.Sprintf("#%d %s", in.ID, in.Name)
 		if in.Label != "" {
 			head = fmt.Sprintf("#%d %s", in.ID, in.Label)
 		}
-		labels := make([]string, 0, len(trace))
+		grid.put(per*i, tile, []string{head, "original"})
 		pi := AugmentPreviewImage{Name: in.Name, SampleID: in.ID, Label: in.Label}
-		for _, p := range trace {
-			labels = append(labels, p.String())
-			pi.Ops = append(pi.Ops, augAppliedOp(p))
+		for v := 0; v < opts.Versions; v++ {
+			epoch := opts.Epoch + uint64(v)
+			trace, err := ra.Apply(dst, src, epoch, in.ID)
+			if err != nil {
+				return fmt.Errorf("augment preview: %s: %w", in.Name, err)
+			}
+			labels := []string{fmt.Sprintf("epoch %d, %s", epoch, conv)}
+			ver := AugmentPreviewVersion{Epoch: epoch, Ops: []AugmentAppliedOp{}}
+			for _, p := range trace {
+				labels = append(labels, p.String())
+				ver.Ops = append(ver.Ops, augAppliedOp(p))
+			}
+			grid.put(per*i+1+v, dst.RGBA(), labels)
+			pi.Versions = append(pi.Versions, ver)
 		}
-		grid.put(2*i, tile, []string{head, "original"})
-		grid.put(2*i+1, dst.RGBA(), append([]string{fmt.Sprintf("epoch %d, %s", opts.Epoch, conv)}, labels...))
 		rep.Images = append(rep.Images, pi)
 	}
 	b := grid.img.Bounds()
@@ -343,8 +361,8 @@ func runAugmentPreview(ctx context.Context, opts AugmentPreviewOptions, g *Globa
 	if opts.JSON {
 		return augWriteJSON(g.Stdout, rep)
 	}
-	fmt.Fprintf(g.Stdout, "wrote %s (%dx%d): %d images and their augmented versions, %s N=%d M=%g seed=%d epoch=%d\n",
-		opts.Out, rep.Width, rep.Height, len(inputs), conv, opts.N, opts.M, opts.Seed, opts.Epoch)
+	fmt.Fprintf(g.Stdout, "wrote %s (%dx%d): %d images, %d augmented version(s) each, %s N=%d M=%g seed=%d epoch=%d\n",
+		opts.Out, rep.Width, rep.Height, len(inputs), opts.Versions, conv, opts.N, opts.M, opts.Seed, opts.Epoch)
 	return nil
 }
 
@@ -356,9 +374,9 @@ type augGrid struct {
 	lineH, text int
 }
 
-func newAugGrid(images, pairsPerRow, size, ops int) *augGrid {
-	cols := 2 * min(pairsPerRow, images)
-	rows := (2*images + cols - 1) / cols
+func newAugGrid(images, per, groupsPerRow, size, ops int) *augGrid {
+	cols := per * min(groupsPerRow, images)
+	rows := (per*images + cols - 1) / cols
 	const lineH, pad = 14, 6
 	lines := max(2, ops+1)
 	cellH := size + pad + lines*lineH + pad

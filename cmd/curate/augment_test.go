@@ -159,7 +159,7 @@ func TestAugmentPreviewFolder(t *testing.T) {
 	run := func(out string, epoch uint64) AugmentPreviewReport {
 		g, stdout := augTestGlobal()
 		opts := AugmentPreviewOptions{In: imgs, Images: 4, Out: out, Convention: "tf", N: 3, M: 7,
-			Seed: 5, Epoch: epoch, Size: 64, Columns: 2, JSON: true}
+			Seed: 5, Epoch: epoch, Size: 64, Columns: 2, Versions: 1, JSON: true}
 		if err := runAugmentPreview(context.Background(), opts, g); err != nil {
 			t.Fatal(err)
 		}
@@ -177,8 +177,8 @@ func TestAugmentPreviewFolder(t *testing.T) {
 		t.Fatalf("images %+v", rep.Images)
 	}
 	for _, im := range rep.Images {
-		if len(im.Ops) != 3 {
-			t.Errorf("%s: %d ops, want 3", im.Name, len(im.Ops))
+		if len(im.Versions) != 1 || len(im.Versions[0].Ops) != 3 || im.Versions[0].Epoch != 2 {
+			t.Errorf("%s: versions %+v, want one of 3 ops in epoch 2", im.Name, im.Versions)
 		}
 	}
 	// 2 pairs per row -> 4 tiles of 64 + 5 gaps of 6; 2 rows of 64+6+4 lines*14+6.
@@ -227,7 +227,7 @@ func TestAugmentPreviewDataset(t *testing.T) {
 	g, stdout := augTestGlobal()
 	out := filepath.Join(root, "grid.png")
 	opts := AugmentPreviewOptions{In: ds, Split: "test", Images: 16, Out: out, Convention: "torchvision",
-		N: 2, M: 9, Size: 32, Columns: 4, JSON: true}
+		N: 2, M: 9, Size: 32, Columns: 2, Versions: 3, Epoch: 10, JSON: true}
 	if err := runAugmentPreview(context.Background(), opts, g); err != nil {
 		t.Fatal(err)
 	}
@@ -239,13 +239,21 @@ func TestAugmentPreviewDataset(t *testing.T) {
 		t.Fatalf("images %+v", rep.Images)
 	}
 	for _, im := range rep.Images {
-		for _, op := range im.Ops {
-			if op.Op == "Cutout" || op.Op == "Invert" || op.Op == "SolarizeAdd" {
-				t.Errorf("torchvision drew %s", op.Op)
+		if len(im.Versions) != 3 || im.Versions[2].Epoch != 12 {
+			t.Fatalf("%s: versions %+v, want epochs 10..12", im.Name, im.Versions)
+		}
+		for _, v := range im.Versions {
+			for _, op := range v.Ops {
+				if op.Op == "Cutout" || op.Op == "Invert" || op.Op == "SolarizeAdd" {
+					t.Errorf("torchvision drew %s", op.Op)
+				}
 			}
 		}
 	}
-	augReadPNG(t, out)
+	// 2 images of 4 tiles per row: 8 tiles of 32 + 9 gaps of 6; 2 rows.
+	if b := augReadPNG(t, out).Bounds(); b.Dx() != 6+8*38 || b.Dy() != 6+2*(32+6+3*14+6) {
+		t.Errorf("grid %v", b)
+	}
 
 	opts.Split = "validation"
 	opts.Out = filepath.Join(root, "none.png")
