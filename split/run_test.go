@@ -445,3 +445,42 @@ func TestWriteScaleInput(t *testing.T) {
 	rows := buildInput(t, dir, n)
 	t.Logf("wrote %d rows to %s", len(rows), dir)
 }
+
+func TestRunOutputDirectory(t *testing.T) {
+	in := t.TempDir()
+	buildInput(t, in, 8)
+	o := testOptions(2)
+	o.Plan.Ratio = 0
+	// A directory with other files is refused, and left alone.
+	busy := t.TempDir()
+	os.WriteFile(filepath.Join(busy, "thesis.tex"), []byte("x"), 0o644)
+	if _, err := Run(context.Background(), in, busy, o); err == nil || !strings.Contains(err.Error(), "thesis.tex") {
+		t.Errorf("busy output: %v", err)
+	}
+	if entries, _ := os.ReadDir(busy); len(entries) != 1 {
+		t.Errorf("busy output touched: %d entries", len(entries))
+	}
+	// An earlier output is replaced; a failed run leaves no dataset_dict.json.
+	out := filepath.Join(t.TempDir(), "ds")
+	if _, err := Run(context.Background(), in, out, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), in, out, o); err != nil {
+		t.Fatalf("rerun into an earlier output: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	o.Progress = func(stage string, c *pipeline.Counter) func() {
+		if stage == "write" {
+			cancel()
+		}
+		return func() {}
+	}
+	if _, err := Run(ctx, in, out, o); err == nil {
+		t.Fatal("cancelled run: no error")
+	}
+	for _, name := range []string{"dataset_dict.json", ReportFile} {
+		if _, err := os.Stat(filepath.Join(out, name)); !os.IsNotExist(err) {
+			t.Errorf("%s after a failed run: %v", name, err)
+		}
+	}
+}

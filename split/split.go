@@ -197,6 +197,10 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	if err := atomicfile.WriteFile(filepath.Join(out, ReportFile), append(data, '\n')); err != nil {
 		return nil, err
 	}
+	// Last: this makes out a DatasetDict.
+	if err := shards.WriteDatasetDict(out, SplitNames); err != nil {
+		return nil, fmt.Errorf("split: %w", err)
+	}
 	return rep, nil
 }
 
@@ -328,8 +332,8 @@ type writeJob struct {
 	row  *shards.Row
 }
 
-// write normalises the kept images and writes the three splits and
-// dataset_dict.json. It returns the number of images written.
+// write normalises the kept images and writes the three splits. It returns
+// the number of images written.
 func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, srcs []source, plan *Plan, o Options) (int, error) {
 	var kept []int
 	for i, a := range plan.Assign {
@@ -341,8 +345,8 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 	if o.Progress != nil {
 		defer o.Progress("write", counter)()
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return 0, fmt.Errorf("split: create output: %w", err)
+	if err := prepareOutput(out); err != nil {
+		return 0, err
 	}
 	writers := make([]*shards.Writer, len(SplitNames))
 	abort := func() {
@@ -422,10 +426,39 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 		}
 		writers[s] = nil
 	}
-	if err := shards.WriteDatasetDict(out, SplitNames); err != nil {
-		return 0, fmt.Errorf("split: %w", err)
-	}
 	return len(kept), nil
+}
+
+// prepareOutput creates out, or readies an earlier split output for being
+// replaced: its dataset_dict.json and split-report.json go first and come
+// back last, so an interrupted run never leaves what looks like a complete
+// dataset. A directory holding anything else is refused.
+func prepareOutput(out string) error {
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return fmt.Errorf("split: create output: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("split: output: %w", err)
+	}
+	ours := map[string]bool{"dataset_dict.json": true, ReportFile: true, AssignmentsFile: true}
+	for _, name := range SplitNames {
+		ours[name] = true
+	}
+	for _, e := range entries {
+		if !ours[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+			return fmt.Errorf("split: output %s holds %s: not an earlier split output; choose an empty or new directory", out, e.Name())
+		}
+	}
+	for _, name := range []string{"dataset_dict.json", ReportFile} {
+		if err := os.Remove(filepath.Join(out, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("split: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeAssignments writes one JSON line per input image, in input order.
