@@ -166,7 +166,7 @@ func (p Params) String() string {
 	case Cutout:
 		return fmt.Sprintf("Cutout %dpx", 2*int(p.Arg))
 	}
-	return p.Op.String() + " " + strconv.FormatFloat(p.Arg, 'g', 3, 64)
+	return p.Op.String() + " " + strconv.FormatFloat(p.Arg, 'g', 4, 64)
 }
 
 // Resolve computes op's argument at magnitude m in convention c for a w x h

@@ -288,3 +288,29 @@ func TestTinyImages(t *testing.T) {
 		}
 	}
 }
+
+func TestParamsString(t *testing.T) {
+	tests := []struct {
+		conv Convention
+		op   Op
+		neg  bool
+		want string
+	}{
+		{TF, Rotate, true, "Rotate -21"},
+		{TF, ShearX, false, "ShearX 0.21"},
+		{TF, Cutout, false, "Cutout 56px"},
+		{TF, Equalize, false, "Equalize"},
+		{Torchvision, Solarize, false, "Solarize 195.5"},
+		{Torchvision, Color, true, "Color 0.79"},
+		{Torchvision, ShearY, false, "ShearY 0.07"},
+	}
+	for _, tt := range tests {
+		p, err := tt.conv.Resolve(tt.op, 7, tt.neg, 256, 256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.String(); got != tt.want {
+			t.Errorf("%s %s: %q, want %q", tt.conv, tt.op, got, tt.want)
+		}
+	}
+}
