@@ -3,6 +3,10 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -132,5 +136,59 @@ func TestNetworkGradients(t *testing.T) {
 			t.Errorf("gram=%d: %d of %d sampled gradients disagree with finite differences", gram, bad, checked)
 		}
 		t.Logf("gram=%d: %d gradients checked, %d off", gram, checked, bad)
+	}
+}
+
+// TestKerasLayerTable compares the summary with the Keras B2 layer table
+// (testdata/model/b2_layers.tsv at the repository root: name, output shape
+// at 256x256, parameters). Every Keras layer listed must appear, in order,
+// with the same shape and parameter count.
+func TestKerasLayerTable(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "model", "b2_layers.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := Preset("b2", 0)
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := n.Layers(256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, rows := 0, 0
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f := strings.Split(line, "\t")
+		if i == 0 {
+			continue // header
+		}
+		if len(f) != 3 {
+			t.Fatalf("b2_layers.tsv line %d: %d fields, want 3", i+1, len(f))
+		}
+		rows++
+		j := next
+		for j < len(layers) && layers[j].Name != f[0] {
+			j++
+		}
+		if j == len(layers) {
+			t.Errorf("layer %s (line %d) missing or out of order", f[0], i+1)
+			continue
+		}
+		next = j + 1
+		l := layers[j]
+		shape := make([]string, len(l.Shape))
+		for k, v := range l.Shape {
+			shape[k] = strconv.Itoa(v)
+		}
+		if got := strings.Join(shape, "x"); got != f[1] {
+			t.Errorf("%s shape %s, Keras %s", l.Name, got, f[1])
+		}
+		if got := strconv.Itoa(l.Params); got != f[2] {
+			t.Errorf("%s params %s, Keras %s", l.Name, got, f[2])
+		}
+	}
+	if rows < 200 {
+		t.Errorf("only %d layers in the table", rows)
 	}
 }

@@ -240,8 +240,8 @@ func runModelBench(ctx context.Context, opts ModelBenchOptions, g *Global) error
 	}
 	fmt.Fprintf(g.Stdout, "EfficientNetV2-%s + %d Gram, batch %d, %dx%d, %d threads, %s, %d steps\n",
 		strings.ToUpper(cfg.Backbone), opts.Gram, opts.Batch, opts.Size, opts.Size, threads, r.BLAS, opts.Steps)
-	fmt.Fprintf(g.Stdout, "train      %8.2f images/s  (loss %.4f -> %.4f)\n", r.TrainImagesPerS, r.FirstLoss, r.LastLoss)
-	fmt.Fprintf(g.Stdout, "inference  %8.2f images/s\n", r.InferImagesPerS)
+	fmt.Fprintf(g.Stdout, "train      %8.2f images/s  (fastest step %.2f; loss %.4f -> %.4f)\n", r.TrainImagesPerS, r.TrainBestPerS, r.FirstLoss, r.LastLoss)
+	fmt.Fprintf(g.Stdout, "inference  %8.2f images/s  (fastest batch %.2f)\n", r.InferImagesPerS, r.InferBestPerS)
 	fmt.Fprintf(g.Stdout, "peak RSS   %8.0f MiB\n", r.PeakRSSMiB)
 	return nil
 }
