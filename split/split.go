@@ -29,6 +29,9 @@ const (
 	AssignmentsFile = "split-assignments.jsonl"
 )
 
+// maxListed caps the list of unreadable images in the report.
+const maxListed = 100
+
 // Options are the settings of Run.
 type Options struct {
 	Categories *webemo.Categories // level-3 names; nil = the released WEBEmo table
@@ -65,7 +68,8 @@ type Report struct {
 	Format         string     `json:"format"`
 	Quality        int        `json:"quality"`
 	Funnel         Funnel     `json:"funnel"`
-	// Unreadable lists images that could not be decoded (id: reason).
+	// Unreadable lists the first 100 images that could not be decoded
+	// (id: reason); split-assignments.jsonl has all of them.
 	Unreadable []string `json:"unreadable,omitempty"`
 	Timing     *Timing  `json:"timing,omitempty"`
 }
@@ -170,7 +174,7 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	}
 	rep.Funnel = plan.Funnel
 	for i, e := range errs {
-		if plan.Assign[i].Reason == ReasonUnreadable {
+		if plan.Assign[i].Reason == ReasonUnreadable && len(rep.Unreadable) < maxListed {
 			rep.Unreadable = append(rep.Unreadable, items[i].ID+": "+e)
 		}
 	}
