@@ -366,6 +366,14 @@ func TestRunErrors(t *testing.T) {
 	if _, err := Run(ctx, in, filepath.Join(t.TempDir(), "x"), o); err == nil {
 		t.Error("cancelled: no error")
 	}
+	// An empty input is an error, not an empty dataset.
+	empty := t.TempDir()
+	if w, err := shards.Create(empty, shards.WriterOptions{}); err != nil || w.Close() != nil {
+		t.Fatal("create empty split")
+	}
+	if _, err := Run(context.Background(), empty, filepath.Join(t.TempDir(), "x"), o); err == nil || !strings.Contains(err.Error(), "no images") {
+		t.Errorf("empty input: %v", err)
+	}
 	// A label that is not a level-3 id names the image.
 	bad := t.TempDir()
 	w, err := shards.Create(bad, shards.WriterOptions{})

@@ -139,6 +139,9 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 		return nil, fmt.Errorf("split: %w", err)
 	}
 	defer ds.Close()
+	if ds.NumRows() == 0 {
+		return nil, fmt.Errorf("split: input %s holds no images", in)
+	}
 
 	rep := &Report{
 		Input: in, Output: out, Classes: slices.Clone(o.ClassNames), PositiveIDs: slices.Clone(o.Plan.Positive),
