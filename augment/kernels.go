@@ -166,6 +166,9 @@ func apply(dst, src *Image, p *Params) {
 		pad := int(p.Arg)
 		y0, y1 := max(0, p.CY-pad), min(src.H, p.CY+pad)
 		x0, x1 := max(0, p.CX-pad), min(src.W, p.CX+pad)
+		if x0 >= x1 {
+			break // a centre far outside the image: nothing to cut
+		}
 		for y := y0; y < y1; y++ {
 			row := dst.Pix[3*(y*src.W+x0) : 3*(y*src.W+x1)]
 			for i := range row {

@@ -1,8 +1,10 @@
 package augment
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -161,4 +163,48 @@ func TestTFPosterizeZeroBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzApplyOp: any op, magnitude, sign and Cutout centre on any small image
+// gives an image of the source's size without panicking, and the same bytes
+// twice.
+func FuzzApplyOp(f *testing.F) {
+	f.Add(uint8(1), uint8(1), uint8(4), 7.0, false, 0, 0, false)
+	f.Add(uint8(3), uint8(2), uint8(10), 10.0, true, 5, -3, true)
+	f.Add(uint8(40), uint8(9), uint8(15), 7.0, false, 39, 8, false)
+	f.Add(uint8(17), uint8(33), uint8(13), 30.0, true, 0, 0, true)
+	f.Fuzz(func(t *testing.T, w, h, opi uint8, m float64, neg bool, cx, cy int, tv bool) {
+		if w == 0 || h == 0 {
+			return
+		}
+		conv := TF
+		if tv {
+			conv = Torchvision
+			m = math.Trunc(m)
+		}
+		ops := conv.ops()
+		op := ops[int(opi)%len(ops)]
+		p, err := conv.Resolve(op, m, neg, int(w), int(h))
+		if err != nil {
+			if m >= 0 && m <= conv.MaxM() {
+				t.Fatalf("valid magnitude %v rejected: %v", m, err)
+			}
+			return
+		}
+		p.CX, p.CY = cx, cy
+		src := NewImage(int(w), int(h))
+		for i := range src.Pix {
+			src.Pix[i] = uint8(i*37 + int(opi))
+		}
+		a, b := NewImage(1, 1), NewImage(300, 300)
+		if err := ApplyOp(a, src, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := ApplyOp(b, src, p); err != nil {
+			t.Fatal(err)
+		}
+		if a.W != src.W || a.H != src.H || len(a.Pix) != len(src.Pix) || !bytes.Equal(a.Pix, b.Pix) {
+			t.Fatalf("%v on %dx%d: got %dx%d, repeat equal %v", p, w, h, a.W, a.H, bytes.Equal(a.Pix, b.Pix))
+		}
+	})
 }
