@@ -296,6 +296,20 @@ func runAugmentPreview(ctx context.Context, opts AugmentPreviewOptions, g *Globa
 	if err != nil {
 		return usagef("augment preview: %v", err)
 	}
+	// Zero values (callers such as `curate demo` building options in code)
+	// take the flag defaults.
+	if opts.Images == 0 {
+		opts.Images = 16
+	}
+	if opts.Size == 0 {
+		opts.Size = 256
+	}
+	if opts.Columns == 0 {
+		opts.Columns = 4
+	}
+	if opts.Versions == 0 {
+		opts.Versions = 1
+	}
 	if opts.Images <= 0 {
 		return usagef("augment preview: --n must be positive, got %d", opts.Images)
 	}
