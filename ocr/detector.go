@@ -1,0 +1,319 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// Options are the detector's thresholds. The zero value of a field means its
+// default (DefaultOptions); the command line exposes each as a flag.
+type Options struct {
+	// MinConfidence: words Tesseract is less sure of (0..100) are ignored.
+	// Default 60. Lower finds more faint text and more texture noise.
+	MinConfidence float64
+	// StrongConfidence: one accepted word at or above it, with at least
+	// StrongChars letters or digits, decides "has text" alone. Default 70.
+	StrongConfidence float64
+	// MinChars: letters or digits a word needs to count. Default 3
+	// ("a", "to" and lone glyphs are what textures produce).
+	MinChars int
+	// StrongChars: letters or digits of a word that decides alone. Default 4.
+	StrongChars int
+	// MinWords: accepted words below StrongConfidence that together decide
+	// "has text". Default 2.
+	MinWords int
+	// MinWordHeight: the smallest word box, in pixels of the original image,
+	// that counts (smaller is noise or text nobody can read). Default 5.
+	MinWordHeight int
+	// UpscaleTo: images whose long side is shorter are scaled up to it (at
+	// most 3x) so glyphs of 220-px thumbnails reach a size Tesseract reads.
+	// Default 640.
+	UpscaleTo int
+	// MaxSide: larger images are scaled down to it first, bounding the cost
+	// of big photos. Default 1600.
+	MaxSide int
+	// MinEdgeDensity: images with fewer strong edges than this fraction of
+	// their pixels (skies, blurs, flat colour) are decided "no text" without
+	// OCR. Default 0.004. Set it negative to always run OCR.
+	MinEdgeDensity float64
+	// TextureEdgeDensity: images with more strong edges than this fraction
+	// of their pixels (foliage, gravel, brick, stripes) get only the first
+	// pass: the later passes read texture as letters and cost 10x more on
+	// it. Default 0.3; set it to 1 to run every pass on every image.
+	TextureEdgeDensity float64
+	// Passes to run, in order, until one finds text. Default
+	// DefaultPasses. See PassNames.
+	Passes []string
+}
+
+// DefaultPasses is the default pass order: cheap and most productive first.
+var DefaultPasses = []string{PassAuto, PassSparse, PassInverted, PassLocal}
+
+// Pass names, as they appear in verdicts.
+const (
+	PassFlat     = "flat"     // early exit: no edges a glyph could have
+	PassAuto     = "auto"     // PSM 3 (Tesseract's default layout analysis) on the grey image: signs, pages, boxed text
+	PassSparse   = "sparse"   // PSM 11 (sparse text) on the grey image, upscaled when small: captions, small text
+	PassInverted = "inverted" // PSM 11 on the contrast-stretched negative, upscaled when small: light text on dark
+	PassLocal    = "local"    // PSM 11 on local contrast (image minus its blur), upscaled when small: watermarks
+)
+
+// PassNames lists every pass a detector knows.
+var PassNames = []string{PassAuto, PassSparse, PassInverted, PassLocal}
+
+type prep int
+
+const (
+	prepNone   prep = iota
+	prepInvert      // contrast-stretched negative
+	prepLocal       // local contrast, light details turned dark
+)
+
+// passSpec says how a pass prepares the image and segments the page.
+type passSpec struct {
+	psm     gosseract.PageSegMode
+	upscale bool // upscale images smaller than UpscaleTo
+	prep    prep
+}
+
+var passSpecs = map[string]passSpec{
+	PassAuto:     {gosseract.PSM_AUTO, false, prepNone},
+	PassSparse:   {gosseract.PSM_SPARSE_TEXT, true, prepNone},
+	PassInverted: {gosseract.PSM_SPARSE_TEXT, true, prepInvert},
+	PassLocal:    {gosseract.PSM_SPARSE_TEXT, true, prepLocal},
+	"auto-up":    {gosseract.PSM_AUTO, true, prepNone},
+	"auto-inv":   {gosseract.PSM_AUTO, true, prepInvert},
+	"auto-local": {gosseract.PSM_AUTO, true, prepLocal},
+	"sparse-n":   {gosseract.PSM_SPARSE_TEXT, false, prepNone},
+	"local-n":    {gosseract.PSM_SPARSE_TEXT, false, prepLocal},
+	"inv-n":      {gosseract.PSM_SPARSE_TEXT, false, prepInvert},
+}
+
+// DefaultOptions returns the documented defaults.
+func DefaultOptions() Options {
+	return Options{
+		MinConfidence:      60,
+		StrongConfidence:   70,
+		MinChars:           3,
+		StrongChars:        4,
+		MinWords:           2,
+		MinWordHeight:      5,
+		UpscaleTo:          640,
+		MaxSide:            1600,
+		MinEdgeDensity:     0.004,
+		TextureEdgeDensity: 0.3,
+		Passes:             DefaultPasses,
+	}
+}
+
+// withDefaults fills zero fields from DefaultOptions and checks the rest.
+func (o Options) withDefaults() (Options, error) {
+	d := DefaultOptions()
+	if o.MinConfidence == 0 {
+		o.MinConfidence = d.MinConfidence
+	}
+	if o.StrongConfidence == 0 {
+		o.StrongConfidence = d.StrongConfidence
+	}
+	if o.MinChars == 0 {
+		o.MinChars = d.MinChars
+	}
+	if o.StrongChars == 0 {
+		o.StrongChars = d.StrongChars
+	}
+	if o.MinWords == 0 {
+		o.MinWords = d.MinWords
+	}
+	if o.MinWordHeight == 0 {
+		o.MinWordHeight = d.MinWordHeight
+	}
+	if o.UpscaleTo == 0 {
+		o.UpscaleTo = d.UpscaleTo
+	}
+	if o.MaxSide == 0 {
+		o.MaxSide = d.MaxSide
+	}
+	if o.MinEdgeDensity == 0 {
+		o.MinEdgeDensity = d.MinEdgeDensity
+	}
+	if o.TextureEdgeDensity == 0 {
+		o.TextureEdgeDensity = d.TextureEdgeDensity
+	}
+	if len(o.Passes) == 0 {
+		o.Passes = d.Passes
+	}
+	switch {
+	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100:
+		return o, fmt.Errorf("ocr: confidences must lie in 0..100 (min %g, strong %g)", o.MinConfidence, o.StrongConfidence)
+	case o.MinChars < 1 || o.StrongChars < 1 || o.MinWords < 1 || o.MinWordHeight < 1:
+		return o, fmt.Errorf("ocr: min chars, strong chars, min words and min word height must be at least 1")
+	case o.UpscaleTo < 16 || o.MaxSide < 16:
+		return o, fmt.Errorf("ocr: upscale-to (%d) and max-side (%d) must be at least 16 px", o.UpscaleTo, o.MaxSide)
+	}
+	for _, p := range o.Passes {
+		known := false
+		_, known = passSpecs[p]
+		if !known {
+			return o, fmt.Errorf("ocr: unknown pass %q (known: %v)", p, PassNames)
+		}
+	}
+	return o, nil
+}
+
+// Word is one word Tesseract recognised, in the original image's pixels.
+type Word struct {
+	Text string  `json:"text"`
+	Conf float64 `json:"conf"`
+	Box  [4]int  `json:"box"` // x0, y0, x1, y1
+	Pass string  `json:"pass"`
+	// Reject says which rule dropped the word; "" for words that count.
+	Reject string `json:"reject,omitempty"`
+}
+
+// Verdict is the detector's decision on one image.
+type Verdict struct {
+	HasText bool `json:"has_text"`
+	// Pass is the pass that decided: the one that found text, PassFlat for
+	// the early exit, or the last pass run when none found text.
+	Pass string `json:"pass"`
+	// Words holds the accepted words first, then up to a few rejected ones
+	// (at most MaxVerdictWords in all).
+	Words  []Word `json:"words"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	// Elapsed is the detection time, decoding included.
+	Elapsed time.Duration `json:"-"`
+}
+
+// MaxVerdictWords bounds the words kept in a Verdict: textures can make
+// Tesseract report hundreds of fragments.
+const MaxVerdictWords = 24
+
+// Detector decides whether images show text. It is safe for concurrent use:
+// each call takes its own engine from the pool.
+type Detector struct {
+	pool *Pool
+	opts Options
+}
+
+// NewDetector returns a detector using the engines of pool.
+func NewDetector(pool *Pool, opts Options) (*Detector, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Detector{pool: pool, opts: o}, nil
+}
+
+// Options returns the detector's options with defaults filled in.
+func (d *Detector) Options() Options { return d.opts }
+
+// DetectBytes decodes an encoded image (JPEG, PNG, GIF, WebP) and detects text in it.
+func (d *Detector) DetectBytes(ctx context.Context, data []byte) (Verdict, error) {
+	start := time.Now()
+	g, err := decodeRGB(data)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v, err := d.detect(ctx, g)
+	v.Elapsed = time.Since(start)
+	return v, err
+}
+
+// Detect detects text in a decoded image.
+func (d *Detector) Detect(ctx context.Context, img image.Image) (Verdict, error) {
+	start := time.Now()
+	v, err := d.detect(ctx, toRGB(img))
+	v.Elapsed = time.Since(start)
+	return v, err
+}
+
+func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
+	v := Verdict{Width: col.w, Height: col.h}
+	if col.w < 8 || col.h < 8 {
+		v.Pass = PassFlat
+		return v, nil
+	}
+	edges := col.gray().edgeDensity(16)
+	if d.opts.MinEdgeDensity > 0 && edges < d.opts.MinEdgeDensity {
+		v.Pass = PassFlat
+		return v, nil
+	}
+	passes := d.opts.Passes
+	if edges > d.opts.TextureEdgeDensity {
+		passes = passes[:1]
+	}
+	// native is the image bounded to MaxSide; up is it upscaled so that
+	// thumbnail glyphs reach a size Tesseract reads. Each keeps the factor
+	// that maps its coordinates back to the original image. Both are made
+	// on first use.
+	native, nScale := col, 1.0
+	if long := max(col.w, col.h); long > d.opts.MaxSide {
+		nScale = float64(d.opts.MaxSide) / float64(long)
+		native = col.resize(nScale)
+	}
+	upF := 1.0
+	if long := max(native.w, native.h); long < d.opts.UpscaleTo {
+		upF = min(3, float64(d.opts.UpscaleTo)/float64(long))
+	}
+	var up rgbImage
+	var upGray grayImage
+	upscaled := func() (rgbImage, grayImage, float64) {
+		if up.pix == nil {
+			up = native
+			if upF != 1 {
+				up = native.resize(upF)
+			}
+			upGray = up.gray()
+		}
+		return up, upGray, nScale * upF
+	}
+	c, err := d.pool.Get(ctx)
+	if err != nil {
+		return v, err
+	}
+	defer d.pool.Put(c)
+
+	var acc judge
+	acc.init(d.opts, col.w, col.h)
+	for _, pass := range passes {
+		if err := ctx.Err(); err != nil {
+			return v, err
+		}
+		spec := passSpecs[pass]
+		img, gimg, scale := native, grayImage{}, nScale
+		if spec.upscale {
+			img, gimg, scale = upscaled()
+		} else if spec.prep != prepNone {
+			gimg = native.gray()
+		}
+		var pnm []byte
+		switch spec.prep {
+		case prepNone:
+			pnm = img.ppm()
+		case prepInvert:
+			pnm = gimg.stretch(0.01, 0.99, true).pgm()
+		case prepLocal:
+			pnm = gimg.localContrast(max(8, min(gimg.w, gimg.h)/16)).pgm()
+		}
+		psm := spec.psm
+		raw, err := c.recognize(pnm, psm)
+		if err != nil {
+			return v, fmt.Errorf("ocr: %s pass: %w", pass, err)
+		}
+		v.Pass = pass
+		for _, w := range raw {
+			acc.add(w, pass, scale)
+		}
+		if acc.hasText() {
+			v.HasText = true
+			break
+		}
+	}
+	v.Words = acc.words()
+	return v, nil
+}

@@ -1,0 +1,247 @@
+package ocr
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/gif" // decoders for the formats WEBEmo holds
+	_ "image/jpeg"
+	_ "image/png"
+	"strconv"
+
+	_ "golang.org/x/image/webp"
+)
+
+// grayImage is an 8-bit luma image, the form every pass works on.
+type grayImage struct {
+	w, h int
+	pix  []uint8
+}
+
+// rgbImage is an 8-bit RGB image. Tesseract gets colour where it helps: its
+// Otsu thresholding picks the channel that best separates text from the
+// background (a dark word on a blue sign can vanish in luma).
+type rgbImage struct {
+	w, h int
+	pix  []uint8 // r, g, b
+}
+
+// decodeRGB decodes an encoded image (JPEG, PNG, GIF, WebP).
+func decodeRGB(data []byte) (rgbImage, error) {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return rgbImage{}, fmt.Errorf("decode image: %w", err)
+	}
+	return toRGB(img), nil
+}
+
+// toRGB converts any image to RGB (alpha composited over black, as decoders do).
+func toRGB(img image.Image) rgbImage {
+	b := img.Bounds()
+	out := rgbImage{w: b.Dx(), h: b.Dy(), pix: make([]uint8, 3*b.Dx()*b.Dy())}
+	if src, ok := img.(*image.RGBA); ok {
+		for y := range out.h {
+			row := src.Pix[y*src.Stride:]
+			o := out.pix[3*y*out.w:]
+			for x := range out.w {
+				o[3*x], o[3*x+1], o[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
+			}
+		}
+		return out
+	}
+	i := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			out.pix[i], out.pix[i+1], out.pix[i+2] = uint8(r>>8), uint8(g>>8), uint8(bb>>8)
+			i += 3
+		}
+	}
+	return out
+}
+
+// gray converts to luma with the Rec. 601 weights.
+func (c rgbImage) gray() grayImage {
+	g := grayImage{w: c.w, h: c.h, pix: make([]uint8, c.w*c.h)}
+	for i := range g.pix {
+		r, gg, b := uint32(c.pix[3*i]), uint32(c.pix[3*i+1]), uint32(c.pix[3*i+2])
+		g.pix[i] = uint8((299*r + 587*gg + 114*b + 500) / 1000)
+	}
+	return g
+}
+
+// ppm encodes the image as binary PPM, which Leptonica reads without a codec.
+func (c rgbImage) ppm() []byte {
+	head := "P6\n" + strconv.Itoa(c.w) + " " + strconv.Itoa(c.h) + "\n255\n"
+	out := make([]byte, 0, len(head)+len(c.pix))
+	out = append(out, head...)
+	return append(out, c.pix...)
+}
+
+// resize scales each channel by f (see grayImage.resize).
+func (c rgbImage) resize(f float64) rgbImage {
+	var ch [3]grayImage
+	for k := range 3 {
+		g := grayImage{w: c.w, h: c.h, pix: make([]uint8, c.w*c.h)}
+		for i := range g.pix {
+			g.pix[i] = c.pix[3*i+k]
+		}
+		ch[k] = g.resize(f)
+	}
+	out := rgbImage{w: ch[0].w, h: ch[0].h, pix: make([]uint8, 3*ch[0].w*ch[0].h)}
+	for i := range ch[0].pix {
+		out.pix[3*i], out.pix[3*i+1], out.pix[3*i+2] = ch[0].pix[i], ch[1].pix[i], ch[2].pix[i]
+	}
+	return out
+}
+
+// pgm encodes the image as binary PGM, which Leptonica reads without a codec.
+func (g grayImage) pgm() []byte {
+	head := "P5\n" + strconv.Itoa(g.w) + " " + strconv.Itoa(g.h) + "\n255\n"
+	out := make([]byte, 0, len(head)+len(g.pix))
+	out = append(out, head...)
+	return append(out, g.pix...)
+}
+
+// resize scales the image by f with bilinear interpolation (f > 1 upscales
+// small text to a size Tesseract reads; f < 1 bounds the cost of big photos).
+func (g grayImage) resize(f float64) grayImage {
+	w, h := max(1, int(float64(g.w)*f+0.5)), max(1, int(float64(g.h)*f+0.5))
+	out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+	sx, sy := float64(g.w)/float64(w), float64(g.h)/float64(h)
+	if f < 1 {
+		// Box filter for downscaling, so thin strokes do not vanish.
+		for y := range h {
+			y0, y1 := int(float64(y)*sy), max(int(float64(y)*sy)+1, int(float64(y+1)*sy))
+			for x := range w {
+				x0, x1 := int(float64(x)*sx), max(int(float64(x)*sx)+1, int(float64(x+1)*sx))
+				sum, n := 0, 0
+				for yy := y0; yy < min(y1, g.h); yy++ {
+					row := g.pix[yy*g.w:]
+					for xx := x0; xx < min(x1, g.w); xx++ {
+						sum += int(row[xx])
+						n++
+					}
+				}
+				out.pix[y*w+x] = uint8(sum / max(n, 1))
+			}
+		}
+		return out
+	}
+	for y := range h {
+		fy := (float64(y)+0.5)*sy - 0.5
+		y0 := max(0, int(fy))
+		y1 := min(g.h-1, y0+1)
+		ty := max(0, fy-float64(y0))
+		for x := range w {
+			fx := (float64(x)+0.5)*sx - 0.5
+			x0 := max(0, int(fx))
+			x1 := min(g.w-1, x0+1)
+			tx := max(0, fx-float64(x0))
+			a := float64(g.pix[y0*g.w+x0])*(1-tx) + float64(g.pix[y0*g.w+x1])*tx
+			b := float64(g.pix[y1*g.w+x0])*(1-tx) + float64(g.pix[y1*g.w+x1])*tx
+			out.pix[y*w+x] = uint8(a*(1-ty) + b*ty + 0.5)
+		}
+	}
+	return out
+}
+
+// stretch maps the lo..hi percentiles of the histogram to 0..255, and
+// inverts when invert is set (light text becomes dark text on light).
+func (g grayImage) stretch(lo, hi float64, invert bool) grayImage {
+	var hist [256]int
+	for _, v := range g.pix {
+		hist[v]++
+	}
+	n := len(g.pix)
+	pl, ph := 0, 255
+	for acc, i := 0, 0; i < 256; i++ {
+		acc += hist[i]
+		if float64(acc) >= lo*float64(n) {
+			pl = i
+			break
+		}
+	}
+	for acc, i := 0, 255; i >= 0; i-- {
+		acc += hist[i]
+		if float64(acc) >= (1-hi)*float64(n) {
+			ph = i
+			break
+		}
+	}
+	if ph <= pl {
+		ph = pl + 1
+	}
+	var lut [256]uint8
+	for i := range lut {
+		v := (i - pl) * 255 / (ph - pl)
+		v = min(255, max(0, v))
+		if invert {
+			v = 255 - v
+		}
+		lut[i] = uint8(v)
+	}
+	out := grayImage{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
+	for i, v := range g.pix {
+		out.pix[i] = lut[v]
+	}
+	return out
+}
+
+// edgeDensity is the fraction of pixels whose horizontal or vertical
+// neighbour differs by more than thresh: near zero for skies, blurs and
+// flat colour, where no glyph can be.
+func (g grayImage) edgeDensity(thresh int) float64 {
+	if g.w < 2 || g.h < 2 {
+		return 0
+	}
+	n := 0
+	for y := 0; y < g.h-1; y++ {
+		row, next := g.pix[y*g.w:(y+1)*g.w], g.pix[(y+1)*g.w:]
+		for x := 0; x < g.w-1; x++ {
+			v := int(row[x])
+			dx, dy := v-int(row[x+1]), v-int(next[x])
+			if dx > thresh || dx < -thresh || dy > thresh || dy < -thresh {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64((g.w-1)*(g.h-1))
+}
+
+// localContrast subtracts a box blur of radius r (the background) and
+// stretches the rest, dark where the image is lighter than its
+// surroundings: translucent white watermarks become dark glyphs on white.
+func (g grayImage) localContrast(r int) grayImage {
+	w, h := g.w, g.h
+	// Integral image for O(1) box sums.
+	sum := make([]int64, (w+1)*(h+1))
+	for y := range h {
+		var row int64
+		for x := range w {
+			row += int64(g.pix[y*w+x])
+			sum[(y+1)*(w+1)+x+1] = sum[y*(w+1)+x+1] + row
+		}
+	}
+	diff := make([]int, w*h)
+	lo, hi := 0, 0
+	for y := range h {
+		y0, y1 := max(0, y-r), min(h, y+r+1)
+		for x := range w {
+			x0, x1 := max(0, x-r), min(w, x+r+1)
+			s := sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0]
+			mean := int(s / int64((y1-y0)*(x1-x0)))
+			d := int(g.pix[y*w+x]) - mean
+			diff[y*w+x] = d
+			lo, hi = min(lo, d), max(hi, d)
+		}
+	}
+	out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+	span := max(1, hi)
+	for i, d := range diff {
+		// Only what is lighter than its surroundings turns dark.
+		v := 255 - max(0, d)*255/span
+		out.pix[i] = uint8(v)
+	}
+	return out
+}

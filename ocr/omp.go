@@ -1,0 +1,21 @@
+package ocr
+
+// #cgo LDFLAGS: -lgomp
+// int omp_get_max_active_levels(void);
+// void omp_set_max_active_levels(int);
+// static void curate_omp_single(void) {
+//     if (omp_get_max_active_levels() != 0) omp_set_max_active_levels(0);
+// }
+import "C"
+
+// singleThreaded makes every OpenMP parallel region that Tesseract starts
+// on the calling OS thread run with one thread, like OMP_THREAD_LIMIT=1.
+//
+// Why not just set OMP_THREAD_LIMIT=1: libgomp reads its environment in a
+// constructor that runs when the process loads libtesseract, before any Go
+// code, so os.Setenv from Go is too late. max-active-levels is an OpenMP
+// internal control variable that libgomp keeps per thread once set; with 0
+// no parallel region becomes active, so Tesseract's LSTM (which asks for 4
+// threads per line) runs serially. The caller must hold the OS thread
+// (runtime.LockOSThread) for the Tesseract calls that follow.
+func singleThreaded() { C.curate_omp_single() }

@@ -1,0 +1,231 @@
+package ocr
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reasons a recognised word does not count, as they appear in verdicts.
+const (
+	RejectShort      = "short"          // fewer than MinChars letters or digits
+	RejectSymbols    = "symbols"        // under 3/4 of the word is letters or digits
+	RejectConfidence = "low-confidence" // below MinConfidence
+	RejectNoVowel    = "no-vowel"       // three or more letters and no vowel: "WMHN"
+	RejectConsonants = "consonants"     // six consonants in a row: no English word has them
+	RejectRepeats    = "repeats"        // one letter three times in a row: "lll", "EEE"
+	RejectMixedCase  = "mixed-case"     // case flips inside the word: "aBcD"
+	RejectMixedAlnum = "mixed-alnum"    // letters and digits interleaved: "a1b2"
+	RejectStrokes    = "strokes"        // mostly vertical-stroke glyphs (l I i 1 | t f j): stripes, grass, fences
+	RejectTiny       = "tiny"           // box lower than MinWordHeight
+	RejectHuge       = "huge"           // box taller than 60% of the image
+	RejectShape      = "shape"          // box far too narrow or wide for its letter count
+)
+
+// judge collects the words of all passes over one image and applies the rules.
+type judge struct {
+	o        Options
+	w, h     int
+	accepted []Word
+	rejected []Word
+}
+
+func (j *judge) init(o Options, w, h int) { *j = judge{o: o, w: w, h: h} }
+
+// add maps a raw word back to original coordinates, applies the rules and
+// keeps it (an accepted word overlapping an earlier one is merged).
+func (j *judge) add(r rawWord, pass string, scale float64) {
+	text := strings.TrimSpace(r.text)
+	if text == "" {
+		return
+	}
+	box := [4]int{int(float64(r.x0) / scale), int(float64(r.y0) / scale),
+		int(float64(r.x1)/scale + 0.999), int(float64(r.y1)/scale + 0.999)}
+	w := Word{Text: text, Conf: float64(int(r.conf*10+0.5)) / 10, Box: box, Pass: pass}
+	w.Reject = j.rule(text, r.conf, box)
+	if w.Reject != "" {
+		if alnumCount(text) > 0 {
+			j.rejected = append(j.rejected, w)
+		}
+		return
+	}
+	for i, a := range j.accepted {
+		if overlap(a.Box, w.Box) > 0.5 {
+			if w.Conf > a.Conf {
+				j.accepted[i] = w
+			}
+			return
+		}
+	}
+	j.accepted = append(j.accepted, w)
+}
+
+// hasText applies the image-level rule: one strong word, or MinWords words
+// on one text line. Texture fragments that pass the word rules are scattered;
+// words of real text sit side by side at the same height and size.
+func (j *judge) hasText() bool {
+	for _, w := range j.accepted {
+		if w.Conf >= j.o.StrongConfidence && alnumCount(w.Text) >= j.o.StrongChars {
+			return true
+		}
+	}
+	for i, a := range j.accepted {
+		n := 1
+		for k, b := range j.accepted {
+			if k != i && sameLine(a.Box, b.Box) {
+				n++
+			}
+		}
+		if n >= j.o.MinWords {
+			return true
+		}
+	}
+	return false
+}
+
+// sameLine reports whether two word boxes could be neighbours on a line:
+// heights within a factor 1.6, vertical centres within half a height, and
+// a horizontal gap under three heights.
+func sameLine(a, b [4]int) bool {
+	ha, hb := a[3]-a[1], b[3]-b[1]
+	hmax, hmin := max(ha, hb), max(1, min(ha, hb))
+	if hmax*10 > hmin*16 {
+		return false
+	}
+	ca, cb := a[1]+a[3], b[1]+b[3] // twice the centres
+	if d := ca - cb; d > hmax || d < -hmax {
+		return false
+	}
+	gap := max(a[0], b[0]) - min(a[2], b[2])
+	return gap < 3*hmax
+}
+
+// words returns the accepted words, then the most confident rejected ones.
+func (j *judge) words() []Word {
+	out := append([]Word(nil), j.accepted...)
+	rej := append([]Word(nil), j.rejected...)
+	sort.SliceStable(rej, func(a, b int) bool { return rej[a].Conf > rej[b].Conf })
+	for _, w := range rej {
+		if len(out) >= MaxVerdictWords {
+			break
+		}
+		out = append(out, w)
+	}
+	if len(out) > MaxVerdictWords {
+		out = out[:MaxVerdictWords]
+	}
+	return out
+}
+
+// rule returns why the word does not count, or "" when it does.
+func (j *judge) rule(text string, conf float64, box [4]int) string {
+	core := strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	n := alnumCount(core)
+	if n < j.o.MinChars {
+		return RejectShort
+	}
+	if 4*n < 3*utf8.RuneCountInString(core) {
+		return RejectSymbols
+	}
+	if conf < j.o.MinConfidence {
+		return RejectConfidence
+	}
+	if r := spelling(core); r != "" {
+		return r
+	}
+	bw, bh := box[2]-box[0], box[3]-box[1]
+	switch {
+	case bh < j.o.MinWordHeight:
+		return RejectTiny
+	case bh*10 > j.h*6:
+		return RejectHuge
+	case bw*10 < bh*n*2 || bw > bh*n*2:
+		// A glyph is 0.2..2 times as wide as the line is high.
+		return RejectShape
+	}
+	return ""
+}
+
+// spelling checks that a word could be written English (or a number): the
+// dictionary-like rules that texture fragments fail.
+func spelling(core string) string {
+	letters, vowels, cons, maxCons, strokes := 0, 0, 0, 0, 0
+	var prev rune
+	run, flips, classSwitch := 1, 0, 0
+	prevClass := 0 // 1 letter, 2 digit
+	for i, r := range core {
+		class := 0
+		switch {
+		case unicode.IsLetter(r):
+			class = 1
+			letters++
+			if strings.ContainsRune("aeiouyAEIOUY", r) {
+				vowels++
+				cons = 0
+			} else {
+				cons++
+				maxCons = max(maxCons, cons)
+			}
+			if i > 0 && unicode.IsLower(prev) && unicode.IsUpper(r) {
+				flips++
+			}
+		case unicode.IsDigit(r):
+			class = 2
+			cons = 0
+		}
+		if strings.ContainsRune("lIi1|!tfj", r) {
+			strokes++
+		}
+		if class != 0 && prevClass != 0 && class != prevClass {
+			classSwitch++
+		}
+		if class != 0 {
+			prevClass = class
+		}
+		if r == prev && class == 1 {
+			run++
+			if run >= 3 {
+				return RejectRepeats
+			}
+		} else {
+			run = 1
+		}
+		prev = r
+	}
+	n := utf8.RuneCountInString(core)
+	switch {
+	case letters >= 3 && vowels == 0:
+		return RejectNoVowel
+	case maxCons >= 6:
+		return RejectConsonants
+	case flips > 1:
+		return RejectMixedCase
+	case classSwitch > 1:
+		return RejectMixedAlnum
+	case strokes*10 >= n*6:
+		return RejectStrokes
+	}
+	return ""
+}
+
+func alnumCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// overlap is the intersection over the smaller box's area.
+func overlap(a, b [4]int) float64 {
+	ix := min(a[2], b[2]) - max(a[0], b[0])
+	iy := min(a[3], b[3]) - max(a[1], b[1])
+	if ix <= 0 || iy <= 0 {
+		return 0
+	}
+	area := func(r [4]int) int { return max(1, (r[2]-r[0])*(r[3]-r[1])) }
+	return float64(ix*iy) / float64(min(area(a), area(b)))
+}
