@@ -95,3 +95,35 @@ func BenchmarkGemm(b *testing.B) {
 	b.ReportMetric(g, "GFLOP/s")
 	b.ReportMetric(g/base, "x_vs_go_ref")
 }
+
+// TestPoolGemm runs the engine's split products (by rows, columns and the
+// inner dimension) through the shared suite.
+func TestPoolGemm(t *testing.T) {
+	p := &pool{threads: 3}
+	testGemm(t, "pool", p.gemm)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, sz := range [][3]int{{40, 30, 2000}, {300, 20, 90}, {20, 300, 90}} {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				m, n, k := sz[0], sz[1], sz[2]
+				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+				c1, c2 := randSlice(rng, m*n), make([]float32, m*n)
+				copy(c2, c1)
+				lda, ldb := k, n
+				if ta {
+					lda = m
+				}
+				if tb {
+					ldb = k
+				}
+				p.gemm(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 1, c1, n)
+				gemmRef(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 1, c2, n)
+				for i := range c1 {
+					if math.Abs(float64(c1[i]-c2[i])) > 1e-3*(1+math.Abs(float64(c2[i]))) {
+						t.Fatalf("pool gemm %v ta=%v tb=%v: c[%d]=%v want %v", sz, ta, tb, i, c1[i], c2[i])
+					}
+				}
+			}
+		}
+	}
+}

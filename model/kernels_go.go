@@ -19,6 +19,9 @@ var (
 	kRowDot   = rowDotGo
 	kRowSum   = rowSumGo
 	kRowBcast = rowBcastGo
+
+	kIm2col = im2colGo
+	kCol2im = col2imGo
 )
 
 // kernelsName names the element-wise kernels in use.
@@ -254,6 +257,82 @@ func rowBcastGo(v, dx []float32, rows, ch int, acc bool) {
 				out[c] += u
 			} else {
 				out[c] = u
+			}
+		}
+	}
+}
+
+// convGeom is the geometry of a convolution for im2col.
+type convGeom struct{ H, W, cin, Ho, Wo, k, s, pt, pl int }
+
+// im2colGo writes, for output rows g in [g0, g1) (g = n*Ho + oy), one row
+// of k*k*cin input values per output position into col (which starts at
+// row g0), zeros where the kernel overhangs the border.
+func im2colGo(o convGeom, x, col []float32, g0, g1 int) {
+	cin, k := o.cin, o.k
+	K := k * k * cin
+	for g := g0; g < g1; g++ {
+		n, oy := g/o.Ho, g%o.Ho
+		for ox := 0; ox < o.Wo; ox++ {
+			dst := col[((g-g0)*o.Wo+ox)*K:][:K]
+			for ky := 0; ky < k; ky++ {
+				iy := oy*o.s - o.pt + ky
+				row := dst[ky*k*cin:][:k*cin]
+				if iy < 0 || iy >= o.H {
+					clear(row)
+					continue
+				}
+				base := (n*o.H + iy) * o.W
+				for kx := 0; kx < k; kx++ {
+					ix := ox*o.s - o.pl + kx
+					seg := row[kx*cin:][:cin]
+					if ix < 0 || ix >= o.W {
+						clear(seg)
+						continue
+					}
+					copy(seg, x[(base+ix)*cin:(base+ix+1)*cin])
+				}
+			}
+		}
+	}
+}
+
+// col2imGo adds into dx, for input rows r in [r0, r1) (r = n*H + iy), the
+// column gradients of output rows [g0, g1) (dcol starts at row g0).
+func col2imGo(o convGeom, dcol, dx []float32, g0, g1, r0, r1 int) {
+	cin, k, s := o.cin, o.k, o.s
+	K := k * k * cin
+	for r := r0; r < r1; r++ {
+		n, iy := r/o.H, r%o.H
+		for ky := 0; ky < k; ky++ {
+			t := iy + o.pt - ky
+			if t < 0 || t%s != 0 {
+				continue
+			}
+			oy := t / s
+			if oy >= o.Ho {
+				continue
+			}
+			g := n*o.Ho + oy
+			if g < g0 || g >= g1 {
+				continue
+			}
+			for ix := 0; ix < o.W; ix++ {
+				dst := dx[(r*o.W+ix)*cin:][:cin]
+				for kx := 0; kx < k; kx++ {
+					u := ix + o.pl - kx
+					if u < 0 || u%s != 0 {
+						continue
+					}
+					ox := u / s
+					if ox >= o.Wo {
+						continue
+					}
+					src := dcol[((g-g0)*o.Wo+ox)*K+(ky*k+kx)*cin:][:cin]
+					for c, v := range src {
+						dst[c] += v
+					}
+				}
 			}
 		}
 	}

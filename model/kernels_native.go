@@ -216,6 +216,65 @@ CLONES static void k_rowbcast(const float *restrict v, float *restrict dx, long 
 			for (long c = 0; c < C; c++) o[c] = v[c];
 	}
 }
+
+CLONES static void k_im2col(const float *restrict x, float *restrict col, long H, long W, long cin, long Ho, long Wo,
+			    long k, long s, long pt, long pl, long g0, long g1) {
+	long K = k * k * cin;
+	for (long g = g0; g < g1; g++) {
+		long n = g / Ho, oy = g % Ho;
+		for (long ox = 0; ox < Wo; ox++) {
+			float *dst = col + ((g - g0) * Wo + ox) * K;
+			long ix0 = ox * s - pl;
+			for (long ky = 0; ky < k; ky++) {
+				long iy = oy * s - pt + ky;
+				float *row = dst + ky * k * cin;
+				if (iy < 0 || iy >= H) {
+					memset(row, 0, sizeof(float) * k * cin);
+					continue;
+				}
+				const float *src = x + (n * H + iy) * W * cin;
+				if (ix0 >= 0 && ix0 + k <= W) {
+					memcpy(row, src + ix0 * cin, sizeof(float) * k * cin);
+					continue;
+				}
+				for (long kx = 0; kx < k; kx++) {
+					long ix = ix0 + kx;
+					if (ix < 0 || ix >= W)
+						memset(row + kx * cin, 0, sizeof(float) * cin);
+					else
+						memcpy(row + kx * cin, src + ix * cin, sizeof(float) * cin);
+				}
+			}
+		}
+	}
+}
+
+CLONES static void k_col2im(const float *restrict dcol, float *restrict dx, long H, long W, long cin, long Ho, long Wo,
+			    long k, long s, long pt, long pl, long g0, long g1, long r0, long r1) {
+	long K = k * k * cin;
+	for (long r = r0; r < r1; r++) {
+		long n = r / H, iy = r % H;
+		for (long ky = 0; ky < k; ky++) {
+			long t = iy + pt - ky;
+			if (t < 0 || t % s != 0) continue;
+			long oy = t / s;
+			if (oy >= Ho) continue;
+			long g = n * Ho + oy;
+			if (g < g0 || g >= g1) continue;
+			for (long ix = 0; ix < W; ix++) {
+				float *dst = dx + (r * W + ix) * cin;
+				for (long kx = 0; kx < k; kx++) {
+					long u = ix + pl - kx;
+					if (u < 0 || u % s != 0) continue;
+					long ox = u / s;
+					if (ox >= Wo) continue;
+					const float *src = dcol + ((g - g0) * Wo + ox) * K + (ky * k + kx) * cin;
+					for (long c = 0; c < cin; c++) dst[c] += src[c];
+				}
+			}
+		}
+	}
+}
 */
 import "C"
 
@@ -224,6 +283,7 @@ import "unsafe"
 func init() {
 	kBNStats, kBNApply, kBNBack1, kBNBack2 = bnStatsC, bnApplyC, bnBack1C, bnBack2C
 	kDWFwd, kDWBwdDx, kDWBwdW = dwFwdC, dwBwdDxC, dwBwdWC
+	kIm2col, kCol2im = im2colC, col2imC
 	kAxpy3, kScaleTo, kRowMul, kRowDot, kRowSum, kRowBcast = axpy3C, scaleToC, rowMulC, rowDotC, rowSumC, rowBcastC
 	kernelsName = "c"
 }
@@ -349,4 +409,24 @@ func rowBcastC(v, dx []float32, rows, ch int, acc bool) {
 	}
 	_, _ = dx[rows*ch-1], v[ch-1]
 	C.k_rowbcast(fp(v), fp(dx), C.long(rows), C.long(ch), cb(acc))
+}
+
+func im2colC(o convGeom, x, col []float32, g0, g1 int) {
+	if g1 <= g0 {
+		return
+	}
+	_ = col[(g1-g0)*o.Wo*o.k*o.k*o.cin-1]
+	_ = x[(g1-1)/o.Ho*o.H*o.W*o.cin+o.H*o.W*o.cin-1]
+	C.k_im2col(fp(x), fp(col), C.long(o.H), C.long(o.W), C.long(o.cin), C.long(o.Ho), C.long(o.Wo),
+		C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(g0), C.long(g1))
+}
+
+func col2imC(o convGeom, dcol, dx []float32, g0, g1, r0, r1 int) {
+	if r1 <= r0 || g1 <= g0 {
+		return
+	}
+	_ = dcol[(g1-g0)*o.Wo*o.k*o.k*o.cin-1]
+	_ = dx[r1*o.W*o.cin-1]
+	C.k_col2im(fp(dcol), fp(dx), C.long(o.H), C.long(o.W), C.long(o.cin), C.long(o.Ho), C.long(o.Wo),
+		C.long(o.k), C.long(o.s), C.long(o.pt), C.long(o.pl), C.long(g0), C.long(g1), C.long(r0), C.long(r1))
 }

@@ -116,3 +116,33 @@ func TestVectorKernelsMatchReference(t *testing.T) {
 	axpy3Go(y2, x, d, 1.25)
 	eq("axpy3", y1, y2)
 }
+
+func TestIm2colMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, c := range []struct{ h, w, cin, k, s int }{{5, 7, 3, 3, 1}, {8, 8, 4, 3, 2}, {7, 5, 2, 3, 2}, {4, 4, 5, 1, 1}} {
+		g := convGeom{H: c.h, W: c.w, cin: c.cin, k: c.k, s: c.s}
+		g.Ho, g.pt = samePad(c.h, c.k, c.s)
+		g.Wo, g.pl = samePad(c.w, c.k, c.s)
+		N := 2
+		x := randSlice(rng, N*c.h*c.w*c.cin)
+		K := c.k * c.k * c.cin
+		g0, g1 := 1, N*g.Ho-1
+		col1, col2 := randSlice(rng, (g1-g0)*g.Wo*K), make([]float32, (g1-g0)*g.Wo*K)
+		kIm2col(g, x, col1, g0, g1)
+		im2colGo(g, x, col2, g0, g1)
+		for i := range col1 {
+			if col1[i] != col2[i] {
+				t.Fatalf("im2col %+v (%s)[%d] = %v, reference %v", c, kernelsName, i, col1[i], col2[i])
+			}
+		}
+		dx1 := randSlice(rng, len(x))
+		dx2 := append([]float32(nil), dx1...)
+		kCol2im(g, col1, dx1, g0, g1, 0, N*c.h)
+		col2imGo(g, col1, dx2, g0, g1, 0, N*c.h)
+		for i := range dx1 {
+			if math.Abs(float64(dx1[i]-dx2[i])) > 1e-5 {
+				t.Fatalf("col2im %+v (%s)[%d] = %v, reference %v", c, kernelsName, i, dx1[i], dx2[i])
+			}
+		}
+	}
+}

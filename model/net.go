@@ -29,6 +29,7 @@ type Net struct {
 	step    uint64
 	threads int
 	cur     *plan
+	ex      *exec
 }
 
 // New builds a network with freshly initialised weights (Keras

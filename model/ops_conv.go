@@ -71,86 +71,29 @@ func (o *convOp) forward(e *exec) {
 	}
 }
 
+// geom is the convolution's geometry for the im2col kernels.
+func (o *convOp) geom() convGeom {
+	return convGeom{H: o.x.H, W: o.x.W, cin: o.x.C, Ho: o.y.H, Wo: o.y.W, k: o.k, s: o.stride, pt: o.padT, pl: o.padL}
+}
+
 // im2col fills col with one row of k*k*in values per output position of
-// output rows [g0, g1) (granule g = n*Ho + oy), zeros where the kernel
-// overhangs the padded border.
+// output rows [g0, g1) (granule g = n*Ho + oy).
 func (o *convOp) im2col(e *exec, col []float32, g0, g1 int) {
-	x := o.x
-	Ho, Wo := o.y.H, o.y.W
-	cin, k, s := x.C, o.k, o.stride
-	K := k * k * cin
+	g := o.geom()
+	K := g.k * g.k * g.cin
 	e.run(g1-g0, 1, func(lo, hi int) {
-		for g := g0 + lo; g < g0+hi; g++ {
-			n, oy := g/Ho, g%Ho
-			for ox := 0; ox < Wo; ox++ {
-				dst := col[((g-g0)*Wo+ox)*K:][:K]
-				for ky := 0; ky < k; ky++ {
-					iy := oy*s - o.padT + ky
-					row := dst[ky*k*cin:][:k*cin]
-					if iy < 0 || iy >= x.H {
-						clear(row)
-						continue
-					}
-					base := (n*x.H + iy) * x.W
-					for kx := 0; kx < k; kx++ {
-						ix := ox*s - o.padL + kx
-						seg := row[kx*cin:][:cin]
-						if ix < 0 || ix >= x.W {
-							clear(seg)
-							continue
-						}
-						copy(seg, x.Data[(base+ix)*cin:(base+ix+1)*cin])
-					}
-				}
-			}
-		}
+		kIm2col(g, o.x.Data, col[lo*g.Wo*K:(hi)*g.Wo*K], g0+lo, g0+hi)
 	})
 }
 
-// col2im adds the column gradients of output rows [g0, g1) into dx. It
-// gathers per input row, so goroutines never write the same element.
+// col2im adds the column gradients of output rows [g0, g1) into dx,
+// gathering per input row so goroutines never write the same element.
 func (o *convOp) col2im(e *exec, dcol, dx []float32, g0, g1 int) {
-	x := o.x
-	H, W := x.H, x.W
-	Ho, Wo := o.y.H, o.y.W
-	cin, k, s := x.C, o.k, o.stride
-	K := k * k * cin
-	n0, n1 := g0/Ho, (g1-1)/Ho
-	e.run((n1-n0+1)*H, 1, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			n, iy := n0+r/H, r%H
-			for ky := 0; ky < k; ky++ {
-				t := iy + o.padT - ky
-				if t < 0 || t%s != 0 {
-					continue
-				}
-				oy := t / s
-				if oy >= Ho {
-					continue
-				}
-				g := n*Ho + oy
-				if g < g0 || g >= g1 {
-					continue
-				}
-				for ix := 0; ix < W; ix++ {
-					dst := dx[((n*H+iy)*W+ix)*cin:][:cin]
-					for kx := 0; kx < k; kx++ {
-						u := ix + o.padL - kx
-						if u < 0 || u%s != 0 {
-							continue
-						}
-						ox := u / s
-						if ox >= Wo {
-							continue
-						}
-						src := dcol[((g-g0)*Wo+ox)*K+(ky*k+kx)*cin:][:cin]
-						for c, v := range src {
-							dst[c] += v
-						}
-					}
-				}
-			}
-		}
+	g := o.geom()
+	n0, n1 := g0/g.Ho, (g1-1)/g.Ho
+	r0 := n0 * g.H
+	e.run((n1-n0+1)*g.H, 1, func(lo, hi int) {
+		kCol2im(g, dcol, dx, g0, g1, r0+lo, r0+hi)
 	})
 }
 

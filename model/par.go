@@ -9,7 +9,10 @@ import (
 // into contiguous index ranges; every output element is written by exactly
 // one goroutine and reductions are ordered, so results do not depend on
 // scheduling.
-type pool struct{ threads int }
+type pool struct {
+	threads int
+	part    []float32 // partial products of k-split gemms
+}
 
 // run calls fn on [0,n) split into at most p.threads contiguous ranges.
 // minPer is the least work per range worth a goroutine.
@@ -48,6 +51,10 @@ func (p *pool) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32
 		gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if k >= 8*max(m, n) && m*n <= 1<<20 {
+		p.gemmSplitK(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if m >= n {
 		p.run(m, 1, func(i0, i1 int) {
 			ao := i0 * lda
@@ -70,3 +77,46 @@ func (p *pool) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32
 // blasOwnThreads makes BLAS run its own threads (set by New) instead of the
 // engine splitting products; kept for measurement.
 var blasOwnThreads = os.Getenv("CURATE_BLAS_THREADS") == "1"
+
+// gemmSplitK handles products whose inner dimension dwarfs the output
+// (weight gradients: a sum over every position of the batch). Each
+// goroutine reduces one slice of k into its own partial output; the
+// partials are added in order, so the result is deterministic for a given
+// thread count.
+func (p *pool) gemmSplitK(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	t := p.threads
+	if need := (t - 1) * m * n; len(p.part) < need {
+		p.part = make([]float32, need)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < t; i++ {
+		l0, l1 := k*i/t, k*(i+1)/t
+		ao, bo := l0, l0*ldb
+		if transA {
+			ao = l0 * lda
+		}
+		if transB {
+			bo = l0
+		}
+		cc, ldcc, bb := c, ldc, beta
+		if i > 0 {
+			cc, ldcc, bb = p.part[(i-1)*m*n:i*m*n], n, 0
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gemm(transA, transB, m, n, l1-l0, alpha, a[ao:], lda, b[bo:], ldb, bb, cc, ldcc)
+		}()
+	}
+	wg.Wait()
+	for i := 1; i < t; i++ {
+		part := p.part[(i-1)*m*n : i*m*n]
+		for r := 0; r < m; r++ {
+			row := c[r*ldc : r*ldc+n]
+			for j, v := range part[r*n : (r+1)*n] {
+				row[j] += v
+			}
+		}
+	}
+}

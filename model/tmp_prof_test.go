@@ -27,7 +27,7 @@ func TestTmpProfile(t *testing.T) {
 	for rep := 0; rep < 2; rep++ {
 		for _, o := range p.ops {
 			s := time.Now()
-			o.forward(&e)
+			o.forward(e)
 			fw[key(o)] += time.Since(s)
 		}
 		for _, q := range n.params {
@@ -40,7 +40,7 @@ func TestTmpProfile(t *testing.T) {
 		}
 		for i := len(p.ops) - 1; i >= 0; i-- {
 			s := time.Now()
-			p.ops[i].backward(&e)
+			p.ops[i].backward(e)
 			bw[key(p.ops[i])] += time.Since(s)
 		}
 	}

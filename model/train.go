@@ -84,8 +84,15 @@ func (n *Net) load(b Batch) (*plan, error) {
 	return p, nil
 }
 
-func (n *Net) exec(train bool) exec {
-	return exec{pool: pool{threads: n.threads}, train: train, stepSeed: mix64(n.cfg.Seed ^ mix64(n.step+1))}
+// exec returns the network's execution state set up for one pass; its
+// scratch memory persists between steps.
+func (n *Net) exec(train bool) *exec {
+	if n.ex == nil {
+		n.ex = &exec{pool: pool{threads: n.threads}}
+	}
+	n.ex.train = train
+	n.ex.stepSeed = mix64(n.cfg.Seed ^ mix64(n.step+1))
+	return n.ex
 }
 
 // forward runs the plan; in training mode it uses batch statistics,
@@ -127,7 +134,7 @@ func (n *Net) Step(b Batch) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	n.opt.update(&pool{threads: n.threads}, n.params)
+	n.opt.update(&n.exec(true).pool, n.params)
 	n.step++
 	return loss, nil
 }
@@ -139,8 +146,8 @@ func (n *Net) gradients(b Batch) (float32, error) {
 		return 0, err
 	}
 	e := n.exec(true)
-	p.forward(&e)
-	p.backward(&e, n.params)
+	p.forward(e)
+	p.backward(e, n.params)
 	return float32(p.ce.loss), nil
 }
 
@@ -153,7 +160,7 @@ func (n *Net) Loss(b Batch, train bool) (float32, error) {
 		return 0, err
 	}
 	e := n.exec(train)
-	p.forward(&e)
+	p.forward(e)
 	return float32(p.ce.loss), nil
 }
 
@@ -169,7 +176,7 @@ func (n *Net) Predict(b Batch, probs []float32) error {
 		return err
 	}
 	e := n.exec(false)
-	p.forward(&e)
+	p.forward(e)
 	copy(probs, p.ce.probs)
 	return nil
 }
