@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/disintegration/imaging"
@@ -95,6 +96,36 @@ func buildInput(t testing.TB, dir string, n int) []fixture {
 	return rows
 }
 
+// shared60 is the 60-picture input, built once for the tests that only read it.
+var shared60 struct {
+	once sync.Once
+	dir  string
+	rows []fixture
+	err  error
+}
+
+func sharedInput(t *testing.T) (string, []fixture) {
+	t.Helper()
+	shared60.once.Do(func() {
+		shared60.dir, shared60.err = os.MkdirTemp("", "split-input-")
+		if shared60.err == nil {
+			shared60.rows = buildInput(t, shared60.dir, 60)
+		}
+	})
+	if shared60.err != nil || shared60.rows == nil {
+		t.Fatalf("shared input: %v", shared60.err)
+	}
+	return shared60.dir, shared60.rows
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared60.dir != "" {
+		os.RemoveAll(shared60.dir)
+	}
+	os.Exit(code)
+}
+
 func testOptions(workers int) Options {
 	return Options{
 		Plan: PlanOptions{
@@ -176,8 +207,7 @@ func TestRunDeterministicAcrossWorkers(t *testing.T) {
 }
 
 func TestRunOutput(t *testing.T) {
-	in := t.TempDir()
-	rows := buildInput(t, in, 60)
+	in, rows := sharedInput(t)
 	out := filepath.Join(t.TempDir(), "ds")
 	rep, err := Run(context.Background(), in, out, testOptions(2))
 	if err != nil {
@@ -313,8 +343,7 @@ func TestRunOutput(t *testing.T) {
 }
 
 func TestRunKeepDuplicatesSameSplit(t *testing.T) {
-	in := t.TempDir()
-	rows := buildInput(t, in, 60)
+	in, rows := sharedInput(t)
 	out := filepath.Join(t.TempDir(), "ds")
 	o := testOptions(2)
 	o.Plan.KeepDuplicates, o.Plan.Ratio = true, 0
