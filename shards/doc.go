@@ -17,8 +17,8 @@
 //	labels        list<int64>  every label listed for this image (fetch)
 //	source_label  int64   original WEBEmo level-3 id
 //	sha256        string  hex sha256 of the image bytes
-//	width         int32   original width in pixels
-//	height        int32   original height in pixels
+//	width         int32   width of the stored image in pixels
+//	height        int32   height of the stored image in pixels
 //	format        string  jpeg, png, gif or webp
 //	list          string  name of the list file the URL came from
 package shards

@@ -66,7 +66,7 @@ EXIT CODES:
    0    success
    1    the command failed (the message names the file, URL or record)
    2    bad flags or arguments
-   130  interrupted (SIGINT/SIGTERM); finished work is kept and a rerun resumes
+   130  interrupted (SIGINT/SIGTERM); finished work is kept (fetch and filter-text resume it)
 `
 
 func newApp(g *Global) *cli.App {
