@@ -266,6 +266,12 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 		{"inspect", func() error {
 			return runInspect(ctx, InspectOptions{Path: dirs["dataset"], JSON: g.JSON, Verify: true, Head: 3}, g)
 		}},
+		{"augment preview", func() error {
+			return runAugmentPreview(ctx, AugmentPreviewOptions{
+				In: dirs["dataset"], Split: "train", Images: 8, Out: filepath.Join(opts.Out, "augment-preview.png"),
+				Convention: "tf", N: 3, M: 7, Seed: opts.Seed, Versions: 2, JSON: g.JSON,
+			}, g)
+		}},
 	}
 	for _, s := range steps {
 		say("\n== curate %s ==\n", s.name)
@@ -273,7 +279,7 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 			return fmt.Errorf("demo %s: %w", s.name, err)
 		}
 	}
-	say("\ndemo outputs:\n  lists      %s\n  fetch      %s (ledger.jsonl, fetch-stats.json)\n  filtered   %s (verdicts.jsonl, contact sheets)\n  dataset    %s (load with datasets.load_from_disk)\n",
-		filepath.Dir(lists[0]), dirs["fetch"], dirs["filtered"], dirs["dataset"])
+	say("\ndemo outputs:\n  lists      %s\n  fetch      %s (ledger.jsonl, fetch-stats.json)\n  filtered   %s (verdicts.jsonl, contact sheets)\n  dataset    %s (load with datasets.load_from_disk)\n  augment    %s (RandAugment N=3 M=7 on training images)\n",
+		filepath.Dir(lists[0]), dirs["fetch"], dirs["filtered"], dirs["dataset"], filepath.Join(opts.Out, "augment-preview.png"))
 	return nil
 }
