@@ -25,6 +25,8 @@ type BenchResult struct {
 	InferImagesPerS float64 `json:"infer_images_per_s"`
 	TrainBestPerS   float64 `json:"train_images_per_s_best"` // fastest single step: steadier on a shared machine
 	InferBestPerS   float64 `json:"infer_images_per_s_best"`
+	TrainCPUPerS    float64 `json:"train_images_per_cpu_s"` // images per second of process CPU time (user+sys)
+	InferCPUPerS    float64 `json:"infer_images_per_cpu_s"`
 	TrainSeconds    float64 `json:"train_seconds"`
 	InferSeconds    float64 `json:"infer_seconds"`
 	FirstLoss       float32 `json:"first_loss"`
@@ -62,6 +64,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		return r, err
 	}
 	best := math.Inf(1)
+	cpu0 := cpuSeconds()
 	for i := 0; i < o.Steps; i++ {
 		if err := ctx.Err(); err != nil {
 			return r, err
@@ -78,11 +81,13 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		}
 	}
 	r.TrainBestPerS = float64(o.Batch) / best
+	r.TrainCPUPerS = float64(o.Batch*o.Steps) / (cpuSeconds() - cpu0)
 	probs := make([]float32, o.Batch*o.Config.Classes)
 	if err := n.Predict(b, probs); err != nil { // warm-up
 		return r, err
 	}
 	best = math.Inf(1)
+	cpu0 = cpuSeconds()
 	for i := 0; i < o.Steps; i++ {
 		if err := ctx.Err(); err != nil {
 			return r, err
@@ -99,6 +104,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		}
 	}
 	r.InferBestPerS = float64(o.Batch) / best
+	r.InferCPUPerS = float64(o.Batch*o.Steps) / (cpuSeconds() - cpu0)
 	r.TrainImagesPerS = float64(o.Batch*o.Steps) / r.TrainSeconds
 	r.InferImagesPerS = float64(o.Batch*o.Steps) / r.InferSeconds
 	r.PeakRSSMiB = PeakRSSMiB()
@@ -113,4 +119,16 @@ func PeakRSSMiB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024
+}
+
+// cpuSeconds is the process's user+system CPU time. On a shared machine,
+// images per CPU-second times the thread count estimates the speed the
+// engine would reach with the cores to itself.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
 }

@@ -243,6 +243,7 @@ func runModelBench(ctx context.Context, opts ModelBenchOptions, g *Global) error
 	fmt.Fprintf(g.Stdout, "train      %8.2f images/s  (fastest step %.2f; loss %.4f -> %.4f)\n", r.TrainImagesPerS, r.TrainBestPerS, r.FirstLoss, r.LastLoss)
 	fmt.Fprintf(g.Stdout, "inference  %8.2f images/s  (fastest batch %.2f)\n", r.InferImagesPerS, r.InferBestPerS)
 	fmt.Fprintf(g.Stdout, "peak RSS   %8.0f MiB\n", r.PeakRSSMiB)
+	fmt.Fprintf(g.Stdout, "per CPU-second: train %.2f, inference %.2f images (x%d threads = speed on idle cores)\n",
+		r.TrainCPUPerS, r.InferCPUPerS, threads)
 	return nil
 }
-
