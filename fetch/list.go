@@ -199,7 +199,7 @@ func (p *lineParser) delimited(r io.Reader, comma rune) error {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			p.bad(&LineError{p.name, pe.Line, pe.Err})
+			p.bad(&LineError{p.name, pe.StartLine, pe.Err})
 			continue
 		}
 		if err != nil {
