@@ -66,6 +66,8 @@ else
 	echo '{}' >"$tmp/torch.json"
 fi
 
+# Both engines slow down when other processes share the cores; compare quiet-machine runs.
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" - "$tmp/curate.json" "$tmp/torch.json" <<'EOF'
 import json
 import sys
@@ -102,6 +104,8 @@ for name, key, inverse in rows:
     else:
         ratio = "-"
     print(f"{name:<16} | {cell(c):>10} | {cell(t):>10} | {ratio}")
+if curate:
+    print(f"curate: BLAS {curate.get('blas')}, loss {curate.get('first_loss')} -> {curate.get('last_loss')}")
 if torch:
     print(f"PyTorch: {torch.get('engine')}, final loss {torch.get('final_loss')}")
 EOF
