@@ -14,40 +14,40 @@ import (
 type Options struct {
 	// MinConfidence: words Tesseract is less sure of (0..100) are ignored.
 	// Default 60. Lower finds more faint text and more texture noise.
-	MinConfidence float64
+	MinConfidence float64 `json:"min_confidence"`
 	// StrongConfidence: one accepted word at or above it, with at least
 	// StrongChars letters or digits, decides "has text" alone. Default 70.
-	StrongConfidence float64
+	StrongConfidence float64 `json:"strong_confidence"`
 	// MinChars: letters or digits a word needs to count. Default 3
 	// ("a", "to" and lone glyphs are what textures produce).
-	MinChars int
+	MinChars int `json:"min_chars"`
 	// StrongChars: letters or digits of a word that decides alone. Default 4.
-	StrongChars int
+	StrongChars int `json:"strong_chars"`
 	// MinWords: accepted words below StrongConfidence that together decide
 	// "has text". Default 2.
-	MinWords int
+	MinWords int `json:"min_words"`
 	// MinWordHeight: the smallest word box, in pixels of the original image,
 	// that counts (smaller is noise or text nobody can read). Default 5.
-	MinWordHeight int
+	MinWordHeight int `json:"min_word_height"`
 	// UpscaleTo: images whose long side is shorter are scaled up to it (at
 	// most 3x) so glyphs of 220-px thumbnails reach a size Tesseract reads.
 	// Default 640.
-	UpscaleTo int
+	UpscaleTo int `json:"upscale_to"`
 	// MaxSide: larger images are scaled down to it first, bounding the cost
 	// of big photos. Default 1600.
-	MaxSide int
+	MaxSide int `json:"max_side"`
 	// MinEdgeDensity: images with fewer strong edges than this fraction of
 	// their pixels (skies, blurs, flat colour) are decided "no text" without
 	// OCR. Default 0.004. Set it negative to always run OCR.
-	MinEdgeDensity float64
+	MinEdgeDensity float64 `json:"min_edge_density"`
 	// TextureEdgeDensity: images with more strong edges than this fraction
 	// of their pixels (foliage, gravel, brick, stripes) get only the first
 	// pass: the later passes read texture as letters and cost 10x more on
 	// it. Default 0.3; set it to 1 to run every pass on every image.
-	TextureEdgeDensity float64
+	TextureEdgeDensity float64 `json:"texture_edge_density"`
 	// Passes to run, in order, until one finds text. Default
 	// DefaultPasses. See PassNames.
-	Passes []string
+	Passes []string `json:"passes"`
 }
 
 // DefaultPasses is the default pass order: cheap and most productive first.
