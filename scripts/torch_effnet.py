@@ -20,13 +20,13 @@ pyenv/venv python3 comes first on PATH, run it with /usr/bin/python3).
 Regenerate the golden fixture that curate's Go tests compare against (the Keras no-top
 backbone: every layer with parameters and every stem/block/top output):
 
-  /usr/bin/python3 scripts/torch_effnet.py --summary-tsv --backbone b2 --size 256 \
-      > testdata/model/b2_layers.tsv
+  /usr/bin/python3 scripts/torch_effnet.py --summary-tsv --backbone b2 --size 256 >testdata/model/b2_layers.tsv
 """
 
 import argparse
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -426,14 +426,16 @@ def main():
     p.add_argument("--gram", type=int, default=4, help="Gram modules k (0 = baseline head)")
     p.add_argument("--size", type=int, default=256, help="input height and width")
     p.add_argument("--batch", type=int, default=16)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (default: all CPUs)")
     p.add_argument("--steps", type=int, default=5, help="timed steps (training, then inference)")
     p.add_argument("--warmup", type=int, default=1, help="untimed steps before each timing")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--channels-last", action="store_true", help="NHWC memory format (see the report)")
+    p.add_argument("--channels-last", action="store_true", help="PyTorch's channels_last (NHWC) memory format")
     args = p.parse_args()
     if args.gram < 0 or args.size < 32 or args.batch < 1 or args.threads < 1 or args.steps < 1 or args.warmup < 0:
         p.error("need --gram >= 0, --size >= 32, --batch/--threads/--steps >= 1, --warmup >= 0")
+    if args.bench and args.batch < 2:
+        p.error("--bench needs --batch >= 2 (the Gram modules' BatchNorm trains on batch statistics)")
     if args.bench:
         bench(args)
     else:
