@@ -12,13 +12,16 @@
 //     get around it), allows only http and https, and bounds redirects.
 //   - limiter.go: the per-host limiter: at most PerHost requests to a host
 //     at once, halved and paused when the host answers 429.
+//   - fetcher.go: one URL from request to validated image, with its
+//     retries; the size cap is enforced on the bytes as they arrive.
 //   - retry.go: error classification in one place. Every failure gets a
 //     stable reason code (http_404, timeout, not_image, ...) and a verdict:
 //     retry with exponential backoff and jitter (honouring Retry-After), or
 //     give up.
-//   - validate.go: the image check. The size cap is enforced while the body
-//     streams; the header is decoded first so decompression bombs are
-//     refused before any pixel is allocated; then a full decode.
+//   - validate.go: the image check. The format comes from the magic bytes
+//     (JPEG, PNG, GIF, WebP), not the Content-Type; the header is decoded
+//     first so decompression bombs are refused before any pixel buffer is
+//     allocated; then a full decode, and the sha256.
 //   - staging.go and ledger.go: resume. Every finished URL is journaled in
 //     DIR/ledger.jsonl (fsynced in batches) and its bytes appended to
 //     DIR/fetch-staging.bin as checksummed records, so after a crash

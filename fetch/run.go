@@ -61,8 +61,8 @@ type Options struct {
 
 	MaxBytes     int64 // largest body accepted
 	MaxPixels    int64 // largest width*height accepted
-	MaxRedirects int  // redirects followed; < 0 means none
-	AllowPrivate bool // allow private, loopback and link-local addresses (tests, demos)
+	MaxRedirects int   // redirects followed; < 0 means none
+	AllowPrivate bool  // allow private, loopback and link-local addresses (tests, demos)
 
 	RetryFailed bool // fetch again the URLs the ledger records as failed
 	Strict      bool // a malformed list line is an error, not a warning
