@@ -1,0 +1,153 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+func TestSpelling(t *testing.T) {
+	for _, tc := range []struct {
+		word, want string
+	}{
+		{"sadness", ""},
+		{"QUALITY", ""},
+		{"Grateful", ""},
+		{"iStock", ""},
+		{"123RF", ""},
+		{"2024", ""},
+		{"strengths", ""},
+		{"WMHN", RejectNoVowel},
+		{"lll", RejectRepeats},
+		{"EEEk", RejectRepeats},
+		{"aBcDe", RejectMixedCase},
+		{"a1b2", RejectMixedAlnum},
+		{"Illi", RejectStrokes},
+		{"tlfit", RejectStrokes},
+		{"xkcdfghja", RejectConsonants},
+	} {
+		if got := spelling(tc.word); got != tc.want {
+			t.Errorf("spelling(%q) = %q, want %q", tc.word, got, tc.want)
+		}
+	}
+}
+
+func TestJudgeRules(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	for _, tc := range []struct {
+		name string
+		text string
+		conf float64
+		box  [4]int
+		want string
+	}{
+		{"word", "hello", 90, [4]int{10, 10, 60, 22}, ""},
+		{"punctuation trimmed", "\"hello,\"", 90, [4]int{10, 10, 60, 22}, ""},
+		{"short", "to", 95, [4]int{10, 10, 30, 22}, RejectShort},
+		{"symbols", "a-b-c-", 95, [4]int{10, 10, 60, 22}, RejectSymbols},
+		{"low confidence", "hello", 40, [4]int{10, 10, 60, 22}, RejectConfidence},
+		{"tiny", "hello", 90, [4]int{10, 10, 20, 13}, RejectTiny},
+		{"huge", "hello", 90, [4]int{0, 0, 200, 180}, RejectHuge},
+		{"too narrow", "hello", 90, [4]int{10, 10, 15, 60}, RejectShape},
+		{"too wide", "hello", 90, [4]int{0, 10, 190, 22}, RejectShape},
+	} {
+		var j judge
+		j.init(o, 200, 200)
+		if got := j.rule(tc.text, tc.conf, tc.box); got != tc.want {
+			t.Errorf("%s: rule(%q) = %q, want %q", tc.name, tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestHasTextNeedsALine(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	var j judge
+	j.init(o, 400, 400)
+	// Two weak words far apart (texture fragments) do not make text...
+	j.add(rawWord{"ots", 65, 10, 10, 40, 30}, "sparse", 1)
+	j.add(rawWord{"pace", 65, 300, 300, 350, 320}, "sparse", 1)
+	if j.hasText() {
+		t.Fatal("scattered weak words counted as text")
+	}
+	// ...two side by side at one height do.
+	j.add(rawWord{"river", 65, 48, 11, 100, 31}, "sparse", 1)
+	if !j.hasText() {
+		t.Fatal("two weak words on one line not counted as text")
+	}
+	// One strong word alone does.
+	j.init(o, 400, 400)
+	j.add(rawWord{"KINDNESS", 75, 12, 102, 103, 117}, "auto", 1)
+	if !j.hasText() {
+		t.Fatal("one strong word not counted as text")
+	}
+}
+
+func TestMissingLanguageData(t *testing.T) {
+	dir := t.TempDir()
+	_, err := NewPool(PoolOptions{Size: 1, TessdataDir: dir})
+	if !errors.Is(err, ErrNoLanguageData) {
+		t.Fatalf("NewPool with an empty tessdata folder: got %v, want ErrNoLanguageData", err)
+	}
+	if !strings.Contains(err.Error(), "eng.traineddata") || !strings.Contains(err.Error(), dir) {
+		t.Errorf("error does not name the file and folder: %v", err)
+	}
+	t.Setenv("TESSDATA_PREFIX", dir)
+	if _, err := findTessdata("", "xx"); err == nil || !strings.Contains(err.Error(), "tesseract-ocr-xx") {
+		t.Errorf("missing language without a folder: want the package to install, got %v", err)
+	}
+}
+
+func TestDetectBytes(t *testing.T) {
+	pool, err := NewPool(PoolOptions{Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	det, err := NewDetector(pool, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A flat image is decided without OCR.
+	flat := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range flat.Pix {
+		flat.Pix[i] = 200
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, flat)
+	v, err := det.DetectBytes(context.Background(), buf.Bytes())
+	if err != nil || v.HasText || v.Pass != PassFlat || v.Width != 64 || v.Height != 48 {
+		t.Errorf("flat image: %+v, %v", v, err)
+	}
+	// Garbage bytes are an error naming the decoder's complaint, not a panic.
+	if _, err := det.DetectBytes(context.Background(), []byte("not an image")); err == nil {
+		t.Error("DetectBytes accepted garbage")
+	}
+	// A cancelled context stops before OCR.
+	noisy := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range noisy.Pix {
+		noisy.Pix[i] = uint8(i * 97 % 251)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := det.Detect(ctx, noisy); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled detect: got %v", err)
+	}
+	_ = color.Black
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, o := range []Options{
+		{MinConfidence: 120},
+		{Passes: []string{"bogus"}},
+		{UpscaleTo: 8},
+	} {
+		if _, err := NewDetector(nil, o); err == nil {
+			t.Errorf("NewDetector(%+v) accepted bad options", o)
+		}
+	}
+}
