@@ -56,15 +56,17 @@ func (h *httpFetcher) fetch(ctx context.Context, u string) *result {
 			return res
 		}
 		res.attempts = attempt
-		img, f := h.attempt(ctx, u, res)
+		body, f := h.download(ctx, u, res)
 		throttled := f != nil && f.status == http.StatusTooManyRequests
 		var wait time.Duration
 		if f != nil && f.retry {
 			wait = backoff(attempt, h.o.BackoffBase, h.o.BackoffMax, f.retryAfter, h.o.MaxRetryAfter)
 		}
+		// The host's slot is free once the body is in: decoding does not
+		// involve the host.
 		h.limiter.release(host, f == nil, throttled, wait)
 		if f == nil {
-			res.img, res.fail = img, nil
+			res.img, res.fail = h.validate(body, res)
 			return res
 		}
 		res.fail = f
@@ -81,8 +83,8 @@ func (h *httpFetcher) fetch(ctx context.Context, u string) *result {
 	}
 }
 
-// attempt makes one request and validates the answer.
-func (h *httpFetcher) attempt(ctx context.Context, u string, res *result) (*Image, *failure) {
+// download makes one request and returns the body of a 200 answer.
+func (h *httpFetcher) download(ctx context.Context, u string, res *result) ([]byte, *failure) {
 	ctx, cancel := context.WithTimeout(ctx, h.o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -125,13 +127,18 @@ func (h *httpFetcher) attempt(ctx context.Context, u string, res *result) (*Imag
 		return nil, &failure{reason: ReasonTooLarge, status: resp.StatusCode,
 			err: fmt.Errorf("body over the limit of %d bytes", h.o.MaxBytes)}
 	}
-	img, err := Validate(buf.Bytes(), res.contentType, h.o.MaxPixels)
+	return buf.Bytes(), nil
+}
+
+// validate checks a downloaded body. Its failures are never retried.
+func (h *httpFetcher) validate(body []byte, res *result) (*Image, *failure) {
+	img, err := Validate(body, res.contentType, h.o.MaxPixels)
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
-			return nil, &failure{reason: ve.Reason, status: resp.StatusCode, err: ve.Err}
+			return nil, &failure{reason: ve.Reason, status: res.status, err: ve.Err}
 		}
-		return nil, &failure{reason: ReasonDecodeError, status: resp.StatusCode, err: err}
+		return nil, &failure{reason: ReasonDecodeError, status: res.status, err: err}
 	}
 	return img, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 )
 
@@ -29,7 +30,7 @@ func testOptions(lists []string, out string) Options {
 	return Options{
 		Lists: lists, LabelNames: labelNames(25), Out: out,
 		Workers: 8, PerHost: 4, UserAgent: "curate-test/1.0 (+https://example.invalid)",
-		Timeout: 400 * time.Millisecond, Retries: 2,
+		Timeout: time.Second, Retries: 2,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond, MaxRetryAfter: 3 * time.Second,
 		MaxBytes: 256 << 10, MaxPixels: 40_000_000, MaxRedirects: 3,
 		AllowPrivate: true, SyncEvery: 4,
@@ -358,7 +359,13 @@ func TestFetchCancelKeepsWork(t *testing.T) {
 	o := testOptions([]string{listPath}, filepath.Join(dir, "out"))
 	o.Workers, o.PerHost = 4, 4
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(250*time.Millisecond, cancel)
+	o.Counter = pipeline.NewCounter(0)
+	go func() { // cancel once some URLs are done, as Ctrl-C would
+		for o.Counter.Snapshot().Done < 12 {
+			time.Sleep(2 * time.Millisecond)
+		}
+		cancel()
+	}()
 	st, err := Run(ctx, o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel: %v", err)
@@ -375,6 +382,7 @@ func TestFetchCancelKeepsWork(t *testing.T) {
 		t.Errorf("%d rows on disk, stats say %d", ds.NumRows(), st.Rows)
 	}
 	ds.Close()
+	o.Counter = nil
 	st2, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

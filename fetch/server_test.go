@@ -88,10 +88,10 @@ func (s *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "0")
 		http.Error(w, "slow down", http.StatusTooManyRequests)
 	case "slow": // well inside the timeout
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		w.Write(body[:len(body)/2])
 		w.(http.Flusher).Flush()
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		w.Write(body[len(body)/2:])
 	case "hang": // headers and a few bytes, then nothing until the client gives up
 		w.Header().Set("Content-Type", "image/jpeg")
