@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -18,6 +19,10 @@ type httpFetcher struct {
 	o       *Options
 	client  *http.Client
 	limiter *hostLimiter
+	// decoding bounds the decodes running at once to the CPUs, so that
+	// goroutines waiting on the network are not queued behind dozens of
+	// decodes and the host slots turn over at the pace of the latency.
+	decoding chan struct{}
 }
 
 // result is the outcome of one URL: img on success, fail otherwise.
@@ -31,7 +36,8 @@ type result struct {
 }
 
 func newHTTPFetcher(o *Options) *httpFetcher {
-	return &httpFetcher{o: o, client: newClient(o), limiter: newHostLimiter(o.PerHost)}
+	return &httpFetcher{o: o, client: newClient(o), limiter: newHostLimiter(o.PerHost),
+		decoding: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 func (h *httpFetcher) close() { h.client.CloseIdleConnections() }
@@ -132,7 +138,9 @@ func (h *httpFetcher) download(ctx context.Context, u string, res *result) ([]by
 
 // validate checks a downloaded body. Its failures are never retried.
 func (h *httpFetcher) validate(body []byte, res *result) (*Image, *failure) {
+	h.decoding <- struct{}{}
 	img, err := Validate(body, res.contentType, h.o.MaxPixels)
+	<-h.decoding
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
