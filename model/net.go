@@ -44,11 +44,7 @@ func New(cfg Config) (*Net, error) {
 	}
 	n := &Net{cfg: cfg, byName: map[string]*Param{}, initRNG: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
 		opt: DefaultAdagrad(), threads: t}
-	if blasOwnThreads {
-		setBLASThreads(t)
-	} else {
-		setBLASThreads(1) // the engine splits products itself; see pool.gemm
-	}
+	setBLASThreads(1) // the engine splits products itself; see pool.gemm
 	if _, err := n.compile(1, cfg.Size); err != nil {
 		return nil, err
 	}

@@ -1,9 +1,6 @@
 package model
 
-import (
-	"os"
-	"sync"
-)
+import "sync"
 
 // pool splits loops across a fixed number of goroutines. Work is divided
 // into contiguous index ranges; every output element is written by exactly
@@ -47,7 +44,7 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 func (p *pool) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	t := p.threads
-	if blasOwnThreads || t <= 1 || m*n*k < 1<<18 || (m < 2*t && n < 2*t) {
+	if t <= 1 || m*n*k < 1<<18 || (m < 2*t && n < 2*t) {
 		gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -73,10 +70,6 @@ func (p *pool) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32
 		gemm(transA, transB, m, j1-j0, k, alpha, a, lda, b[bo:], ldb, beta, c[j0:], ldc)
 	})
 }
-
-// blasOwnThreads makes BLAS run its own threads (set by New) instead of the
-// engine splitting products; kept for measurement.
-var blasOwnThreads = os.Getenv("CURATE_BLAS_THREADS") == "1"
 
 // gemmSplitK handles products whose inner dimension dwarfs the output
 // (weight gradients: a sum over every position of the batch). Each
