@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -118,4 +119,21 @@ func TestFetchRefetchesLostBytes(t *testing.T) {
 	if !bytes.Equal(shardBytes(t, o.Out), want) {
 		t.Error("shards differ after refetching lost bytes")
 	}
+}
+
+func TestLockDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockDir(dir); !errors.Is(err, ErrBusy) {
+		t.Errorf("second lock: %v, want ErrBusy", err)
+	}
+	unlock()
+	unlock2, err := lockDir(dir)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock2()
 }

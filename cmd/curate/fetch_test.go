@@ -356,13 +356,20 @@ func BenchmarkFetch(b *testing.B) {
 	}{{"defaults", fetch.DefaultWorkers, fetch.DefaultPerHost}, {"per-host-64", 64, 64}} {
 		b.Run(tc.name, func(b *testing.B) {
 			var rate, cpuLimit float64
-			for i := range b.N {
+			for range b.N {
 				// The CPU-bound limit, measured beside each run so both see
 				// the same machine load.
-				cpuLimit = cpuBoundFetch(b, images, filepath.Join(dir, fmt.Sprintf("cpu-%s-%d", tc.name, i)))
+				cpuDir, err := os.MkdirTemp(dir, "cpu-")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpuLimit = cpuBoundFetch(b, images, cpuDir)
 				g, _, _ := fetchTestGlobal()
 				g.Quiet = true
-				out := filepath.Join(dir, fmt.Sprintf("%s-%d", tc.name, i))
+				out, err := os.MkdirTemp(dir, tc.name+"-") // a fresh output: nothing to resume
+				if err != nil {
+					b.Fatal(err)
+				}
 				start := time.Now()
 				if err := runFetch(context.Background(), FetchOptions{Lists: []string{listPath}, Out: out,
 					AllowPrivate: true, Workers: tc.workers, PerHost: tc.perHost}, g); err != nil {
