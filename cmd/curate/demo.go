@@ -109,8 +109,16 @@ type demoServer struct {
 	flaky map[string]bool // paths that already failed once
 }
 
+// demoAddr is where the demo server listens when the port is free. The URLs
+// are part of the data (ids derive from them), so a fixed port makes two
+// demo runs give byte-identical outputs; a busy port falls back to any.
+const demoAddr = "127.0.0.1:18765"
+
 func startDemoServer() (*demoServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", demoAddr)
+	if err != nil {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("demo server: %w", err)
 	}

@@ -2,18 +2,23 @@ package main
 
 import (
 	"context"
-	"errors"
+	"time"
 )
 
 // The demo's calls into each stage, with the settings a demo wants: loopback
-// allowed, short timeouts, small images.
+// allowed, short timeouts and backoff, small shards.
 
 func demoFetch(ctx context.Context, lists []string, categories, out string, opts DemoOptions, g *Global) error {
-	return errors.New("fetch is not built yet")
+	return runFetch(ctx, FetchOptions{
+		Lists: lists, Categories: categories, Out: out,
+		Workers: 8, PerHost: 8, Timeout: 10 * time.Second, Retries: 2, Backoff: 50 * time.Millisecond,
+		AllowPrivate: true, // the demo server is on loopback
+		ShardBytes:   1 << 20,
+	}, g)
 }
 
 func demoFilterText(ctx context.Context, in, out string, opts DemoOptions, g *Global) error {
-	return errors.New("filter-text is not built yet")
+	return runFilterText(ctx, FilterTextOptions{In: in, Out: out, Workers: opts.Workers, ShardBytes: 1 << 20}, g)
 }
 
 func demoSplit(ctx context.Context, in, out, categories string, opts DemoOptions, g *Global) error {
