@@ -26,7 +26,9 @@
 //     DIR/ledger.jsonl (fsynced in batches) and its bytes appended to
 //     DIR/fetch-staging.bin as checksummed records, so after a crash
 //     (SIGKILL included) a rerun trusts only complete records and fetches
-//     only what is missing.
+//     only what is missing. previous.go: after a complete run the staging
+//     file is removed and the shards themselves are where a later run finds
+//     the images it already has.
 //   - run.go: Run ties them together. Once every URL is decided (or the run
 //     is interrupted) it writes the shards from staging in list order, so
 //     two complete runs give byte-identical shards whatever the

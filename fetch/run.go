@@ -88,6 +88,10 @@ type Options struct {
 
 	RetryFailed bool // fetch again the URLs the ledger records as failed
 	Strict      bool // a malformed list line is an error, not a warning
+	// KeepStaging keeps fetch-staging.bin after a complete run. Without it
+	// the file is removed once the shards hold every image; a later run
+	// takes the images it already has from those shards.
+	KeepStaging bool
 
 	ShardBytes   int64         // shard size target (shards default when 0)
 	SyncEvery    int           // fsync ledger and staging after this many records
@@ -207,6 +211,7 @@ type runner struct {
 	staging *staging
 	journal *pipeline.Journal
 	client  *httpFetcher
+	prev    *previous // the shards of an earlier run, if any
 
 	mu       sync.Mutex
 	ledger   map[string]*Record // latest record per URL
@@ -243,6 +248,10 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 		return nil, err
 	}
 	defer r.staging.close()
+	if r.prev, err = openPrevious(opts.Out); err != nil {
+		return nil, err
+	}
+	defer r.prev.close()
 	ledgerPath := filepath.Join(opts.Out, LedgerFile)
 	if err := ReadLedger(ledgerPath, func(rec *Record) error {
 		r.ledger[rec.URL] = rec
@@ -265,7 +274,7 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	for i := range r.lists.Entries {
 		e := &r.lists.Entries[i]
 		if rec := r.ledger[e.URL]; rec != nil && r.decided(rec) {
-			if rec.Status == StatusOK {
+			if rec.Status == StatusOK && r.staged(rec) {
 				r.bySHA[rec.SHA256] = *rec.Staged
 			}
 			continue
@@ -299,7 +308,7 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 
 	// Write what is there: everything after a complete run, what finished
 	// so far after an interrupt.
-	st, err := r.finish(start, fetchSeconds)
+	st, err := r.finish(start, fetchSeconds, interrupted)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +326,7 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 func (r *runner) decided(rec *Record) bool {
 	switch rec.Status {
 	case StatusOK:
-		return rec.Staged != nil && r.staging.has(*rec.Staged) && rec.SHA256 != ""
+		return r.staged(rec) || r.prev.has(rec.ID, rec.SHA256)
 	case StatusFailed:
 		return !r.o.RetryFailed
 	}
@@ -457,7 +466,7 @@ func (r *runner) syncLocked() error {
 
 // finish writes the shards in list order from staging, the compacted
 // ledger, and returns the stats.
-func (r *runner) finish(start time.Time, fetchSeconds float64) (*Stats, error) {
+func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool) (*Stats, error) {
 	ls := r.lists
 	st := &Stats{
 		Lines: ls.Lines, MalformedLines: len(ls.Malformed), URLs: len(ls.Entries),
@@ -489,7 +498,7 @@ func (r *runner) finish(start time.Time, fetchSeconds float64) (*Stats, error) {
 			st.MultiLabelURLs++
 		}
 		rec := r.ledger[e.URL]
-		if rec == nil || (rec.Status == StatusOK && !r.decidedOK(rec)) {
+		if rec == nil || (rec.Status == StatusOK && !r.decided(rec)) {
 			st.ByStatus["pending"]++
 			continue
 		}
@@ -507,15 +516,13 @@ func (r *runner) finish(start time.Time, fetchSeconds float64) (*Stats, error) {
 		} else {
 			firstBySHA[rec.SHA256] = rec.ID
 		}
-		data, err := r.staging.read(*rec.Staged, buf)
+		data, err := r.imageOf(rec, buf)
 		if err != nil {
 			w.Abort()
 			return nil, fmt.Errorf("%s: %w (delete %s and rerun to fetch again)", e.URL, err, LedgerFile)
 		}
-		buf = data[:0:cap(data)]
-		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != rec.SHA256 {
-			w.Abort()
-			return nil, fmt.Errorf("%s: staged bytes do not match the ledger's sha256", e.URL)
+		if r.staged(rec) {
+			buf = data[:0:cap(data)]
 		}
 		labels := make([]int64, len(e.Labels))
 		for j, l := range e.Labels {
@@ -541,10 +548,23 @@ func (r *runner) finish(start time.Time, fetchSeconds float64) (*Stats, error) {
 	for _, n := range names {
 		st.Shards = append(st.Shards, filepath.Base(n))
 	}
+	st.Complete = st.ByStatus["pending"] == 0
+	// After a complete run the shards hold every image: the staging file
+	// can go, and the ledger stops pointing into it.
+	dropStaging := st.Complete && !interrupted && !r.o.KeepStaging
+	if dropStaging {
+		for _, rec := range recs {
+			rec.Staged = nil
+		}
+	}
 	if err := writeLedger(filepath.Join(r.o.Out, LedgerFile), recs); err != nil {
 		return nil, err
 	}
-	st.Complete = st.ByStatus["pending"] == 0
+	if dropStaging {
+		if err := os.Remove(r.staging.path); err != nil {
+			return nil, fmt.Errorf("remove the staging file: %w", err)
+		}
+	}
 	st.Run.DurationSeconds = time.Since(start).Seconds()
 	if fetchSeconds > 0 {
 		st.Run.ImagesPerSecond = float64(st.Run.OK) / fetchSeconds
@@ -552,8 +572,28 @@ func (r *runner) finish(start time.Time, fetchSeconds float64) (*Stats, error) {
 	return st, nil
 }
 
-func (r *runner) decidedOK(rec *Record) bool {
-	return rec.Staged != nil && r.staging.has(*rec.Staged)
+// staged reports whether rec's bytes are whole in the staging file.
+func (r *runner) staged(rec *Record) bool {
+	return rec.Staged != nil && rec.SHA256 != "" && r.staging.has(*rec.Staged)
+}
+
+// imageOf returns the bytes of an ok record from staging or, failing that,
+// from the earlier shards, checked against the record's sha256.
+func (r *runner) imageOf(rec *Record, buf []byte) ([]byte, error) {
+	var data []byte
+	var err error
+	if r.staged(rec) {
+		data, err = r.staging.read(*rec.Staged, buf)
+	} else {
+		data, err = r.prev.image(rec.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != rec.SHA256 {
+		return nil, errors.New("the stored bytes do not match the ledger's sha256")
+	}
+	return data, nil
 }
 
 // imageName is the image.path of a row: the URL's file name.

@@ -75,8 +75,9 @@ func TestStagingKeepsWholeRecords(t *testing.T) {
 	}
 }
 
-// TestFetchRefetchesLostBytes: a ledger that says ok while the staged bytes
-// are gone (a crash lost them) makes the URL be fetched again, not trusted.
+// TestFetchRefetchesLostBytes: a ledger that says ok while the bytes are in
+// neither the staging file (a crash tore them) nor earlier shards makes the
+// URL be fetched again, not trusted.
 func TestFetchRefetchesLostBytes(t *testing.T) {
 	srv := newFaultServer(t)
 	var list strings.Builder
@@ -87,26 +88,31 @@ func TestFetchRefetchesLostBytes(t *testing.T) {
 	dir := t.TempDir()
 	o := testOptions([]string{writeList(t, dir, "l.txt", list.String())}, filepath.Join(dir, "out"))
 	o.Workers = 1
+	o.KeepStaging = true
 	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	want := shardBytes(t, o.Out)
-	// Cut the staging file in the middle of its fourth record.
 	var recs []*Record
 	ReadLedger(filepath.Join(o.Out, LedgerFile), func(r *Record) error { recs = append(recs, r); return nil })
-	// The record with the largest offset was staged last: tear it.
+	// The record with the largest offset was staged last: tear it, and
+	// remove the shards, as if the run had died before writing them.
 	var cut int64
 	for _, r := range recs {
 		cut = max(cut, r.Staged.Offset)
 	}
 	lost := 0
-	if err := os.Truncate(filepath.Join(o.Out, StagingFile), cut+stagingHeader+3); err != nil {
-		t.Fatal(err)
-	}
 	for _, r := range recs {
 		if r.Staged.Offset >= cut {
 			lost++
 		}
+	}
+	if err := os.Truncate(filepath.Join(o.Out, StagingFile), cut+stagingHeader+3); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := filepath.Glob(filepath.Join(o.Out, "data-*.arrow"))
+	for _, n := range append(names, filepath.Join(o.Out, "state.json")) {
+		os.Remove(n)
 	}
 	before := srv.totalHits()
 	st, err := Run(context.Background(), o)
@@ -118,6 +124,62 @@ func TestFetchRefetchesLostBytes(t *testing.T) {
 	}
 	if !bytes.Equal(shardBytes(t, o.Out), want) {
 		t.Error("shards differ after refetching lost bytes")
+	}
+}
+
+// TestFetchWithoutStaging: a complete run removes its staging file; later
+// runs take the images from the shards and fetch only what is new.
+func TestFetchWithoutStaging(t *testing.T) {
+	srv := newFaultServer(t)
+	line := func(i int) string {
+		return fmt.Sprintf("%s %d\n", srv.url(fmt.Sprintf("/img/%d.jpg", i)), i)
+	}
+	var list strings.Builder
+	for i := range 8 {
+		srv.images[fmt.Sprintf("/img/%d.jpg", i)] = makeJPEG(t, uint64(i), 32, 32)
+		if i < 6 {
+			list.WriteString(line(i))
+		}
+	}
+	list.WriteString(srv.url("/status/404") + " 3\n")
+	dir := t.TempDir()
+	listPath := writeList(t, dir, "l.txt", list.String())
+	o := testOptions([]string{listPath}, filepath.Join(dir, "out"))
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, StagingFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("staging file after a complete run: %v", err)
+	}
+	want := shardBytes(t, o.Out)
+
+	// A rerun, and one retrying the failures, fetch no image again.
+	for _, retryFailed := range []bool{false, true} {
+		o.RetryFailed = retryFailed
+		before := srv.totalHits()
+		st, err := Run(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantHits := map[bool]int{false: 0, true: 1}[retryFailed]
+		if got := srv.totalHits() - before; got != wantHits || st.Rows != 6 {
+			t.Errorf("retry-failed %v: %d requests (want %d), %d rows", retryFailed, got, wantHits, st.Rows)
+		}
+		if !bytes.Equal(shardBytes(t, o.Out), want) {
+			t.Errorf("retry-failed %v: shards changed", retryFailed)
+		}
+	}
+
+	// New lines in the list: only they are fetched.
+	os.WriteFile(listPath, []byte(list.String()+line(6)+line(7)), 0o644)
+	o.RetryFailed = false
+	before := srv.totalHits()
+	st, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.totalHits() - before; got != 2 || st.Rows != 8 || st.Run.Skipped != 7 {
+		t.Errorf("two new URLs: %d requests, %d rows, %d skipped", got, st.Rows, st.Run.Skipped)
 	}
 }
 

@@ -36,6 +36,7 @@ type FetchOptions struct {
 	AllowPrivate bool
 	RetryFailed  bool
 	Strict       bool
+	KeepStaging  bool
 	ShardBytes   int64 // 0 = 256 MiB
 }
 
@@ -71,12 +72,15 @@ connecting, so redirects and DNS cannot get around it) unless --allow-private.
 Output in --out: data-NNNNN-of-MMMMM.arrow + state.json + dataset_info.json (a
 Hugging Face datasets split; columns id, url, image, label, labels, source_label,
 sha256, width, height, format, list), ledger.jsonl (one record per URL: url, status
-ok|failed, reason, attempts, id, sha256, ...), fetch-stats.json, and
-fetch-staging.bin (downloaded bytes, kept so that reruns are cheap).
+ok|failed, reason, attempts, id, sha256, ...), fetch-stats.json, and while a run
+is incomplete fetch-staging.bin (downloaded bytes not yet in the shards; removed
+after a complete run unless --keep-staging).
 
 Resume: kill it at any time (SIGKILL included) and run the same command again; only
-URLs without a ledger record are fetched. --retry-failed also tries the failed ones
-again. Ctrl-C stops cleanly and writes shards of what finished.
+URLs without a ledger record are fetched, and images already fetched are taken from
+the staging file or the shards. --retry-failed also tries the failed URLs again.
+Ctrl-C stops cleanly and writes shards of what finished. Two complete runs give
+byte-identical shards whatever --workers.
 
 Reason codes: ` + reasonList() + `
 
@@ -102,6 +106,7 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "allow-private", Usage: "allow private, loopback and link-local addresses", Destination: &opts.AllowPrivate},
 			&cli.BoolFlag{Name: "retry-failed", Usage: "fetch again the URLs the ledger records as failed", Destination: &opts.RetryFailed},
 			&cli.BoolFlag{Name: "strict", Usage: "stop at the first malformed list line", Destination: &opts.Strict},
+			&cli.BoolFlag{Name: "keep-staging", Usage: "keep fetch-staging.bin after a complete run", Destination: &opts.KeepStaging},
 			&cli.Int64Flag{Name: "shard-size", Value: 256 << 20, Usage: "shard size target in bytes", Destination: &opts.ShardBytes},
 			&cli.BoolFlag{Name: "json", Usage: "print the stats as JSON on stdout"},
 		},
@@ -180,7 +185,7 @@ func runFetch(ctx context.Context, opts FetchOptions, g *Global) error {
 		Workers: opts.Workers, PerHost: opts.PerHost, UserAgent: opts.UserAgent,
 		Timeout: opts.Timeout, Retries: opts.Retries, BackoffBase: opts.Backoff,
 		MaxBytes: opts.MaxBytes, MaxPixels: opts.MaxPixels, MaxRedirects: opts.MaxRedirects,
-		AllowPrivate: opts.AllowPrivate, RetryFailed: opts.RetryFailed, Strict: opts.Strict,
+		AllowPrivate: opts.AllowPrivate, RetryFailed: opts.RetryFailed, Strict: opts.Strict, KeepStaging: opts.KeepStaging,
 		ShardBytes: opts.ShardBytes,
 		Counter:    pipeline.NewCounter(0),
 	}

@@ -1,0 +1,88 @@
+package fetch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/curate-ml/curate/shards"
+)
+
+// previous is the dataset an earlier run left in the output directory: a
+// second source of image bytes besides the staging file, so the staging file
+// can be removed after a complete run and a rerun (--retry-failed, more
+// lists) still has every image it already fetched without fetching it again.
+type previous struct {
+	ds   *shards.Dataset
+	rows map[string]prevRow // by id
+}
+
+type prevRow struct {
+	index  int64
+	sha256 string
+}
+
+// openPrevious opens the shards in dir, if any, and indexes the rows whose
+// bytes match their sha256. A dataset that cannot be read is no source:
+// its URLs are fetched again.
+func openPrevious(dir string) (*previous, error) {
+	names, _ := filepath.Glob(filepath.Join(dir, "data-*-of-*.arrow"))
+	if len(names) == 0 {
+		return nil, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+		return nil, nil
+	}
+	ds, err := shards.Open(dir)
+	if err != nil || len(ds.Splits) != 1 {
+		if ds != nil {
+			ds.Close()
+		}
+		return nil, nil
+	}
+	p := &previous{ds: ds, rows: map[string]prevRow{}}
+	it := ds.Splits[0].Iter()
+	for {
+		r, err := it.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			ds.Close()
+			return nil, fmt.Errorf("read the earlier shards in %s: %w", dir, err)
+		}
+		sum := sha256.Sum256(r.Image)
+		if r.ID != "" && hex.EncodeToString(sum[:]) == r.SHA256 {
+			p.rows[r.ID] = prevRow{index: it.Index() - 1, sha256: r.SHA256}
+		}
+	}
+	return p, nil
+}
+
+// has reports whether the earlier shards hold id with this content.
+func (p *previous) has(id, sha string) bool {
+	if p == nil {
+		return false
+	}
+	r, ok := p.rows[id]
+	return ok && r.sha256 == sha
+}
+
+// image returns the bytes of id; they alias the mapped shard until close.
+func (p *previous) image(id string) ([]byte, error) {
+	r, err := p.ds.Splits[0].Row(p.rows[id].index)
+	if err != nil {
+		return nil, err
+	}
+	return r.Image, nil
+}
+
+func (p *previous) close() {
+	if p != nil {
+		p.ds.Close()
+	}
+}
