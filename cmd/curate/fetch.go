@@ -144,15 +144,20 @@ EXAMPLES:
 }
 
 func reasonList() string {
-	s := ""
+	s, line := "", len("Reason codes: ")
 	for i, r := range fetch.Reasons {
 		if i > 0 {
-			s += ", "
-		}
-		if i > 0 && i%8 == 0 {
-			s += "\n   "
+			s += ","
+			line++
+			if line+len(r)+1 > 84 {
+				s += "\n  "
+				line = 2
+			}
+			s += " "
+			line++
 		}
 		s += r
+		line += len(r)
 	}
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -216,7 +217,7 @@ const crashChildEnv = "CURATE_FETCH_CRASH_CHILD"
 func TestFetchCrashChild(t *testing.T) {
 	args := os.Getenv(crashChildEnv)
 	if args == "" {
-		return // only meaningful as the child of TestFetchResumesAfterSIGKILL
+		return // only meaningful as the child of the SIGKILL and SIGINT tests
 	}
 	var argv []string
 	if err := json.Unmarshal([]byte(args), &argv); err != nil {
@@ -224,8 +225,84 @@ func TestFetchCrashChild(t *testing.T) {
 	}
 	g, _, _ := fetchTestGlobal()
 	g.Quiet = true
-	if err := newApp(g).RunContext(context.Background(), argv); err != nil {
+	// As main does: SIGINT cancels the context, the exit code says how it ended.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := newApp(g).RunContext(ctx, argv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// startFetchChild runs `curate fetch args...` in a child process and waits
+// until its ledger holds at least lines records.
+func startFetchChild(t *testing.T, args []string, ledger string, lines int) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	argv, _ := json.Marshal(args)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFetchCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+string(argv))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(ledger)
+		if bytes.Count(b, []byte("\n")) >= lines {
+			return cmd, &out
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	t.Fatalf("the child never got %d URLs done:\n%s", lines, out.String())
+	return nil, nil
+}
+
+func TestFetchSIGINTStopsCleanly(t *testing.T) {
+	const n = 200
+	srv := newImageServer(t, n, 15*time.Millisecond)
+	dir := t.TempDir()
+	list := writeWEBEmoList(t, dir, srv, n)
+	out := filepath.Join(dir, "out")
+	args := []string{"curate", "fetch", "--list", list, "--out", out, "--allow-private", "--workers", "4", "--per-host", "4"}
+	cmd, childOut := startFetchChild(t, args, filepath.Join(out, fetch.LedgerFile), n/4)
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit code %d after SIGINT, want %d:\n%s", code, exitInterrupted, childOut.String())
+	}
+	// Stats, ledger and shards of what finished are all there and agree.
+	var st fetch.Stats
+	raw, err := os.ReadFile(filepath.Join(out, fetch.StatsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(raw, &st)
+	ds, err := shards.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := ds.NumRows()
+	ds.Close()
+	if !st.Run.Interrupted || st.Complete || rows == 0 || rows != st.Rows || int(rows) != st.ByStatus[fetch.StatusOK] {
+		t.Errorf("after SIGINT: %d rows on disk; stats %+v", rows, st)
+	}
+	// The same command again finishes the job.
+	g, _, _ := fetchTestGlobal()
+	g.Quiet = true
+	if err := newApp(g).RunContext(context.Background(), args); err != nil {
+		t.Fatal(err)
+	}
+	ds, err = shards.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	if ds.NumRows() != n-n/10 {
+		t.Errorf("%d rows after the rerun, want %d", ds.NumRows(), n-n/10)
 	}
 }
 
@@ -240,33 +317,18 @@ func TestFetchResumesAfterSIGKILL(t *testing.T) {
 			"--workers", fmt.Sprint(workers), "--per-host", fmt.Sprint(workers), "--retries", "1", "--backoff", "10ms"}
 	}
 
-	argv, _ := json.Marshal(args(crashed, 4))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFetchCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+string(argv))
-	var childOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &childOut, &childOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Kill it once about a third of the URLs are in the ledger.
 	ledger := filepath.Join(crashed, fetch.LedgerFile)
-	deadline := time.Now().Add(30 * time.Second)
-	var lines int
-	for time.Now().Before(deadline) {
-		b, _ := os.ReadFile(ledger)
-		if lines = bytes.Count(b, []byte("\n")); lines >= n/3 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	cmd, childOut := startFetchChild(t, args(crashed, 4), ledger, n/3)
 	cmd.Process.Signal(syscall.SIGKILL)
 	err := cmd.Wait()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("the child was not killed mid-run (%v, %d ledger lines):\n%s", err, lines, childOut.String())
+		t.Fatalf("the child was not killed mid-run (%v):\n%s", err, childOut.String())
 	}
 	if _, err := os.Stat(filepath.Join(crashed, fetch.StatsFile)); err == nil {
 		t.Fatal("the child finished before it was killed")
 	}
+	raw, _ := os.ReadFile(ledger)
+	lines := bytes.Count(raw, []byte("\n"))
 	hitsAtKill := srv.total.Load()
 	t.Logf("killed after %d ledger lines, %d requests", lines, hitsAtKill)
 
