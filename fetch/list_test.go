@@ -138,3 +138,25 @@ func FuzzParseList(f *testing.F) {
 		})
 	})
 }
+
+// FuzzReadLedger checks that any ledger file, torn or not, reads without a
+// panic and yields only records with a URL and a known status.
+func FuzzReadLedger(f *testing.F) {
+	f.Add([]byte(`{"url":"http://a/1.jpg","status":"ok","reason":"ok","attempts":1,"id":"ab","sha256":"00","list":"l","labels":[3],"staged":{"off":0,"len":5}}` + "\n"))
+	f.Add([]byte(`{"url":"http://a/2.jpg","status":"failed","reason":"http_404","attempts":1,"id":"cd","list":"l","labels":[1,2]}` + "\n{\"url\":\"x\",\"sta"))
+	f.Add([]byte("\n\n{}\n"))
+	f.Add([]byte(`{"url":"u","status":"maybe"}` + "\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "ledger.jsonl")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ReadLedger(path, func(r *Record) error {
+			if r.URL == "" || (r.Status != StatusOK && r.Status != StatusFailed) {
+				t.Fatalf("record %+v", r)
+			}
+			return nil
+		})
+	})
+}
