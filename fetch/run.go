@@ -167,6 +167,7 @@ func (o *Options) setDefaults() error {
 type Stats struct {
 	Lists           []string       `json:"lists"`
 	Lines           int            `json:"lines"`           // well-formed list lines
+	LinesPerList    map[string]int `json:"lines_per_list"`
 	MalformedLines  int            `json:"malformed_lines"` // skipped list lines
 	MalformedSample []string       `json:"malformed_sample,omitempty"`
 	URLs            int            `json:"urls"`               // unique URLs
@@ -469,7 +470,7 @@ func (r *runner) syncLocked() error {
 func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool) (*Stats, error) {
 	ls := r.lists
 	st := &Stats{
-		Lines: ls.Lines, MalformedLines: len(ls.Malformed), URLs: len(ls.Entries),
+		Lines: ls.Lines, LinesPerList: ls.PerList, MalformedLines: len(ls.Malformed), URLs: len(ls.Entries),
 		RepeatedLines: ls.Lines - len(ls.Entries),
 		ByStatus:      map[string]int{StatusOK: 0, StatusFailed: 0, "pending": 0},
 		ByReason:      map[string]int{},
