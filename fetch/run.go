@@ -166,7 +166,7 @@ func (o *Options) setDefaults() error {
 // (every URL of the lists) and of the run that wrote it.
 type Stats struct {
 	Lists           []string       `json:"lists"`
-	Lines           int            `json:"lines"`           // well-formed list lines
+	Lines           int            `json:"lines"` // well-formed list lines
 	LinesPerList    map[string]int `json:"lines_per_list"`
 	MalformedLines  int            `json:"malformed_lines"` // skipped list lines
 	MalformedSample []string       `json:"malformed_sample,omitempty"`
