@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -29,7 +30,7 @@ type prevRow struct {
 // openPrevious opens the shards in dir, if any, and indexes the rows whose
 // bytes match their sha256. A dataset that cannot be read is no source:
 // its URLs are fetched again.
-func openPrevious(dir string) (*previous, error) {
+func openPrevious(ctx context.Context, dir string) (*previous, error) {
 	names, _ := filepath.Glob(filepath.Join(dir, "data-*-of-*.arrow"))
 	if len(names) == 0 {
 		return nil, nil
@@ -50,6 +51,10 @@ func openPrevious(dir string) (*previous, error) {
 		r, err := it.Next()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if it.Index()%1024 == 0 && ctx.Err() != nil {
+			ds.Close()
+			return nil, ctx.Err()
 		}
 		if err != nil {
 			ds.Close()

@@ -249,7 +249,7 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 		return nil, err
 	}
 	defer r.staging.close()
-	if r.prev, err = openPrevious(opts.Out); err != nil {
+	if r.prev, err = openPrevious(ctx, opts.Out); err != nil {
 		return nil, err
 	}
 	defer r.prev.close()
