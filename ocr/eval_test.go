@@ -3,11 +3,7 @@ package ocr
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -119,83 +115,3 @@ func TestDetectorEvalSet(t *testing.T) {
 	}
 }
 
-func TestEvalExplore(t *testing.T) {
-	if os.Getenv("OCR_EXPLORE") == "" {
-		t.Skip("exploration only")
-	}
-	per, _ := strconv.Atoi(os.Getenv("OCR_EXPLORE"))
-	samples := evalset.Generate(1, per)
-	pool, err := NewPool(PoolOptions{Size: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	opts := Options{}
-	if p := os.Getenv("OCR_PASSES"); p != "" {
-		opts.Passes = strings.Split(p, ",")
-	}
-	if v := os.Getenv("OCR_STRONG"); v != "" {
-		opts.StrongConfidence, _ = strconv.ParseFloat(v, 64)
-	}
-	if v := os.Getenv("OCR_UP"); v != "" {
-		opts.UpscaleTo, _ = strconv.Atoi(v)
-	}
-	det, err := NewDetector(pool, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	var ru0, ru1 syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
-	vs := runDetector(t, det, samples, 2)
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
-	el := time.Since(start)
-	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
-	kindMs := map[string]time.Duration{}
-	for i, v := range vs {
-		kindMs[samples[i].Kind] += v.Elapsed
-	}
-	t.Logf("cpu per image %v; per kind total %v", cpu/time.Duration(len(samples)), kindMs)
-	var s score
-	byPass := map[string]int{}
-	var ms = map[bool]time.Duration{}
-	for i, v := range vs {
-		s.add(samples[i].HasText, v.HasText)
-		byPass[v.Pass]++
-		ms[samples[i].HasText] += v.Elapsed
-		if samples[i].HasText != v.HasText || os.Getenv("OCR_ALL") != "" {
-			t.Logf("%-28s truth=%v got=%v pass=%s %v words=%v", samples[i].Name, samples[i].HasText, v.HasText, v.Pass, v.Elapsed.Round(time.Millisecond), v.Words)
-		}
-	}
-	t.Logf("%s  %d images in %v (%.1f img/s) passes=%v mean ms pos=%v neg=%v", s, len(samples), el, float64(len(samples))/el.Seconds(), byPass,
-		ms[true]/time.Duration(len(samples)/2), ms[false]/time.Duration(len(samples)/2))
-}
-
-func TestEvalMatrix(t *testing.T) {
-	if os.Getenv("OCR_MATRIX") == "" {
-		t.Skip("exploration only")
-	}
-	per, _ := strconv.Atoi(os.Getenv("OCR_MATRIX"))
-	samples := evalset.Generate(1, per)
-	pool, err := NewPool(PoolOptions{Size: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	passes := strings.Split(os.Getenv("OCR_PASSES"), ",")
-	res := make([][]Verdict, len(passes))
-	for i, p := range passes {
-		det, err := NewDetector(pool, Options{Passes: []string{p}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res[i] = runDetector(t, det, samples, 2)
-	}
-	for j, s := range samples {
-		line := fmt.Sprintf("%-26s %v", s.Name, s.HasText)
-		for i := range passes {
-			line += fmt.Sprintf(" %s=%v/%d", passes[i], res[i][j].HasText, res[i][j].Elapsed.Milliseconds())
-		}
-		t.Log(line)
-	}
-}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"github.com/otiai10/gosseract/v2"
@@ -36,8 +37,17 @@ type Pool struct {
 
 // Client is one Tesseract engine from a Pool.
 type Client struct {
-	tc *gosseract.Client
+	tc     *gosseract.Client
+	thresh thresholding
 }
+
+// thresholding is Tesseract's thresholding_method: how it binarises.
+type thresholding int
+
+const (
+	otsu    thresholding = 0 // one global threshold (Tesseract's default)
+	sauvola thresholding = 2 // adaptive, per neighbourhood: text on uneven, colourful photos
+)
 
 // NewPool checks that the language data exists, then creates and initialises
 // Size engines. The error wraps ErrNoLanguageData when the data is missing.
@@ -52,6 +62,7 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	silenceLeptonica()
 	p := &Pool{free: make(chan *Client, opts.Size), dataDir: dir}
 	probe := grayImage{w: 16, h: 16, pix: make([]uint8, 256)}
 	for i := range opts.Size {
@@ -63,7 +74,7 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 			return nil, fmt.Errorf("ocr: Tesseract engine %d: %w", i+1, err)
 		}
 		// Initialise now: gosseract loads the model on first recognition.
-		if _, err := c.recognize(probe.pgm(), gosseract.PSM_SPARSE_TEXT); err != nil {
+		if _, err := c.recognize(probe.pgm(), gosseract.PSM_SPARSE_TEXT, otsu); err != nil {
 			p.Close()
 			return nil, fmt.Errorf("ocr: start Tesseract with %s/%s.traineddata: %w", dir, opts.Language, err)
 		}
@@ -130,10 +141,16 @@ type rawWord struct {
 // recognize runs Tesseract on img with the page segmentation mode psm and
 // returns its words. It pins the goroutine to its OS thread for the call so
 // the single-thread OpenMP setting applies to the thread Tesseract runs on.
-func (c *Client) recognize(pnm []byte, psm gosseract.PageSegMode) ([]rawWord, error) {
+func (c *Client) recognize(pnm []byte, psm gosseract.PageSegMode, thresh thresholding) ([]rawWord, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	singleThreaded()
+	if thresh != c.thresh {
+		if err := c.tc.SetVariable("thresholding_method", strconv.Itoa(int(thresh))); err != nil {
+			return nil, err
+		}
+		c.thresh = thresh
+	}
 	if err := c.tc.SetImageFromBytes(pnm); err != nil {
 		return nil, err
 	}

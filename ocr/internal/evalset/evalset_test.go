@@ -2,6 +2,7 @@ package evalset
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -34,10 +35,16 @@ func TestGenerateDeterministic(t *testing.T) {
 		t.Errorf("%d positives of %d, want half", pos, len(a))
 	}
 	if dir := os.Getenv("EVALSET_DUMP"); dir != "" {
-		for _, s := range Generate(1, 8) {
+		for _, s := range Generate(int64(envSeed()), 6) {
 			var buf bytes.Buffer
 			png.Encode(&buf, s.Image)
 			os.WriteFile(filepath.Join(dir, s.Name+".png"), buf.Bytes(), 0o644)
 		}
 	}
+}
+
+func envSeed() int {
+	n := 1
+	fmt.Sscan(os.Getenv("EVALSET_SEED"), &n)
+	return n
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# bench-ocr: curate's text detector beside the plain tesseract CLI on the same
+# generated images, same parallelism, same run. Prints images/s and F1.
+#   OCR_BENCH_PER_KIND  images per kind (default 6: 84 images)
+#   OCR_BENCH_WORKERS   parallelism (default: the number of cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v tesseract >/dev/null; then
+	echo "bench-ocr: the tesseract command line is needed for the baseline (Debian/Ubuntu: apt-get install tesseract-ocr)" >&2
+	exit 1
+fi
+echo "bench-ocr: $(tesseract --version 2>&1 | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+go test -run '^$' -bench 'DetectorVsCLI' -benchtime 1x -timeout 60m -v ./ocr 2>&1 |
+	grep -v -E '^(goos|goarch|pkg|cpu|PASS|ok) ' | sed -e 's/^ *bench_test.go:[0-9]*: *//'
