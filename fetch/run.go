@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -608,9 +609,12 @@ func imageName(u, format string) string {
 }
 
 func writeStats(name string, st *Stats) error {
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(st); err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
-	return atomicfile.WriteFile(name, append(data, '\n'))
+	return atomicfile.WriteFile(name, b.Bytes())
 }

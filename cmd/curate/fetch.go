@@ -216,6 +216,7 @@ func runFetch(ctx context.Context, opts FetchOptions, g *Global) error {
 	rep := FetchReport{Out: opts.Out, Stats: st}
 	if g.JSON {
 		enc := json.NewEncoder(g.Stdout)
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if jerr := enc.Encode(rep); jerr != nil && err == nil {
 			err = jerr
