@@ -115,16 +115,20 @@ EXAMPLES:
 				return usagef("fetch: unexpected arguments %q", c.Args().Slice())
 			}
 			opts.Lists = c.StringSlice("list")
+			const positive, natural = "a positive value", "0 or more"
 			for _, f := range []struct {
 				name string
 				bad  bool
+				want string
 			}{
-				{"workers", opts.Workers < 1}, {"per-host", opts.PerHost < 1}, {"timeout", opts.Timeout <= 0},
-				{"retries", opts.Retries < 0}, {"backoff", opts.Backoff <= 0}, {"max-bytes", opts.MaxBytes < 1},
-				{"max-pixels", opts.MaxPixels < 1}, {"max-redirects", opts.MaxRedirects < 0}, {"shard-size", opts.ShardBytes < 1},
+				{"workers", opts.Workers < 1, positive}, {"per-host", opts.PerHost < 1, positive},
+				{"timeout", opts.Timeout <= 0, positive}, {"backoff", opts.Backoff <= 0, positive},
+				{"retries", opts.Retries < 0, natural}, {"max-redirects", opts.MaxRedirects < 0, natural},
+				{"max-bytes", opts.MaxBytes < 1 || opts.MaxBytes > 1<<31, "1 to 2 GiB"},
+				{"max-pixels", opts.MaxPixels < 1, positive}, {"shard-size", opts.ShardBytes < 1, positive},
 			} {
 				if f.bad {
-					return usagef("fetch: --%s %v: want a positive value", f.name, c.Value(f.name))
+					return usagef("fetch: --%s %v: want %s", f.name, c.Value(f.name), f.want)
 				}
 			}
 			if opts.Retries == 0 {

@@ -193,6 +193,8 @@ func TestFetchCommandUsage(t *testing.T) {
 		{[]string{"--list", list}, exitUsage, "--list and --out are required"},
 		{[]string{"--list", list, "--out", dir, "--workers", "0"}, exitUsage, "--workers"},
 		{[]string{"--list", list, "--out", dir, "--timeout", "-1s"}, exitUsage, "--timeout"},
+		{[]string{"--list", list, "--out", dir, "--retries", "-2"}, exitUsage, "--retries -2: want 0 or more"},
+		{[]string{"--list", list, "--out", dir, "--max-bytes", "3000000000"}, exitUsage, "--max-bytes"},
 		{[]string{"--list", list, "--out", dir, "extra"}, exitUsage, "unexpected arguments"},
 		{[]string{"--list", list, "--out", dir}, exitError, "no URLs"},
 		{[]string{"--list", list, "--out", dir, "--strict"}, exitError, list + ":1:"},
