@@ -105,8 +105,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// errorFailure classifies a transport or body error. ctx is the run's
-// context: its cancellation is not a failure of the URL.
+// errorFailure classifies a transport or body error. (A cancelled run is
+// not a failure of the URL: the caller drops such results.)
 func errorFailure(err error) *failure {
 	f := &failure{err: err}
 	var dnsErr *net.DNSError
