@@ -263,3 +263,54 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("missing language data: %v", err)
 	}
 }
+
+func TestRunDatasetDict(t *testing.T) {
+	samples := evalset.Generate(7, 1)
+	in := t.TempDir()
+	pick := map[string][]evalset.Sample{
+		"train": {samples[0], samples[len(samples)-1]}, // caption, plain scene
+		"test":  {samples[2], samples[len(samples)-2]}, // sign, sky
+	}
+	for _, name := range []string{"train", "test"} {
+		w, err := shards.Create(filepath.Join(in, name), shards.WriterOptions{Split: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range pick[name] {
+			var buf bytes.Buffer
+			png.Encode(&buf, s.Image)
+			if err := w.Write(&shards.Row{ID: s.Name, Image: buf.Bytes(), Label: shards.NoLabel, SourceLabel: shards.NoLabel, Format: "png"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := shards.WriteDatasetDict(in, []string{"train", "test"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	st, err := Run(context.Background(), Config{In: in, Out: out, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := shards.Open(out)
+	if err != nil {
+		t.Fatalf("output is not a DatasetDict: %v", err)
+	}
+	defer ds.Close()
+	if len(ds.Splits) != 2 || ds.Split("train") == nil || ds.Split("test") == nil {
+		t.Fatalf("output splits %v", ds.Splits)
+	}
+	if len(st.Splits) != 2 || st.Splits[0].Images != 2 || st.Splits[1].Images != 2 {
+		t.Errorf("split stats %+v", st.Splits)
+	}
+	vs := readVerdicts(t, out)
+	if len(vs) != 4 || vs[0].Key != "train/"+pick["train"][0].Name || vs[2].Key != "test/"+pick["test"][0].Name {
+		t.Errorf("verdict keys %v", vs)
+	}
+	if ds.NumRows() != st.Kept {
+		t.Errorf("%d rows kept, stats say %d", ds.NumRows(), st.Kept)
+	}
+}
