@@ -114,4 +114,3 @@ func TestDetectorEvalSet(t *testing.T) {
 		t.Errorf("below the floor (F1 %.2f, precision %.2f, recall %.2f): %s", floorF1, floorPrecision, floorRecall, s)
 	}
 }
-

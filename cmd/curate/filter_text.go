@@ -50,7 +50,9 @@ func filterTextCommand(g *Global) *cli.Command {
      dropped/page-NNNN.png  contact sheets of the dropped images with the word boxes
    A rerun with the same --out resumes: the verdicts journal (verdicts.journal) keeps
    every decision, only undecided images are read again, and the outputs are
-   byte-identical to an uninterrupted run (except the "ms" timings).
+   byte-identical to an uninterrupted run (except the "ms" timings). The detector
+   options are recorded in filter-options.json; a rerun with other thresholds is
+   refused rather than mixing verdicts (remove both files to decide everything again).
 
    Detection: each image runs through passes until one finds text: auto (Tesseract's
    page layout, colour input), sparse (sparse-text mode, small images upscaled to

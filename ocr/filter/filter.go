@@ -29,8 +29,9 @@ import (
 const (
 	VerdictsFile = "verdicts.jsonl"
 	StatsFile    = "filter-stats.json"
-	JournalFile  = "verdicts.journal" // the resume journal: verdicts in completion order
-	SheetsDir    = "dropped"          // contact sheets: dropped/page-0001.png, ...
+	JournalFile  = "verdicts.journal"    // the resume journal: verdicts in completion order
+	OptionsFile  = "filter-options.json" // the detector options the journal's verdicts were made with
+	SheetsDir    = "dropped"             // contact sheets: dropped/page-0001.png, ...
 )
 
 // Config configures Run.
@@ -119,6 +120,9 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("filter-text: create output folder: %w", err)
+	}
+	if err := checkOptions(cfg.Out, det.Options()); err != nil {
+		return nil, err
 	}
 	journalPath := filepath.Join(cfg.Out, JournalFile)
 	done := map[string]Verdict{}
@@ -272,6 +276,35 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		return nil, fmt.Errorf("filter-text: %w", err)
 	}
 	return stats, nil
+}
+
+// checkOptions makes sure a resumed run decides with the options the
+// journal's verdicts were made with: it records them in OptionsFile on the
+// first run and refuses to mix verdicts of different thresholds later.
+func checkOptions(out string, o ocr.Options) error {
+	want, err := json.MarshalIndent(o, "", "  ")
+	if err != nil {
+		return err
+	}
+	want = append(want, '\n')
+	name := filepath.Join(out, OptionsFile)
+	have, err := os.ReadFile(name)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if _, jerr := os.Stat(filepath.Join(out, JournalFile)); jerr == nil {
+			return fmt.Errorf("filter-text: %s has a verdicts journal but no %s: remove the journal or use another output folder", out, OptionsFile)
+		}
+		if err := atomicfile.WriteFile(name, want); err != nil {
+			return fmt.Errorf("filter-text: %w", err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("filter-text: %w", err)
+	case !bytes.Equal(have, want):
+		return fmt.Errorf("filter-text: %s holds verdicts made with other detector options (%s); rerun with those options, or remove %s and %s to decide every image again",
+			out, name, JournalFile, OptionsFile)
+	}
+	return nil
 }
 
 // ---- input ----

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/curate-ml/curate/ocr"
 	"github.com/curate-ml/curate/ocr/internal/evalset"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
@@ -179,6 +180,12 @@ func TestRunShards(t *testing.T) {
 		t.Error("resumed run's outputs differ from the first run's")
 	}
 
+	// Other thresholds cannot reuse the journal's verdicts.
+	if _, err := Run(context.Background(), Config{In: in, Out: out, Workers: 1, Detector: ocr.Options{MinConfidence: 80}}); err == nil ||
+		!strings.Contains(err.Error(), "other detector options") {
+		t.Errorf("rerun with other options: %v", err)
+	}
+
 	// A crash after half the images: the journal holds half the verdicts
 	// and a torn line. The resumed run's outputs equal the complete run's,
 	// timings aside.
@@ -189,6 +196,7 @@ func TestRunShards(t *testing.T) {
 	lines := strings.SplitAfter(string(journal), "\n")
 	crashed := filepath.Join(t.TempDir(), "crashed")
 	os.MkdirAll(crashed, 0o755)
+	os.WriteFile(filepath.Join(crashed, OptionsFile), first[OptionsFile], 0o644)
 	os.WriteFile(filepath.Join(crashed, JournalFile), []byte(strings.Join(lines[:len(rows)/2], "")+`{"key":"torn`), 0o644)
 	st3, err := Run(context.Background(), Config{In: in, Out: crashed, Workers: 2})
 	if err != nil {
