@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/curate-ml/curate/internal/atomicfile"
@@ -31,24 +30,7 @@ const (
 )
 
 // ErrBusy is returned when another fetch is writing the same directory.
-var ErrBusy = errors.New("another curate fetch is writing this directory")
-
-// lockDir takes an exclusive lock on dir for the run; the kernel drops it
-// when the process dies, so a SIGKILLed run never leaves it behind.
-func lockDir(dir string) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", dir, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%s: %w", dir, ErrBusy)
-		}
-		return nil, fmt.Errorf("lock %s: %w", dir, err)
-	}
-	return func() { f.Close() }, nil
-}
+var ErrBusy = pipeline.ErrBusy
 
 // Defaults of Options.
 const (
@@ -241,7 +223,7 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
-	unlock, err := lockDir(opts.Out)
+	unlock, err := pipeline.LockDir(opts.Out, lockFile)
 	if err != nil {
 		return nil, err
 	}

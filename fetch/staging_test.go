@@ -183,19 +183,3 @@ func TestFetchWithoutStaging(t *testing.T) {
 	}
 }
 
-func TestLockDir(t *testing.T) {
-	dir := t.TempDir()
-	unlock, err := lockDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := lockDir(dir); !errors.Is(err, ErrBusy) {
-		t.Errorf("second lock: %v, want ErrBusy", err)
-	}
-	unlock()
-	unlock2, err := lockDir(dir)
-	if err != nil {
-		t.Fatalf("lock after unlock: %v", err)
-	}
-	unlock2()
-}

@@ -211,3 +211,20 @@ func TestCounter(t *testing.T) {
 		t.Errorf("ETA = %v with work left", s.ETA())
 	}
 }
+
+func TestLockDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := LockDir(dir, ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockDir(dir, ".lock"); !errors.Is(err, ErrBusy) {
+		t.Errorf("second lock: %v, want ErrBusy", err)
+	}
+	unlock()
+	unlock2, err := LockDir(dir, ".lock")
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock2()
+}
