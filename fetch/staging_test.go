@@ -182,4 +182,3 @@ func TestFetchWithoutStaging(t *testing.T) {
 		t.Errorf("two new URLs: %d requests, %d rows, %d skipped", got, st.Rows, st.Run.Skipped)
 	}
 }
-
