@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"image"
 	"time"
-
-	"github.com/otiai10/gosseract/v2"
 )
 
 // Options are the detector's thresholds. The zero value of a field means its
@@ -77,17 +75,17 @@ const (
 
 // passSpec says how a pass prepares the image and segments the page.
 type passSpec struct {
-	psm     gosseract.PageSegMode
+	psm     int
 	thresh  thresholding
 	upscale bool // upscale images smaller than UpscaleTo
 	prep    prep
 }
 
 var passSpecs = map[string]passSpec{
-	PassAuto:     {gosseract.PSM_AUTO, sauvola, false, prepNone},
-	PassSparse:   {gosseract.PSM_SPARSE_TEXT, sauvola, true, prepNone},
-	PassInverted: {gosseract.PSM_SPARSE_TEXT, otsu, true, prepInvert},
-	PassLocal:    {gosseract.PSM_SPARSE_TEXT, otsu, false, prepLocal},
+	PassAuto:     {psmAuto, sauvola, false, prepNone},
+	PassSparse:   {psmSparse, sauvola, true, prepNone},
+	PassInverted: {psmSparse, otsu, true, prepInvert},
+	PassLocal:    {psmSparse, otsu, false, prepLocal},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -288,17 +286,16 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 		} else if spec.prep != prepNone {
 			gimg = native.gray()
 		}
-		var pnm []byte
+		var in pixels
 		switch spec.prep {
 		case prepNone:
-			pnm = img.ppm()
+			in = img
 		case prepInvert:
-			pnm = gimg.stretch(0.01, 0.99, true).pgm()
+			in = gimg.stretch(0.01, 0.99, true)
 		case prepLocal:
-			pnm = gimg.localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25).pgm()
+			in = gimg.localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25)
 		}
-		psm := spec.psm
-		raw, err := c.recognize(pnm, psm, spec.thresh)
+		raw, err := c.recognize(in, spec.psm, spec.thresh)
 		if err != nil {
 			return v, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}

@@ -7,7 +7,6 @@ import (
 	_ "image/gif" // decoders for the formats WEBEmo holds
 	_ "image/jpeg"
 	_ "image/png"
-	"strconv"
 
 	_ "golang.org/x/image/webp"
 )
@@ -70,14 +69,6 @@ func (c rgbImage) gray() grayImage {
 	return g
 }
 
-// ppm encodes the image as binary PPM, which Leptonica reads without a codec.
-func (c rgbImage) ppm() []byte {
-	head := "P6\n" + strconv.Itoa(c.w) + " " + strconv.Itoa(c.h) + "\n255\n"
-	out := make([]byte, 0, len(head)+len(c.pix))
-	out = append(out, head...)
-	return append(out, c.pix...)
-}
-
 // resize scales each channel by f (see grayImage.resize).
 func (c rgbImage) resize(f float64) rgbImage {
 	var ch [3]grayImage
@@ -93,14 +84,6 @@ func (c rgbImage) resize(f float64) rgbImage {
 		out.pix[3*i], out.pix[3*i+1], out.pix[3*i+2] = ch[0].pix[i], ch[1].pix[i], ch[2].pix[i]
 	}
 	return out
-}
-
-// pgm encodes the image as binary PGM, which Leptonica reads without a codec.
-func (g grayImage) pgm() []byte {
-	head := "P5\n" + strconv.Itoa(g.w) + " " + strconv.Itoa(g.h) + "\n255\n"
-	out := make([]byte, 0, len(head)+len(g.pix))
-	out = append(out, head...)
-	return append(out, g.pix...)
 }
 
 // resize scales the image by f with bilinear interpolation (f > 1 upscales

@@ -7,8 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-
-	"github.com/otiai10/gosseract/v2"
 )
 
 // PoolOptions configures a Pool.
@@ -24,7 +22,7 @@ type PoolOptions struct {
 	Language string
 }
 
-// Pool holds ready Tesseract engines. A gosseract client is not safe for
+// Pool holds ready Tesseract engines. A Tesseract instance is not safe for
 // concurrent use, so a worker takes one with Get, uses it alone, and gives it
 // back with Put. The engines are created and initialised in NewPool so that a
 // missing or broken installation fails at start, not on the first image.
@@ -37,7 +35,7 @@ type Pool struct {
 
 // Client is one Tesseract engine from a Pool.
 type Client struct {
-	tc     *gosseract.Client
+	e      *engine
 	thresh thresholding
 }
 
@@ -66,35 +64,20 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	p := &Pool{free: make(chan *Client, opts.Size), dataDir: dir}
 	probe := grayImage{w: 16, h: 16, pix: make([]uint8, 256)}
 	for i := range opts.Size {
-		tc := gosseract.NewClient()
-		c := &Client{tc: tc}
-		p.all = append(p.all, c)
-		if err := setup(c, dir, opts.Language); err != nil {
+		e, err := newEngine(dir, opts.Language)
+		if err != nil {
 			p.Close()
 			return nil, fmt.Errorf("ocr: Tesseract engine %d: %w", i+1, err)
 		}
-		// Initialise now: gosseract loads the model on first recognition.
-		if _, err := c.recognize(probe.pgm(), gosseract.PSM_SPARSE_TEXT, otsu); err != nil {
+		c := &Client{e: e}
+		p.all = append(p.all, c)
+		if _, err := c.recognize(probe, psmSparse, otsu); err != nil {
 			p.Close()
 			return nil, fmt.Errorf("ocr: start Tesseract with %s/%s.traineddata: %w", dir, opts.Language, err)
 		}
 		p.free <- c
 	}
 	return p, nil
-}
-
-func setup(c *Client, dir, lang string) error {
-	if err := c.tc.SetTessdataPrefix(dir); err != nil {
-		return err
-	}
-	if err := c.tc.SetLanguage(lang); err != nil {
-		return err
-	}
-	// Debug output to /dev/null: packages never print.
-	if err := c.tc.DisableOutput(); err != nil {
-		return err
-	}
-	return nil
 }
 
 // DataDir is the folder the language data was loaded from.
@@ -123,7 +106,7 @@ func (p *Pool) Put(c *Client) { p.free <- c }
 func (p *Pool) Close() error {
 	p.once.Do(func() {
 		for _, c := range p.all {
-			c.tc.Close()
+			c.e.close()
 		}
 		p.all = nil
 	})
@@ -138,33 +121,33 @@ type rawWord struct {
 	x0, y0, x1, y1 int
 }
 
+// Tesseract page segmentation modes the passes use.
+const (
+	psmAuto   = 3  // fully automatic page segmentation, no OSD
+	psmSparse = 11 // as much text as possible in no particular order
+)
+
+// image is what an engine reads: grey (1 byte per pixel) or RGB (3).
+type pixels interface {
+	raw() (pix []uint8, w, h, bpp int)
+}
+
+func (g grayImage) raw() ([]uint8, int, int, int) { return g.pix, g.w, g.h, 1 }
+func (c rgbImage) raw() ([]uint8, int, int, int)  { return c.pix, c.w, c.h, 3 }
+
 // recognize runs Tesseract on img with the page segmentation mode psm and
 // returns its words. It pins the goroutine to its OS thread for the call so
 // the single-thread OpenMP setting applies to the thread Tesseract runs on.
-func (c *Client) recognize(pnm []byte, psm gosseract.PageSegMode, thresh thresholding) ([]rawWord, error) {
+func (c *Client) recognize(img pixels, psm int, thresh thresholding) ([]rawWord, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	singleThreaded()
 	if thresh != c.thresh {
-		if err := c.tc.SetVariable("thresholding_method", strconv.Itoa(int(thresh))); err != nil {
+		if err := c.e.set("thresholding_method", strconv.Itoa(int(thresh))); err != nil {
 			return nil, err
 		}
 		c.thresh = thresh
 	}
-	if err := c.tc.SetImageFromBytes(pnm); err != nil {
-		return nil, err
-	}
-	if err := c.tc.SetPageSegMode(psm); err != nil {
-		return nil, err
-	}
-	boxes, err := c.tc.GetBoundingBoxes(gosseract.RIL_WORD)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]rawWord, 0, len(boxes))
-	for _, b := range boxes {
-		out = append(out, rawWord{text: b.Word, conf: b.Confidence,
-			x0: b.Box.Min.X, y0: b.Box.Min.Y, x1: b.Box.Max.X, y1: b.Box.Max.Y})
-	}
-	return out, nil
+	pix, w, h, bpp := img.raw()
+	return c.e.words(pix, w, h, bpp, psm)
 }
