@@ -7,7 +7,9 @@ stages 4-6, round_filters/round_repeats, BN epsilon 1e-3, swish, TF "same" paddi
 except the SE convs, Keras B-variant preprocessing inside the model) and the paper's head
 (global average pool -> dropout 0.5 -> Dense(k*C) + LeakyReLU(0.2), plus k Gram modules on the
 `block3b_project_conv` output taken before its BN, added to it -> Dense(2)).
-Tensors are NCHW (PyTorch's layout); shapes are printed the Keras way, HxWxC.
+Tensors are indexed NCHW (PyTorch's convention); --bench stores them channels_last (NHWC in
+memory, curate's layout), which trains 5-30% faster and uses less memory with Debian's
+PyTorch 1.13 on a 2-core machine than NCHW (--nchw). Shapes are printed the Keras way, HxWxC.
 
 It is a development and benchmark tool (`make bench-train`); no test runs it.
 Needs only the standard library and torch (Debian: apt-get install python3-torch; where a
@@ -370,7 +372,7 @@ def bench(args):
     opt = torch.optim.Adagrad(net.parameters(), lr=0.002, initial_accumulator_value=0.1, eps=1e-7)
     images = torch.randint(0, 256, (args.batch, 3, args.size, args.size)).float()
     labels = torch.randint(0, 2, (args.batch,))
-    if args.channels_last:
+    if not args.nchw:
         net = net.to(memory_format=torch.channels_last)
         images = images.contiguous(memory_format=torch.channels_last)
 
@@ -412,7 +414,7 @@ def bench(args):
         "train_images_per_s_best": round(args.batch / train_best, 3),
         "infer_images_per_s_best": round(args.batch / infer_best, 3),
         "final_loss": round(loss, 5),
-        "channels_last": args.channels_last, "engine": f"pytorch {torch.__version__}",
+        "memory_format": "nchw" if args.nchw else "channels_last", "engine": f"pytorch {torch.__version__}",
     }))
 
 
@@ -430,7 +432,7 @@ def main():
     p.add_argument("--steps", type=int, default=5, help="timed steps (training, then inference)")
     p.add_argument("--warmup", type=int, default=1, help="untimed steps before each timing")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--channels-last", action="store_true", help="PyTorch's channels_last (NHWC) memory format")
+    p.add_argument("--nchw", action="store_true", help="contiguous NCHW tensors instead of channels_last")
     args = p.parse_args()
     if args.gram < 0 or args.size < 32 or args.batch < 1 or args.threads < 1 or args.steps < 1 or args.warmup < 0:
         p.error("need --gram >= 0, --size >= 32, --batch/--threads/--steps >= 1, --warmup >= 0")
