@@ -29,6 +29,8 @@ type Global struct {
 	Stdout   io.Writer // results (tables, JSON)
 	Stderr   io.Writer // progress and log lines
 	Terminal bool      // stderr is a terminal: draw live bars rather than log lines
+
+	unknownCommand string // set when the first argument names no command
 }
 
 // Exit codes, mapped once in exitCode.
@@ -70,7 +72,7 @@ EXIT CODES:
 `
 
 func newApp(g *Global) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "curate",
 		Usage:   "turn WEBEmo into clean training data and train a sadness classifier",
 		Version: version,
@@ -105,6 +107,24 @@ func newApp(g *Global) *cli.App {
 		Writer:               g.Stdout,
 		ErrWriter:            g.Stderr,
 		ExitErrHandler:       func(*cli.Context, error) {}, // exit codes are decided in main
+		OnUsageError:         onUsageError,
+		CommandNotFound: func(c *cli.Context, name string) {
+			g.unknownCommand = name
+		},
+	}
+	markUsageErrors(app.Commands)
+	return app
+}
+
+// onUsageError makes flag-parsing errors usage errors (exit 2).
+func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+
+func markUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = onUsageError
+		}
+		markUsageErrors(c.Subcommands)
 	}
 }
 
@@ -112,7 +132,7 @@ func main() {
 	g := &Global{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: term.IsTerminal(int(os.Stderr.Fd()))}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := newApp(g).RunContext(ctx, os.Args)
+	err := run(ctx, g, os.Args)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 			err = fmt.Errorf("%w: %v", context.Canceled, err)
@@ -120,6 +140,15 @@ func main() {
 		fmt.Fprintf(os.Stderr, "curate: %v\n", err)
 	}
 	os.Exit(exitCode(err))
+}
+
+// run runs the command line args and returns the error that decides the exit code.
+func run(ctx context.Context, g *Global, args []string) error {
+	err := newApp(g).RunContext(ctx, args)
+	if err == nil && g.unknownCommand != "" {
+		err = usagef("no command %q; see curate --help", g.unknownCommand)
+	}
+	return err
 }
 
 // jsonFlag reports whether --json was given globally or on the command.
