@@ -251,4 +251,3 @@ func (m *messageReader) errf(kind error, msg string) error {
 
 func (m *messageReader) Retain()  {}
 func (m *messageReader) Release() {}
-
