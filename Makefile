@@ -19,6 +19,8 @@ demo: build
 
 # The README's test command.
 test: build $(TOOLS)
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './tools/*')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 	$(MAKE) test-arrow-js
