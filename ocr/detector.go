@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
@@ -108,36 +109,16 @@ func DefaultOptions() Options {
 // withDefaults fills zero fields from DefaultOptions and checks the rest.
 func (o Options) withDefaults() (Options, error) {
 	d := DefaultOptions()
-	if o.MinConfidence == 0 {
-		o.MinConfidence = d.MinConfidence
-	}
-	if o.StrongConfidence == 0 {
-		o.StrongConfidence = d.StrongConfidence
-	}
-	if o.MinChars == 0 {
-		o.MinChars = d.MinChars
-	}
-	if o.StrongChars == 0 {
-		o.StrongChars = d.StrongChars
-	}
-	if o.MinWords == 0 {
-		o.MinWords = d.MinWords
-	}
-	if o.MinWordHeight == 0 {
-		o.MinWordHeight = d.MinWordHeight
-	}
-	if o.UpscaleTo == 0 {
-		o.UpscaleTo = d.UpscaleTo
-	}
-	if o.MaxSide == 0 {
-		o.MaxSide = d.MaxSide
-	}
-	if o.MinEdgeDensity == 0 {
-		o.MinEdgeDensity = d.MinEdgeDensity
-	}
-	if o.TextureEdgeDensity == 0 {
-		o.TextureEdgeDensity = d.TextureEdgeDensity
-	}
+	o.MinConfidence = cmp.Or(o.MinConfidence, d.MinConfidence)
+	o.StrongConfidence = cmp.Or(o.StrongConfidence, d.StrongConfidence)
+	o.MinChars = cmp.Or(o.MinChars, d.MinChars)
+	o.StrongChars = cmp.Or(o.StrongChars, d.StrongChars)
+	o.MinWords = cmp.Or(o.MinWords, d.MinWords)
+	o.MinWordHeight = cmp.Or(o.MinWordHeight, d.MinWordHeight)
+	o.UpscaleTo = cmp.Or(o.UpscaleTo, d.UpscaleTo)
+	o.MaxSide = cmp.Or(o.MaxSide, d.MaxSide)
+	o.MinEdgeDensity = cmp.Or(o.MinEdgeDensity, d.MinEdgeDensity)
+	o.TextureEdgeDensity = cmp.Or(o.TextureEdgeDensity, d.TextureEdgeDensity)
 	if len(o.Passes) == 0 {
 		o.Passes = d.Passes
 	}
