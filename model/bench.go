@@ -63,48 +63,22 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 	if r.FirstLoss, err = n.Step(b); err != nil {
 		return r, err
 	}
-	best := math.Inf(1)
-	cpu0 := cpuSeconds()
-	for i := 0; i < o.Steps; i++ {
-		if err := ctx.Err(); err != nil {
-			return r, err
-		}
-		start := time.Now()
-		if r.LastLoss, err = n.Step(b); err != nil {
-			return r, err
-		}
-		d := time.Since(start).Seconds()
-		r.TrainSeconds += d
-		best = min(best, d)
-		if o.Counter != nil {
-			o.Counter.AddDone(true)
-		}
+	var tr, in stepTimes
+	if tr, err = timeSteps(ctx, o.Steps, o.Counter, func() (err error) {
+		r.LastLoss, err = n.Step(b)
+		return err
+	}); err != nil {
+		return r, err
 	}
-	r.TrainBestPerS = float64(o.Batch) / best
-	r.TrainCPUPerS = float64(o.Batch*o.Steps) / (cpuSeconds() - cpu0)
+	r.TrainSeconds, r.TrainBestPerS, r.TrainCPUPerS = tr.total, float64(o.Batch)/tr.best, float64(o.Batch*o.Steps)/tr.cpu
 	probs := make([]float32, o.Batch*o.Config.Classes)
 	if err := n.Predict(b, probs); err != nil { // warm-up
 		return r, err
 	}
-	best = math.Inf(1)
-	cpu0 = cpuSeconds()
-	for i := 0; i < o.Steps; i++ {
-		if err := ctx.Err(); err != nil {
-			return r, err
-		}
-		start := time.Now()
-		if err := n.Predict(b, probs); err != nil {
-			return r, err
-		}
-		d := time.Since(start).Seconds()
-		r.InferSeconds += d
-		best = min(best, d)
-		if o.Counter != nil {
-			o.Counter.AddDone(true)
-		}
+	if in, err = timeSteps(ctx, o.Steps, o.Counter, func() error { return n.Predict(b, probs) }); err != nil {
+		return r, err
 	}
-	r.InferBestPerS = float64(o.Batch) / best
-	r.InferCPUPerS = float64(o.Batch*o.Steps) / (cpuSeconds() - cpu0)
+	r.InferSeconds, r.InferBestPerS, r.InferCPUPerS = in.total, float64(o.Batch)/in.best, float64(o.Batch*o.Steps)/in.cpu
 	r.TrainImagesPerS = float64(o.Batch*o.Steps) / r.TrainSeconds
 	r.InferImagesPerS = float64(o.Batch*o.Steps) / r.InferSeconds
 	r.PeakRSSMiB = PeakRSSMiB()
@@ -131,4 +105,31 @@ func cpuSeconds() float64 {
 	}
 	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
 	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// stepTimes are the wall seconds of timed steps (total and fastest) and the
+// process CPU seconds they used.
+type stepTimes struct{ total, best, cpu float64 }
+
+// timeSteps runs step n times, timing each, and counts each on c (if any).
+func timeSteps(ctx context.Context, n int, c *pipeline.Counter, step func() error) (stepTimes, error) {
+	t := stepTimes{best: math.Inf(1)}
+	cpu0 := cpuSeconds()
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return t, err
+		}
+		start := time.Now()
+		if err := step(); err != nil {
+			return t, err
+		}
+		d := time.Since(start).Seconds()
+		t.total += d
+		t.best = min(t.best, d)
+		if c != nil {
+			c.AddDone(true)
+		}
+	}
+	t.cpu = cpuSeconds() - cpu0
+	return t, nil
 }
