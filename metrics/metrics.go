@@ -204,12 +204,15 @@ func ROC(labels []int, scores []float64) ([]ROCPoint, Number) {
 type Stat struct {
 	Mean   Number    `json:"mean"`
 	SD     Number    `json:"sd"`
-	Values []float64 `json:"values"`
+	Values []Number `json:"values"`
 }
 
 // MeanSD summarises values; SD is NaN for fewer than two values.
 func MeanSD(values []float64) Stat {
-	s := Stat{Values: values}
+	s := Stat{Values: make([]Number, len(values))}
+	for i, v := range values {
+		s.Values[i] = Number(v)
+	}
 	if len(values) == 0 {
 		s.Mean, s.SD = Number(math.NaN()), Number(math.NaN())
 		return s
