@@ -202,8 +202,8 @@ func ROC(labels []int, scores []float64) ([]ROCPoint, Number) {
 // Stat is the mean and sample standard deviation (n-1) of one metric over
 // several runs.
 type Stat struct {
-	Mean   Number    `json:"mean"`
-	SD     Number    `json:"sd"`
+	Mean   Number   `json:"mean"`
+	SD     Number   `json:"sd"`
 	Values []Number `json:"values"`
 }
 
