@@ -100,9 +100,10 @@ func (o Options) modelConfig() (model.Config, error) {
 }
 
 // resumeIgnored are the options that may differ on --resume: where the run
-// is, and the thread count (a different count still resumes, but the result
-// is then not byte-identical to an uninterrupted run).
-var resumeIgnored = []string{"out", "threads"}
+// is, where the dataset is (its fingerprint must match), and the thread
+// count (a different count still resumes, but the result is then not
+// byte-identical to an uninterrupted run).
+var resumeIgnored = []string{"out", "data", "threads"}
 
 // DiffOptions compares the options a run was started with against the
 // options given on --resume, only for the flag names in set (the flags the

@@ -68,7 +68,7 @@ func runChild(t *testing.T, o Options, resume bool, killAt string) {
 
 func TestCrashResumeByteIdentical(t *testing.T) {
 	dir := t.TempDir()
-	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 2, []splitSpec{{"train", 28}, {"validation", 6}, {"test", 6}}, nil, nil)
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 2, []splitSpec{{Name: "train", Rows: 28}, {Name: "validation", Rows: 6}, {Name: "test", Rows: 6}}, nil, nil)
 	base := tinyOptions(data, "")
 	base.Epochs, base.CheckpointEvery = 3, 2 // 4 steps an epoch (8+8+8+4): mid-epoch checkpoints at steps 2, 6, 10
 	base.Augment = "tf"

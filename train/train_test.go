@@ -11,7 +11,7 @@ import (
 
 func TestTrainRunFolder(t *testing.T) {
 	dir := t.TempDir()
-	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{"train", 20}, {"validation", 6}, {"test", 6}}, nil, nil)
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{Name: "train", Rows: 20}, {Name: "validation", Rows: 6}, {Name: "test", Rows: 6}}, nil, nil)
 	o := tinyOptions(data, filepath.Join(dir, "run"))
 	o.Augment = "tf"
 	res, err := Train(context.Background(), o, Env{Version: "test"})

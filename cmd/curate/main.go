@@ -82,6 +82,9 @@ func newApp(g *Global) *cli.App {
    split        sadness vs others, de-duplicate, undersample, 80/10/10 Arrow shards
    augment      RandAugment previews and single ops
    model        the EfficientNetV2-B2 + Gram network: summary and benchmark
+   train        train the sadness classifier on a split dataset; resume after a crash
+   eval         evaluate a checkpoint on a dataset split or an image folder
+   predict      p(sadness) for images, folders or datasets
    inspect      look inside shards and datasets
    demo         the whole pipeline on an embedded demo dataset, served on loopback
 ` + exitCodesHelp,
@@ -100,6 +103,9 @@ func newApp(g *Global) *cli.App {
 			splitCommand(g),
 			augmentCommand(g),
 			modelCommand(g),
+			trainCommand(g),
+			evalCommand(g),
+			predictCommand(g),
 			inspectCommand(g),
 			demoCommand(g),
 		},
