@@ -234,13 +234,13 @@ func num(x metrics.Number) string {
 // printTrainResult prints the epoch table and the test metrics.
 func printTrainResult(w io.Writer, r *train.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "epoch\tstep\ttrain loss\ttrain acc\tval loss\tval acc\tval AUC\timages/s\tseconds\tskipped\t\n")
+	fmt.Fprintf(tw, "epoch\tstep\ttrain loss\ttrain acc\tval loss\tval acc\tval AUC\timages/s\tseconds\tskipped\t\t\n")
 	for _, m := range r.Epochs {
 		mark := ""
 		if m.Epoch == r.BestEpoch {
 			mark = "best"
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%.4f\t%.4f\t%s\t%s\t%s\t%.1f\t%.1f\t%d\t%s\n", m.Epoch, m.Step, m.TrainLoss, m.TrainAccuracy,
+		fmt.Fprintf(tw, "%d\t%d\t%.4f\t%.4f\t%s\t%s\t%s\t%.1f\t%.1f\t%d\t%s\t\n", m.Epoch, m.Step, m.TrainLoss, m.TrainAccuracy,
 			num(m.Val.Loss), num(m.Val.Accuracy), num(m.Val.ROCAUC), m.ImagesPerS, m.Seconds, m.SkippedBad, mark)
 	}
 	if err := tw.Flush(); err != nil {
