@@ -13,6 +13,7 @@ import (
 
 	"github.com/curate-ml/curate/internal/stripeset"
 	"github.com/curate-ml/curate/metrics"
+	"github.com/curate-ml/curate/safetensors"
 	"github.com/curate-ml/curate/shards"
 	"github.com/curate-ml/curate/train"
 )
@@ -272,4 +273,172 @@ func TestEvalAndPredict(t *testing.T) {
 	if len(predLines) != 200 || first.ID != "test-0" || first.PSadness != evFirst.PSadness || first.Label == nil {
 		t.Errorf("predict --json: %d lines, first %+v, eval's first %+v", len(predLines), first, evFirst)
 	}
+}
+
+func TestTrainSeedsSummary(t *testing.T) {
+	dir := t.TempDir()
+	data := writeStripes(t, filepath.Join(dir, "ds"), stripeset.Options{Seed: 3, Splits: stripeSplits(32, 8, 10)})
+	o := tinyTrain(data, filepath.Join(dir, "runs"))
+	o.Epochs, o.Seeds = 1, "1,2"
+	g, out := trainGlobal()
+	if err := runTrain(context.Background(), o, g); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Test metrics over 2 seeds") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	var sum train.Summary
+	raw, err := os.ReadFile(filepath.Join(o.Out, train.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Runs) != 2 || sum.Runs[0] != "seed-1" || sum.Gram != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	var accs []float64
+	for _, r := range sum.Runs {
+		var ev metrics.Eval
+		b, err := os.ReadFile(filepath.Join(o.Out, r, train.TestEvalFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.Unmarshal(b, &ev)
+		accs = append(accs, float64(ev.Accuracy))
+	}
+	a := sum.Metrics["accuracy"]
+	mean := (accs[0] + accs[1]) / 2
+	sd := (accs[0] - accs[1]) / 2 * 1.4142135623730951 // sample SD of two values: |a-b|/sqrt(2)
+	if sd < 0 {
+		sd = -sd
+	}
+	if d := float64(a.Mean) - mean; d > 1e-12 || d < -1e-12 || float64(a.SD)-sd > 1e-12 || sd-float64(a.SD) > 1e-12 {
+		t.Errorf("accuracy summary %+v, want mean %v sd %v of %v", a, mean, sd, accs)
+	}
+	for _, k := range []string{"roc_auc", "sadness_precision", "sadness_recall", "sadness_f1", "others_precision", "others_recall", "others_f1"} {
+		if len(sum.Metrics[k].Values) != 2 {
+			t.Errorf("summary has no %s", k)
+		}
+	}
+	// Resuming a finished multi-seed run re-uses both runs.
+	r := TrainOptions{Resume: o.Out, Options: train.Options{}}
+	if err := runTrain(context.Background(), r, g); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Bad input: each gets an error naming the file, split, row, id or option,
+// and a non-zero exit.
+func TestTrainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	good := writeStripes(t, filepath.Join(dir, "good"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6)})
+	noVal := writeStripes(t, filepath.Join(dir, "noval"), stripeset.Options{Seed: 4, Splits: []stripeset.Split{{Name: "train", Rows: 4}, {Name: "test", Rows: 4}}})
+	three := writeStripes(t, filepath.Join(dir, "three"), stripeset.Options{Seed: 4, Splits: stripeSplits(4, 4, 4), LabelNames: []string{"a", "b", "c"}})
+	bad := writeStripes(t, filepath.Join(dir, "bad"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6), Bad: map[int]bool{5: true}})
+
+	// A finished run to resume and whose checkpoint to misuse.
+	runDir := filepath.Join(dir, "run")
+	g, _ := trainGlobal()
+	o := tinyTrain(good, runDir)
+	o.Epochs = 1
+	if err := runTrain(context.Background(), o, g); err != nil {
+		t.Fatal(err)
+	}
+	last := filepath.Join(runDir, train.LastCheckpoint)
+
+	cases := []struct {
+		name string
+		run  func() error
+		want []string
+		code int
+	}{
+		{"no validation split", func() error { return runTrain(context.Background(), tinyTrain(noVal, filepath.Join(dir, "r1")), g) },
+			[]string{noVal, `no "validation" split`, "train, test"}, exitError},
+		{"three label names", func() error { return runTrain(context.Background(), tinyTrain(three, filepath.Join(dir, "r2")), g) },
+			[]string{"split train", `["a" "b" "c"]`, "exactly two classes"}, exitError},
+		{"image that does not decode", func() error { return runTrain(context.Background(), tinyTrain(bad, filepath.Join(dir, "r3")), g) },
+			[]string{"split train row 5", `id "train-5"`, "--skip-bad"}, exitError},
+		{"resume with a changed option", func() error {
+			r := tinyTrain(good, "")
+			r.Resume, r.LR, r.Set = runDir, 0.5, []string{"lr"}
+			return runTrain(context.Background(), r, g)
+		}, []string{"--lr was 0.02", "now 0.5"}, exitUsage},
+		{"out already holds a run", func() error { return runTrain(context.Background(), tinyTrain(good, runDir), g) },
+			[]string{runDir, "--resume"}, exitError},
+		{"checkpoint of another architecture", func() error {
+			return runEval(context.Background(), EvalOptions{Weights: stripMetadata(t, last, filepath.Join(dir, "plain.safetensors")),
+				Backbone: "tiny", Gram: 2, Data: good, Split: "test", Threshold: 0.5, Batch: 8}, g)
+		}, []string{"plain.safetensors", `tensor "head_dense/kernel" has shape [320 16], the network's is [320 32]`}, exitError},
+		{"resume from a checkpoint of another architecture", func() error {
+			other := filepath.Join(dir, "other")
+			oo := tinyTrain(good, other)
+			oo.Epochs, oo.Gram = 1, 2
+			if err := runTrain(context.Background(), oo, g); err != nil {
+				return err
+			}
+			raw, _ := os.ReadFile(last)
+			os.WriteFile(filepath.Join(other, train.LastCheckpoint), raw, 0o644)
+			return runTrain(context.Background(), TrainOptions{Resume: other}, g)
+		}, []string{"backbone tiny with 1 Gram modules", "the network is tiny with 2"}, exitError},
+		{"eval of a missing split", func() error {
+			return runEval(context.Background(), EvalOptions{Weights: last, Data: good, Split: "dev", Threshold: 0.5, Batch: 8}, g)
+		}, []string{good, `no split "dev"`}, exitError},
+		{"emotion6 without ground truth", func() error {
+			return runEval(context.Background(), EvalOptions{Weights: last, Folder: dir, Layout: "emotion6", Threshold: 0.5, Batch: 8}, g)
+		}, []string{"ground_truth.txt"}, exitError},
+		{"init not built yet", func() error {
+			r := tinyTrain(good, filepath.Join(dir, "r4"))
+			r.Init = "weights.h5"
+			return runTrain(context.Background(), r, g)
+		}, []string{"--init weights.h5", "not built yet"}, exitError},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.run()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if got := exitCode(err); got != c.code {
+				t.Errorf("exit code %d, want %d", got, c.code)
+			}
+		})
+	}
+
+	// --skip-bad trains on and counts the bad image in the metrics line.
+	sk := tinyTrain(bad, filepath.Join(dir, "skip"))
+	sk.Epochs, sk.SkipBad = 1, true
+	if err := runTrain(context.Background(), sk, g); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(filepath.Join(sk.Out, train.MetricsFile))
+	var m train.EpochMetrics
+	if err := json.Unmarshal(bytes.TrimSpace(raw), &m); err != nil || m.SkippedBad != 1 {
+		t.Errorf("metrics line %s: skipped_bad %d, want 1 (%v)", raw, m.SkippedBad, err)
+	}
+}
+
+// stripMetadata copies a checkpoint's tensors without curate's metadata,
+// as an exported weight file would be.
+func stripMetadata(t *testing.T, src, dst string) string {
+	t.Helper()
+	f, err := safetensors.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []safetensors.Tensor
+	for _, info := range f.Tensors() {
+		v, _ := f.Float32(info.Name)
+		ts = append(ts, safetensors.Tensor{Name: info.Name, Shape: info.Shape, Data: v})
+	}
+	if err := safetensors.Write(dst, ts, nil); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
