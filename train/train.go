@@ -100,6 +100,7 @@ type Result struct {
 	Test      *metrics.Eval  `json:"test,omitempty"` // nil without a test split
 	Params    int            `json:"params"`
 	Resumed   *State         `json:"resumed,omitempty"` // where a resumed run picked up
+	PeakRSS   float64        `json:"peak_rss_mib"`      // the process's peak resident set
 }
 
 // ReadRun reads RUN/run.json.
@@ -147,6 +148,7 @@ func Train(ctx context.Context, o Options, env Env) (*Result, error) {
 	if err := r.run(ctx); err != nil {
 		return nil, err
 	}
+	r.res.PeakRSS = model.PeakRSSMiB()
 	return r.res, nil
 }
 
