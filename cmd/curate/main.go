@@ -68,7 +68,7 @@ EXIT CODES:
    0    success
    1    the command failed (the message names the file, URL or record)
    2    bad flags or arguments
-   130  interrupted (SIGINT/SIGTERM); finished work is kept (fetch and filter-text resume it)
+   130  interrupted (SIGINT/SIGTERM); finished work is kept (fetch, filter-text and train resume it)
 `
 
 func newApp(g *Global) *cli.App {
