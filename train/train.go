@@ -146,6 +146,13 @@ func Train(ctx context.Context, o Options, env Env) (*Result, error) {
 		return nil, err
 	}
 	if err := r.run(ctx); err != nil {
+		if ctx.Err() != nil && r.dirty {
+			// Interrupted between steps: keep the steps since the last
+			// checkpoint, a valid place to resume from like any other.
+			if cerr := r.checkpoint(r.path(LastCheckpoint)); cerr != nil {
+				return nil, errors.Join(err, cerr)
+			}
+		}
 		return nil, err
 	}
 	r.res.PeakRSS = model.PeakRSSMiB()
@@ -159,6 +166,8 @@ type trainer struct {
 	net  *model.Net
 	st   State
 	res  *Result
+	// dirty: steps were taken since last.safetensors was written.
+	dirty bool
 }
 
 func (r *trainer) path(name string) string { return filepath.Join(r.o.Out, name) }
@@ -253,7 +262,13 @@ func (r *trainer) truncateMetrics() error {
 }
 
 func (r *trainer) checkpoint(path string) error {
-	return saveCheckpoint(path, r.net, r.st, r.data.LabelNames, r.o.crash)
+	if err := saveCheckpoint(path, r.net, r.st, r.data.LabelNames, r.o.crash); err != nil {
+		return err
+	}
+	if path == r.path(LastCheckpoint) {
+		r.dirty = false
+	}
+	return nil
 }
 
 func (r *trainer) crash(point string) {
@@ -283,6 +298,10 @@ func (r *trainer) run(ctx context.Context) error {
 		l := newLoader(ctx, src, loaderOptions{Size: cfg.Size, Batch: o.Batch, Workers: workers(o.Threads), Prefetch: 2,
 			Augment: aug, Epoch: epoch, Order: shuffle(n, o.Seed, epoch), Start: r.st.Position, SkipBad: o.SkipBad})
 		for {
+			if err := ctx.Err(); err != nil {
+				l.close()
+				return err
+			}
 			b, err := l.next(ctx)
 			if err != nil {
 				l.close()
@@ -314,6 +333,7 @@ func (r *trainer) run(ctx context.Context) error {
 			}
 			r.st.Position = b.End
 			r.st.Step = r.net.Steps()
+			r.dirty = true
 			l.release(b)
 			if h.Step != nil {
 				h.Step(r.st.Position, r.st.LossSum/float64(max(1, r.st.Seen)))
