@@ -453,7 +453,7 @@ func (r *trainer) evaluateWith(ctx context.Context, net *model.Net, phase string
 	if err != nil {
 		return ev, nil, err
 	}
-	ev.Weights = "training"
+	ev.Weights = r.path(LastCheckpoint) // the weights validated are those last.safetensors gets at the end of the epoch
 	ev.Source = metrics.Source{Kind: "dataset", Path: r.o.Data, Split: src.s.Name}
 	return ev, preds, nil
 }
