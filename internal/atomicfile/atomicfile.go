@@ -221,4 +221,3 @@ func syncDir(dir string) error {
 	_ = d.Sync()
 	return nil
 }
-
