@@ -101,7 +101,12 @@ func SplitFiles(name string) bool {
 // directory (only SplitFiles); it stays as it was until Close succeeds, and
 // is replaced as a whole then. Another process writing dir gets ErrBusy.
 func Create(dir string, opts WriterOptions) (*Writer, error) {
-	gen, err := atomicfile.BeginDir(context.Background(), dir, atomicfile.DirOptions{Stage: "shards", Owns: SplitFiles})
+	return create(context.Background(), dir, opts)
+}
+
+// create is Create with a context carrying a fault hook (tests).
+func create(ctx context.Context, dir string, opts WriterOptions) (*Writer, error) {
+	gen, err := atomicfile.BeginDir(ctx, dir, atomicfile.DirOptions{Stage: "shards", Owns: SplitFiles})
 	if err != nil {
 		return nil, err
 	}
