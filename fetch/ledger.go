@@ -59,9 +59,10 @@ func ReadLedger(path string, fn func(*Record) error) error {
 	})
 }
 
-// writeLedger replaces the ledger at path with recs, atomically.
-func writeLedger(path string, recs []*Record) error {
-	f, err := atomicfile.Create(path)
+// writeLedger writes recs as the ledger of the generation gen.
+func writeLedger(gen *atomicfile.Dir, recs []*Record) error {
+	path := gen.Join(LedgerFile)
+	f, err := gen.Create(LedgerFile)
 	if err != nil {
 		return err
 	}
