@@ -3,9 +3,9 @@ package split
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"io/fs"
