@@ -53,6 +53,12 @@ type batch struct {
 // checked, so a truncated or corrupt file fails here with a *FormatError,
 // not later.
 func OpenShard(path string) (*Shard, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open shard: %w", err)
+	} else if !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, fmt.Errorf("open shard %s: not a regular file (%s)", path, st.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open shard: %w", err)
