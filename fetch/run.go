@@ -141,8 +141,8 @@ func (o *Options) setDefaults() error {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
-	if o.MaxBytes > 1<<31 {
-		return fmt.Errorf("fetch: max bytes %d over the 2 GiB limit", o.MaxBytes)
+	if o.MaxBytes > shards.MaxImageBytes {
+		return fmt.Errorf("fetch: max bytes %d over the %d-byte limit of an image in a shard", o.MaxBytes, shards.MaxImageBytes)
 	}
 	if o.MaxPixels <= 0 {
 		o.MaxPixels = DefaultMaxPixels
