@@ -71,6 +71,9 @@ func TestNumericFlagChecks(t *testing.T) {
 		{[]string{"curate", "augment", "preview", "--in", dir, "--out", filepath.Join(dir, "g.png"), "--n", "0"}, "--n 0"},
 		{[]string{"curate", "augment", "preview", "--out", filepath.Join(dir, "g.png")}, "Required flag"},
 		{[]string{"curate", "model", "bench", "--size", "0"}, "--size 0"},
+		{[]string{"curate", "filter-text", "--in", dir, "--out", filepath.Join(dir, "o"), "--min-edges", "2"}, "--min-edges 2"},
+		{[]string{"curate", "filter-text", "--in", dir, "--out", filepath.Join(dir, "o"), "--texture-edges", "0"}, "--texture-edges 0"},
+		{[]string{"curate", "filter-text", "--in", dir, "--out", filepath.Join(dir, "o"), "--min-chars", "0"}, "--min-chars 0"},
 	}
 	for _, tc := range tests {
 		g, _, _ := inspectTestGlobal()
