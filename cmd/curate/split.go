@@ -279,7 +279,7 @@ func splitPlan(opts SplitOptions) (split.Options, error) {
 			Fractions:      [3]float64{opts.Train, opts.Val, opts.Test},
 			Seed:           opts.Seed,
 		},
-		Image:      split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
+		Image:           split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
 		ClassNames:      []string{split.ClassNames[split.Others], opts.PositiveName},
 		Workers:         opts.Workers,
 		AllowIncomplete: opts.AllowIncomplete,
