@@ -201,8 +201,8 @@ func (s *Shard) Row(i int64) (*Row, error) {
 // messageReader frames the Arrow IPC stream messages of a byte slice
 // without copying: each body is a slice of the mapping.
 type messageReader struct {
-	path string
-	data []byte
+	path   string
+	data   []byte
 	off    int64 // next message
 	last   int64 // offset of the message last returned
 	sawEnd bool  // the end-of-stream marker was read
