@@ -583,6 +583,8 @@ func folderItem(in, rel string) item {
 	// The format is what the bytes are, whatever the file's name says.
 	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		row.Width, row.Height, row.Format = int32(cfg.Width), int32(cfg.Height), format
+	} else {
+		row.Format = "" // not what its name says: left unknown
 	}
 	return item{key: rel, row: row}
 }
