@@ -33,7 +33,7 @@ var ErrBusy = pipeline.ErrBusy
 
 // ErrNothingFetched is returned (with the stats, after the output is
 // written) when every URL of the lists failed: the output holds no image.
-var ErrNothingFetched = errors.New("fetch: every URL failed; the output holds no image")
+var ErrNothingFetched = errors.New("every URL failed; the output holds no image")
 
 // owns reports whether name is a file fetch writes in its output.
 func owns(name string) bool {

@@ -98,3 +98,19 @@ func TestRunCommitFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestRunLocksOutput: while another process (here: a held generation)
+// writes the output, split refuses with ErrBusy instead of both writing.
+func TestRunLocksOutput(t *testing.T) {
+	in := t.TempDir()
+	buildInput(t, in, 6)
+	out := filepath.Join(t.TempDir(), "ds")
+	held, err := atomicfile.BeginDir(context.Background(), out, atomicfile.DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Abort()
+	if _, err := Run(context.Background(), in, out, testOptions(1)); !errors.Is(err, atomicfile.ErrBusy) {
+		t.Fatalf("err = %v, want ErrBusy", err)
+	}
+}

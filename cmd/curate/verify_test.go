@@ -75,3 +75,25 @@ func TestInspectFIFO(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestOutputsNeverReplaceSpecialFiles: a device or FIFO given as an output
+// is refused, and stays what it was.
+func TestOutputsNeverReplaceSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.png")
+	os.WriteFile(in, augTestImage(t, 20, 20, 0), 0o644)
+	fifo := filepath.Join(dir, "out.png")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{fifo, "/dev/full"} {
+		g, _ := augTestGlobal()
+		err := run(context.Background(), g, []string{"curate", "augment", "apply", in, out, "--op", "rotate"})
+		if err == nil || exitCode(err) != exitError {
+			t.Errorf("%s: err = %v, want exit 1", out, err)
+		}
+		if st, err := os.Lstat(out); err != nil || st.Mode().IsRegular() {
+			t.Errorf("%s was replaced by a regular file", out)
+		}
+	}
+}
