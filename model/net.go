@@ -28,6 +28,7 @@ type Net struct {
 	opt     Adagrad
 	step    uint64
 	threads int
+	be      Backend
 	cur     *plan
 	ex      *exec
 }
@@ -42,14 +43,21 @@ func New(cfg Config) (*Net, error) {
 	if t <= 0 {
 		t = runtime.NumCPU()
 	}
+	be, err := NewBackend(cfg.Backend)
+	if err != nil {
+		return nil, err
+	}
+	be.setThreads(t)
 	n := &Net{cfg: cfg, byName: map[string]*Param{}, initRNG: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
-		opt: DefaultAdagrad(), threads: t}
-	setBLASThreads(1) // the engine splits products itself; see pool.gemm
+		opt: DefaultAdagrad(), threads: t, be: be}
 	if _, err := n.compile(1, cfg.Size); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
+
+// Backend names the backend the network runs on.
+func (n *Net) Backend() string { return n.be.Name() }
 
 // Config returns the network's configuration.
 func (n *Net) Config() Config { return n.cfg }

@@ -88,7 +88,7 @@ func (n *Net) load(b Batch) (*plan, error) {
 // scratch memory persists between steps.
 func (n *Net) exec(train bool) *exec {
 	if n.ex == nil {
-		n.ex = &exec{pool: pool{threads: n.threads}}
+		n.ex = &exec{pool: pool{threads: n.threads}, be: n.be}
 	}
 	n.ex.train = train
 	n.ex.stepSeed = mix64(n.cfg.Seed ^ mix64(n.step+1))
@@ -134,7 +134,8 @@ func (n *Net) Step(b Batch) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	n.opt.update(&n.exec(true).pool, n.params)
+	e := n.exec(true)
+	e.be.adagrad(e, n.opt, n.params)
 	n.step++
 	return loss, nil
 }

@@ -71,51 +71,54 @@ func TestLearnsColourClasses(t *testing.T) {
 	}
 }
 
+// TestDeterministicSteps trains three steps twice with the same seed and
+// once with a different thread count, on every backend built: the runs
+// must agree bit for bit (losses and every weight), whatever the threads.
 func TestDeterministicSteps(t *testing.T) {
-	run := func(threads int) ([]float32, *Net) {
-		cfg := narrowConfig(1)
-		cfg.Threads = threads
-		n, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rng := rand.New(rand.NewPCG(21, 22))
-		var losses []float32
-		for i := 0; i < 3; i++ {
-			l, err := n.Step(colourBatch(rng, 6, 32))
-			if err != nil {
-				t.Fatal(err)
+	for _, name := range Backends() {
+		t.Run(name, func(t *testing.T) {
+			run := func(threads int) ([]float32, *Net) {
+				cfg := narrowConfig(1)
+				cfg.Threads, cfg.Backend = threads, name
+				n, err := New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(21, 22))
+				var losses []float32
+				for i := 0; i < 3; i++ {
+					l, err := n.Step(colourBatch(rng, 6, 32))
+					if err != nil {
+						t.Fatal(err)
+					}
+					losses = append(losses, l)
+				}
+				return losses, n
 			}
-			losses = append(losses, l)
-		}
-		return losses, n
-	}
-	l1, n1 := run(2)
-	l2, n2 := run(2)
-	l3, n3 := run(1)
-	for i := range l1 {
-		if l1[i] != l2[i] {
-			t.Fatalf("step %d loss %v then %v with the same seed", i, l1[i], l2[i])
-		}
-	}
-	same := func(a, b *Net) bool {
-		for i, p := range a.Params() {
-			q := b.Params()[i]
-			for j := range p.Data {
-				if p.Data[j] != q.Data[j] {
-					return false
+			l1, n1 := run(2)
+			l2, n2 := run(2)
+			l3, n3 := run(1)
+			l4, n4 := run(3)
+			for _, c := range []struct {
+				what string
+				l    []float32
+				n    *Net
+			}{{"a second run with 2 threads", l2, n2}, {"1 thread", l3, n3}, {"3 threads", l4, n4}} {
+				for i := range l1 {
+					if l1[i] != c.l[i] {
+						t.Fatalf("step %d loss %v with 2 threads, %v with %s", i, l1[i], c.l[i], c.what)
+					}
+				}
+				for i, p := range n1.Params() {
+					q := c.n.Params()[i]
+					for j := range p.Data {
+						if p.Data[j] != q.Data[j] {
+							t.Fatalf("%s[%d] = %v with 2 threads, %v with %s", p.Name, j, p.Data[j], q.Data[j], c.what)
+						}
+					}
 				}
 			}
-		}
-		return true
-	}
-	if !same(n1, n2) {
-		t.Fatal("weights differ after identical runs")
-	}
-	// The engine's own reductions use a fixed split, so the thread count
-	// does not change results either (as long as BLAS is deterministic).
-	if !same(n1, n3) || l1[2] != l3[2] {
-		t.Logf("1 thread and 2 threads differ (BLAS split): losses %v vs %v", l3, l1)
+		})
 	}
 }
 
