@@ -30,6 +30,8 @@ type Net struct {
 	threads int
 	be      Backend
 	cur     *plan
+	plans   map[planKey]*plan // compiled plans by (batch, size)
+	arenas  map[int]*plan     // per size, the largest-batch plan: the others are views of its buffers
 	ex      *exec
 }
 
@@ -49,7 +51,7 @@ func New(cfg Config) (*Net, error) {
 	}
 	be.setThreads(t)
 	n := &Net{cfg: cfg, byName: map[string]*Param{}, initRNG: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
-		opt: DefaultAdagrad(), threads: t, be: be}
+		opt: DefaultAdagrad(), threads: t, be: be, plans: map[planKey]*plan{}, arenas: map[int]*plan{}}
 	if _, err := n.compile(1, cfg.Size); err != nil {
 		return nil, err
 	}
@@ -93,7 +95,11 @@ type plan struct {
 	tap       *Tensor
 	allocated bool
 	grads     bool
+	arena     *plan // nil, or the larger plan of the same size whose buffers this one views
 }
+
+// planKey identifies a compiled plan.
+type planKey struct{ batch, size int }
 
 type builder struct {
 	net *Net
@@ -239,19 +245,57 @@ func (b *builder) act(name string, x *Tensor, act actKind, layer bool) *Tensor {
 	return o.y
 }
 
-// planFor returns the plan for batch x size x size, compiling it when the
-// shape changed since the last step.
+// planFor returns the plan for batch x size x size. Plans are cached per
+// (batch, size), so switching between training, evaluation and a last
+// partial batch neither recompiles nor reallocates. Activations are NHWC
+// with the batch outermost, so a smaller batch's tensors are prefixes of a
+// larger batch's: per size, the largest plan (the arena) owns the memory and
+// the smaller plans view it. A batch larger than the arena's replaces it.
 func (n *Net) planFor(batch, size int) (*plan, error) {
-	if n.cur != nil && n.cur.n == batch && n.cur.size == size {
-		return n.cur, nil
+	if p := n.plans[planKey{batch, size}]; p != nil {
+		n.cur = p
+		return p, nil
 	}
-	n.cur = nil // let the old plan's buffers go before allocating new ones
+	if a := n.arenas[size]; a != nil && a.n < batch {
+		for k := range n.plans {
+			if k.size == size {
+				delete(n.plans, k)
+			}
+		}
+		delete(n.arenas, size)
+		n.cur = nil // let the old plans' buffers go before allocating new ones
+	}
 	p, err := n.compile(batch, size)
 	if err != nil {
 		return nil, err
 	}
+	if a := n.arenas[size]; a != nil {
+		p.arena = a
+	} else {
+		n.arenas[size] = p
+	}
+	n.plans[planKey{batch, size}] = p
 	n.cur = p
 	return p, nil
+}
+
+// alloc gives every activation its memory: its own, or a prefix of the
+// arena's tensor of the same position in the graph.
+func (p *plan) alloc() {
+	if p.allocated {
+		return
+	}
+	p.allocated = true
+	if p.arena == nil {
+		for _, t := range p.tensors {
+			t.alloc()
+		}
+		return
+	}
+	p.arena.alloc()
+	for i, t := range p.tensors {
+		t.Data = p.arena.tensors[i].Data[:t.Len()]
+	}
 }
 
 // compile builds a plan for batch n at size x size without allocating its

@@ -64,12 +64,7 @@ func (n *Net) load(b Batch) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.allocated {
-		for _, t := range p.tensors {
-			t.alloc()
-		}
-		p.allocated = true
-	}
+	p.alloc()
 	copy(p.input.Data, b.Images)
 	for i := range p.ce.labels {
 		p.ce.labels[i] = -1

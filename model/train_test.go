@@ -142,3 +142,50 @@ func TestBatchErrors(t *testing.T) {
 		t.Error("unknown backbone accepted")
 	}
 }
+
+// TestPlanCache checks that plans are cached per (batch, size), that a
+// smaller batch runs on a view of the largest plan's buffers, and that the
+// view computes what a network that only ever saw that batch computes.
+func TestPlanCache(t *testing.T) {
+	cfg := narrowConfig(1)
+	a, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := New(cfg)
+	rng := rand.New(rand.NewPCG(31, 32))
+	big, small := colourBatch(rng, 6, 32), colourBatch(rng, 3, 32)
+	probs := make([]float32, 12)
+	if err := a.Predict(big, probs); err != nil { // the arena: batch 6
+		t.Fatal(err)
+	}
+	pBig := a.cur
+	if _, err := a.gradients(small); err != nil {
+		t.Fatal(err)
+	}
+	pSmall := a.cur
+	if pSmall.arena != pBig || &pSmall.input.Data[0] != &pBig.input.Data[0] {
+		t.Fatal("the batch-3 plan does not view the batch-6 plan's buffers")
+	}
+	if _, err := b.gradients(small); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range a.Params() {
+		if p.Trainable {
+			closeTo(t, p.Name+" gradient (view plan vs own plan)", p.Grad, b.Params()[i].Grad)
+		}
+	}
+	if err := a.Predict(big, probs); err != nil {
+		t.Fatal(err)
+	}
+	if a.cur != pBig || len(a.plans) != 2 {
+		t.Fatalf("batch 6 again: got a new plan (%d cached)", len(a.plans))
+	}
+	// A larger batch replaces the arena; the old plans go.
+	if _, err := a.Loss(colourBatch(rng, 8, 32), false); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.plans) != 1 || a.arenas[32].n != 8 {
+		t.Fatalf("after batch 8: %d plans, arena batch %d", len(a.plans), a.arenas[32].n)
+	}
+}
