@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -71,9 +72,23 @@ func TestLearnsColourClasses(t *testing.T) {
 	}
 }
 
+// threadExact says whether a backend promises bit-identical results
+// whatever the thread count. oneDNN splits its reductions (weight
+// gradients) by thread count, so the onednn backend promises only
+// agreement to float32 rounding (threadBound) and bit-identical runs for a
+// given thread count.
+func threadExact(backend string) bool { return backend != "onednn" }
+
+// threadBound is the largest relative difference of a loss or weight allowed
+// between thread counts on a backend that is not threadExact, after three
+// training steps.
+const threadBound = 1e-4
+
 // TestDeterministicSteps trains three steps twice with the same seed and
-// once with a different thread count, on every backend built: the runs
-// must agree bit for bit (losses and every weight), whatever the threads.
+// with 1 and 3 threads, on every backend built: runs with the same thread
+// count agree bit for bit (losses and every weight), and so do different
+// thread counts on the threadExact backends; the others stay within
+// threadBound.
 func TestDeterministicSteps(t *testing.T) {
 	for _, name := range Backends() {
 		t.Run(name, func(t *testing.T) {
@@ -104,16 +119,23 @@ func TestDeterministicSteps(t *testing.T) {
 				l    []float32
 				n    *Net
 			}{{"a second run with 2 threads", l2, n2}, {"1 thread", l3, n3}, {"3 threads", l4, n4}} {
+				exact := threadExact(name) || c.n == n2
+				differ := func(a, b float32) bool {
+					if exact {
+						return a != b
+					}
+					return math.Abs(float64(a-b)) > threadBound*math.Max(1, math.Abs(float64(b)))
+				}
 				for i := range l1 {
-					if l1[i] != c.l[i] {
-						t.Fatalf("step %d loss %v with 2 threads, %v with %s", i, l1[i], c.l[i], c.what)
+					if differ(l1[i], c.l[i]) {
+						t.Fatalf("step %d loss %v with 2 threads, %v with %s (exact: %v)", i, l1[i], c.l[i], c.what, exact)
 					}
 				}
 				for i, p := range n1.Params() {
 					q := c.n.Params()[i]
 					for j := range p.Data {
-						if p.Data[j] != q.Data[j] {
-							t.Fatalf("%s[%d] = %v with 2 threads, %v with %s", p.Name, j, p.Data[j], q.Data[j], c.what)
+						if differ(p.Data[j], q.Data[j]) {
+							t.Fatalf("%s[%d] = %v with 2 threads, %v with %s (exact: %v)", p.Name, j, p.Data[j], q.Data[j], c.what, exact)
 						}
 					}
 				}
