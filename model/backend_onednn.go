@@ -177,6 +177,17 @@ static int cd_run(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
 	return dnnl_stream_wait(cd_strm) != dnnl_success;
 }
 
+// cd_reorder_run runs a weight reorder on the calling thread alone: the
+// weights are small and a parallel region's fork and join cost more than
+// the copy.
+static int cd_reorder_run(dnnl_primitive_t p, dnnl_memory_t from, dnnl_memory_t to) {
+	dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+	omp_set_num_threads(1);
+	int rc = cd_run(p, 2, r);
+	omp_set_num_threads(cd_threads);
+	return rc;
+}
+
 static int cd_conv_fwd(cd_conv *c, float *x, float *w, float *b, float *y) {
 	omp_set_num_threads(cd_threads);
 	dnnl_memory_set_data_handle(c->src, x);
@@ -184,8 +195,7 @@ static int cd_conv_fwd(cd_conv *c, float *x, float *w, float *b, float *y) {
 	dnnl_memory_set_data_handle(c->wuser, w);
 	dnnl_memory_t wm = c->wuser;
 	if (c->r_w2fwd) {
-		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wfwd}};
-		if (cd_run(c->r_w2fwd, 2, r)) return 1;
+		if (cd_reorder_run(c->r_w2fwd, c->wuser, c->wfwd)) return 1;
 		wm = c->wfwd;
 	}
 	dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, c->dst}, {DNNL_ARG_BIAS, c->bias_m}};
@@ -203,16 +213,14 @@ static int cd_conv_bwd(cd_conv *c, float *x, float *w, float *dy, float *dx, flo
 				{DNNL_ARG_DIFF_BIAS, c->dbias}};
 	if (cd_run(c->bwdw, c->bias ? 4 : 3, a)) return 1;
 	dnnl_memory_set_data_handle(c->dwuser, dw);
-	dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->dwblk}, {DNNL_ARG_TO, c->dwuser}};
-	if (cd_run(c->r_dw2user, 2, r)) return 1;
+	if (cd_reorder_run(c->r_dw2user, c->dwblk, c->dwuser)) return 1;
 	if (c->bias)
 		for (long i = 0; i < c->cout; i++) db[i] += c->dbias_buf[i];
 	if (!dx) return 0;
 	dnnl_memory_set_data_handle(c->wuser, w);
 	dnnl_memory_t wm = c->wuser;
 	if (c->r_w2bwdd) {
-		dnnl_exec_arg_t r2[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wbwdd}};
-		if (cd_run(c->r_w2bwdd, 2, r2)) return 1;
+		if (cd_reorder_run(c->r_w2bwdd, c->wuser, c->wbwdd)) return 1;
 		wm = c->wbwdd;
 	}
 	dnnl_memory_set_data_handle(c->dsrc, dx);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
 # Leptonica (gosseract, filter-text), English language data, OpenBLAS
-# (the model engine's cpu backend) and oneDNN (its onednn backend). Debian/Ubuntu only; uses sudo when not root.
+# (the model engine's cpu backend) and oneDNN (its onednn backend).
+# Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
 pkg-config --exists tesseract lept 2>/dev/null || missing+=(libtesseract-dev libleptonica-dev)
