@@ -100,7 +100,7 @@ func TestModelBenchRefusesWhatCannotFit(t *testing.T) {
 	if err == nil || exitCode(err) != exitError || !strings.Contains(err.Error(), "GiB") {
 		t.Fatalf("err = %v (exit %d), want the memory estimate", err, exitCode(err))
 	}
-	cfg, _ := modelConfig("b2", 4, 128)
+	cfg, _ := modelConfig("b2", 4, 128, "")
 	need, _, err := benchMemory(cfg, 16)
 	// model bench --size 128 --batch 16 peaked at 586 MiB here: the estimate
 	// must not be below it, nor wildly above.
