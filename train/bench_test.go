@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,8 +23,16 @@ import (
 const benchChildEnv = "CURATE_TRAIN_BENCH_CHILD"
 
 type benchChildResult struct {
-	ImagesPerS float64 `json:"images_per_s"`
-	PeakRSS    float64 `json:"peak_rss_mib"`
+	ImagesPerS    float64 `json:"images_per_s"`
+	ImagesPerCPUS float64 `json:"images_per_cpu_s"` // per second of process CPU time: steadier on a shared machine
+	PeakRSS       float64 `json:"peak_rss_mib"`
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
 }
 
 // benchChild trains with the options in spec and prints the steady-state
@@ -35,15 +44,19 @@ func benchChild(spec string) error {
 		return err
 	}
 	var stamps []time.Time
-	res, err := Train(context.Background(), o, Env{Hooks: Hooks{Step: func(int, float64) { stamps = append(stamps, time.Now()) }}})
+	var cpu []float64
+	res, err := Train(context.Background(), o, Env{Hooks: Hooks{Step: func(int, float64) {
+		stamps, cpu = append(stamps, time.Now()), append(cpu, cpuSeconds())
+	}}})
 	if err != nil {
 		return err
 	}
-	if len(stamps) < 2 {
-		return fmt.Errorf("%d steps: too few to time", len(stamps))
+	n := len(stamps)
+	if n < 2 {
+		return fmt.Errorf("%d steps: too few to time", n)
 	}
-	rate := float64(o.Batch*(len(stamps)-1)) / stamps[len(stamps)-1].Sub(stamps[0]).Seconds()
-	return json.NewEncoder(os.Stdout).Encode(benchChildResult{rate, res.PeakRSS})
+	images := float64(o.Batch * (n - 1))
+	return json.NewEncoder(os.Stdout).Encode(benchChildResult{images / stamps[n-1].Sub(stamps[0]).Seconds(), images / (cpu[n-1] - cpu[0]), res.PeakRSS})
 }
 
 func envInt(name string, def int) int {
@@ -88,7 +101,7 @@ func BenchmarkTrainLoop(b *testing.B) {
 		}
 		runtime.GC() // hand the bench network's memory back before the child allocates its own
 		debug.FreeOSMemory()
-		loop := func(out, freeze string) (float64, float64) {
+		loop := func(out, freeze string) benchChildResult {
 			o.Out, o.FreezeUntil = filepath.Join(dir, out), freeze
 			spec, _ := json.Marshal(o)
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -102,17 +115,47 @@ func BenchmarkTrainLoop(b *testing.B) {
 			if err := json.Unmarshal(raw, &r); err != nil {
 				b.Fatalf("train child printed %q: %v", raw, err)
 			}
-			return r.ImagesPerS, r.PeakRSS
+			return r
 		}
-		rate, rss := loop("run", "")
-		frozen, _ := loop("frozen", model.HeadLayer)
+		// The loader alone: CPU seconds per image to read, decode,
+		// augment and convert (one worker, no engine).
+		ds, err := OpenData(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		aug, _ := o.randAugment()
+		cpu0 := cpuSeconds()
+		l := newLoader(context.Background(), splitSource{ds.Train}, loaderOptions{Size: size, Batch: batch, Workers: 1, Prefetch: 1,
+			Augment: aug, Order: shuffle(int(ds.Train.NumRows()), 1, 0)})
+		for {
+			lb, err := l.next(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if lb == nil {
+				break
+			}
+			l.release(lb)
+		}
+		l.close()
+		loaderCPU := (cpuSeconds() - cpu0) / float64(ds.Train.NumRows())
+		ds.Close()
+
+		run := loop("run", "")
+		frozen := loop("frozen", model.HeadLayer)
+		rate, rss := run.ImagesPerS, run.PeakRSS
 		b.ReportMetric(engine.TrainImagesPerS, "engine-img/s")
 		b.ReportMetric(rate, "train-img/s")
 		b.ReportMetric(100*(1-rate/engine.TrainImagesPerS), "loader-overhead-%")
-		b.ReportMetric(frozen, "frozen-head-img/s")
+		b.ReportMetric(frozen.ImagesPerS, "frozen-head-img/s")
+		b.ReportMetric(100*(1-run.ImagesPerCPUS/engine.TrainCPUPerS), "loader-overhead-cpu-%")
+		b.ReportMetric(100*loaderCPU*engine.TrainCPUPerS, "loader-alone-cpu-%")
 		b.ReportMetric(rss, "train-peak-RSS-MiB")
 		b.ReportMetric(engine.PeakRSSMiB, "engine-peak-RSS-MiB")
-		b.Logf("%s gram %d %dx%d batch %d threads %d: engine %.2f images/s, curate train %.2f (%.1f%% overhead), frozen to head %.2f; peak RSS: curate train %.0f MiB, engine bench %.0f MiB",
-			backbone, gram, size, size, batch, threads, engine.TrainImagesPerS, rate, 100*(1-rate/engine.TrainImagesPerS), frozen, rss, engine.PeakRSSMiB)
+		b.Logf("%s gram %d %dx%d batch %d threads %d: engine %.3f images/s (%.4f per CPU-s), curate train %.3f (%.4f per CPU-s): overhead %.1f%% wall, %.1f%% CPU; "+
+			"the loader alone %.1f ms CPU per image = %.2f%% of the engine's; frozen to head %.3f images/s; peak RSS: curate train %.0f MiB, engine bench %.0f MiB",
+			backbone, gram, size, size, batch, threads, engine.TrainImagesPerS, engine.TrainCPUPerS, rate, run.ImagesPerCPUS,
+			100*(1-rate/engine.TrainImagesPerS), 100*(1-run.ImagesPerCPUS/engine.TrainCPUPerS),
+			1000*loaderCPU, 100*loaderCPU*engine.TrainCPUPerS, frozen.ImagesPerS, rss, engine.PeakRSSMiB)
 	}
 }
