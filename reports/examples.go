@@ -250,3 +250,6 @@ func thumbnail(data []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Thumb is the example's JPEG thumbnail (nil when not found).
+func (e Example) Thumb() []byte { return e.thumb }

@@ -122,3 +122,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Missing lists every file the inputs should have held but lacked, over
+// all sections.
+func (r *Report) Missing() []string {
+	out := append([]string(nil), r.Funnel.Missing...)
+	for _, t := range r.Training.Runs {
+		out = append(out, t.Missing...)
+	}
+	for _, e := range r.Evaluation.Entries {
+		out = append(out, e.Missing...)
+	}
+	return append(out, r.Examples.Missing...)
+}

@@ -124,15 +124,15 @@ type TrainingSection struct {
 
 // TrainingRun is one run's curves and settings.
 type TrainingRun struct {
-	Name     string     `json:"name"`
-	Path     string     `json:"path"`
-	Backbone string     `json:"backbone,omitempty"`
-	Gram     int        `json:"gram"` // -1 = unknown (run.json missing)
-	Size     int        `json:"size,omitempty"`
-	Params   int64      `json:"params,omitempty"`
-	Dataset  string     `json:"dataset,omitempty"`
+	Name     string         `json:"name"`
+	Path     string         `json:"path"`
+	Backbone string         `json:"backbone,omitempty"`
+	Gram     int            `json:"gram"` // -1 = unknown (run.json missing)
+	Size     int            `json:"size,omitempty"`
+	Params   int64          `json:"params,omitempty"`
+	Dataset  string         `json:"dataset,omitempty"`
 	Splits   map[string]int `json:"splits,omitempty"`
-	Epochs   []EpochRow `json:"epochs"`
+	Epochs   []EpochRow     `json:"epochs"`
 	// Best is the epoch with the best validation accuracy, ties to the
 	// lower validation loss (how the trainer picks best.safetensors); 0 = none.
 	Best           int      `json:"best_epoch"`

@@ -83,6 +83,7 @@ func newApp(g *Global) *cli.App {
    augment      RandAugment previews and single ops
    model        the EfficientNetV2-B2 + Gram network: summary and benchmark
    inspect      look inside shards and datasets
+   report       one HTML page: data funnel, training curves, evaluation, examples
    demo         the whole pipeline on an embedded demo dataset, served on loopback
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
@@ -101,6 +102,7 @@ func newApp(g *Global) *cli.App {
 			augmentCommand(g),
 			modelCommand(g),
 			inspectCommand(g),
+			reportCommand(g),
 			demoCommand(g),
 		},
 		EnableBashCompletion: true,

@@ -1,0 +1,161 @@
+package reports
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/curate-ml/curate/internal/atomicfile"
+)
+
+//go:embed report.html.tmpl
+var templateFS embed.FS
+
+var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"f3":    func(v float64) string { return fmt.Sprintf("%.3f", v) },
+	"f4":    func(v float64) string { return fmt.Sprintf("%.4f", v) },
+	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	"pct":   func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
+	"pf3":   func(v *float64) string { return optional(v, "%.3f") },
+	"pf4":   func(v *float64) string { return optional(v, "%.4f") },
+	"gram":  gramLabel,
+	"png":   func(b []byte) template.URL { return dataURL("image/png", b) },
+	"jpeg":  func(b []byte) template.URL { return dataURL("image/jpeg", b) },
+	"data":  func(p Picture) template.URL { return dataURL(p.MIME, p.Data) },
+	"join":  strings.Join,
+	"base":  filepath.Base,
+	"inc":   func(i int) int { return i + 1 },
+	"cells": func(c [][]int) bool { return len(c) == 2 && len(c[0]) == 2 && len(c[1]) == 2 },
+}).ParseFS(templateFS, "report.html.tmpl"))
+
+func optional(v *float64, format string) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf(format, *v)
+}
+
+func gramLabel(g any) string {
+	switch v := g.(type) {
+	case *int:
+		if v == nil {
+			return "–"
+		}
+		return gramLabel(*v)
+	case int:
+		if v < 0 {
+			return "–"
+		}
+		if v == 0 {
+			return "0 (baseline)"
+		}
+		return fmt.Sprint(v)
+	}
+	return "–"
+}
+
+// dataURL embeds bytes in the page: an <img> source that needs no network
+// and no file beside the page.
+func dataURL(mime string, b []byte) template.URL {
+	return template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(b))
+}
+
+// page is what the template sees.
+type page struct {
+	*Report
+	Figures map[string][]*Figure // by section
+	Sheets  []Picture
+}
+
+// HTML renders the page.
+func (r *Report) HTML() ([]byte, error) {
+	pg := page{Report: r, Figures: map[string][]*Figure{}, Sheets: r.sheets}
+	for _, f := range r.figures {
+		pg.Figures[f.Section] = append(pg.Figures[f.Section], f)
+	}
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, pg); err != nil {
+		return nil, fmt.Errorf("render report: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// JSON is the report's numbers as one JSON document.
+func (r *Report) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("report JSON: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Figures returns the drawn figures in page order.
+func (r *Report) Figures() []*Figure { return r.figures }
+
+// Written lists the files Write wrote.
+type Written struct {
+	HTML    string   `json:"html"`
+	JSON    string   `json:"json"`
+	Figures []string `json:"figures"` // PNG and SVG of every figure
+}
+
+// FiguresDir is where Write puts the figures of the page at htmlPath:
+// report.html -> report-figures/.
+func FiguresDir(htmlPath string) string {
+	return strings.TrimSuffix(htmlPath, filepath.Ext(htmlPath)) + "-figures"
+}
+
+// Write writes the page to htmlPath, the JSON document beside it (same name,
+// .json) and every figure as PNG and SVG in FiguresDir(htmlPath). Each file
+// is replaced atomically, the page last, so a reader never sees a half
+// written page and the previous page stays until the new one is complete.
+func (r *Report) Write(htmlPath string) (Written, error) {
+	w := Written{HTML: htmlPath, JSON: strings.TrimSuffix(htmlPath, filepath.Ext(htmlPath)) + ".json"}
+	page, err := r.HTML()
+	if err != nil {
+		return w, err
+	}
+	doc, err := r.JSON()
+	if err != nil {
+		return w, err
+	}
+	if dir := filepath.Dir(htmlPath); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return w, fmt.Errorf("report: %w", err)
+		}
+	}
+	figDir := FiguresDir(htmlPath)
+	if len(r.figures) > 0 {
+		if err := os.MkdirAll(figDir, 0o755); err != nil {
+			return w, fmt.Errorf("report: %w", err)
+		}
+	}
+	for _, f := range r.figures {
+		for _, out := range []struct {
+			ext  string
+			data []byte
+		}{{".png", f.PNG}, {".svg", f.SVG}} {
+			path := filepath.Join(figDir, f.Name+out.ext)
+			if err := atomicfile.WriteFile(path, out.data); err != nil {
+				return w, fmt.Errorf("report: write %s: %w", path, err)
+			}
+			w.Figures = append(w.Figures, path)
+		}
+	}
+	if err := atomicfile.WriteFile(w.JSON, doc); err != nil {
+		return w, fmt.Errorf("report: write %s: %w", w.JSON, err)
+	}
+	if err := atomicfile.WriteFile(htmlPath, page); err != nil {
+		return w, fmt.Errorf("report: write %s: %w", htmlPath, err)
+	}
+	return w, nil
+}
