@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/disintegration/imaging"
 
@@ -149,13 +150,9 @@ func (l *lookup) thumbs(ctx context.Context, e *EvalEntry, items []Example, miss
 		case it.ID != "" && src.Kind != "folder":
 			byID[it.ID] = i
 		case it.Path != "":
-			p := it.Path
-			if !filepath.IsAbs(p) && src.Path != "" {
-				p = filepath.Join(src.Path, p)
-			}
-			data, err := os.ReadFile(p)
+			p, data, err := readImage(it.Path, candidates(e, src.Path))
 			if err != nil {
-				*miss = append(*miss, fmt.Sprintf("%s: image %s: %v", e.Name, p, err))
+				*miss = append(*miss, fmt.Sprintf("%s: image %s: %v", e.Name, it.Path, err))
 				continue
 			}
 			l.setThumb(e, &items[i], data, p, miss)
@@ -164,7 +161,7 @@ func (l *lookup) thumbs(ctx context.Context, e *EvalEntry, items []Example, miss
 	if len(byID) == 0 {
 		return nil
 	}
-	sp, where, err := l.split(src, e.datasetHint)
+	sp, where, err := l.split(src.Split, append(candidates(e, src.Path), e.datasetHint))
 	if err != nil {
 		*miss = append(*miss, fmt.Sprintf("%s: images of %d examples: %v", e.Name, len(byID), err))
 		return nil
@@ -201,12 +198,48 @@ func (l *lookup) setThumb(e *EvalEntry, it *Example, data []byte, where string, 
 	it.thumb, it.Found = t, true
 }
 
-// split opens the split an eval ran on: its source path, or else the run's
-// dataset path.
-func (l *lookup) split(src EvalSource, hint string) (*shards.Split, string, error) {
+// candidates are the places a relative source path may be relative to:
+// the working directory the eval ran in, or the eval's own folder (outputs
+// moved together keep working).
+func candidates(e *EvalEntry, path string) []string {
+	if path == "" || filepath.IsAbs(path) {
+		return []string{path}
+	}
+	return []string{path, filepath.Join(e.Path, path)}
+}
+
+// readImage reads a folder image: its path as given (absolute, or relative
+// to the working directory) or relative to one of the source folders.
+func readImage(path string, dirs []string) (string, []byte, error) {
+	tries := []string{path}
+	if !filepath.IsAbs(path) {
+		tries = nil
+		for _, d := range dirs {
+			if d != "" {
+				tries = append(tries, filepath.Join(d, path))
+			}
+		}
+		tries = append(tries, path)
+	}
+	var first error
+	for _, p := range tries {
+		data, err := os.ReadFile(p)
+		if err == nil {
+			return p, data, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return "", nil, first
+}
+
+// split opens the split an eval ran on: the first of paths that is a
+// dataset (the eval's source path, then the run's dataset path).
+func (l *lookup) split(name string, paths []string) (*shards.Split, string, error) {
 	var errs []error
-	for _, p := range []string{src.Path, hint} {
-		if p == "" {
+	for _, p := range paths {
+		if p == "" || !exists(p) {
 			continue
 		}
 		d, ok := l.splits[p]
@@ -218,7 +251,6 @@ func (l *lookup) split(src EvalSource, hint string) (*shards.Split, string, erro
 			}
 			l.splits[p] = d
 		}
-		name := src.Split
 		if name == "" {
 			name = "test"
 		}
@@ -231,9 +263,19 @@ func (l *lookup) split(src EvalSource, hint string) (*shards.Split, string, erro
 		errs = append(errs, fmt.Errorf("%s has no split %q", p, name))
 	}
 	if len(errs) == 0 {
-		return nil, "", fmt.Errorf("the eval names no dataset")
+		return nil, "", fmt.Errorf("no dataset at %s", strings.Join(nonEmpty(paths), " or "))
 	}
 	return nil, "", errors.Join(errs...)
+}
+
+func nonEmpty(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // thumbnail decodes an image and re-encodes it at most thumbSide pixels on
