@@ -249,7 +249,12 @@ func buildEvaluation(runs *loadedRuns, evalDirs []string) (EvaluationSection, er
 		}
 		for _, p := range paper.classTable(set.PaperTable) {
 			g := p.Gram
-			set.Rows = append(set.Rows, ClassRow{Model: p.Model, Source: "paper", Gram: &g, Others: p.Others, Sadness: p.Sadness})
+			row := ClassRow{Model: p.Model, Source: "paper", Gram: &g, Others: p.Others, Sadness: p.Sadness}
+			if t3 := paper.table3(g); t3 != nil && set.PaperTable == "Table 4" {
+				acc := t3.Mean / 100 // Table 3's accuracy of the same network
+				row.Accuracy = &acc
+			}
+			set.Rows = append(set.Rows, row)
 		}
 	}
 	sec.Table3 = buildTable3(runs, paper)

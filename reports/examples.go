@@ -238,10 +238,12 @@ func readImage(path string, dirs []string) (string, []byte, error) {
 // dataset (the eval's source path, then the run's dataset path).
 func (l *lookup) split(name string, paths []string) (*shards.Split, string, error) {
 	var errs []error
+	tried := map[string]bool{}
 	for _, p := range paths {
-		if p == "" || !exists(p) {
+		if p == "" || tried[p] || !exists(p) {
 			continue
 		}
+		tried[p] = true
 		d, ok := l.splits[p]
 		if !ok {
 			var err error

@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Figure is one drawn figure, as PNG (embedded in the page) and SVG.
@@ -30,8 +32,9 @@ type Picture struct {
 
 // Figure sizes.
 const (
-	figW = 7 * vg.Inch
-	figH = 4.2 * vg.Inch
+	figW    = 6 * vg.Inch
+	figH    = 4 * vg.Inch
+	legendW = 2.6 * vg.Inch
 )
 
 var (
@@ -50,8 +53,8 @@ const (
 )
 
 func (r *Report) drawFigures() error {
-	add := func(section, name, title string, p *plot.Plot, h vg.Length) error {
-		f, err := render(p, figW, h)
+	add := func(section, name, title string, p *plot.Plot, h, legendW vg.Length) error {
+		f, err := render(p, figW+legendW, h, legendW)
 		if err != nil {
 			return fmt.Errorf("figure %s: %w", name, err)
 		}
@@ -64,7 +67,7 @@ func (r *Report) drawFigures() error {
 		if err != nil {
 			return err
 		}
-		if err := add(SectionFunnel, "funnel", "Data funnel: images left (blue) and left out (red) at each step", p, h); err != nil {
+		if err := add(SectionFunnel, "funnel", "Data funnel: images left (blue) and left out (red) at each step", p, h, 0); err != nil {
 			return err
 		}
 	}
@@ -78,7 +81,7 @@ func (r *Report) drawFigures() error {
 			if err != nil {
 				return err
 			}
-			if err := add(SectionTraining, m.name, m.title, p, figH); err != nil {
+			if err := add(SectionTraining, m.name, m.title, p, figH, legendW); err != nil {
 				return err
 			}
 		}
@@ -91,31 +94,48 @@ func (r *Report) drawFigures() error {
 		if n == 0 {
 			continue
 		}
-		if err := add(SectionEvaluation, fmt.Sprintf("roc-%d", i+1), "ROC of p(sadness): "+set.Name, p, 5*vg.Inch); err != nil {
+		if err := add(SectionEvaluation, fmt.Sprintf("roc-%d", i+1), "ROC of p(sadness): "+set.Name, p, 5*vg.Inch, legendW); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// render draws p as PNG and SVG.
-func render(p *plot.Plot, w, h vg.Length) (*Figure, error) {
-	f := &Figure{}
-	for _, format := range []string{"png", "svg"} {
-		wt, err := p.WriterTo(w, h, format)
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		if _, err := wt.WriteTo(&buf); err != nil {
-			return nil, err
-		}
-		if format == "png" {
-			f.PNG = buf.Bytes()
-		} else {
-			f.SVG = buf.Bytes()
-		}
+// render draws p as PNG and SVG. With legendW > 0 the legend goes in a
+// column of that width right of the plot, where it hides no data.
+func render(p *plot.Plot, w, h, legendW vg.Length) (*Figure, error) {
+	leg := p.Legend
+	if legendW > 0 {
+		p.Legend = plot.NewLegend()
 	}
+	defer func() { p.Legend = leg }()
+	draw1 := func(c vg.CanvasSizer) {
+		dc := draw.New(c)
+		if legendW <= 0 {
+			p.Draw(dc)
+			return
+		}
+		p.Draw(draw.Crop(dc, 0, -legendW, 0, 0))
+		l := leg
+		l.Left, l.Top = true, true
+		l.XOffs, l.YOffs = vg.Points(6), -vg.Points(8)
+		l.Draw(draw.Crop(dc, w-legendW, 0, 0, 0))
+	}
+	f := &Figure{}
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(110))
+	draw1(img)
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	f.PNG = buf.Bytes()
+	svg := vgsvg.New(w, h)
+	draw1(svg)
+	buf = bytes.Buffer{}
+	if _, err := svg.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	f.SVG = buf.Bytes()
 	return f, nil
 }
 
