@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz docs-screenshot clean
 
 all: build
 
@@ -54,6 +54,10 @@ bench-train: build
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
+
+# The README's screenshot: the demo's report (and training fixtures) in headless Chromium.
+docs-screenshot: build
+	CURATE_REPORT_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run 'TestReportDemo/browser' ./cmd/curate
 
 clean:
 	rm -rf bin demo-out

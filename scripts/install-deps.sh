@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
 # Leptonica (gosseract, filter-text), English language data, and OpenBLAS
-# (the model engine). Debian/Ubuntu only; uses sudo when not root.
+# (the model engine), and Chromium (the report's browser test).
+# Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
 pkg-config --exists tesseract lept 2>/dev/null || missing+=(libtesseract-dev libleptonica-dev)
@@ -9,6 +10,7 @@ compgen -G '/usr/share/tesseract-ocr/*/tessdata/eng.traineddata' >/dev/null || m
 compgen -G '/usr/include/*/cblas.h' >/dev/null || [ -e /usr/include/cblas.h ] || missing+=(libopenblas-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr) # the CLI, baseline of make bench-ocr
+[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || missing+=(chromium) # curate report's browser test
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""
