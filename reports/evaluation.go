@@ -47,8 +47,8 @@ type ClassRow struct {
 	Model    string     `json:"model"`
 	Source   string     `json:"source"` // "ours", "ours, mean of N runs", or "paper"
 	Gram     *int       `json:"gram,omitempty"`
-	Accuracy *float64   `json:"accuracy,omitempty"`
-	ROCAUC   *float64   `json:"roc_auc,omitempty"`
+	Accuracy *Number    `json:"accuracy,omitempty"`
+	ROCAUC   *Number    `json:"roc_auc,omitempty"`
 	Others   ClassScore `json:"others"`
 	Sadness  ClassScore `json:"sadness"`
 }
@@ -66,13 +66,15 @@ type Table3Row struct {
 
 // MeanSD is a mean with the sample standard deviation (n-1) of N values.
 type MeanSD struct {
-	Mean   float64   `json:"mean"`
-	SD     float64   `json:"sd"` // 0 with fewer than 2 values
-	N      int       `json:"n"`
-	Values []float64 `json:"values"`
+	Mean   Number   `json:"mean"`
+	SD     Number   `json:"sd"` // 0 with fewer than 2 values
+	N      int      `json:"n"`
+	Values []Number `json:"values"`
 }
 
-func meanSD(values []float64) MeanSD {
+// meanSD is the mean and sample SD of values; an undefined value (NaN)
+// makes both NaN.
+func meanSD(values []Number) MeanSD {
 	m := MeanSD{N: len(values), Values: values}
 	if len(values) == 0 {
 		return m
@@ -80,13 +82,13 @@ func meanSD(values []float64) MeanSD {
 	for _, v := range values {
 		m.Mean += v
 	}
-	m.Mean /= float64(len(values))
+	m.Mean /= Number(len(values))
 	if len(values) > 1 {
-		var ss float64
+		var ss Number
 		for _, v := range values {
 			ss += (v - m.Mean) * (v - m.Mean)
 		}
-		m.SD = math.Sqrt(ss / float64(len(values)-1))
+		m.SD = Number(math.Sqrt(float64(ss) / float64(len(values)-1)))
 	}
 	return m
 }
@@ -251,7 +253,7 @@ func buildEvaluation(runs *loadedRuns, evalDirs []string) (EvaluationSection, er
 			g := p.Gram
 			row := ClassRow{Model: p.Model, Source: "paper", Gram: &g, Others: p.Others, Sadness: p.Sadness}
 			if t3 := paper.table3(g); t3 != nil && set.PaperTable == "Table 4" {
-				acc := t3.Mean / 100 // Table 3's accuracy of the same network
+				acc := Number(t3.Mean / 100) // Table 3's accuracy of the same network
 				row.Accuracy = &acc
 			}
 			set.Rows = append(set.Rows, row)
@@ -275,8 +277,8 @@ func meanRow(name string, es []*EvalEntry) ClassRow {
 	row.Source = fmt.Sprintf("ours, mean of %d runs", len(es))
 	row.Gram = es[0].Gram
 	row.Others.Name, row.Sadness.Name = "others", "sadness"
-	var acc, auc float64
-	n := float64(len(es))
+	var acc, auc Number
+	n := Number(len(es))
 	for _, e := range es {
 		o, s := e.Eval.class("others"), e.Eval.class("sadness")
 		row.Others.Precision += o.Precision / n
@@ -303,7 +305,7 @@ func buildTable3(runs *loadedRuns, paper PaperTables) []Table3Row {
 	rows := []Table3Row{}
 	for _, s := range runs.seeds {
 		row := Table3Row{Model: s.name, Gram: -1}
-		var acc, auc []float64
+		var acc, auc []Number
 		if s.summary != nil {
 			row.Gram = s.summary.Gram
 			row.Source = filepath.Join(s.dir, summaryFile)
@@ -338,7 +340,7 @@ func buildTable3(runs *loadedRuns, paper PaperTables) []Table3Row {
 		}
 	}
 	for g, rs := range byGram {
-		var acc, auc []float64
+		var acc, auc []Number
 		var names []string
 		for _, r := range rs {
 			acc = append(acc, r.test.Eval.Accuracy)
@@ -365,7 +367,7 @@ func buildTable3(runs *loadedRuns, paper PaperTables) []Table3Row {
 
 // percent scales accuracies (0..1) to percent, as the paper's Table 3.
 func percent(m MeanSD) MeanSD {
-	vals := make([]float64, len(m.Values))
+	vals := make([]Number, len(m.Values))
 	for i, v := range m.Values {
 		vals[i] = 100 * v
 	}

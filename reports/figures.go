@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -200,6 +201,17 @@ func maxf(v ...float64) float64 {
 	return m
 }
 
+// finite drops the points gonum/plot cannot draw (an undefined metric).
+func finite(xys plotter.XYs) plotter.XYs {
+	var out plotter.XYs
+	for _, p := range xys {
+		if !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (t *TrainingSection) hasEpochs() bool {
 	for _, r := range t.Runs {
 		if len(r.Epochs) > 0 {
@@ -225,21 +237,21 @@ func trainingPlot(runs []TrainingRun, metric, ylabel string) (*plot.Plot, error)
 			x := float64(e.Epoch)
 			switch metric {
 			case "loss":
-				train = append(train, plotter.XY{X: x, Y: e.TrainLoss})
+				train = append(train, plotter.XY{X: x, Y: float64(e.TrainLoss)})
 				if e.ValLoss != nil {
-					val = append(val, plotter.XY{X: x, Y: *e.ValLoss})
+					val = append(val, plotter.XY{X: x, Y: float64(*e.ValLoss)})
 				}
 			case "accuracy":
-				train = append(train, plotter.XY{X: x, Y: e.TrainAccuracy})
+				train = append(train, plotter.XY{X: x, Y: float64(e.TrainAccuracy)})
 				if e.ValAccuracy != nil {
-					val = append(val, plotter.XY{X: x, Y: *e.ValAccuracy})
+					val = append(val, plotter.XY{X: x, Y: float64(*e.ValAccuracy)})
 				}
 			default:
 				train = append(train, plotter.XY{X: x, Y: e.ImagesPerS})
 			}
 		}
 		c := plotutil.Color(i)
-		for j, xys := range []plotter.XYs{train, val} {
+		for j, xys := range []plotter.XYs{finite(train), finite(val)} {
 			if len(xys) == 0 {
 				continue
 			}
@@ -290,6 +302,9 @@ func rocPlot(set EvalSet, entries []*EvalEntry) (*plot.Plot, int, error) {
 		for j, pt := range e.Eval.ROC {
 			xys[j] = plotter.XY{X: pt.FPR, Y: pt.TPR}
 		}
+		if xys = finite(xys); len(xys) == 0 {
+			continue
+		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ROC of %s: %w", e.Path, err)
@@ -301,7 +316,7 @@ func rocPlot(set EvalSet, entries []*EvalEntry) (*plot.Plot, int, error) {
 		if e.Gram != nil {
 			name += fmt.Sprintf(" (k=%d)", *e.Gram)
 		}
-		p.Legend.Add(fmt.Sprintf("%s  AUC %.3f", name, e.Eval.ROCAUC), l)
+		p.Legend.Add(fmt.Sprintf("%s  AUC %s", name, num("%.3f", e.Eval.ROCAUC)), l)
 		n++
 	}
 	p.Legend.Add("chance", chance)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,12 +19,11 @@ import (
 var templateFS embed.FS
 
 var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"f3":    func(v float64) string { return fmt.Sprintf("%.3f", v) },
-	"f4":    func(v float64) string { return fmt.Sprintf("%.4f", v) },
-	"f1":    func(v float64) string { return fmt.Sprintf("%.1f", v) },
-	"pct":   func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
-	"pf3":   func(v *float64) string { return optional(v, "%.3f") },
-	"pf4":   func(v *float64) string { return optional(v, "%.4f") },
+	"f3":    func(v any) string { return num("%.3f", v) },
+	"f4":    func(v any) string { return num("%.4f", v) },
+	"f1":    func(v any) string { return num("%.1f", v) },
+	"pf3":   func(v any) string { return num("%.3f", v) },
+	"pf4":   func(v any) string { return num("%.4f", v) },
 	"gram":  gramLabel,
 	"png":   func(b []byte) template.URL { return dataURL("image/png", b) },
 	"jpeg":  func(b []byte) template.URL { return dataURL("image/jpeg", b) },
@@ -34,11 +34,34 @@ var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"cells": func(c [][]int) bool { return len(c) == 2 && len(c[0]) == 2 && len(c[1]) == 2 },
 }).ParseFS(templateFS, "report.html.tmpl"))
 
-func optional(v *float64, format string) string {
-	if v == nil {
+// num formats a number of any of the report's kinds; absent (nil) and
+// undefined (NaN) values show as a dash.
+func num(format string, v any) string {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case Number:
+		f = float64(x)
+	case *float64:
+		if x == nil {
+			return "–"
+		}
+		f = *x
+	case *Number:
+		if x == nil {
+			return "–"
+		}
+		f = float64(*x)
+	case int:
+		f = float64(x)
+	default:
+		return fmt.Sprint(v)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "–"
 	}
-	return fmt.Sprintf(format, *v)
+	return fmt.Sprintf(format, f)
 }
 
 func gramLabel(g any) string {

@@ -80,7 +80,7 @@ func writeMiniDataset(t *testing.T, dir string, ids []string) {
 	}
 }
 
-func near(a, b float64) bool { return math.Abs(a-b) < 5e-6 }
+func near[T ~float64](a T, b float64) bool { return math.Abs(float64(a)-b) < 5e-6 }
 
 func TestBuildFixtures(t *testing.T) {
 	fixture(t)
@@ -341,5 +341,35 @@ func TestBadInput(t *testing.T) {
 	}
 	if n := strings.Count(string(page), `class="missing">missing`); n < len(want) {
 		t.Errorf("page shows %d missing notes, want at least %d", n, len(want))
+	}
+}
+
+// An undefined metric (null in the trainer's JSON: AUC of a one-class set)
+// shows as a dash and stays null in report.json; its curve is left out.
+func TestUndefinedMetrics(t *testing.T) {
+	dir := t.TempDir()
+	ev := `{"source": {"kind": "folder", "path": "x"}, "n": 2, "loss": 0.1, "accuracy": 1, "roc_auc": null,
+ "classes": [{"name": "others", "precision": 1, "recall": 1, "f1": 1, "support": 2}, {"name": "sadness", "precision": 0, "recall": 0, "f1": 0, "support": 0}],
+ "confusion": [[2, 0], [0, 0]], "threshold": 0.5, "roc": [{"fpr": 0, "tpr": null, "threshold": 1}]}`
+	if err := os.WriteFile(filepath.Join(dir, "eval.json"), []byte(ev), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Build(context.Background(), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(doc, []byte(`"roc_auc": null`)) {
+		t.Errorf("report.json lacks a null roc_auc")
+	}
+	page, err := r.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<td class="n">1.0000</td><td class="n">–</td></tr>`) {
+		t.Errorf("page does not show accuracy 1 and a dash for the AUC")
 	}
 }

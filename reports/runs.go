@@ -136,7 +136,7 @@ type TrainingRun struct {
 	// Best is the epoch with the best validation accuracy, ties to the
 	// lower validation loss (how the trainer picks best.safetensors); 0 = none.
 	Best           int      `json:"best_epoch"`
-	BestValAcc     float64  `json:"best_val_accuracy"`
+	BestValAcc     Number   `json:"best_val_accuracy"`
 	MeanImagesPerS float64  `json:"mean_images_per_s"`
 	TotalSeconds   float64  `json:"total_seconds"`
 	Missing        []string `json:"missing,omitempty"`
@@ -144,17 +144,17 @@ type TrainingRun struct {
 
 // EpochRow is one epoch's numbers.
 type EpochRow struct {
-	Epoch         int      `json:"epoch"`
-	Step          int      `json:"step"`
-	TrainLoss     float64  `json:"train_loss"`
-	TrainAccuracy float64  `json:"train_accuracy"`
-	ValLoss       *float64 `json:"val_loss,omitempty"`
-	ValAccuracy   *float64 `json:"val_accuracy,omitempty"`
-	ValAUC        *float64 `json:"val_roc_auc,omitempty"`
-	LR            float64  `json:"lr"`
-	ImagesPerS    float64  `json:"images_per_s"`
-	Seconds       float64  `json:"seconds"`
-	SkippedBad    int      `json:"skipped_bad"`
+	Epoch         int     `json:"epoch"`
+	Step          int     `json:"step"`
+	TrainLoss     Number  `json:"train_loss"`
+	TrainAccuracy Number  `json:"train_accuracy"`
+	ValLoss       *Number `json:"val_loss,omitempty"`
+	ValAccuracy   *Number `json:"val_accuracy,omitempty"`
+	ValAUC        *Number `json:"val_roc_auc,omitempty"`
+	LR            float64 `json:"lr"`
+	ImagesPerS    float64 `json:"images_per_s"`
+	Seconds       float64 `json:"seconds"`
+	SkippedBad    int     `json:"skipped_bad"`
 }
 
 func buildTraining(runs *loadedRuns) TrainingSection {

@@ -1,5 +1,10 @@
 package reports
 
+import (
+	"encoding/json"
+	"math"
+)
+
 // The JSON files reports reads, as the project's contract fixes them
 // (briefs/CONTRACT.md): the trainer's run folder and the eval output. The
 // stage outputs (fetch-stats.json, filter-stats.json, split-report.json) are
@@ -11,13 +16,13 @@ type Eval struct {
 	Weights   string       `json:"weights"`
 	Source    EvalSource   `json:"source"`
 	N         int          `json:"n"`
-	Loss      float64      `json:"loss"`
-	Accuracy  float64      `json:"accuracy"`
+	Loss      Number       `json:"loss"`
+	Accuracy  Number       `json:"accuracy"`
 	Classes   []ClassScore `json:"classes"`
 	Confusion [][]int      `json:"confusion"` // rows = true others/sadness, cols = predicted
 	Positive  string       `json:"positive"`
 	Threshold float64      `json:"threshold"`
-	ROCAUC    float64      `json:"roc_auc"`
+	ROCAUC    Number       `json:"roc_auc"`
 	ROC       []ROCPoint   `json:"roc,omitempty"`
 }
 
@@ -31,11 +36,11 @@ type EvalSource struct {
 
 // ClassScore is one class's precision, recall, F1 and support.
 type ClassScore struct {
-	Name      string  `json:"name"`
-	Precision float64 `json:"precision"`
-	Recall    float64 `json:"recall"`
-	F1        float64 `json:"f1"`
-	Support   int     `json:"support"`
+	Name      string `json:"name"`
+	Precision Number `json:"precision"`
+	Recall    Number `json:"recall"`
+	F1        Number `json:"f1"`
+	Support   int    `json:"support"`
 }
 
 // ROCPoint is one point of a ROC curve.
@@ -76,8 +81,8 @@ type RunInfo struct {
 type Epoch struct {
 	Epoch         int     `json:"epoch"`
 	Step          int     `json:"step"`
-	TrainLoss     float64 `json:"train_loss"`
-	TrainAccuracy float64 `json:"train_accuracy"`
+	TrainLoss     Number  `json:"train_loss"`
+	TrainAccuracy Number  `json:"train_accuracy"`
 	LR            float64 `json:"lr"`
 	ImagesPerS    float64 `json:"images_per_s"`
 	Seconds       float64 `json:"seconds"`
@@ -94,7 +99,34 @@ type Summary struct {
 
 // SummaryStat is one metric over the seeds.
 type SummaryStat struct {
-	Mean   float64   `json:"mean"`
-	SD     float64   `json:"sd"`
-	Values []float64 `json:"values"`
+	Mean   Number   `json:"mean"`
+	SD     Number   `json:"sd"`
+	Values []Number `json:"values"`
+}
+
+// Number is a float64 that JSON writes as null when it is NaN or infinite
+// (an undefined metric, as the trainer writes it) and reads null as NaN.
+type Number float64
+
+// MarshalJSON writes null for NaN and infinities.
+func (x Number) MarshalJSON() ([]byte, error) {
+	f := float64(x)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON reads null as NaN.
+func (x *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*x = Number(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*x = Number(f)
+	return nil
 }
