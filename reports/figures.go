@@ -72,6 +72,15 @@ func (r *Report) drawFigures() error {
 			return err
 		}
 	}
+	if len(r.Funnel.Splits) > 0 && len(r.Funnel.ClassNames) == 2 {
+		p, err := splitsPlot(r.Funnel.Splits, r.Funnel.ClassNames)
+		if err != nil {
+			return err
+		}
+		if err := add(SectionFunnel, "splits", "Images per split and class", p, 3*vg.Inch, 0); err != nil {
+			return err
+		}
+	}
 	if r.Training.hasEpochs() {
 		for _, m := range []struct{ name, title, y string }{
 			{"loss", "Loss per epoch (solid: train, dashed: validation)", "loss"},
@@ -189,6 +198,41 @@ func funnelPlot(steps []FunnelStep) (*plot.Plot, vg.Length, error) {
 	}
 	p.X.Max = max * 1.15
 	return p, vg.Length(n)*vg.Points(16) + vg.Inch, nil
+}
+
+// splitsPlot draws train/validation/test as grouped bars, one per class.
+func splitsPlot(splits []SplitClasses, classes []string) (*plot.Plot, error) {
+	p := plot.New()
+	p.Y.Label.Text = "images"
+	p.Y.Min = 0
+	w := vg.Points(22)
+	var names []string
+	for _, s := range splits {
+		names = append(names, s.Name)
+	}
+	for c, col := range []color.Color{colKept, colRemoved} {
+		v := make(plotter.Values, len(splits))
+		for i, s := range splits {
+			v[i] = float64(s.PerClass[c])
+		}
+		bc, err := plotter.NewBarChart(v, w)
+		if err != nil {
+			return nil, err
+		}
+		bc.Color = col
+		bc.LineStyle.Width = 0
+		bc.Offset = vg.Length(2*c-1) * w / 2
+		p.Add(bc)
+		p.Legend.Add(classes[c], bc)
+	}
+	max := 0.0
+	for _, s := range splits {
+		max = maxf(max, float64(s.PerClass[0]), float64(s.PerClass[1]))
+	}
+	p.Y.Max = max * 1.2
+	p.Legend.Top = true
+	p.NominalX(names...)
+	return p, nil
 }
 
 func maxf(v ...float64) float64 {
