@@ -67,7 +67,7 @@ type Table3Row struct {
 // MeanSD is a mean with the sample standard deviation (n-1) of N values.
 type MeanSD struct {
 	Mean   Number   `json:"mean"`
-	SD     Number   `json:"sd"` // 0 with fewer than 2 values
+	SD     Number   `json:"sd"` // undefined (null) with fewer than 2 values
 	N      int      `json:"n"`
 	Values []Number `json:"values"`
 }
@@ -75,8 +75,9 @@ type MeanSD struct {
 // meanSD is the mean and sample SD of values; an undefined value (NaN)
 // makes both NaN.
 func meanSD(values []Number) MeanSD {
-	m := MeanSD{N: len(values), Values: values}
+	m := MeanSD{N: len(values), Values: values, SD: Number(math.NaN())}
 	if len(values) == 0 {
+		m.Mean = Number(math.NaN())
 		return m
 	}
 	for _, v := range values {

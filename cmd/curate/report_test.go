@@ -117,7 +117,7 @@ func testReportDemoFunnel(t *testing.T, demo string) {
 	if len(r.Funnel.ContactSheets) != 1 || len(r.Funnel.Missing) != 0 || len(r.Funnel.Notes) != 0 {
 		t.Errorf("contact sheets %v, missing %v, notes %v", r.Funnel.ContactSheets, r.Funnel.Missing, r.Funnel.Notes)
 	}
-	for _, f := range []string{"funnel.png", "funnel.svg"} {
+	for _, f := range []string{"funnel.png", "funnel.svg", "splits.png", "splits.svg"} {
 		if _, err := os.Stat(filepath.Join(demo, "report-figures", f)); err != nil {
 			t.Error(err)
 		}
