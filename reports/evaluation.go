@@ -197,7 +197,11 @@ func buildEvaluation(runs *loadedRuns, evalDirs []string) (EvaluationSection, er
 		sec.Entries = append(sec.Entries, r.test)
 	}
 	for _, d := range evalDirs {
-		e, err := loadEval(d, filepath.Base(d))
+		name := filepath.Base(d)
+		if name == testDir { // a run's test/ folder given on its own
+			name = filepath.Base(filepath.Dir(d)) + "/" + name
+		}
+		e, err := loadEval(d, name)
 		if err != nil {
 			return sec, err
 		}

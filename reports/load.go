@@ -51,14 +51,18 @@ var markers = []struct {
 	{KindFetch, []string{fetch.StatsFile, fetch.LedgerFile, fetch.StagingFile}},
 }
 
-// Classify says which kind of output path is, or returns an error naming it.
+// ErrUnknownInput marks a PATH that is no output the report knows.
+var ErrUnknownInput = errors.New("not a report input")
+
+// Classify says which kind of output path is, or returns an error naming it
+// that wraps ErrUnknownInput.
 func Classify(path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", fmt.Errorf("report input %s: %w", path, err)
+		return "", fmt.Errorf("report input %s: %w (%w)", path, err, ErrUnknownInput)
 	}
 	if !st.IsDir() {
-		return "", fmt.Errorf("report input %s: not a folder; give a fetch, filter-text or split output, a training run or an eval output", path)
+		return "", fmt.Errorf("report input %s: not a folder; give a fetch, filter-text or split output, a training run or an eval output (%w)", path, ErrUnknownInput)
 	}
 	for _, m := range markers {
 		for _, f := range m.files {
@@ -70,7 +74,7 @@ func Classify(path string) (string, error) {
 	if len(seedDirs(path)) > 0 {
 		return KindSeeds, nil
 	}
-	return "", fmt.Errorf("report input %s: none of the known outputs (no fetch-stats.json, filter-stats.json, split-report.json, run.json, summary.json or eval.json in it)", path)
+	return "", fmt.Errorf("report input %s: none of the known outputs (no fetch-stats.json, filter-stats.json, split-report.json, run.json, summary.json or eval.json in it) (%w)", path, ErrUnknownInput)
 }
 
 func exists(path string) bool {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -42,8 +43,8 @@ func reportCommand(g *Global) *cli.Command {
                                           example grids with p(sadness)
 The paper's published numbers (Tables 3-6) are shown beside ours, marked as the paper's.
 Beside the page: the same numbers as JSON (report.json) and every figure as PNG and
-SVG (report-figures/). A PATH that is none of these outputs is an error; an output
-that lacks one of its files shows "missing" in its section.
+SVG (report-figures/). A PATH that is none of these outputs is an error (exit 2); an
+output that lacks one of its files shows "missing" in its section.
 
 EXAMPLES:
    curate report demo-out/fetch demo-out/filtered demo-out/dataset
@@ -80,6 +81,9 @@ func runReport(ctx context.Context, opts ReportOptions, g *Global) error {
 		opts.Out = "report.html"
 	}
 	r, err := reports.Build(ctx, opts.Paths, reports.Options{Title: opts.Title, Examples: opts.Examples, Sheets: opts.Sheets})
+	if errors.Is(err, reports.ErrUnknownInput) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func TestReportCommandErrors(t *testing.T) {
 	dir := t.TempDir()
 	g, _ := reportGlobal()
 	err := run(context.Background(), g, []string{"curate", "report", "--out", filepath.Join(dir, "r.html"), dir})
-	if err == nil || exitCode(err) != exitError || !strings.Contains(err.Error(), dir+": none of the known outputs") {
+	if err == nil || exitCode(err) != exitUsage || !strings.Contains(err.Error(), dir+": none of the known outputs") {
 		t.Errorf("unknown folder: got %v (exit %d)", err, exitCode(err))
 	}
 	err = run(context.Background(), g, []string{"curate", "report"})
@@ -274,7 +274,7 @@ func lumaSD(t *testing.T, shot []byte) (sd float64, w, h int) {
 // testReportBrowser renders a report of the demo's stage outputs and of
 // training runs and an eval output, opens it in headless Chromium with the
 // network off, and checks that every image loaded and the page is not blank.
-// With CURATE_REPORT_SCREENSHOT=FILE it also writes the screenshot there
+// With CURATE_REPORT_SCREENSHOT=FILE it also writes the screenshot (PNG) there
 // (make docs-screenshot).
 func testReportBrowser(t *testing.T, demo string) {
 	work := filepath.Join(t.TempDir(), "work")
