@@ -324,3 +324,26 @@ func TestBrowseCatchesNetwork(t *testing.T) {
 		t.Errorf("widths %v, requests %v: want the remote image unloaded and its request reported", widths, reqs)
 	}
 }
+
+// --json prints the same document that report.json beside the page holds.
+func TestReportJSONFlag(t *testing.T) {
+	work := filepath.Join(t.TempDir(), "work")
+	copyTree(t, "../../reports/testdata/fixture", work)
+	t.Chdir(work)
+	g, out := reportGlobal()
+	page := filepath.Join(work, "out", "report.html")
+	if err := run(context.Background(), g, []string{"curate", "report", "--json", "--out", page, "evals/unbiasedemo"}); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join(work, "out", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), file) {
+		t.Errorf("--json printed %d bytes, report.json holds %d: they differ", out.Len(), len(file))
+	}
+	r := reportDoc(t, page)
+	if len(r.Evaluation.Entries) != 1 || r.Evaluation.Entries[0].Eval.ROCAUC != 1 || r.Evaluation.Sets[0].PaperTable != "Table 5" {
+		t.Errorf("report.json: %+v", r.Evaluation)
+	}
+}
