@@ -5,8 +5,10 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -180,5 +182,30 @@ func (r *Report) Write(htmlPath string) (Written, error) {
 	if err := atomicfile.WriteFile(htmlPath, page); err != nil {
 		return w, fmt.Errorf("report: write %s: %w", htmlPath, err)
 	}
-	return w, nil
+	return w, removeStale(figDir, w.Figures)
+}
+
+// removeStale deletes the figures an earlier report left in dir that this
+// one did not write (an eval set fewer), so the folder matches the page.
+func removeStale(dir string, written []string) error {
+	keep := map[string]bool{}
+	for _, f := range written {
+		keep[filepath.Base(f)] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if e.Type().IsRegular() && (ext == ".png" || ext == ".svg") && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+		}
+	}
+	return nil
 }

@@ -248,6 +248,10 @@ func TestBuildFixtures(t *testing.T) {
 func TestWriteDeterministic(t *testing.T) {
 	dir := fixture(t)
 	var pages [][]byte
+	files := map[string][]byte{}
+	stale := filepath.Join(dir, "out", "report-figures", "roc-9.png") // from an earlier report with more eval sets
+	os.MkdirAll(filepath.Dir(stale), 0o755)
+	os.WriteFile(stale, []byte("old"), 0o644)
 	for i := 0; i < 2; i++ {
 		r, err := Build(context.Background(), []string{"runs/k4", "evals/unbiasedemo"}, Options{})
 		if err != nil {
@@ -260,6 +264,19 @@ func TestWriteDeterministic(t *testing.T) {
 		}
 		if len(w.Figures) != 2*(3+2) {
 			t.Fatalf("figure files: %v", w.Figures)
+		}
+		for _, f := range w.Figures {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if old, ok := files[f]; ok && !bytes.Equal(old, data) {
+				t.Errorf("%s differs between two builds", f)
+			}
+			files[f] = data
+		}
+		if _, err := os.Stat(stale); err == nil {
+			t.Errorf("a stale figure of an earlier report is left in the figures folder")
 		}
 		page, err := os.ReadFile(out)
 		if err != nil {
