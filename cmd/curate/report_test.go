@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/curate-ml/curate/reports"
+	"github.com/curate-ml/curate/train"
 )
 
 func reportGlobal() (*Global, *bytes.Buffer) {
@@ -53,20 +54,221 @@ func reportDoc(t *testing.T, htmlPath string) *reports.Report {
 	return &r
 }
 
-// TestReportDemo runs the demo once (real fetch from loopback, Tesseract,
-// split; its last step is the report) and checks its report's sections and
-// the page in a real browser.
+// TestReportDemo renders the report of a small real pipeline run: the demo
+// (fetch from loopback, Tesseract, split), a few training steps of the tiny
+// network (a baseline k=0 and two seeds of k=1), and an eval of the
+// validation split. It checks every section against numbers worked out
+// independently (the demo's design; accuracy, confusion and ROC-AUC
+// recomputed from predictions.jsonl here), then opens the page in Chromium.
 func TestReportDemo(t *testing.T) {
-	chromiumPath(t) // fail early, before the demo runs
+	chromiumPath(t) // fail early, before the pipeline runs
+	ctx := context.Background()
 	demo := runDemoForReport(t)
-	t.Run("funnel", func(t *testing.T) { testReportDemoFunnel(t, demo) })
-	t.Run("browser", func(t *testing.T) { testReportBrowser(t, demo) })
+	dataset := filepath.Join(demo, "dataset")
+	runs := filepath.Join(t.TempDir(), "runs")
+	g, _ := reportGlobal()
+	tiny := func(out string, gram int) TrainOptions {
+		o := train.Defaults()
+		o.Data, o.Out = dataset, filepath.Join(runs, out)
+		o.Backbone, o.Gram, o.Size = "tiny", gram, 32
+		o.Epochs, o.Batch, o.Threads, o.Augment = 3, 8, 2, "none"
+		return TrainOptions{Options: o}
+	}
+	if err := runTrain(ctx, tiny("k0", 0), g); err != nil {
+		t.Fatal(err)
+	}
+	seeds := tiny("k1", 1)
+	seeds.Seeds = "1,2"
+	if err := runTrain(ctx, seeds, g); err != nil {
+		t.Fatal(err)
+	}
+	evalDir := filepath.Join(runs, "eval-validation")
+	if err := runEval(ctx, EvalOptions{Weights: filepath.Join(runs, "k1", "seed-1", train.BestCheckpoint), Data: dataset,
+		Split: "validation", Threshold: 0.5, Batch: 8, Threads: 2, Out: evalDir}, g); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(t.TempDir(), "report.html")
+	paths := []string{filepath.Join(demo, "fetch"), filepath.Join(demo, "filtered"), dataset,
+		filepath.Join(runs, "k0"), filepath.Join(runs, "k1"), evalDir}
+	if err := runReport(ctx, ReportOptions{Paths: paths, Out: page, Examples: 4, Sheets: 4}, g); err != nil {
+		t.Fatal(err)
+	}
+	r := reportDoc(t, page)
+	t.Run("funnel", func(t *testing.T) { testReportDemoFunnel(t, r, demo) })
+	t.Run("training", func(t *testing.T) { testReportTraining(t, r) })
+	t.Run("evaluation", func(t *testing.T) { testReportEvaluation(t, r) })
+	t.Run("browser", func(t *testing.T) { testReportBrowser(t, page) })
+}
+
+func testReportTraining(t *testing.T, r *reports.Report) {
+	var trainN int
+	for _, s := range r.Funnel.Splits {
+		if s.Name == "train" {
+			trainN = s.Total
+		}
+	}
+	stepsPerEpoch := (trainN + 7) / 8 // batch 8, the last batch partial
+	want := []struct {
+		name string
+		gram int
+	}{{"k0", 0}, {"k1/seed-1", 1}, {"k1/seed-2", 1}}
+	if len(r.Training.Runs) != len(want) {
+		t.Fatalf("training runs: got %d, want %d", len(r.Training.Runs), len(want))
+	}
+	for i, w := range want {
+		run := r.Training.Runs[i]
+		if run.Name != w.name || run.Gram != w.gram || run.Backbone != "tiny" || run.Size != 32 || len(run.Missing) != 0 {
+			t.Errorf("run %d: %s k=%d %s %d missing %v; want %s k=%d tiny 32", i, run.Name, run.Gram, run.Backbone, run.Size, run.Missing, w.name, w.gram)
+		}
+		if len(run.Epochs) != 3 {
+			t.Fatalf("%s: %d epochs, want 3", run.Name, len(run.Epochs))
+		}
+		best, bestAcc, bestLoss := 0, -1.0, 0.0
+		for j, e := range run.Epochs {
+			if e.Epoch != j+1 || e.Step != (j+1)*stepsPerEpoch || e.ImagesPerS <= 0 || e.ValAccuracy == nil || e.ValLoss == nil {
+				t.Errorf("%s epoch %d: %+v (want step %d, images/s > 0, validation numbers)", run.Name, j+1, e, (j+1)*stepsPerEpoch)
+				continue
+			}
+			a, l := float64(*e.ValAccuracy), float64(*e.ValLoss)
+			if a > bestAcc || (a == bestAcc && l < bestLoss) {
+				best, bestAcc, bestLoss = e.Epoch, a, l
+			}
+		}
+		if run.Best != best {
+			t.Errorf("%s: best epoch %d, want %d (best validation accuracy, ties to the lower loss)", run.Name, run.Best, best)
+		}
+	}
+}
+
+// scores recomputes what eval.json should hold from predictions.jsonl:
+// accuracy and confusion at 0.5, and ROC-AUC as the share of
+// (sadness, others) pairs ranked right, ties counting half.
+func scores(t *testing.T, path string) (n int, acc float64, confusion [2][2]int, auc float64) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos, neg []float64
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var p struct {
+			Label    int     `json:"label"`
+			PSadness float64 `json:"p_sadness"`
+		}
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		pred := 0
+		if p.PSadness >= 0.5 {
+			pred = 1
+		}
+		confusion[p.Label][pred]++
+		if p.Label == 1 {
+			pos = append(pos, p.PSadness)
+		} else {
+			neg = append(neg, p.PSadness)
+		}
+	}
+	n = len(pos) + len(neg)
+	acc = float64(confusion[0][0]+confusion[1][1]) / float64(n)
+	var right float64
+	for _, p := range pos {
+		for _, q := range neg {
+			switch {
+			case p > q:
+				right++
+			case p == q:
+				right += 0.5
+			}
+		}
+	}
+	auc = right / float64(len(pos)*len(neg))
+	return n, acc, confusion, auc
+}
+
+func testReportEvaluation(t *testing.T, r *reports.Report) {
+	ev := r.Evaluation
+	splitN := map[string]int{}
+	for _, s := range r.Funnel.Splits {
+		splitN[s.Name] = s.Total
+	}
+	wantSets := []struct {
+		name, table string
+		entries     []string
+	}{
+		{"dataset / test", "Table 4", []string{"k0", "k1/seed-1", "k1/seed-2"}},
+		{"dataset / validation", "", []string{"eval-validation"}},
+	}
+	if len(ev.Sets) != len(wantSets) {
+		t.Fatalf("eval sets: got %d, want %d", len(ev.Sets), len(wantSets))
+	}
+	accOf := map[string]float64{}
+	for i, w := range wantSets {
+		set := ev.Sets[i]
+		var names []string
+		for _, k := range set.Entries {
+			names = append(names, ev.Entries[k].Name)
+		}
+		if set.Name != w.name || set.PaperTable != w.table || strings.Join(names, ",") != strings.Join(w.entries, ",") {
+			t.Errorf("set %d: %s (%s) %v; want %s (%s) %v", i, set.Name, set.PaperTable, names, w.name, w.table, w.entries)
+		}
+		for _, k := range set.Entries {
+			e := ev.Entries[k]
+			n, acc, conf, auc := scores(t, filepath.Join(e.Path, "predictions.jsonl"))
+			accOf[e.Name] = acc
+			if e.Eval == nil {
+				t.Fatalf("%s: no eval", e.Name)
+			}
+			got := e.Eval
+			if n != splitN[set.Split] || got.N != n || e.Predictions != n {
+				t.Errorf("%s: n %d, predictions %d; the funnel's %s split has %d", e.Name, got.N, e.Predictions, set.Split, splitN[set.Split])
+			}
+			if math.Abs(float64(got.Accuracy)-acc) > 1e-9 || math.Abs(float64(got.ROCAUC)-auc) > 1e-9 {
+				t.Errorf("%s: accuracy %v AUC %v; recomputed %v and %v", e.Name, got.Accuracy, got.ROCAUC, acc, auc)
+			}
+			if len(got.Confusion) != 2 || got.Confusion[0][0] != conf[0][0] || got.Confusion[0][1] != conf[0][1] || got.Confusion[1][0] != conf[1][0] || got.Confusion[1][1] != conf[1][1] {
+				t.Errorf("%s: confusion %v, recomputed %v", e.Name, got.Confusion, conf)
+			}
+			if len(got.ROC) < 2 {
+				t.Errorf("%s: ROC has %d points", e.Name, len(got.ROC))
+			}
+		}
+	}
+	// Table 4's layout for the test split: 3 runs, the mean of the k=1 seeds, 5 paper rows.
+	if rows := ev.Sets[0].Rows; len(rows) != 9 || rows[3].Source != "ours, mean of 2 runs" || rows[4].Source != "paper" {
+		t.Errorf("test split rows: %d, %+v", len(rows), rows)
+	}
+	// Table 3: the baseline's one run, and the two k=1 seeds (mean ± sample SD).
+	if len(ev.Table3) != 2 {
+		t.Fatalf("Table 3: %d rows, want 2", len(ev.Table3))
+	}
+	a1, a2 := 100*accOf["k1/seed-1"], 100*accOf["k1/seed-2"]
+	mean := (a1 + a2) / 2
+	sd := math.Abs(a1-a2) / math.Sqrt2
+	k0, k1 := ev.Table3[0], ev.Table3[1]
+	if k0.Gram != 0 || k0.Accuracy.N != 1 || math.Abs(float64(k0.Accuracy.Mean)-100*accOf["k0"]) > 1e-9 || k0.Paper == nil || k0.Paper.Mean != 81.368 {
+		t.Errorf("Table 3 baseline: %+v", k0)
+	}
+	if k1.Gram != 1 || k1.Accuracy.N != 2 || math.Abs(float64(k1.Accuracy.Mean)-mean) > 1e-6 || math.Abs(float64(k1.Accuracy.SD)-sd) > 1e-6 {
+		t.Errorf("Table 3 k=1: %+v; want %.4f ± %.4f over 2", k1.Accuracy, mean, sd)
+	}
+	// Examples: three grids per entry, every image found in the dataset.
+	if len(r.Examples.Grids) != 3*4 || len(r.Examples.Missing) != 0 {
+		t.Errorf("example grids %d, missing %v", len(r.Examples.Grids), r.Examples.Missing)
+	}
+	for _, g := range r.Examples.Grids {
+		for _, it := range g.Items {
+			if !it.Found {
+				t.Errorf("%s %s: image %s not found", g.Entry, g.Kind, it.ID)
+			}
+		}
+	}
 }
 
 // testReportDemoFunnel checks the data funnel of the demo's report against
 // numbers that follow from the demo's design (cmd/curate/demodata and
 // writeDemoLists), not from the stages' code.
-func testReportDemoFunnel(t *testing.T, demo string) {
+func testReportDemoFunnel(t *testing.T, r *reports.Report, demo string) {
 	images, err := loadDemoManifest()
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +278,9 @@ func testReportDemoFunnel(t *testing.T, demo string) {
 		kinds[im.kind]++
 	}
 	n := len(images)
-	page := filepath.Join(demo, "report.html")
-	r := reportDoc(t, page)
+	if demoReport := reportDoc(t, filepath.Join(demo, "report.html")); len(demoReport.Funnel.Steps) != len(r.Funnel.Steps) {
+		t.Errorf("the demo's own report has %d funnel steps, this one %d", len(demoReport.Funnel.Steps), len(r.Funnel.Steps))
+	}
 	steps := map[string]int64{}
 	for _, s := range r.Funnel.Steps {
 		steps[s.Stage+": "+s.Name] = s.Count
@@ -118,7 +321,7 @@ func testReportDemoFunnel(t *testing.T, demo string) {
 		t.Errorf("contact sheets %v, missing %v, notes %v", r.Funnel.ContactSheets, r.Funnel.Missing, r.Funnel.Notes)
 	}
 	for _, f := range []string{"funnel.png", "funnel.svg", "splits.png", "splits.svg"} {
-		if _, err := os.Stat(filepath.Join(demo, "report-figures", f)); err != nil {
+		if _, err := os.Stat(filepath.Join(demo, "report-figures", f)); err != nil { // the demo's own report
 			t.Error(err)
 		}
 	}
@@ -271,28 +474,18 @@ func lumaSD(t *testing.T, shot []byte) (sd float64, w, h int) {
 	return math.Sqrt(sq/n - m*m), b.Dx(), b.Dy()
 }
 
-// testReportBrowser renders a report of the demo's stage outputs and of
-// training runs and an eval output, opens it in headless Chromium with the
-// network off, and checks that every image loaded and the page is not blank.
+// testReportBrowser opens the pipeline's report in headless Chromium with
+// the network off and checks that every image loaded and the page is not
+// blank.
 // With CURATE_REPORT_SCREENSHOT=FILE it also writes the screenshot (PNG) there
 // (make docs-screenshot).
-func testReportBrowser(t *testing.T, demo string) {
-	work := filepath.Join(t.TempDir(), "work")
-	copyTree(t, "../../reports/testdata/fixture", work)
-	t.Chdir(work)
-	page := filepath.Join(work, "report.html")
-	g, _ := reportGlobal()
-	paths := []string{filepath.Join(demo, "fetch"), filepath.Join(demo, "filtered"), filepath.Join(demo, "dataset"),
-		"runs/k0", "runs/k4", "seeds/k4x3", "evals/unbiasedemo"}
-	if err := runReport(context.Background(), ReportOptions{Paths: paths, Out: page, Examples: 4, Sheets: 4}, g); err != nil {
-		t.Fatal(err)
-	}
+func testReportBrowser(t *testing.T, page string) {
 	widths, shot, reqs := browse(t, page)
 	if len(reqs) > 0 {
 		t.Errorf("the page fetched from the network: %v", reqs)
 	}
-	// funnel, 3 training, 2 ROC figures, 1 contact sheet, example thumbnails
-	if len(widths) < 7 {
+	// funnel, splits, 3 training, 2 ROC figures, 1 contact sheet, 12 grids of up to 4 thumbnails
+	if len(widths) < 8+12 {
 		t.Errorf("only %d images on the page", len(widths))
 	}
 	for name, w := range widths {
