@@ -12,8 +12,9 @@
 // worst errors) with p(sadness).
 //
 // Boundaries: reports only reads. It decodes the JSON files the stages and the
-// trainer write (formats fixed in the project's contract, mirrored in
-// types.go), reads dataset images only through the shards API, draws every
+// trainer write with their own exported types (fetch.Stats, filter.Stats,
+// split.Report, metrics.Eval, train.RunInfo, ...; see types.go), reads
+// dataset images only through the shards API, draws every
 // figure with gonum.org/v1/plot (PNG and SVG), and renders the page with
 // html/template with every figure embedded as a base64 PNG, so the page opens
 // offline and loads nothing from the network. It never prints; cmd/curate

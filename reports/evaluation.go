@@ -127,8 +127,9 @@ func loadEval(dir, name string) (*EvalEntry, error) {
 
 // checkEval rejects an eval.json the report cannot show.
 func checkEval(ev *Eval) error {
-	if len(ev.Confusion) != 0 && (len(ev.Confusion) != 2 || len(ev.Confusion[0]) != 2 || len(ev.Confusion[1]) != 2) {
-		return fmt.Errorf("confusion is not a 2x2 matrix")
+	c := ev.Confusion
+	if sum := c[0][0] + c[0][1] + c[1][0] + c[1][1]; sum != ev.N {
+		return fmt.Errorf("the confusion matrix counts %d images, n is %d", sum, ev.N)
 	}
 	for _, c := range ev.Classes {
 		if c.Name != "others" && c.Name != "sadness" {
@@ -138,8 +139,8 @@ func checkEval(ev *Eval) error {
 	return nil
 }
 
-// class returns the named class's scores.
-func (ev *Eval) class(name string) ClassScore {
+// classOf returns the named class's scores.
+func classOf(ev *Eval, name string) ClassScore {
 	for _, c := range ev.Classes {
 		if c.Name == name {
 			return c
@@ -271,7 +272,7 @@ func buildEvaluation(runs *loadedRuns, evalDirs []string) (EvaluationSection, er
 func entryRow(e *EvalEntry) ClassRow {
 	acc, auc := e.Eval.Accuracy, e.Eval.ROCAUC
 	return ClassRow{Model: e.Name, Source: "ours", Gram: e.Gram, Accuracy: &acc, ROCAUC: &auc,
-		Others: e.Eval.class("others"), Sadness: e.Eval.class("sadness")}
+		Others: classOf(e.Eval, "others"), Sadness: classOf(e.Eval, "sadness")}
 }
 
 // meanRow averages the entries of several seeds, as the paper's Table 4
@@ -283,9 +284,9 @@ func meanRow(name string, es []*EvalEntry) ClassRow {
 	row.Gram = es[0].Gram
 	row.Others.Name, row.Sadness.Name = "others", "sadness"
 	var acc, auc Number
-	n := Number(len(es))
+	n := float64(len(es))
 	for _, e := range es {
-		o, s := e.Eval.class("others"), e.Eval.class("sadness")
+		o, s := classOf(e.Eval, "others"), classOf(e.Eval, "sadness")
 		row.Others.Precision += o.Precision / n
 		row.Others.Recall += o.Recall / n
 		row.Others.F1 += o.F1 / n
@@ -294,8 +295,8 @@ func meanRow(name string, es []*EvalEntry) ClassRow {
 		row.Sadness.Recall += s.Recall / n
 		row.Sadness.F1 += s.F1 / n
 		row.Sadness.Support += s.Support
-		acc += e.Eval.Accuracy / n
-		auc += e.Eval.ROCAUC / n
+		acc += e.Eval.Accuracy / Number(n)
+		auc += e.Eval.ROCAUC / Number(n)
 	}
 	row.Others.Support /= len(es)
 	row.Sadness.Support /= len(es)

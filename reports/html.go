@@ -21,19 +21,18 @@ import (
 var templateFS embed.FS
 
 var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"f3":    func(v any) string { return num("%.3f", v) },
-	"f4":    func(v any) string { return num("%.4f", v) },
-	"f1":    func(v any) string { return num("%.1f", v) },
-	"pf3":   func(v any) string { return num("%.3f", v) },
-	"pf4":   func(v any) string { return num("%.4f", v) },
-	"gram":  gramLabel,
-	"png":   func(b []byte) template.URL { return dataURL("image/png", b) },
-	"jpeg":  func(b []byte) template.URL { return dataURL("image/jpeg", b) },
-	"data":  func(p Picture) template.URL { return dataURL(p.MIME, p.Data) },
-	"join":  strings.Join,
-	"base":  filepath.Base,
-	"inc":   func(i int) int { return i + 1 },
-	"cells": func(c [][]int) bool { return len(c) == 2 && len(c[0]) == 2 && len(c[1]) == 2 },
+	"f3":   func(v any) string { return num("%.3f", v) },
+	"f4":   func(v any) string { return num("%.4f", v) },
+	"f1":   func(v any) string { return num("%.1f", v) },
+	"pf3":  func(v any) string { return num("%.3f", v) },
+	"pf4":  func(v any) string { return num("%.4f", v) },
+	"gram": gramLabel,
+	"png":  func(b []byte) template.URL { return dataURL("image/png", b) },
+	"jpeg": func(b []byte) template.URL { return dataURL("image/jpeg", b) },
+	"data": func(p Picture) template.URL { return dataURL(p.MIME, p.Data) },
+	"join": strings.Join,
+	"base": filepath.Base,
+	"inc":  func(i int) int { return i + 1 },
 }).ParseFS(templateFS, "report.html.tmpl"))
 
 // num formats a number of any of the report's kinds; absent (nil) and

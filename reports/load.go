@@ -14,6 +14,7 @@ import (
 	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/ocr/filter"
 	"github.com/curate-ml/curate/split"
+	"github.com/curate-ml/curate/train"
 )
 
 // Kinds of input a PATH can be.
@@ -28,13 +29,13 @@ const (
 
 // File names of the trainer's outputs (the contract).
 const (
-	runFile         = "run.json"
-	metricsFile     = "metrics.jsonl"
-	summaryFile     = "summary.json"
-	evalFile        = "eval.json"
-	predictionsFile = "predictions.jsonl"
-	testDir         = "test"
-	checkpointsDir  = "checkpoints"
+	runFile         = train.RunFile
+	metricsFile     = train.MetricsFile
+	summaryFile     = train.SummaryFile
+	evalFile        = "eval.json"         // train.WriteEval's names
+	predictionsFile = "predictions.jsonl" //
+	testDir         = "test"              // train.TestEvalFile's folder
+	checkpointsDir  = train.CheckpointDir
 )
 
 // markers are the files that tell what a folder is, strongest first. A

@@ -28,7 +28,7 @@ type PaperClass struct {
 
 // Published returns the paper's tables.
 func Published() PaperTables {
-	pc := func(model string, gram int, op, or, of, sp, sr, sf Number, on, sn int) PaperClass {
+	pc := func(model string, gram int, op, or, of, sp, sr, sf float64, on, sn int) PaperClass {
 		return PaperClass{Model: model, Gram: gram,
 			Others:  ClassScore{Name: "others", Precision: op, Recall: or, F1: of, Support: on},
 			Sadness: ClassScore{Name: "sadness", Precision: sp, Recall: sr, F1: sf, Support: sn}}

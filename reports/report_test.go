@@ -318,7 +318,7 @@ func TestBadInput(t *testing.T) {
 		{"bad JSON", mk("badjson/eval.json", "{not json"), "badjson/eval.json: not valid JSON"},
 		{"bad JSONL line", mk("badline/metrics.jsonl", "{\"epoch\": 1}\n{oops\n"), "badline/metrics.jsonl:2: not valid JSON"},
 		{"bad label", mk("badlabel/predictions.jsonl", "{\"id\": \"a\", \"label\": 3, \"p_sadness\": 0.5}\n"), "badlabel/predictions.jsonl:1: label 3"},
-		{"bad confusion", mk("badconf/eval.json", `{"confusion": [[1, 2, 3]]}`), "badconf/eval.json: confusion is not a 2x2 matrix"},
+		{"bad confusion", mk("badconf/eval.json", `{"n": 5, "confusion": [[1, 2], [0, 0]]}`), "badconf/eval.json: the confusion matrix counts 3 images, n is 5"},
 	}
 	for _, c := range errCases {
 		t.Run(c.name, func(t *testing.T) {

@@ -124,15 +124,15 @@ type TrainingSection struct {
 
 // TrainingRun is one run's curves and settings.
 type TrainingRun struct {
-	Name     string         `json:"name"`
-	Path     string         `json:"path"`
-	Backbone string         `json:"backbone,omitempty"`
-	Gram     int            `json:"gram"` // -1 = unknown (run.json missing)
-	Size     int            `json:"size,omitempty"`
-	Params   int64          `json:"params,omitempty"`
-	Dataset  string         `json:"dataset,omitempty"`
-	Splits   map[string]int `json:"splits,omitempty"`
-	Epochs   []EpochRow     `json:"epochs"`
+	Name     string           `json:"name"`
+	Path     string           `json:"path"`
+	Backbone string           `json:"backbone,omitempty"`
+	Gram     int              `json:"gram"` // -1 = unknown (run.json missing)
+	Size     int              `json:"size,omitempty"`
+	Params   int              `json:"params,omitempty"`
+	Dataset  string           `json:"dataset,omitempty"`
+	Splits   map[string]int64 `json:"splits,omitempty"`
+	Epochs   []EpochRow       `json:"epochs"`
 	// Best is the epoch with the best validation accuracy, ties to the
 	// lower validation loss (how the trainer picks best.safetensors); 0 = none.
 	Best           int      `json:"best_epoch"`
@@ -145,7 +145,7 @@ type TrainingRun struct {
 // EpochRow is one epoch's numbers.
 type EpochRow struct {
 	Epoch         int     `json:"epoch"`
-	Step          int     `json:"step"`
+	Step          uint64  `json:"step"`
 	TrainLoss     Number  `json:"train_loss"`
 	TrainAccuracy Number  `json:"train_accuracy"`
 	ValLoss       *Number `json:"val_loss,omitempty"`
@@ -167,9 +167,9 @@ func buildTraining(runs *loadedRuns) TrainingSection {
 		}
 		var ips float64
 		for _, e := range r.epochs {
-			row := EpochRow{Epoch: e.Epoch, Step: e.Step, TrainLoss: e.TrainLoss, TrainAccuracy: e.TrainAccuracy,
+			row := EpochRow{Epoch: e.Epoch, Step: e.Step, TrainLoss: Number(e.TrainLoss), TrainAccuracy: Number(e.TrainAccuracy),
 				LR: e.LR, ImagesPerS: e.ImagesPerS, Seconds: e.Seconds, SkippedBad: e.SkippedBad}
-			if e.Val != nil {
+			if e.Val.N > 0 { // validated this epoch
 				l, a, u := e.Val.Loss, e.Val.Accuracy, e.Val.ROCAUC
 				row.ValLoss, row.ValAccuracy, row.ValAUC = &l, &a, &u
 				if t.Best == 0 || a > t.BestValAcc || (a == t.BestValAcc && l < *t.Epochs[t.Best-1].ValLoss) {

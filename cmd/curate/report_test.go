@@ -125,7 +125,7 @@ func testReportTraining(t *testing.T, r *reports.Report) {
 		}
 		best, bestAcc, bestLoss := 0, -1.0, 0.0
 		for j, e := range run.Epochs {
-			if e.Epoch != j+1 || e.Step != (j+1)*stepsPerEpoch || e.ImagesPerS <= 0 || e.ValAccuracy == nil || e.ValLoss == nil {
+			if e.Epoch != j+1 || e.Step != uint64((j+1)*stepsPerEpoch) || e.ImagesPerS <= 0 || e.ValAccuracy == nil || e.ValLoss == nil {
 				t.Errorf("%s epoch %d: %+v (want step %d, images/s > 0, validation numbers)", run.Name, j+1, e, (j+1)*stepsPerEpoch)
 				continue
 			}
