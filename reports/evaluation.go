@@ -178,13 +178,13 @@ func setName(s EvalSource) string {
 
 // paperTableFor names the paper's table of an eval set: WEBEmo test
 // (Table 4) for a dataset's test split, UnbiasedEmo (Table 5) and Emotion6
-// (Table 6) for folders so named.
+// (Table 6) for folders read with those layouts or so named.
 func paperTableFor(s EvalSource) string {
 	p := strings.ToLower(s.Path)
 	switch {
-	case strings.Contains(p, "unbiased"):
+	case s.Layout == "unbiasedemo" || (s.Kind == "folder" && strings.Contains(p, "unbiased")):
 		return "Table 5"
-	case strings.Contains(p, "emotion6"):
+	case s.Layout == "emotion6" || (s.Kind == "folder" && strings.Contains(p, "emotion6")):
 		return "Table 6"
 	case s.Kind == "dataset" && s.Split == "test":
 		return "Table 4"
