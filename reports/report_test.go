@@ -390,3 +390,23 @@ func TestUndefinedMetrics(t *testing.T) {
 		t.Errorf("page does not show accuracy 1 and a dash for the AUC")
 	}
 }
+
+func TestPaperTableFor(t *testing.T) {
+	cases := []struct {
+		src  EvalSource
+		want string
+	}{
+		{EvalSource{Kind: "dataset", Path: "out/dataset", Split: "test"}, "Table 4"},
+		{EvalSource{Kind: "dataset", Path: "out/dataset", Split: "validation"}, ""},
+		{EvalSource{Kind: "folder", Path: "/data/x", Layout: "unbiasedemo"}, "Table 5"},
+		{EvalSource{Kind: "folder", Path: "/data/UnbiasedEmo/images", Layout: "classfolders"}, "Table 5"},
+		{EvalSource{Kind: "folder", Path: "/data/E6", Layout: "emotion6"}, "Table 6"},
+		{EvalSource{Kind: "folder", Path: "/data/Emotion6", Layout: "classfolders"}, "Table 6"},
+		{EvalSource{Kind: "folder", Path: "/data/mine", Layout: "classfolders"}, ""},
+	}
+	for _, c := range cases {
+		if got := paperTableFor(c.src); got != c.want {
+			t.Errorf("%+v: got %q, want %q", c.src, got, c.want)
+		}
+	}
+}
