@@ -192,17 +192,13 @@ func paperTableFor(s EvalSource) string {
 	return ""
 }
 
-func buildEvaluation(runs *loadedRuns, evalDirs []string) (EvaluationSection, error) {
+func buildEvaluation(runs *loadedRuns, evalDirs []string, names map[string]string) (EvaluationSection, error) {
 	sec := EvaluationSection{Entries: []*EvalEntry{}, Sets: []EvalSet{}, Table3: []Table3Row{}}
 	for _, r := range runs.order {
 		sec.Entries = append(sec.Entries, r.test)
 	}
 	for _, d := range evalDirs {
-		name := filepath.Base(d)
-		if name == testDir { // a run's test/ folder given on its own
-			name = filepath.Base(filepath.Dir(d)) + "/" + name
-		}
-		e, err := loadEval(d, name)
+		e, err := loadEval(d, names[d])
 		if err != nil {
 			return sec, err
 		}

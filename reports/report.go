@@ -86,6 +86,7 @@ func Build(ctx context.Context, paths []string, opts Options) (*Report, error) {
 			evalDirs = append(evalDirs, p)
 		}
 	}
+	evalNames := uniqueNames(runs, evalDirs)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func Build(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	r.Training = buildTraining(loaded)
-	if r.Evaluation, err = buildEvaluation(loaded, evalDirs); err != nil {
+	if r.Evaluation, err = buildEvaluation(loaded, evalDirs, evalNames); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -111,6 +112,38 @@ func Build(ctx context.Context, paths []string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// uniqueNames names runs by their folder, or by their whole path where two
+// folders share a name (a/k4 and b/k4), so lines and rows stay apart.
+// It renames runs in place and returns the names of the eval outputs.
+func uniqueNames(runs []runInput, evalDirs []string) map[string]string {
+	evalName := func(d string) string {
+		if name := filepath.Base(d); name != testDir {
+			return name
+		}
+		return filepath.Base(filepath.Dir(d)) + "/" + testDir // a run's test/ folder given on its own
+	}
+	count := map[string]int{}
+	for _, r := range runs {
+		count[r.name]++
+	}
+	for _, d := range evalDirs {
+		count[evalName(d)]++
+	}
+	for i := range runs {
+		if count[runs[i].name] > 1 {
+			runs[i].name = runs[i].dir
+		}
+	}
+	names := map[string]string{}
+	for _, d := range evalDirs {
+		names[d] = evalName(d)
+		if count[names[d]] > 1 {
+			names[d] = d
+		}
+	}
+	return names
 }
 
 // sortedKeys returns m's keys in order.

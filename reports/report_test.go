@@ -410,3 +410,29 @@ func TestPaperTableFor(t *testing.T) {
 		}
 	}
 }
+
+// Two runs in folders of the same name keep apart; a run's test/ folder
+// given as an eval output is named after its run.
+func TestNames(t *testing.T) {
+	dir := fixture(t)
+	other := filepath.Join(dir, "other", "k4")
+	os.MkdirAll(filepath.Join(other, "test"), 0o755)
+	for _, f := range []string{"run.json", "metrics.jsonl", "test/eval.json", "test/predictions.jsonl"} {
+		data, err := os.ReadFile(filepath.Join("runs/k4", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(other, f), data, 0o644)
+	}
+	r, err := Build(context.Background(), []string{"runs/k4", "other/k4", "runs/k0/test"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range r.Evaluation.Entries {
+		names = append(names, e.Name)
+	}
+	if got := strings.Join(names, ","); got != "runs/k4,other/k4,k0/test" {
+		t.Errorf("names: %s", got)
+	}
+}
