@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot
 
 all: build
 
@@ -71,6 +71,10 @@ scale-test: build
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
+
+# The README's screenshot: the demo's report (and training fixtures) in headless Chromium.
+docs-screenshot: build
+	CURATE_REPORT_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run 'TestReportDemo/browser' ./cmd/curate
 
 clean:
 	rm -rf bin demo-out

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
-# Leptonica (gosseract, filter-text), English language data, OpenBLAS
-# (the model engine's cpu backend) and oneDNN (its onednn backend).
+# Leptonica (filter-text), English language data, OpenBLAS (the model
+# engine's cpu backend), oneDNN (its onednn backend) and Chromium (the
+# report's browser test).
 # Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
@@ -11,6 +12,7 @@ compgen -G '/usr/include/*/cblas.h' >/dev/null || [ -e /usr/include/cblas.h ] ||
 [ -e /usr/include/oneapi/dnnl/dnnl.h ] || missing+=(libdnnl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr) # the CLI, baseline of make bench-ocr
+[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || missing+=(chromium) # curate report's browser test
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""

@@ -89,6 +89,7 @@ func newApp(g *Global) *cli.App {
    eval         evaluate a checkpoint on a dataset split or an image folder
    predict      p(sadness) for images, folders or datasets
    inspect      look inside shards and datasets
+   report       one HTML page: data funnel, training curves, evaluation, examples
    demo         the whole pipeline on an embedded demo dataset, served on loopback
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
@@ -110,6 +111,7 @@ func newApp(g *Global) *cli.App {
 			evalCommand(g),
 			predictCommand(g),
 			inspectCommand(g),
+			reportCommand(g),
 			demoCommand(g),
 		},
 		EnableBashCompletion: true,
