@@ -31,7 +31,7 @@ func TestKerasFixtures(t *testing.T) {
 		version int
 		top     string
 	}{
-		{"small_v0.h5", 0, "/"},             // h5py defaults: symbol tables, v1 headers, contiguous
+		{"small_v0.h5", 0, "/"},              // h5py defaults: symbol tables, v1 headers, contiguous
 		{"small_v2.h5", 2, "/model_weights"}, // link messages, v2 headers, chunked, vlen strings
 	} {
 		t.Run(tc.file, func(t *testing.T) {
