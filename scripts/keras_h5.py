@@ -170,6 +170,7 @@ def main():
     ap.add_argument("--net", choices=("b2", "small"), default="b2")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--safetensors", help="also write the tensors as curate safetensors here")
+    ap.add_argument("--out-v2", help="also write the same tensors with --layout v2 here")
     args = ap.parse_args()
     layers = b2_layers(np.random.RandomState(args.seed)) if args.net == "b2" else small_layers()
     f = write_h5(args.out, layers, args.layout)
@@ -181,6 +182,8 @@ def main():
             for i in range(12):
                 dense.create_group(f"g{i:02d}")
     f.close()
+    if args.out_v2:
+        write_h5(args.out_v2, layers, "v2").close()
     if args.safetensors:
         write_safetensors(args.safetensors, layers)
 
