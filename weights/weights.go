@@ -23,12 +23,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/curate-ml/curate/hdf5"
@@ -473,14 +471,25 @@ func WriteSafetensors(path string, net *model.Net, meta map[string]string) error
 	return nil
 }
 
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+// WriteBackbone writes the named parameters (an InitReport's Loaded list:
+// the backbone) as a curate safetensors file, in the network's order.
+func WriteBackbone(path string, net *model.Net, names []string, meta map[string]string) error {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
 	}
-	sort.Strings(ks)
-	return ks
+	var ts []safetensors.Tensor
+	for _, t := range Tensors(net) {
+		if want[t.Name+":0"] {
+			ts = append(ts, t)
+		}
+	}
+	m := map[string]string{"format": "curate-weights", "backbone": net.Config().Backbone, "content": "backbone"}
+	for k, v := range meta {
+		m[k] = v
+	}
+	if err := safetensors.Write(path, ts, m); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
 }
-
-var _ = io.EOF

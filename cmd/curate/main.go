@@ -100,6 +100,7 @@ func newApp(g *Global) *cli.App {
 			splitCommand(g),
 			augmentCommand(g),
 			modelCommand(g),
+			weightsCommand(g),
 			inspectCommand(g),
 			demoCommand(g),
 		},
