@@ -46,6 +46,7 @@ def b2_layers(rng):
     import torch_effnet  # noqa: E402
     from torch import nn  # noqa: E402
 
+    torch_effnet.init_keras = lambda model: None  # only the shapes are used
     net = torch_effnet.Net("b2", 0)
     layers = [("input_1", []), ("rescaling", []), ("normalization", [])]
     for m in net.backbone.modules():

@@ -70,7 +70,7 @@ func parityNet(t *testing.T, k int) calib {
 	}
 	perturb(net, 10+uint64(k)) // head biases and BN away from their trivial initialisation
 	b := model.Batch{Images: images, Labels: make([]int, n), N: n, Size: size}
-	for range 25 {
+	for range 15 {
 		if _, err := net.Loss(b, true); err != nil {
 			t.Fatal(err)
 		}
@@ -127,6 +127,9 @@ func TestTorchParity(t *testing.T) {
 	jobsPath := filepath.Join(dir, "jobs.json")
 	if err := os.WriteFile(jobsPath, jb, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if keep := os.Getenv("CURATE_KEEP_PARITY"); keep != "" {
+		os.CopyFS(keep, os.DirFS(dir))
 	}
 	out, err := exec.Command(py, "../scripts/torch_parity.py", "--jobs", jobsPath).Output()
 	if err != nil {
