@@ -77,10 +77,11 @@ def small_layers():
     shapes = {"stem_conv": [("kernel", (3, 3, 3, 4))],
               "stem_bn": [(k, (4,)) for k in ("gamma", "beta", "moving_mean", "moving_variance")],
               "block4a_dwconv2": [("depthwise_kernel", (3, 3, 5, 1))],
-              "block4a_se_reduce": [("kernel", (1, 1, 5, 2)), ("bias", (2,))]}
+              "block4a_se_reduce": [("kernel", (1, 1, 5, 2)), ("bias", (2,))],
+              "layer_39": [("kernel", (2,)), ("bias", (2,))]}  # weight_names split in two
     layers, t = [], 0
     for i in range(40):
-        name = list(shapes)[i] if i < len(shapes) else f"layer_{i:02d}"
+        name = list(shapes)[i] if i < 4 else f"layer_{i:02d}"
         ws = []
         for kind, shape in shapes.get(name, []):
             n = int(np.prod(shape))
@@ -131,12 +132,19 @@ def write_h5(path, layers, layout):
         top.attrs["backend"] = "tensorflow"  # str: variable-length, in the global heap
         top.attrs["keras_version"] = "2.12.0"
     for name, ws in layers:
+        wn = [w.encode("utf8") for w, _ in ws]
         if layout == "keras":
             g = top.create_group(name)
-            wn = [w.encode("utf8") for w, _ in ws]
-            g.attrs["weight_names"] = np.array(wn) if wn else np.array([], dtype="S1")
         else:
             g = h5py.Group(h5py.h5g.create(top.id, name.encode("utf8"), gcpl=gcpl))
+        if name == "layer_39":
+            # What Keras does when an attribute passes HDF5's 64 KiB limit:
+            # weight_names0, weight_names1, ...
+            g.attrs["weight_names0"] = np.array(wn[:1])
+            g.attrs["weight_names1"] = np.array(wn[1:])
+        elif layout == "keras":
+            g.attrs["weight_names"] = np.array(wn) if wn else np.array([], dtype="S1")
+        else:
             g.attrs.create("weight_names", [w for w, _ in ws], dtype=h5py.string_dtype())
         for wname, val in ws:
             if layout == "keras":

@@ -133,11 +133,11 @@ func (f *File) readKeras(h *hdf5.File) error {
 	if err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
-	names, ok, err := top.Attr("layer_names")
+	names, ok, err := kerasAttr(top, "layer_names")
 	if err == nil && !ok {
 		if mw, err2 := top.Child("model_weights"); err2 == nil {
 			top = mw
-			names, ok, err = top.Attr("layer_names")
+			names, ok, err = kerasAttr(top, "layer_names")
 		}
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func (f *File) readKeras(h *hdf5.File) error {
 		return fmt.Errorf("weights: %w", err)
 	}
 	for _, a := range attrs {
-		if a.Name != "layer_names" && len(a.Strings) == 1 {
+		if !strings.HasPrefix(a.Name, "layer_names") && len(a.Strings) == 1 {
 			f.Metadata[a.Name] = a.Strings[0]
 		}
 	}
@@ -160,7 +160,7 @@ func (f *File) readKeras(h *hdf5.File) error {
 		if err != nil {
 			return fmt.Errorf("weights: %s: layer %q listed in layer_names: %w", f.Path, layer, err)
 		}
-		wn, _, err := g.Attr("weight_names")
+		wn, _, err := kerasAttr(g, "weight_names")
 		if err != nil {
 			return fmt.Errorf("weights: %s: layer %q: %w", f.Path, layer, err)
 		}
@@ -193,6 +193,27 @@ func (f *File) readKeras(h *hdf5.File) error {
 		}
 	}
 	return nil
+}
+
+// kerasAttr reads a string-list attribute the way Keras writes it: whole,
+// or split into name0, name1, ... when it would pass HDF5's 64 KiB header
+// message limit (save_attributes_to_hdf5_group).
+func kerasAttr(o *hdf5.Object, name string) (hdf5.Attribute, bool, error) {
+	a, ok, err := o.Attr(name)
+	if err != nil || ok {
+		return a, ok, err
+	}
+	for i := 0; ; i++ {
+		part, ok, err := o.Attr(fmt.Sprintf("%s%d", name, i))
+		if err != nil {
+			return a, false, err
+		}
+		if !ok {
+			return a, i > 0, nil
+		}
+		a.Name = name
+		a.Strings = append(a.Strings, part.Strings...)
+	}
 }
 
 // IsHead says whether a Keras weight name belongs to the paper's head

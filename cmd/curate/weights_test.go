@@ -24,12 +24,16 @@ func TestWeightsInspectFixture(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &in); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	// 8 tensors written by scripts/keras_h5.py --net small: 108+4*4+45+10+2.
-	if in.Format != weights.FormatKeras || in.Count != 8 || in.Parameters != 108+16+45+10+2 || in.KerasPublished || len(in.MD5) != 32 {
+	// 10 tensors written by scripts/keras_h5.py --net small: 108+4*4+45+10+2,
+	// and layer_39's 2+2, whose weight_names Keras-style split in two.
+	if in.Format != weights.FormatKeras || in.Count != 10 || in.Parameters != 108+16+45+10+2+4 || in.KerasPublished || len(in.MD5) != 32 {
 		t.Errorf("inspect: %+v", in)
 	}
 	if in.Tensors[5].Name != "block4a_dwconv2/depthwise_kernel:0" || !slices.Equal(in.Tensors[5].Shape, []int{3, 3, 5, 1}) || in.Tensors[5].DType != "float32" {
 		t.Errorf("tensor 5: %+v", in.Tensors[5])
+	}
+	if in.Tensors[9].Name != "layer_39/bias:0" {
+		t.Errorf("split weight_names: last tensor %+v", in.Tensors[9])
 	}
 }
 
@@ -93,6 +97,15 @@ func TestWeightsExportImportRoundTrip(t *testing.T) {
 		if err != nil || len(b) < 1<<20 {
 			t.Fatalf("%s: %d bytes, %v", format, len(b), err)
 		}
+	}
+	// Exports are deterministic.
+	first, _ := os.ReadFile(filepath.Join(dir, "out.onnx"))
+	g0, _ := modelGlobal()
+	if err := run(context.Background(), g0, []string{"curate", "weights", "export", ckpt, "--format", "onnx", "--out", filepath.Join(dir, "again.onnx"), "--size", "64"}); err != nil {
+		t.Fatal(err)
+	}
+	if second, _ := os.ReadFile(filepath.Join(dir, "again.onnx")); string(first) != string(second) {
+		t.Error("two ONNX exports of one checkpoint differ")
 	}
 	// timm -> import -> the same backbone.
 	g, stdout := modelGlobal()
