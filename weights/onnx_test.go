@@ -32,34 +32,44 @@ func perturb(net *model.Net, seed uint64) {
 	}
 }
 
-// unsaturate scales the classifier until the most confident probability
-// is between 0.8 and 0.95: away from 0 and 1, so comparisons of
-// probabilities test the whole network, and far enough from 0.5 that the
-// images give different answers.
+// unsaturate tunes the two-class classifier so the comparisons test the
+// whole network: it centres the logit difference over the images (bias)
+// and scales it (kernel and bias) until the largest is between 0.75 and
+// 1.25, so no probability is near 0 or 1 and the images' answers differ
+// by what the network computed from them.
 func unsaturate(t testing.TB, net *model.Net, images []float32, n, size int) []float32 {
 	t.Helper()
-	for range 40 {
+	kernel, bias := net.Param("predictions/kernel:0"), net.Param("predictions/bias:0")
+	for range 60 {
 		probs := predict(t, net, images, n, size)
-		worst := 0.0
-		for _, p := range probs {
-			worst = max(worst, math.Abs(float64(p)-0.5))
+		diffs := make([]float64, n)
+		mean, worst := 0.0, 0.0
+		for i := range diffs {
+			diffs[i] = math.Log(float64(probs[2*i+1])) - math.Log(float64(probs[2*i]))
+			mean += diffs[i] / float64(n)
 		}
-		f := float32(1)
-		switch {
-		case worst > 0.45:
-			f = 0.6
-		case worst < 0.3:
-			f = 1.5
-		default:
+		for _, d := range diffs {
+			worst = max(worst, math.Abs(d-mean))
+		}
+		if math.Abs(mean) < 0.05 && worst >= 0.75 && worst <= 1.25 {
 			return probs
 		}
-		for _, name := range []string{"predictions/kernel:0", "predictions/bias:0"} {
-			for i := range net.Param(name).Data {
-				net.Param(name).Data[i] *= f
-			}
+		bias.Data[1] -= float32(mean)
+		f := float32(1)
+		switch {
+		case worst > 1.25:
+			f = 0.8
+		case worst < 0.75:
+			f = float32(min(1/max(worst, 1e-3), 4))
+		}
+		for i := range kernel.Data {
+			kernel.Data[i] *= f
+		}
+		for i := range bias.Data {
+			bias.Data[i] *= f
 		}
 	}
-	t.Fatal("could not bring the probabilities between 0.8 and 0.95")
+	t.Fatal("could not tune the classifier to probabilities between 0.22 and 0.78")
 	return nil
 }
 

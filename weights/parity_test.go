@@ -70,7 +70,7 @@ func parityNet(t *testing.T, k int) calib {
 	}
 	perturb(net, 10+uint64(k)) // head biases and BN away from their trivial initialisation
 	b := model.Batch{Images: images, Labels: make([]int, n), N: n, Size: size}
-	for range 15 {
+	for range 25 {
 		if _, err := net.Loss(b, true); err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func parityNet(t *testing.T, k int) calib {
 	for i := 2; i < len(probs); i += 2 {
 		spread = max(spread, math.Abs(float64(probs[i]-probs[0])))
 	}
-	if spread < 0.02 {
+	if spread < 0.15 {
 		t.Fatalf("k=%d: probabilities %v barely depend on the image", k, probs)
 	}
 	c := calib{net, probs, images, n}
