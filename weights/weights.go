@@ -222,7 +222,10 @@ func IsHead(name string) bool {
 	return strings.HasPrefix(name, "head_") || strings.HasPrefix(name, "predictions/") || gramRe.MatchString(name)
 }
 
-var gramRe = regexp.MustCompile(`^gram[0-9]+_`)
+var (
+	gramRe      = regexp.MustCompile(`^gram[0-9]+_`)
+	gramDenseRe = regexp.MustCompile(`^gram([0-9]+)_dense/kernel:0$`)
+)
 
 // preprocessing weights Keras may store for its Normalization layer; the
 // network has the same constants built in.
@@ -442,7 +445,7 @@ func NetFor(f *File, size int) (*model.Net, error) {
 	gram := 0
 	for _, t := range f.Tensors {
 		by[t.Name] = t
-		if m := regexp.MustCompile(`^gram([0-9]+)_dense/kernel:0$`).FindStringSubmatch(t.Name); m != nil {
+		if m := gramDenseRe.FindStringSubmatch(t.Name); m != nil {
 			var k int
 			fmt.Sscan(m[1], &k)
 			gram = max(gram, k)
@@ -470,11 +473,15 @@ func NetFor(f *File, size int) (*model.Net, error) {
 			tried = append(tried, bb+": "+err.Error())
 			continue
 		}
-		if _, err := f.Apply(net); err == nil {
-			return net, nil
-		} else {
+		rep, err := f.Apply(net)
+		if err != nil {
 			tried = append(tried, bb)
+			continue
 		}
+		if len(rep.Kept) > 0 {
+			return nil, fmt.Errorf("weights: %s lacks %d head tensors (%s, ...): a backbone-only init file, not a trained checkpoint", f.Path, len(rep.Kept), rep.Kept[0])
+		}
+		return net, nil
 	}
 	return nil, fmt.Errorf("%w: %s (tried %s with %d Gram modules)", ErrNoConfig, f.Path, strings.Join(tried, ", "), gram)
 }

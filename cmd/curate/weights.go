@@ -47,10 +47,6 @@ const weightsFormats = `FORMATS read (told apart by content, not by name):
 `
 
 func weightsCommand(g *Global) *cli.Command {
-	var io WeightsImportOptions
-	var ins WeightsInspectOptions
-	var eo WeightsExportOptions
-	_, _, _ = io, ins, eo
 	return &cli.Command{
 		Name:  "weights",
 		Usage: "pretrained weights in (Keras .h5, timm safetensors) and trained weights out (safetensors, timm, ONNX)",
@@ -93,8 +89,8 @@ EXAMPLES:
 					if err != nil {
 						return err
 					}
-					io = WeightsImportOptions{File: a.arg, Out: a.str("out"), Backbone: a.str("backbone"), JSON: a.bool("json") || g.JSON}
-					return runWeightsImport(c.Context, io, g)
+					opts := WeightsImportOptions{File: a.arg, Out: a.str("out"), Backbone: a.str("backbone"), JSON: a.bool("json") || g.JSON}
+					return runWeightsImport(c.Context, opts, g)
 				},
 			},
 			{
@@ -114,8 +110,8 @@ EXAMPLES:
 					if err != nil {
 						return err
 					}
-					ins = WeightsInspectOptions{File: a.arg, JSON: a.bool("json") || g.JSON}
-					return runWeightsInspect(c.Context, ins, g)
+					opts := WeightsInspectOptions{File: a.arg, JSON: a.bool("json") || g.JSON}
+					return runWeightsInspect(c.Context, opts, g)
 				},
 			},
 			{
@@ -154,8 +150,8 @@ EXAMPLES:
 					if err != nil {
 						return err
 					}
-					eo = WeightsExportOptions{Checkpoint: a.arg, Format: a.str("format"), Out: a.str("out"), Size: size, JSON: a.bool("json") || g.JSON}
-					return runWeightsExport(c.Context, eo, g)
+					opts := WeightsExportOptions{Checkpoint: a.arg, Format: a.str("format"), Out: a.str("out"), Size: size, JSON: a.bool("json") || g.JSON}
+					return runWeightsExport(c.Context, opts, g)
 				},
 			},
 		},

@@ -136,6 +136,12 @@ func TestWeightsExportImportRoundTrip(t *testing.T) {
 	if len(f.Tensors()) != n {
 		t.Errorf("import wrote %d tensors, want the %d of the backbone", len(f.Tensors()), n)
 	}
+	// A backbone-only init file is not a checkpoint to export.
+	g1, _ := modelGlobal()
+	err = run(context.Background(), g1, []string{"curate", "weights", "export", back, "--format", "onnx", "--out", filepath.Join(dir, "no.onnx")})
+	if exitCode(err) != exitError || !strings.Contains(err.Error(), "head_dense") {
+		t.Errorf("export of an init file: %v", err)
+	}
 	// curate export -> a network equal to the checkpoint's.
 	w, err := weights.Read(filepath.Join(dir, "out.safetensors"))
 	if err != nil {
