@@ -168,8 +168,13 @@ func walk(b []byte) error {
 		return err
 	}
 	var first error
+	seen := map[uint64]bool{} // a damaged file may link a group into itself
 	var visit func(o *Object, depth int)
 	visit = func(o *Object, depth int) {
+		if seen[o.addr] {
+			return
+		}
+		seen[o.addr] = true
 		if _, err := o.Attributes(); err != nil && first == nil {
 			first = err
 		}
