@@ -78,7 +78,7 @@ EXAMPLES:
    curate weights import efficientnetv2-b2_notop.h5 --out b2-imagenet.safetensors
    curate weights import tf_efficientnetv2_b2.safetensors --out b2.safetensors --json
 
-` + weightsFormats,
+` + weightsFormats + exitCodesHelp,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "out", Usage: "curate safetensors file to write (required)"},
 					&cli.StringFlag{Name: "backbone", Value: "b2", Usage: "EfficientNetV2 variant: " + strings.Join(model.Backbones, ", ")},
@@ -101,7 +101,7 @@ EXAMPLES:
    curate weights inspect efficientnetv2-b2_notop.h5
    curate weights inspect RUN/checkpoints/best.safetensors --json | jq .parameters
 
-` + weightsFormats,
+` + weightsFormats + exitCodesHelp,
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},
@@ -134,7 +134,7 @@ EXAMPLES:
    curate weights export RUN/checkpoints/best.safetensors --format onnx --out sadness.onnx
    curate weights export RUN/checkpoints/best.safetensors --format timm --out b2-timm.safetensors
    curate weights export RUN/checkpoints/last.safetensors --format safetensors --out w.safetensors
-`,
+` + exitCodesHelp,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Usage: "safetensors, timm or onnx (required)"},
 					&cli.StringFlag{Name: "out", Usage: "file to write (required)"},
