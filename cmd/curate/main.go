@@ -110,6 +110,7 @@ func newApp(g *Global) *cli.App {
 			trainCommand(g),
 			evalCommand(g),
 			predictCommand(g),
+			weightsCommand(g),
 			inspectCommand(g),
 			reportCommand(g),
 			demoCommand(g),
