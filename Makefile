@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz scale-test clean
+.PHONY: all build deps demo test test-go test-race test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz scale-test clean
 
 all: build
 
@@ -23,7 +23,14 @@ test: build $(TOOLS)
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) test-race
 	$(MAKE) test-arrow-js
+
+# The race detector over the concurrent packages whose tests fit the time
+# budget (the fault-injection loops already ran above, without -race).
+RACE_PKGS := ./internal/... ./pipeline ./shards ./fetch
+test-race:
+	$(GO) test -race -count=1 -timeout 10m -skip 'Faults|Killed' $(RACE_PKGS)
 
 # An independent Arrow implementation (npm apache-arrow) reads curate's shards.
 $(TOOLS):
