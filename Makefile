@@ -7,7 +7,7 @@ ORT := tools/node_modules/onnxruntime-node
 # install script, which would download GPU libraries.
 export ONNXRUNTIME_NODE_INSTALL := skip
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race
 
 all: build
 
@@ -32,7 +32,14 @@ test: build $(TOOLS) $(ORT)
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	CURATE_REQUIRE_PYTHON=1 $(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) test-race
 	$(MAKE) test-arrow-js
+
+# The race detector over the concurrent packages whose tests fit the time
+# budget (the fault-injection loops already ran above, without -race).
+RACE_PKGS := ./internal/... ./pipeline ./shards ./fetch
+test-race:
+	$(GO) test -race -count=1 -timeout 10m -skip 'Faults|Killed' $(RACE_PKGS)
 
 # An independent Arrow implementation (npm apache-arrow) reads curate's shards.
 $(TOOLS) $(ORT):

@@ -202,6 +202,12 @@ func main() {
 	g := &Global{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: term.IsTerminal(int(os.Stderr.Fd()))}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first SIGINT/SIGTERM cancels ctx so the stage keeps its work;
+		// a second one kills the process at once, whatever it is doing.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, g, os.Args)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %v", context.Canceled, err)
