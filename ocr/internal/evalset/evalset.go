@@ -38,6 +38,7 @@ type Sample struct {
 	HasText bool   // the label
 	Thumb   bool   // a 220-px thumbnail rather than a full-size image
 	Text    string // the words drawn, "" for negatives
+	Source  string // the photo it was made from (Real); "" for generated images
 	Image   *image.RGBA
 }
 
