@@ -22,6 +22,9 @@ type Options struct {
 	MinChars int `json:"min_chars"`
 	// StrongChars: letters or digits of a word that decides alone. Default 4.
 	StrongChars int `json:"strong_chars"`
+	// SureConfidence: one accepted word at or above it decides alone
+	// whatever its length (from MinChars: "BAR", "SPA"). Default 90.
+	SureConfidence float64 `json:"sure_confidence"`
 	// MinWords: accepted words below StrongConfidence that together decide
 	// "has text". Default 2.
 	MinWords int `json:"min_words"`
@@ -58,13 +61,18 @@ var DefaultPasses = []string{PassAuto, PassLocal}
 const (
 	PassFlat     = "flat"     // early exit: no edges a glyph could have
 	PassAuto     = "auto"     // PSM 3 (page layout analysis), adaptive (Sauvola) thresholding, colour: captions, signs, covers, pages
+	PassAutoUp   = "auto-up"  // auto on the image upscaled to UpscaleTo: thumbnails
 	PassSparse   = "sparse"   // PSM 11 (sparse text), Sauvola, upscaled when small: scattered small text
+	PassOtsu     = "otsu"     // PSM 11, global Otsu on colour (Tesseract picks the channel), upscaled when small
 	PassInverted = "inverted" // PSM 11 on the contrast-stretched negative, upscaled when small: light text on dark
 	PassLocal    = "local"    // PSM 11 on local contrast (lighter than the surroundings turns dark): watermarks, outlined captions
+	PassLocalUp  = "local-up" // local, upscaled when small
+	PassDark     = "dark"     // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
+	PassChroma   = "chroma"   // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassSparse, PassInverted, PassLocal}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma}
 
 type prep int
 
@@ -72,6 +80,8 @@ const (
 	prepNone   prep = iota
 	prepInvert      // contrast-stretched negative
 	prepLocal       // local contrast, light details turned dark
+	prepDark        // local contrast, dark details kept dark
+	prepChroma      // saturation, stretched and inverted
 )
 
 // passSpec says how a pass prepares the image and segments the page.
@@ -84,9 +94,14 @@ type passSpec struct {
 
 var passSpecs = map[string]passSpec{
 	PassAuto:     {psmAuto, sauvola, false, prepNone},
+	PassAutoUp:   {psmAuto, sauvola, true, prepNone},
 	PassSparse:   {psmSparse, sauvola, true, prepNone},
+	PassOtsu:     {psmSparse, otsu, true, prepNone},
 	PassInverted: {psmSparse, otsu, true, prepInvert},
 	PassLocal:    {psmSparse, otsu, false, prepLocal},
+	PassLocalUp:  {psmSparse, otsu, true, prepLocal},
+	PassDark:     {psmSparse, otsu, true, prepDark},
+	PassChroma:   {psmSparse, otsu, true, prepChroma},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -96,6 +111,7 @@ func DefaultOptions() Options {
 		StrongConfidence:   70,
 		MinChars:           3,
 		StrongChars:        4,
+		SureConfidence:     90,
 		MinWords:           2,
 		MinWordHeight:      5,
 		UpscaleTo:          640,
@@ -113,6 +129,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.StrongConfidence = cmp.Or(o.StrongConfidence, d.StrongConfidence)
 	o.MinChars = cmp.Or(o.MinChars, d.MinChars)
 	o.StrongChars = cmp.Or(o.StrongChars, d.StrongChars)
+	o.SureConfidence = cmp.Or(o.SureConfidence, d.SureConfidence)
 	o.MinWords = cmp.Or(o.MinWords, d.MinWords)
 	o.MinWordHeight = cmp.Or(o.MinWordHeight, d.MinWordHeight)
 	o.UpscaleTo = cmp.Or(o.UpscaleTo, d.UpscaleTo)
@@ -123,7 +140,8 @@ func (o Options) withDefaults() (Options, error) {
 		o.Passes = d.Passes
 	}
 	switch {
-	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100:
+	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100 ||
+		o.SureConfidence < 0 || o.SureConfidence > 101:
 		return o, fmt.Errorf("ocr: confidences must lie in 0..100 (min %g, strong %g)", o.MinConfidence, o.StrongConfidence)
 	case o.MinChars < 1 || o.StrongChars < 1 || o.MinWords < 1 || o.MinWordHeight < 1:
 		return o, fmt.Errorf("ocr: min chars, strong chars, min words and min word height must be at least 1")
@@ -148,6 +166,8 @@ type Word struct {
 	Pass string  `json:"pass"`
 	// Reject says which rule dropped the word; "" for words that count.
 	Reject string `json:"reject,omitempty"`
+	// Decisive marks the words that decided "has text" (see Verdict.Rule).
+	Decisive bool `json:"decisive,omitempty"`
 }
 
 // Verdict is the detector's decision on one image.
@@ -156,6 +176,10 @@ type Verdict struct {
 	// Pass is the pass that decided: the one that found text, PassFlat for
 	// the early exit, or the last pass run when none found text.
 	Pass string `json:"pass"`
+	// Rule says what decided: RuleStrong (one strong word), RuleLine (words
+	// side by side on a line), RuleFlat (no edges: no OCR), or RuleNone (no
+	// pass found text).
+	Rule string `json:"rule"`
 	// Words holds the accepted words first, then up to a few rejected ones
 	// (at most MaxVerdictWords in all).
 	Words  []Word `json:"words"`
@@ -164,6 +188,15 @@ type Verdict struct {
 	// Elapsed is the detection time, decoding included.
 	Elapsed time.Duration `json:"-"`
 }
+
+// Rules that decide a verdict.
+const (
+	RuleFlat   = "flat"        // no edges a glyph could have: decided without OCR
+	RuleStrong = "strong-word" // one word of StrongConfidence and StrongChars
+	RuleAgree  = "agree"       // one accepted word read alike by two passes
+	RuleLine   = "line"        // MinWords accepted words side by side on one line
+	RuleNone   = "none"        // no pass found text
+)
 
 // MaxVerdictWords bounds the words kept in a Verdict: textures can make
 // Tesseract report hundreds of fragments.
@@ -211,43 +244,19 @@ func (d *Detector) Detect(ctx context.Context, img image.Image) (Verdict, error)
 func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 	v := Verdict{Width: col.w, Height: col.h}
 	if col.w < 8 || col.h < 8 {
-		v.Pass = PassFlat
+		v.Pass, v.Rule = PassFlat, RuleFlat
 		return v, nil
 	}
 	edges := col.gray().edgeDensity(16)
 	if d.opts.MinEdgeDensity > 0 && edges < d.opts.MinEdgeDensity {
-		v.Pass = PassFlat
+		v.Pass, v.Rule = PassFlat, RuleFlat
 		return v, nil
 	}
 	passes := d.opts.Passes
 	if edges > d.opts.TextureEdgeDensity {
 		passes = passes[:1]
 	}
-	// native is the image bounded to MaxSide; up is it upscaled so that
-	// thumbnail glyphs reach a size Tesseract reads. Each keeps the factor
-	// that maps its coordinates back to the original image. Both are made
-	// on first use.
-	native, nScale := col, 1.0
-	if long := max(col.w, col.h); long > d.opts.MaxSide {
-		nScale = float64(d.opts.MaxSide) / float64(long)
-		native = col.resize(nScale)
-	}
-	upF := 1.0
-	if long := max(native.w, native.h); long < d.opts.UpscaleTo {
-		upF = min(3, float64(d.opts.UpscaleTo)/float64(long))
-	}
-	var up rgbImage
-	var upGray grayImage
-	upscaled := func() (rgbImage, grayImage, float64) {
-		if up.pix == nil {
-			up = native
-			if upF != 1 {
-				up = native.resize(upF)
-			}
-			upGray = up.gray()
-		}
-		return up, upGray, nScale * upF
-	}
+	fr := d.newFrame(col)
 	c, err := d.pool.Get(ctx)
 	if err != nil {
 		return v, err
@@ -260,35 +269,85 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 		if err := ctx.Err(); err != nil {
 			return v, err
 		}
-		spec := passSpecs[pass]
-		img, gimg, scale := native, grayImage{}, nScale
-		if spec.upscale {
-			img, gimg, scale = upscaled()
-		} else if spec.prep != prepNone {
-			gimg = native.gray()
-		}
-		var in pixels
-		switch spec.prep {
-		case prepNone:
-			in = img
-		case prepInvert:
-			in = gimg.stretch(0.01, 0.99, true)
-		case prepLocal:
-			in = gimg.localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25)
-		}
-		raw, err := c.recognize(in, spec.psm, spec.thresh)
+		raw, scale, err := d.runPass(c, pass, fr)
 		if err != nil {
-			return v, fmt.Errorf("ocr: %s pass: %w", pass, err)
+			return v, err
 		}
 		v.Pass = pass
 		for _, w := range raw {
 			acc.add(w, pass, scale)
 		}
-		if acc.hasText() {
-			v.HasText = true
+		if rule := acc.hasText(); rule != "" {
+			v.HasText, v.Rule = true, rule
 			break
 		}
 	}
+	if !v.HasText {
+		v.Rule = RuleNone
+	}
 	v.Words = acc.words()
 	return v, nil
+}
+
+// frame holds the image a detection works on: native, the original bounded
+// to MaxSide, and (made on first use) up, it upscaled so that thumbnail
+// glyphs reach a size Tesseract reads. Each keeps the factor that maps its
+// coordinates back to the original image.
+type frame struct {
+	native, up       rgbImage
+	nativeGray       grayImage
+	upGray           grayImage
+	nScale, upFactor float64
+}
+
+func (d *Detector) newFrame(col rgbImage) *frame {
+	fr := &frame{native: col, nScale: 1, upFactor: 1}
+	if long := max(col.w, col.h); long > d.opts.MaxSide {
+		fr.nScale = float64(d.opts.MaxSide) / float64(long)
+		fr.native = col.resize(fr.nScale)
+	}
+	if long := max(fr.native.w, fr.native.h); long < d.opts.UpscaleTo {
+		fr.upFactor = min(3, float64(d.opts.UpscaleTo)/float64(long))
+	}
+	return fr
+}
+
+// image returns the colour and grey image of a pass and its scale factor.
+func (fr *frame) image(upscale bool) (rgbImage, grayImage, float64) {
+	if !upscale || fr.upFactor == 1 {
+		if fr.nativeGray.pix == nil {
+			fr.nativeGray = fr.native.gray()
+		}
+		return fr.native, fr.nativeGray, fr.nScale
+	}
+	if fr.up.pix == nil {
+		fr.up = fr.native.resize(fr.upFactor)
+		fr.upGray = fr.up.gray()
+	}
+	return fr.up, fr.upGray, fr.nScale * fr.upFactor
+}
+
+// runPass prepares the image for one pass and runs Tesseract on it. It
+// returns the words and the factor that maps their boxes to the original.
+func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float64, error) {
+	spec := passSpecs[pass]
+	img, gimg, scale := fr.image(spec.upscale)
+	var in pixels
+	switch spec.prep {
+	case prepNone:
+		in = img
+	case prepInvert:
+		in = gimg.stretch(0.01, 0.99, true)
+	case prepLocal:
+		in = gimg.localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25)
+	case prepDark:
+		in = gimg.stretch(0, 1, true).localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25)
+	case prepChroma:
+		in = img.saturation().stretch(0.01, 0.99, true)
+	}
+	raw, err := c.recognize(in, spec.psm, spec.thresh)
+	if err != nil {
+		return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
+	}
+	return raw, scale, nil
 }

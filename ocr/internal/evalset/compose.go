@@ -18,10 +18,10 @@ import (
 
 // Font roles: what kind of text a typeface sets.
 const (
-	roleImpact = iota // condensed heavy sans: meme captions
-	roleSans          // signs, captions, watermarks
-	roleSerif         // quotes
-	roleDisplay       // headlines: anything goes
+	roleImpact  = iota // condensed heavy sans: meme captions
+	roleSans           // signs, captions, watermarks
+	roleSerif          // quotes
+	roleDisplay        // headlines: anything goes
 	nRoles
 )
 

@@ -1,0 +1,133 @@
+package ocr
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/curate-ml/curate/ocr/internal/evalset"
+)
+
+// realSet caches the parts of the real-material set within one test binary.
+var realSet = map[string][]evalset.Sample{}
+
+func loadReal(t testing.TB, part string) []evalset.Sample {
+	if s, ok := realSet[part]; ok {
+		return s
+	}
+	s, err := evalset.Real(part, evalset.RealOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	realSet[part] = s
+	return s
+}
+
+// sizeScores splits a score by full-size images and thumbnails and lists
+// the wrong verdicts by kind.
+type sizeScores struct {
+	full, thumb score
+	misses      map[string]int // "kind/size" -> wrong verdicts
+	wrong       []string
+}
+
+func scoreVerdicts(samples []evalset.Sample, vs []Verdict) sizeScores {
+	r := sizeScores{misses: map[string]int{}}
+	for i, v := range vs {
+		s := samples[i]
+		sc, size := &r.full, "full"
+		if s.Thumb {
+			sc, size = &r.thumb, "thumb"
+		}
+		sc.add(s.HasText, v.HasText)
+		if s.HasText != v.HasText {
+			r.misses[s.Kind+"/"+size]++
+			var ws []string
+			for _, w := range v.Words {
+				if len(ws) < 6 {
+					ws = append(ws, fmt.Sprintf("%s:%q@%.0f%s", w.Pass, w.Text, w.Conf, map[bool]string{true: "", false: "!" + w.Reject}[w.Reject == ""]))
+				}
+			}
+			r.wrong = append(r.wrong, fmt.Sprintf("%-44s truth=%-5v rule=%s pass=%s %s", s.Name, s.HasText, v.Rule, v.Pass, strings.Join(ws, " ")))
+		}
+	}
+	return r
+}
+
+func (r sizeScores) String() string {
+	keys := make([]string, 0, len(r.misses))
+	for k := range r.misses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var m []string
+	for _, k := range keys {
+		m = append(m, fmt.Sprintf("%s %d", k, r.misses[k]))
+	}
+	return fmt.Sprintf("full: %s\nthumb: %s\nwrong by kind: %s", r.full, r.thumb, strings.Join(m, ", "))
+}
+
+// Floors on the held-out part, set below the held-out numbers measured at
+// commit time (see the log of TestDetectorRealHeldOut and README).
+const (
+	heldOutFloorF1        = 0.95
+	heldOutFloorPrecision = 0.97
+)
+
+// TestDetectorRealHeldOut scores the default detector on a deterministic
+// sample of the held-out part of the real-material set (every
+// OCR_REAL_STRIDE-th scene, both sizes; default 2, 1 for all of it) and
+// fails when full-size images or thumbnails score below the floors.
+func TestDetectorRealHeldOut(t *testing.T) {
+	testRealPart(t, evalset.PartHeldOut, envInt("OCR_REAL_STRIDE", 2), true)
+}
+
+// TestDetectorRealTune reports the tuning part (make eval-ocr); it checks no
+// floor, since numbers on the part the thresholds were chosen on prove
+// nothing.
+func TestDetectorRealTune(t *testing.T) {
+	if os.Getenv("OCR_EVAL_TUNE") == "" {
+		t.Skip("set OCR_EVAL_TUNE=1 (make eval-ocr) to score the tuning part")
+	}
+	testRealPart(t, evalset.PartTune, 1, false)
+}
+
+func testRealPart(t *testing.T, part string, stride int, floors bool) {
+	all := loadReal(t, part)
+	var samples []evalset.Sample
+	for i := 0; i < len(all); i += 2 * stride {
+		samples = append(samples, all[i], all[i+1]) // full size and its thumbnail
+	}
+	pool, err := NewPool(PoolOptions{Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	det, err := NewDetector(pool, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	vs := runDetector(t, det, samples, 2)
+	el := time.Since(start)
+	r := scoreVerdicts(samples, vs)
+	for _, w := range r.wrong {
+		t.Log("wrong: " + w)
+	}
+	t.Logf("%s part, %d images in %v (%.1f images/s):\n%s", part, len(samples), el.Round(time.Millisecond),
+		float64(len(samples))/el.Seconds(), r)
+	if !floors {
+		return
+	}
+	for _, c := range []struct {
+		name string
+		s    score
+	}{{"full-size", r.full}, {"thumbnails", r.thumb}} {
+		if c.s.f1() < heldOutFloorF1 || c.s.precision() < heldOutFloorPrecision {
+			t.Errorf("%s below the floor (F1 %.2f, precision %.2f): %s", c.name, heldOutFloorF1, heldOutFloorPrecision, c.s)
+		}
+	}
+}
