@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr eval-ocr bench-split bench-augment bench-train fuzz clean
 
 all: build
 
@@ -42,6 +42,11 @@ bench-fetch:
 
 bench-ocr: deps
 	bash scripts/bench-ocr.sh
+
+# The text detector on every image of both parts of its real-material
+# evaluation set (make test scores a sample of the held-out part).
+eval-ocr: deps
+	bash scripts/eval-ocr.sh
 
 bench-split:
 	$(GO) test -run '^$$' -bench . ./split

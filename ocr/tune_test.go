@@ -62,6 +62,17 @@ func TestTuneCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stride := envInt("OCR_TUNE_STRIDE", 1)
+	var picked []evalset.Sample
+	for i := 0; i < len(samples); i += 2 * stride {
+		picked = append(picked, samples[i], samples[i+1])
+	}
+	samples = picked
+	progress, err := os.Create(path + ".progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer progress.Close()
 	out := make([]cachedImage, len(samples))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -83,6 +94,13 @@ func TestTuneCache(t *testing.T) {
 					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
 				fr := det.newFrame(col)
 				for _, p := range PassNames {
+					// Without upscaling, a pass and its -up twin see the same image.
+					if twin, ok := upTwins[p]; ok && fr.upFactor == 1 {
+						if cp, done := ci.Passes[twin]; done {
+							ci.Passes[p] = cp
+							continue
+						}
+					}
 					start := time.Now()
 					raw, scale, err := det.runPass(c, p, fr)
 					if err != nil {
@@ -98,6 +116,10 @@ func TestTuneCache(t *testing.T) {
 					ci.Passes[p] = cp
 				}
 				out[i] = ci
+				line, _ := json.Marshal(ci)
+				mu.Lock()
+				progress.Write(append(line, '\n'))
+				mu.Unlock()
 			}
 		}()
 	}
@@ -117,6 +139,9 @@ func TestTuneCache(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// upTwins maps each pass to the one that differs from it only by upscaling.
+var upTwins = map[string]string{PassAutoUp: PassAuto, PassLocalUp: PassLocal}
 
 // simulate replays detect over cached pass results.
 func simulate(o Options, ci cachedImage) (Verdict, float64) {
@@ -162,7 +187,15 @@ func TestTuneSim(t *testing.T) {
 		t.Fatal(err)
 	}
 	var imgs []cachedImage
-	if err := json.Unmarshal(data, &imgs); err != nil {
+	if strings.HasSuffix(path, ".progress") {
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var ci cachedImage
+			if err := json.Unmarshal([]byte(l), &ci); err != nil {
+				t.Fatal(err)
+			}
+			imgs = append(imgs, ci)
+		}
+	} else if err := json.Unmarshal(data, &imgs); err != nil {
 		t.Fatal(err)
 	}
 	// Per pass alone: what it finds and costs.
@@ -176,7 +209,15 @@ func TestTuneSim(t *testing.T) {
 	}
 	if s := os.Getenv("OCR_TUNE_PASSES"); s != "" {
 		for _, spec := range strings.Split(s, ";") {
-			strategies[spec] = Options{Passes: strings.Split(spec, ","), TextureEdgeDensity: 1}
+			// "PASSES[|JSON options]"
+			ps, js, _ := strings.Cut(spec, "|")
+			o := Options{Passes: strings.Split(ps, ","), TextureEdgeDensity: 1}
+			if js != "" {
+				if err := json.Unmarshal([]byte(js), &o); err != nil {
+					t.Fatalf("%s: %v", spec, err)
+				}
+			}
+			strategies[spec] = o
 		}
 	}
 	names := make([]string, 0, len(strategies))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
 # Leptonica (gosseract, filter-text), English language data, and OpenBLAS
-# (the model engine). Debian/Ubuntu only; uses sudo when not root.
+# (the model engine), and the photos and fonts of the OCR evaluation set.
+# Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
 pkg-config --exists tesseract lept 2>/dev/null || missing+=(libtesseract-dev libleptonica-dev)
@@ -9,6 +10,16 @@ compgen -G '/usr/share/tesseract-ocr/*/tessdata/eng.traineddata' >/dev/null || m
 compgen -G '/usr/include/*/cblas.h' >/dev/null || [ -e /usr/include/cblas.h ] || missing+=(libopenblas-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr) # the CLI, baseline of make bench-ocr
+# The photos and fonts of the text detector's real-material evaluation set
+# (ocr/internal/evalset, make test and make eval-ocr).
+[ -d /usr/share/doc/opencv-doc/examples/text ] || missing+=(opencv-doc)
+[ -e /usr/lib/python3/dist-packages/skimage/data/coffee.png ] || missing+=(python3-skimage)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf ] || missing+=(fonts-dejavu-extra)
+[ -e /usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf ] || missing+=(fonts-liberation)
+[ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
+[ -e /usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf ] || missing+=(fonts-urw-base35)
+[ -e /usr/share/fonts/truetype/lato/Lato-Black.ttf ] || missing+=(fonts-lato)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""

@@ -32,7 +32,7 @@ var realFontFiles = []struct {
 	file, pkg string
 	roles     []int
 }{
-	{"truetype/dejavu/DejaVuSansCondensed-Bold.ttf", "fonts-dejavu-core", []int{roleImpact, roleSans}},
+	{"truetype/dejavu/DejaVuSansCondensed-Bold.ttf", "fonts-dejavu-extra", []int{roleImpact, roleSans}},
 	{"truetype/liberation/LiberationSansNarrow-Bold.ttf", "fonts-liberation", []int{roleImpact}},
 	{"opentype/urw-base35/NimbusSansNarrow-Bold.otf", "fonts-urw-base35", []int{roleImpact}},
 	{"truetype/lato/Lato-Black.ttf", "fonts-lato", []int{roleImpact, roleDisplay}},
