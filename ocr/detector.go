@@ -77,11 +77,12 @@ var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverte
 type prep int
 
 const (
-	prepNone   prep = iota
-	prepInvert      // contrast-stretched negative
-	prepLocal       // local contrast, light details turned dark
-	prepDark        // local contrast, dark details kept dark
-	prepChroma      // saturation, stretched and inverted
+	prepNone    prep = iota
+	prepInvert       // contrast-stretched negative
+	prepLocal        // local contrast, light details turned dark
+	prepDark         // local contrast, dark details kept dark
+	prepChroma       // saturation, stretched and inverted
+	prepRegions      // candidate regions, cropped and scaled one by one
 )
 
 // passSpec says how a pass prepares the image and segments the page.

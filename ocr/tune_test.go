@@ -64,7 +64,7 @@ func TestTuneCache(t *testing.T) {
 	}
 	stride := envInt("OCR_TUNE_STRIDE", 1)
 	var picked []evalset.Sample
-	for i := 0; i < len(samples); i += 2 * stride {
+	for i := 2 * envInt("OCR_TUNE_OFFSET", 0); i < len(samples); i += 2 * stride {
 		picked = append(picked, samples[i], samples[i+1])
 	}
 	samples = picked
@@ -73,6 +73,18 @@ func TestTuneCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer progress.Close()
+	// OCR_TUNE_BASE names an earlier cache: its passes are kept and only
+	// the passes in OCR_TUNE_ADD run.
+	base := map[string]cachedImage{}
+	if b := os.Getenv("OCR_TUNE_BASE"); b != "" {
+		for _, ci := range readCache(t, b) {
+			base[ci.Name] = ci
+		}
+	}
+	run := PassNames
+	if a := os.Getenv("OCR_TUNE_ADD"); a != "" {
+		run = strings.Split(a, ",")
+	}
 	out := make([]cachedImage, len(samples))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -92,8 +104,11 @@ func TestTuneCache(t *testing.T) {
 				col := toRGB(s.Image)
 				ci := cachedImage{Name: s.Name, Kind: s.Kind, HasText: s.HasText, Thumb: s.Thumb, W: col.w, H: col.h,
 					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
+				if b, ok := base[s.Name]; ok {
+					ci.Passes = b.Passes
+				}
 				fr := det.newFrame(col)
-				for _, p := range PassNames {
+				for _, p := range run {
 					// Without upscaling, a pass and its -up twin see the same image.
 					if twin, ok := upTwins[p]; ok && fr.upFactor == 1 {
 						if cp, done := ci.Passes[twin]; done {
@@ -182,22 +197,7 @@ func TestTuneSim(t *testing.T) {
 	if path == "" {
 		t.Skip("set OCR_TUNE_SIM=FILE (written by TestTuneCache) to replay strategies")
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var imgs []cachedImage
-	if strings.HasSuffix(path, ".progress") {
-		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			var ci cachedImage
-			if err := json.Unmarshal([]byte(l), &ci); err != nil {
-				t.Fatal(err)
-			}
-			imgs = append(imgs, ci)
-		}
-	} else if err := json.Unmarshal(data, &imgs); err != nil {
-		t.Fatal(err)
-	}
+	imgs := readCache(t, path)
 	// Per pass alone: what it finds and costs.
 	for _, p := range PassNames {
 		o := Options{Passes: []string{p}, TextureEdgeDensity: 1}
@@ -257,4 +257,24 @@ func simLine(name string, o Options, imgs []cachedImage, wrong bool) string {
 		s += "\n" + strings.Join(lines, "\n")
 	}
 	return s
+}
+
+func readCache(t *testing.T, path string) []cachedImage {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imgs []cachedImage
+	if strings.HasSuffix(path, ".progress") {
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var ci cachedImage
+			if err := json.Unmarshal([]byte(l), &ci); err != nil {
+				t.Fatal(err)
+			}
+			imgs = append(imgs, ci)
+		}
+	} else if err := json.Unmarshal(data, &imgs); err != nil {
+		t.Fatal(err)
+	}
+	return imgs
 }
