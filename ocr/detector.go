@@ -50,6 +50,14 @@ type Options struct {
 	// Passes to run, in order, until one finds text. Default
 	// DefaultPasses. See PassNames.
 	Passes []string `json:"passes"`
+	// ScoutPasses: the first ScoutPasses passes run on every image; the
+	// later ones only when an earlier pass read something word-like (an
+	// accepted word, or a word that failed only on confidence with at least
+	// HintConfidence). Most photos without text stop there. Default 2; set
+	// it to len(Passes) to run every pass on every image.
+	ScoutPasses int `json:"scout_passes"`
+	// HintConfidence: see ScoutPasses. Default 40.
+	HintConfidence float64 `json:"hint_confidence"`
 }
 
 // DefaultPasses is the default pass order. On the evaluation sets the two
@@ -120,6 +128,8 @@ func DefaultOptions() Options {
 		MinEdgeDensity:     0.004,
 		TextureEdgeDensity: 0.3,
 		Passes:             DefaultPasses,
+		ScoutPasses:        2,
+		HintConfidence:     40,
 	}
 }
 
@@ -140,6 +150,8 @@ func (o Options) withDefaults() (Options, error) {
 	if len(o.Passes) == 0 {
 		o.Passes = d.Passes
 	}
+	o.ScoutPasses = cmp.Or(o.ScoutPasses, d.ScoutPasses)
+	o.HintConfidence = cmp.Or(o.HintConfidence, d.HintConfidence)
 	switch {
 	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100 ||
 		o.SureConfidence < 0 || o.SureConfidence > 101:
@@ -266,7 +278,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
-	for _, pass := range passes {
+	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err
 		}
@@ -280,6 +292,9 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 		}
 		if rule := acc.hasText(); rule != "" {
 			v.HasText, v.Rule = true, rule
+			break
+		}
+		if i+1 >= d.opts.ScoutPasses && !acc.hint {
 			break
 		}
 	}

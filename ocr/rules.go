@@ -33,6 +33,9 @@ type judge struct {
 	// place): a word two different preparations of the image read alike is
 	// no texture accident.
 	seen []map[string]bool
+	// hint is set once any pass read something word-like: an accepted word,
+	// or one that failed only on confidence with at least HintConfidence.
+	hint bool
 }
 
 func (j *judge) init(o Options, w, h int) { *j = judge{o: o, w: w, h: h} }
@@ -48,6 +51,9 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 		int(float64(r.x1)/scale + 0.999), int(float64(r.y1)/scale + 0.999)}
 	w := Word{Text: text, Conf: float64(int(r.conf*10+0.5)) / 10, Box: box, Pass: pass}
 	w.Reject = j.rule(text, r.conf, box)
+	if w.Reject == "" || w.Reject == RejectConfidence && r.conf >= j.o.HintConfidence {
+		j.hint = true
+	}
 	if w.Reject != "" {
 		if alnumCount(text) > 0 {
 			j.rejected = append(j.rejected, w)

@@ -173,7 +173,7 @@ func simulate(o Options, ci cachedImage) (Verdict, float64) {
 	var acc judge
 	acc.init(o, ci.W, ci.H)
 	ms := 0.0
-	for _, p := range passes {
+	for i, p := range passes {
 		cp := ci.Passes[p]
 		ms += cp.MS
 		v.Pass = p
@@ -182,6 +182,9 @@ func simulate(o Options, ci cachedImage) (Verdict, float64) {
 		}
 		if rule := acc.hasText(); rule != "" {
 			v.HasText, v.Rule = true, rule
+			break
+		}
+		if i+1 >= o.ScoutPasses && !acc.hint {
 			break
 		}
 	}
@@ -200,18 +203,18 @@ func TestTuneSim(t *testing.T) {
 	imgs := readCache(t, path)
 	// Per pass alone: what it finds and costs.
 	for _, p := range PassNames {
-		o := Options{Passes: []string{p}, TextureEdgeDensity: 1}
+		o := Options{Passes: []string{p}, TextureEdgeDensity: 1, ScoutPasses: 99}
 		t.Log(simLine(p, o, imgs, false))
 	}
 	strategies := map[string]Options{
 		"current":    {},
-		"all-nogate": {Passes: PassNames, TextureEdgeDensity: 1},
+		"all-nogate": {Passes: PassNames, TextureEdgeDensity: 1, ScoutPasses: 99},
 	}
 	if s := os.Getenv("OCR_TUNE_PASSES"); s != "" {
 		for _, spec := range strings.Split(s, ";") {
 			// "PASSES[|JSON options]"
 			ps, js, _ := strings.Cut(spec, "|")
-			o := Options{Passes: strings.Split(ps, ","), TextureEdgeDensity: 1}
+			o := Options{Passes: strings.Split(ps, ","), TextureEdgeDensity: 1, ScoutPasses: 99}
 			if js != "" {
 				if err := json.Unmarshal([]byte(js), &o); err != nil {
 					t.Fatalf("%s: %v", spec, err)
