@@ -69,13 +69,13 @@ func TestHasTextNeedsALine(t *testing.T) {
 	var j judge
 	j.init(o, 400, 400)
 	// Two weak words far apart (texture fragments) do not make text...
-	j.add(rawWord{"ots", 65, 10, 10, 40, 30}, "sparse", 1)
-	j.add(rawWord{"pace", 65, 300, 300, 350, 320}, "sparse", 1)
+	j.add(rawWord{"ots", 62, 10, 10, 40, 30}, "sparse", 1)
+	j.add(rawWord{"pace", 62, 300, 300, 350, 320}, "sparse", 1)
 	if j.hasText() != "" {
 		t.Fatal("scattered weak words counted as text")
 	}
 	// ...two side by side at one height do.
-	j.add(rawWord{"river", 65, 48, 11, 100, 31}, "sparse", 1)
+	j.add(rawWord{"river", 62, 48, 11, 100, 31}, "sparse", 1)
 	if j.hasText() == "" {
 		t.Fatal("two weak words on one line not counted as text")
 	}
@@ -181,39 +181,39 @@ func TestSiteName(t *testing.T) {
 func TestHasTextRules(t *testing.T) {
 	o, _ := Options{}.withDefaults()
 	var j judge
-	// A lone short word read with near certainty decides; at 75 it does not.
+	// A lone short word read with near certainty (96) decides; at 75 it does not.
 	j.init(o, 400, 400)
 	j.add(rawWord{"BAR", 75, 10, 10, 40, 24}, PassAuto, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("a three-letter word at 75 decided (%s)", r)
 	}
 	j.init(o, 400, 400)
-	j.add(rawWord{"BAR", 93, 10, 10, 40, 24}, PassAuto, 1)
+	j.add(rawWord{"BAR", 96, 10, 10, 40, 24}, PassAuto, 1)
 	if r := j.hasText(); r != RuleStrong || !j.accepted[0].Decisive {
-		t.Fatalf("a three-letter word at 93: rule %q, words %+v", r, j.accepted)
+		t.Fatalf("a three-letter word at 96: rule %q, words %+v", r, j.accepted)
 	}
 	// A weak word alone does not decide; the same word read by a second
 	// pass at the same place does, and is marked.
 	j.init(o, 400, 400)
-	j.add(rawWord{"river", 65, 100, 100, 160, 120}, PassAuto, 1)
+	j.add(rawWord{"river", 62, 100, 100, 160, 120}, PassAuto, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("one weak word decided (%s)", r)
 	}
-	j.add(rawWord{"River", 62, 101, 99, 161, 121}, PassLocal, 1)
+	j.add(rawWord{"River", 61, 101, 99, 161, 121}, PassLocal, 1)
 	if r := j.hasText(); r != RuleAgree || !j.accepted[0].Decisive {
 		t.Fatalf("a word two passes read alike: rule %q, words %+v", r, j.accepted)
 	}
 	// A different reading at that place is no agreement.
 	j.init(o, 400, 400)
-	j.add(rawWord{"river", 65, 100, 100, 160, 120}, PassAuto, 1)
-	j.add(rawWord{"rover", 65, 100, 100, 160, 120}, PassLocal, 1)
+	j.add(rawWord{"river", 62, 100, 100, 160, 120}, PassAuto, 1)
+	j.add(rawWord{"rover", 62, 100, 100, 160, 120}, PassLocal, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("two different readings agreed (%s)", r)
 	}
 	// Words on a line are all marked decisive.
 	j.init(o, 400, 400)
-	j.add(rawWord{"quiet", 65, 10, 10, 60, 30}, PassAuto, 1)
-	j.add(rawWord{"river", 65, 70, 11, 120, 31}, PassAuto, 1)
+	j.add(rawWord{"quiet", 62, 10, 10, 60, 30}, PassAuto, 1)
+	j.add(rawWord{"river", 62, 70, 11, 120, 31}, PassAuto, 1)
 	if r := j.hasText(); r != RuleLine || !j.accepted[0].Decisive || !j.accepted[1].Decisive {
 		t.Fatalf("two words on a line: rule %q, words %+v", r, j.accepted)
 	}

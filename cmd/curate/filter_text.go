@@ -97,7 +97,7 @@ EXAMPLES:
 			&cli.IntFlag{Name: "min-chars", Value: d.MinChars, Usage: "letters or digits a word needs", Destination: &opts.Detector.MinChars},
 			&cli.IntFlag{Name: "strong-chars", Value: d.StrongChars, Usage: "letters or digits of a word that decides alone", Destination: &opts.Detector.StrongChars},
 			&cli.Float64Flag{Name: "sure-conf", Value: d.SureConfidence, Usage: "confidence at which one word of any length (>= --min-chars) decides alone (101: never)", Destination: &opts.Detector.SureConfidence},
-			&cli.IntFlag{Name: "scout-passes", Value: d.ScoutPasses, Usage: "passes run on every image; later ones only after a word-like reading", Destination: &opts.Detector.ScoutPasses},
+			&cli.IntFlag{Name: "scout-passes", Value: d.ScoutPasses, Usage: "passes run on every image; later ones only after a word-like reading (0: all)", Destination: &opts.Detector.ScoutPasses},
 			&cli.IntFlag{Name: "min-words", Value: d.MinWords, Usage: "words on one line that decide together", Destination: &opts.Detector.MinWords},
 			&cli.IntFlag{Name: "min-word-height", Value: d.MinWordHeight, Usage: "smallest word box height in pixels of the original image", Destination: &opts.Detector.MinWordHeight},
 			&cli.IntFlag{Name: "upscale-to", Value: d.UpscaleTo, Usage: "upscale smaller images (long side, at most 3x) for the -up and sparse-text passes", Destination: &opts.Detector.UpscaleTo},
