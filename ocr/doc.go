@@ -46,6 +46,9 @@
 //     clearly lighter than its surroundings turns dark: translucent
 //     watermarks and outlined captions; dark: the same for what is darker.
 //   - chroma: sparse text on the colour-saturation channel.
+//   - tilted: local, read turned 20 degrees each way: Tesseract reads lines
+//     only up to about 8 degrees off level, and diagonal watermarks and
+//     tilted headlines are steeper.
 //
 // Passes marked "-up", and all sparse-text passes, read the image upscaled
 // to UpscaleTo (at most 3x): WEBEmo's 220-px thumbnails carry captions with

@@ -8,6 +8,7 @@ import (
 	_ "image/gif" // decoders for the formats WEBEmo holds
 	_ "image/jpeg"
 	_ "image/png"
+	"math"
 
 	_ "golang.org/x/image/webp"
 )
@@ -282,4 +283,40 @@ func (g grayImage) localContrast(r int, floor float64) grayImage {
 		out.pix[i] = uint8(v)
 	}
 	return out
+}
+
+// rotate turns the image by deg degrees (counter-clockwise on screen) about
+// its centre, bilinear, into a canvas that holds all of it; uncovered
+// pixels get fill. It returns the mapping of a point of the result back to
+// the original's coordinates.
+func (g grayImage) rotate(deg float64, fill uint8) (grayImage, func(x, y float64) (float64, float64)) {
+	a := deg * math.Pi / 180
+	c, s := math.Cos(a), math.Sin(a)
+	w, h := float64(g.w), float64(g.h)
+	nw := int(math.Abs(w*c)+math.Abs(h*s)) + 1
+	nh := int(math.Abs(w*s)+math.Abs(h*c)) + 1
+	out := grayImage{w: nw, h: nh, pix: make([]uint8, nw*nh)}
+	cx, cy := w/2, h/2
+	ncx, ncy := float64(nw)/2, float64(nh)/2
+	back := func(x, y float64) (float64, float64) {
+		dx, dy := x-ncx, y-ncy
+		return c*dx - s*dy + cx, s*dx + c*dy + cy
+	}
+	for y := range nh {
+		for x := range nw {
+			sx, sy := back(float64(x)+0.5, float64(y)+0.5)
+			sx, sy = sx-0.5, sy-0.5
+			x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+			if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
+				out.pix[y*nw+x] = fill
+				continue
+			}
+			tx, ty := sx-float64(x0), sy-float64(y0)
+			p := g.pix[y0*g.w+x0:]
+			q := g.pix[(y0+1)*g.w+x0:]
+			v := (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty
+			out.pix[y*nw+x] = uint8(v + 0.5)
+		}
+	}
+	return out, back
 }

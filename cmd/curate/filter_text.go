@@ -64,6 +64,7 @@ func filterTextCommand(g *Global) *cli.Command {
      local-up  local, upscaled when small
      dark      local the other way round (dark text on busy backgrounds)
      chroma    sparse text on the colour-saturation channel (coloured text on grey)
+     tilted    local, read turned 20 degrees each way (diagonal watermarks)
    Images without edges (skies, blurs) are decided without OCR; images that are mostly
    texture (> --texture-edges of pixels on an edge) get the first pass only; after the
    first --scout-passes passes the rest run only if something word-like was read. A
