@@ -30,7 +30,7 @@ import (
 // OMP_THREAD_LIMIT=1 (the fairest CLI under parallel load).
 //
 // OCR_BENCH_STRIDE takes every n-th scene of each part, with its thumbnail
-// (default 2: about 120 images a part); OCR_BENCH_WORKERS sets the
+// (default 3: 80 images a part); OCR_BENCH_WORKERS sets the
 // parallelism (default: the cores).
 //
 //	go test -run '^$' -bench DetectorVsCLI -benchtime 1x -v ./ocr
@@ -39,7 +39,7 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	if err != nil {
 		b.Skip("the tesseract command line is not installed (Debian/Ubuntu: apt-get install tesseract-ocr)")
 	}
-	stride := envInt("OCR_BENCH_STRIDE", 2)
+	stride := envInt("OCR_BENCH_STRIDE", 3)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
 	pool, err := NewPool(PoolOptions{Size: workers})
 	if err != nil {
