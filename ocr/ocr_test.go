@@ -120,7 +120,7 @@ func TestDetectBytes(t *testing.T) {
 	var buf bytes.Buffer
 	png.Encode(&buf, flat)
 	v, err := det.DetectBytes(context.Background(), buf.Bytes())
-	if err != nil || v.HasText || v.Pass != PassFlat || v.Width != 64 || v.Height != 48 {
+	if err != nil || v.HasText || v.Pass != PassFlat || v.Rule != RuleFlat || v.Width != 64 || v.Height != 48 {
 		t.Errorf("flat image: %+v, %v", v, err)
 	}
 	// Garbage bytes are an error naming the decoder's complaint, not a panic.

@@ -105,7 +105,7 @@ func TestDetectorRealTune(t *testing.T) {
 	if os.Getenv("OCR_EVAL_TUNE") == "" {
 		t.Skip("set OCR_EVAL_TUNE=1 (make eval-ocr) to score the tuning part")
 	}
-	testRealPart(t, evalset.PartTune, 1, false)
+	testRealPart(t, evalset.PartTune, envInt("OCR_REAL_STRIDE", 1), false)
 }
 
 func testRealPart(t *testing.T, part string, stride int, floors bool) {
