@@ -32,26 +32,6 @@ package ocr
 //     return out;
 // }
 //
-// typedef struct { int x0, y0, x1, y1; } curate_box;
-//
-// // curate_lines runs page layout analysis only (no recognition) and
-// // returns the text-line boxes, which the caller frees with free.
-// static curate_box *curate_lines(TessBaseAPI *api, int *n) {
-//     *n = 0;
-//     TessPageIterator *pi = TessBaseAPIAnalyseLayout(api);
-//     if (pi == NULL) return NULL;
-//     int cap = 64;
-//     curate_box *out = malloc(cap * sizeof(curate_box));
-//     do {
-//         curate_box b;
-//         if (!TessPageIteratorBoundingBox(pi, RIL_TEXTLINE, &b.x0, &b.y0, &b.x1, &b.y1)) continue;
-//         if (*n == cap) { cap *= 2; out = realloc(out, cap * sizeof(curate_box)); }
-//         out[(*n)++] = b;
-//     } while (TessPageIteratorNext(pi, RIL_TEXTLINE));
-//     TessPageIteratorDelete(pi);
-//     return out;
-// }
-//
 // static void curate_free_words(curate_word *w, int n) {
 //     for (int i = 0; i < n; i++) TessDeleteText(w[i].text);
 //     free(w);
@@ -141,31 +121,6 @@ func (e *engine) words(pix []uint8, w, h, bpp int, psm int) ([]rawWord, error) {
 	for _, cw := range list {
 		out = append(out, rawWord{text: C.GoString(cw.text), conf: float64(cw.conf),
 			x0: int(cw.x0), y0: int(cw.y0), x1: int(cw.x1), y1: int(cw.y1)})
-	}
-	return out, nil
-}
-
-// lines runs Tesseract's page layout analysis alone (no recognition) on an
-// image and returns its text-line boxes.
-func (e *engine) lines(pix []uint8, w, h, bpp int, psm int) ([][4]int, error) {
-	if len(pix) != w*h*bpp || len(pix) == 0 {
-		return nil, fmt.Errorf("image buffer of %d bytes for %dx%dx%d", len(pix), w, h, bpp)
-	}
-	C.TessBaseAPISetPageSegMode(e.api, C.TessPageSegMode(psm))
-	C.TessBaseAPISetImage(e.api, (*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), C.int(bpp), C.int(w*bpp))
-	C.TessBaseAPISetSourceResolution(e.api, 70)
-	var n C.int
-	bs := C.curate_lines(e.api, &n)
-	runtime.KeepAlive(pix)
-	defer C.TessBaseAPIClear(e.api)
-	if bs == nil {
-		return nil, nil
-	}
-	defer C.free(unsafe.Pointer(bs))
-	list := unsafe.Slice(bs, int(n))
-	out := make([][4]int, len(list))
-	for i, b := range list {
-		out[i] = [4]int{int(b.x0), int(b.y0), int(b.x1), int(b.y1)}
 	}
 	return out, nil
 }
