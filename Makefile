@@ -7,7 +7,7 @@ ORT := tools/node_modules/onnxruntime-node
 # install script, which would download GPU libraries.
 export ONNXRUNTIME_NODE_INSTALL := skip
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race eval-ocr
 
 all: build
 
@@ -58,6 +58,11 @@ bench-fetch:
 
 bench-ocr: deps
 	bash scripts/bench-ocr.sh
+
+# The text detector on every image of both parts of its real-material
+# evaluation set (make test scores a sample of the held-out part).
+eval-ocr: deps
+	bash scripts/eval-ocr.sh
 
 bench-split:
 	$(GO) test -run '^$$' -bench . ./split

@@ -19,8 +19,9 @@ import (
 )
 
 // BenchmarkDetectorVsCLI runs curate's detector and the plain tesseract
-// command line on the same generated images (PNG files on disk), with the
-// same parallelism, in the same run, and reports images/s and F1 of each.
+// command line on the same images of the real-material set (PNG files on
+// disk, both parts: tuning and held-out, reported apart), with the same
+// parallelism, in the same run, and reports images/s and F1 of each.
 //
 // The CLI baseline is `tesseract FILE stdout` with default settings, one
 // process per image; it "finds text" when its output holds an alphanumeric
@@ -28,8 +29,9 @@ import (
 // is (OpenMP free to start threads, as a user would run it) and with
 // OMP_THREAD_LIMIT=1 (the fairest CLI under parallel load).
 //
-// OCR_BENCH_PER_KIND sets the images per kind (default 6: 42 with text and
-// 42 without); OCR_BENCH_WORKERS the parallelism (default: the cores).
+// OCR_BENCH_STRIDE takes every n-th scene of each part, with its thumbnail
+// (default 3: 80 images a part); OCR_BENCH_WORKERS sets the
+// parallelism (default: the cores).
 //
 //	go test -run '^$' -bench DetectorVsCLI -benchtime 1x -v ./ocr
 func BenchmarkDetectorVsCLI(b *testing.B) {
@@ -37,21 +39,8 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	if err != nil {
 		b.Skip("the tesseract command line is not installed (Debian/Ubuntu: apt-get install tesseract-ocr)")
 	}
-	per := envInt("OCR_BENCH_PER_KIND", 6)
+	stride := envInt("OCR_BENCH_STRIDE", 3)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
-	samples := evalset.Generate(5, per) // seed 5: neither the tuning (1) nor the test (2) set
-	dir := b.TempDir()
-	files := make([]string, len(samples))
-	for i, s := range samples {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, s.Image); err != nil {
-			b.Fatal(err)
-		}
-		files[i] = filepath.Join(dir, s.Name+".png")
-		if err := os.WriteFile(files[i], buf.Bytes(), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
 	pool, err := NewPool(PoolOptions{Size: workers})
 	if err != nil {
 		b.Fatal(err)
@@ -60,6 +49,29 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	det, err := NewDetector(pool, Options{})
 	if err != nil {
 		b.Fatal(err)
+	}
+	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
+		all := loadReal(b, part)
+		var samples []evalset.Sample
+		for i := 0; i < len(all); i += 2 * stride {
+			samples = append(samples, all[i], all[i+1])
+		}
+		benchPart(b, part, samples, det, cli, workers)
+	}
+}
+
+func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detector, cli string, workers int) {
+	dir := b.TempDir()
+	files := make([]string, len(samples))
+	for i, s := range samples {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, s.Image); err != nil {
+			b.Fatal(err)
+		}
+		files[i] = filepath.Join(dir, filepath.Base(s.Name)+".png")
+		if err := os.WriteFile(files[i], buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 	word := regexp.MustCompile(`[\p{L}\p{N}]{3,}`)
 	type system struct {
@@ -87,9 +99,9 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 		}},
 	}
 	type result struct {
-		rate float64
-		s    score
-		cpu  time.Duration
+		rate           float64
+		s, full, thumb score
+		cpu            time.Duration
 	}
 	results := make([]result, len(systems))
 	b.ResetTimer()
@@ -116,30 +128,41 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 			close(next)
 			wg.Wait()
 			el := time.Since(start)
-			var s score
+			var s, full, thumb score
 			for i := range files {
 				if errs[i] != nil {
 					b.Fatalf("%s on %s: %v", sys.name, files[i], errs[i])
 				}
 				s.add(samples[i].HasText, got[i])
+				if samples[i].Thumb {
+					thumb.add(samples[i].HasText, got[i])
+				} else {
+					full.add(samples[i].HasText, got[i])
+				}
 			}
-			results[k] = result{float64(len(files)) / el.Seconds(), s, cpuTime() - cpu0}
+			results[k] = result{float64(len(files)) / el.Seconds(), s, full, thumb, cpuTime() - cpu0}
 		}
 	}
 	b.StopTimer()
-	table := fmt.Sprintf("\n%d images (%d with text), %d workers, %d cores\n%-36s %9s %9s %6s %6s %6s %10s\n",
-		len(files), len(files)/2, workers, runtime.NumCPU(), "system", "images/s", "x curate", "F1", "P", "R", "cpu/image")
+	pos := 0
+	for _, s := range samples {
+		if s.HasText {
+			pos++
+		}
+	}
+	table := fmt.Sprintf("\n%s part: %d images (%d with text; half 220-px thumbnails), %d workers, %d cores\n%-36s %9s %9s %6s %6s %6s %8s %8s %10s\n",
+		part, len(files), pos, workers, runtime.NumCPU(), "system", "images/s", "curate x", "F1", "P", "R", "F1 full", "F1 thumb", "cpu/image")
 	for k, sys := range systems {
 		r := results[k]
-		table += fmt.Sprintf("%-36s %9.2f %9.2f %6.3f %6.3f %6.3f %10s\n", sys.name, r.rate, results[0].rate/r.rate,
-			r.s.f1(), r.s.precision(), r.s.recall(), (r.cpu / time.Duration(len(files))).Round(time.Millisecond))
+		table += fmt.Sprintf("%-36s %9.2f %9.2f %6.3f %6.3f %6.3f %8.3f %8.3f %10s\n", sys.name, r.rate, results[0].rate/r.rate,
+			r.s.f1(), r.s.precision(), r.s.recall(), r.full.f1(), r.thumb.f1(), (r.cpu / time.Duration(len(files))).Round(time.Millisecond))
 	}
 	b.Log(table)
-	b.ReportMetric(results[0].rate, "curate_img/s")
-	b.ReportMetric(results[1].rate, "cli_img/s")
-	b.ReportMetric(results[0].rate/results[1].rate, "speedup")
-	b.ReportMetric(results[0].s.f1(), "curate_F1")
-	b.ReportMetric(results[1].s.f1(), "cli_F1")
+	b.ReportMetric(results[0].rate, part+"_curate_img/s")
+	b.ReportMetric(results[1].rate, part+"_cli_img/s")
+	b.ReportMetric(results[0].rate/results[1].rate, part+"_speedup")
+	b.ReportMetric(results[0].s.f1(), part+"_curate_F1")
+	b.ReportMetric(results[1].s.f1(), part+"_cli_F1")
 }
 
 func envInt(name string, def int) int {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/gif" // decoders for the formats WEBEmo holds
 	_ "image/jpeg"
 	_ "image/png"
+	"math"
 
 	_ "golang.org/x/image/webp"
 )
@@ -34,26 +36,66 @@ func decodeRGB(data []byte) (rgbImage, error) {
 	return toRGB(img), nil
 }
 
-// toRGB converts any image to RGB (alpha composited over black, as decoders do).
+// toRGB converts any image to RGB. Transparent parts are composited over
+// a background that contrasts with what is drawn: white under dark content
+// (black text on a transparent logo or caption, which a black background,
+// what decoders give, would hide), black under light content.
 func toRGB(img image.Image) rgbImage {
 	b := img.Bounds()
 	out := rgbImage{w: b.Dx(), h: b.Dy(), pix: make([]uint8, 3*b.Dx()*b.Dy())}
-	if src, ok := img.(*image.RGBA); ok {
-		for y := range out.h {
-			row := src.Pix[y*src.Stride:]
-			o := out.pix[3*y*out.w:]
-			for x := range out.w {
-				o[3*x], o[3*x+1], o[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
-			}
-		}
-		return out
-	}
+	// Straight (non-premultiplied) colour and alpha of every pixel.
+	alpha := make([]uint8, out.w*out.h)
+	transparent := false
+	var lumSum, alphaSum float64
 	i := 0
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bb, _ := img.At(x, y).RGBA()
-			out.pix[i], out.pix[i+1], out.pix[i+2] = uint8(r>>8), uint8(g>>8), uint8(bb>>8)
-			i += 3
+			var c color.NRGBA
+			switch src := img.(type) {
+			case *image.NRGBA:
+				p := src.Pix[src.PixOffset(x, y):]
+				c = color.NRGBA{p[0], p[1], p[2], p[3]}
+			case *image.RGBA:
+				p := src.Pix[src.PixOffset(x, y):]
+				c = color.NRGBA{p[0], p[1], p[2], p[3]}
+				if c.A != 255 && c.A != 0 { // un-premultiply
+					c.R, c.G, c.B = uint8(int(c.R)*255/int(c.A)), uint8(int(c.G)*255/int(c.A)), uint8(int(c.B)*255/int(c.A))
+				}
+			case *image.YCbCr:
+				yi, ci := src.YOffset(x, y), src.COffset(x, y)
+				r, g, bb := color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
+				c = color.NRGBA{r, g, bb, 255}
+			case *image.Gray:
+				v := src.Pix[src.PixOffset(x, y)]
+				c = color.NRGBA{v, v, v, 255}
+			default:
+				c = color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			}
+			out.pix[3*i], out.pix[3*i+1], out.pix[3*i+2] = c.R, c.G, c.B
+			alpha[i] = c.A
+			if c.A < 255 {
+				transparent = true
+			}
+			a := float64(c.A)
+			lumSum += a * (0.299*float64(c.R) + 0.587*float64(c.G) + 0.114*float64(c.B))
+			alphaSum += a
+			i++
+		}
+	}
+	if !transparent {
+		return out
+	}
+	bg := 0.0
+	if alphaSum == 0 || lumSum/alphaSum < 128 {
+		bg = 255
+	}
+	for i, a := range alpha {
+		if a == 255 {
+			continue
+		}
+		f := float64(a) / 255
+		for k := range 3 {
+			out.pix[3*i+k] = uint8(float64(out.pix[3*i+k])*f + bg*(1-f) + 0.5)
 		}
 	}
 	return out
@@ -65,6 +107,17 @@ func (c rgbImage) gray() grayImage {
 	for i := range g.pix {
 		r, gg, b := uint32(c.pix[3*i]), uint32(c.pix[3*i+1]), uint32(c.pix[3*i+2])
 		g.pix[i] = uint8((299*r + 587*gg + 114*b + 500) / 1000)
+	}
+	return g
+}
+
+// saturation is max(r,g,b) - min(r,g,b): high on coloured text, zero on
+// grey, whatever the brightness.
+func (c rgbImage) saturation() grayImage {
+	g := grayImage{w: c.w, h: c.h, pix: make([]uint8, c.w*c.h)}
+	for i := range g.pix {
+		r, gg, b := c.pix[3*i], c.pix[3*i+1], c.pix[3*i+2]
+		g.pix[i] = max(r, gg, b) - min(r, gg, b)
 	}
 	return g
 }
@@ -230,4 +283,40 @@ func (g grayImage) localContrast(r int, floor float64) grayImage {
 		out.pix[i] = uint8(v)
 	}
 	return out
+}
+
+// rotate turns the image by deg degrees (counter-clockwise on screen) about
+// its centre, bilinear, into a canvas that holds all of it; uncovered
+// pixels get fill. It returns the mapping of a point of the result back to
+// the original's coordinates.
+func (g grayImage) rotate(deg float64, fill uint8) (grayImage, func(x, y float64) (float64, float64)) {
+	a := deg * math.Pi / 180
+	c, s := math.Cos(a), math.Sin(a)
+	w, h := float64(g.w), float64(g.h)
+	nw := int(math.Abs(w*c)+math.Abs(h*s)) + 1
+	nh := int(math.Abs(w*s)+math.Abs(h*c)) + 1
+	out := grayImage{w: nw, h: nh, pix: make([]uint8, nw*nh)}
+	cx, cy := w/2, h/2
+	ncx, ncy := float64(nw)/2, float64(nh)/2
+	back := func(x, y float64) (float64, float64) {
+		dx, dy := x-ncx, y-ncy
+		return c*dx - s*dy + cx, s*dx + c*dy + cy
+	}
+	for y := range nh {
+		for x := range nw {
+			sx, sy := back(float64(x)+0.5, float64(y)+0.5)
+			sx, sy = sx-0.5, sy-0.5
+			x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+			if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
+				out.pix[y*nw+x] = fill
+				continue
+			}
+			tx, ty := sx-float64(x0), sy-float64(y0)
+			p := g.pix[y0*g.w+x0:]
+			q := g.pix[(y0+1)*g.w+x0:]
+			v := (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty
+			out.pix[y*nw+x] = uint8(v + 0.5)
+		}
+	}
+	return out, back
 }

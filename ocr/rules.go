@@ -29,6 +29,13 @@ type judge struct {
 	w, h     int
 	accepted []Word
 	rejected []Word
+	// seen[i] is the set of passes that read accepted[i] (same letters, same
+	// place): a word two different preparations of the image read alike is
+	// no texture accident.
+	seen []map[string]bool
+	// hint is set once any pass read something word-like: an accepted word,
+	// or one that failed only on confidence with at least HintConfidence.
+	hint bool
 }
 
 func (j *judge) init(o Options, w, h int) { *j = judge{o: o, w: w, h: h} }
@@ -44,6 +51,9 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 		int(float64(r.x1)/scale + 0.999), int(float64(r.y1)/scale + 0.999)}
 	w := Word{Text: text, Conf: float64(int(r.conf*10+0.5)) / 10, Box: box, Pass: pass}
 	w.Reject = j.rule(text, r.conf, box)
+	if w.Reject == "" || w.Reject == RejectConfidence && r.conf >= j.o.HintConfidence {
+		j.hint = true
+	}
 	if w.Reject != "" {
 		if alnumCount(text) > 0 {
 			j.rejected = append(j.rejected, w)
@@ -52,6 +62,9 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 	}
 	for i, a := range j.accepted {
 		if overlap(a.Box, w.Box) > 0.5 {
+			if sameLetters(a.Text, w.Text) {
+				j.seen[i][pass] = true
+			}
 			if w.Conf > a.Conf {
 				j.accepted[i] = w
 			}
@@ -59,29 +72,58 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 		}
 	}
 	j.accepted = append(j.accepted, w)
+	j.seen = append(j.seen, map[string]bool{pass: true})
 }
 
-// hasText applies the image-level rule: one strong word, or MinWords words
-// on one text line. Texture fragments that pass the word rules are scattered;
-// words of real text sit side by side at the same height and size.
-func (j *judge) hasText() bool {
-	for _, w := range j.accepted {
-		if w.Conf >= j.o.StrongConfidence && alnumCount(w.Text) >= j.o.StrongChars {
-			return true
+// sameLetters compares the letters and digits of two words, ignoring case.
+func sameLetters(a, b string) bool {
+	f := func(s string) string {
+		return strings.ToLower(strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, s))
+	}
+	return f(a) == f(b)
+}
+
+// hasText applies the image-level rules and marks the words that decided
+// (Word.Decisive): one strong word (StrongConfidence and StrongChars, or
+// SureConfidence and MinChars), one word read alike by two passes, or
+// MinWords words on one line. Texture fragments that pass the word rules are
+// scattered and differ from pass to pass; words of real text sit side by
+// side at the same height and size, and read the same however the image is
+// prepared.
+func (j *judge) hasText() string {
+	for i, w := range j.accepted {
+		n := alnumCount(w.Text)
+		if (w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars) || w.Conf >= j.o.SureConfidence {
+			j.accepted[i].Decisive = true
+			return RuleStrong
+		}
+	}
+	for i := range j.accepted {
+		if len(j.seen[i]) >= 2 {
+			j.accepted[i].Decisive = true
+			return RuleAgree
 		}
 	}
 	for i, a := range j.accepted {
-		n := 1
+		line := []int{i}
 		for k, b := range j.accepted {
 			if k != i && sameLine(a.Box, b.Box) {
-				n++
+				line = append(line, k)
 			}
 		}
-		if n >= j.o.MinWords {
-			return true
+		if len(line) >= j.o.MinWords {
+			for _, k := range line {
+				j.accepted[k].Decisive = true
+			}
+			return RuleLine
 		}
 	}
-	return false
+	return ""
 }
 
 // sameLine reports whether two word boxes could be neighbours on a line:
@@ -121,6 +163,7 @@ func (j *judge) words() []Word {
 // rule returns why the word does not count, or "" when it does.
 func (j *judge) rule(text string, conf float64, box [4]int) string {
 	core := strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	spell := siteName(core)
 	n := alnumCount(core)
 	if n < j.o.MinChars {
 		return RejectShort
@@ -131,7 +174,7 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 	if conf < j.o.MinConfidence {
 		return RejectConfidence
 	}
-	if r := spelling(core); r != "" {
+	if r := spelling(spell); r != "" {
 		return r
 	}
 	bw, bh := box[2]-box[0], box[3]-box[1]
@@ -145,6 +188,28 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 		return RejectShape
 	}
 	return ""
+}
+
+// siteName strips what makes a web address from a word: a leading "www."
+// and the domain suffix ("www.shutterstock.com" -> "shutterstock"), so
+// that watermarks pass the spelling rules ("www" has three equal letters).
+// Other words come back unchanged.
+func siteName(core string) string {
+	l := strings.ToLower(core)
+	s := core
+	if strings.HasPrefix(l, "www.") {
+		s, l = s[4:], l[4:]
+	}
+	for _, tld := range []string{".com", ".net", ".org", ".co.uk", ".co", ".io", ".de", ".fr", ".ru", ".info"} {
+		if strings.HasSuffix(l, tld) && len(l) > len(tld) {
+			s = s[:len(s)-len(tld)]
+			break
+		}
+	}
+	if s == "" {
+		return core
+	}
+	return s
 }
 
 // spelling checks that a word could be written English (or a number): the

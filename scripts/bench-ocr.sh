@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-ocr: curate's text detector beside the plain tesseract CLI on the same
-# generated images, same parallelism, same run. Prints images/s and F1.
-#   OCR_BENCH_PER_KIND  images per kind (default 6: 84 images)
+# images of the real-material evaluation set (both parts), same parallelism,
+# same run. Prints images/s and F1 (all, full size, thumbnails).
+#   OCR_BENCH_STRIDE    every n-th scene and its thumbnail (default 3: 80 images a part)
 #   OCR_BENCH_WORKERS   parallelism (default: the number of cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."

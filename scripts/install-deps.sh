@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
 # Leptonica (filter-text), English language data, OpenBLAS (the model
-# engine's cpu backend), oneDNN (its onednn backend) and Chromium (the
-# report's browser test).
+# engine's cpu backend), oneDNN (its onednn backend), Chromium (the
+# report's browser test), Python/node tools of the weight tests, and the
+# photos and fonts of the OCR evaluation set.
 # Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
@@ -25,6 +26,16 @@ else
   missing+=(python3 python3-h5py python3-numpy python3-torch python3-onnx)
 fi
 command -v node >/dev/null || missing+=(nodejs npm) # tools/: apache-arrow, onnxruntime-node
+# The photos and fonts of the text detector's real-material evaluation set
+# (ocr/internal/evalset, make test and make eval-ocr).
+[ -d /usr/share/doc/opencv-doc/examples/text ] || missing+=(opencv-doc)
+[ -e /usr/lib/python3/dist-packages/skimage/data/coffee.png ] || missing+=(python3-skimage)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf ] || missing+=(fonts-dejavu-extra)
+[ -e /usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf ] || missing+=(fonts-liberation)
+[ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
+[ -e /usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf ] || missing+=(fonts-urw-base35)
+[ -e /usr/share/fonts/truetype/lato/Lato-Black.ttf ] || missing+=(fonts-lato)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""

@@ -57,17 +57,29 @@ func filterTextCommand(g *Global) *cli.Command {
    options are recorded in filter-options.json; a rerun with other thresholds is
    refused rather than mixing verdicts (remove both files to decide everything again).
 
-   Detection: each image runs through passes until one finds text: auto (Tesseract's
-   page layout, colour input), sparse (sparse-text mode, small images upscaled to
-   --upscale-to), inverted (contrast-stretched negative: light text on dark) and local
-   (the image minus its blur: translucent watermarks). Images without edges (skies,
-   blurs) are decided without OCR; images that are mostly texture (> --texture-edges of
-   pixels on an edge) get the first pass only. A word counts when it has --min-chars
-   letters or digits, confidence >= --min-conf, reads like a word (a vowel, no six
-   consonants or three equal letters in a row, no case or letter/digit salad, not all
-   vertical strokes) and has a plausible box (>= --min-word-height px, glyphs 0.2..2x
-   as wide as high). An image shows text with one word of --strong-conf and
-   --strong-chars, or --min-words counting words on one line.
+   Detection: each image runs through passes (--passes) until one finds text:
+     auto      Tesseract's page layout (PSM 3), adaptive threshold, colour input
+     auto-up   auto on the image upscaled to --upscale-to (220-px thumbnails: 3x)
+     sparse    sparse text (PSM 11), adaptive threshold, upscaled when small
+     otsu      sparse text, global threshold on colour, upscaled when small
+     inverted  sparse text on the contrast-stretched negative (light text on dark)
+     local     sparse text on the image minus its blur (translucent, outlined text)
+     local-up  local, upscaled when small
+     dark      local the other way round (dark text on busy backgrounds)
+     chroma    sparse text on the colour-saturation channel (coloured text on grey)
+     tilted    local, read turned 20 degrees each way (diagonal watermarks)
+   Images without edges (skies, blurs) are decided without OCR; images that are mostly
+   texture (> --texture-edges of pixels on an edge) get the first pass only; after the
+   first --scout-passes passes the rest run only if something word-like was read. A
+   word counts when it has --min-chars letters or digits, confidence >= --min-conf,
+   reads like a word (a vowel, no six consonants or three equal letters in a row, no
+   case or letter/digit salad, not all vertical strokes; a web address is judged by its
+   site name) and has a plausible box (>= --min-word-height px, glyphs 0.2..2x as wide
+   as high). An image shows text with one word of --strong-conf and --strong-chars (or
+   of --sure-conf, any length), one word two passes read alike at one place, or
+   --min-words counting words on one line. Each verdict says which: "pass" is the pass
+   that decided, "rule" the rule (strong-word, agree, line; flat or none otherwise) and
+   the words marked "decisive" are the boxes that decided.
 
    Each worker owns one Tesseract engine running single-threaded (OpenMP limited to one
    thread, as OMP_THREAD_LIMIT=1 does), so --workers engines use --workers cores.
@@ -88,9 +100,11 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "strong-conf", Value: d.StrongConfidence, Usage: "confidence at which one word decides alone", Destination: &opts.Detector.StrongConfidence},
 			&cli.IntFlag{Name: "min-chars", Value: d.MinChars, Usage: "letters or digits a word needs", Destination: &opts.Detector.MinChars},
 			&cli.IntFlag{Name: "strong-chars", Value: d.StrongChars, Usage: "letters or digits of a word that decides alone", Destination: &opts.Detector.StrongChars},
+			&cli.Float64Flag{Name: "sure-conf", Value: d.SureConfidence, Usage: "confidence at which one word of any length (>= --min-chars) decides alone (101: never)", Destination: &opts.Detector.SureConfidence},
+			&cli.IntFlag{Name: "scout-passes", Value: d.ScoutPasses, Usage: "passes run on every image; later ones only after a word-like reading (0: all)", Destination: &opts.Detector.ScoutPasses},
 			&cli.IntFlag{Name: "min-words", Value: d.MinWords, Usage: "words on one line that decide together", Destination: &opts.Detector.MinWords},
 			&cli.IntFlag{Name: "min-word-height", Value: d.MinWordHeight, Usage: "smallest word box height in pixels of the original image", Destination: &opts.Detector.MinWordHeight},
-			&cli.IntFlag{Name: "upscale-to", Value: d.UpscaleTo, Usage: "upscale smaller images (long side, at most 3x) for the sparse passes", Destination: &opts.Detector.UpscaleTo},
+			&cli.IntFlag{Name: "upscale-to", Value: d.UpscaleTo, Usage: "upscale smaller images (long side, at most 3x) for the -up and sparse-text passes", Destination: &opts.Detector.UpscaleTo},
 			&cli.IntFlag{Name: "max-side", Value: d.MaxSide, Usage: "downscale larger images (long side) first", Destination: &opts.Detector.MaxSide},
 			&cli.Float64Flag{Name: "min-edges", Value: d.MinEdgeDensity, Usage: "edge share below which an image is decided without OCR (-1: never)", Destination: &opts.Detector.MinEdgeDensity},
 			&cli.Float64Flag{Name: "texture-edges", Value: d.TextureEdgeDensity, Usage: "edge share above which only the first pass runs (1: always all)", Destination: &opts.Detector.TextureEdgeDensity},

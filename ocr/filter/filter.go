@@ -88,6 +88,7 @@ type Verdict struct {
 	Path    string     `json:"path,omitempty"` // the file, relative to In (folder input) or the row's image.path
 	HasText bool       `json:"has_text"`
 	Pass    string     `json:"pass,omitempty"` // the pass that decided
+	Rule    string     `json:"rule,omitempty"` // what decided (ocr.Rule*); the words marked "decisive" are its evidence
 	Words   []ocr.Word `json:"words"`
 	Error   string     `json:"error,omitempty"` // why the image could not be read
 	MS      int64      `json:"ms"`              // detection time; the one field that varies between runs
@@ -269,7 +270,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 				if err != nil {
 					v.Error = err.Error()
 				} else {
-					v.HasText, v.Pass, v.Words, v.MS = ov.HasText, ov.Pass, ov.Words, ov.Elapsed.Milliseconds()
+					v.HasText, v.Pass, v.Rule, v.Words, v.MS = ov.HasText, ov.Pass, ov.Rule, ov.Words, ov.Elapsed.Milliseconds()
 					if v.Words == nil {
 						v.Words = []ocr.Word{}
 					}

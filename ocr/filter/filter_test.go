@@ -152,6 +152,19 @@ func TestRunShards(t *testing.T) {
 		if v.HasText && len(v.Words) == 0 {
 			t.Errorf("%s: has_text without words", v.Key)
 		}
+		// The verdict explains itself: the rule that decided and its boxes.
+		decisive := 0
+		for _, w := range v.Words {
+			if w.Decisive {
+				decisive++
+			}
+		}
+		switch {
+		case v.HasText && (v.Rule != ocr.RuleStrong && v.Rule != ocr.RuleAgree && v.Rule != ocr.RuleLine || decisive == 0):
+			t.Errorf("%s: has_text by rule %q with %d decisive words", v.Key, v.Rule, decisive)
+		case !v.HasText && (v.Rule != ocr.RuleNone && v.Rule != ocr.RuleFlat || decisive != 0):
+			t.Errorf("%s: no text by rule %q with %d decisive words", v.Key, v.Rule, decisive)
+		}
 	}
 	if !reflect.DeepEqual(kept, want) {
 		t.Errorf("kept rows differ from the rows judged without text: %d kept, want %d", len(kept), len(want))

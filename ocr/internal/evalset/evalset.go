@@ -1,6 +1,14 @@
-// Package evalset generates the labelled evaluation set for the text
-// detector: seeded, procedural images that look like the stock photos of
-// WEBEmo, half of them showing text (captions, quote bands, signs, book
+// Package evalset builds the labelled evaluation sets of the text detector.
+//
+// Real (real.go, compose.go) is the one the detector is tuned and judged
+// on: real photographs from Debian packages, with scene text or without,
+// and web-style text composited over them with Debian fonts; a tuning and a
+// held-out part; full size and 220-px thumbnails. It reads installed files
+// only and fails, naming the file and the package, when one is missing.
+//
+// Generate is the older, self-contained set the ocr/filter tests use:
+// seeded, procedural images that look like the stock photos of WEBEmo,
+// half of them showing text (captions, quote bands, signs, book
 // covers, documents, watermarks, posters; light-on-dark and dark-on-light)
 // and half hard negatives (textures, brick, stripes, checkerboards, foliage,
 // faces, skies, building facades, plain scenes). Every image exists as a
@@ -38,6 +46,7 @@ type Sample struct {
 	HasText bool   // the label
 	Thumb   bool   // a 220-px thumbnail rather than a full-size image
 	Text    string // the words drawn, "" for negatives
+	Source  string // the photo it was made from (Real); "" for generated images
 	Image   *image.RGBA
 }
 

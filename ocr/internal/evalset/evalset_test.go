@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -47,4 +48,56 @@ func envSeed() int {
 	n := 1
 	fmt.Sscan(os.Getenv("EVALSET_SEED"), &n)
 	return n
+}
+
+func TestRealParts(t *testing.T) {
+	o := RealOptions{PerKind: 1, Crops: 1}
+	tune, err := Real(PartTune, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Real(PartTune, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := Real(PartHeldOut, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tune) != len(again) {
+		t.Fatalf("two builds of the tuning part: %d and %d images", len(tune), len(again))
+	}
+	sources := map[string]string{}
+	for i, s := range tune {
+		if s.Name != again[i].Name || !bytes.Equal(s.Image.Pix, again[i].Image.Pix) {
+			t.Fatalf("%s differs between two builds", s.Name)
+		}
+		sources[s.Source] = s.Name
+	}
+	kinds := map[string]int{}
+	for _, s := range held {
+		if n, ok := sources[s.Source]; ok {
+			t.Errorf("photo %s is in both parts (%s and %s)", s.Source, n, s.Name)
+		}
+		kinds[s.Kind]++
+		b := s.Image.Bounds()
+		if long := max(b.Dx(), b.Dy()); s.Thumb && long != ThumbSize || !s.Thumb && long > MaxFullSide {
+			t.Errorf("%s: long side %d", s.Name, long)
+		}
+	}
+	for _, k := range append([]string{"scene", "photo"}, CompositeKinds...) {
+		if kinds[k] == 0 {
+			t.Errorf("held-out part has no %s images", k)
+		}
+	}
+	if _, err := Real("bogus", o); err == nil {
+		t.Error("unknown part accepted")
+	}
+	// A missing photo is an error naming the file and its package.
+	defer func(d string) { OpenCVDir = d }(OpenCVDir)
+	OpenCVDir = t.TempDir()
+	_, err = Real(PartTune, o)
+	if err == nil || !strings.Contains(err.Error(), OpenCVDir) || !strings.Contains(err.Error(), "opencv-doc") {
+		t.Errorf("missing photos: got %v, want an error naming the folder and opencv-doc", err)
+	}
 }

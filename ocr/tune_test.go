@@ -1,0 +1,283 @@
+package ocr
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/curate-ml/curate/ocr/internal/evalset"
+)
+
+// The tuning tools: TestTuneCache runs every pass on every image of the
+// tuning part and writes the words each pass read (and its time) to a JSON
+// file; TestTuneSim replays detection strategies (pass orders, gates, rule
+// thresholds) over that file in milliseconds, so passes and thresholds are
+// chosen by measurement without rerunning Tesseract. Both run only when
+// their environment variable names the file, and only ever on the tuning
+// part:
+//
+//	OCR_TUNE_CACHE=/tmp/tune.json go test ./ocr -run TestTuneCache -timeout 60m
+//	OCR_TUNE_SIM=/tmp/tune.json go test ./ocr -run TestTuneSim -v
+
+type cachedWord struct {
+	Text           string
+	Conf           float64
+	X0, Y0, X1, Y1 int
+}
+
+type cachedPass struct {
+	MS    float64
+	Scale float64
+	Words []cachedWord
+}
+
+type cachedImage struct {
+	Name    string
+	Kind    string
+	HasText bool
+	Thumb   bool
+	W, H    int
+	Edges   float64
+	Passes  map[string]cachedPass
+}
+
+func TestTuneCache(t *testing.T) {
+	path := os.Getenv("OCR_TUNE_CACHE")
+	if path == "" {
+		t.Skip("set OCR_TUNE_CACHE=FILE to run every pass on the tuning part")
+	}
+	samples := loadReal(t, evalset.PartTune)
+	pool, err := NewPool(PoolOptions{Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	det, err := NewDetector(pool, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stride := envInt("OCR_TUNE_STRIDE", 1)
+	var picked []evalset.Sample
+	for i := 2 * envInt("OCR_TUNE_OFFSET", 0); i < len(samples); i += 2 * stride {
+		picked = append(picked, samples[i], samples[i+1])
+	}
+	samples = picked
+	progress, err := os.Create(path + ".progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer progress.Close()
+	// OCR_TUNE_BASE names an earlier cache: its passes are kept and only
+	// the passes in OCR_TUNE_ADD run.
+	base := map[string]cachedImage{}
+	if b := os.Getenv("OCR_TUNE_BASE"); b != "" {
+		for _, ci := range readCache(t, b) {
+			base[ci.Name] = ci
+		}
+	}
+	run := PassNames
+	if a := os.Getenv("OCR_TUNE_ADD"); a != "" {
+		run = strings.Split(a, ",")
+	}
+	out := make([]cachedImage, len(samples))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := pool.Get(context.Background())
+			if err != nil {
+				panic(err)
+			}
+			defer pool.Put(c)
+			for i := range next {
+				s := samples[i]
+				col := toRGB(s.Image)
+				ci := cachedImage{Name: s.Name, Kind: s.Kind, HasText: s.HasText, Thumb: s.Thumb, W: col.w, H: col.h,
+					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
+				if b, ok := base[s.Name]; ok {
+					ci.Passes = b.Passes
+				}
+				fr := det.newFrame(col)
+				for _, p := range run {
+					// Without upscaling, a pass and its -up twin see the same image.
+					if twin, ok := upTwins[p]; ok && fr.upFactor == 1 {
+						if cp, done := ci.Passes[twin]; done {
+							ci.Passes[p] = cp
+							continue
+						}
+					}
+					start := time.Now()
+					raw, scale, err := det.runPass(c, p, fr)
+					if err != nil {
+						mu.Lock()
+						firstErr = err
+						mu.Unlock()
+						continue
+					}
+					cp := cachedPass{MS: float64(time.Since(start).Microseconds()) / 1000, Scale: scale}
+					for _, w := range raw {
+						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
+					}
+					ci.Passes[p] = cp
+				}
+				out[i] = ci
+				line, _ := json.Marshal(ci)
+				mu.Lock()
+				progress.Write(append(line, '\n'))
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range samples {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		t.Fatal(firstErr)
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// upTwins maps each pass to the one that differs from it only by upscaling.
+var upTwins = map[string]string{PassAutoUp: PassAuto, PassLocalUp: PassLocal}
+
+// simulate replays detect over cached pass results.
+func simulate(o Options, ci cachedImage) (Verdict, float64) {
+	o, _ = o.withDefaults()
+	v := Verdict{Width: ci.W, Height: ci.H}
+	if o.MinEdgeDensity > 0 && ci.Edges < o.MinEdgeDensity {
+		v.Pass, v.Rule = PassFlat, RuleFlat
+		return v, 0
+	}
+	passes := o.Passes
+	if ci.Edges > o.TextureEdgeDensity {
+		passes = passes[:1]
+	}
+	var acc judge
+	acc.init(o, ci.W, ci.H)
+	ms := 0.0
+	for i, p := range passes {
+		cp := ci.Passes[p]
+		ms += cp.MS
+		v.Pass = p
+		for _, w := range cp.Words {
+			acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, p, cp.Scale)
+		}
+		if rule := acc.hasText(); rule != "" {
+			v.HasText, v.Rule = true, rule
+			break
+		}
+		if i+1 >= o.ScoutPasses && !acc.hint {
+			break
+		}
+	}
+	if !v.HasText {
+		v.Rule = RuleNone
+	}
+	v.Words = acc.words()
+	return v, ms
+}
+
+func TestTuneSim(t *testing.T) {
+	path := os.Getenv("OCR_TUNE_SIM")
+	if path == "" {
+		t.Skip("set OCR_TUNE_SIM=FILE (written by TestTuneCache) to replay strategies")
+	}
+	imgs := readCache(t, path)
+	// Per pass alone: what it finds and costs.
+	for _, p := range PassNames {
+		o := Options{Passes: []string{p}, TextureEdgeDensity: 1, ScoutPasses: 99}
+		t.Log(simLine(p, o, imgs, false))
+	}
+	strategies := map[string]Options{
+		"current":    {},
+		"all-nogate": {Passes: PassNames, TextureEdgeDensity: 1, ScoutPasses: 99},
+	}
+	if s := os.Getenv("OCR_TUNE_PASSES"); s != "" {
+		for _, spec := range strings.Split(s, ";") {
+			// "PASSES[|JSON options]"
+			ps, js, _ := strings.Cut(spec, "|")
+			o := Options{Passes: strings.Split(ps, ","), TextureEdgeDensity: 1, ScoutPasses: 99}
+			if js != "" {
+				if err := json.Unmarshal([]byte(js), &o); err != nil {
+					t.Fatalf("%s: %v", spec, err)
+				}
+			}
+			strategies[spec] = o
+		}
+	}
+	names := make([]string, 0, len(strategies))
+	for k := range strategies {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t.Log(simLine(n, strategies[n], imgs, os.Getenv("OCR_TUNE_WRONG") != ""))
+	}
+}
+
+func simLine(name string, o Options, imgs []cachedImage, wrong bool) string {
+	var full, thumb score
+	ms := 0.0
+	var lines []string
+	for _, ci := range imgs {
+		v, m := simulate(o, ci)
+		ms += m
+		if ci.Thumb {
+			thumb.add(ci.HasText, v.HasText)
+		} else {
+			full.add(ci.HasText, v.HasText)
+		}
+		if wrong && v.HasText != ci.HasText {
+			var ws []string
+			for _, w := range v.Words {
+				if len(ws) < 8 {
+					ws = append(ws, fmt.Sprintf("%s:%q@%.0f%s", w.Pass, w.Text, w.Conf, map[bool]string{true: "", false: "!" + w.Reject}[w.Reject == ""]))
+				}
+			}
+			lines = append(lines, fmt.Sprintf("   %-40s truth=%v %s", ci.Name, ci.HasText, strings.Join(ws, " ")))
+		}
+	}
+	s := fmt.Sprintf("%-50s full %s | thumb %s | %.0f ms/img", name, full, thumb, ms/float64(len(imgs)))
+	if len(lines) > 0 {
+		s += "\n" + strings.Join(lines, "\n")
+	}
+	return s
+}
+
+func readCache(t *testing.T, path string) []cachedImage {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imgs []cachedImage
+	if strings.HasSuffix(path, ".progress") {
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var ci cachedImage
+			if err := json.Unmarshal([]byte(l), &ci); err != nil {
+				t.Fatal(err)
+			}
+			imgs = append(imgs, ci)
+		}
+	} else if err := json.Unmarshal(data, &imgs); err != nil {
+		t.Fatal(err)
+	}
+	return imgs
+}
