@@ -174,7 +174,7 @@ fail:
 
 static int cd_run(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
 	dnnl_status_t st = dnnl_primitive_execute(p, cd_strm, n, a);
-	if (st != dnnl_success) { if (getenv("CURATE_DNNL_DEBUG")) fprintf(stderr, "dnnl execute: status %d\n", (int)st); return 1; }
+	if (st != dnnl_success) return 1;
 	return dnnl_stream_wait(cd_strm) != dnnl_success;
 }
 
@@ -241,14 +241,6 @@ static int cd_exec(dnnl_primitive_t p, int n, const int *args, const dnnl_memory
 	if (!rc) {
 		omp_set_num_threads(cd_threads);
 		rc = cd_run(p, n, a);
-		if (rc && getenv("CURATE_DNNL_DEBUG")) {
-			const_dnnl_primitive_desc_t pd;
-			dnnl_primitive_get_primitive_desc(p, &pd);
-			for (int i = 0; i < n; i++) {
-				const dnnl_memory_desc_t *want = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, args[i]);
-				fprintf(stderr, "arg %d: ndims want %d have %d equal %d\n", args[i], want ? want->ndims : -1, mds[i]->ndims, want ? dnnl_memory_desc_equal(want, mds[i]) : -1);
-			}
-		}
 	}
 	for (int i = 0; i < made; i++) dnnl_memory_destroy(a[i].memory);
 	return rc;
@@ -430,9 +422,13 @@ import (
 	"unsafe"
 )
 
-// dnnlBackend runs convolutions (regular, 1x1 and depthwise as grouped
-// convolution; forward, backward-data and backward-weights) on oneDNN with
-// NHWC activations, and everything else on the cpu backend it embeds.
+// dnnlBackend runs on oneDNN, with NHWC activations: convolutions (regular,
+// 1x1 and depthwise as grouped convolution; forward, backward-data and
+// backward-weights), batch normalisation without a fused activation
+// (forward training/inference, backward), the element-wise activations
+// (swish, sigmoid, leaky ReLU) and global average pooling; everything else
+// (batch norm fused with swish, the vector ops, dense layers, Gram
+// products) on the cpu backend it embeds.
 // Primitives are created once per op shape (per plan) and reused every step.
 // Ops oneDNN declines (or 1x1-spatial ones, where a call costs more than the
 // work) fall back to the cpu backend.
@@ -451,7 +447,7 @@ func onednnBackend() Backend {
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s convolutions, c kernels, openblas products", C.GoString(C.cd_version()))
+	return fmt.Sprintf("%s convolutions, batch norm, eltwise, pooling; c kernels for bn+swish and the rest; openblas products", C.GoString(C.cd_version()))
 }
 
 func (b *dnnlBackend) setThreads(n int) {
@@ -570,9 +566,6 @@ func (b *dnnlBackend) convBack(e *exec, d *dnnlConv, x, y *Tensor, w *Param, db 
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
 	}
-	if debugDNNL {
-		println("bwd", x.N, x.H, x.W, x.C, y.H, y.W, y.C, len(dy), len(x.Data), len(w.Grad))
-	}
 	b.check(C.cd_conv_bwd(d.c, p32(x.Data), p32(w.Data), p32(dy), p32(target), p32(w.Grad), db), "convolution backward")
 	if acc {
 		e.run(len(dx), 1<<14, func(lo, hi int) {
@@ -598,8 +591,6 @@ func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
 	}
 	b.convBack(e, d, o.x, o.y, o.w, nil)
 }
-
-var debugDNNL = false
 
 // dnnlBN is an op's prepared oneDNN batch normalisation with the batch
 // statistics of the last training forward and the scale/shift gradients.
