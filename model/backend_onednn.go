@@ -173,7 +173,8 @@ fail:
 }
 
 static int cd_run(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
-	if (dnnl_primitive_execute(p, cd_strm, n, a) != dnnl_success) return 1;
+	dnnl_status_t st = dnnl_primitive_execute(p, cd_strm, n, a);
+	if (st != dnnl_success) return 1;
 	return dnnl_stream_wait(cd_strm) != dnnl_success;
 }
 
@@ -228,6 +229,180 @@ static int cd_conv_bwd(cd_conv *c, float *x, float *w, float *dy, float *dx, flo
 	return cd_run(c->bwdd, 3, d);
 }
 
+// cd_exec runs p with n arguments, each memory made around the caller's
+// buffer for this call only (a few microseconds; the ops take milliseconds).
+static int cd_exec(dnnl_primitive_t p, int n, const int *args, const dnnl_memory_desc_t *const *mds, void *const *ptrs) {
+	dnnl_exec_arg_t a[10];
+	int rc = 0, made = 0;
+	for (; made < n; made++) {
+		a[made].arg = args[made];
+		if (dnnl_memory_create(&a[made].memory, mds[made], cd_eng, ptrs[made]) != dnnl_success) { rc = 1; break; }
+	}
+	if (!rc) {
+		omp_set_num_threads(cd_threads);
+		rc = cd_run(p, n, a);
+	}
+	for (int i = 0; i < made; i++) dnnl_memory_destroy(a[i].memory);
+	return rc;
+}
+
+static dnnl_primitive_t cd_make(const_dnnl_op_desc_t d, const_dnnl_primitive_desc_t hint, dnnl_primitive_desc_t *keep) {
+	dnnl_primitive_desc_t pd = NULL;
+	if (dnnl_primitive_desc_create(&pd, d, NULL, cd_eng, hint) != dnnl_success) return NULL;
+	dnnl_primitive_t p = cd_prim(pd);
+	if (keep) *keep = pd; else dnnl_primitive_desc_destroy(pd);
+	return p;
+}
+
+// cd_bn is batch normalisation of an N x H x W x C map: training forward
+// (batch statistics out), inference forward (moving statistics in), backward.
+typedef struct {
+	dnnl_primitive_t ftrain, finf, bwd;
+	dnnl_memory_desc_t data, stat;
+} cd_bn;
+
+static void cd_bn_free(cd_bn *b) {
+	if (!b) return;
+	if (b->ftrain) dnnl_primitive_destroy(b->ftrain);
+	if (b->finf) dnnl_primitive_destroy(b->finf);
+	if (b->bwd) dnnl_primitive_destroy(b->bwd);
+	free(b);
+}
+
+static cd_bn *cd_bn_new(long N, long H, long W, long C, float eps) {
+	cd_bn *b = calloc(1, sizeof(cd_bn));
+	dnnl_dims_t d = {N, C, H, W}, sd = {C};
+	dnnl_primitive_desc_t hint = NULL;
+	dnnl_batch_normalization_desc_t ft, fi, bd;
+	unsigned ss = dnnl_use_scale | dnnl_use_shift;
+	if (dnnl_memory_desc_init_by_tag(&b->data, 4, d, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
+	if (dnnl_memory_desc_init_by_tag(&b->stat, 1, sd, dnnl_f32, dnnl_a) != dnnl_success) goto fail;
+	if (dnnl_batch_normalization_forward_desc_init(&ft, dnnl_forward_training, &b->data, eps, ss) != dnnl_success) goto fail;
+	if (dnnl_batch_normalization_forward_desc_init(&fi, dnnl_forward_inference, &b->data, eps, ss | dnnl_use_global_stats) != dnnl_success) goto fail;
+	if (!(b->ftrain = cd_make(&ft, NULL, &hint))) goto fail;
+	if (!(b->finf = cd_make(&fi, NULL, NULL))) goto fail;
+	if (dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, &b->data, &b->data, eps, ss) != dnnl_success) goto fail;
+	b->bwd = cd_make(&bd, hint, NULL);
+	dnnl_primitive_desc_destroy(hint);
+	if (!b->bwd) goto fail;
+	return b;
+fail:
+	cd_bn_free(b);
+	return NULL;
+}
+
+// cd_bn_fwd: training writes the batch mean and (biased) variance into mean
+// and var; inference reads the moving statistics from them.
+static int cd_bn_fwd(cd_bn *b, int train, float *x, float *y, float *scale, float *shift, float *mean, float *var) {
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
+	const dnnl_memory_desc_t *mds[] = {&b->data, &b->data, &b->stat, &b->stat, &b->stat, &b->stat};
+	void *ptrs[] = {x, y, scale, shift, mean, var};
+	return cd_exec(train ? b->ftrain : b->finf, 6, args, mds, ptrs);
+}
+
+static int cd_bn_bwd(cd_bn *b, float *x, float *mean, float *var, float *dy, float *scale, float *shift, float *dx, float *dscale, float *dshift) {
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SRC,
+		      DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT};
+	const dnnl_memory_desc_t *mds[] = {&b->data, &b->stat, &b->stat, &b->data, &b->stat, &b->stat, &b->data, &b->stat, &b->stat};
+	void *ptrs[] = {x, mean, var, dy, scale, shift, dx, dscale, dshift};
+	return cd_exec(b->bwd, 9, args, mds, ptrs);
+}
+
+// cd_elt is an element-wise activation over n values: swish (alg 1),
+// sigmoid (2, backward from its output), leaky ReLU with slope alpha (3).
+typedef struct {
+	dnnl_primitive_t fwd, bwd;
+	dnnl_memory_desc_t md;
+	int use_dst;
+} cd_elt;
+
+static void cd_elt_free(cd_elt *e) {
+	if (!e) return;
+	if (e->fwd) dnnl_primitive_destroy(e->fwd);
+	if (e->bwd) dnnl_primitive_destroy(e->bwd);
+	free(e);
+}
+
+static cd_elt *cd_elt_new(long n, int kind, float alpha) {
+	cd_elt *e = calloc(1, sizeof(cd_elt));
+	dnnl_alg_kind_t alg = kind == 1 ? dnnl_eltwise_swish : kind == 2 ? dnnl_eltwise_logistic_use_dst_for_bwd : dnnl_eltwise_relu;
+	e->use_dst = kind == 2;
+	dnnl_dims_t d = {n};
+	dnnl_eltwise_desc_t fd, bd;
+	dnnl_primitive_desc_t hint = NULL;
+	if (dnnl_memory_desc_init_by_tag(&e->md, 1, d, dnnl_f32, dnnl_a) != dnnl_success) goto fail;
+	if (dnnl_eltwise_forward_desc_init(&fd, dnnl_forward_training, alg, &e->md, alpha, 0) != dnnl_success) goto fail;
+	if (!(e->fwd = cd_make(&fd, NULL, &hint))) goto fail;
+	if (dnnl_eltwise_backward_desc_init(&bd, alg, &e->md, &e->md, alpha, 0) != dnnl_success) goto fail;
+	e->bwd = cd_make(&bd, hint, NULL);
+	dnnl_primitive_desc_destroy(hint);
+	if (!e->bwd) goto fail;
+	return e;
+fail:
+	cd_elt_free(e);
+	return NULL;
+}
+
+static int cd_elt_fwd(cd_elt *e, float *x, float *y) {
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
+	const dnnl_memory_desc_t *mds[] = {&e->md, &e->md};
+	void *ptrs[] = {x, y};
+	return cd_exec(e->fwd, 2, args, mds, ptrs);
+}
+
+static int cd_elt_bwd(cd_elt *e, float *x, float *y, float *dy, float *dx) {
+	int args[] = {e->use_dst ? DNNL_ARG_DST : DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+	const dnnl_memory_desc_t *mds[] = {&e->md, &e->md, &e->md};
+	void *ptrs[] = {e->use_dst ? y : x, dy, dx};
+	return cd_exec(e->bwd, 3, args, mds, ptrs);
+}
+
+// cd_pool is global average pooling N x H x W x C -> N x C.
+typedef struct {
+	dnnl_primitive_t fwd, bwd;
+	dnnl_memory_desc_t src, dst;
+} cd_pool;
+
+static void cd_pool_free(cd_pool *p) {
+	if (!p) return;
+	if (p->fwd) dnnl_primitive_destroy(p->fwd);
+	if (p->bwd) dnnl_primitive_destroy(p->bwd);
+	free(p);
+}
+
+static cd_pool *cd_pool_new(long N, long H, long W, long C) {
+	cd_pool *p = calloc(1, sizeof(cd_pool));
+	dnnl_dims_t sd = {N, C, H, W}, dd = {N, C, 1, 1}, st = {1, 1}, k = {H, W}, z = {0, 0};
+	dnnl_pooling_desc_t fd, bd;
+	dnnl_primitive_desc_t hint = NULL;
+	if (dnnl_memory_desc_init_by_tag(&p->src, 4, sd, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
+	if (dnnl_memory_desc_init_by_tag(&p->dst, 4, dd, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
+	if (dnnl_pooling_forward_desc_init(&fd, dnnl_forward_training, dnnl_pooling_avg_exclude_padding, &p->src, &p->dst, st, k, z, z) != dnnl_success) goto fail;
+	if (!(p->fwd = cd_make(&fd, NULL, &hint))) goto fail;
+	if (dnnl_pooling_backward_desc_init(&bd, dnnl_pooling_avg_exclude_padding, &p->src, &p->dst, st, k, z, z) != dnnl_success) goto fail;
+	p->bwd = cd_make(&bd, hint, NULL);
+	dnnl_primitive_desc_destroy(hint);
+	if (!p->bwd) goto fail;
+	return p;
+fail:
+	cd_pool_free(p);
+	return NULL;
+}
+
+static int cd_pool_fwd(cd_pool *p, float *x, float *y) {
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
+	const dnnl_memory_desc_t *mds[] = {&p->src, &p->dst};
+	void *ptrs[] = {x, y};
+	return cd_exec(p->fwd, 2, args, mds, ptrs);
+}
+
+static int cd_pool_bwd(cd_pool *p, float *dy, float *dx) {
+	int args[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+	const dnnl_memory_desc_t *mds[] = {&p->dst, &p->src};
+	void *ptrs[] = {dy, dx};
+	return cd_exec(p->bwd, 2, args, mds, ptrs);
+}
+
 static void cd_add(float *restrict dst, const float *restrict src, long n) {
 	for (long i = 0; i < n; i++) dst[i] += src[i];
 }
@@ -247,9 +422,13 @@ import (
 	"unsafe"
 )
 
-// dnnlBackend runs convolutions (regular, 1x1 and depthwise as grouped
-// convolution; forward, backward-data and backward-weights) on oneDNN with
-// NHWC activations, and everything else on the cpu backend it embeds.
+// dnnlBackend runs on oneDNN, with NHWC activations: convolutions (regular,
+// 1x1 and depthwise as grouped convolution; forward, backward-data and
+// backward-weights), batch normalisation without a fused activation
+// (forward training/inference, backward), the element-wise activations
+// (swish, sigmoid, leaky ReLU) and global average pooling; everything else
+// (batch norm fused with swish, the vector ops, dense layers, Gram
+// products) on the cpu backend it embeds.
 // Primitives are created once per op shape (per plan) and reused every step.
 // Ops oneDNN declines (or 1x1-spatial ones, where a call costs more than the
 // work) fall back to the cpu backend.
@@ -268,7 +447,7 @@ func onednnBackend() Backend {
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s convolutions, c kernels, openblas products", C.GoString(C.cd_version()))
+	return fmt.Sprintf("%s convolutions, batch norm, eltwise, pooling; c kernels for bn+swish and the rest; openblas products", C.GoString(C.cd_version()))
 }
 
 func (b *dnnlBackend) setThreads(n int) {
@@ -387,9 +566,6 @@ func (b *dnnlBackend) convBack(e *exec, d *dnnlConv, x, y *Tensor, w *Param, db 
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
 	}
-	if debugDNNL {
-		println("bwd", x.N, x.H, x.W, x.C, y.H, y.W, y.C, len(dy), len(x.Data), len(w.Grad))
-	}
 	b.check(C.cd_conv_bwd(d.c, p32(x.Data), p32(w.Data), p32(dy), p32(target), p32(w.Grad), db), "convolution backward")
 	if acc {
 		e.run(len(dx), 1<<14, func(lo, hi int) {
@@ -416,4 +592,208 @@ func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
 	b.convBack(e, d, o.x, o.y, o.w, nil)
 }
 
-var debugDNNL = false
+// dnnlBN is an op's prepared oneDNN batch normalisation with the batch
+// statistics of the last training forward and the scale/shift gradients.
+type dnnlBN struct {
+	c                     *C.cd_bn
+	mean, vari, dg, dbeta []float32
+}
+
+func (d *dnnlBN) free() { C.cd_bn_free(d.c) }
+
+// bn prepares batch norms without a fused activation on maps of at least
+// 2x2: the ones followed by swish keep the cpu backend's fused kernels,
+// which read and write each activation fewer times than oneDNN's batch norm
+// plus a separate swish (which would also have to keep the pre-activation
+// for its backward pass).
+func (b *dnnlBackend) bn(o *bnOp) *dnnlBN {
+	if o.act != actNone || o.x.H < 2 || o.x.W < 2 {
+		return nil
+	}
+	if d, ok := o.state.(*dnnlBN); ok {
+		if d.c == nil {
+			return nil
+		}
+		return d
+	}
+	C0 := o.x.C
+	d := &dnnlBN{c: C.cd_bn_new(C.long(o.x.N), C.long(o.x.H), C.long(o.x.W), C.long(C0), C.float(o.eps)),
+		mean: make([]float32, C0), vari: make([]float32, C0), dg: make([]float32, C0), dbeta: make([]float32, C0)}
+	o.state = d
+	if d.c == nil {
+		return nil
+	}
+	runtime.SetFinalizer(d, (*dnnlBN).free)
+	return d
+}
+
+func (b *dnnlBackend) bnForward(e *exec, o *bnOp) {
+	d := b.bn(o)
+	if d == nil {
+		b.hostBackend.bnForward(e, o)
+		return
+	}
+	x, y := o.x, o.y
+	if !e.train {
+		b.check(C.cd_bn_fwd(d.c, 0, p32(x.Data), p32(y.Data), p32(o.gamma.Data), p32(o.beta.Data),
+			p32(o.mean.Data), p32(o.vari.Data)), "batch norm forward")
+		return
+	}
+	b.check(C.cd_bn_fwd(d.c, 1, p32(x.Data), p32(y.Data), p32(o.gamma.Data), p32(o.beta.Data),
+		p32(d.mean), p32(d.vari)), "batch norm forward")
+	rows := x.N * x.H * x.W
+	m := o.momentum
+	for c := range d.mean {
+		v := float64(d.vari[c])
+		unbiased := v
+		if rows > 1 {
+			unbiased = v * float64(rows) / float64(rows-1)
+		}
+		o.mean.Data[c] = m*o.mean.Data[c] + (1-m)*d.mean[c]
+		o.vari.Data[c] = m*o.vari.Data[c] + (1-m)*float32(unbiased)
+	}
+}
+
+func (b *dnnlBackend) bnBackward(e *exec, o *bnOp) {
+	d := b.bn(o)
+	if d == nil {
+		b.hostBackend.bnBackward(e, o)
+		return
+	}
+	x := o.x
+	dy := o.y.gradOut()
+	dx, acc := x.gradIn()
+	target := dx
+	if acc || dx == nil {
+		target, _ = e.scratch(x.Len(), 0)
+	}
+	b.check(C.cd_bn_bwd(d.c, p32(x.Data), p32(d.mean), p32(d.vari), p32(dy), p32(o.gamma.Data), p32(o.beta.Data), p32(target),
+		p32(d.dg), p32(d.dbeta)), "batch norm backward")
+	for c := range d.dg {
+		o.gamma.Grad[c] += d.dg[c]
+		o.beta.Grad[c] += d.dbeta[c]
+	}
+	if acc {
+		b.addInto(e, dx, target)
+	}
+}
+
+// addInto is dst += src, split across the exec's goroutines.
+func (b *dnnlBackend) addInto(e *exec, dst, src []float32) {
+	e.run(len(dst), 1<<14, func(lo, hi int) {
+		C.cd_add(p32(dst[lo:hi]), p32(src[lo:hi]), C.long(hi-lo))
+	})
+}
+
+// dnnlElt is an op's prepared oneDNN element-wise activation.
+type dnnlElt struct{ c *C.cd_elt }
+
+func (d *dnnlElt) free() { C.cd_elt_free(d.c) }
+
+// elt prepares the activation of an actOp of at least 4096 values (smaller
+// ones, the squeeze-and-excitation and head vectors, stay on the cpu
+// backend, where a call costs less than a primitive's).
+func (b *dnnlBackend) elt(o *actOp) *dnnlElt {
+	kind := map[actKind]int{actSwish: 1, actSigmoid: 2, actLeaky: 3}[o.act]
+	if kind == 0 || o.x.Len() < 4096 {
+		return nil
+	}
+	if d, ok := o.state.(*dnnlElt); ok {
+		if d.c == nil {
+			return nil
+		}
+		return d
+	}
+	d := &dnnlElt{c: C.cd_elt_new(C.long(o.x.Len()), C.int(kind), leakySlope)}
+	o.state = d
+	if d.c == nil {
+		return nil
+	}
+	runtime.SetFinalizer(d, (*dnnlElt).free)
+	return d
+}
+
+func (b *dnnlBackend) actForward(e *exec, o *actOp) {
+	d := b.elt(o)
+	if d == nil {
+		b.hostBackend.actForward(e, o)
+		return
+	}
+	b.check(C.cd_elt_fwd(d.c, p32(o.x.Data), p32(o.y.Data)), "eltwise forward")
+}
+
+func (b *dnnlBackend) actBackward(e *exec, o *actOp) {
+	d := b.elt(o)
+	if d == nil {
+		b.hostBackend.actBackward(e, o)
+		return
+	}
+	dy := o.y.gradOut()
+	dx, acc := o.x.gradIn()
+	if dx == nil {
+		return
+	}
+	target := dx
+	if acc {
+		target, _ = e.scratch(len(dx), 0)
+	}
+	b.check(C.cd_elt_bwd(d.c, p32(o.x.Data), p32(o.y.Data), p32(dy), p32(target)), "eltwise backward")
+	if acc {
+		b.addInto(e, dx, target)
+	}
+}
+
+// dnnlPool is an op's prepared oneDNN global average pooling.
+type dnnlPool struct{ c *C.cd_pool }
+
+func (d *dnnlPool) free() { C.cd_pool_free(d.c) }
+
+func (b *dnnlBackend) pool(o *gapOp) *dnnlPool {
+	if o.x.H*o.x.W < 4 {
+		return nil
+	}
+	if d, ok := o.state.(*dnnlPool); ok {
+		if d.c == nil {
+			return nil
+		}
+		return d
+	}
+	x := o.x
+	d := &dnnlPool{c: C.cd_pool_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C))}
+	o.state = d
+	if d.c == nil {
+		return nil
+	}
+	runtime.SetFinalizer(d, (*dnnlPool).free)
+	return d
+}
+
+func (b *dnnlBackend) gapForward(e *exec, o *gapOp) {
+	d := b.pool(o)
+	if d == nil {
+		b.hostBackend.gapForward(e, o)
+		return
+	}
+	b.check(C.cd_pool_fwd(d.c, p32(o.x.Data), p32(o.y.Data)), "pooling forward")
+}
+
+func (b *dnnlBackend) gapBackward(e *exec, o *gapOp) {
+	d := b.pool(o)
+	if d == nil {
+		b.hostBackend.gapBackward(e, o)
+		return
+	}
+	dy := o.y.gradOut()
+	dx, acc := o.x.gradIn()
+	if dx == nil {
+		return
+	}
+	target := dx
+	if acc {
+		target, _ = e.scratch(len(dx), 0)
+	}
+	b.check(C.cd_pool_bwd(d.c, p32(dy), p32(target)), "pooling backward")
+	if acc {
+		b.addInto(e, dx, target)
+	}
+}

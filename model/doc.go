@@ -16,7 +16,8 @@
 // "cpu", OpenBLAS products and vectorised C loops (on x86-64 built with
 // GCC target_clones for AVX-512/AVX2/baseline, chosen at load time); and
 // "onednn", Intel's oneDNN (Debian libdnnl-dev) for convolutions, batch
-// norm, activations and pooling, with the cpu backend for the rest (absent
+// norm, activations and pooling, with the cpu backend for the rest (batch
+// norm fused with swish among it) (absent
 // with the nodnnl build tag). Config.Backend chooses; "" is the fastest
 // built. The shared backend suite (TestBackendSuite) checks every op of
 // every backend against ref and against finite differences.

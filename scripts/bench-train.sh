@@ -122,7 +122,7 @@ EOF
 	if [ "$PROFILE" -gt 0 ]; then
 		echo "per-op time of one curate training step (batch $BATCH, $THREADS threads; load $(cut -d' ' -f1-3 /proc/loadavg)):"
 		CURATE_BATCH=$BATCH CURATE_THREADS=$THREADS CURATE_BACKEND=$BACKEND \
-			go test -run '^$' -bench OpBreakdown -benchtime 1x ./model | grep 'opbreakdown_test' | sed 's/^ *opbreakdown_test.go:[0-9]*: /  /'
+			go test -run '^$' -bench OpBreakdown -benchtime 1x -v ./model | grep 'opbreakdown_test' | sed 's/^ *opbreakdown_test.go:[0-9]*: /  /'
 		"$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
 			--threads "$THREADS" --steps 1 --warmup "$WARMUP" --profile "$PROFILE" 2>&1 >/dev/null
 	fi
