@@ -18,8 +18,9 @@
 // "onednn", Intel's oneDNN (Debian libdnnl-dev) for convolutions, batch
 // norm, activations and pooling, with the cpu backend for the rest (batch
 // norm fused with swish among it) (absent
-// with the nodnnl build tag). Config.Backend chooses; "" is the fastest
-// built. The shared backend suite (TestBackendSuite) checks every op of
+// with the nodnnl build tag). Config.Backend chooses; "" is cpu (onednn
+// is opt-in: in a process that had run Tesseract its convolution backward
+// was seen to hang, and it is not bit-identical across thread counts). The shared backend suite (TestBackendSuite) checks every op of
 // every backend against ref and against finite differences.
 //
 // On the host backends convolutions are matrix products: 1x1 convolutions

@@ -85,10 +85,9 @@ func threadExact(backend string) bool { return backend != "onednn" }
 const threadBound = 1e-3
 
 // TestDeterministicSteps trains three steps twice with the same seed and
-// with 1 and 3 threads, on every backend built: runs with the same thread
-// count agree bit for bit (losses and every weight), and so do different
-// thread counts on the threadExact backends; the others stay within
-// threadBound.
+// with 1 and 3 threads, on every backend built: on the threadExact backends
+// (ref, cpu) every run agrees bit for bit (losses and every weight),
+// whatever the thread count; onednn stays within threadBound.
 func TestDeterministicSteps(t *testing.T) {
 	for _, name := range Backends() {
 		t.Run(name, func(t *testing.T) {
@@ -119,7 +118,9 @@ func TestDeterministicSteps(t *testing.T) {
 				l    []float32
 				n    *Net
 			}{{"a second run with 2 threads", l2, n2}, {"1 thread", l3, n3}, {"3 threads", l4, n4}} {
-				exact := threadExact(name) || c.n == n2
+				// onednn's reductions are not even reproducible run to run at
+				// one thread count (seen here at 2 threads): it gets the bound.
+				exact := threadExact(name)
 				differ := func(a, b float32) bool {
 					if exact {
 						return a != b

@@ -21,6 +21,7 @@ type NetOptions struct {
 	Gram     int    // Gram modules of such a file
 	Size     int    // 0 = the checkpoint's, else 256
 	Threads  int
+	Backend  string // the engine's arithmetic ("" = the default)
 }
 
 // LoadNet builds the network for a weight file and loads it.
@@ -46,7 +47,7 @@ func LoadNet(o NetOptions) (*model.Net, *Checkpoint, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights %s: %w", o.Weights, err)
 	}
-	cfg.Size, cfg.Threads = size, o.Threads
+	cfg.Size, cfg.Threads, cfg.Backend = size, o.Threads, o.Backend
 	net, err := model.New(cfg)
 	if err != nil {
 		return nil, nil, err

@@ -28,6 +28,7 @@ type Options struct {
 	Seed            uint64   `json:"seed"`
 	Seeds           []uint64 `json:"seeds,omitempty"` // set on a multi-seed parent only
 	Threads         int      `json:"threads"`
+	Backend         string   `json:"backend,omitempty"` // the engine's arithmetic ("" = the default, cpu)
 	Init            string   `json:"init"`
 	FreezeUntil     string   `json:"freeze-until"`
 	CheckpointEvery int      `json:"checkpoint-every"`
@@ -95,7 +96,7 @@ func (o Options) modelConfig() (model.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg.Size, cfg.Seed, cfg.Threads = o.Size, o.Seed, o.Threads
+	cfg.Size, cfg.Seed, cfg.Threads, cfg.Backend = o.Size, o.Seed, o.Threads, o.Backend
 	return cfg, nil
 }
 

@@ -139,3 +139,28 @@ func TestTrainInitFromCheckpoint(t *testing.T) {
 		t.Error("--init of a missing file: no error")
 	}
 }
+
+// --backend reaches the engine: ref trains the same run as cpu within
+// float error, and an unknown backend is an error naming it.
+func TestTrainBackend(t *testing.T) {
+	dir := t.TempDir()
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{Name: "train", Rows: 8}, {Name: "validation", Rows: 4}}, nil, nil)
+	losses := map[string]float64{}
+	for _, b := range []string{"cpu", "ref"} {
+		o := tinyOptions(data, filepath.Join(dir, b))
+		o.Epochs, o.Backend = 1, b
+		res, err := Train(context.Background(), o, Env{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		losses[b] = res.Epochs[0].TrainLoss
+	}
+	if d := losses["cpu"] - losses["ref"]; d > 1e-3 || d < -1e-3 {
+		t.Errorf("train loss cpu %v, ref %v", losses["cpu"], losses["ref"])
+	}
+	o := tinyOptions(data, filepath.Join(dir, "bad"))
+	o.Backend = "nope"
+	if _, err := Train(context.Background(), o, Env{Version: "test"}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("unknown backend: %v", err)
+	}
+}

@@ -25,6 +25,7 @@ type EvalOptions struct {
 	Threshold   float64
 	Batch       int
 	Threads     int
+	Backend     string
 	Backbone    string
 	Gram        int
 	Size        int
@@ -80,6 +81,7 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "threshold", Value: 0.5, Usage: "predict sadness when p(sadness) >= this", Destination: &o.Threshold},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "images per inference batch", Destination: &o.Batch},
 			&cli.IntFlag{Name: "threads", Usage: "threads (0 = all CPUs)", Destination: &o.Threads},
+			backendFlag(&o.Backend),
 			&cli.StringFlag{Name: "backbone", Usage: "architecture of weights without curate metadata (default b2)", Destination: &o.Backbone},
 			&cli.IntFlag{Name: "gram", Value: 4, Usage: "Gram modules of weights without curate metadata", Destination: &o.Gram},
 			&cli.IntFlag{Name: "size", Usage: "input size (0 = the checkpoint's, else 256)", Destination: &o.Size},
@@ -119,7 +121,7 @@ func runEval(ctx context.Context, o EvalOptions, g *Global) error {
 	p := newTrainProgress(g)
 	p.begin("eval", 0, 0)
 	r, err := train.Evaluate(ctx, train.EvalOptions{
-		NetOptions: train.NetOptions{Weights: o.Weights, Backbone: o.Backbone, Gram: o.Gram, Size: o.Size, Threads: o.Threads},
+		NetOptions: train.NetOptions{Weights: o.Weights, Backbone: o.Backbone, Gram: o.Gram, Size: o.Size, Threads: o.Threads, Backend: o.Backend},
 		Data:       o.Data, Split: o.Split, Folder: o.Folder, Layout: o.Layout, Positive: o.Positive, Emotion6: rule,
 		Threshold: o.Threshold, Batch: o.Batch, SkipBad: o.SkipBad,
 		Hook: func(done, total int) {

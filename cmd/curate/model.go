@@ -37,14 +37,16 @@ type ModelBenchOptions struct {
 	JSON     bool
 }
 
+// backendFlag is --backend of every command that runs the network.
+func backendFlag(dst *string) cli.Flag {
+	return &cli.StringFlag{Name: "backend", Usage: "the engine's arithmetic: " + strings.Join(model.Backends(), ", ") + " (default: the first)", Destination: dst}
+}
+
 func modelCommand(g *Global) *cli.Command {
 	var so ModelSummaryOptions
 	var bo ModelBenchOptions
 	backboneFlag := func(dst *string) cli.Flag {
 		return &cli.StringFlag{Name: "backbone", Value: "b2", Usage: "EfficientNetV2 variant: " + strings.Join(model.Backbones, ", "), Destination: dst}
-	}
-	backendFlag := func(dst *string) cli.Flag {
-		return &cli.StringFlag{Name: "backend", Usage: "arithmetic backend: " + strings.Join(model.Backends(), ", ") + " (default: the first, the fastest built)", Destination: dst}
 	}
 	return &cli.Command{
 		Name:  "model",
@@ -53,8 +55,8 @@ func modelCommand(g *Global) *cli.Command {
 backbone (Keras layout and layer names) whose block3b_project_conv feature map
 feeds k Gram-matrix modules, added to the pooled backbone features before a
 2-way softmax. Trained on the CPU by curate's own engine; --backend chooses
-its arithmetic: onednn (Intel oneDNN), cpu (OpenBLAS and C loops) or ref
-(plain Go, the definition); the default is the fastest built into the binary.
+its arithmetic: cpu (OpenBLAS and C loops, the default), onednn (Intel oneDNN,
+opt-in) or ref (plain Go, the definition).
 
 EXAMPLES:
    curate model summary                         # B2, 4 Gram modules, 256x256

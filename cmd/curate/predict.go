@@ -21,6 +21,7 @@ type PredictOptions struct {
 	Threshold float64
 	Batch     int
 	Threads   int
+	Backend   string
 	Backbone  string
 	Gram      int
 	Size      int
@@ -52,6 +53,7 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "threshold", Value: 0.5, Usage: "predict sadness when p(sadness) >= this", Destination: &o.Threshold},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "images per inference batch", Destination: &o.Batch},
 			&cli.IntFlag{Name: "threads", Usage: "threads (0 = all CPUs)", Destination: &o.Threads},
+			backendFlag(&o.Backend),
 			&cli.StringFlag{Name: "backbone", Usage: "architecture of weights without curate metadata (default b2)", Destination: &o.Backbone},
 			&cli.IntFlag{Name: "gram", Value: 4, Usage: "Gram modules of weights without curate metadata", Destination: &o.Gram},
 			&cli.IntFlag{Name: "size", Usage: "input size (0 = the checkpoint's, else 256)", Destination: &o.Size},
@@ -92,7 +94,7 @@ func runPredict(ctx context.Context, o PredictOptions, g *Global) error {
 	p := newTrainProgress(g)
 	p.begin("predict", 0, 0)
 	preds, skipped, err := train.Predict(ctx, train.PredictOptions{
-		NetOptions: train.NetOptions{Weights: o.Weights, Backbone: o.Backbone, Gram: o.Gram, Size: o.Size, Threads: o.Threads},
+		NetOptions: train.NetOptions{Weights: o.Weights, Backbone: o.Backbone, Gram: o.Gram, Size: o.Size, Threads: o.Threads, Backend: o.Backend},
 		Paths:      o.Paths, Split: o.Split, Batch: o.Batch, SkipBad: o.SkipBad,
 		Hook: func(done, total int) {
 			p.mu.Lock()

@@ -79,6 +79,7 @@ EXAMPLES:
 			&cli.Uint64Flag{Name: "seed", Value: d.Seed, Usage: "seed of initialisation, data order, augmentation and dropout", Destination: &o.Seed},
 			&cli.StringFlag{Name: "seeds", Usage: "comma-separated seeds: one run each under --out/seed-N, and summary.json", Destination: &o.Seeds},
 			&cli.IntFlag{Name: "threads", Usage: "engine threads and loader workers (0 = all CPUs)", Destination: &o.Threads},
+			backendFlag(&o.Backend),
 			&cli.StringFlag{Name: "init", Usage: "pretrained weights to start from (Keras .h5, timm or curate safetensors)", Destination: &o.Init},
 			&cli.StringFlag{Name: "freeze-until", Usage: "freeze layers up to this Keras layer name (head = the whole backbone)", Destination: &o.FreezeUntil},
 			&cli.IntFlag{Name: "checkpoint-every", Usage: "also checkpoint every N steps (0 = at the end of each epoch only)", Destination: &o.CheckpointEvery},
