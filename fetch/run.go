@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/curate-ml/curate/internal/atomicfile"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 )
@@ -79,6 +80,10 @@ type Options struct {
 	ShardBytes   int64         // shard size target (shards default when 0)
 	SyncEvery    int           // fsync ledger and staging after this many records
 	SyncInterval time.Duration // ... or this long
+
+	// Partition, when active, keeps only the URLs whose stable hash falls
+	// in it; the run also writes partition.json for `curate merge`.
+	Partition partition.Spec
 
 	// Counter, if set, is updated as URLs finish: total = unique URLs,
 	// skipped = decided by an earlier run.
@@ -220,6 +225,9 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Partition.Active() {
+		r.lists.Entries = partitionEntries(r.lists.Entries, opts.Partition)
+	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
@@ -298,6 +306,9 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	}
 	st.Run.Interrupted = interrupted
 	if err := writeStats(filepath.Join(opts.Out, StatsFile), st); err != nil {
+		return nil, err
+	}
+	if err := writePartition(opts); err != nil {
 		return nil, err
 	}
 	if interrupted {

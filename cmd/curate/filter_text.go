@@ -13,6 +13,7 @@ import (
 
 	"github.com/curate-ml/curate/ocr"
 	"github.com/curate-ml/curate/ocr/filter"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 )
 
@@ -22,10 +23,11 @@ type FilterTextOptions struct {
 	Out     string // output folder
 	Workers int    // Tesseract engines; 0 = number of cores
 
-	TessdataDir string      // folder holding eng.traineddata; "" = the standard places
-	Detector    ocr.Options // zero fields take ocr.DefaultOptions
-	SheetPages  int         // contact-sheet pages at most; 0 = all, < 0 = none
-	ShardBytes  int64       // 0 = the shards default (256 MiB)
+	TessdataDir string         // folder holding eng.traineddata; "" = the standard places
+	Detector    ocr.Options    // zero fields take ocr.DefaultOptions
+	SheetPages  int            // contact-sheet pages at most; 0 = all, < 0 = none
+	ShardBytes  int64          // 0 = the shards default (256 MiB)
+	Partition   partition.Spec // decide only this part of the rows (curate merge joins the parts)
 }
 
 func filterTextCommand(g *Global) *cli.Command {
@@ -75,6 +77,7 @@ EXAMPLES:
    curate filter-text --in ~/photos --out photos-no-text --workers 4 --json
    curate filter-text --in fetched --out text-free --passes auto,sparse --sheet-pages 5
    curate filter-text --in fetched --out text-free --min-conf 70 --strong-conf 85
+   curate filter-text --in fetched --out part-1 --partition 1/4   # then: curate merge part-* --out text-free
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "input dataset or folder of images", Destination: &opts.In},
@@ -93,11 +96,16 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "texture-edges", Value: d.TextureEdgeDensity, Usage: "edge share above which only the first pass runs (1: always all)", Destination: &opts.Detector.TextureEdgeDensity},
 			&cli.StringFlag{Name: "passes", Value: strings.Join(d.Passes, ","), Usage: "passes in order, from " + strings.Join(ocr.PassNames, ","), Destination: &passes},
 			&cli.IntFlag{Name: "sheet-pages", Usage: "contact-sheet pages at most (0: all, -1: none)", Destination: &opts.SheetPages},
+			&cli.StringFlag{Name: "partition", Usage: "decide only rows whose id hashes into part `I/N` (/N: I from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); join parts with curate merge"},
 			&cli.BoolFlag{Name: "json", Usage: "print the stats as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("filter-text: unexpected arguments %q", c.Args().Slice())
+			}
+			var err error
+			if opts.Partition, err = partition.Parse(c.String("partition"), nil); err != nil {
+				return usagef("filter-text: --%v", err)
 			}
 			if opts.In == "" || opts.Out == "" {
 				return usagef("filter-text: --in and --out are required")
@@ -132,7 +140,7 @@ func runFilterText(ctx context.Context, opts FilterTextOptions, g *Global) error
 	stats, err := filter.Run(ctx, filter.Config{
 		In: opts.In, Out: opts.Out, Workers: opts.Workers, Detector: opts.Detector,
 		TessdataDir: opts.TessdataDir, SheetPages: opts.SheetPages, ShardBytes: opts.ShardBytes,
-		Counter: counter,
+		Counter: counter, Partition: opts.Partition,
 	})
 	stop()
 	if err != nil {

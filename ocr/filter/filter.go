@@ -21,6 +21,7 @@ import (
 
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/ocr"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 )
@@ -45,6 +46,9 @@ type Config struct {
 	ShardBytes  int64             // output shard size; 0 = the shards default
 	SheetPages  int               // most contact-sheet pages; 0 = as many as needed, < 0 = none
 	Counter     *pipeline.Counter // progress; nil = none
+	// Partition, when active, decides only the rows whose id hashes into
+	// it (see partition.go) and writes partition.json for `curate merge`.
+	Partition partition.Spec
 }
 
 // Stats is filter-stats.json.
@@ -232,7 +236,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 			}
 			return nil
 		}
-		if err := pipeline.Ordered(ctx, cfg.Workers, sp.items(), work, sink); err != nil {
+		if err := pipeline.Ordered(ctx, cfg.Workers, partitionItems(sp.items(), cfg.Partition), work, sink); err != nil {
 			w.Abort()
 			return nil, err
 		}
@@ -274,6 +278,9 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	}
 	if err := journal.Sync(); err != nil {
 		return nil, fmt.Errorf("filter-text: %w", err)
+	}
+	if err := writePartition(cfg); err != nil {
+		return nil, err
 	}
 	return stats, nil
 }
