@@ -84,6 +84,8 @@ func newApp(g *Global) *cli.App {
    model        the EfficientNetV2-B2 + Gram network: summary and benchmark
    inspect      look inside shards and datasets
    demo         the whole pipeline on an embedded demo dataset, served on loopback
+   merge        join the outputs of fetch or filter-text run in partitions (--partition I/N)
+   run          the whole pipeline from one config file, with cached stages
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON on stdout"},
@@ -102,6 +104,8 @@ func newApp(g *Global) *cli.App {
 			modelCommand(g),
 			inspectCommand(g),
 			demoCommand(g),
+			mergeCommand(g),
+			runCommand(g),
 		},
 		EnableBashCompletion: true,
 		Writer:               g.Stdout,

@@ -8,20 +8,17 @@ import (
 	"github.com/curate-ml/curate/partition"
 )
 
-// partitionItems keeps the items of part p: rows by their id (the key when
-// a row has none). Items that failed to read stay in every part, so the
-// error is reported wherever it is.
+// partitionItems keeps the items of part p by their key (the row id, split/id
+// in a DatasetDict, the relative path in a folder): the verdict's "key".
+// Items that failed to read stay in every part, so the error is reported
+// wherever it is.
 func partitionItems(items iter.Seq[item], p partition.Spec) iter.Seq[item] {
 	if !p.Active() {
 		return items
 	}
 	return func(yield func(item) bool) {
 		for it := range items {
-			key := it.key
-			if it.row != nil && it.row.ID != "" {
-				key = it.row.ID
-			}
-			if it.err == nil && !p.Has(key) {
+			if it.err == nil && !p.Has(it.key) {
 				continue
 			}
 			if !yield(it) {
