@@ -21,8 +21,10 @@ type Config struct {
 	Seed    uint64 `yaml:"seed" json:"seed"` // seed of every random choice
 	Threads int    `yaml:"threads" json:"-"` // CPU threads for OCR, split and training; 0 = all
 	Demo    bool   `yaml:"demo" json:"demo"` // fetch the embedded demo images from a loopback server instead of fetch.lists
-	Stages  Stages `yaml:",inline" json:"-"` // the stage sections
-	dir     string // the config file's folder
+	// DemoImages is how many demo scenes are drawn (demo: true).
+	DemoImages int    `yaml:"demo_images" json:"demo_images"`
+	Stages     Stages `yaml:",inline" json:"-"` // the stage sections
+	dir        string // the config file's folder
 }
 
 // Stages holds each stage's section.
@@ -110,8 +112,9 @@ type ReportConfig struct {
 // Adagrad lr 0.002, batch 64, 25 epochs, RandAugment N=3 M=7.
 func Default() Config {
 	return Config{
-		Out:  "out",
-		Seed: 1,
+		Out:        "out",
+		Seed:       1,
+		DemoImages: 240,
 		Stages: Stages{
 			Fetch: FetchConfig{
 				Lists: []string{"train25.txt", "test25.txt"}, Categories: "category.txt",

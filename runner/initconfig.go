@@ -13,6 +13,7 @@ out: out          # output root: fetch/, filtered/, dataset/, train/, eval/, rep
 seed: 1           # seed of every random choice (split, training order, augmentation)
 threads: 0        # CPU threads for OCR, split and training; 0 = all cores
 demo: false       # true: fetch the embedded demo images from a loopback server (fetch.lists unused)
+demo_images: 240  # demo: how many scenes to draw
 
 fetch:            # curate fetch --help
   lists: [train25.txt, test25.txt]   # WEBEmo's URL lists ("<URL> <label>" lines), or CSV/TSV/JSONL
