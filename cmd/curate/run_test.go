@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/curate-ml/curate/runner"
+)
+
+// freeAddr returns a loopback address that is free now; the runs of one
+// test share it, so the demo lists (and their URLs) stay the same.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// smallDemoConfig writes a demo pipeline small enough for a test.
+func smallDemoConfig(t *testing.T, dir, extra string) string {
+	t.Helper()
+	cfg := `out: out
+seed: 3
+threads: 2
+demo: true
+demo_images: 36
+fetch:
+  workers: 4
+  timeout: 5s
+  retries: 1
+  backoff: 10ms
+  shard_bytes: 200000
+filter_text:
+  shard_bytes: 200000
+  detector:
+    passes: [auto]
+split:
+  ratio: -1
+  size: 48
+` + extra
+	p := filepath.Join(dir, "pipeline.yaml")
+	if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runPlan(t *testing.T, opts RunOptions) map[string]runner.Decision {
+	t.Helper()
+	g, out, errb := testGlobal()
+	g.JSON = true
+	if err := runRun(context.Background(), opts, g); err != nil {
+		t.Fatalf("curate run %s: %v\n%s", opts.Config, err, errb)
+	}
+	var rep RunReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("run --json: %v\n%s", err, out)
+	}
+	m := map[string]runner.Decision{}
+	for _, d := range rep.Plan {
+		m[d.Stage] = d
+	}
+	return m
+}
+
+func ran(plan map[string]runner.Decision) string {
+	var names []string
+	for _, s := range []string{"fetch", "filter-text", "split", "train", "eval", "report"} {
+		if d, ok := plan[s]; ok && d.Run {
+			names = append(names, s)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// mtimes records every output file's modification time under root.
+func mtimes(t *testing.T, root string) map[string]int64 {
+	t.Helper()
+	m := map[string]int64{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			m[p] = info.ModTime().UnixNano()
+		}
+		return nil
+	})
+	return m
+}
+
+// TestRunCache: a rerun with nothing changed runs nothing; a changed split
+// option reruns split and what follows, leaving the earlier stages' files
+// alone; a changed output file reruns its stage.
+func TestRunCache(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cfg := smallDemoConfig(t, dir, "")
+	all := "fetch,filter-text,split"
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != all {
+		t.Fatalf("first run ran %q, want %q", got, all)
+	}
+	root := filepath.Join(dir, "out")
+	before := mtimes(t, filepath.Join(root, runFetchDir))
+	plan := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})
+	if got := ran(plan); got != "" {
+		t.Fatalf("an unchanged rerun ran %q: %+v", got, plan)
+	}
+	if !strings.HasPrefix(plan["split"].Reason, "up to date") {
+		t.Errorf("split: %q", plan["split"].Reason)
+	}
+
+	// One split option changes: split (and later stages) only.
+	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
+	dry := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
+	if got := ran(dry); got != "split" || !strings.Contains(dry["split"].Reason, "options changed") {
+		t.Fatalf("dry run after a split change: %q, %+v", got, dry)
+	}
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "split" {
+		t.Fatalf("a dry run must not run anything: second dry run plans %q", got)
+	}
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "split" {
+		t.Fatalf("after a split option change ran %q, want split", got)
+	}
+	rep, err := os.ReadFile(filepath.Join(root, runDatasetDir, "split-report.json"))
+	if err != nil || !bytes.Contains(rep, []byte(`0.3`)) {
+		t.Errorf("split did not run with the new option: %v\n%.300s", err, rep)
+	}
+	after := mtimes(t, filepath.Join(root, runFetchDir))
+	for p, m := range before {
+		if after[p] != m {
+			t.Errorf("%s was rewritten by a run that should have skipped fetch", p)
+		}
+	}
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "" {
+		t.Fatalf("a rerun after the split change ran %q", got)
+	}
+
+	// A damaged output reruns its stage and the later ones.
+	verdicts := filepath.Join(root, runFilteredDir, "verdicts.jsonl")
+	if err := os.WriteFile(verdicts, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan = runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
+	if got := ran(plan); got != "filter-text,split" || !strings.Contains(plan["filter-text"].Reason, "verdicts.jsonl was modified") {
+		t.Fatalf("after damaging verdicts.jsonl: %q, %+v", got, plan)
+	}
+
+	// --from, --until, --force.
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true, From: "fetch", Until: "fetch"})); got != "fetch" {
+		t.Errorf("--from fetch --until fetch plans %q", got)
+	}
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true, Force: []string{"split"}, Until: "split"})); got != "filter-text,split" {
+		t.Errorf("--force split plans %q", got)
+	}
+	g, _, _ := testGlobal()
+	if err := runRun(context.Background(), RunOptions{Config: cfg, DemoAddr: addr, From: "nosuch"}, g); exitCode(err) != exitUsage {
+		t.Errorf("--from nosuch: %v, want a usage error", err)
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "p.yaml")
+	os.WriteFile(p, []byte("out: o\nfetch:\n  lists: [a.txt]\n  wokers: 3\n"), 0o644)
+	g, _, _ := testGlobal()
+	err := run(context.Background(), g, []string{"curate", "run", p})
+	if exitCode(err) != exitUsage || !strings.Contains(err.Error(), "[4:3]") || !strings.Contains(err.Error(), "wokers") {
+		t.Errorf("unknown key: %v (exit %d), want a usage error at [4:3]", err, exitCode(err))
+	}
+	os.WriteFile(p, []byte("out: o\nfetch:\n  lists: [missing.txt]\n"), 0o644)
+	err = run(context.Background(), g, []string{"curate", "run", p, "--dry-run"})
+	if exitCode(err) != exitError || !strings.Contains(err.Error(), "missing.txt") {
+		t.Errorf("missing list: %v", err)
+	}
+	init := filepath.Join(dir, "init.yaml")
+	if err := run(context.Background(), g, []string{"curate", "run", "--init-config", init}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.Load(init); err != nil {
+		t.Errorf("the init config does not load: %v", err)
+	}
+	if err := run(context.Background(), g, []string{"curate", "run", "--init-config", init}); exitCode(err) != exitUsage {
+		t.Errorf("--init-config over an existing file: %v", err)
+	}
+}
