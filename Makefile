@@ -14,8 +14,11 @@ deps:
 build: deps
 	$(GO) build -o bin/curate ./cmd/curate
 
+# The whole pipeline on generated demo scenes, from one config: fetch from a
+# loopback server, filter-text, split, train, eval, report. A rerun skips
+# what is up to date.
 demo: build
-	./bin/curate demo --out demo-out
+	./bin/curate run configs/demo.yaml
 
 # The README's test command.
 test: build $(TOOLS)
