@@ -4,7 +4,7 @@
 // dark rooms); the others are bright and warm or vivid (sun, beaches,
 // flowers, lit streets). Every scene picks a layout (landscape, street,
 // room with a window, abstract), shapes, a light level and noise from its
-// own seed, and about one in eight is drawn against its class (a brighter
+// own seed, and about one in six is drawn against its class (a brighter
 // sad scene, a dusky other one), so a classifier has to learn the trend, not
 // a threshold on one pixel. A few carry captions (for filter-text to drop)
 // and one is served twice (an exact duplicate for split).
@@ -98,19 +98,21 @@ type mood struct {
 }
 
 // pickMood draws a scene's mood: sad scenes dim, desaturated, blue-grey;
-// others bright with warm or vivid hues. One in eight leans the other way.
+// others bright with warm or vivid hues. One in six leans the other way
+// (a bluer, brighter sad scene; a dim, muted warm one), so no single
+// channel separates the classes.
 func pickMood(rng *rand.Rand, sad bool) mood {
-	against := rng.IntN(8) == 0
+	against := rng.IntN(6) == 0
 	switch {
 	case sad && !against:
 		return mood{hue: 200 + rng.Float64()*40, sat: 0.05 + rng.Float64()*0.25, light: 0.18 + rng.Float64()*0.25, contrast: 0.5 + rng.Float64()*0.3}
-	case sad: // a pale, washed-out sad scene
-		return mood{hue: 190 + rng.Float64()*60, sat: 0.1 + rng.Float64()*0.2, light: 0.45 + rng.Float64()*0.2, contrast: 0.4}
+	case sad: // a brighter, bluer sad scene: a cold clear day
+		return mood{hue: 195 + rng.Float64()*45, sat: 0.3 + rng.Float64()*0.3, light: 0.45 + rng.Float64()*0.2, contrast: 0.6}
 	case !against:
 		hues := []float64{25, 40, 50, 330, 100, 190}
 		return mood{hue: hues[rng.IntN(len(hues))] + rng.Float64()*20 - 10, sat: 0.55 + rng.Float64()*0.4, light: 0.5 + rng.Float64()*0.3, contrast: 0.8 + rng.Float64()*0.4}
-	default: // a dusky other scene: a warm sunset, darker
-		return mood{hue: 15 + rng.Float64()*30, sat: 0.45 + rng.Float64()*0.3, light: 0.3 + rng.Float64()*0.15, contrast: 0.7}
+	default: // a dusky, muted other scene: warm lamps in a grey evening
+		return mood{hue: 15 + rng.Float64()*35, sat: 0.15 + rng.Float64()*0.25, light: 0.28 + rng.Float64()*0.2, contrast: 0.7}
 	}
 }
 
