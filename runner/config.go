@@ -78,32 +78,37 @@ type SplitConfig struct {
 	Quality        int     `yaml:"quality" json:"quality"`
 }
 
-// TrainConfig is the train section (see `curate train --help`).
+// TrainConfig is the train section (see `curate train --help`; keys are its
+// flag names with underscores).
 type TrainConfig struct {
-	Backbone  string  `yaml:"backbone" json:"backbone"`
-	Gram      int     `yaml:"gram" json:"gram"`
-	Size      int     `yaml:"size" json:"size"`
-	Epochs    int     `yaml:"epochs" json:"epochs"`
-	Batch     int     `yaml:"batch" json:"batch"`
-	LR        float64 `yaml:"lr" json:"lr"`
-	Augment   bool    `yaml:"augment" json:"augment"`
-	AugmentN  int     `yaml:"augment_n" json:"augment_n"`
-	AugmentM  int     `yaml:"augment_m" json:"augment_m"`
-	Init      string  `yaml:"init" json:"init"` // pretrained weights (Keras .h5, timm or curate safetensors); "" = random
-	Seeds     []int   `yaml:"seeds" json:"seeds"`
-	Width     float64 `yaml:"width" json:"width"` // backbone width multiplier for small demos; 0 = the backbone's own
-	MaxImages int     `yaml:"max_images" json:"max_images"`
+	Backbone        string   `yaml:"backbone" json:"backbone"` // b0..b3, s, tiny
+	Gram            int      `yaml:"gram" json:"gram"`
+	Size            int      `yaml:"size" json:"size"`
+	Epochs          int      `yaml:"epochs" json:"epochs"`
+	Batch           int      `yaml:"batch" json:"batch"`
+	LR              float64  `yaml:"lr" json:"lr"`
+	Augment         string   `yaml:"augment" json:"augment"` // tf, torchvision or none
+	N               int      `yaml:"n" json:"n"`
+	M               float64  `yaml:"m" json:"m"`
+	Init            string   `yaml:"init" json:"init"`
+	FreezeUntil     string   `yaml:"freeze_until" json:"freeze_until"`
+	Seeds           []uint64 `yaml:"seeds" json:"seeds"` // several: one run each (RUN/seed-N) and summary.json; empty = [seed]
+	CheckpointEvery int      `yaml:"checkpoint_every" json:"checkpoint_every"`
+	SkipBad         bool     `yaml:"skip_bad" json:"skip_bad"`
 }
 
-// EvalConfig is the eval section: which split of the dataset is scored.
+// EvalConfig is the eval section: the best checkpoint scored on a split.
 type EvalConfig struct {
 	Split     string  `yaml:"split" json:"split"`
 	Threshold float64 `yaml:"threshold" json:"threshold"`
+	Batch     int     `yaml:"batch" json:"batch"` // 0 = train.batch
 }
 
-// ReportConfig is the report section.
+// ReportConfig is the report section (see `curate report --help`).
 type ReportConfig struct {
-	Skip bool `yaml:"skip" json:"skip"`
+	Title    string `yaml:"title" json:"title"`
+	Examples int    `yaml:"examples" json:"examples"`
+	Sheets   int    `yaml:"sheets" json:"sheets"`
 }
 
 // Default is the paper's pipeline (Motiejauskas & Dzemyda 2024): every
@@ -128,10 +133,10 @@ func Default() Config {
 			},
 			Train: TrainConfig{
 				Backbone: "b2", Gram: 4, Size: 256, Epochs: 25, Batch: 64, LR: 0.002,
-				Augment: true, AugmentN: 3, AugmentM: 7, Seeds: []int{1},
+				Augment: "tf", N: 3, M: 7,
 			},
 			Eval:   EvalConfig{Split: "test", Threshold: 0.5},
-			Report: ReportConfig{},
+			Report: ReportConfig{Title: "curate report", Examples: 8, Sheets: 4},
 		},
 	}
 }
@@ -162,7 +167,6 @@ func Parse(name string, b []byte) (*Config, error) {
 	// into them.
 	cfg.Stages.Fetch.Lists = nil
 	cfg.Stages.FilterText.Detector.Passes = nil
-	cfg.Stages.Train.Seeds = nil
 	if err := yaml.UnmarshalWithOptions(b, &cfg, yaml.Strict()); err != nil {
 		return nil, &ParseError{File: name, Msg: strings.TrimSpace(yaml.FormatError(err, false, false))}
 	}
@@ -173,8 +177,8 @@ func Parse(name string, b []byte) (*Config, error) {
 	if cfg.Stages.FilterText.Detector.Passes == nil {
 		cfg.Stages.FilterText.Detector.Passes = def.Stages.FilterText.Detector.Passes
 	}
-	if cfg.Stages.Train.Seeds == nil {
-		cfg.Stages.Train.Seeds = def.Stages.Train.Seeds
+	if len(cfg.Stages.Train.Seeds) == 0 {
+		cfg.Stages.Train.Seeds = nil // "seeds: []" is the default: one run with seed
 	}
 	cfg.dir = filepath.Dir(name)
 	if err := cfg.validate(); err != nil {
@@ -196,7 +200,11 @@ func (c *Config) validate() error {
 	check(s.Train < 0 || s.Validation < 0 || s.Test < 0 || s.Train+s.Validation+s.Test <= 0, "split: train, validation and test fractions must be >= 0 and not all 0")
 	check(c.Stages.Train.Epochs < 1, "train.epochs: want 1 or more, got %d", c.Stages.Train.Epochs)
 	check(c.Stages.Train.Batch < 1, "train.batch: want 1 or more, got %d", c.Stages.Train.Batch)
-	check(len(c.Stages.Train.Seeds) == 0, "train.seeds: at least one seed")
+	switch c.Stages.Train.Augment {
+	case "tf", "torchvision", "none":
+	default:
+		check(true, "train.augment: %q is not tf, torchvision or none", c.Stages.Train.Augment)
+	}
 	switch c.Stages.Eval.Split {
 	case "train", "validation", "test":
 	default:

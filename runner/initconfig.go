@@ -61,25 +61,29 @@ split:            # curate split --help
   format: jpeg
   quality: 95
 
-train:            # curate train --help
-  backbone: b2                       # EfficientNetV2-B2
-  gram: 4                            # Gram-matrix modules (the paper's best k)
+train:            # curate train --help (keys are its flags)
+  backbone: b2                       # EfficientNetV2-B2 (b0, b1, b2, b3, s; tiny for demos)
+  gram: 4                            # Gram-matrix modules k (the paper's best); 0 = the baseline
   size: 256                          # input side
   epochs: 25
   batch: 64                          # per accelerator
   lr: 0.002                          # Adagrad
-  augment: true                      # RandAugment during training only
-  augment_n: 3
-  augment_m: 7
+  augment: tf                        # RandAugment convention during training: tf, torchvision or none
+  n: 3                               # RandAugment ops per image
+  m: 7                               # RandAugment magnitude
   init: ""                           # pretrained weights (efficientnetv2-b2_notop.h5, timm safetensors); "" = random
-  seeds: [1]                         # one run per seed; the paper reports the mean of 5
-  width: 0                           # backbone width multiplier for small demos; 0 = the backbone's own
-  max_images: 0                      # 0 = every training image
+  freeze_until: ""                   # freeze layers up to this Keras layer name
+  seeds: []                          # several seeds: one run each and summary.json (the paper: 5); [] = [seed]
+  checkpoint_every: 0                # also checkpoint every N steps
+  skip_bad: false                    # skip images that do not decode rather than fail
 
-eval:             # curate eval --help: the best checkpoint on a split
+eval:             # curate eval --help: the best checkpoint on a split of the dataset
   split: test
   threshold: 0.5
+  batch: 0                           # 0 = train.batch
 
 report:           # curate report --help
-  skip: false
+  title: curate report
+  examples: 8                        # images per example grid
+  sheets: 4                          # contact-sheet pages embedded; -1 = none
 `
