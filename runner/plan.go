@@ -22,6 +22,12 @@ type Stage struct {
 	Inputs  []string // files or folders outside the pipeline that the stage reads
 	Output  string   // its output folder, relative to the root
 	Run     func(ctx context.Context) error
+	// Reset, if set, is called before Run when the stage runs again over a
+	// complete earlier output (its options, inputs or upstream changed, or
+	// it is forced): it removes the stage's resume state (journals) so the
+	// new run decides everything again instead of resuming. The earlier
+	// outputs stay until the stage replaces them.
+	Reset func() error
 }
 
 // Options configures Plan and Run.
@@ -240,6 +246,11 @@ func Run(ctx context.Context, stages []Stage, o Options) ([]Decision, error) {
 		}
 		if err := removeManifest(o.Root, s.Name); err != nil {
 			return out, fmt.Errorf("stage %s: %w", s.Name, err)
+		}
+		if c.old != nil && s.Reset != nil {
+			if err := s.Reset(); err != nil {
+				return out, fmt.Errorf("stage %s: %w", s.Name, err)
+			}
 		}
 		if o.Started != nil {
 			o.Started(c.Decision)

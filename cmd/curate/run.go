@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/curate-ml/curate/internal/atomicfile"
+	"github.com/curate-ml/curate/ocr/filter"
 	"github.com/curate-ml/curate/runner"
 )
 
@@ -311,6 +312,9 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 					TessdataDir: cfg.Path(ft.Tessdata), Detector: ft.Detector, SheetPages: ft.SheetPages, ShardBytes: ft.ShardBytes,
 				}, g)
 			},
+			// Verdicts made with other options are not resumed: filter-text
+			// refuses to mix them, and they would be wrong.
+			Reset: func() error { return removeFiles(dir(runFilteredDir), filter.JournalFile, filter.OptionsFile) },
 		},
 		{
 			Name: "split", Options: seeded[runner.SplitConfig]{cfg.Seed, sp}, Inputs: catInputs, Output: runDatasetDir,
@@ -325,6 +329,16 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 		},
 	}
 	return stages, nil
+}
+
+// removeFiles removes the named files of dir; missing ones are fine.
+func removeFiles(dir string, names ...string) error {
+	for _, n := range names {
+		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // orNone maps a config's "0 retries" to FetchOptions' "none" (whose zero

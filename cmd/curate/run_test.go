@@ -156,17 +156,38 @@ func TestRunCache(t *testing.T) {
 		t.Fatalf("after damaging verdicts.jsonl: %q, %+v", got, plan)
 	}
 
+	// A changed detector option reruns filter-text from scratch (its old
+	// verdicts are not resumed) and split after it.
+	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
+	cfg2 := strings.Replace(readFile(t, cfg), "passes: [auto]", "passes: [auto]\n    min_confidence: 65", 1)
+	os.WriteFile(cfg, []byte(cfg2), 0o644)
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "filter-text,split" {
+		t.Fatalf("after a detector change ran %q", got)
+	}
+	if opts := readFile(t, filepath.Join(root, runFilteredDir, "filter-options.json")); !strings.Contains(opts, "65") {
+		t.Errorf("filter-options.json does not hold the new option:\n%s", opts)
+	}
+
 	// --from, --until, --force.
 	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true, From: "fetch", Until: "fetch"})); got != "fetch" {
 		t.Errorf("--from fetch --until fetch plans %q", got)
 	}
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true, Force: []string{"split"}, Until: "split"})); got != "filter-text,split" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true, Force: []string{"split"}, Until: "split"})); got != "split" {
 		t.Errorf("--force split plans %q", got)
 	}
 	g, _, _ := testGlobal()
 	if err := runRun(context.Background(), RunOptions{Config: cfg, DemoAddr: addr, From: "nosuch"}, g); exitCode(err) != exitUsage {
 		t.Errorf("--from nosuch: %v, want a usage error", err)
 	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestRunConfigErrors(t *testing.T) {
