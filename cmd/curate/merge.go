@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -48,9 +47,15 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
-			opts.Parts = c.Args().Slice()
+			jsonOut := jsonFlag(c, g)
+			parts, err := interspersedFlags("merge", c.Args().Slice(),
+				map[string]*string{"out": &opts.Out, "tessdata": &opts.TessdataDir}, map[string]*bool{"json": &jsonOut}, nil)
+			if err != nil {
+				return err
+			}
+			opts.Parts = parts
 			gg := *g
-			gg.JSON = jsonFlag(c, g)
+			gg.JSON = jsonOut
 			return runMerge(c.Context, opts, &gg)
 		},
 	}
@@ -63,9 +68,6 @@ func runMerge(ctx context.Context, opts MergeOptions, g *Global) error {
 	}
 	res, err := merge.Run(ctx, merge.Options{Parts: opts.Parts, Out: opts.Out, TessdataDir: opts.TessdataDir})
 	if err != nil {
-		if errors.Is(err, merge.ErrParts) {
-			return usageError{err}
-		}
 		return err
 	}
 	if g.JSON {

@@ -108,37 +108,50 @@ EXAMPLES:
 // parseRunFlags reads the flags given after PIPELINE.yaml and returns the
 // other arguments.
 func parseRunFlags(args []string, opts *RunOptions, jsonOut *bool) ([]string, error) {
+	var force string
+	rest, err := interspersedFlags("run", args,
+		map[string]*string{"from": &opts.From, "until": &opts.Until, "init-config": &opts.InitConfig, "force": &force},
+		map[string]*bool{"dry-run": &opts.DryRun, "json": jsonOut},
+		func(name string) {
+			if name == "force" {
+				opts.Force = append(opts.Force, force)
+			}
+		})
+	return rest, err
+}
+
+// interspersedFlags parses flags that come after a command's arguments
+// (urfave/cli stops parsing at the first argument): "--name value",
+// "--name=value" and boolean "--name". seen, if set, is called after each
+// value flag. It returns the arguments that are not flags.
+func interspersedFlags(cmd string, args []string, values map[string]*string, bools map[string]*bool, seen func(string)) ([]string, error) {
 	var rest []string
 	for i := 0; i < len(args); i++ {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") {
-			rest = append(rest, args[i])
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
 			continue
 		}
-		takes := map[string]*string{"from": &opts.From, "until": &opts.Until, "init-config": &opts.InitConfig, "force": nil}
-		if dst, ok := takes[name]; ok {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if dst, ok := values[name]; ok {
 			if !hasValue {
 				if i+1 >= len(args) {
-					return nil, usagef("run: flag --%s needs a value", name)
+					return nil, usagef("%s: flag --%s needs a value", cmd, name)
 				}
 				i++
 				value = args[i]
 			}
-			if dst == nil {
-				opts.Force = append(opts.Force, value)
-			} else {
-				*dst = value
+			*dst = value
+			if seen != nil {
+				seen(name)
 			}
 			continue
 		}
-		switch name {
-		case "dry-run":
-			opts.DryRun = true
-		case "json":
-			*jsonOut = true
-		default:
-			return nil, usagef("run: flag provided but not defined: %s", args[i])
+		if dst, ok := bools[name]; ok && !hasValue {
+			*dst = true
+			continue
 		}
+		return nil, usagef("%s: flag provided but not defined: %s", cmd, a)
 	}
 	return rest, nil
 }
