@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/curate-ml/curate/fetch"
+	"github.com/curate-ml/curate/ocr"
 	"github.com/curate-ml/curate/ocr/filter"
 	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/webemo"
@@ -201,7 +202,8 @@ func TestThreePartitionsMergeToOneRun(t *testing.T) {
 	// filter-text over the merged fetch, once and in 3 parts.
 	singleF := filepath.Join(root, "single-filter")
 	fcfg := func(out string, p partition.Spec) filter.Config {
-		return filter.Config{In: merged, Out: out, Workers: 2, ShardBytes: 30_000, Partition: p}
+		// One OCR pass keeps the test quick; the merge does not depend on it.
+		return filter.Config{In: merged, Out: out, Workers: 2, ShardBytes: 30_000, Partition: p, Detector: ocr.Options{Passes: []string{"auto"}}}
 	}
 	stSingle, err := filter.Run(ctx, fcfg(singleF, partition.Spec{}))
 	if err != nil {
