@@ -167,7 +167,7 @@ func Parse(name string, b []byte) (*Config, error) {
 	// into them.
 	cfg.Stages.Fetch.Lists = nil
 	cfg.Stages.FilterText.Detector.Passes = nil
-	if err := yaml.UnmarshalWithOptions(b, &cfg, yaml.Strict()); err != nil {
+	if err := unmarshal(b, &cfg); err != nil {
 		return nil, &ParseError{File: name, Msg: strings.TrimSpace(yaml.FormatError(err, false, false))}
 	}
 	def := Default()
@@ -185,6 +185,18 @@ func Parse(name string, b []byte) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &cfg, nil
+}
+
+// unmarshal decodes strictly. goccy/go-yaml v1.19.2 panics on some
+// malformed input (a tag on a sequence key, found by FuzzParse; see
+// testdata/fuzz): that is returned as an error rather than crashing.
+func unmarshal(b []byte, cfg *Config) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML could not be parsed (the parser failed: %v)", p)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(b, cfg, yaml.Strict())
 }
 
 func (c *Config) validate() error {

@@ -54,3 +54,20 @@ func TestParseOverDefaults(t *testing.T) {
 		t.Errorf("bad eval split: %v", err)
 	}
 }
+
+// FuzzParse: any bytes give a config or an error, never a panic.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(InitConfig))
+	f.Add([]byte("out: x\nsplit: {ratio: 0.5}\n"))
+	f.Add([]byte("out: [\n"))
+	f.Add([]byte("fetch:\n  lists: 3\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		cfg, err := Parse("f.yaml", b)
+		if err == nil && cfg.Out == "" {
+			t.Fatal("a config without out: was accepted")
+		}
+	})
+}
