@@ -57,6 +57,7 @@ bench-train: build
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./runner
 
 clean:
 	rm -rf bin demo-out
