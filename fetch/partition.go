@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"fmt"
 	"path/filepath"
 
 	"github.com/curate-ml/curate/partition"
@@ -18,22 +17,22 @@ func partitionEntries(entries []Entry, p partition.Spec) []Entry {
 	return out
 }
 
-// writePartition records, for `curate merge`, which part of which lists a
-// partitioned run holds and the settings its shards were written with.
-func writePartition(o Options) error {
+// partitionManifest is what fetch-stats.json records of a partitioned run
+// for `curate merge`: the part, the lists and the settings the shards were
+// written with; nil without a partition.
+func partitionManifest(o Options) *partition.Manifest {
 	if !o.Partition.Active() {
 		return nil
 	}
 	lists := make([]string, len(o.Lists))
 	for i, l := range o.Lists {
-		abs, err := filepath.Abs(l)
-		if err != nil {
-			return fmt.Errorf("fetch: %w", err)
+		if abs, err := filepath.Abs(l); err == nil {
+			l = abs
 		}
-		lists[i] = abs
+		lists[i] = l
 	}
-	return partition.WriteManifest(o.Out, partition.Manifest{
+	return &partition.Manifest{
 		Stage: "fetch", Spec: o.Partition, Lists: lists, LabelNames: o.LabelNames,
 		ShardBytes: o.ShardBytes, Strict: o.Strict,
-	})
+	}
 }

@@ -82,7 +82,7 @@ type Options struct {
 	SyncInterval time.Duration // ... or this long
 
 	// Partition, when active, keeps only the URLs whose stable hash falls
-	// in it; the run also writes partition.json for `curate merge`.
+	// in it; fetch-stats.json then says which part it holds (for merge).
 	Partition partition.Spec
 
 	// Counter, if set, is updated as URLs finish: total = unique URLs,
@@ -169,6 +169,10 @@ type Stats struct {
 	BytesStored     int64          `json:"bytes_stored"`
 	Complete        bool           `json:"complete"` // every URL decided
 	Run             RunStats       `json:"run"`
+
+	// Partition is set by a run with --partition: the part it holds and
+	// what `curate merge` needs.
+	Partition *partition.Manifest `json:"partition,omitempty"`
 }
 
 // RunStats describes one run.
@@ -306,9 +310,6 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	}
 	st.Run.Interrupted = interrupted
 	if err := writeStats(filepath.Join(opts.Out, StatsFile), st); err != nil {
-		return nil, err
-	}
-	if err := writePartition(opts); err != nil {
 		return nil, err
 	}
 	if interrupted {
@@ -470,6 +471,7 @@ func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool)
 		ByReason:      map[string]int{},
 		Run:           r.run,
 	}
+	st.Partition = partitionManifest(r.o)
 	for _, p := range r.o.Lists {
 		st.Lists = append(st.Lists, filepath.Base(p))
 	}

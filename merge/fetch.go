@@ -161,7 +161,7 @@ func mergeFetch(ctx context.Context, dirs []string, ms []*partition.Manifest, ou
 	for _, p := range parts {
 		for u := range p.ledger {
 			w.Abort()
-			return nil, fmt.Errorf("%w: %s holds %s, which the lists of partition.json do not (or not in this part)", ErrParts, p.dir, u)
+			return nil, fmt.Errorf("%w: %s holds %s, which the lists its stats name do not (or not in this part)", ErrParts, p.dir, u)
 		}
 		if _, err := p.rows.Next(); !errors.Is(err, io.EOF) {
 			w.Abort()

@@ -5,7 +5,8 @@
 // differ are those that describe a run rather than the data and vary from
 // run to run anyway: fetch-stats.json's "run" block, and each verdict's "ms".)
 //
-// fetch: the lists are read again (partition.json names them), and every
+// fetch: the lists are read again (the parts' fetch-stats.json name them under
+// "partition"), and every
 // URL's record is taken, in list order, from the part its hash falls in; rows
 // come from that part's shards. filter-text: the parts' verdicts seed the
 // output's resume journal and filter.Run writes the output from them without
@@ -16,12 +17,16 @@ package merge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 
+	"github.com/curate-ml/curate/fetch"
+	"github.com/curate-ml/curate/ocr/filter"
 	"github.com/curate-ml/curate/partition"
 )
 
@@ -64,6 +69,34 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return nil, fmt.Errorf("%w: %s: unknown stage %q", ErrParts, parts[0], ms[0].Stage)
 }
 
+// readManifest reads the "partition" of a part's fetch-stats.json or
+// filter-stats.json.
+func readManifest(dir string) (*partition.Manifest, error) {
+	for _, name := range []string{fetch.StatsFile, filter.StatsFile} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		var st struct {
+			Partition *partition.Manifest `json:"partition"`
+		}
+		if err := json.Unmarshal(b, &st); err != nil {
+			return nil, fmt.Errorf("merge: %s: %w", filepath.Join(dir, name), err)
+		}
+		if st.Partition == nil {
+			return nil, fmt.Errorf("merge: %s: not the output of a run with --partition (no \"partition\" in %s)", dir, name)
+		}
+		if err := st.Partition.Check(); err != nil {
+			return nil, fmt.Errorf("merge: %s: %w", filepath.Join(dir, name), err)
+		}
+		return st.Partition, nil
+	}
+	return nil, fmt.Errorf("merge: %s holds neither %s nor %s: not a finished fetch or filter-text output", dir, fetch.StatsFile, filter.StatsFile)
+}
+
 // readParts reads the manifests and returns the parts ordered by index,
 // checking that they are N distinct parts of one run.
 func readParts(dirs []string, out string) ([]string, []*partition.Manifest, error) {
@@ -80,9 +113,9 @@ func readParts(dirs []string, out string) ([]string, []*partition.Manifest, erro
 		if a, err := filepath.Abs(d); err == nil && a == absOut {
 			return nil, nil, fmt.Errorf("merge: --out %s is one of the parts", out)
 		}
-		m, err := partition.ReadManifest(d)
+		m, err := readManifest(d)
 		if err != nil {
-			return nil, nil, fmt.Errorf("merge: %w", err)
+			return nil, nil, err
 		}
 		ps = append(ps, part{d, m})
 	}
@@ -101,7 +134,7 @@ func readParts(dirs []string, out string) ([]string, []*partition.Manifest, erro
 		same := *p.m
 		same.Spec = first.Spec
 		if !reflect.DeepEqual(&same, first) {
-			return nil, nil, fmt.Errorf("%w: %s and %s come from runs with different settings (%s)", ErrParts, ps[0].dir, p.dir, partition.ManifestFile)
+			return nil, nil, fmt.Errorf("%w: %s and %s come from runs with different settings (the \"partition\" of their stats)", ErrParts, ps[0].dir, p.dir)
 		}
 		dirsOut[i], msOut[i] = p.dir, p.m
 	}

@@ -87,8 +87,8 @@ func compareTrees(t *testing.T, a, b string, skip map[string]bool, normalise fun
 				return err
 			}
 			rel, _ := filepath.Rel(root, p)
-			if skip[filepath.Base(rel)] {
-				return nil
+			if skip[filepath.Base(rel)] || strings.HasPrefix(filepath.Base(rel), ".") {
+				return nil // hidden: locks, temporaries
 			}
 			data, err := os.ReadFile(p)
 			if normalise != nil {
@@ -161,6 +161,9 @@ func TestThreePartitionsMergeToOneRun(t *testing.T) {
 	single := filepath.Join(root, "single-fetch")
 	if _, err := fetch.Run(ctx, fetchOpts(lists, single, partition.Spec{})); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Options{Parts: []string{single}, Out: filepath.Join(root, "x")}); err == nil || !strings.Contains(err.Error(), "--partition") {
+		t.Errorf("merging a run without --partition: err %v", err)
 	}
 	var parts []string
 	for i := range 3 {
@@ -269,7 +272,7 @@ func TestMergeRefusesIncompleteSets(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrParts", name, err)
 		}
 	}
-	if _, err := Run(ctx, Options{Parts: []string{root}, Out: filepath.Join(root, "x")}); err == nil || !strings.Contains(err.Error(), partition.ManifestFile) {
-		t.Errorf("a folder without partition.json: err %v", err)
+	if _, err := Run(ctx, Options{Parts: []string{root}, Out: filepath.Join(root, "x")}); err == nil || !strings.Contains(err.Error(), "neither") {
+		t.Errorf("a folder that is no stage output: err %v", err)
 	}
 }

@@ -1,20 +1,11 @@
 package partition
 
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
+import "fmt"
 
-	"github.com/curate-ml/curate/internal/atomicfile"
-)
-
-// ManifestFile is written beside a partitioned stage's outputs.
-const ManifestFile = "partition.json"
-
-// Manifest is DIR/partition.json: which part a stage output holds and what
-// `curate merge` needs to write what one run over everything would have.
+// Manifest is what a partitioned stage records in its stats file
+// (fetch-stats.json, filter-stats.json under "partition"): which part the
+// output holds and what `curate merge` needs to write what one run over
+// everything would have written.
 type Manifest struct {
 	Stage string `json:"stage"` // "fetch" or "filter-text"
 	Spec
@@ -29,35 +20,10 @@ type Manifest struct {
 	ShardBytes int64 `json:"shard_bytes,omitempty"`
 }
 
-// WriteManifest writes m to dir/partition.json atomically.
-func WriteManifest(dir string, m Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, ManifestFile), append(b, '\n')); err != nil {
-		return fmt.Errorf("partition manifest: %w", err)
+// Check reports a manifest that cannot describe a part.
+func (m *Manifest) Check() error {
+	if m.Count < 1 || m.Index < 0 || m.Index >= m.Count {
+		return fmt.Errorf("partition %d/%d is not valid", m.Index, m.Count)
 	}
 	return nil
-}
-
-// ReadManifest reads dir/partition.json; an output without one is an error
-// naming it (it was not written by a partitioned run).
-func ReadManifest(dir string) (*Manifest, error) {
-	name := filepath.Join(dir, ManifestFile)
-	b, err := os.ReadFile(name)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s: no %s: not the output of a run with --partition", dir, ManifestFile)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if m.Count < 1 || m.Index < 0 || m.Index >= m.Count {
-		return nil, fmt.Errorf("%s: partition %d/%d is not valid", name, m.Index, m.Count)
-	}
-	return &m, nil
 }

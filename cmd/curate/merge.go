@@ -30,10 +30,10 @@ sheets (filter-text). Only the fields that describe a run rather than the data d
 they do between any two runs: fetch-stats.json's "run" block (the parts' counts added up,
 the longest part's duration) and each verdict's "ms".
 
-Each part holds partition.json (written by a partitioned run) naming its part, the lists or
-input it came from and its settings. merge refuses parts that are incomplete (run that part
+Each part's fetch-stats.json or filter-stats.json records (under "partition") its part, the
+lists or input it came from and its settings. merge refuses parts that are incomplete (run that part
 again: it resumes), missing, given twice, or made with different settings. fetch parts: the
-lists are read again from the paths in partition.json, so they must be reachable (a shared
+lists are read again from the paths the parts' stats name, so they must be reachable (a shared
 volume). filter-text parts: the input dataset must be reachable; no OCR is run again.
 
 EXAMPLES:

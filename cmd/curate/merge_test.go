@@ -21,7 +21,7 @@ func TestPartitionFlagsAndMergeErrors(t *testing.T) {
 		{[]string{"curate", "fetch", "--list", list, "--out", filepath.Join(dir, "f"), "--partition", "/3"}, exitUsage, "JOB_COMPLETION_INDEX"},
 		{[]string{"curate", "filter-text", "--in", dir, "--out", filepath.Join(dir, "g"), "--partition", "x/3"}, exitUsage, "partition"},
 		{[]string{"curate", "merge", "--out", filepath.Join(dir, "m")}, exitUsage, "partition folders"},
-		{[]string{"curate", "merge", dir, "--out", filepath.Join(dir, "m")}, exitError, "partition.json"},
+		{[]string{"curate", "merge", dir, "--out", filepath.Join(dir, "m")}, exitError, "neither"},
 	} {
 		t.Setenv("JOB_COMPLETION_INDEX", "")
 		t.Setenv("SLURM_ARRAY_TASK_ID", "")

@@ -47,7 +47,7 @@ type Config struct {
 	SheetPages  int               // most contact-sheet pages; 0 = as many as needed, < 0 = none
 	Counter     *pipeline.Counter // progress; nil = none
 	// Partition, when active, decides only the rows whose id hashes into
-	// it (see partition.go) and writes partition.json for `curate merge`.
+	// it (see partition.go); filter-stats.json then says which part (for merge).
 	Partition partition.Spec
 }
 
@@ -64,6 +64,9 @@ type Stats struct {
 	Splits     []SplitStats     `json:"splits"`
 	SheetPages int              `json:"sheet_pages"`
 	Options    ocr.Options      `json:"options"`
+	// Partition is set by a run with --partition: the part it holds and
+	// what `curate merge` needs.
+	Partition *partition.Manifest `json:"partition,omitempty"`
 }
 
 // SplitStats counts one split.
@@ -149,6 +152,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 
 	stats := &Stats{Input: cfg.In, InputKind: src.kind, ByPass: map[string]int64{}, Options: det.Options()}
 	cfg.Counter.SetTotal(src.total())
+	stats.Partition = partitionManifest(cfg)
 
 	verdicts, err := atomicfile.Create(filepath.Join(cfg.Out, VerdictsFile))
 	if err != nil {
@@ -278,9 +282,6 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	}
 	if err := journal.Sync(); err != nil {
 		return nil, fmt.Errorf("filter-text: %w", err)
-	}
-	if err := writePartition(cfg); err != nil {
-		return nil, err
 	}
 	return stats, nil
 }

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"fmt"
 	"iter"
 	"path/filepath"
 
@@ -28,17 +27,18 @@ func partitionItems(items iter.Seq[item], p partition.Spec) iter.Seq[item] {
 	}
 }
 
-// writePartition records, for `curate merge`, which part of which input a
-// partitioned run holds and the settings its outputs were written with.
-func writePartition(cfg Config) error {
+// partitionManifest is what filter-stats.json records of a partitioned
+// run for `curate merge`: the part, the input and the settings the outputs
+// were written with; nil without a partition.
+func partitionManifest(cfg Config) *partition.Manifest {
 	if !cfg.Partition.Active() {
 		return nil
 	}
-	in, err := filepath.Abs(cfg.In)
-	if err != nil {
-		return fmt.Errorf("filter-text: %w", err)
+	in := cfg.In
+	if abs, err := filepath.Abs(in); err == nil {
+		in = abs
 	}
-	return partition.WriteManifest(cfg.Out, partition.Manifest{
+	return &partition.Manifest{
 		Stage: "filter-text", Spec: cfg.Partition, Input: in, SheetPages: cfg.SheetPages, ShardBytes: cfg.ShardBytes,
-	})
+	}
 }
