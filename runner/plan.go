@@ -23,11 +23,13 @@ type Stage struct {
 	Output  string   // its output folder, relative to the root
 	Run     func(ctx context.Context) error
 	// Reset, if set, is called before Run when the stage runs again over a
-	// complete earlier output (its options, inputs or upstream changed, or
-	// it is forced): it removes the stage's resume state (journals) so the
-	// new run decides everything again instead of resuming. The earlier
-	// outputs stay until the stage replaces them.
-	Reset func() error
+	// complete earlier output. It may drop the stage's resume state
+	// (journals) so the new run decides everything again rather than
+	// resuming, and reports whether it did; the earlier outputs stay until
+	// the stage replaces them. own says the stage's own options (or
+	// curate's version) changed or it is forced; upstream says an earlier
+	// stage was reset this run.
+	Reset func(own, upstream bool) (bool, error)
 }
 
 // Options configures Plan and Run.
@@ -57,6 +59,7 @@ type checked struct {
 	Decision
 	inputs []Digest // the inputs outside the pipeline, hashed
 	old    *Manifest
+	forced bool // --force or --from
 }
 
 // Plan decides, without running anything, which stages would run and why.
@@ -141,7 +144,7 @@ func plan(stages []Stage, o Options) ([]checked, error) {
 		}
 		switch {
 		case forced[i]:
-			c.Run, c.Reason = true, "forced"
+			c.Run, c.Reason, c.forced = true, "forced", true
 			if i == from && o.From != "" {
 				c.Reason = "--from " + o.From
 			}
@@ -233,6 +236,7 @@ func Run(ctx context.Context, stages []Stage, o Options) ([]Decision, error) {
 		out[i] = c.Decision
 	}
 	upstream := ""
+	upstreamReset := false
 	for i, s := range stages {
 		c := cs[i]
 		if !c.Run {
@@ -248,9 +252,16 @@ func Run(ctx context.Context, stages []Stage, o Options) ([]Decision, error) {
 			return out, fmt.Errorf("stage %s: %w", s.Name, err)
 		}
 		if c.old != nil && s.Reset != nil {
-			if err := s.Reset(); err != nil {
+			opts, err := json.Marshal(s.Options)
+			if err != nil {
+				return out, fmt.Errorf("stage %s: options: %w", s.Name, err)
+			}
+			own := c.forced || c.old.CurateVersion != o.Version || diffOptions(c.old.Options, opts) != ""
+			did, err := s.Reset(own, upstreamReset)
+			if err != nil {
 				return out, fmt.Errorf("stage %s: %w", s.Name, err)
 			}
+			upstreamReset = upstreamReset || did
 		}
 		if o.Started != nil {
 			o.Started(c.Decision)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/ocr/filter"
 	"github.com/curate-ml/curate/runner"
@@ -277,9 +278,10 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 		lists[i] = cfg.Path(l)
 	}
 	categories := cfg.Path(fc.Categories)
+	demoDigest := ""
 	if cfg.Demo {
 		var err error
-		lists, categories, err = prepareRunDemo(cfg, dir(runListsDir), opts.DemoAddr, opts.DryRun, closers)
+		lists, categories, demoDigest, err = prepareRunDemo(cfg, dir(runListsDir), opts.DemoAddr, opts.DryRun, closers)
 		if err != nil {
 			return nil, err
 		}
@@ -296,6 +298,7 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 	type fetchKey struct {
 		Demo       bool               `json:"demo"`
 		DemoImages int                `json:"demo_images,omitempty"`
+		DemoSHA256 string             `json:"demo_sha256,omitempty"` // the demo scenes served
 		Fetch      runner.FetchConfig `json:"fetch"`
 	}
 	type seeded[T any] struct {
@@ -306,7 +309,7 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 	sp := cfg.Stages.Split
 	stages := []runner.Stage{
 		{
-			Name: "fetch", Options: fetchKey{cfg.Demo, cfg.DemoImages, fc}, Inputs: inputs, Output: runFetchDir,
+			Name: "fetch", Options: fetchKey{cfg.Demo, cfg.DemoImages, demoDigest, fetchKeyOptions(fc)}, Inputs: inputs, Output: runFetchDir,
 			Run: func(ctx context.Context) error {
 				return runFetch(ctx, FetchOptions{
 					Lists: lists, Categories: categories, Out: dir(runFetchDir),
@@ -315,6 +318,15 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 					MaxBytes: fc.MaxBytes, MaxPixels: fc.MaxPixels, AllowPrivate: fc.AllowPrivate,
 					ShardBytes: fc.ShardBytes,
 				}, g)
+			},
+			// Changed lists are fetched incrementally (fetch's own resume: new
+			// URLs are fetched, dropped ones leave the output). Changed
+			// options (or demo scenes) fetch everything again.
+			Reset: func(own, _ bool) (bool, error) {
+				if !own {
+					return false, nil
+				}
+				return true, removeFiles(dir(runFetchDir), fetch.LedgerFile, fetch.StagingFile)
 			},
 		},
 		{
@@ -327,7 +339,12 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 			},
 			// Verdicts made with other options are not resumed: filter-text
 			// refuses to mix them, and they would be wrong.
-			Reset: func() error { return removeFiles(dir(runFilteredDir), filter.JournalFile, filter.OptionsFile) },
+			Reset: func(own, upstream bool) (bool, error) {
+				if !own && !upstream {
+					return false, nil // new rows only: the journal's verdicts still hold
+				}
+				return true, removeFiles(dir(runFilteredDir), filter.JournalFile, filter.OptionsFile)
+			},
 		},
 		{
 			Name: "split", Options: seeded[runner.SplitConfig]{cfg.Seed, sp}, Inputs: catInputs, Output: runDatasetDir,
@@ -342,6 +359,14 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 		},
 	}
 	return stages, nil
+}
+
+// fetchKeyOptions are the fetch options that can change its output: not
+// workers and per_host, which change only its speed (the shards are the
+// same whatever the concurrency).
+func fetchKeyOptions(fc runner.FetchConfig) runner.FetchConfig {
+	fc.Workers, fc.PerHost = 0, 0
+	return fc
 }
 
 // removeFiles removes the named files of dir; missing ones are fine.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -26,24 +28,32 @@ const runDemoAddr = "127.0.0.1:18766"
 
 // prepareRunDemo draws the demo scenes, serves them on loopback (unless this
 // is a dry run) and writes WEBEmo-style lists for them into dir.
-func prepareRunDemo(cfg *runner.Config, dir, addr string, dryRun bool, closers *[]func()) (lists []string, categories string, err error) {
+func prepareRunDemo(cfg *runner.Config, dir, addr string, dryRun bool, closers *[]func()) (lists []string, categories, digest string, err error) {
 	if addr == "" {
 		addr = runDemoAddr
 	}
 	images, err := demodata.Generate(cfg.DemoImages)
 	if err != nil {
-		return nil, "", fmt.Errorf("run: demo scenes: %w", err)
+		return nil, "", "", fmt.Errorf("run: demo scenes: %w", err)
 	}
+	// The served bytes are an input of fetch as much as the lists are.
+	h := sha256.New()
+	for _, im := range images {
+		fmt.Fprintf(h, "%s %d\n", im.Name, len(im.Data))
+		h.Write(im.Data)
+	}
+	digest = hex.EncodeToString(h.Sum(nil))
 	base := "http://" + addr
 	if !dryRun {
 		srv, err := startRunDemoServer(addr, images)
 		if err != nil {
-			return nil, "", err
+			return nil, "", "", err
 		}
 		*closers = append(*closers, srv.close)
 		base = srv.base
 	}
-	return writeRunDemoLists(dir, base, images)
+	lists, categories, err = writeRunDemoLists(dir, base, images)
+	return lists, categories, digest, err
 }
 
 type runDemoServer struct {

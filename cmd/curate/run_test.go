@@ -120,6 +120,13 @@ func TestRunCache(t *testing.T) {
 		t.Errorf("split: %q", plan["split"].Reason)
 	}
 
+	// Workers change the speed, not the output: nothing to do.
+	cfgFast := strings.Replace(readFile(t, cfg), "workers: 4", "workers: 7", 1)
+	os.WriteFile(cfg, []byte(cfgFast), 0o644)
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "" {
+		t.Fatalf("a change of fetch.workers plans %q", got)
+	}
+
 	// One split option changes: split (and later stages) only.
 	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
 	dry := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
