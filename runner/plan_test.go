@@ -117,3 +117,60 @@ func TestPlanReasons(t *testing.T) {
 	}
 	check("after a failure", o, map[string]string{"b": "never finished"})
 }
+
+func TestResetWhy(t *testing.T) {
+	root := t.TempDir()
+	input := filepath.Join(root, "input.txt")
+	os.WriteFile(input, []byte("hello"), 0o644)
+	prefix := "p1"
+	runs := map[string]int{}
+	type call struct{ own, upstream bool }
+	var calls map[string]call
+	build := func() []Stage {
+		st := fileStages(root, input, &prefix, runs)
+		for i := range st {
+			name := st[i].Name
+			st[i].Reset = func(own, upstream bool) (bool, error) {
+				calls[name] = call{own, upstream}
+				return own, nil // a stage resets when its own options changed
+			}
+		}
+		return st
+	}
+	o := Options{Root: root, Version: "1"}
+	ctx := context.Background()
+	calls = map[string]call{}
+	if _, err := Run(ctx, build(), o); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 0 {
+		t.Errorf("first run: Reset called %v; nothing to reset", calls)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func()
+		o      Options
+		want   map[string]call
+	}{
+		{"input", func() { os.WriteFile(input, []byte("hello!"), 0o644) }, o,
+			map[string]call{"a": {false, false}, "b": {false, false}}},
+		{"option", func() { prefix = "p2" }, o,
+			map[string]call{"a": {true, false}, "b": {false, true}}},
+		{"forced b", func() {}, Options{Root: root, Version: "1", Force: []string{"b"}},
+			map[string]call{"b": {true, false}}},
+	} {
+		tc.change()
+		calls = map[string]call{}
+		if _, err := Run(ctx, build(), tc.o); err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) != len(tc.want) {
+			t.Errorf("%s: Reset calls %v, want %v", tc.name, calls, tc.want)
+		}
+		for s, w := range tc.want {
+			if calls[s] != w {
+				t.Errorf("%s: %s Reset(own=%v, upstream=%v), want %v", tc.name, s, calls[s].own, calls[s].upstream, w)
+			}
+		}
+	}
+}
