@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean
 
 all: build
 
@@ -35,7 +35,7 @@ $(TOOLS):
 test-arrow-js: build $(TOOLS)
 	bash scripts/test-arrow-js.sh
 
-bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train
+bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop
 
 bench-shards:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./shards
@@ -54,6 +54,14 @@ bench-augment:
 
 bench-train: build
 	bash scripts/bench-train.sh
+
+# curate train's loop (loader on real JPEG shards, augmentation, checkpoints)
+# against the bare engine (curate model bench) on the same network, batch and
+# threads, in one run; CURATE_BENCH_{BACKBONE,GRAM,SIZE,BATCH,STEPS,THREADS}.
+bench-train-loop:
+	uptime
+	$(GO) test -run '^$$' -bench TrainLoop -benchtime 1x -timeout 60m ./train
+	uptime
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards

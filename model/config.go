@@ -55,7 +55,7 @@ type Config struct {
 }
 
 // Backbones lists the presets Preset accepts.
-var Backbones = []string{"b0", "b1", "b2", "b3", "s"}
+var Backbones = []string{"b0", "b1", "b2", "b3", "s", "tiny"}
 
 // Preset returns the configuration of a named backbone with the paper's
 // head: k Gram modules, 256x256 input, 2 classes.
@@ -73,6 +73,8 @@ func Preset(backbone string, gram int) (Config, error) {
 		c.Width, c.Depth = 1.2, 1.4
 	case "s", "v2-s", "v2s":
 		c.Backbone, c.Width, c.Depth, c.Blocks, c.ImageNet = "s", 1.0, 1.0, sBlocks, false
+	case "tiny":
+		c = tinyPreset(c)
 	default:
 		return Config{}, fmt.Errorf("model: unknown backbone %q (want one of %s)", backbone, strings.Join(Backbones, ", "))
 	}

@@ -30,6 +30,7 @@ type Net struct {
 	threads int
 	cur     *plan
 	ex      *exec
+	frozen  frozen // see Freeze
 }
 
 // New builds a network with freshly initialised weights (Keras
@@ -85,11 +86,16 @@ type plan struct {
 	tap       *Tensor
 	allocated bool
 	grads     bool
+
+	// layerOps[i] and layerParams[i] are the number of ops and parameters
+	// that exist once layer i is built (for Freeze).
+	layerOps, layerParams []int
 }
 
 type builder struct {
-	net *Net
-	p   *plan
+	net     *Net
+	p       *plan
+	nparams int // parameters built so far by this compile
 }
 
 // initKind selects a Keras initialiser.
@@ -103,6 +109,7 @@ const (
 )
 
 func (b *builder) param(name string, shape []int, trainable bool, init initKind) *Param {
+	b.nparams++
 	size := 1
 	for _, s := range shape {
 		size *= s
@@ -171,6 +178,8 @@ func (b *builder) layer(name, typ string, shape []int, params ...*Param) {
 		}
 	}
 	b.p.layers = append(b.p.layers, l)
+	b.p.layerOps = append(b.p.layerOps, len(b.p.ops))
+	b.p.layerParams = append(b.p.layerParams, b.nparams)
 }
 
 func seedOf(name string) uint64 {

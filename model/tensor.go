@@ -99,10 +99,11 @@ type op interface {
 // per-step seed for random masks and shared scratch memory.
 type exec struct {
 	pool
-	train    bool
-	stepSeed uint64
-	scratchA []float32
-	scratchB []float32
+	train     bool
+	frozenOps int // ops [0, frozenOps) are frozen (Freeze): inference mode, no backward
+	stepSeed  uint64
+	scratchA  []float32
+	scratchB  []float32
 }
 
 // scratch returns two scratch slices of at least na and nb floats. Ops use

@@ -91,6 +91,7 @@ func (n *Net) exec(train bool) *exec {
 		n.ex = &exec{pool: pool{threads: n.threads}}
 	}
 	n.ex.train = train
+	n.ex.frozenOps = n.frozen.ops
 	n.ex.stepSeed = mix64(n.cfg.Seed ^ mix64(n.step+1))
 	return n.ex
 }
@@ -98,9 +99,12 @@ func (n *Net) exec(train bool) *exec {
 // forward runs the plan; in training mode it uses batch statistics,
 // dropout and stochastic depth, and moves the BN moving statistics.
 func (p *plan) forward(e *exec) {
-	for _, o := range p.ops {
+	train := e.train
+	for i, o := range p.ops {
+		e.train = train && i >= e.frozenOps // frozen layers run as in inference
 		o.forward(e)
 	}
+	e.train = train
 }
 
 // backward fills every parameter gradient from the loss.
@@ -117,7 +121,7 @@ func (p *plan) backward(e *exec, params []*Param) {
 			clear(q.Grad)
 		}
 	}
-	for i := len(p.ops) - 1; i >= 0; i-- {
+	for i := len(p.ops) - 1; i >= e.frozenOps; i-- {
 		p.ops[i].backward(e)
 	}
 }
@@ -134,7 +138,7 @@ func (n *Net) Step(b Batch) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	n.opt.update(&n.exec(true).pool, n.params)
+	n.opt.update(&n.exec(true).pool, n.params[n.frozen.params:])
 	n.step++
 	return loss, nil
 }

@@ -68,7 +68,7 @@ EXIT CODES:
    0    success
    1    the command failed (the message names the file, URL or record)
    2    bad flags or arguments
-   130  interrupted (SIGINT/SIGTERM); finished work is kept (fetch and filter-text resume it)
+   130  interrupted (SIGINT/SIGTERM); finished work is kept (fetch, filter-text and train resume it)
 `
 
 func newApp(g *Global) *cli.App {
@@ -82,6 +82,9 @@ func newApp(g *Global) *cli.App {
    split        sadness vs others, de-duplicate, undersample, 80/10/10 Arrow shards
    augment      RandAugment previews and single ops
    model        the EfficientNetV2-B2 + Gram network: summary and benchmark
+   train        train the sadness classifier on a split dataset; resume after a crash
+   eval         evaluate a checkpoint on a dataset split or an image folder
+   predict      p(sadness) for images, folders or datasets
    inspect      look inside shards and datasets
    demo         the whole pipeline on an embedded demo dataset, served on loopback
    merge        join the outputs of fetch or filter-text run in partitions (--partition I/N)
@@ -102,6 +105,9 @@ func newApp(g *Global) *cli.App {
 			splitCommand(g),
 			augmentCommand(g),
 			modelCommand(g),
+			trainCommand(g),
+			evalCommand(g),
+			predictCommand(g),
 			inspectCommand(g),
 			demoCommand(g),
 			mergeCommand(g),

@@ -1,0 +1,72 @@
+package train
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestTrainRunFolder(t *testing.T) {
+	dir := t.TempDir()
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{Name: "train", Rows: 20}, {Name: "validation", Rows: 6}, {Name: "test", Rows: 6}}, nil, nil)
+	o := tinyOptions(data, filepath.Join(dir, "run"))
+	o.Augment = "tf"
+	res, err := Train(context.Background(), o, Env{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Epochs) != 2 || res.Test == nil || res.Test.N != 6 {
+		t.Fatalf("result %+v", res)
+	}
+	// 20 images in batches of 8: 3 steps an epoch, the last of 4 images.
+	if res.Epochs[1].Step != 6 {
+		t.Errorf("step after 2 epochs %d, want 6", res.Epochs[1].Step)
+	}
+	for _, f := range []string{RunFile, MetricsFile, LastCheckpoint, BestCheckpoint, TestEvalFile, TestPredictions} {
+		if _, err := os.Stat(filepath.Join(o.Out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	ri, err := ReadRun(o.Out)
+	if err != nil || ri.Options.Epochs != 2 || ri.Dataset.Splits["train"] != 20 || ri.Model.Backbone != "tiny" {
+		t.Errorf("run.json %+v, %v", ri, err)
+	}
+	f, _ := os.Open(filepath.Join(o.Out, MetricsFile))
+	defer f.Close()
+	lines := 0
+	for sc := bufio.NewScanner(f); sc.Scan(); lines++ {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatal(err)
+		}
+		val := m["val"].(map[string]any)
+		if _, ok := val["roc"]; ok {
+			t.Error("metrics line holds ROC points")
+		}
+		if val["n"].(float64) != 6 {
+			t.Errorf("val n %v", val["n"])
+		}
+	}
+	if lines != 2 {
+		t.Errorf("%d metrics lines, want 2", lines)
+	}
+	c, err := OpenCheckpoint(filepath.Join(o.Out, LastCheckpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State.Epoch != 2 || c.State.Step != 6 || c.Backbone != "tiny" {
+		t.Errorf("last checkpoint state %+v", c.State)
+	}
+	if _, ok := c.File.Info("block1a_project_conv/kernel"); !ok {
+		t.Error("no block1a_project_conv/kernel tensor")
+	}
+	if _, ok := c.File.Info("optimizer/block1a_project_conv/kernel/accumulator"); !ok {
+		t.Error("no accumulator tensor")
+	}
+	if _, err := Train(context.Background(), o, Env{}); err == nil {
+		t.Error("a second run into the same folder: no error")
+	}
+}
