@@ -358,6 +358,7 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 			},
 		},
 	}
+	stages = append(stages, trainStages(cfg, g, threads, dir)...)
 	return stages, nil
 }
 
