@@ -46,6 +46,13 @@ filter_text:
   shard_bytes: 200000
   detector:
     passes: [auto]
+train:
+  backbone: tiny
+  gram: 1
+  size: 32
+  epochs: 2
+  batch: 8
+  augment: none
 split:
   ratio: -1
   size: 48
@@ -106,7 +113,7 @@ func TestRunCache(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	cfg := smallDemoConfig(t, dir, "")
-	all := "fetch,filter-text,split"
+	all := "fetch,filter-text,split,train,eval"
 	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != all {
 		t.Fatalf("first run ran %q, want %q", got, all)
 	}
@@ -130,14 +137,14 @@ func TestRunCache(t *testing.T) {
 	// One split option changes: split (and later stages) only.
 	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
 	dry := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
-	if got := ran(dry); got != "split" || !strings.Contains(dry["split"].Reason, "options changed") {
+	if got := ran(dry); got != "split,train,eval" || !strings.Contains(dry["split"].Reason, "options changed") {
 		t.Fatalf("dry run after a split change: %q, %+v", got, dry)
 	}
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "split" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "split,train,eval" {
 		t.Fatalf("a dry run must not run anything: second dry run plans %q", got)
 	}
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "split" {
-		t.Fatalf("after a split option change ran %q, want split", got)
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "split,train,eval" {
+		t.Fatalf("after a split option change ran %q, want split,train,eval", got)
 	}
 	rep, err := os.ReadFile(filepath.Join(root, runDatasetDir, "split-report.json"))
 	if err != nil || !bytes.Contains(rep, []byte(`0.3`)) {
@@ -159,7 +166,7 @@ func TestRunCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan = runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
-	if got := ran(plan); got != "filter-text,split" || !strings.Contains(plan["filter-text"].Reason, "verdicts.jsonl was modified") {
+	if got := ran(plan); got != "filter-text,split,train,eval" || !strings.Contains(plan["filter-text"].Reason, "verdicts.jsonl was modified") {
 		t.Fatalf("after damaging verdicts.jsonl: %q, %+v", got, plan)
 	}
 
@@ -168,7 +175,7 @@ func TestRunCache(t *testing.T) {
 	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
 	cfg2 := strings.Replace(readFile(t, cfg), "passes: [auto]", "passes: [auto]\n    min_confidence: 65", 1)
 	os.WriteFile(cfg, []byte(cfg2), 0o644)
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "filter-text,split" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "filter-text,split,train,eval" {
 		t.Fatalf("after a detector change ran %q", got)
 	}
 	if opts := readFile(t, filepath.Join(root, runFilteredDir, "filter-options.json")); !strings.Contains(opts, "65") {
@@ -223,8 +230,9 @@ func TestRunConfigErrors(t *testing.T) {
 	}
 }
 
-// TestRunTwiceSameBytes: two roots, one config: the shards and row-level
-// records are byte-identical (paths inside the reports differ by root).
+// TestRunTwiceSameBytes: two roots, one config: the shards, row-level
+// records, checkpoints and predictions are byte-identical, and so are the
+// eval's numbers (paths inside the reports differ by root).
 func TestRunTwiceSameBytes(t *testing.T) {
 	addr := freeAddr(t)
 	var roots []string
@@ -242,10 +250,10 @@ func TestRunTwiceSameBytes(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(roots[0], p)
 		switch filepath.Ext(p) {
-		case ".arrow", ".png":
+		case ".arrow", ".png", ".safetensors":
 		default:
 			switch filepath.Base(p) {
-			case "ledger.jsonl", "split-assignments.jsonl", "dataset_info.json", "state.json", "dataset_dict.json", "train25.txt":
+			case "ledger.jsonl", "split-assignments.jsonl", "dataset_info.json", "state.json", "dataset_dict.json", "train25.txt", "predictions.jsonl":
 			default:
 				return nil
 			}
@@ -261,7 +269,21 @@ func TestRunTwiceSameBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if compared < 12 {
+	if compared < 16 {
 		t.Fatalf("compared only %d files", compared)
+	}
+	// The eval's numbers, without the paths.
+	var evals [2]map[string]any
+	for i, r := range roots {
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(r, runEvalDir, "eval.json"))), &evals[i]); err != nil {
+			t.Fatal(err)
+		}
+		delete(evals[i], "weights")
+		delete(evals[i], "source")
+	}
+	a, _ := json.Marshal(evals[0])
+	b, _ := json.Marshal(evals[1])
+	if !bytes.Equal(a, b) || !bytes.Contains(a, []byte(`"accuracy"`)) {
+		t.Errorf("eval numbers differ between two runs:\n%s\n%s", a, b)
 	}
 }
