@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test
 
 all: build
 
@@ -62,6 +62,10 @@ bench-train-loop:
 	uptime
 	$(GO) test -run '^$$' -bench TrainLoop -benchtime 1x -timeout 60m ./train
 	uptime
+# curate at WEBEmo scale: split over 220,000 rows and filter-text resuming
+# from a 220,000-verdict journal, each under 1 GiB peak RSS (not in make test).
+scale-test: build
+	bash scripts/scale-test.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards

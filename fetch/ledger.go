@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/pipeline"
@@ -59,9 +62,10 @@ func ReadLedger(path string, fn func(*Record) error) error {
 	})
 }
 
-// writeLedger replaces the ledger at path with recs, atomically.
-func writeLedger(path string, recs []*Record) error {
-	f, err := atomicfile.Create(path)
+// writeLedger writes recs as the ledger of the generation gen.
+func writeLedger(gen *atomicfile.Dir, recs []*Record) error {
+	path := gen.Join(LedgerFile)
+	f, err := gen.Create(LedgerFile)
 	if err != nil {
 		return err
 	}
@@ -79,4 +83,33 @@ func writeLedger(path string, recs []*Record) error {
 		return fmt.Errorf("ledger %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// CheckComplete returns an error if dir is the output of a fetch that did
+// not decide every URL (interrupted, or killed before the end): reading it
+// as a complete dataset would silently lack those images. Other folders
+// (no fetch-stats.json) pass.
+func CheckComplete(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, StatsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var s struct {
+		Complete *bool          `json:"complete"`
+		ByStatus map[string]int `json:"by_status"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("%s: not valid JSON: %w", filepath.Join(dir, StatsFile), err)
+	}
+	if s.Complete != nil && !*s.Complete {
+		return fmt.Errorf("%s is an incomplete fetch (%d URLs not fetched yet): rerun fetch to finish it, or allow an incomplete input explicitly", dir, s.ByStatus["pending"])
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format is the layout of a URL list file.
@@ -132,6 +133,10 @@ func checkURL(raw string) (string, error) {
 	if raw == "" {
 		return "", errors.New("empty URL")
 	}
+	// Bytes that are not UTF-8 would not survive the JSON ledger (they
+	// become U+FFFD), so the URL would never match its ledger record and be
+	// fetched again on every run: percent-encode them, as browsers do.
+	raw = escapeInvalidUTF8(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("bad URL %q: %v", raw, errors.Unwrap(err))
@@ -142,28 +147,83 @@ func checkURL(raw string) (string, error) {
 	return raw, nil
 }
 
+// MaxLineBytes is the longest list line read; a longer one is reported
+// with its line number and skipped, and the rest of the list is read.
+const MaxLineBytes = 1 << 20
+
+// eachLine calls fn with every line of r (without its line ending) and
+// its 1-based number. Lines over MaxLineBytes are reported to p.bad and
+// skipped without being held in memory.
+func (p *lineParser) eachLine(r io.Reader, fn func(n int, line []byte)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte
+	for n := 1; ; n++ {
+		long = long[:0]
+		tooLong := false
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			if !tooLong {
+				if len(long)+len(chunk) > MaxLineBytes+2 {
+					tooLong, long = true, long[:0]
+				} else {
+					long = append(long, chunk...)
+				}
+			}
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read list %s line %d: %w", p.name, n, err)
+		}
+		if tooLong {
+			p.bad(&LineError{p.name, n, fmt.Errorf("line longer than %d bytes, skipped", MaxLineBytes)})
+		} else if len(long) > 0 {
+			fn(n, bytes.TrimRight(long, "\r\n"))
+		}
+		if err != nil { // io.EOF
+			return nil
+		}
+	}
+}
+
+// escapeInvalidUTF8 percent-encodes every byte of s that is not part of a
+// valid UTF-8 sequence.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
 func (p *lineParser) webemo(r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		s := strings.TrimSpace(sc.Text())
+	return p.eachLine(r, func(n int, line []byte) {
+		s := strings.TrimSpace(string(line))
 		if n == 1 {
 			s = strings.TrimPrefix(s, "\uFEFF")
 		}
 		if s == "" || strings.HasPrefix(s, "#") {
-			continue
+			return
 		}
 		f := strings.Fields(s)
 		if len(f) != 2 {
 			p.bad(&LineError{p.name, n, fmt.Errorf("want \"<URL> <label>\", got %d fields", len(f))})
-			continue
+			return
 		}
 		p.emit(n, f[0], f[len(f)-1])
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read list %s: %w", p.name, err)
-	}
-	return nil
+	})
 }
 
 func (p *lineParser) delimited(r io.Reader, comma rune) error {
@@ -218,43 +278,33 @@ func (p *lineParser) delimited(r io.Reader, comma rune) error {
 }
 
 func (p *lineParser) jsonl(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
-		if len(line) == 0 && errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read list %s: %w", p.name, err)
-		}
+	return p.eachLine(r, func(n int, line []byte) {
 		s := bytes.TrimSpace(line)
 		if n == 1 {
 			s = bytes.TrimPrefix(s, []byte("\uFEFF"))
 		}
-		if len(s) > 0 {
-			var rec struct {
-				URL   *string         `json:"url"`
-				Label json.RawMessage `json:"label"`
-			}
-			switch jerr := json.Unmarshal(s, &rec); {
-			case jerr != nil:
-				p.bad(&LineError{p.name, n, fmt.Errorf("not a JSON object: %v", jerr)})
-			case rec.URL == nil:
-				p.bad(&LineError{p.name, n, errors.New(`no "url" field`)})
-			case rec.Label == nil:
-				p.bad(&LineError{p.name, n, errors.New(`no "label" field`)})
-			default:
-				label := string(rec.Label)
-				if uq, err := strconv.Unquote(label); err == nil {
-					label = uq
-				}
-				p.emit(n, *rec.URL, label)
-			}
+		if len(s) == 0 {
+			return
 		}
-		if errors.Is(err, io.EOF) {
-			return nil
+		var rec struct {
+			URL   *string         `json:"url"`
+			Label json.RawMessage `json:"label"`
 		}
-	}
+		switch jerr := json.Unmarshal(s, &rec); {
+		case jerr != nil:
+			p.bad(&LineError{p.name, n, fmt.Errorf("not a JSON object: %v", jerr)})
+		case rec.URL == nil:
+			p.bad(&LineError{p.name, n, errors.New(`no "url" field`)})
+		case rec.Label == nil:
+			p.bad(&LineError{p.name, n, errors.New(`no "label" field`)})
+		default:
+			label := string(rec.Label)
+			if uq, err := strconv.Unquote(label); err == nil {
+				label = uq
+			}
+			p.emit(n, *rec.URL, label)
+		}
+	})
 }
 
 // Entry is one unique URL of the lists, in the order of its first
@@ -283,6 +333,11 @@ func ReadLists(paths []string, numLabels int, strict bool, bad func(*LineError))
 	index := map[string]int{}
 	var firstBad *LineError
 	for _, path := range paths {
+		if st, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open list: %w", err)
+		} else if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("list %s is not a regular file (%s)", path, st.Mode().Type())
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("open list: %w", err)

@@ -160,3 +160,38 @@ func FuzzReadLedger(f *testing.F) {
 		})
 	})
 }
+
+// TestListLongLineAndNonUTF8: a line over MaxLineBytes is reported with its
+// number and skipped, the lines around it still read; a URL with bytes that
+// are not UTF-8 comes out percent-encoded, so the JSON ledger holds it as is.
+func TestListLongLineAndNonUTF8(t *testing.T) {
+	for _, format := range []Format{FormatWEBEmo, FormatJSONL} {
+		t.Run(fmt.Sprint(format), func(t *testing.T) {
+			line := func(u string) string {
+				if format == FormatJSONL {
+					return `{"url": "` + u + `", "label": 1}` + "\n"
+				}
+				return u + " 1\n"
+			}
+			in := line("http://a.test/1.jpg") + line("http://a.test/"+strings.Repeat("x", MaxLineBytes+10)) +
+				line("http://a.test/2.jpg") + "http://a.test/\xff\xfe.jpg 1\n"
+			var got []Line
+			var bad []*LineError
+			err := ParseList("l", strings.NewReader(in), format, 25, func(l Line) { got = append(got, l) }, func(le *LineError) { bad = append(bad, le) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) < 2 || got[0].URL != "http://a.test/1.jpg" || got[1].URL != "http://a.test/2.jpg" || got[1].Line != 3 {
+				t.Fatalf("lines %+v", got)
+			}
+			if len(bad) == 0 || bad[0].Line != 2 || !strings.Contains(bad[0].Error(), "longer than") {
+				t.Fatalf("malformed %v, want line 2 too long", bad)
+			}
+			if format == FormatWEBEmo {
+				if len(got) != 3 || got[2].URL != "http://a.test/%FF%FE.jpg" {
+					t.Errorf("non-UTF-8 URL: %+v", got)
+				}
+			}
+		})
+	}
+}

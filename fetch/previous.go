@@ -28,22 +28,22 @@ type prevRow struct {
 }
 
 // openPrevious opens the shards in dir, if any, and indexes the rows whose
-// bytes match their sha256. A dataset that cannot be read is no source:
-// its URLs are fetched again.
+// bytes match their sha256. Earlier shards that cannot be read are an
+// error: treating them as absent would fetch everything again and record
+// URLs that have died since as failed over their ok.
 func openPrevious(ctx context.Context, dir string) (*previous, error) {
 	names, _ := filepath.Glob(filepath.Join(dir, "data-*-of-*.arrow"))
-	if len(names) == 0 {
-		return nil, nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
-		return nil, nil
+	_, stErr := os.Stat(filepath.Join(dir, "state.json"))
+	if len(names) == 0 && errors.Is(stErr, os.ErrNotExist) {
+		return nil, nil // a first run
 	}
 	ds, err := shards.Open(dir)
-	if err != nil || len(ds.Splits) != 1 {
-		if ds != nil {
-			ds.Close()
-		}
-		return nil, nil
+	if err != nil {
+		return nil, fmt.Errorf("the earlier shards in %s cannot be read (%w); restore them, or move the folder away to fetch everything again", dir, err)
+	}
+	if len(ds.Splits) != 1 {
+		ds.Close()
+		return nil, fmt.Errorf("the earlier output in %s holds %d splits, not one fetch split", dir, len(ds.Splits))
 	}
 	p := &previous{ds: ds, rows: map[string]prevRow{}}
 	it := ds.Splits[0].Iter()

@@ -27,11 +27,19 @@ const (
 	LedgerFile  = "ledger.jsonl"
 	StatsFile   = "fetch-stats.json"
 	StagingFile = "fetch-staging.bin"
-	lockFile    = ".fetch.lock"
 )
 
 // ErrBusy is returned when another fetch is writing the same directory.
 var ErrBusy = pipeline.ErrBusy
+
+// ErrNothingFetched is returned (with the stats, after the output is
+// written) when every URL of the lists failed: the output holds no image.
+var ErrNothingFetched = errors.New("every URL failed; the output holds no image")
+
+// owns reports whether name is a file fetch writes in its output.
+func owns(name string) bool {
+	return name == LedgerFile || name == StatsFile || name == StagingFile || shards.SplitFiles(name)
+}
 
 // Defaults of Options.
 const (
@@ -138,8 +146,8 @@ func (o *Options) setDefaults() error {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
-	if o.MaxBytes > 1<<31 {
-		return fmt.Errorf("fetch: max bytes %d over the 2 GiB limit", o.MaxBytes)
+	if o.MaxBytes > shards.MaxImageBytes {
+		return fmt.Errorf("fetch: max bytes %d over the %d-byte limit of an image in a shard", o.MaxBytes, shards.MaxImageBytes)
 	}
 	if o.MaxPixels <= 0 {
 		o.MaxPixels = DefaultMaxPixels
@@ -232,14 +240,18 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	if opts.Partition.Active() {
 		r.lists.Entries = partitionEntries(r.lists.Entries, opts.Partition)
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("create output directory: %w", err)
-	}
-	unlock, err := pipeline.LockDir(opts.Out, lockFile)
+	// The new generation of the output is begun now: it holds the lock
+	// for the whole run. The current output keeps the journal (ledger)
+	// and staging file as the run appends to them; its shards stay as they
+	// are until finish switches to the new generation.
+	gen, err := atomicfile.BeginDir(ctx, opts.Out, atomicfile.DirOptions{Stage: "fetch", Owns: owns})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer gen.Abort()
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory: %w", err)
+	}
 	if r.staging, err = openStaging(filepath.Join(opts.Out, StagingFile)); err != nil {
 		return nil, err
 	}
@@ -304,16 +316,15 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 
 	// Write what is there: everything after a complete run, what finished
 	// so far after an interrupt.
-	st, err := r.finish(start, fetchSeconds, interrupted)
+	st, err := r.finish(gen, start, fetchSeconds, interrupted)
 	if err != nil {
-		return nil, err
-	}
-	st.Run.Interrupted = interrupted
-	if err := writeStats(filepath.Join(opts.Out, StatsFile), st); err != nil {
 		return nil, err
 	}
 	if interrupted {
 		return st, ferr
+	}
+	if st.URLs > 0 && st.ByStatus[StatusOK] == 0 {
+		return st, ErrNothingFetched
 	}
 	return st, nil
 }
@@ -462,7 +473,7 @@ func (r *runner) syncLocked() error {
 
 // finish writes the shards in list order from staging, the compacted
 // ledger, and returns the stats.
-func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool) (*Stats, error) {
+func (r *runner) finish(gen *atomicfile.Dir, start time.Time, fetchSeconds float64, interrupted bool) (*Stats, error) {
 	ls := r.lists
 	st := &Stats{
 		Lines: ls.Lines, LinesPerList: ls.PerList, MalformedLines: len(ls.Malformed), URLs: len(ls.Entries),
@@ -482,7 +493,7 @@ func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool)
 		st.MalformedSample = append(st.MalformedSample, le.Error())
 	}
 
-	w, err := shards.Create(r.o.Out, shards.WriterOptions{LabelNames: r.o.LabelNames, ShardBytes: r.o.ShardBytes})
+	w, err := shards.CreateIn(gen, "", shards.WriterOptions{LabelNames: r.o.LabelNames, ShardBytes: r.o.ShardBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -541,10 +552,7 @@ func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool)
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	names, _ := filepath.Glob(filepath.Join(r.o.Out, "data-*-of-*.arrow"))
-	for _, n := range names {
-		st.Shards = append(st.Shards, filepath.Base(n))
-	}
+	st.Shards = w.Files()
 	st.Complete = st.ByStatus["pending"] == 0
 	// After a complete run the shards hold every image: the staging file
 	// can go, and the ledger stops pointing into it.
@@ -554,17 +562,26 @@ func (r *runner) finish(start time.Time, fetchSeconds float64, interrupted bool)
 			rec.Staged = nil
 		}
 	}
-	if err := writeLedger(filepath.Join(r.o.Out, LedgerFile), recs); err != nil {
+	if err := writeLedger(gen, recs); err != nil {
 		return nil, err
 	}
-	if dropStaging {
-		if err := os.Remove(r.staging.path); err != nil {
-			return nil, fmt.Errorf("remove the staging file: %w", err)
+	if !dropStaging {
+		if err := gen.Carry(r.staging.path, StagingFile); err != nil {
+			return nil, err
 		}
 	}
 	st.Run.DurationSeconds = time.Since(start).Seconds()
 	if fetchSeconds > 0 {
 		st.Run.ImagesPerSecond = float64(st.Run.OK) / fetchSeconds
+	}
+	st.Run.Interrupted = interrupted
+	if err := writeStats(gen, st); err != nil {
+		return nil, err
+	}
+	// The switch: until here the earlier output (shards, ledger, staging)
+	// is as it was; from here the new one is whole.
+	if err := gen.Commit(); err != nil {
+		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	return st, nil
 }
@@ -603,7 +620,8 @@ func imageName(u, format string) string {
 	return urlID(u) + "." + strings.TrimPrefix(format, ".")
 }
 
-func writeStats(name string, st *Stats) error {
+func writeStats(gen *atomicfile.Dir, st *Stats) error {
+	name := StatsFile
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -611,5 +629,5 @@ func writeStats(name string, st *Stats) error {
 	if err := enc.Encode(st); err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
-	return atomicfile.WriteFile(name, b.Bytes())
+	return gen.WriteFile(name, b.Bytes())
 }

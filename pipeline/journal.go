@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // Journal is an append-only file of JSON lines, the record of finished work
@@ -23,6 +24,20 @@ type Journal struct {
 	f    *os.File
 	path string
 	buf  bytes.Buffer
+
+	syncEvery int           // appends between fsyncs; 0 = only Sync and Close
+	syncAfter time.Duration // ... or this long since the last fsync
+	unsynced  int
+	lastSync  time.Time
+}
+
+// SyncEvery makes Append fsync the journal after n appends or when d has
+// passed since the last fsync, whichever comes first, so a crash loses at
+// most that much work.
+func (j *Journal) SyncEvery(n int, d time.Duration) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.syncEvery, j.syncAfter, j.lastSync = n, d, time.Now()
 }
 
 // OpenJournal opens path for appending, creating it if needed. A torn last
@@ -84,6 +99,15 @@ func (j *Journal) Append(rec any) error {
 	if _, err := j.f.Write(j.buf.Bytes()); err != nil {
 		return fmt.Errorf("journal %s: append: %w", j.path, err)
 	}
+	if j.syncEvery > 0 {
+		j.unsynced++
+		if j.unsynced >= j.syncEvery || (j.syncAfter > 0 && time.Since(j.lastSync) >= j.syncAfter) {
+			if err := j.f.Sync(); err != nil {
+				return fmt.Errorf("journal %s: sync: %w", j.path, err)
+			}
+			j.unsynced, j.lastSync = 0, time.Now()
+		}
+	}
 	return nil
 }
 
@@ -114,6 +138,13 @@ func (j *Journal) Close() error {
 // skipped, since the record it began was never acknowledged. fn's line is only
 // valid during the call.
 func ReadJournal(path string, fn func(line []byte) error) error {
+	return ReadJournalAt(path, func(_ int64, line []byte) error { return fn(line) })
+}
+
+// ReadJournalAt is ReadJournal that also gives each line's byte offset in
+// the file, so a caller can keep offsets instead of records and read a
+// record back later (ReadRecord) with bounded memory.
+func ReadJournalAt(path string, fn func(off int64, line []byte) error) error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -123,6 +154,7 @@ func ReadJournal(path string, fn func(line []byte) error) error {
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 256<<10)
+	var off int64
 	for lineNo := 1; ; lineNo++ {
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -140,8 +172,19 @@ func ReadJournal(path string, fn func(line []byte) error) error {
 		if err != nil {
 			return fmt.Errorf("read journal %s line %d: %w", path, lineNo, err)
 		}
-		if err := fn(line[:len(line)-1]); err != nil {
+		if err := fn(off, line[:len(line)-1]); err != nil {
 			return fmt.Errorf("journal %s line %d: %w", path, lineNo, err)
 		}
+		off += int64(len(line))
 	}
+}
+
+// ReadRecord reads the line of n bytes (without its newline) at off of an
+// open journal file, as ReadJournalAt reported it.
+func ReadRecord(f io.ReaderAt, off int64, n int) ([]byte, error) {
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, fmt.Errorf("read journal record at byte %d: %w", off, err)
+	}
+	return buf, nil
 }

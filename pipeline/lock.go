@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/curate-ml/curate/internal/atomicfile"
 )
 
-// ErrBusy is returned by LockDir when another process holds the lock.
-var ErrBusy = errors.New("another curate process is writing this directory")
+// ErrBusy is returned by LockDir when another process holds the lock. It is
+// atomicfile.ErrBusy, so one errors.Is test covers every output lock.
+var ErrBusy = atomicfile.ErrBusy
 
 // LockDir takes an exclusive advisory lock on the file name inside dir, so
 // two runs of a resumable stage never write the same output at once. The

@@ -4,9 +4,13 @@
 //
 // A dataset directory holds dataset_dict.json and one folder per split; a
 // split folder holds data-NNNNN-of-MMMMM.arrow shards, state.json and
-// dataset_info.json. Writers roll shards at a size target and never leave a
-// truncated shard under a final name; readers memory-map shards and give
-// random access by row and a streaming iterator.
+// dataset_info.json. Writers roll shards at a size target and cut record
+// batches by rows and by bytes; they write a split as a new generation of
+// its folder (internal/atomicfile) that replaces the old one in one atomic
+// switch on Close, so an earlier split stays loadable until the new one is
+// complete. Readers memory-map shards, give random access by row and a
+// streaming iterator, and record defects that do not stop reading (no
+// end-of-stream marker, trailing bytes) in Shard.Problems for verifiers.
 //
 // Columns (names and types are stable API; every field is nullable):
 //

@@ -23,6 +23,11 @@ type Shard struct {
 	Batches int
 	Schema  *arrow.Schema
 
+	// Problems are defects found while loading that do not stop reading
+	// (readers such as pyarrow read such a stream the same way): no
+	// end-of-stream marker, bytes after it. Verifiers report them.
+	Problems []string
+
 	data    []byte // the file's bytes
 	mapped  bool   // data is a mapping to unmap in Close
 	batches []batch
@@ -53,6 +58,12 @@ type batch struct {
 // checked, so a truncated or corrupt file fails here with a *FormatError,
 // not later.
 func OpenShard(path string) (*Shard, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open shard: %w", err)
+	} else if !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, fmt.Errorf("open shard %s: not a regular file (%s)", path, st.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open shard: %w", err)
@@ -136,6 +147,14 @@ func (s *Shard) load() (err error) {
 		s.Rows += rec.NumRows()
 	}
 	s.Batches = len(s.batches)
+	switch rest := int64(len(s.data)) - msgs.off; {
+	case !msgs.sawEnd:
+		s.Problems = append(s.Problems, "no end-of-stream marker: the writer did not finish the stream")
+	case rest >= 8 && binary.LittleEndian.Uint32(s.data[msgs.off:]) == continuation:
+		s.Problems = append(s.Problems, fmt.Sprintf("a second Arrow stream (%d bytes) follows the end-of-stream marker at byte %d", rest, msgs.off))
+	case rest > 0:
+		s.Problems = append(s.Problems, fmt.Sprintf("%d bytes of trailing garbage after the end-of-stream marker at byte %d", rest, msgs.off))
+	}
 	return nil
 }
 
@@ -182,10 +201,11 @@ func (s *Shard) Row(i int64) (*Row, error) {
 // messageReader frames the Arrow IPC stream messages of a byte slice
 // without copying: each body is a slice of the mapping.
 type messageReader struct {
-	path string
-	data []byte
-	off  int64 // next message
-	last int64 // offset of the message last returned
+	path   string
+	data   []byte
+	off    int64 // next message
+	last   int64 // offset of the message last returned
+	sawEnd bool  // the end-of-stream marker was read
 }
 
 const continuation = 0xFFFFFFFF
@@ -222,6 +242,7 @@ func (m *messageReader) next() (meta, body []byte, err error) {
 	}
 	if n == 0 {
 		m.off = pos
+		m.sawEnd = true
 		return nil, nil, io.EOF // end-of-stream marker
 	}
 	if int64(n) > size-pos {

@@ -1,6 +1,7 @@
 package shards
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,9 +9,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -20,10 +22,15 @@ import (
 	"github.com/curate-ml/curate/internal/atomicfile"
 )
 
-// Defaults of WriterOptions.
+// Defaults and limits of WriterOptions.
 const (
 	DefaultShardBytes = 256 << 20
 	DefaultBatchRows  = 100
+	DefaultBatchBytes = 64 << 20
+	// MaxImageBytes is the largest image a row can hold: `binary` has
+	// 32-bit offsets, so a record batch holds at most this many bytes of
+	// images.
+	MaxImageBytes = math.MaxInt32
 )
 
 // WriterOptions configures a Writer.
@@ -34,32 +41,45 @@ type WriterOptions struct {
 	// ShardBytes is the size at which a shard is closed and the next begun
 	// (default 256 MiB). A shard ends at the first record batch that reaches it.
 	ShardBytes int64
-	// BatchRows is the number of rows per record batch (default 100).
+	// BatchRows is the most rows per record batch (default 100).
 	BatchRows int
+	// BatchBytes is the most image bytes per record batch (default 64 MiB,
+	// at most MaxImageBytes); a batch ends before the row that would pass
+	// it, so a batch of large images holds fewer rows (an image larger
+	// than BatchBytes gets a batch of its own).
+	BatchBytes int64
 	// Split is the split name recorded in state.json (default "train").
 	Split string
 }
 
-// Writer writes one split directory in the save_to_disk layout. Shards are
-// written to hidden temporary files, fsynced, and get their final names
-// data-NNNNN-of-MMMMM.arrow only in Close, once their number is known; a
-// crash never leaves a truncated shard under a final name.
+// Writer writes one split directory in the save_to_disk layout, always as a
+// new generation (atomicfile.BeginDir): the shards, state.json and
+// dataset_info.json go into a hidden sibling of the split directory, and
+// only when all of them are complete and fsynced does Close switch the two
+// with one atomic rename. Until then an earlier split there loads as it was;
+// a crash at any point leaves the old split or the new one, never neither.
 //
 // A Writer is not safe for concurrent use.
 type Writer struct {
-	dir     string
+	gen     *atomicfile.Dir // the generation being written
+	sub     string          // the split's folder inside gen ("" = gen itself)
+	own     bool            // Close commits gen (Create), else its creator does (CreateIn)
+	dir     string          // gen.Join(sub), for errors
 	opts    WriterOptions
 	schema  *arrow.Schema
 	builder *array.RecordBuilder
 
-	cur      *atomicfile.File // shard being written
-	curHash  hash.Hash
-	ipcw     *ipc.Writer
-	counter  *countingWriter
-	pending  []pendingShard // committed shards awaiting their final names
-	rows     int64
-	buffered int
-	closed   bool
+	cur       *atomicfile.File // shard being written
+	curHash   hash.Hash
+	ipcw      *ipc.Writer
+	counter   *countingWriter
+	pending   []pendingShard // committed shards awaiting their final names
+	files     []string       // final shard names, after Close
+	rows      int64
+	buffered  int
+	bufBytes  int64
+	closed    bool
+	committed bool
 }
 
 type pendingShard struct {
@@ -67,50 +87,72 @@ type pendingShard struct {
 	sum  []byte // sha256 of its bytes, for the fingerprint
 }
 
-// Create starts writing a split into dir, creating it if needed. Leftover
-// temporary files from an earlier crash are removed; shards of an earlier
-// complete run are replaced when Close succeeds.
+// SplitFiles reports whether name is a file of a split directory
+// (DatasetDict splits hold only these).
+func SplitFiles(name string) bool {
+	if name == "state.json" || name == "dataset_info.json" {
+		return true
+	}
+	ok, _ := filepath.Match("data-*-of-*.arrow", name)
+	return ok
+}
+
+// Create starts writing a split into dir. An existing dir must be a split
+// directory (only SplitFiles); it stays as it was until Close succeeds, and
+// is replaced as a whole then. Another process writing dir gets ErrBusy.
 func Create(dir string, opts WriterOptions) (*Writer, error) {
+	return create(context.Background(), dir, opts)
+}
+
+// create is Create with a context carrying a fault hook (tests).
+func create(ctx context.Context, dir string, opts WriterOptions) (*Writer, error) {
+	gen, err := atomicfile.BeginDir(ctx, dir, atomicfile.DirOptions{Stage: "shards", Owns: SplitFiles})
+	if err != nil {
+		return nil, err
+	}
+	w, err := CreateIn(gen, "", opts)
+	if err != nil {
+		gen.Abort()
+		return nil, err
+	}
+	w.own = true
+	return w, nil
+}
+
+// CreateIn starts writing a split into the folder sub ("" for the top) of
+// the generation gen, for a stage that writes more than one split or more
+// files beside it: Close completes the split's files but the stage commits
+// gen when its whole output is written.
+func CreateIn(gen *atomicfile.Dir, sub string, opts WriterOptions) (*Writer, error) {
 	if opts.ShardBytes <= 0 {
 		opts.ShardBytes = DefaultShardBytes
 	}
 	if opts.BatchRows <= 0 {
 		opts.BatchRows = DefaultBatchRows
 	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = DefaultBatchBytes
+	}
+	opts.BatchBytes = min(opts.BatchBytes, MaxImageBytes)
 	if opts.Split == "" {
 		opts.Split = "train"
 	}
+	dir := gen.Join(sub)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create dataset split %s: %w", dir, err)
-	}
-	if err := removeTemporaries(dir); err != nil {
-		return nil, err
 	}
 	schema, err := newSchema(opts.LabelNames)
 	if err != nil {
 		return nil, fmt.Errorf("create dataset split %s: %w", dir, err)
 	}
 	return &Writer{
+		gen:     gen,
+		sub:     sub,
 		dir:     dir,
 		opts:    opts,
 		schema:  schema,
 		builder: array.NewRecordBuilder(memory.NewGoAllocator(), schema),
 	}, nil
-}
-
-func removeTemporaries(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", dir, err)
-	}
-	for _, e := range entries {
-		if n := e.Name(); strings.HasPrefix(n, ".pending-") || strings.HasPrefix(n, "..pending-") {
-			if err := os.Remove(filepath.Join(dir, n)); err != nil {
-				return fmt.Errorf("remove leftover %s: %w", n, err)
-			}
-		}
-	}
-	return nil
 }
 
 // Rows is the number of rows written so far.
@@ -123,6 +165,14 @@ func (w *Writer) Write(r *Row) error {
 	}
 	if w.opts.LabelNames != nil && r.Label >= int64(len(w.opts.LabelNames)) {
 		return fmt.Errorf("shards: row %q: label %d out of range for %d label names", r.ID, r.Label, len(w.opts.LabelNames))
+	}
+	if int64(len(r.Image)) > MaxImageBytes {
+		return fmt.Errorf("shards: row %q: image of %d bytes is over the %d-byte limit of a record batch", r.ID, len(r.Image), MaxImageBytes)
+	}
+	if w.buffered > 0 && w.bufBytes+int64(len(r.Image)) > w.opts.BatchBytes {
+		if err := w.flush(); err != nil {
+			return err
+		}
 	}
 	b := w.builder
 	img := b.Field(0).(*array.StructBuilder)
@@ -151,6 +201,7 @@ func (w *Writer) Write(r *Row) error {
 	b.Field(10).(*array.StringBuilder).Append(r.List)
 	w.rows++
 	w.buffered++
+	w.bufBytes += int64(len(r.Image))
 	if w.buffered >= w.opts.BatchRows {
 		return w.flush()
 	}
@@ -178,7 +229,7 @@ func (w *Writer) flush() error {
 	}
 	rec := w.builder.NewRecord()
 	defer rec.Release()
-	w.buffered = 0
+	w.buffered, w.bufBytes = 0, 0
 	if err := w.ipcw.Write(rec); err != nil {
 		return fmt.Errorf("write shard in %s: %w", w.dir, err)
 	}
@@ -191,8 +242,7 @@ func (w *Writer) flush() error {
 func (w *Writer) startShard() error {
 	// Committed shards wait under a hidden pending name until Close knows
 	// how many there are.
-	name := filepath.Join(w.dir, fmt.Sprintf(".pending-%05d.arrow", len(w.pending)))
-	f, err := atomicfile.Create(name)
+	f, err := w.gen.Create(filepath.Join(w.sub, fmt.Sprintf(".pending-%05d.arrow", len(w.pending))))
 	if err != nil {
 		return err
 	}
@@ -219,8 +269,10 @@ func (w *Writer) finishShard() error {
 }
 
 // Close writes the last batch and shard, gives the shards their final names
-// and writes state.json and dataset_info.json. A split with no rows still
-// gets one shard holding the schema, as `datasets` does.
+// and writes state.json and dataset_info.json; a Writer from Create then
+// switches the split directory to the new generation. A split with no rows
+// still gets one shard holding the schema, as `datasets` does. On error the
+// earlier split (if any) is left as it was.
 func (w *Writer) Close() error {
 	if w.closed {
 		return errors.New("shards: writer already closed")
@@ -244,34 +296,45 @@ func (w *Writer) Close() error {
 	w.closed = true
 	w.builder.Release()
 
+	// The generation is private until committed: naming the shards there
+	// touches nothing a reader sees.
 	n := len(w.pending)
-	final := make(map[string]bool, n)
 	files := make([]string, n)
 	fp := sha256.New()
 	for i, p := range w.pending {
 		files[i] = ShardName(i, n)
-		final[files[i]] = true
 		fp.Write(p.sum)
-	}
-	// Remove shards of an earlier run that the new set does not overwrite.
-	old, _ := filepath.Glob(filepath.Join(w.dir, "data-*-of-*.arrow"))
-	for _, o := range old {
-		if !final[filepath.Base(o)] {
-			if err := os.Remove(o); err != nil {
-				return fmt.Errorf("remove old shard %s: %w", o, err)
-			}
-		}
-	}
-	for i, p := range w.pending {
 		if err := os.Rename(p.path, filepath.Join(w.dir, files[i])); err != nil {
+			w.abortGen()
 			return fmt.Errorf("name shard %s: %w", files[i], err)
 		}
 	}
-	return w.writeSplitInfo(files, hex.EncodeToString(fp.Sum(nil))[:16])
+	w.pending = nil
+	if err := w.writeSplitInfo(files, hex.EncodeToString(fp.Sum(nil))[:16]); err != nil {
+		w.abortGen()
+		return err
+	}
+	w.files = files
+	if w.own {
+		w.committed = true
+		if err := w.gen.Commit(); err != nil {
+			return fmt.Errorf("shards: %w", err)
+		}
+	}
+	return nil
 }
 
-// Abort stops writing and removes the temporary and pending shards. Shards
-// of an earlier complete run are left as they were.
+// Files are the split's shard file names, known after Close.
+func (w *Writer) Files() []string { return w.files }
+
+func (w *Writer) abortGen() {
+	if w.own {
+		w.gen.Abort()
+	}
+}
+
+// Abort stops writing and removes what this writer wrote. An earlier split
+// is left as it was.
 func (w *Writer) Abort() {
 	if w.cur != nil {
 		w.cur.Abort()
@@ -284,6 +347,9 @@ func (w *Writer) Abort() {
 	if !w.closed {
 		w.closed = true
 		w.builder.Release()
+	}
+	if !w.committed {
+		w.abortGen()
 	}
 }
 
@@ -322,26 +388,46 @@ func (w *Writer) writeSplitInfo(files []string, fingerprint string) error {
 		return err
 	}
 	info := datasetInfoJSON{Features: features}
-	if err := writeJSON(filepath.Join(w.dir, "dataset_info.json"), info); err != nil {
+	if err := writeJSON(w.gen, filepath.Join(w.sub, "dataset_info.json"), info); err != nil {
 		return err
 	}
-	return writeJSON(filepath.Join(w.dir, "state.json"), st)
+	return writeJSON(w.gen, filepath.Join(w.sub, "state.json"), st)
 }
 
-// WriteDatasetDict writes dir/dataset_dict.json naming the splits, which
-// makes dir a DatasetDict for datasets.load_from_disk.
+// WriteDatasetDictIn writes dataset_dict.json naming the splits into the
+// generation gen, which makes it a DatasetDict for datasets.load_from_disk
+// once committed. Stages write every split of a DatasetDict into one
+// generation (CreateIn) so that the whole dict switches at once.
+func WriteDatasetDictIn(gen *atomicfile.Dir, splits []string) error {
+	return writeJSON(gen, "dataset_dict.json", dictJSON{splits})
+}
+
+// WriteDatasetDict writes dir/dataset_dict.json naming the splits (written
+// before with Create), which makes dir a DatasetDict.
 func WriteDatasetDict(dir string, splits []string) error {
-	return writeJSON(filepath.Join(dir, "dataset_dict.json"), struct {
-		Splits []string `json:"splits"`
-	}{splits})
+	data, err := json.MarshalIndent(dictJSON{splits}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, "dataset_dict.json"), append(data, '\n'))
 }
 
-func writeJSON(name string, v any) error {
+type dictJSON struct {
+	Splits []string `json:"splits"`
+}
+
+// DictFiles reports whether name is an entry of a DatasetDict directory
+// with the given splits.
+func DictFiles(name string, splits []string) bool {
+	return name == "dataset_dict.json" || slices.Contains(splits, name)
+}
+
+func writeJSON(gen *atomicfile.Dir, rel string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", name, err)
+		return fmt.Errorf("encode %s: %w", rel, err)
 	}
-	return atomicfile.WriteFile(name, append(data, '\n'))
+	return gen.WriteFile(rel, append(data, '\n'))
 }
 
 type countingWriter struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"io/fs"
@@ -384,8 +385,17 @@ func TestRunErrors(t *testing.T) {
 	in := t.TempDir()
 	buildInput(t, in, 6)
 	o := testOptions(1)
-	if _, err := Run(context.Background(), in, in, o); err == nil || !strings.Contains(err.Error(), "is the input") {
+	if _, err := Run(context.Background(), in, in, o); err == nil || !strings.Contains(err.Error(), "same folder") {
 		t.Errorf("out = in: %v", err)
+	}
+	// split --in DS/train --out DS would replace its own input.
+	nested := filepath.Join(t.TempDir(), "ds")
+	buildInput(t, filepath.Join(nested, "train"), 6)
+	if _, err := Run(context.Background(), filepath.Join(nested, "train"), nested, o); err == nil || !strings.Contains(err.Error(), "same folder") {
+		t.Errorf("in inside out: %v", err)
+	}
+	if _, err := shards.Open(filepath.Join(nested, "train")); err != nil {
+		t.Errorf("the input was damaged: %v", err)
 	}
 	if _, err := Run(context.Background(), filepath.Join(in, "missing"), t.TempDir(), o); err == nil {
 		t.Error("missing input: no error")
@@ -418,6 +428,41 @@ func TestRunErrors(t *testing.T) {
 	if _, err := Run(context.Background(), bad, filepath.Join(t.TempDir(), "x"), o); err == nil || !strings.Contains(err.Error(), "weird") {
 		t.Errorf("label 99: %v", err)
 	}
+	// A ClassLabel value out of range of its names is refused, naming the row.
+	badClass := t.TempDir()
+	writeBadClassLabel(t, badClass)
+	if _, err := Run(context.Background(), badClass, filepath.Join(t.TempDir(), "x"), o); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("ClassLabel 7 of 2 names: %v", err)
+	}
+}
+
+// writeBadClassLabel rewrites dir as a ClassLabel split (others, sadness)
+// whose one row has label 2, as a hostile or buggy writer might: it writes
+// three names and label 2, then blanks the third name out of the schema
+// metadata with JSON whitespace, keeping every length.
+func writeBadClassLabel(t *testing.T, dir string) {
+	t.Helper()
+	w, err := shards.Create(dir, shards.WriterOptions{LabelNames: []string{"others", "sadness", "zzzzzz"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(&shards.Row{ID: "badclass", Image: encodeJPEG(t, photo(2, 32, 32), 90), Label: 2, SourceLabel: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, shards.ShardName(0, 1))
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := []byte(`"sadness","zzzzzz"]`)
+	to := []byte(`"sadness"]         `)
+	if !bytes.Contains(data, from) {
+		t.Fatal("label names not found in the shard")
+	}
+	os.WriteFile(name, bytes.ReplaceAll(data, from, to), 0o644)
 }
 
 // An earlier split output (label = others/sadness) is read through
@@ -485,7 +530,7 @@ func TestWriteScaleInput(t *testing.T) {
 
 func TestRunOutputDirectory(t *testing.T) {
 	in := t.TempDir()
-	buildInput(t, in, 8)
+	buildInput(t, in, 40)
 	o := testOptions(2)
 	o.Plan.Ratio = 0
 	// A directory with other files is refused, and left alone.
@@ -515,9 +560,68 @@ func TestRunOutputDirectory(t *testing.T) {
 	if _, err := Run(ctx, in, out, o); err == nil {
 		t.Fatal("cancelled run: no error")
 	}
+	// The earlier complete output still loads, every split of it.
+	ds, err := shards.Open(out)
+	if err != nil {
+		t.Fatalf("after a cancelled rerun the earlier output does not load: %v", err)
+	}
+	defer ds.Close()
+	if len(ds.Splits) != 3 || ds.NumRows() == 0 {
+		t.Errorf("earlier output: %d splits, %d rows", len(ds.Splits), ds.NumRows())
+	}
 	for _, name := range []string{"dataset_dict.json", ReportFile} {
-		if _, err := os.Stat(filepath.Join(out, name)); !os.IsNotExist(err) {
-			t.Errorf("%s after a failed run: %v", name, err)
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s after a failed rerun: %v", name, err)
 		}
+	}
+}
+
+// TestRunUseless: a plan that keeps nothing, loses a class or leaves a split
+// empty is an error wrapping ErrUseless, and the earlier output is kept.
+func TestRunUseless(t *testing.T) {
+	in := t.TempDir()
+	buildInput(t, in, 40)
+	unlabelled := t.TempDir()
+	w, err := shards.Create(unlabelled, shards.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		w.Write(&shards.Row{ID: fmt.Sprint("u", i), Image: encodeJPEG(t, photo(uint64(i), 32, 32), 90), Label: -1, SourceLabel: -1})
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "ds")
+	good := testOptions(2)
+	good.Plan.Ratio = 0
+	if _, err := Run(context.Background(), in, out, good); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, ReportFile))
+	tests := []struct {
+		name, in, want string
+		opts           func(*Options)
+	}{
+		{"every row dropped", unlabelled, "every one of the 5", func(*Options) {}},
+		{"tiny ratio removes a class", in, "no ", func(o *Options) { o.Plan.Ratio = 0.001 }},
+		{"empty test split", in, "split is empty", func(o *Options) { o.Plan.Fractions = [3]float64{0.98, 0.01, 0.01} }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testOptions(2)
+			o.Plan.Ratio = 0
+			tc.opts(&o)
+			_, err := Run(context.Background(), tc.in, out, o)
+			if !errors.Is(err, ErrUseless) && !strings.Contains(fmt.Sprint(err), "fraction") {
+				t.Fatalf("err = %v, want ErrUseless", err)
+			}
+			if err != nil && errors.Is(err, ErrUseless) && !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to say %q", err, tc.want)
+			}
+			if after, _ := os.ReadFile(filepath.Join(out, ReportFile)); !bytes.Equal(after, before) {
+				t.Error("the earlier output was replaced")
+			}
+		})
 	}
 }

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
@@ -40,6 +40,9 @@ type Options struct {
 	ClassNames []string // ClassLabel names of `label` (negative, positive); nil = ClassNames
 	Workers    int      // images decoded and encoded at once; 0 = number of CPUs
 	ShardBytes int64    // output shard size target; 0 = shards' default
+	// AllowIncomplete reads an interrupted fetch output (fetch-stats.json
+	// complete: false) instead of refusing it.
+	AllowIncomplete bool
 
 	// Progress, when set, is called at the start of each stage that works
 	// through images ("scan": decode and hash every input image; "write":
@@ -129,11 +132,25 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	if err := o.Plan.check(); err != nil {
 		return nil, err
 	}
-	if same, err := sameDir(in, out); err != nil {
-		return nil, err
-	} else if same {
-		return nil, fmt.Errorf("output %s is the input dataset: write the split elsewhere", out)
+	if overlap, err := atomicfile.Overlaps(in, out); err != nil {
+		return nil, fmt.Errorf("split: %w", err)
+	} else if overlap {
+		return nil, fmt.Errorf("split: output %s and input %s are the same folder or one holds the other: writing it would replace the input; write the split elsewhere", out, in)
 	}
+	if !o.AllowIncomplete {
+		if err := fetch.CheckComplete(in); err != nil {
+			return nil, fmt.Errorf("split: %w", err)
+		}
+	}
+	// The new output is written as a generation beside the old one, under
+	// the output's lock; the old stays loadable until the final switch.
+	gen, err := atomicfile.BeginDir(ctx, out, atomicfile.DirOptions{Stage: "split", Owns: func(name string) bool {
+		return name == ReportFile || name == AssignmentsFile || shards.DictFiles(name, SplitNames)
+	}})
+	if err != nil {
+		return nil, err
+	}
+	defer gen.Abort()
 	ds, err := shards.Open(in)
 	if err != nil {
 		return nil, fmt.Errorf("split: %w", err)
@@ -176,6 +193,9 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 		return nil, fmt.Errorf("split %s: %w", in, err)
 	}
 	rep.Funnel = plan.Funnel
+	if err := checkUseful(&plan.Funnel, o.ClassNames, o.Plan.Fractions); err != nil {
+		return rep, fmt.Errorf("split %s: %w", in, err)
+	}
 	for i, e := range errs {
 		if plan.Assign[i].Reason == ReasonUnreadable && len(rep.Unreadable) < maxListed {
 			rep.Unreadable = append(rep.Unreadable, items[i].ID+": "+e)
@@ -185,14 +205,14 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 
 	// 3. Write the kept images, normalised, split by split.
 	start = time.Now()
-	written, err := write(ctx, ds, out, items, srcs, plan, o)
+	written, err := write(ctx, ds, gen, items, srcs, plan, o)
 	if err != nil {
 		return nil, err
 	}
 	rep.Timing.WriteSeconds = time.Since(start).Seconds()
 	rep.Timing.WritePerSecond = perSecond(written, rep.Timing.WriteSeconds)
 
-	if err := writeAssignments(ds, filepath.Join(out, AssignmentsFile), items, srcs, errs, plan); err != nil {
+	if err := writeAssignments(ds, gen, items, srcs, errs, plan); err != nil {
 		return nil, err
 	}
 	fileRep := *rep
@@ -201,14 +221,40 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode split report: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(out, ReportFile), append(data, '\n')); err != nil {
+	if err := gen.WriteFile(ReportFile, append(data, '\n')); err != nil {
 		return nil, err
 	}
-	// Last: this makes out a DatasetDict.
-	if err := shards.WriteDatasetDict(out, SplitNames); err != nil {
+	if err := shards.WriteDatasetDictIn(gen, SplitNames); err != nil {
+		return nil, fmt.Errorf("split: %w", err)
+	}
+	// The switch: the whole DatasetDict replaces the old one at once.
+	if err := gen.Commit(); err != nil {
 		return nil, fmt.Errorf("split: %w", err)
 	}
 	return rep, nil
+}
+
+// ErrUseless wraps the reasons a planned split is not worth writing: no
+// image kept, a class or a split left empty. The earlier output is kept.
+var ErrUseless = errors.New("the split would be useless")
+
+func checkUseful(f *Funnel, classes []string, fractions [3]float64) error {
+	if f.Selected[0]+f.Selected[1] == 0 {
+		return fmt.Errorf("%w: every one of the %d input images was dropped (unlabelled %d, unreadable %d, conflicts %d, duplicates %d)",
+			ErrUseless, f.Input, f.Unlabelled, f.Unreadable, f.Conflicts.Dropped+f.Conflicts.GroupDropped, f.Duplicates.Removed)
+	}
+	for c, n := range f.Selected {
+		if n == 0 {
+			return fmt.Errorf("%w: no %s image is left after de-duplication and undersampling (%d before undersampling); check --positive and --ratio",
+				ErrUseless, classes[c], f.Deduplicated[c])
+		}
+	}
+	for i, name := range SplitNames {
+		if n := f.Splits[name]; n[0]+n[1] == 0 && fractions[i] > 0 {
+			return fmt.Errorf("%w: the %s split is empty (%d images selected); use more images or other --fractions", ErrUseless, name, f.Selected[0]+f.Selected[1])
+		}
+	}
+	return nil
 }
 
 func perSecond(n int, s float64) float64 {
@@ -216,21 +262,6 @@ func perSecond(n int, s float64) float64 {
 		return 0
 	}
 	return float64(n) / s
-}
-
-func sameDir(a, b string) (bool, error) {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false, fmt.Errorf("split: %w", err)
-	}
-	sb, err := os.Stat(b)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("split: %w", err)
-	}
-	return os.SameFile(sa, sb), nil
 }
 
 // rows yields every row of every split of ds in order with its location.
@@ -291,6 +322,9 @@ func scan(ctx context.Context, ds *shards.Dataset, o Options) ([]Item, []source,
 	}
 	work := func(_ context.Context, j scanJob) (scanResult, error) {
 		r := j.row
+		if names := ds.Splits[j.src.split].LabelNames; names != nil && r.Label >= int64(len(names)) {
+			return scanResult{}, fmt.Errorf("%s row %d (id %q): label %d is out of range for its %d label names", ds.Splits[j.src.split].Dir, j.src.row, r.ID, r.Label, len(names))
+		}
 		it := Item{ID: r.ID, SHA256: sha256.Sum256(r.Image)}
 		if it.ID == "" {
 			it.ID = r.Path
@@ -341,7 +375,7 @@ type writeJob struct {
 
 // write normalises the kept images and writes the three splits. It returns
 // the number of images written.
-func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, srcs []source, plan *Plan, o Options) (int, error) {
+func write(ctx context.Context, ds *shards.Dataset, gen *atomicfile.Dir, items []Item, srcs []source, plan *Plan, o Options) (int, error) {
 	var kept []int
 	for i, a := range plan.Assign {
 		if a.Split >= 0 {
@@ -352,9 +386,6 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 	if o.Progress != nil {
 		defer o.Progress("write", counter)()
 	}
-	if err := prepareOutput(out); err != nil {
-		return 0, err
-	}
 	writers := make([]*shards.Writer, len(SplitNames))
 	abort := func() {
 		for _, w := range writers {
@@ -364,7 +395,7 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 		}
 	}
 	for s, name := range SplitNames {
-		w, err := shards.Create(filepath.Join(out, name), shards.WriterOptions{
+		w, err := shards.CreateIn(gen, name, shards.WriterOptions{
 			LabelNames: o.ClassNames, Split: name, ShardBytes: o.ShardBytes})
 		if err != nil {
 			abort()
@@ -419,7 +450,7 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 	}
 	if err := pipeline.Ordered(ctx, o.Workers, jobs, work, sink); err != nil {
 		abort()
-		return 0, fmt.Errorf("split: write %s: %w", out, err)
+		return 0, fmt.Errorf("split: write %s: %w", gen.Final(), err)
 	}
 	if readErr != nil {
 		abort()
@@ -436,41 +467,10 @@ func write(ctx context.Context, ds *shards.Dataset, out string, items []Item, sr
 	return len(kept), nil
 }
 
-// prepareOutput creates out, or readies an earlier split output for being
-// replaced: its dataset_dict.json and split-report.json go first and come
-// back last, so an interrupted run never leaves what looks like a complete
-// dataset. A directory holding anything else is refused.
-func prepareOutput(out string) error {
-	entries, err := os.ReadDir(out)
-	if errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return fmt.Errorf("split: create output: %w", err)
-		}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("split: output: %w", err)
-	}
-	ours := map[string]bool{"dataset_dict.json": true, ReportFile: true, AssignmentsFile: true}
-	for _, name := range SplitNames {
-		ours[name] = true
-	}
-	for _, e := range entries {
-		if !ours[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
-			return fmt.Errorf("split: output %s holds %s: not an earlier split output; choose an empty or new directory", out, e.Name())
-		}
-	}
-	for _, name := range []string{"dataset_dict.json", ReportFile} {
-		if err := os.Remove(filepath.Join(out, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("split: %w", err)
-		}
-	}
-	return nil
-}
-
 // writeAssignments writes one JSON line per input image, in input order.
-func writeAssignments(ds *shards.Dataset, path string, items []Item, srcs []source, errs []string, plan *Plan) error {
-	f, err := atomicfile.Create(path)
+func writeAssignments(ds *shards.Dataset, gen *atomicfile.Dir, items []Item, srcs []source, errs []string, plan *Plan) error {
+	path := gen.Join(AssignmentsFile)
+	f, err := gen.Create(AssignmentsFile)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -281,11 +282,44 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 			}, g)
 		}},
 	}
+	// With --json each stage's document is collected, and the demo prints
+	// one document holding them all.
+	stageOut := g.Stdout
+	docs := map[string]json.RawMessage{}
+	var buf bytes.Buffer
+	if g.JSON {
+		g.Stdout = &buf
+		defer func() { g.Stdout = stageOut }()
+	}
 	for _, s := range steps {
 		say("\n== curate %s ==\n", s.name)
+		buf.Reset()
 		if err := s.run(); err != nil {
 			return fmt.Errorf("demo %s: %w", s.name, err)
 		}
+		if g.JSON {
+			doc := bytes.TrimSpace(buf.Bytes())
+			if !json.Valid(doc) {
+				return fmt.Errorf("demo %s: its --json output is not one JSON document", s.name)
+			}
+			docs[s.name] = append(json.RawMessage(nil), doc...)
+		}
+	}
+	if g.JSON {
+		g.Stdout = stageOut
+		out, err := json.MarshalIndent(struct {
+			Lists   string                     `json:"lists"`
+			Outputs map[string]string          `json:"outputs"`
+			Stages  map[string]json.RawMessage `json:"stages"`
+		}{filepath.Dir(lists[0]), map[string]string{
+			"fetch": dirs["fetch"], "filtered": dirs["filtered"], "dataset": dirs["dataset"],
+			"augment": filepath.Join(opts.Out, "augment-preview.png"),
+		}, docs}, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.Stdout, "%s\n", out)
+		return nil
 	}
 	say("\ndemo outputs:\n  lists      %s\n  fetch      %s (ledger.jsonl, fetch-stats.json)\n  filtered   %s (verdicts.jsonl, contact sheets)\n  dataset    %s (load with datasets.load_from_disk)\n  augment    %s (RandAugment N=3 M=7 on training images)\n",
 		filepath.Dir(lists[0]), dirs["fetch"], dirs["filtered"], dirs["dataset"], filepath.Join(opts.Out, "augment-preview.png"))

@@ -14,6 +14,7 @@ import (
 	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
+	"github.com/curate-ml/curate/shards"
 	"github.com/curate-ml/curate/webemo"
 )
 
@@ -101,11 +102,11 @@ EXAMPLES:
 			&cli.IntFlag{Name: "per-host", Value: fetch.DefaultPerHost, Usage: "requests in flight per host", Destination: &opts.PerHost},
 			&cli.StringFlag{Name: "user-agent", Value: defaultUserAgent(), Usage: "User-Agent header", Destination: &opts.UserAgent},
 			&cli.DurationFlag{Name: "timeout", Value: fetch.DefaultTimeout, Usage: "limit per request (headers and body)", Destination: &opts.Timeout},
-			&cli.IntFlag{Name: "retries", Value: fetch.DefaultRetries, Usage: "retries of timeouts, connection errors, 5xx and 429", Destination: &opts.Retries},
+			&cli.IntFlag{Name: "retries", Value: fetch.DefaultRetries, Usage: "retries of timeouts, connection errors, 5xx and 429 (0: none)", Destination: &opts.Retries},
 			&cli.DurationFlag{Name: "backoff", Value: fetch.DefaultBackoffBase, Usage: "wait before the first retry (doubles each time, with jitter)", Destination: &opts.Backoff},
 			&cli.Int64Flag{Name: "max-bytes", Value: fetch.DefaultMaxBytes, Usage: "largest image in bytes (enforced while downloading)", Destination: &opts.MaxBytes},
 			&cli.Int64Flag{Name: "max-pixels", Value: fetch.DefaultMaxPixels, Usage: "largest width*height (checked before decoding)", Destination: &opts.MaxPixels},
-			&cli.IntFlag{Name: "max-redirects", Value: fetch.DefaultMaxRedirects, Usage: "redirects followed per request", Destination: &opts.MaxRedirects},
+			&cli.IntFlag{Name: "max-redirects", Value: fetch.DefaultMaxRedirects, Usage: "redirects followed per request (0: none)", Destination: &opts.MaxRedirects},
 			&cli.BoolFlag{Name: "allow-private", Usage: "allow private, loopback and link-local addresses", Destination: &opts.AllowPrivate},
 			&cli.BoolFlag{Name: "retry-failed", Usage: "fetch again the URLs the ledger records as failed", Destination: &opts.RetryFailed},
 			&cli.BoolFlag{Name: "strict", Usage: "stop at the first malformed list line", Destination: &opts.Strict},
@@ -132,7 +133,7 @@ EXAMPLES:
 				{"workers", opts.Workers < 1, positive}, {"per-host", opts.PerHost < 1, positive},
 				{"timeout", opts.Timeout <= 0, positive}, {"backoff", opts.Backoff <= 0, positive},
 				{"retries", opts.Retries < 0, natural}, {"max-redirects", opts.MaxRedirects < 0, natural},
-				{"max-bytes", opts.MaxBytes < 1 || opts.MaxBytes > 1<<31, "1 to 2 GiB"},
+				{"max-bytes", opts.MaxBytes < 1 || opts.MaxBytes > shards.MaxImageBytes, fmt.Sprintf("1 to %d (2 GiB less a byte: the largest image a shard holds)", shards.MaxImageBytes)},
 				{"max-pixels", opts.MaxPixels < 1, positive}, {"shard-size", opts.ShardBytes < 1, positive},
 			} {
 				if f.bad {

@@ -23,11 +23,14 @@ type FilterTextOptions struct {
 	Out     string // output folder
 	Workers int    // Tesseract engines; 0 = number of cores
 
-	TessdataDir string         // folder holding eng.traineddata; "" = the standard places
-	Detector    ocr.Options    // zero fields take ocr.DefaultOptions
-	SheetPages  int            // contact-sheet pages at most; 0 = all, < 0 = none
-	ShardBytes  int64          // 0 = the shards default (256 MiB)
-	Partition   partition.Spec // decide only this part of the rows (curate merge joins the parts)
+	TessdataDir string      // folder holding eng.traineddata; "" = the standard places
+	Detector    ocr.Options // zero fields take ocr.DefaultOptions
+	SheetPages  int         // contact-sheet pages at most; 0 = all, < 0 = none
+	ShardBytes  int64       // 0 = the shards default (256 MiB)
+
+	MaxPixels       int64          // largest width*height decoded; 0 = filter.DefaultMaxPixels
+	AllowIncomplete bool           // read an interrupted fetch output instead of refusing it
+	Partition       partition.Spec // decide only this part of the rows (curate merge joins the parts)
 }
 
 func filterTextCommand(g *Global) *cli.Command {
@@ -96,6 +99,8 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "texture-edges", Value: d.TextureEdgeDensity, Usage: "edge share above which only the first pass runs (1: always all)", Destination: &opts.Detector.TextureEdgeDensity},
 			&cli.StringFlag{Name: "passes", Value: strings.Join(d.Passes, ","), Usage: "passes in order, from " + strings.Join(ocr.PassNames, ","), Destination: &passes},
 			&cli.IntFlag{Name: "sheet-pages", Usage: "contact-sheet pages at most (0: all, -1: none)", Destination: &opts.SheetPages},
+			&cli.Int64Flag{Name: "max-pixels", Value: filter.DefaultMaxPixels, Usage: "largest width*height decoded (checked from the header first); larger images are dropped as unreadable", Destination: &opts.MaxPixels},
+			&cli.BoolFlag{Name: "allow-incomplete", Usage: "read an interrupted fetch output instead of refusing it", Destination: &opts.AllowIncomplete},
 			&cli.StringFlag{Name: "partition", Usage: "decide only rows whose id hashes into part `I/N` (/N: I from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); join parts with curate merge"},
 			&cli.BoolFlag{Name: "json", Usage: "print the stats as JSON on stdout"},
 		},
@@ -112,6 +117,12 @@ EXAMPLES:
 			}
 			if opts.Workers < 1 {
 				return usagef("filter-text: --workers %d: want 1 or more", opts.Workers)
+			}
+			if err := checkEdgeShares(opts.Detector); err != nil {
+				return err
+			}
+			if opts.MaxPixels < 1 {
+				return usagef("filter-text: --max-pixels %d: want 1 or more", opts.MaxPixels)
 			}
 			opts.Detector.Passes = nil
 			for _, p := range strings.Split(passes, ",") {
@@ -132,6 +143,22 @@ EXAMPLES:
 	}
 }
 
+// checkEdgeShares validates the edge-density thresholds: shares of edge
+// pixels lie in [0, 1], so --min-edges 2 would decide every image without
+// OCR and silently turn the filter off.
+func checkEdgeShares(d ocr.Options) error {
+	if m := d.MinEdgeDensity; m != -1 && (m < 0 || m >= 1) {
+		return usagef("filter-text: --min-edges %v: want an edge share in [0, 1), or -1 for never", m)
+	}
+	if x := d.TextureEdgeDensity; x <= 0 || x > 1 {
+		return usagef("filter-text: --texture-edges %v: want an edge share in (0, 1]", x)
+	}
+	if d.MinEdgeDensity >= d.TextureEdgeDensity {
+		return usagef("filter-text: --min-edges %v is not below --texture-edges %v", d.MinEdgeDensity, d.TextureEdgeDensity)
+	}
+	return nil
+}
+
 // runFilterText runs the stage and prints its summary.
 func runFilterText(ctx context.Context, opts FilterTextOptions, g *Global) error {
 	counter := pipeline.NewCounter(0)
@@ -140,6 +167,7 @@ func runFilterText(ctx context.Context, opts FilterTextOptions, g *Global) error
 	stats, err := filter.Run(ctx, filter.Config{
 		In: opts.In, Out: opts.Out, Workers: opts.Workers, Detector: opts.Detector,
 		TessdataDir: opts.TessdataDir, SheetPages: opts.SheetPages, ShardBytes: opts.ShardBytes,
+		MaxPixels: opts.MaxPixels, AllowIncomplete: opts.AllowIncomplete,
 		Counter: counter, Partition: opts.Partition,
 	})
 	stop()

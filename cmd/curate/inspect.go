@@ -200,7 +200,7 @@ func runInspect(ctx context.Context, opts InspectOptions, g *Global) error {
 		printInspect(g.Stdout, &rep)
 	}
 	if rep.Verified != nil && rep.Verified.Failures > 0 {
-		return fmt.Errorf("inspect: %d of %d images failed verification", rep.Verified.Failures, rep.Verified.Checked)
+		return fmt.Errorf("inspect: %d problems found verifying %d images", rep.Verified.Failures, rep.Verified.Checked)
 	}
 	return nil
 }
@@ -209,6 +209,12 @@ func summarizeSplit(ctx context.Context, s *shards.Split, opts InspectOptions, v
 	sum := SplitSummary{Name: s.Name, Rows: s.NumRows(), Bytes: s.Bytes(), LabelNames: s.LabelNames, Formats: map[string]int{}}
 	for _, sh := range s.Shards {
 		sum.Shards = append(sum.Shards, ShardSummary{filepath.Base(sh.Path), sh.Rows, sh.Batches, sh.Bytes})
+		if ver != nil {
+			for _, p := range sh.Problems {
+				ver.Failures++
+				sum.VerifyFails = append(sum.VerifyFails, fmt.Sprintf("%s: %s", sh.Path, p))
+			}
+		}
 	}
 	if opts.ExportImages != "" {
 		if err := os.MkdirAll(opts.ExportImages, 0o755); err != nil {
@@ -260,7 +266,11 @@ func summarizeSplit(ctx context.Context, s *shards.Split, opts InspectOptions, v
 		}
 		if ver != nil {
 			ver.Checked++
-			if msg := verifyRow(r); msg != "" {
+			msg := verifyRow(r)
+			if s.LabelNames != nil && r.Label >= int64(len(s.LabelNames)) {
+				msg = fmt.Sprintf("label %d is out of range for the %d label names %q", r.Label, len(s.LabelNames), s.LabelNames)
+			}
+			if msg != "" {
 				ver.Failures++
 				sum.VerifyFails = append(sum.VerifyFails, fmt.Sprintf("%s row %d (id %q): %s", s.Name, i, r.ID, msg))
 			}

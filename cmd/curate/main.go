@@ -8,11 +8,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -129,13 +132,71 @@ func newApp(g *Global) *cli.App {
 // onUsageError makes flag-parsing errors usage errors (exit 2).
 func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 
+// markUsageErrors makes flag-parsing errors usage errors (exit 2) and
+// checks every command's numeric flags before it runs (checkNumbers), so a
+// new command gets both without a line of its own.
 func markUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = onUsageError
 		}
+		before := c.Before
+		c.Before = func(ctx *cli.Context) error {
+			if err := checkNumbers(ctx); err != nil {
+				return err
+			}
+			if before != nil {
+				return before(ctx)
+			}
+			return nil
+		}
 		markUsageErrors(c.Subcommands)
 	}
+}
+
+// checkNumbers refuses, with exit 2, numeric flag values a command would
+// silently misread: NaN and infinities, and an explicit 0 for an integer
+// flag whose default is positive unless its usage says what 0 means (the
+// options structs read 0 as "the default", so --size 0 would silently run
+// at 256).
+func checkNumbers(c *cli.Context) error {
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		if !c.IsSet(name) {
+			continue
+		}
+		var zero, nonzeroDefault bool
+		var usage string
+		switch f := f.(type) {
+		case *cli.Float64Flag:
+			v := c.Float64(name)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return usagef("--%s %v: want a finite number", name, v)
+			}
+			continue // 0 is a real magnitude, share or fraction
+		case *cli.IntFlag:
+			zero, nonzeroDefault, usage = c.Int(name) == 0, f.Value > 0, f.Usage
+		case *cli.Int64Flag:
+			zero, nonzeroDefault, usage = c.Int64(name) == 0, f.Value > 0, f.Usage
+		default: // unsigned flags are seeds and the like, where 0 is a value
+			continue
+		}
+		if zero && nonzeroDefault && !zeroDocumented(usage) {
+			return usagef("--%s 0: not a valid value (leave the flag out for its default)", name)
+		}
+	}
+	return nil
+}
+
+// zeroDocumented reports whether a flag's usage gives 0 a meaning
+// ("0 = all CPUs", "(0: all, ...)", "or 0 for none").
+func zeroDocumented(usage string) bool {
+	for _, p := range []string{"0 =", "0:", "0 for", "0 means", "or 0", "(0", "0 (", "0 off", "0 is"} {
+		if strings.Contains(usage, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func main() {
@@ -143,22 +204,151 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, g, os.Args)
-	if err != nil {
-		if ctx.Err() != nil && !errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("%w: %v", context.Canceled, err)
-		}
-		fmt.Fprintf(os.Stderr, "curate: %v\n", err)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("%w: %v", context.Canceled, err)
 	}
+	printError(g.Stderr, err, wantsJSON(os.Args))
 	os.Exit(exitCode(err))
+}
+
+// printError writes err for the user: a line "curate: ...", or with --json
+// one JSON object {"error": ..., "exit_code": ...}.
+func printError(w io.Writer, err error, asJSON bool) {
+	if err == nil {
+		return
+	}
+	if asJSON {
+		b, _ := json.Marshal(struct {
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}{err.Error(), exitCode(err)})
+		fmt.Fprintf(w, "%s\n", b)
+		return
+	}
+	fmt.Fprintf(w, "curate: %v\n", err)
+}
+
+// wantsJSON reports whether --json is among the flags of args.
+func wantsJSON(args []string) bool {
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if a == "--json" || a == "-json" || a == "--json=true" || a == "-json=true" {
+			return true
+		}
+	}
+	return false
 }
 
 // run runs the command line args and returns the error that decides the exit code.
 func run(ctx context.Context, g *Global, args []string) error {
-	err := newApp(g).RunContext(ctx, args)
+	app := newApp(g)
+	err := app.RunContext(ctx, reorderArgs(app, args))
+	var ue usageError
+	if err != nil && !errors.As(err, &ue) && strings.HasPrefix(err.Error(), "Required flag") {
+		err = usageError{err} // urfave/cli's missing required flags: a usage error too
+	}
 	if err == nil && g.unknownCommand != "" {
 		err = usagef("no command %q; see curate --help", g.unknownCommand)
 	}
 	return err
+}
+
+// reorderArgs lets flags follow positional arguments, as users type them
+// (curate inspect DIR --json): urfave/cli v2 stops reading flags at the
+// first positional argument, so the arguments of the chosen command are
+// put in the order flags, "--", positionals, using the command's own flag
+// definitions to tell a flag's value from a positional. Everything after a
+// "--" the user gave stays positional. A global flag (--json, --quiet)
+// given after the command moves before it unless the command has its own.
+func reorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	i := 1
+	var global []string
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		global = append(global, args[i])
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := findCommand(app.Commands, args[i])
+	if cmd == nil {
+		return args
+	}
+	path := []string{args[i]}
+	i++
+	for len(cmd.Subcommands) > 0 && i < len(args) {
+		sub := findCommand(cmd.Subcommands, args[i])
+		if sub == nil {
+			break
+		}
+		cmd = sub
+		path = append(path, args[i])
+		i++
+	}
+	var flags, positional []string
+	rest := args[i:]
+	for k := 0; k < len(rest); k++ {
+		a := rest[k]
+		if a == "--" {
+			positional = append(positional, rest[k+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := findFlag(cmd.Flags, name)
+		if f == nil {
+			if g := findFlag(app.Flags, name); g != nil {
+				global = append(global, a)
+				continue
+			}
+			flags = append(flags, a) // unknown: cli reports it
+			continue
+		}
+		flags = append(flags, a)
+		if tv, ok := f.(cli.DocGenerationFlag); ok && tv.TakesValue() && !hasValue && k+1 < len(rest) {
+			k++
+			flags = append(flags, rest[k])
+		}
+	}
+	out := append([]string{args[0]}, global...)
+	out = append(out, path...)
+	out = append(out, flags...)
+	if len(positional) > 0 {
+		out = append(out, "--")
+		out = append(out, positional...)
+	}
+	return out
+}
+
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func findFlag(flags []cli.Flag, name string) cli.Flag {
+	if name == "help" || name == "h" {
+		return &cli.BoolFlag{Name: "help"}
+	}
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // jsonFlag reports whether --json was given globally or on the command.

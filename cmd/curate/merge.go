@@ -47,15 +47,9 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
-			jsonOut := jsonFlag(c, g)
-			parts, err := interspersedFlags("merge", c.Args().Slice(),
-				map[string]*string{"out": &opts.Out, "tessdata": &opts.TessdataDir}, map[string]*bool{"json": &jsonOut}, nil)
-			if err != nil {
-				return err
-			}
-			opts.Parts = parts
+			opts.Parts = c.Args().Slice()
 			gg := *g
-			gg.JSON = jsonOut
+			gg.JSON = jsonFlag(c, g)
 			return runMerge(c.Context, opts, &gg)
 		},
 	}

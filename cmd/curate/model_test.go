@@ -87,3 +87,20 @@ func TestModelFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestModelBenchRefusesWhatCannotFit: a bench far larger than the machine's
+// memory is refused up front with the estimate, not killed by Go's OOM.
+func TestModelBenchRefusesWhatCannotFit(t *testing.T) {
+	g, _, _ := inspectTestGlobal()
+	err := run(context.Background(), g, []string{"curate", "model", "bench", "--size", "1024", "--batch", "512", "--steps", "1"})
+	if err == nil || exitCode(err) != exitError || !strings.Contains(err.Error(), "GiB") {
+		t.Fatalf("err = %v (exit %d), want the memory estimate", err, exitCode(err))
+	}
+	cfg, _ := modelConfig("b2", 4, 128)
+	need, _, err := benchMemory(cfg, 16)
+	// model bench --size 128 --batch 16 peaked at 586 MiB here: the estimate
+	// must not be below it, nor wildly above.
+	if err != nil || need < 586<<20 || need > 2*586<<20 {
+		t.Errorf("estimate for 128x128 batch 16: %d MiB (%v), measured 586 MiB", need>>20, err)
+	}
+}

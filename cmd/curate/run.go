@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -82,14 +81,6 @@ EXAMPLES:
 		Action: func(c *cli.Context) error {
 			opts.Force = c.StringSlice("force")
 			args := c.Args().Slice()
-			jsonOut := jsonFlag(c, g)
-			if len(args) > 1 { // flags after the file: urfave/cli stops at the first argument
-				rest, err := parseRunFlags(args[1:], &opts, &jsonOut)
-				if err != nil {
-					return err
-				}
-				args = append(args[:1], rest...)
-			}
 			switch {
 			case opts.InitConfig != "" && len(args) > 0:
 				return usagef("run: --init-config takes the file to write, no other argument")
@@ -100,61 +91,10 @@ EXAMPLES:
 				opts.Config = args[0]
 			}
 			gg := *g
-			gg.JSON = jsonOut
+			gg.JSON = jsonFlag(c, g)
 			return runRun(c.Context, opts, &gg)
 		},
 	}
-}
-
-// parseRunFlags reads the flags given after PIPELINE.yaml and returns the
-// other arguments.
-func parseRunFlags(args []string, opts *RunOptions, jsonOut *bool) ([]string, error) {
-	var force string
-	rest, err := interspersedFlags("run", args,
-		map[string]*string{"from": &opts.From, "until": &opts.Until, "init-config": &opts.InitConfig, "force": &force},
-		map[string]*bool{"dry-run": &opts.DryRun, "json": jsonOut},
-		func(name string) {
-			if name == "force" {
-				opts.Force = append(opts.Force, force)
-			}
-		})
-	return rest, err
-}
-
-// interspersedFlags parses flags that come after a command's arguments
-// (urfave/cli stops parsing at the first argument): "--name value",
-// "--name=value" and boolean "--name". seen, if set, is called after each
-// value flag. It returns the arguments that are not flags.
-func interspersedFlags(cmd string, args []string, values map[string]*string, bools map[string]*bool, seen func(string)) ([]string, error) {
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			rest = append(rest, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if dst, ok := values[name]; ok {
-			if !hasValue {
-				if i+1 >= len(args) {
-					return nil, usagef("%s: flag --%s needs a value", cmd, name)
-				}
-				i++
-				value = args[i]
-			}
-			*dst = value
-			if seen != nil {
-				seen(name)
-			}
-			continue
-		}
-		if dst, ok := bools[name]; ok && !hasValue {
-			*dst = true
-			continue
-		}
-		return nil, usagef("%s: flag provided but not defined: %s", cmd, a)
-	}
-	return rest, nil
 }
 
 // RunReport is what `curate run --json` prints.

@@ -42,6 +42,8 @@ type SplitOptions struct {
 	Format  string // jpeg (default) or png
 	Quality int    // JPEG quality; 0 = 95
 	Workers int    // 0 = number of CPUs
+
+	AllowIncomplete bool // read an interrupted fetch output instead of refusing it
 }
 
 // Defaults of SplitOptions.
@@ -152,6 +154,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "format", Value: "jpeg", Usage: "jpeg or png", Destination: &opts.Format},
 			&cli.IntFlag{Name: "quality", Value: defaultQuality, Usage: "JPEG quality 1..100", Destination: &opts.Quality},
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "images decoded and encoded at once", Destination: &opts.Workers},
+			&cli.BoolFlag{Name: "allow-incomplete", Usage: "read an interrupted fetch output (fetch-stats.json complete: false) instead of refusing it", Destination: &opts.AllowIncomplete},
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
@@ -276,9 +279,10 @@ func splitPlan(opts SplitOptions) (split.Options, error) {
 			Fractions:      [3]float64{opts.Train, opts.Val, opts.Test},
 			Seed:           opts.Seed,
 		},
-		Image:      split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
-		ClassNames: []string{split.ClassNames[split.Others], opts.PositiveName},
-		Workers:    opts.Workers,
+		Image:           split.ImageOptions{Size: opts.Size, Resize: mode, Format: opts.Format, Quality: opts.Quality},
+		ClassNames:      []string{split.ClassNames[split.Others], opts.PositiveName},
+		Workers:         opts.Workers,
+		AllowIncomplete: opts.AllowIncomplete,
 	}, nil
 }
 

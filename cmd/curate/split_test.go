@@ -49,8 +49,11 @@ func splitInput(t *testing.T, n int) string {
 			t.Fatal(err)
 		}
 		label := int64(0)
-		if i%3 == 0 {
+		switch {
+		case i%3 == 0:
 			label = 19
+		case i%7 == 1:
+			label = 10 // fear
 		}
 		if i == 0 {
 			first = b.Bytes()
@@ -111,12 +114,15 @@ func TestRunSplitTable(t *testing.T) {
 }
 
 func TestSplitCommandFlags(t *testing.T) {
-	in := splitInput(t, 12)
+	in := splitInput(t, 40)
 	out := filepath.Join(t.TempDir(), "ds")
 	run := func(args ...string) (string, int) {
 		g, stdout, _ := testGlobal()
 		g.Quiet = true
 		err := newApp(g).RunContext(context.Background(), append([]string{"curate", "split"}, args...))
+		if err != nil {
+			t.Logf("%v: %v", args, err)
+		}
 		return stdout.String(), exitCode(err)
 	}
 	text, code := run("--in", in, "--out", out, "--json", "--positive-ids", "19", "--positive-name", "sad19", "--ratio", "0",
@@ -150,7 +156,7 @@ func TestSplitCommandFlags(t *testing.T) {
 		t.Errorf("--positive fear: exit %d\n%s", code, text)
 	}
 	// --max-per-class alone turns the ratio off.
-	if text, code := run("--in", in, "--out", out, "--json", "--max-per-class", "3"); code != 0 || !strings.Contains(text, `"ratio": 0,`) {
+	if text, code := run("--in", in, "--out", out, "--json", "--max-per-class", "10"); code != 0 || !strings.Contains(text, `"ratio": 0,`) {
 		t.Errorf("--max-per-class: exit %d\n%s", code, text)
 	}
 	for _, args := range [][]string{

@@ -18,7 +18,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/ocr"
 	"github.com/curate-ml/curate/partition"
@@ -46,10 +48,19 @@ type Config struct {
 	ShardBytes  int64             // output shard size; 0 = the shards default
 	SheetPages  int               // most contact-sheet pages; 0 = as many as needed, < 0 = none
 	Counter     *pipeline.Counter // progress; nil = none
+	// MaxPixels is the largest width*height decoded (default
+	// DefaultMaxPixels); larger images are dropped as unreadable.
+	MaxPixels int64
+	// AllowIncomplete reads an interrupted fetch output instead of
+	// refusing it.
+	AllowIncomplete bool
 	// Partition, when active, decides only the rows whose id hashes into
 	// it (see partition.go); filter-stats.json then says which part (for merge).
 	Partition partition.Spec
 }
+
+// DefaultMaxPixels is the default of Config.MaxPixels (fetch's default too).
+const DefaultMaxPixels = 40_000_000
 
 // Stats is filter-stats.json.
 type Stats struct {
@@ -109,6 +120,19 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if cfg.Counter == nil {
 		cfg.Counter = pipeline.NewCounter(0)
 	}
+	if cfg.MaxPixels == 0 {
+		cfg.MaxPixels = DefaultMaxPixels
+	}
+	if overlap, err := atomicfile.Overlaps(cfg.In, cfg.Out); err != nil {
+		return nil, fmt.Errorf("filter-text: %w", err)
+	} else if overlap {
+		return nil, fmt.Errorf("filter-text: output %s and input %s are the same folder or one holds the other: writing it would replace the input; choose another output", cfg.Out, cfg.In)
+	}
+	if !cfg.AllowIncomplete {
+		if err := fetch.CheckComplete(cfg.In); err != nil {
+			return nil, fmt.Errorf("filter-text: %w", err)
+		}
+	}
 	src, err := openSource(cfg.In)
 	if err != nil {
 		return nil, err
@@ -125,20 +149,51 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		return nil, err
 	}
 
+	// The new output is a generation beside the current one, under the
+	// output's lock for the whole run; the current one keeps the journal
+	// the run appends to, and stays loadable until the final switch.
+	gen, err := atomicfile.BeginDir(ctx, cfg.Out, atomicfile.DirOptions{Stage: "filter-text", Owns: func(name string) bool {
+		switch name {
+		case VerdictsFile, StatsFile, JournalFile, OptionsFile, SheetsDir, "dataset_dict.json":
+			return true
+		}
+		if shards.SplitFiles(name) {
+			return true
+		}
+		for _, sp := range src.splits {
+			if src.dict && name == sp.name {
+				return true
+			}
+		}
+		return false
+	}})
+	if err != nil {
+		return nil, err
+	}
+	defer gen.Abort()
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("filter-text: create output folder: %w", err)
 	}
-	if err := checkOptions(cfg.Out, det.Options()); err != nil {
+	optionsJSON, err := checkOptions(cfg.Out, det.Options())
+	if err != nil {
 		return nil, err
 	}
+	// The journal's verdicts are kept on disk: only where each one lies is
+	// held in memory, so resuming from a journal of any length takes little.
 	journalPath := filepath.Join(cfg.Out, JournalFile)
-	done := map[string]Verdict{}
-	err = pipeline.ReadJournal(journalPath, func(line []byte) error {
-		var v Verdict
-		if err := json.Unmarshal(line, &v); err != nil {
-			return fmt.Errorf("not a verdict: %w", err)
+	type ref struct {
+		off int64
+		n   int
+	}
+	done := map[string]ref{}
+	err = pipeline.ReadJournalAt(journalPath, func(off int64, line []byte) error {
+		var v struct {
+			Key *string `json:"key"`
 		}
-		done[v.Key] = v
+		if err := json.Unmarshal(line, &v); err != nil || v.Key == nil {
+			return fmt.Errorf("not a verdict: %v", err)
+		}
+		done[*v.Key] = ref{off, len(line)}
 		return nil
 	})
 	if err != nil {
@@ -149,34 +204,55 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		return nil, fmt.Errorf("filter-text: %w", err)
 	}
 	defer journal.Close()
+	journal.SyncEvery(256, 2*time.Second)
+	jr, err := os.Open(journalPath)
+	if err != nil {
+		return nil, fmt.Errorf("filter-text: %w", err)
+	}
+	defer jr.Close()
+	earlier := func(key string) (Verdict, bool, error) {
+		r, ok := done[key]
+		if !ok {
+			return Verdict{}, false, nil
+		}
+		line, err := pipeline.ReadRecord(jr, r.off, r.n)
+		if err != nil {
+			return Verdict{}, true, fmt.Errorf("filter-text: resume %s: %w", key, err)
+		}
+		var v Verdict
+		if err := json.Unmarshal(line, &v); err != nil {
+			return Verdict{}, true, fmt.Errorf("filter-text: resume %s: %w", key, err)
+		}
+		return v, true, nil
+	}
 
 	stats := &Stats{Input: cfg.In, InputKind: src.kind, ByPass: map[string]int64{}, Options: det.Options()}
 	cfg.Counter.SetTotal(src.total())
 	stats.Partition = partitionManifest(cfg)
 
-	verdicts, err := atomicfile.Create(filepath.Join(cfg.Out, VerdictsFile))
+	verdicts, err := gen.Create(VerdictsFile)
 	if err != nil {
 		return nil, fmt.Errorf("filter-text: %w", err)
 	}
 	defer verdicts.Abort()
 	vw := bufio.NewWriterSize(verdicts, 1<<20)
-	sheets := newSheets(filepath.Join(cfg.Out, SheetsDir), cfg.SheetPages)
+	sheets := newSheets(gen.Join(SheetsDir), cfg.SheetPages)
 	defer sheets.abort()
 
 	for _, sp := range src.splits {
 		ss := SplitStats{Name: sp.name}
-		dir := cfg.Out
+		sub := ""
 		if src.dict {
-			dir = filepath.Join(cfg.Out, sp.name)
+			sub = sp.name
 		}
-		w, err := shards.Create(dir, shards.WriterOptions{LabelNames: sp.labelNames, ShardBytes: cfg.ShardBytes, Split: sp.name})
+		w, err := shards.CreateIn(gen, sub, shards.WriterOptions{LabelNames: sp.labelNames, ShardBytes: cfg.ShardBytes, Split: sp.name})
 		if err != nil {
 			return nil, fmt.Errorf("filter-text: %w", err)
 		}
 		work := func(ctx context.Context, it item) (Verdict, error) {
-			if v, ok := done[it.key]; ok {
+			if v, ok, err := earlier(it.key); ok {
 				cfg.Counter.AddSkipped(1)
-				return v, nil
+				return v, err
 			}
 			v := Verdict{Key: it.key}
 			if it.row != nil {
@@ -189,7 +265,11 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 				v.ID = ""
 				v.Path = it.key
 			}
-			{
+			if ic, _, err := image.DecodeConfig(bytes.NewReader(it.row.Image)); err == nil && int64(ic.Width)*int64(ic.Height) > cfg.MaxPixels {
+				// Decoding would take width*height*4 bytes per worker:
+				// the header's size is checked before any pixel is.
+				v.Error = fmt.Sprintf("image of %dx%d pixels is over the %d-pixel limit", ic.Width, ic.Height, cfg.MaxPixels)
+			} else {
 				ov, err := det.DetectBytes(ctx, it.row.Image)
 				if err != nil && ctx.Err() != nil {
 					return v, ctx.Err()
@@ -258,7 +338,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		for i, sp := range src.splits {
 			names[i] = sp.name
 		}
-		if err := shards.WriteDatasetDict(cfg.Out, names); err != nil {
+		if err := shards.WriteDatasetDictIn(gen, names); err != nil {
 			return nil, fmt.Errorf("filter-text: %w", err)
 		}
 	}
@@ -277,22 +357,39 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(cfg.Out, StatsFile), append(js, '\n')); err != nil {
+	if err := gen.WriteFile(StatsFile, append(js, '\n')); err != nil {
+		return nil, fmt.Errorf("filter-text: %w", err)
+	}
+	if err := gen.WriteFile(OptionsFile, optionsJSON); err != nil {
 		return nil, fmt.Errorf("filter-text: %w", err)
 	}
 	if err := journal.Sync(); err != nil {
 		return nil, fmt.Errorf("filter-text: %w", err)
 	}
+	if err := gen.Carry(journalPath, JournalFile); err != nil {
+		return nil, fmt.Errorf("filter-text: %w", err)
+	}
+	if stats.Images > 0 && stats.Kept == 0 {
+		return stats, fmt.Errorf("filter-text: %w: all %d images were dropped (%d show text, %d unreadable); the earlier output, if any, is kept", ErrNothingKept, stats.Images, stats.Dropped, stats.Unreadable)
+	}
+	// The switch: the earlier output stays whole until here.
+	if err := gen.Commit(); err != nil {
+		return nil, fmt.Errorf("filter-text: %w", err)
+	}
 	return stats, nil
 }
+
+// ErrNothingKept is returned when every image was dropped: the output would
+// be an empty dataset.
+var ErrNothingKept = errors.New("nothing kept")
 
 // checkOptions makes sure a resumed run decides with the options the
 // journal's verdicts were made with: it records them in OptionsFile on the
 // first run and refuses to mix verdicts of different thresholds later.
-func checkOptions(out string, o ocr.Options) error {
+func checkOptions(out string, o ocr.Options) ([]byte, error) {
 	want, err := json.MarshalIndent(o, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	want = append(want, '\n')
 	name := filepath.Join(out, OptionsFile)
@@ -300,19 +397,19 @@ func checkOptions(out string, o ocr.Options) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if _, jerr := os.Stat(filepath.Join(out, JournalFile)); jerr == nil {
-			return fmt.Errorf("filter-text: %s has a verdicts journal but no %s: remove the journal or use another output folder", out, OptionsFile)
+			return nil, fmt.Errorf("filter-text: %s has a verdicts journal but no %s: remove the journal or use another output folder", out, OptionsFile)
 		}
 		if err := atomicfile.WriteFile(name, want); err != nil {
-			return fmt.Errorf("filter-text: %w", err)
+			return nil, fmt.Errorf("filter-text: %w", err)
 		}
-		return nil
+		return want, nil
 	case err != nil:
-		return fmt.Errorf("filter-text: %w", err)
+		return nil, fmt.Errorf("filter-text: %w", err)
 	case !bytes.Equal(have, want):
-		return fmt.Errorf("filter-text: %s holds verdicts made with other detector options (%s); rerun with those options, or remove %s and %s to decide every image again",
+		return nil, fmt.Errorf("filter-text: %s holds verdicts made with other detector options (%s); rerun with those options, or remove %s and %s to decide every image again",
 			out, name, JournalFile, OptionsFile)
 	}
-	return nil
+	return want, nil
 }
 
 // ---- input ----
@@ -436,6 +533,17 @@ func openFolder(in string) (*source, error) {
 			return nil
 		}
 		if _, ok := imageExts[strings.ToLower(filepath.Ext(p))]; ok {
+			// Only regular files (or links to them) are read: opening a
+			// FIFO or device would block forever.
+			if !d.Type().IsRegular() {
+				st, err := os.Stat(p)
+				if err != nil {
+					return err
+				}
+				if !st.Mode().IsRegular() {
+					return fmt.Errorf("%s is not a regular file (%s); remove it from the input folder", p, st.Mode().Type())
+				}
+			}
 			rel, err := filepath.Rel(in, p)
 			if err != nil {
 				return err
@@ -480,8 +588,11 @@ func folderItem(in, rel string) item {
 		SHA256:      hex.EncodeToString(sum[:]),
 		Format:      imageExts[strings.ToLower(filepath.Ext(rel))],
 	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
-		row.Width, row.Height = int32(cfg.Width), int32(cfg.Height)
+	// The format is what the bytes are, whatever the file's name says.
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		row.Width, row.Height, row.Format = int32(cfg.Width), int32(cfg.Height), format
+	} else {
+		row.Format = "" // not what its name says: left unknown
 	}
 	return item{key: rel, row: row}
 }
