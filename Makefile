@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo
 
 all: build
 
@@ -13,6 +13,11 @@ deps:
 
 build: deps
 	$(GO) build -o bin/curate ./cmd/curate
+
+# The pure-Go binary: the model's ref backend, no Tesseract (filter-text says so), any GOARCH.
+build-nocgo:
+	CGO_ENABLED=0 $(GO) build -o bin/curate-nocgo ./cmd/curate
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -o /dev/null ./cmd/curate
 
 # The whole pipeline on generated demo scenes, from one config: fetch from a
 # loopback server, filter-text, split, train, eval, report. A rerun skips

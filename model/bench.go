@@ -33,7 +33,8 @@ type BenchResult struct {
 	LastLoss        float32 `json:"last_loss"`
 	PeakRSSMiB      float64 `json:"peak_rss_mib"`
 	Params          int     `json:"params"`
-	BLAS            string  `json:"blas"`
+	BLAS            string  `json:"blas"`    // what the backend runs on (kernels, products, library)
+	Backend         string  `json:"backend"` // the backend's name (--backend)
 }
 
 // Bench trains the configured network on synthetic data (seeded random
@@ -59,7 +60,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 	}
 	var r BenchResult
 	r.Params, _, _ = n.ParamCount()
-	r.BLAS = blasName
+	r.BLAS, r.Backend = n.be.Describe(), n.be.Name()
 	if r.FirstLoss, err = n.Step(b); err != nil {
 		return r, err
 	}

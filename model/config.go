@@ -52,6 +52,7 @@ type Config struct {
 	ImageNet    bool        // B-variant preprocessing: x/255 then ImageNet mean/std; else x/128-1
 	Seed        uint64      // weight initialisation and dropout masks
 	Threads     int         // goroutines and BLAS threads; 0 = all CPUs
+	Backend     string      // arithmetic backend (Backends()); "" = the fastest built
 }
 
 // Backbones lists the presets Preset accepts.

@@ -9,19 +9,31 @@
 // activation allocated once and reused by every step. Gradient buffers are
 // shared between tensors whose gradients are never live at the same time.
 //
-// Convolutions are matrix products: 1x1 convolutions and dense layers
-// directly on the (N*H*W) x C activation, 3x3 convolutions through im2col in
-// chunks of output rows. Products run on OpenBLAS (cgo) with one BLAS thread,
-// split by the engine across its goroutines (rows, columns, or the inner
-// dimension for weight gradients), so BLAS threads never compete with the
-// engine's own. Batch norm, swish, depthwise convolution and the vector ops
-// run as C loops that GCC vectorises (AVX-512/AVX2/baseline chosen at load
-// time). Without cgo (or with -tags noblas) the plain-Go references of all
-// of these run instead; tests compare the two.
+// Every op's arithmetic goes through a Backend (backend.go): the op is the
+// descriptor (geometry, tensors, parameters, a slot for per-shape state)
+// and the backend does the work. Three are built: "ref", pure Go plain loops
+// that define the maths (builds with CGO_ENABLED=0 and on any GOARCH);
+// "cpu", OpenBLAS products and vectorised C loops (on x86-64 built with
+// GCC target_clones for AVX-512/AVX2/baseline, chosen at load time); and
+// "onednn", Intel's oneDNN (Debian libdnnl-dev) for convolutions, batch
+// norm, activations and pooling, with the cpu backend for the rest (absent
+// with the nodnnl build tag). Config.Backend chooses; "" is the fastest
+// built. The shared backend suite (TestBackendSuite) checks every op of
+// every backend against ref and against finite differences.
 //
-// Reductions use a fixed split that does not depend on the thread count and
-// random masks are a pure function of (seed, step, layer, element), so a
-// training run is deterministic for a given seed and thread count.
+// On the host backends convolutions are matrix products: 1x1 convolutions
+// and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions
+// through im2col in chunks of output rows. Products run single-threaded
+// BLAS calls on blocks of the output, shared out across the engine's
+// goroutines, so BLAS threads never compete with the engine's own.
+//
+// Results do not depend on the thread count: every reduction, and every
+// cut of a matrix product into blocks (rows, columns, or slices of the inner
+// dimension for weight gradients), is fixed by the shape alone, partial sums
+// are added in a fixed order, and random masks are a pure function of
+// (seed, step, layer, element). TestDeterministicSteps asserts bit-identical
+// weights after training with 1, 2 and 3 threads on every backend that
+// promises it (ref, cpu); see the onednn backend for its bound.
 //
 // The network (New, Preset) follows the Keras EfficientNetV2 block table
 // (B0..B3, V2-S), with Keras layer names and Keras weight names for every

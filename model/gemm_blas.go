@@ -10,12 +10,7 @@ import "C"
 
 import "unsafe"
 
-// blasName names the matrix-product backend in benchmarks and summaries.
-const blasName = "openblas"
-
-// gemm is the matrix product the engine runs: OpenBLAS's cblas_sgemm.
-var gemm gemmFunc = gemmBLAS
-
+// gemmBLAS is the cpu backend's matrix product: OpenBLAS's cblas_sgemm.
 func gemmBLAS(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
@@ -43,3 +38,6 @@ func gemmBLAS(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 // from more than one goroutine at a time, so BLAS threads and the engine's
 // own goroutines never run at once.
 func setBLASThreads(n int) { C.openblas_set_num_threads(C.int(n)) }
+
+// cpuBackend is OpenBLAS with the vectorised C kernels.
+func cpuBackend() Backend { return &hostBackend{name: "cpu", k: cKernels()} }

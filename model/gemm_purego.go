@@ -2,9 +2,9 @@
 
 package model
 
-const blasName = "go"
-
-// gemm is the matrix product the engine runs: without cgo, the Go reference.
-var gemm gemmFunc = gemmRef
-
+// setBLASThreads does nothing without OpenBLAS.
 func setBLASThreads(int) {}
+
+// cpuBackend is absent without cgo: the cpu backend needs OpenBLAS and the
+// C kernels.
+func cpuBackend() Backend { return nil }

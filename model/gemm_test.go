@@ -72,8 +72,12 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
-func TestGemmRef(t *testing.T)    { testGemm(t, "ref", gemmRef) }
-func TestGemmEngine(t *testing.T) { testGemm(t, blasName, gemm) }
+func TestGemmRef(t *testing.T) { testGemm(t, "ref", gemmRef) }
+func TestGemmEngine(t *testing.T) {
+	for _, k := range testKernels() {
+		testGemm(t, k.blas, k.gemm)
+	}
+}
 
 func BenchmarkGemm(b *testing.B) {
 	// A block2 expand conv's im2col product: (64*64) x 288 times 288 x 128.
@@ -87,6 +91,8 @@ func BenchmarkGemm(b *testing.B) {
 		return flops / (nowSeconds() - start) / 1e9
 	}
 	base := run(gemmRef)
+	ks := testKernels()
+	gemm := ks[len(ks)-1].gemm
 	b.ResetTimer()
 	var g float64
 	for i := 0; i < b.N; i++ {
@@ -100,7 +106,12 @@ func BenchmarkGemm(b *testing.B) {
 // inner dimension) through the shared suite.
 func TestPoolGemm(t *testing.T) {
 	p := &pool{threads: 3}
-	testGemm(t, "pool", p.gemm)
+	ks := testKernels()
+	gemm := ks[len(ks)-1].gemm
+	testGemm(t, "pool", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+		b []float32, ldb int, beta float32, c []float32, ldc int) {
+		p.gemm(gemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	})
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, sz := range [][3]int{{40, 30, 2000}, {300, 20, 90}, {20, 300, 90}} {
 		for _, ta := range []bool{false, true} {
@@ -116,11 +127,38 @@ func TestPoolGemm(t *testing.T) {
 				if tb {
 					ldb = k
 				}
-				p.gemm(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 1, c1, n)
+				p.gemm(gemm, ta, tb, m, n, k, 0.5, a, lda, b, ldb, 1, c1, n)
 				gemmRef(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 1, c2, n)
 				for i := range c1 {
 					if math.Abs(float64(c1[i]-c2[i])) > 1e-3*(1+math.Abs(float64(c2[i]))) {
 						t.Fatalf("pool gemm %v ta=%v tb=%v: c[%d]=%v want %v", sz, ta, tb, i, c1[i], c2[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPoolGemmThreadIndependent checks that the split products give
+// bit-identical results with 1, 2 and 3 threads for every kernel set (row,
+// column and k splits): the blocks are fixed by the shape.
+func TestPoolGemmThreadIndependent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	for _, kern := range testKernels() {
+		for _, sz := range [][3]int{{96, 432, 48}, {1024, 16, 32}, {40, 30, 4000}, {20, 300, 90}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			var first []float32
+			for _, th := range []int{1, 2, 3} {
+				c := make([]float32, m*n)
+				(&pool{threads: th}).gemm(kern.gemm, true, false, m, n, k, 1, a, m, b, n, 0, c, n)
+				if first == nil {
+					first = c
+					continue
+				}
+				for i := range c {
+					if c[i] != first[i] {
+						t.Fatalf("%s gemm %v: c[%d] = %v with %d threads, %v with 1", kern.blas, sz, i, c[i], th, first[i])
 					}
 				}
 			}

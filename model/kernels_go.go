@@ -1,31 +1,45 @@
 package model
 
-// The hot loops of batch normalisation and depthwise convolution. These
-// plain-Go versions are the reference: their loops define the kernels. With
-// cgo, kernels_native.go replaces them by vectorised C of the same loops
-// (TestKernelsMatchReference compares the two).
-var (
-	kBNStats = bnStatsGo
-	kBNApply = bnApplyGo
-	kBNBack1 = bnBack1Go
-	kBNBack2 = bnBack2Go
-	kDWFwd   = dwFwdGo
-	kDWBwdDx = dwBwdDxGo
-	kDWBwdW  = dwBwdWGo
+// The hot loops of batch normalisation, depthwise convolution, im2col and
+// the vector ops, and the matrix product. The plain-Go versions in this file
+// are the reference: their loops define the kernels. kernels_native.go has
+// vectorised C of the same loops (the cpu backend); the shared backend suite
+// compares every backend with the reference.
 
-	kAxpy3    = axpy3Go
-	kScaleTo  = scaleToGo
-	kRowMul   = rowMulGo
-	kRowDot   = rowDotGo
-	kRowSum   = rowSumGo
-	kRowBcast = rowBcastGo
+// kernels is one implementation of the engine's hot loops. A host backend
+// (ref, cpu) owns one; nothing in the package chooses kernels globally.
+type kernels struct {
+	name string // "go" or "c"
+	blas string // the matrix product: "go" or "openblas"
+	gemm gemmFunc
 
-	kIm2col = im2colGo
-	kCol2im = col2imGo
-)
+	bnStats func(x []float32, rows, ch int, sum, sq []float64)
+	bnApply func(x, y []float32, rows, ch int, scale, shift []float32, swish bool)
+	bnBack1 func(x, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64)
+	bnBack2 func(x, d, dx []float32, rows, ch int, A, B, Cc []float32, acc bool)
+	dwFwd   func(o dwGeom, x, wt, y []float32, g0, g1 int)
+	dwBwdDx func(o dwGeom, dy, wt, dx []float32, r0, r1 int, acc bool)
+	dwBwdW  func(o dwGeom, dy, x, acc []float32, c0, c1 int)
 
-// kernelsName names the element-wise kernels in use.
-var kernelsName = "go"
+	axpy3    func(y, a, b []float32, m float32)
+	scaleTo  func(dst, src []float32, m float32, acc bool)
+	rowMul   func(x, s, y []float32, rows, ch int, acc bool)
+	rowDot   func(x, d, out []float32, rows, ch int)
+	rowSum   func(x, out []float32, rows, ch int)
+	rowBcast func(v, dx []float32, rows, ch int, acc bool)
+
+	im2col func(o convGeom, x, col []float32, g0, g1 int)
+	col2im func(o convGeom, dcol, dx []float32, g0, g1, r0, r1 int)
+}
+
+// goKernels are the plain-Go reference loops.
+func goKernels() *kernels {
+	return &kernels{name: "go", blas: "go", gemm: gemmRef,
+		bnStats: bnStatsGo, bnApply: bnApplyGo, bnBack1: bnBack1Go, bnBack2: bnBack2Go,
+		dwFwd: dwFwdGo, dwBwdDx: dwBwdDxGo, dwBwdW: dwBwdWGo,
+		axpy3: axpy3Go, scaleTo: scaleToGo, rowMul: rowMulGo, rowDot: rowDotGo, rowSum: rowSumGo, rowBcast: rowBcastGo,
+		im2col: im2colGo, col2im: col2imGo}
+}
 
 // bnStatsGo adds per-channel sums and sums of squares of rows x ch values.
 func bnStatsGo(x []float32, rows, ch int, sum, sq []float64) {

@@ -4,14 +4,22 @@ package model
 
 /*
 #cgo CFLAGS: -O3 -std=c11
-// Element-wise and depthwise kernels of curate's model engine. Each loop runs over channels innermost so GCC vectorises it; the
+#cgo amd64 CFLAGS: -DCURATE_X86_CLONES
+// Element-wise and depthwise kernels of curate's model engine. Each loop runs over channels innermost so GCC vectorises it; on x86-64 the
 // target_clones attribute builds AVX-512, AVX2 and baseline versions and
 // picks one at load time. kernels_go.go holds the Go reference of every
 // function here (same names without the k_ prefix); tests compare them.
 #include <string.h>
 #include <stdint.h>
 
+// target_clones is an x86 feature, switched on by the amd64 build constraint
+// of the #cgo line above; elsewhere (arm64) each loop is built once and GCC
+// vectorises it for the baseline (NEON).
+#ifdef CURATE_X86_CLONES
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
 
 // ex is e^x, the same reduction and Cephes polynomial as expf in mathf.go.
 static inline float ex(float x) {
@@ -280,12 +288,13 @@ import "C"
 
 import "unsafe"
 
-func init() {
-	kBNStats, kBNApply, kBNBack1, kBNBack2 = bnStatsC, bnApplyC, bnBack1C, bnBack2C
-	kDWFwd, kDWBwdDx, kDWBwdW = dwFwdC, dwBwdDxC, dwBwdWC
-	kIm2col, kCol2im = im2colC, col2imC
-	kAxpy3, kScaleTo, kRowMul, kRowDot, kRowSum, kRowBcast = axpy3C, scaleToC, rowMulC, rowDotC, rowSumC, rowBcastC
-	kernelsName = "c"
+// cKernels are the vectorised C loops with OpenBLAS's product.
+func cKernels() *kernels {
+	return &kernels{name: "c", blas: "openblas", gemm: gemmBLAS,
+		bnStats: bnStatsC, bnApply: bnApplyC, bnBack1: bnBack1C, bnBack2: bnBack2C,
+		dwFwd: dwFwdC, dwBwdDx: dwBwdDxC, dwBwdW: dwBwdWC,
+		axpy3: axpy3C, scaleTo: scaleToC, rowMul: rowMulC, rowDot: rowDotC, rowSum: rowSumC, rowBcast: rowBcastC,
+		im2col: im2colC, col2im: col2imC}
 }
 
 func fp(s []float32) *C.float {

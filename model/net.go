@@ -28,7 +28,10 @@ type Net struct {
 	opt     Adagrad
 	step    uint64
 	threads int
+	be      Backend
 	cur     *plan
+	plans   map[planKey]*plan // compiled plans by (batch, size)
+	arenas  map[int]*plan     // per size, the largest-batch plan: the others are views of its buffers
 	ex      *exec
 	frozen  frozen // see Freeze
 }
@@ -43,14 +46,21 @@ func New(cfg Config) (*Net, error) {
 	if t <= 0 {
 		t = runtime.NumCPU()
 	}
+	be, err := NewBackend(cfg.Backend)
+	if err != nil {
+		return nil, err
+	}
+	be.setThreads(t)
 	n := &Net{cfg: cfg, byName: map[string]*Param{}, initRNG: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
-		opt: DefaultAdagrad(), threads: t}
-	setBLASThreads(1) // the engine splits products itself; see pool.gemm
+		opt: DefaultAdagrad(), threads: t, be: be, plans: map[planKey]*plan{}, arenas: map[int]*plan{}}
 	if _, err := n.compile(1, cfg.Size); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
+
+// Backend names the backend the network runs on.
+func (n *Net) Backend() string { return n.be.Name() }
 
 // Config returns the network's configuration.
 func (n *Net) Config() Config { return n.cfg }
@@ -86,11 +96,15 @@ type plan struct {
 	tap       *Tensor
 	allocated bool
 	grads     bool
+	arena     *plan // nil, or the larger plan of the same size whose buffers this one views
 
 	// layerOps[i] and layerParams[i] are the number of ops and parameters
 	// that exist once layer i is built (for Freeze).
 	layerOps, layerParams []int
 }
+
+// planKey identifies a compiled plan.
+type planKey struct{ batch, size int }
 
 type builder struct {
 	net     *Net
@@ -240,19 +254,57 @@ func (b *builder) act(name string, x *Tensor, act actKind, layer bool) *Tensor {
 	return o.y
 }
 
-// planFor returns the plan for batch x size x size, compiling it when the
-// shape changed since the last step.
+// planFor returns the plan for batch x size x size. Plans are cached per
+// (batch, size), so switching between training, evaluation and a last
+// partial batch neither recompiles nor reallocates. Activations are NHWC
+// with the batch outermost, so a smaller batch's tensors are prefixes of a
+// larger batch's: per size, the largest plan (the arena) owns the memory and
+// the smaller plans view it. A batch larger than the arena's replaces it.
 func (n *Net) planFor(batch, size int) (*plan, error) {
-	if n.cur != nil && n.cur.n == batch && n.cur.size == size {
-		return n.cur, nil
+	if p := n.plans[planKey{batch, size}]; p != nil {
+		n.cur = p
+		return p, nil
 	}
-	n.cur = nil // let the old plan's buffers go before allocating new ones
+	if a := n.arenas[size]; a != nil && a.n < batch {
+		for k := range n.plans {
+			if k.size == size {
+				delete(n.plans, k)
+			}
+		}
+		delete(n.arenas, size)
+		n.cur = nil // let the old plans' buffers go before allocating new ones
+	}
 	p, err := n.compile(batch, size)
 	if err != nil {
 		return nil, err
 	}
+	if a := n.arenas[size]; a != nil {
+		p.arena = a
+	} else {
+		n.arenas[size] = p
+	}
+	n.plans[planKey{batch, size}] = p
 	n.cur = p
 	return p, nil
+}
+
+// alloc gives every activation its memory: its own, or a prefix of the
+// arena's tensor of the same position in the graph.
+func (p *plan) alloc() {
+	if p.allocated {
+		return
+	}
+	p.allocated = true
+	if p.arena == nil {
+		for _, t := range p.tensors {
+			t.alloc()
+		}
+		return
+	}
+	p.arena.alloc()
+	for i, t := range p.tensors {
+		t.Data = p.arena.tensors[i].Data[:t.Len()]
+	}
 }
 
 // compile builds a plan for batch n at size x size without allocating its

@@ -3,19 +3,32 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 )
 
-// BenchmarkOpBreakdown times one B2 + 4 Gram training step (batch 8,
-// 256x256) op by op and logs the time per kind of op, with the achieved
-// GFLOP/s of the convolutions (run with -v to see the table).
+// BenchmarkOpBreakdown times one B2 + 4 Gram training step (256x256) op by
+// op and logs the time per kind of op, with the achieved GFLOP/s of the
+// convolutions (run with -v to see the table). Environment:
+// CURATE_BACKEND (default: the fastest built), CURATE_BATCH (8),
+// CURATE_THREADS (0 = all CPUs).
 func BenchmarkOpBreakdown(b *testing.B) {
 	cfg, _ := Preset("b2", 4)
-	n, _ := New(cfg)
+	cfg.Backend = os.Getenv("CURATE_BACKEND")
+	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
+	if bs <= 0 {
+		bs = 8
+	}
+	n, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	batch := randomBatch(rng, 8, 256, 2)
+	batch := randomBatch(rng, bs, 256, 2)
 	if _, err := n.Step(batch); err != nil {
 		b.Fatal(err)
 	}
@@ -24,12 +37,16 @@ func BenchmarkOpBreakdown(b *testing.B) {
 	e := n.exec(true)
 	fl := map[string]float64{}
 	for _, o := range p.ops {
-		if c, ok := o.(*convOp); ok {
+		switch c := o.(type) {
+		case *convOp:
 			fl[opKind(o)] += 2 * float64(c.y.N*c.y.H*c.y.W) * float64(c.k*c.k*c.x.C) * float64(c.y.C)
+		case *dwConvOp:
+			fl[opKind(o)] += 2 * float64(c.y.N*c.y.H*c.y.W) * float64(c.k*c.k) * float64(c.y.C)
 		}
 	}
 	fw := map[string]time.Duration{}
 	bw := map[string]time.Duration{}
+	b.Logf("backend %s (%s), batch %d, %d threads", n.be.Name(), n.be.Describe(), bs, n.threads)
 	for rep := 0; rep < b.N; rep++ {
 		for _, o := range p.ops {
 			s := time.Now()
@@ -73,6 +90,8 @@ func opKind(o op) string {
 		return fmt.Sprintf("conv%dx%d_s%d_in%d", o.k, o.k, o.stride, o.x.H)
 	case *bnOp:
 		return fmt.Sprintf("bn_%v", o.act)
+	case *dwConvOp:
+		return fmt.Sprintf("dwconv%dx%d_s%d", o.k, o.k, o.stride)
 	}
 	return fmt.Sprintf("%T", o)
 }

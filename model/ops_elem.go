@@ -1,10 +1,9 @@
 package model
 
-import "math"
-
 // actOp applies an activation on its own (the SE and head layers; the
 // backbone's activations are fused into bnOp).
 type actOp struct {
+	opState
 	x, y *Tensor
 	act  actKind
 }
@@ -17,66 +16,15 @@ func newActOp(x *Tensor, act actKind) *actOp {
 
 func (o *actOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *actOp) forward(e *exec) {
-	x, y := o.x.Data, o.y.Data
-	e.run(len(x), 4096, func(lo, hi int) {
-		switch o.act {
-		case actSwish:
-			for i, v := range x[lo:hi] {
-				y[lo+i] = v / (1 + expf(-v))
-			}
-		case actSigmoid:
-			for i, v := range x[lo:hi] {
-				y[lo+i] = 1 / (1 + expf(-v))
-			}
-		case actLeaky:
-			for i, v := range x[lo:hi] {
-				if v < 0 {
-					v *= leakySlope
-				}
-				y[lo+i] = v
-			}
-		default:
-			copy(y[lo:hi], x[lo:hi])
-		}
-	})
-}
+func (o *actOp) forward(e *exec) { e.be.actForward(e, o) }
 
-func (o *actOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
-	}
-	x, y := o.x.Data, o.y.Data
-	e.run(len(x), 4096, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var g float32
-			switch o.act {
-			case actSwish:
-				s := 1 / (1 + expf(-x[i]))
-				g = dy[i] * s * (1 + x[i]*(1-s))
-			case actSigmoid:
-				g = dy[i] * y[i] * (1 - y[i])
-			case actLeaky:
-				g = dy[i]
-				if x[i] < 0 {
-					g *= leakySlope
-				}
-			default:
-				g = dy[i]
-			}
-			if acc {
-				dx[i] += g
-			} else {
-				dx[i] = g
-			}
-		}
-	})
-}
+func (o *actOp) backward(e *exec) { e.be.actBackward(e, o) }
 
 // gapOp is global average pooling: (N,H,W,C) -> (N,C).
-type gapOp struct{ x, y *Tensor }
+type gapOp struct {
+	opState
+	x, y *Tensor
+}
 
 func newGAPOp(x *Tensor) *gapOp {
 	y := newTensor(x.N, 1, 1, x.C, true)
@@ -86,40 +34,9 @@ func newGAPOp(x *Tensor) *gapOp {
 
 func (o *gapOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *gapOp) forward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			out := o.y.Data[n*C : (n+1)*C]
-			clear(out)
-			kRowSum(x.Data[n*P*C:(n+1)*P*C], out, P, C)
-			inv := 1 / float32(P)
-			for c := range out {
-				out[c] *= inv
-			}
-		}
-	})
-}
+func (o *gapOp) forward(e *exec) { e.be.gapForward(e, o) }
 
-func (o *gapOp) backward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	dy := o.y.gradOut()
-	dx, acc := x.gradIn()
-	if dx == nil {
-		return
-	}
-	inv := 1 / float32(P)
-	for i := range dy {
-		dy[i] *= inv // the output gradient is not read again
-	}
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			kRowBcast(dy[n*C:(n+1)*C], dx[n*P*C:(n+1)*P*C], P, C, acc)
-		}
-	})
-}
+func (o *gapOp) backward(e *exec) { e.be.gapBackward(e, o) }
 
 // scaleOp multiplies every position of x by a per-image, per-channel factor
 // s (N,C): squeeze-and-excitation's excite step.
@@ -131,38 +48,9 @@ func newScaleOp(x, s *Tensor) *scaleOp {
 
 func (o *scaleOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x, o.s}, o.y }
 
-func (o *scaleOp) forward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			kRowMul(x.Data[n*P*C:(n+1)*P*C], o.s.Data[n*C:(n+1)*C], o.y.Data[n*P*C:(n+1)*P*C], P, C, false)
-		}
-	})
-}
+func (o *scaleOp) forward(e *exec) { e.be.scaleForward(e, o) }
 
-func (o *scaleOp) backward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	dy := o.y.gradOut()
-	ds, accS := o.s.gradIn()
-	dx, acc := x.gradIn()
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			img := dy[n*P*C : (n+1)*P*C]
-			if ds != nil {
-				out := ds[n*C : (n+1)*C]
-				if !accS {
-					clear(out)
-				}
-				kRowDot(x.Data[n*P*C:(n+1)*P*C], img, out, P, C)
-			}
-			if dx != nil {
-				kRowMul(img, o.s.Data[n*C:(n+1)*C], dx[n*P*C:(n+1)*P*C], P, C, acc)
-			}
-		}
-	})
-}
+func (o *scaleOp) backward(e *exec) { e.be.scaleBackward(e, o) }
 
 // addOp is y = a + mask*b... in its simplest form y = a + b. When rate > 0
 // it is Keras's residual "drop" + "add": in training each image's branch b
@@ -183,42 +71,9 @@ func newAddOp(a, b *Tensor, rate float32, seed uint64) *addOp {
 
 func (o *addOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.a, o.b}, o.y }
 
-func (o *addOp) forward(e *exec) {
-	for n := range o.mask {
-		o.mask[n] = 1
-		if e.train && o.rate > 0 {
-			o.mask[n] = 0
-			if uniform01(mix64(e.stepSeed^o.seed+uint64(n))) >= o.rate {
-				o.mask[n] = 1 / (1 - o.rate)
-			}
-		}
-	}
-	per := o.a.Len() / o.a.N
-	a, b, y := o.a.Data, o.b.Data, o.y.Data
-	e.run(o.a.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			kAxpy3(y[n*per:(n+1)*per], a[n*per:(n+1)*per], b[n*per:(n+1)*per], o.mask[n])
-		}
-	})
-}
+func (o *addOp) forward(e *exec) { e.be.addForward(e, o) }
 
-func (o *addOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	per := o.a.Len() / o.a.N
-	da, accA := o.a.gradIn()
-	db, accB := o.b.gradIn()
-	e.run(o.a.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			g := dy[n*per : (n+1)*per]
-			if da != nil {
-				kScaleTo(da[n*per:(n+1)*per], g, 1, accA)
-			}
-			if db != nil {
-				kScaleTo(db[n*per:(n+1)*per], g, o.mask[n], accB)
-			}
-		}
-	})
-}
+func (o *addOp) backward(e *exec) { e.be.addBackward(e, o) }
 
 // dropoutOp is element-wise inverted dropout: in training each element is
 // kept with probability 1-rate and scaled by 1/(1-rate).
@@ -237,37 +92,9 @@ func newDropoutOp(x *Tensor, rate float32, seed uint64) *dropoutOp {
 
 func (o *dropoutOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *dropoutOp) forward(e *exec) {
-	if len(o.mask) != o.x.Len() {
-		o.mask = make([]float32, o.x.Len())
-	}
-	keep := 1 / (1 - o.rate)
-	for i := range o.mask {
-		o.mask[i] = 1
-		if e.train {
-			o.mask[i] = 0
-			if uniform01(mix64(e.stepSeed^o.seed+uint64(i))) >= o.rate {
-				o.mask[i] = keep
-			}
-		}
-		o.y.Data[i] = o.x.Data[i] * o.mask[i]
-	}
-}
+func (o *dropoutOp) forward(e *exec) { e.be.dropoutForward(e, o) }
 
-func (o *dropoutOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
-	}
-	for i, g := range dy {
-		if acc {
-			dx[i] += g * o.mask[i]
-		} else {
-			dx[i] = g * o.mask[i]
-		}
-	}
-}
+func (o *dropoutOp) backward(e *exec) { e.be.dropoutBackward(e, o) }
 
 // mulOp is the element-wise product of two same-shaped tensors.
 type mulOp struct{ a, b, y *Tensor }
@@ -280,29 +107,9 @@ func newMulOp(a, b *Tensor) *mulOp {
 
 func (o *mulOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.a, o.b}, o.y }
 
-func (o *mulOp) forward(e *exec) {
-	for i, v := range o.a.Data {
-		o.y.Data[i] = v * o.b.Data[i]
-	}
-}
+func (o *mulOp) forward(e *exec) { e.be.mulForward(e, o) }
 
-func (o *mulOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	for _, p := range [][2]*Tensor{{o.a, o.b}, {o.b, o.a}} {
-		dx, acc := p[0].gradIn()
-		if dx == nil {
-			continue
-		}
-		other := p[1].Data
-		for i, g := range dy {
-			if acc {
-				dx[i] += g * other[i]
-			} else {
-				dx[i] = g * other[i]
-			}
-		}
-	}
-}
+func (o *mulOp) backward(e *exec) { e.be.mulBackward(e, o) }
 
 // concatOp joins tensors along channels.
 type concatOp struct {
@@ -322,37 +129,9 @@ func newConcatOp(xs []*Tensor) *concatOp {
 
 func (o *concatOp) io() ([]*Tensor, *Tensor) { return o.xs, o.y }
 
-func (o *concatOp) forward(e *exec) {
-	rows, C := o.y.N*o.y.H*o.y.W, o.y.C
-	off := 0
-	for _, x := range o.xs {
-		for r := 0; r < rows; r++ {
-			copy(o.y.Data[r*C+off:r*C+off+x.C], x.Data[r*x.C:(r+1)*x.C])
-		}
-		off += x.C
-	}
-}
+func (o *concatOp) forward(e *exec) { e.be.concatForward(e, o) }
 
-func (o *concatOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	rows, C := o.y.N*o.y.H*o.y.W, o.y.C
-	off := 0
-	for _, x := range o.xs {
-		dx, acc := x.gradIn()
-		for r := 0; dx != nil && r < rows; r++ {
-			src := dy[r*C+off : r*C+off+x.C]
-			dst := dx[r*x.C : (r+1)*x.C]
-			for c, v := range src {
-				if acc {
-					dst[c] += v
-				} else {
-					dst[c] = v
-				}
-			}
-		}
-		off += x.C
-	}
-}
+func (o *concatOp) backward(e *exec) { e.be.concatBackward(e, o) }
 
 // gramOp is the Gram matrix of each image's feature map, G = Fᵀ F / (H*W)
 // over the H*W positions (C x C), flattened row-major to C*C values.
@@ -366,44 +145,9 @@ func newGramOp(x *Tensor) *gramOp {
 
 func (o *gramOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *gramOp) forward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			f := x.Data[n*P*C : (n+1)*P*C]
-			gemm(true, false, C, C, P, 1/float32(P), f, C, f, C, 0, o.y.Data[n*C*C:(n+1)*C*C], C)
-		}
-	})
-}
+func (o *gramOp) forward(e *exec) { e.be.gramForward(e, o) }
 
-func (o *gramOp) backward(e *exec) {
-	x := o.x
-	C, P := x.C, x.H*x.W
-	dy := o.y.gradOut()
-	dx, acc := x.gradIn()
-	if dx == nil {
-		return
-	}
-	syms, _ := e.scratch(x.N*C*C, 0)
-	beta := float32(0)
-	if acc {
-		beta = 1
-	}
-	e.run(x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			g := dy[n*C*C : (n+1)*C*C]
-			sym := syms[n*C*C : (n+1)*C*C]
-			for i := 0; i < C; i++ {
-				for j := 0; j < C; j++ {
-					sym[i*C+j] = g[i*C+j] + g[j*C+i]
-				}
-			}
-			f := x.Data[n*P*C : (n+1)*P*C]
-			gemm(false, false, P, C, C, 1/float32(P), f, C, sym, C, beta, dx[n*P*C:(n+1)*P*C], C)
-		}
-	})
-}
+func (o *gramOp) backward(e *exec) { e.be.gramBackward(e, o) }
 
 // preprocOp is the model's built-in input scaling, per channel
 // y = x*scale[c] + shift[c]: for the B variants x/255 then ImageNet
@@ -430,32 +174,9 @@ func newPreprocOp(x *Tensor, imagenet bool) *preprocOp {
 
 func (o *preprocOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *preprocOp) forward(e *exec) {
-	x, y := o.x.Data, o.y.Data
-	e.run(len(x)/3, 4096, func(lo, hi int) {
-		for i := lo * 3; i < hi*3; i += 3 {
-			y[i] = x[i]*o.scale[0] + o.shift[0]
-			y[i+1] = x[i+1]*o.scale[1] + o.shift[1]
-			y[i+2] = x[i+2]*o.scale[2] + o.shift[2]
-		}
-	})
-}
+func (o *preprocOp) forward(e *exec) { e.be.preprocForward(e, o) }
 
-func (o *preprocOp) backward(e *exec) {
-	dy := o.y.gradOut()
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
-	}
-	for i, g := range dy {
-		g *= o.scale[i%3]
-		if acc {
-			dx[i] += g
-		} else {
-			dx[i] = g
-		}
-	}
-}
+func (o *preprocOp) backward(e *exec) { e.be.preprocBackward(e, o) }
 
 // softmaxCE is softmax followed by sparse categorical cross-entropy,
 // averaged over the batch. It ends the graph: backward seeds the gradient.
@@ -472,50 +193,38 @@ func newSoftmaxCE(x *Tensor) *softmaxCE {
 
 func (o *softmaxCE) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, nil }
 
-func (o *softmaxCE) forward(e *exec) {
-	K := o.x.C
-	o.loss = 0
-	for n := 0; n < o.x.N; n++ {
-		z := o.x.Data[n*K : (n+1)*K]
-		p := o.probs[n*K : (n+1)*K]
-		mx := z[0]
-		for _, v := range z {
-			mx = max(mx, v)
-		}
-		var s float64
-		for k, v := range z {
-			q := math.Exp(float64(v - mx))
-			p[k] = float32(q)
-			s += q
-		}
-		for k := range p {
-			p[k] = float32(float64(p[k]) / s)
-		}
-		if l := o.labels[n]; l >= 0 && l < K {
-			o.loss -= float64(z[l]-mx) - math.Log(s)
+func (o *softmaxCE) forward(e *exec) { e.be.softmaxForward(e, o) }
+
+func (o *softmaxCE) backward(e *exec) { e.be.softmaxBackward(e, o) }
+
+// setMask draws the per-image stochastic-depth mask of this step (all ones
+// in inference): image n keeps its branch with probability 1-rate, scaled
+// by 1/(1-rate); the draw is a pure function of (step seed, op, n).
+func (o *addOp) setMask(e *exec) {
+	for n := range o.mask {
+		o.mask[n] = 1
+		if e.train && o.rate > 0 {
+			o.mask[n] = 0
+			if uniform01(mix64(e.stepSeed^o.seed+uint64(n))) >= o.rate {
+				o.mask[n] = 1 / (1 - o.rate)
+			}
 		}
 	}
-	o.loss /= float64(o.x.N)
 }
 
-func (o *softmaxCE) backward(e *exec) {
-	K := o.x.C
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
+// setMask draws the element-wise dropout mask of this step (all ones in
+// inference), a pure function of (step seed, op, element).
+func (o *dropoutOp) setMask(e *exec) {
+	if len(o.mask) != o.x.Len() {
+		o.mask = make([]float32, o.x.Len())
 	}
-	inv := 1 / float32(o.x.N)
-	for n := 0; n < o.x.N; n++ {
-		for k := 0; k < K; k++ {
-			g := o.probs[n*K+k]
-			if k == o.labels[n] {
-				g--
-			}
-			g *= inv
-			if acc {
-				dx[n*K+k] += g
-			} else {
-				dx[n*K+k] = g
+	keep := 1 / (1 - o.rate)
+	for i := range o.mask {
+		o.mask[i] = 1
+		if e.train {
+			o.mask[i] = 0
+			if uniform01(mix64(e.stepSeed^o.seed+uint64(i))) >= o.rate {
+				o.mask[i] = keep
 			}
 		}
 	}

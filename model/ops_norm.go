@@ -30,6 +30,7 @@ const statChunks = 32
 // variance update uses the unbiased batch variance, as TF's fused batch norm
 // does). Inference mode uses the moving statistics.
 type bnOp struct {
+	opState
 	x, y                      *Tensor
 	gamma, beta, mean, vari   *Param
 	act                       actKind
@@ -72,57 +73,52 @@ func (o *bnOp) chunkSums(e *exec, rows, C int, fn func(r0, r1 int, s []float64))
 
 func (o *bnOp) io() ([]*Tensor, *Tensor) { return []*Tensor{o.x}, o.y }
 
-func (o *bnOp) forward(e *exec) {
-	x, y := o.x, o.y
-	C := x.C
-	rows := x.N * x.H * x.W
-	gamma, beta := o.gamma.Data, o.beta.Data
-	if e.train {
-		tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-			kBNStats(x.Data[r0*C:r1*C], r1-r0, C, s[:C], s[C:2*C])
-		})
-		m := o.momentum
-		for c := 0; c < C; c++ {
-			mu := tot[c] / float64(rows)
-			v := max(tot[C+c]/float64(rows)-mu*mu, 0)
-			o.bmean[c] = float32(mu)
-			o.binv[c] = float32(1 / math.Sqrt(v+float64(o.eps)))
-			unbiased := v
-			if rows > 1 {
-				unbiased = v * float64(rows) / float64(rows-1)
-			}
-			o.mean.Data[c] = m*o.mean.Data[c] + (1-m)*float32(mu)
-			o.vari.Data[c] = m*o.vari.Data[c] + (1-m)*float32(unbiased)
-		}
-	} else {
-		for c := 0; c < C; c++ {
-			o.bmean[c] = o.mean.Data[c]
-			o.binv[c] = float32(1 / math.Sqrt(float64(o.vari.Data[c])+float64(o.eps)))
-		}
-	}
+func (o *bnOp) forward(e *exec)  { e.be.bnForward(e, o) }
+func (o *bnOp) backward(e *exec) { e.be.bnBackward(e, o) }
+
+// setBatchStats sets the batch mean and inverse deviation from the
+// per-channel sums and sums of squares (tot, 2C values) of rows rows, and
+// moves the moving statistics.
+func (o *bnOp) setBatchStats(tot []float64, rows int) {
+	C := o.x.C
+	m := o.momentum
 	for c := 0; c < C; c++ {
-		o.scale[c] = gamma[c] * o.binv[c]
-		o.shift[c] = beta[c] - o.bmean[c]*o.scale[c]
+		mu := tot[c] / float64(rows)
+		v := max(tot[C+c]/float64(rows)-mu*mu, 0)
+		o.bmean[c] = float32(mu)
+		o.binv[c] = float32(1 / math.Sqrt(v+float64(o.eps)))
+		unbiased := v
+		if rows > 1 {
+			unbiased = v * float64(rows) / float64(rows-1)
+		}
+		o.mean.Data[c] = m*o.mean.Data[c] + (1-m)*float32(mu)
+		o.vari.Data[c] = m*o.vari.Data[c] + (1-m)*float32(unbiased)
 	}
-	swish := o.act == actSwish
-	e.run(rows, 64, func(lo, hi int) {
-		kBNApply(x.Data[lo*C:hi*C], y.Data[lo*C:hi*C], hi-lo, C, o.scale, o.shift, swish)
-	})
 }
 
-func (o *bnOp) backward(e *exec) {
-	x, y := o.x, o.y
-	C := x.C
-	rows := x.N * x.H * x.W
-	d := y.gradOut() // overwritten in place with the gradient before the activation
-	swish := o.act == actSwish
-	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-		kBNBack1(x.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
-	})
-	// dx = gamma*inv/M * (M*d - sum d - xhat * sum d*xhat), written as
-	// A*d + B*x + Cc per channel.
+// setMovingStats normalises with the moving statistics (inference).
+func (o *bnOp) setMovingStats() {
+	for c := range o.bmean {
+		o.bmean[c] = o.mean.Data[c]
+		o.binv[c] = float32(1 / math.Sqrt(float64(o.vari.Data[c])+float64(o.eps)))
+	}
+}
+
+// setAffine sets y = x*scale + shift per channel from the statistics.
+func (o *bnOp) setAffine() {
+	for c := range o.scale {
+		o.scale[c] = o.gamma.Data[c] * o.binv[c]
+		o.shift[c] = o.beta.Data[c] - o.bmean[c]*o.scale[c]
+	}
+}
+
+// setBackCoefs adds the gamma and beta gradients from tot (sum d and
+// sum d*x per channel, d the gradient before the activation) and sets the
+// input-gradient coefficients: dx = gamma*inv/M * (M*d - sum d - xhat *
+// sum d*xhat), written as scale*d + coefB*x + coefC per channel.
+func (o *bnOp) setBackCoefs(tot []float64, rows int) {
+	C := o.x.C
 	M := float64(rows)
-	A, B, Cc := o.scale, o.coefB, o.coefC
 	for c := 0; c < C; c++ {
 		mu, inv := float64(o.bmean[c]), float64(o.binv[c])
 		sdc := tot[c]
@@ -130,14 +126,7 @@ func (o *bnOp) backward(e *exec) {
 		o.gamma.Grad[c] += float32(dgamma)
 		o.beta.Grad[c] += float32(sdc)
 		g := float64(o.gamma.Data[c])
-		B[c] = float32(-g * inv * inv * dgamma / M)
-		Cc[c] = float32(-g*inv*sdc/M + g*inv*inv*dgamma*mu/M)
+		o.coefB[c] = float32(-g * inv * inv * dgamma / M)
+		o.coefC[c] = float32(-g*inv*sdc/M + g*inv*inv*dgamma*mu/M)
 	}
-	dx, acc := x.gradIn()
-	if dx == nil {
-		return
-	}
-	e.run(rows, 64, func(lo, hi int) {
-		kBNBack2(x.Data[lo*C:hi*C], d[lo*C:hi*C], dx[lo*C:hi*C], hi-lo, C, A, B, Cc, acc)
-	})
 }

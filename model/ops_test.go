@@ -18,8 +18,8 @@ type gradHarness struct {
 	e      exec
 }
 
-func newHarness(t *testing.T) *gradHarness {
-	return &gradHarness{t: t, rng: rand.New(rand.NewPCG(1, 2)), e: exec{pool: pool{threads: 2}, train: true, stepSeed: 77}}
+func newHarness(t *testing.T, be Backend) *gradHarness {
+	return &gradHarness{t: t, rng: rand.New(rand.NewPCG(1, 2)), e: exec{pool: pool{threads: 2}, be: be, train: true, stepSeed: 77}}
 }
 
 func (h *gradHarness) input(n, hh, w, c int) *Tensor {
@@ -104,17 +104,17 @@ func (h *gradHarness) loss(r []float32) float64 {
 	return s
 }
 
-func (h *gradHarness) check() {
-	t := h.t
-	t.Helper()
+// target is one value buffer with the gradient the backward pass gave it.
+type target struct {
+	name string
+	v    []float32
+	g    []float32
+}
+
+// backward runs forward, then backward from the output gradient r, and
+// returns every input and parameter with a copy of its gradient.
+func (h *gradHarness) backward(r []float32) []target {
 	last := h.ops[len(h.ops)-1]
-	var r []float32
-	if y := opOutput(last); y != nil {
-		r = make([]float32, y.Len())
-		for i := range r {
-			r[i] = float32(h.rng.NormFloat64())
-		}
-	}
 	h.loss(r)
 	for _, x := range h.inputs {
 		x.gradLive = false
@@ -134,11 +134,6 @@ func (h *gradHarness) check() {
 	for i := len(h.ops) - 1; i >= 0; i-- {
 		h.ops[i].backward(&h.e)
 	}
-	type target struct {
-		name string
-		v    []float32
-		g    []float32
-	}
 	var ts []target
 	for i, x := range h.inputs {
 		g := append([]float32(nil), x.Grad...)
@@ -150,6 +145,35 @@ func (h *gradHarness) check() {
 	for _, p := range h.params {
 		ts = append(ts, target{p.Name, p.Data, append([]float32(nil), p.Grad...)})
 	}
+	return ts
+}
+
+// outGrad draws a random output gradient for the harness's last op.
+func (h *gradHarness) outGrad() []float32 {
+	var r []float32
+	if y := opOutput(h.ops[len(h.ops)-1]); y != nil {
+		r = make([]float32, y.Len())
+		for i := range r {
+			r[i] = float32(h.rng.NormFloat64())
+		}
+	}
+	return r
+}
+
+// output is a copy of the last op's output (or its loss).
+func (h *gradHarness) output() []float32 {
+	last := h.ops[len(h.ops)-1]
+	if ce, ok := last.(*softmaxCE); ok {
+		return append([]float32{float32(ce.loss)}, ce.probs...)
+	}
+	return append([]float32(nil), opOutput(last).Data...)
+}
+
+func (h *gradHarness) check() {
+	t := h.t
+	t.Helper()
+	r := h.outGrad()
+	ts := h.backward(r)
 	const eps = 1e-2
 	for _, tg := range ts {
 		idx := h.rng.Perm(len(tg.v))
@@ -181,95 +205,137 @@ func (h *gradHarness) check() {
 	h.loss(r)
 }
 
-func TestGradients(t *testing.T) {
-	cases := []struct {
-		name  string
-		build func(h *gradHarness)
-	}{
-		{"conv3x3_s1", func(h *gradHarness) {
-			x := h.input(2, 5, 5, 3)
-			h.add(newConvOp(x, 4, 3, 1, h.param(3, 3, 3, 4), nil, true))
-		}},
-		{"conv3x3_s2_even", func(h *gradHarness) {
-			x := h.input(2, 6, 6, 3)
-			h.add(newConvOp(x, 4, 3, 2, h.param(3, 3, 3, 4), nil, true))
-		}},
-		{"conv3x3_s2_odd_chunked", func(h *gradHarness) {
-			old := colLimit
-			colLimit = 30 // one output row per chunk
-			h.t.Cleanup(func() { colLimit = old })
-			x := h.input(2, 7, 5, 2)
-			h.add(newConvOp(x, 3, 3, 2, h.param(3, 3, 2, 3), nil, true))
-		}},
-		{"conv1x1_bias", func(h *gradHarness) {
-			x := h.input(2, 3, 3, 5)
-			h.add(newConvOp(x, 4, 1, 1, h.param(1, 1, 5, 4), h.param(4), true))
-		}},
-		{"dense", func(h *gradHarness) {
-			x := h.input(3, 1, 1, 7)
-			h.add(newConvOp(x, 5, 1, 1, h.param(7, 5), h.param(5), true))
-		}},
-		{"depthwise_s1", func(h *gradHarness) {
-			x := h.input(2, 5, 4, 6)
-			h.add(newDWConvOp(x, 3, 1, h.param(3, 3, 6, 1)))
-		}},
-		{"depthwise_s2", func(h *gradHarness) {
-			x := h.input(2, 6, 7, 3)
-			h.add(newDWConvOp(x, 3, 2, h.param(3, 3, 3, 1)))
-		}},
-		{"batchnorm", func(h *gradHarness) {
-			x := h.input(3, 3, 3, 4)
-			mean, vari := h.param(4), h.param(4)
-			h.add(newBNOp(x, actNone, h.param(4), h.param(4), mean, vari))
-		}},
-		{"batchnorm_swish", func(h *gradHarness) {
-			x := h.input(3, 3, 2, 4)
-			h.add(newBNOp(x, actSwish, h.param(4), h.param(4), h.param(4), h.param(4)))
-		}},
-		{"swish", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actSwish)) }},
-		{"sigmoid", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actSigmoid)) }},
-		{"leaky_relu", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actLeaky)) }},
-		{"global_average_pool", func(h *gradHarness) { h.add(newGAPOp(h.input(2, 3, 4, 5))) }},
-		{"squeeze_excite", func(h *gradHarness) {
-			x := h.input(2, 3, 3, 4)
-			s := h.add(newGAPOp(x))
-			s = h.add(newConvOp(s, 2, 1, 1, h.param(1, 1, 4, 2), h.param(2), true))
-			s = h.add(newActOp(s, actSwish))
-			s = h.add(newConvOp(s, 4, 1, 1, h.param(1, 1, 2, 4), h.param(4), true))
-			s = h.add(newActOp(s, actSigmoid))
-			h.add(newScaleOp(x, s))
-		}},
-		{"add", func(h *gradHarness) { h.add(newAddOp(h.input(2, 2, 2, 3), h.input(2, 2, 2, 3), 0, 1)) }},
-		{"stochastic_depth_add", func(h *gradHarness) {
-			h.add(newAddOp(h.input(6, 2, 2, 3), h.input(6, 2, 2, 3), 0.5, 1))
-		}},
-		{"dropout", func(h *gradHarness) { h.add(newDropoutOp(h.input(4, 1, 1, 10), 0.5, 3)) }},
-		{"multiply", func(h *gradHarness) { h.add(newMulOp(h.input(2, 1, 1, 5), h.input(2, 1, 1, 5))) }},
-		{"concatenate", func(h *gradHarness) {
-			h.add(newConcatOp([]*Tensor{h.input(2, 1, 1, 3), h.input(2, 1, 1, 4)}))
-		}},
-		{"gram", func(h *gradHarness) { h.add(newGramOp(h.input(2, 3, 4, 3))) }},
-		{"preprocess", func(h *gradHarness) { h.add(newPreprocOp(h.input(2, 2, 2, 3), true)) }},
-		{"softmax_cross_entropy", func(h *gradHarness) {
-			x := h.input(4, 1, 1, 3)
-			ce := newSoftmaxCE(x)
-			copy(ce.labels, []int{0, 2, 1, 2})
-			h.ops = append(h.ops, ce)
-		}},
+// opCases builds one small graph per op and variant (strides, odd sizes,
+// chunked im2col, fused activations): the shared backend suite.
+var opCases = []struct {
+	name  string
+	build func(h *gradHarness)
+}{
+	{"conv3x3_s1", func(h *gradHarness) {
+		x := h.input(2, 5, 5, 3)
+		h.add(newConvOp(x, 4, 3, 1, h.param(3, 3, 3, 4), nil, true))
+	}},
+	{"conv3x3_s2_even", func(h *gradHarness) {
+		x := h.input(2, 6, 6, 3)
+		h.add(newConvOp(x, 4, 3, 2, h.param(3, 3, 3, 4), nil, true))
+	}},
+	{"conv3x3_s2_odd_chunked", func(h *gradHarness) {
+		old := colLimit
+		colLimit = 30 // one output row per chunk
+		h.t.Cleanup(func() { colLimit = old })
+		x := h.input(2, 7, 5, 2)
+		h.add(newConvOp(x, 3, 3, 2, h.param(3, 3, 2, 3), nil, true))
+	}},
+	{"conv1x1_bias", func(h *gradHarness) {
+		x := h.input(2, 3, 3, 5)
+		h.add(newConvOp(x, 4, 1, 1, h.param(1, 1, 5, 4), h.param(4), true))
+	}},
+	{"dense", func(h *gradHarness) {
+		x := h.input(3, 1, 1, 7)
+		h.add(newConvOp(x, 5, 1, 1, h.param(7, 5), h.param(5), true))
+	}},
+	{"depthwise_s1", func(h *gradHarness) {
+		x := h.input(2, 5, 4, 6)
+		h.add(newDWConvOp(x, 3, 1, h.param(3, 3, 6, 1)))
+	}},
+	{"depthwise_s2", func(h *gradHarness) {
+		x := h.input(2, 6, 7, 3)
+		h.add(newDWConvOp(x, 3, 2, h.param(3, 3, 3, 1)))
+	}},
+	{"batchnorm", func(h *gradHarness) {
+		x := h.input(3, 3, 3, 4)
+		mean, vari := h.param(4), h.param(4)
+		h.add(newBNOp(x, actNone, h.param(4), h.param(4), mean, vari))
+	}},
+	{"batchnorm_swish", func(h *gradHarness) {
+		x := h.input(3, 3, 2, 4)
+		h.add(newBNOp(x, actSwish, h.param(4), h.param(4), h.param(4), h.param(4)))
+	}},
+	{"swish", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actSwish)) }},
+	{"sigmoid", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actSigmoid)) }},
+	{"leaky_relu", func(h *gradHarness) { h.add(newActOp(h.input(2, 3, 3, 4), actLeaky)) }},
+	{"global_average_pool", func(h *gradHarness) { h.add(newGAPOp(h.input(2, 3, 4, 5))) }},
+	{"squeeze_excite", func(h *gradHarness) {
+		x := h.input(2, 3, 3, 4)
+		s := h.add(newGAPOp(x))
+		s = h.add(newConvOp(s, 2, 1, 1, h.param(1, 1, 4, 2), h.param(2), true))
+		s = h.add(newActOp(s, actSwish))
+		s = h.add(newConvOp(s, 4, 1, 1, h.param(1, 1, 2, 4), h.param(4), true))
+		s = h.add(newActOp(s, actSigmoid))
+		h.add(newScaleOp(x, s))
+	}},
+	{"add", func(h *gradHarness) { h.add(newAddOp(h.input(2, 2, 2, 3), h.input(2, 2, 2, 3), 0, 1)) }},
+	{"stochastic_depth_add", func(h *gradHarness) {
+		h.add(newAddOp(h.input(6, 2, 2, 3), h.input(6, 2, 2, 3), 0.5, 1))
+	}},
+	{"dropout", func(h *gradHarness) { h.add(newDropoutOp(h.input(4, 1, 1, 10), 0.5, 3)) }},
+	{"multiply", func(h *gradHarness) { h.add(newMulOp(h.input(2, 1, 1, 5), h.input(2, 1, 1, 5))) }},
+	{"concatenate", func(h *gradHarness) {
+		h.add(newConcatOp([]*Tensor{h.input(2, 1, 1, 3), h.input(2, 1, 1, 4)}))
+	}},
+	{"gram", func(h *gradHarness) { h.add(newGramOp(h.input(2, 3, 4, 3))) }},
+	{"preprocess", func(h *gradHarness) { h.add(newPreprocOp(h.input(2, 2, 2, 3), true)) }},
+	{"softmax_cross_entropy", func(h *gradHarness) {
+		x := h.input(4, 1, 1, 3)
+		ce := newSoftmaxCE(x)
+		copy(ce.labels, []int{0, 2, 1, 2})
+		h.ops = append(h.ops, ce)
+	}},
+}
+
+// TestBackendSuite is the shared backend suite (gonum testblas's pattern):
+// for every backend built into this binary, every op's forward and backward
+// against the ref backend on the same inputs, and its backward against
+// central finite differences of its own forward.
+func TestBackendSuite(t *testing.T) {
+	for _, name := range Backends() {
+		be, err := NewBackend(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range opCases {
+			t.Run(name+"/"+c.name, func(t *testing.T) {
+				if name != "ref" {
+					h, ref := newHarness(t, be), newHarness(t, refBackend())
+					c.build(h)
+					c.build(ref)
+					r := h.outGrad()
+					got, want := h.backward(r), ref.backward(r)
+					closeTo(t, "forward", h.output(), ref.output())
+					for i := range want {
+						closeTo(t, want[i].name+" gradient", got[i].g, want[i].g)
+					}
+				}
+				h := newHarness(t, be)
+				c.build(h)
+				h.check()
+			})
+		}
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t)
-			c.build(h)
-			h.check()
-		})
+}
+
+// closeTo fails when got and want (a backend against the reference) differ
+// by more than float32 rounding of differently ordered sums.
+func closeTo(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, reference %d", what, len(got), len(want))
+	}
+	var scale float64
+	for _, v := range want {
+		scale = math.Max(scale, math.Abs(float64(v)))
+	}
+	for i := range want {
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-4*math.Abs(float64(want[i]))+1e-5*math.Max(1, scale) {
+			t.Fatalf("%s[%d] = %v, reference %v", what, i, got[i], want[i])
+		}
 	}
 }
 
 func TestStochasticDepthMasks(t *testing.T) {
 	// Masks keep about 1-rate of the images, scale kept ones by 1/(1-rate),
 	// and are a function of the step seed only.
-	h := newHarness(t)
+	h := newHarness(t, refBackend())
 	a, b := h.input(400, 1, 1, 1), h.input(400, 1, 1, 1)
 	o := newAddOp(a, b, 0.25, 9)
 	o.y.alloc()

@@ -95,10 +95,11 @@ type op interface {
 	io() (inputs []*Tensor, output *Tensor)
 }
 
-// exec is what ops see while running: the mode, the thread pool, the
-// per-step seed for random masks and shared scratch memory.
+// exec is what ops see while running: the backend, the mode, the thread
+// pool, the per-step seed for random masks and shared scratch memory.
 type exec struct {
 	pool
+	be        Backend
 	train     bool
 	frozenOps int // ops [0, frozenOps) are frozen (Freeze): inference mode, no backward
 	stepSeed  uint64

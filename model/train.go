@@ -64,12 +64,7 @@ func (n *Net) load(b Batch) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.allocated {
-		for _, t := range p.tensors {
-			t.alloc()
-		}
-		p.allocated = true
-	}
+	p.alloc()
 	copy(p.input.Data, b.Images)
 	for i := range p.ce.labels {
 		p.ce.labels[i] = -1
@@ -88,7 +83,7 @@ func (n *Net) load(b Batch) (*plan, error) {
 // scratch memory persists between steps.
 func (n *Net) exec(train bool) *exec {
 	if n.ex == nil {
-		n.ex = &exec{pool: pool{threads: n.threads}}
+		n.ex = &exec{pool: pool{threads: n.threads}, be: n.be}
 	}
 	n.ex.train = train
 	n.ex.frozenOps = n.frozen.ops
@@ -138,7 +133,8 @@ func (n *Net) Step(b Batch) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	n.opt.update(&n.exec(true).pool, n.params[n.frozen.params:])
+	e := n.exec(true)
+	e.be.adagrad(e, n.opt, n.params[n.frozen.params:])
 	n.step++
 	return loss, nil
 }

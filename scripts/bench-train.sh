@@ -4,17 +4,22 @@
 # other on this machine, and a table of both and their ratio.
 #
 # Run it with `make bench-train` (which builds bin/curate first). Settings from the environment:
-#   BATCH (16)  SIZE (256)  GRAM (4)  STEPS (5)  WARMUP (1, PyTorch only)  THREADS (nproc)
+#   BATCH (16; several, e.g. "16 64", run one after the other)  SIZE (256)  GRAM (4)  STEPS (5)
+#   WARMUP (1, PyTorch only)  THREADS (nproc)  BACKEND (curate's --backend; default its fastest)
+#   PROFILE (0; N > 0 adds a per-op time table of one training step for both: curate's
+#   BenchmarkOpBreakdown, which needs the Go toolchain, and PyTorch's torch.profiler, top N rows)
 # PyTorch comes from Debian's python3-torch, installed here when `import torch` fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BATCH=${BATCH:-16}
+BATCHES=${BATCH:-16}
 SIZE=${SIZE:-256}
 GRAM=${GRAM:-4}
 STEPS=${STEPS:-5}
 WARMUP=${WARMUP:-1}
 THREADS=${THREADS:-$(nproc)}
+BACKEND=${BACKEND:-}
+PROFILE=${PROFILE:-0}
 # PyTorch hands Linear/bmm to OpenBLAS, whose own pool would otherwise use every core.
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
 
@@ -43,32 +48,34 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+status=0
+for BATCH in $BATCHES; do
+	echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-curate_ok=0
-if [ ! -x bin/curate ]; then
-	echo "curate: bin/curate is missing; run 'make bench-train', which builds it first" >&2
-elif bin/curate model bench --json --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
-	--threads "$THREADS" --steps "$STEPS" >"$tmp/curate.json" 2>"$tmp/curate.err"; then
-	curate_ok=1
-else
-	echo "curate: 'bin/curate model bench' failed (is the bench command in cmd/curate/model.go yet?):" >&2
-	tail -n 5 "$tmp/curate.err" | sed 's/^/  /' >&2
-fi
-[ "$curate_ok" = 1 ] || echo '{}' >"$tmp/curate.json"
+	curate_ok=0
+	if [ ! -x bin/curate ]; then
+		echo "curate: bin/curate is missing; run 'make bench-train', which builds it first" >&2
+	elif bin/curate model bench --json --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+		--threads "$THREADS" --steps "$STEPS" ${BACKEND:+--backend "$BACKEND"} >"$tmp/curate.json" 2>"$tmp/curate.err"; then
+		curate_ok=1
+	else
+		echo "curate: 'bin/curate model bench' failed:" >&2
+		tail -n 5 "$tmp/curate.err" | sed 's/^/  /' >&2
+	fi
+	[ "$curate_ok" = 1 ] || echo '{}' >"$tmp/curate.json"
 
-torch_ok=0
-if "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
-	--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/torch.json"; then
-	torch_ok=1
-else
-	echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
-	echo '{}' >"$tmp/torch.json"
-fi
+	torch_ok=0
+	if "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+		--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/torch.json"; then
+		torch_ok=1
+	else
+		echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
+		echo '{}' >"$tmp/torch.json"
+	fi
 
-# Both engines slow down when other processes share the cores; compare quiet-machine runs.
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$PY" - "$tmp/curate.json" "$tmp/torch.json" <<'EOF'
+	# Both engines slow down when other processes share the cores; compare quiet-machine runs.
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$PY" - "$tmp/curate.json" "$tmp/torch.json" <<'EOF'
 import json
 import sys
 
@@ -95,6 +102,7 @@ def cell(v):
     return "-" if v is None else f"{v:.2f}"
 
 
+print(f"batch {curate.get('batch') or torch.get('batch')}:")
 print(f"{'metric':<16} | {'curate':>10} | {'PyTorch':>10} | ratio (>1: curate better)")
 print(f"{'-' * 16}-+-{'-' * 10}-+-{'-' * 10}-+-{'-' * 26}")
 for name, key, inverse in rows:
@@ -105,9 +113,18 @@ for name, key, inverse in rows:
         ratio = "-"
     print(f"{name:<16} | {cell(c):>10} | {cell(t):>10} | {ratio}")
 if curate:
-    print(f"curate: BLAS {curate.get('blas')}, loss {curate.get('first_loss')} -> {curate.get('last_loss')}")
+    print(f"curate: backend {curate.get('backend')} ({curate.get('blas')}), loss {curate.get('first_loss')} -> {curate.get('last_loss')}")
 if torch:
     print(f"PyTorch: {torch.get('engine')}, final loss {torch.get('final_loss')}")
 EOF
 
-[ "$curate_ok" = 1 ] && [ "$torch_ok" = 1 ]
+	[ "$curate_ok" = 1 ] && [ "$torch_ok" = 1 ] || status=1
+	if [ "$PROFILE" -gt 0 ]; then
+		echo "per-op time of one curate training step (batch $BATCH, $THREADS threads; load $(cut -d' ' -f1-3 /proc/loadavg)):"
+		CURATE_BATCH=$BATCH CURATE_THREADS=$THREADS CURATE_BACKEND=$BACKEND \
+			go test -run '^$' -bench OpBreakdown -benchtime 1x ./model | grep 'opbreakdown_test' | sed 's/^ *opbreakdown_test.go:[0-9]*: /  /'
+		"$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+			--threads "$THREADS" --steps 1 --warmup "$WARMUP" --profile "$PROFILE" 2>&1 >/dev/null
+	fi
+done
+exit $status

@@ -18,6 +18,7 @@ pyenv/venv python3 comes first on PATH, run it with /usr/bin/python3).
   scripts/torch_effnet.py --summary-json [--backbone b2] [--gram 4] [--size 256]
   scripts/torch_effnet.py --summary-tsv  [--backbone b2] [--size 256]
   scripts/torch_effnet.py --bench --batch 16 --size 256 --gram 4 --threads 2 --steps 5 --warmup 1
+  scripts/torch_effnet.py --bench --batch 8 --threads 2 --steps 1 --profile 30   # + per-op table
 
 Regenerate the golden fixture that curate's Go tests compare against (the Keras no-top
 backbone: every layer with parameters and every stem/block/top output):
@@ -402,6 +403,17 @@ def bench(args):
     with torch.no_grad():
         infer_s, infer_best, _ = timed(lambda: net(images))
 
+    if args.profile:
+        # One more training step under torch.profiler: self CPU time per op (forward and
+        # backward ops appear under their own names, e.g. convolution_backward), to stderr.
+        from torch.profiler import ProfilerActivity, profile
+        net.train()
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            train_step()
+        print(f"PyTorch one training step, batch {args.batch}, {args.threads} threads (torch.profiler):",
+              file=sys.stderr)
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.profile), file=sys.stderr)
+
     images_done = args.batch * args.steps
     print(json.dumps({
         "train_images_per_s": round(images_done / train_s, 3),
@@ -433,6 +445,8 @@ def main():
     p.add_argument("--warmup", type=int, default=1, help="untimed steps before each timing")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--nchw", action="store_true", help="contiguous NCHW tensors instead of channels_last")
+    p.add_argument("--profile", type=int, default=0, metavar="ROWS",
+                   help="with --bench: profile one more training step, print the top ROWS ops to stderr")
     args = p.parse_args()
     if args.gram < 0 or args.size < 32 or args.batch < 1 or args.threads < 1 or args.steps < 1 or args.warmup < 0:
         p.error("need --gram >= 0, --size >= 32, --batch/--threads/--steps >= 1, --warmup >= 0")

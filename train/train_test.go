@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/curate-ml/curate/shards"
 )
 
 func TestTrainRunFolder(t *testing.T) {
@@ -68,5 +72,28 @@ func TestTrainRunFolder(t *testing.T) {
 	}
 	if _, err := Train(context.Background(), o, Env{}); err == nil {
 		t.Error("a second run into the same folder: no error")
+	}
+}
+
+func TestOpenDataBadLabel(t *testing.T) {
+	dir := t.TempDir()
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{Name: "train", Rows: 3}, {Name: "validation", Rows: 2}}, nil, nil)
+	// Rewrite validation with a row without a label (null) in row 1.
+	w, err := shards.Create(filepath.Join(data, "validation"), shards.WriterOptions{LabelNames: []string{"others", "sadness"}, Split: "validation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := []byte("OpenData checks labels before any image is decoded")
+	for i, l := range []int64{0, shards.NoLabel} { // the writer refuses labels past the names; null is possible
+		if err := w.Write(&shards.Row{ID: fmt.Sprintf("v%d", i), Image: img, Label: l, SourceLabel: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenData(data)
+	if err == nil || !strings.Contains(err.Error(), `split validation row 1 (id "v1"): label -1`) {
+		t.Fatalf("OpenData: %v", err)
 	}
 }

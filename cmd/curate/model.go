@@ -20,6 +20,7 @@ type ModelSummaryOptions struct {
 	Backbone string
 	Gram     int
 	Size     int
+	Backend  string
 	JSON     bool
 }
 
@@ -32,6 +33,7 @@ type ModelBenchOptions struct {
 	Steps    int
 	Threads  int
 	Seed     uint64
+	Backend  string
 	JSON     bool
 }
 
@@ -41,19 +43,25 @@ func modelCommand(g *Global) *cli.Command {
 	backboneFlag := func(dst *string) cli.Flag {
 		return &cli.StringFlag{Name: "backbone", Value: "b2", Usage: "EfficientNetV2 variant: " + strings.Join(model.Backbones, ", "), Destination: dst}
 	}
+	backendFlag := func(dst *string) cli.Flag {
+		return &cli.StringFlag{Name: "backend", Usage: "arithmetic backend: " + strings.Join(model.Backends(), ", ") + " (default: the first, the fastest built)", Destination: dst}
+	}
 	return &cli.Command{
 		Name:  "model",
 		Usage: "the EfficientNetV2-B2 + Gram network: summary and benchmark",
 		Description: `The sadness classifier of Motiejauskas & Dzemyda (2024): an EfficientNetV2
 backbone (Keras layout and layer names) whose block3b_project_conv feature map
 feeds k Gram-matrix modules, added to the pooled backbone features before a
-2-way softmax. Trained on the CPU by curate's own engine (OpenBLAS products).
+2-way softmax. Trained on the CPU by curate's own engine; --backend chooses
+its arithmetic: onednn (Intel oneDNN), cpu (OpenBLAS and C loops) or ref
+(plain Go, the definition); the default is the fastest built into the binary.
 
 EXAMPLES:
    curate model summary                         # B2, 4 Gram modules, 256x256
    curate model summary --gram 0 --json         # the paper's baseline, as JSON
    curate model bench --batch 16 --steps 5      # training and inference images/s
    curate model bench --threads 1 --json
+   curate model bench --backend cpu --batch 8  # compare backends
 ` + exitCodesHelp,
 		Subcommands: []*cli.Command{
 			{
@@ -66,11 +74,13 @@ the backbone alone (up to top_activation, Keras include_top=False).
 EXAMPLES:
    curate model summary --backbone b2 --gram 4 --size 256
    curate model summary --backbone b0 --gram 0 --json | jq .backbone_params
+   curate model summary --backend ref           # any backend builds the same network
 `,
 				Flags: []cli.Flag{
 					backboneFlag(&so.Backbone),
 					&cli.IntFlag{Name: "gram", Value: 4, Usage: "number of Gram modules k (0 = baseline head)", Destination: &so.Gram},
 					&cli.IntFlag{Name: "size", Value: 256, Usage: "input height and width", Destination: &so.Size},
+					backendFlag(&so.Backend),
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object", Destination: &so.JSON},
 				},
 				Action: func(c *cli.Context) error {
@@ -89,6 +99,7 @@ EXAMPLES:
    curate model bench                                  # B2 + 4 Gram, batch 16, 256x256
    curate model bench --batch 8 --gram 0 --steps 3
    curate model bench --threads 2 --json
+   curate model bench --backend ref --batch 2 --size 64
 `,
 				Flags: []cli.Flag{
 					backboneFlag(&bo.Backbone),
@@ -98,6 +109,7 @@ EXAMPLES:
 					&cli.IntFlag{Name: "steps", Value: 5, Usage: "timed steps", Destination: &bo.Steps},
 					&cli.IntFlag{Name: "threads", Value: 0, Usage: "threads (0 = all CPUs)", Destination: &bo.Threads},
 					&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "weight and data seed", Destination: &bo.Seed},
+					backendFlag(&bo.Backend),
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object", Destination: &bo.JSON},
 				},
 				Action: func(c *cli.Context) error {
@@ -109,11 +121,15 @@ EXAMPLES:
 	}
 }
 
-func modelConfig(backbone string, gram, size int) (model.Config, error) {
+func modelConfig(backbone string, gram, size int, backend string) (model.Config, error) {
 	cfg, err := model.Preset(backbone, gram)
 	if err != nil {
 		return cfg, usagef("%v", err)
 	}
+	if _, err := model.NewBackend(backend); err != nil {
+		return cfg, usagef("--backend: %v", err)
+	}
+	cfg.Backend = backend
 	if size < 32 || size > 1024 {
 		return cfg, usagef("--size %d: want 32..1024", size)
 	}
@@ -125,6 +141,7 @@ type summaryJSON struct {
 	Backbone           string        `json:"backbone"`
 	Gram               int           `json:"gram"`
 	Size               int           `json:"size"`
+	Backend            string        `json:"backend"`
 	Layers             []model.Layer `json:"layers"`
 	Params             int           `json:"params"`
 	Trainable          int           `json:"trainable_params"`
@@ -135,7 +152,7 @@ type summaryJSON struct {
 }
 
 func runModelSummary(ctx context.Context, opts ModelSummaryOptions, g *Global) error {
-	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size)
+	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size, opts.Backend)
 	if err != nil {
 		return err
 	}
@@ -147,7 +164,7 @@ func runModelSummary(ctx context.Context, opts ModelSummaryOptions, g *Global) e
 	if err != nil {
 		return err
 	}
-	s := summaryJSON{Backbone: cfg.Backbone, Gram: cfg.Gram, Size: opts.Size, Layers: layers}
+	s := summaryJSON{Backbone: cfg.Backbone, Gram: cfg.Gram, Size: opts.Size, Backend: net.Backend(), Layers: layers}
 	inBackbone := true
 	for _, l := range layers {
 		s.Params += l.Params
@@ -174,7 +191,7 @@ func runModelSummary(ctx context.Context, opts ModelSummaryOptions, g *Global) e
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.Stdout, "\nEfficientNetV2-%s + %d Gram modules at %dx%d: %d layers\n", strings.ToUpper(cfg.Backbone), cfg.Gram, opts.Size, opts.Size, len(layers))
+	fmt.Fprintf(g.Stdout, "\nEfficientNetV2-%s + %d Gram modules at %dx%d: %d layers (backend %s)\n", strings.ToUpper(cfg.Backbone), cfg.Gram, opts.Size, opts.Size, len(layers), net.Backend())
 	fmt.Fprintf(g.Stdout, "Total params: %s (trainable %s, non-trainable %s)\n", commas(s.Params), commas(s.Trainable), commas(s.NonTrainable))
 	fmt.Fprintf(g.Stdout, "Backbone (no top): %s (trainable %s, non-trainable %s)\n", commas(s.BackboneParams), commas(s.BackboneTrainable), commas(s.BackboneNonTrainab))
 	return nil
@@ -270,7 +287,7 @@ type benchJSON struct {
 }
 
 func runModelBench(ctx context.Context, opts ModelBenchOptions, g *Global) error {
-	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size)
+	cfg, err := modelConfig(opts.Backbone, opts.Gram, opts.Size, opts.Backend)
 	if err != nil {
 		return err
 	}
@@ -304,8 +321,8 @@ func runModelBench(ctx context.Context, opts ModelBenchOptions, g *Global) error
 	if opts.JSON {
 		return json.NewEncoder(g.Stdout).Encode(out)
 	}
-	fmt.Fprintf(g.Stdout, "EfficientNetV2-%s + %d Gram, batch %d, %dx%d, %d threads, %s, %d steps\n",
-		strings.ToUpper(cfg.Backbone), opts.Gram, opts.Batch, opts.Size, opts.Size, threads, r.BLAS, opts.Steps)
+	fmt.Fprintf(g.Stdout, "EfficientNetV2-%s + %d Gram, batch %d, %dx%d, %d threads, backend %s (%s), %d steps\n",
+		strings.ToUpper(cfg.Backbone), opts.Gram, opts.Batch, opts.Size, opts.Size, threads, r.Backend, r.BLAS, opts.Steps)
 	fmt.Fprintf(g.Stdout, "train      %8.2f images/s  (fastest step %.2f; loss %.4f -> %.4f)\n", r.TrainImagesPerS, r.TrainBestPerS, r.FirstLoss, r.LastLoss)
 	fmt.Fprintf(g.Stdout, "inference  %8.2f images/s  (fastest batch %.2f)\n", r.InferImagesPerS, r.InferBestPerS)
 	fmt.Fprintf(g.Stdout, "peak RSS   %8.0f MiB\n", r.PeakRSSMiB)

@@ -55,13 +55,16 @@ func TestModelSummaryB2Baseline(t *testing.T) {
 
 func TestModelBenchJSON(t *testing.T) {
 	g, out := modelGlobal()
-	opts := ModelBenchOptions{Backbone: "b0", Gram: 1, Size: 32, Batch: 2, Steps: 1, Threads: 1, Seed: 1, JSON: true}
+	opts := ModelBenchOptions{Backbone: "b0", Gram: 1, Size: 32, Batch: 2, Steps: 1, Threads: 1, Seed: 1, Backend: "ref", JSON: true}
 	if err := runModelBench(context.Background(), opts, g); err != nil {
 		t.Fatal(err)
 	}
 	var r map[string]any
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatalf("bench --json: %v\n%s", err, out.String())
+	}
+	if r["backend"] != "ref" {
+		t.Errorf("backend = %v, want ref (--backend ref)", r["backend"])
 	}
 	for _, k := range []string{"train_images_per_s", "infer_images_per_s", "peak_rss_mib", "batch", "size", "gram", "threads", "steps"} {
 		v, ok := r[k].(float64)
@@ -80,6 +83,7 @@ func TestModelFlagErrors(t *testing.T) {
 		"gram":     runModelSummary(ctx, ModelSummaryOptions{Backbone: "b2", Gram: -1, Size: 256}, g),
 		"batch":    runModelBench(ctx, ModelBenchOptions{Backbone: "b2", Size: 256, Batch: 0, Steps: 1}, g),
 		"steps":    runModelBench(ctx, ModelBenchOptions{Backbone: "b2", Size: 256, Batch: 1, Steps: 0}, g),
+		"backend":  runModelBench(ctx, ModelBenchOptions{Backbone: "b2", Size: 256, Batch: 1, Steps: 1, Backend: "tpu"}, g),
 	} {
 		var ue usageError
 		if !errors.As(err, &ue) {
@@ -96,7 +100,7 @@ func TestModelBenchRefusesWhatCannotFit(t *testing.T) {
 	if err == nil || exitCode(err) != exitError || !strings.Contains(err.Error(), "GiB") {
 		t.Fatalf("err = %v (exit %d), want the memory estimate", err, exitCode(err))
 	}
-	cfg, _ := modelConfig("b2", 4, 128)
+	cfg, _ := modelConfig("b2", 4, 128, "")
 	need, _, err := benchMemory(cfg, 16)
 	// model bench --size 128 --batch 16 peaked at 586 MiB here: the estimate
 	// must not be below it, nor wildly above.
