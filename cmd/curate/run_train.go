@@ -77,7 +77,12 @@ func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) st
 			Run: func(ctx context.Context) error {
 				o := TrainOptions{Options: to, Seeds: strings.Join(seeds, ",")}
 				if started(to.Out) {
-					o.Resume, o.Options.Out = to.Out, "" // an interrupted run of this stage: go on
+					// An interrupted run of this stage (no manifest): its
+					// dataset or options may have changed since, so it is
+					// not resumed but begun again.
+					if err := os.RemoveAll(to.Out); err != nil {
+						return err
+					}
 				}
 				if err := runTrain(ctx, o, g); err != nil {
 					return err
