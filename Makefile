@@ -2,8 +2,12 @@
 SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
+ORT := tools/node_modules/onnxruntime-node
+# onnxruntime-node ships the x64 CPU library in its package; skip its
+# install script, which would download GPU libraries.
+export ONNXRUNTIME_NODE_INSTALL := skip
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race
 
 all: build
 
@@ -26,15 +30,22 @@ demo: build
 	./bin/curate run configs/demo.yaml
 
 # The README's test command.
-test: build $(TOOLS)
+test: build $(TOOLS) $(ORT)
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './tools/*')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 15m ./...
+	CURATE_REQUIRE_PYTHON=1 $(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) test-race
 	$(MAKE) test-arrow-js
 
+# The race detector over the concurrent packages whose tests fit the time
+# budget (the fault-injection loops already ran above, without -race).
+RACE_PKGS := ./internal/... ./pipeline ./shards ./fetch
+test-race:
+	$(GO) test -race -count=1 -timeout 10m -skip 'Faults|Killed' $(RACE_PKGS)
+
 # An independent Arrow implementation (npm apache-arrow) reads curate's shards.
-$(TOOLS):
+$(TOOLS) $(ORT):
 	cd tools && npm install --no-audit --no-fund --silent
 
 test-arrow-js: build $(TOOLS)
@@ -75,6 +86,11 @@ scale-test: build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./runner
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./hdf5
+
+# The README's screenshot: the demo's report (and training fixtures) in headless Chromium.
+docs-screenshot: build
+	CURATE_REPORT_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run 'TestReportDemo/browser' ./cmd/curate
 
 clean:
 	rm -rf bin demo-out

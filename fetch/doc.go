@@ -37,4 +37,10 @@
 //
 // The package never prints: progress goes to a pipeline.Counter, malformed
 // lines to a hook.
+//
+// The output folder is committed as a new generation (internal/atomicfile):
+// shards, compacted ledger, stats and (when still needed) the staging file
+// are written beside the current output, which keeps serving as the journal
+// and image source until one rename switches them. Earlier shards that
+// cannot be read stop the run rather than being refetched.
 package fetch

@@ -71,18 +71,22 @@ type opState struct{ state any }
 // It builds everywhere (CGO_ENABLED=0, arm64).
 func refBackend() Backend { return &hostBackend{name: "ref", k: goKernels()} }
 
-// backendMakers lists the backends in order of preference (fastest first);
-// entries return nil when the backend is not built into this binary.
+// backendMakers lists the backends in order of preference; entries return
+// nil when the backend is not built into this binary. `cpu` comes before
+// `onednn`: in a process that has run Tesseract (filter-text, the demo),
+// oneDNN's OpenMP convolution backward was seen to hang (TestReportDemo,
+// 6 minutes in cd_conv_bwd), so oneDNN is opt-in (--backend onednn) until
+// that is understood.
 var backendMakers = []struct {
 	name string
 	make func() Backend
 }{
-	{"onednn", onednnBackend},
 	{"cpu", cpuBackend},
+	{"onednn", onednnBackend},
 	{"ref", refBackend},
 }
 
-// Backends lists the backends built into this binary, fastest first.
+// Backends lists the backends built into this binary, the default first.
 func Backends() []string {
 	var names []string
 	for _, m := range backendMakers {
@@ -93,7 +97,8 @@ func Backends() []string {
 	return names
 }
 
-// NewBackend returns the named backend, or the fastest built one for "".
+// NewBackend returns the named backend, or the default (the first of
+// Backends) for "".
 func NewBackend(name string) (Backend, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	for _, m := range backendMakers {

@@ -228,3 +228,37 @@ func TestLockDir(t *testing.T) {
 	}
 	unlock2()
 }
+
+// TestJournalSyncEveryAndOffsets: with SyncEvery the journal fsyncs every n
+// appends; ReadJournalAt gives offsets that ReadRecord reads back.
+func TestJournalSyncEveryAndOffsets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.SyncEvery(2, 0)
+	for i := range 5 {
+		if err := j.Append(map[string]int{"i": i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if j.unsynced != 1 {
+		t.Errorf("%d appends not synced, want 1 (synced after the 2nd and 4th)", j.unsynced)
+	}
+	j.Close()
+	f, _ := os.Open(path)
+	defer f.Close()
+	n := 0
+	err = ReadJournalAt(path, func(off int64, line []byte) error {
+		got, err := ReadRecord(f, off, len(line))
+		if err != nil || string(got) != string(line) || string(line) != fmt.Sprintf(`{"i":%d}`, n) {
+			t.Errorf("record %d at %d: %q, %v", n, off, got, err)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 5 {
+		t.Fatalf("%d records, %v", n, err)
+	}
+}

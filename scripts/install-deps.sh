@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries curate links when they are missing: Tesseract and
-# Leptonica (gosseract, filter-text), English language data, OpenBLAS
-# (the model engine's cpu backend) and oneDNN (its onednn backend).
+# Leptonica (filter-text), English language data, OpenBLAS (the model
+# engine's cpu backend), oneDNN (its onednn backend) and Chromium (the
+# report's browser test).
 # Debian/Ubuntu only; uses sudo when not root.
 set -euo pipefail
 missing=()
@@ -11,6 +12,19 @@ compgen -G '/usr/include/*/cblas.h' >/dev/null || [ -e /usr/include/cblas.h ] ||
 [ -e /usr/include/oneapi/dnnl/dnnl.h ] || missing+=(libdnnl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr) # the CLI, baseline of make bench-ocr
+[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || missing+=(chromium) # curate report's browser test
+# Weight import/export tests: h5py writes Keras-style .h5 files, PyTorch is the
+# independent forward pass, python3-onnx checks exported models (Debian's
+# python, not a pyenv/venv one that may come first on PATH).
+if [ -x /usr/bin/python3 ]; then
+  # find_spec looks the modules up without importing them (torch takes seconds).
+  missing+=($(/usr/bin/python3 -c 'import importlib.util as u
+for m, p in [("h5py", "python3-h5py"), ("numpy", "python3-numpy"), ("torch", "python3-torch"), ("onnx", "python3-onnx")]:
+    u.find_spec(m) or print(p)'))
+else
+  missing+=(python3 python3-h5py python3-numpy python3-torch python3-onnx)
+fi
+command -v node >/dev/null || missing+=(nodejs npm) # tools/: apache-arrow, onnxruntime-node
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""

@@ -4,7 +4,7 @@
 # the shards package, and, when they exist, the demo's fetch output and dataset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d tools/node_modules/apache-arrow ] || (cd tools && npm install --no-audit --no-fund --silent)
+[ -d tools/node_modules/apache-arrow ] || (cd tools && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 CURATE_SHARDS_FIXTURE="$tmp/fixture" go test -count=1 -run TestWriteFixtureForOtherReaders ./shards >/dev/null

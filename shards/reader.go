@@ -9,10 +9,10 @@ import (
 	"sort"
 	"syscall"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/ipc"
-	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Shard is one memory-mapped Arrow IPC stream file.
@@ -109,9 +109,13 @@ func NewShard(name string, data []byte) (*Shard, error) {
 	return s, nil
 }
 
-// load reads the schema with the arrow library and every record batch with
-// decodeRecordBatch, which builds arrays over the mapping without copying
-// (the library's own reader copies each buffer into fresh memory).
+// load reads the stream with arrow-go's IPC reader, fed by messageReader:
+// it frames each message as slices of the mapping and checks every
+// flatbuffer (verifyMessage) before the library parses it, and the library
+// (arrow-go v18) builds arrays over those slices without copying. Every
+// column is then checked (validate) so that reading a value can never index
+// past a buffer; a panic inside the library on hostile bytes becomes a
+// *FormatError.
 func (s *Shard) load() (err error) {
 	msgs := &messageReader{path: s.Path, data: s.data}
 	defer func() {
@@ -123,20 +127,11 @@ func (s *Shard) load() (err error) {
 	if err != nil {
 		return asFormatError(err, s.Path, msgs.last, "cannot read the schema")
 	}
+	defer rd.Release()
 	s.Schema = rd.Schema()
-	rd.Release()
-	for {
-		meta, body, err := msgs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		rec, err := decodeRecordBatch(s.Schema, meta, body)
-		if err != nil {
-			return &FormatError{File: s.Path, Offset: msgs.last, Msg: err.Error(), Err: ErrCorrupt}
-		}
+	for rd.Next() {
+		rec := rd.RecordBatch()
+		rec.Retain() // the reader releases it on Next
 		b, err := newBatch(rec, msgs.last)
 		if err != nil {
 			rec.Release()
@@ -145,6 +140,9 @@ func (s *Shard) load() (err error) {
 		s.starts = append(s.starts, s.Rows)
 		s.batches = append(s.batches, b)
 		s.Rows += rec.NumRows()
+	}
+	if err := rd.Err(); err != nil {
+		return asFormatError(err, s.Path, msgs.last, "cannot read a record batch")
 	}
 	s.Batches = len(s.batches)
 	switch rest := int64(len(s.data)) - msgs.off; {

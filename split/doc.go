@@ -36,4 +36,10 @@
 // count.
 //
 // The package never prints; it reports progress through Options.Progress.
+//
+// The whole DatasetDict (three splits, report, assignments) is written as
+// one generation beside the earlier output and switched at once
+// (internal/atomicfile), so a failed or interrupted run leaves the earlier
+// dataset loadable; plans that would be useless (nothing kept, a class or a
+// split empty) are errors wrapping ErrUseless and write nothing.
 package split

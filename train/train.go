@@ -15,6 +15,7 @@ import (
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/metrics"
 	"github.com/curate-ml/curate/model"
+	"github.com/curate-ml/curate/weights"
 )
 
 // The files of a run folder.
@@ -35,6 +36,8 @@ type RunInfo struct {
 	Dataset       DatasetInfo `json:"dataset"`
 	Model         ModelInfo   `json:"model"`
 	Started       string      `json:"started"`
+	// Init is what --init loaded (nil without --init).
+	Init *weights.InitReport `json:"init,omitempty"`
 }
 
 // DatasetInfo describes the training dataset in run.json.
@@ -94,13 +97,14 @@ type Env struct {
 
 // Result is what a finished run produced.
 type Result struct {
-	Run       string         `json:"run"`
-	Epochs    []EpochMetrics `json:"epochs"`
-	BestEpoch int            `json:"best_epoch"`
-	Test      *metrics.Eval  `json:"test,omitempty"` // nil without a test split
-	Params    int            `json:"params"`
-	Resumed   *State         `json:"resumed,omitempty"` // where a resumed run picked up
-	PeakRSS   float64        `json:"peak_rss_mib"`      // the process's peak resident set
+	Run       string              `json:"run"`
+	Epochs    []EpochMetrics      `json:"epochs"`
+	BestEpoch int                 `json:"best_epoch"`
+	Test      *metrics.Eval       `json:"test,omitempty"` // nil without a test split
+	Params    int                 `json:"params"`
+	Resumed   *State              `json:"resumed,omitempty"` // where a resumed run picked up
+	PeakRSS   float64             `json:"peak_rss_mib"`      // the process's peak resident set
+	Init      *weights.InitReport `json:"init,omitempty"`    // what --init loaded
 }
 
 // ReadRun reads RUN/run.json.
@@ -220,7 +224,7 @@ func (r *trainer) setup(ctx context.Context) error {
 	ri := RunInfo{CurateVersion: r.env.Version, Options: o,
 		Dataset: DatasetInfo{Path: o.Data, Fingerprint: r.data.Fingerprint, Splits: r.data.Splits(), LabelNames: r.data.LabelNames},
 		Model:   ModelInfo{Backbone: cfg.Backbone, Gram: cfg.Gram, Size: cfg.Size, Params: r.res.Params},
-		Started: time.Now().UTC().Format(time.RFC3339)}
+		Started: time.Now().UTC().Format(time.RFC3339), Init: r.res.Init}
 	os.Remove(r.path(MetricsFile))
 	return writeJSON(r.path(RunFile), ri)
 }
@@ -229,7 +233,9 @@ func (r *trainer) init(ctx context.Context) error {
 	if r.o.Init == "" {
 		return nil
 	}
-	return loadInit(ctx, r.o.Init, r.net)
+	rep, err := loadInit(ctx, r.o.Init, r.net)
+	r.res.Init = rep
+	return err
 }
 
 // truncateMetrics keeps the metrics lines of the epochs the checkpoint has

@@ -97,3 +97,45 @@ func TestOpenDataBadLabel(t *testing.T) {
 		t.Fatalf("OpenData: %v", err)
 	}
 }
+
+// --init takes a curate checkpoint of the same network: every tensor is
+// loaded (its optimiser state is not), and run.json says so.
+func TestTrainInitFromCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	data := writeDataset(t, filepath.Join(dir, "ds"), 32, 1, []splitSpec{{Name: "train", Rows: 8}, {Name: "validation", Rows: 4}}, nil, nil)
+	o := tinyOptions(data, filepath.Join(dir, "first"))
+	o.Epochs = 1
+	if _, err := Train(context.Background(), o, Env{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	o2 := tinyOptions(data, filepath.Join(dir, "second"))
+	o2.Epochs = 1
+	o2.Init = filepath.Join(o.Out, LastCheckpoint)
+	res, err := Train(context.Background(), o2, Env{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Init == nil || len(res.Init.Loaded) == 0 || res.Init.LoadedValues != res.Params {
+		t.Fatalf("init report %+v", res.Init)
+	}
+	has := func(list []string, name string) bool {
+		for _, s := range list {
+			if s == name {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(res.Init.Loaded, "stem_conv/kernel:0") || !has(res.Init.Ignored, "optimizer/stem_conv/kernel/accumulator") {
+		t.Errorf("loaded %v, ignored %v", res.Init.Loaded, res.Init.Ignored)
+	}
+	ri, err := ReadRun(o2.Out)
+	if err != nil || ri.Init == nil || ri.Init.MD5 == "" {
+		t.Errorf("run.json init %+v, %v", ri.Init, err)
+	}
+	o3 := tinyOptions(data, filepath.Join(dir, "third"))
+	o3.Init = filepath.Join(dir, "no-such.safetensors")
+	if _, err := Train(context.Background(), o3, Env{Version: "test"}); err == nil {
+		t.Error("--init of a missing file: no error")
+	}
+}

@@ -48,7 +48,7 @@ func demoCommand(g *Global) *cli.Command {
 		Description: `The demo serves a few dozen embedded images (drawn by cmd/curate/demodata/gen.go)
 from an HTTP server on 127.0.0.1, writes WEBEmo-style URL lists for them (train25.txt,
 test25.txt, category.txt) including dead links, an HTML page and a truncated JPEG,
-and runs the real stages on them: fetch -> filter-text -> split -> inspect.
+and runs the real stages on them: fetch -> filter-text -> split -> inspect -> report.
 Outputs go under --out; a rerun replaces an earlier demo there.
 
 EXAMPLES:
@@ -281,6 +281,10 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 				Convention: "tf", N: 3, M: 7, Seed: opts.Seed, Versions: 2, JSON: g.JSON,
 			}, g)
 		}},
+		{"report", func() error {
+			return runReport(ctx, ReportOptions{Paths: []string{dirs["fetch"], dirs["filtered"], dirs["dataset"]},
+				Out: filepath.Join(opts.Out, "report.html"), Title: "curate demo report", Examples: 8, Sheets: 4, JSON: g.JSON}, g)
+		}},
 	}
 	// With --json each stage's document is collected, and the demo prints
 	// one document holding them all.
@@ -314,6 +318,7 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 		}{filepath.Dir(lists[0]), map[string]string{
 			"fetch": dirs["fetch"], "filtered": dirs["filtered"], "dataset": dirs["dataset"],
 			"augment": filepath.Join(opts.Out, "augment-preview.png"),
+			"report":  filepath.Join(opts.Out, "report.html"),
 		}, docs}, "", "  ")
 		if err != nil {
 			return err
@@ -321,7 +326,7 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 		fmt.Fprintf(g.Stdout, "%s\n", out)
 		return nil
 	}
-	say("\ndemo outputs:\n  lists      %s\n  fetch      %s (ledger.jsonl, fetch-stats.json)\n  filtered   %s (verdicts.jsonl, contact sheets)\n  dataset    %s (load with datasets.load_from_disk)\n  augment    %s (RandAugment N=3 M=7 on training images)\n",
-		filepath.Dir(lists[0]), dirs["fetch"], dirs["filtered"], dirs["dataset"], filepath.Join(opts.Out, "augment-preview.png"))
+	say("\ndemo outputs:\n  lists      %s\n  fetch      %s (ledger.jsonl, fetch-stats.json)\n  filtered   %s (verdicts.jsonl, contact sheets)\n  dataset    %s (load with datasets.load_from_disk)\n  augment    %s (RandAugment N=3 M=7 on training images)\n  report     %s (open in a browser; works offline)\n",
+		filepath.Dir(lists[0]), dirs["fetch"], dirs["filtered"], dirs["dataset"], filepath.Join(opts.Out, "augment-preview.png"), filepath.Join(opts.Out, "report.html"))
 	return nil
 }

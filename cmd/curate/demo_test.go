@@ -25,7 +25,7 @@ func TestDemoJSON(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout)
 	}
-	for _, s := range []string{"fetch", "filter-text", "split", "inspect", "augment preview"} {
+	for _, s := range []string{"fetch", "filter-text", "split", "inspect", "augment preview", "report"} {
 		if len(doc.Stages[s]) == 0 {
 			t.Errorf("no %s document", s)
 		}

@@ -89,6 +89,7 @@ func newApp(g *Global) *cli.App {
    eval         evaluate a checkpoint on a dataset split or an image folder
    predict      p(sadness) for images, folders or datasets
    inspect      look inside shards and datasets
+   report       one HTML page: data funnel, training curves, evaluation, examples
    demo         the whole pipeline on an embedded demo dataset, served on loopback
    merge        join the outputs of fetch or filter-text run in partitions (--partition I/N)
    run          the whole pipeline from one config file, with cached stages
@@ -111,7 +112,9 @@ func newApp(g *Global) *cli.App {
 			trainCommand(g),
 			evalCommand(g),
 			predictCommand(g),
+			weightsCommand(g),
 			inspectCommand(g),
+			reportCommand(g),
 			demoCommand(g),
 			mergeCommand(g),
 			runCommand(g),
@@ -203,6 +206,12 @@ func main() {
 	g := &Global{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: term.IsTerminal(int(os.Stderr.Fd()))}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first SIGINT/SIGTERM cancels ctx so the stage keeps its work;
+		// a second one kills the process at once, whatever it is doing.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, g, os.Args)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %v", context.Canceled, err)

@@ -101,6 +101,7 @@ EXAMPLES:
 type RunReport struct {
 	Config string            `json:"config"`
 	Root   string            `json:"root"`
+	Report string            `json:"report,omitempty"` // the report page, once the report stage has run
 	DryRun bool              `json:"dry_run"`
 	Plan   []runner.Decision `json:"plan"`
 }
@@ -175,7 +176,11 @@ func runRun(ctx context.Context, opts RunOptions, g *Global) error {
 	if g.JSON {
 		enc := json.NewEncoder(g.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(RunReport{Config: opts.Config, Root: root, DryRun: opts.DryRun, Plan: plan})
+		rep := RunReport{Config: opts.Config, Root: root, DryRun: opts.DryRun, Plan: plan}
+		if page := filepath.Join(root, runReportDir, runReportPage); fileExists(page) {
+			rep.Report = page
+		}
+		return enc.Encode(rep)
 	}
 	if opts.DryRun {
 		printPlan(g.Stdout, cfg, opts.Config, plan, "plan (dry run: nothing was run)")
@@ -188,6 +193,9 @@ func runRun(ctx context.Context, opts RunOptions, g *Global) error {
 		}
 	}
 	fmt.Fprintf(g.Stdout, "\nrun: %d of %d stages ran, outputs under %s (manifests in %s)\n", ran, len(plan), root, filepath.Join(root, runner.ManifestDir))
+	if page := filepath.Join(root, runReportDir, runReportPage); fileExists(page) {
+		fmt.Fprintf(g.Stdout, "report: %s\n", page)
+	}
 	return nil
 }
 
@@ -308,6 +316,11 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 func fetchKeyOptions(fc runner.FetchConfig) runner.FetchConfig {
 	fc.Workers, fc.PerHost = 0, 0
 	return fc
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // removeFiles removes the named files of dir; missing ones are fine.

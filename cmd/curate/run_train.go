@@ -14,14 +14,17 @@ import (
 
 // Output folders of the training stages under the root.
 const (
-	runTrainDir = "train"
-	runEvalDir  = "eval"
+	runTrainDir   = "train"
+	runEvalDir    = "eval"
+	runReportDir  = "report"
+	runReportPage = "report.html"
 )
 
-// trainStages are train -> eval, calling the trainer's Go entry points
-// (through their command functions, which own the progress display).
+// trainStages are train -> eval -> report, calling the trainer's and the
+// report's Go entry points (through their command functions, which own the
+// progress display).
 func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) string) []runner.Stage {
-	tc, ec := cfg.Stages.Train, cfg.Stages.Eval
+	tc, ec, rc := cfg.Stages.Train, cfg.Stages.Eval, cfg.Stages.Report
 	to := train.Defaults()
 	to.Data, to.Out = dir(runDatasetDir), dir(runTrainDir)
 	to.Backbone, to.Gram, to.Size, to.Epochs, to.Batch, to.LR = tc.Backbone, tc.Gram, tc.Size, tc.Epochs, tc.Batch, tc.LR
@@ -96,6 +99,18 @@ func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) st
 				return runEval(ctx, EvalOptions{
 					Weights: weights, Data: dir(runDatasetDir), Split: ec.Split, Threshold: ec.Threshold,
 					Batch: batch, Threads: threads, Out: dir(runEvalDir),
+				}, g)
+			},
+		},
+		{
+			Name: "report", Options: rc, Output: runReportDir,
+			Run: func(ctx context.Context) error {
+				if err := os.MkdirAll(dir(runReportDir), 0o755); err != nil {
+					return err
+				}
+				return runReport(ctx, ReportOptions{
+					Paths: []string{dir(runFetchDir), dir(runFilteredDir), dir(runDatasetDir), dir(runTrainDir), dir(runEvalDir)},
+					Out:   filepath.Join(dir(runReportDir), runReportPage), Title: rc.Title, Examples: rc.Examples, Sheets: rc.Sheets,
 				}, g)
 			},
 		},

@@ -233,6 +233,14 @@ func num(x metrics.Number) string {
 
 // printTrainResult prints the epoch table and the test metrics.
 func printTrainResult(w io.Writer, r *train.Result) error {
+	if in := r.Init; in != nil {
+		known := ""
+		if in.KerasPublished {
+			known = ", Keras's published file"
+		}
+		fmt.Fprintf(w, "init: %s (%s, md5 %s%s): %d tensors (%d values) loaded; %d kept their initialisation (head, Gram modules)\n",
+			in.Path, in.Format, in.MD5, known, len(in.Loaded), in.LoadedValues, len(in.Kept))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "epoch\tstep\ttrain loss\ttrain acc\tval loss\tval acc\tval AUC\timages/s\tseconds\tskipped\t\t\n")
 	for _, m := range r.Epochs {

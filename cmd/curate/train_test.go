@@ -388,11 +388,18 @@ func TestTrainBadInput(t *testing.T) {
 		{"emotion6 without ground truth", func() error {
 			return runEval(context.Background(), EvalOptions{Weights: last, Folder: dir, Layout: "emotion6", Threshold: 0.5, Batch: 8}, g)
 		}, []string{"ground_truth.txt"}, exitError},
-		{"init not built yet", func() error {
+		{"init of a missing file", func() error {
 			r := tinyTrain(good, filepath.Join(dir, "r4"))
 			r.Init = "weights.h5"
 			return runTrain(context.Background(), r, g)
-		}, []string{"--init weights.h5", "not built yet"}, exitError},
+		}, []string{"--init weights.h5", "no such file"}, exitError},
+		{"init of a file that is no weights", func() error {
+			bad := filepath.Join(dir, "notweights.h5")
+			os.WriteFile(bad, []byte("not an HDF5 file at all"), 0o644)
+			r := tinyTrain(good, filepath.Join(dir, "r5"))
+			r.Init = bad
+			return runTrain(context.Background(), r, g)
+		}, []string{"--init " + filepath.Join(dir, "notweights.h5")}, exitError},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -9,4 +9,11 @@
 // output except the per-image `ms` timings is a function of the input and the
 // options alone, so a resumed run writes byte-identical files. It never
 // prints; progress goes to a pipeline.Counter.
+//
+// Its output is written as one generation (internal/atomicfile) under the
+// output's lock and switched in one rename at the end; the journal stays in
+// the current output while the run appends to it (its verdicts are held on
+// disk, only their offsets in memory) and is carried into the new one. The
+// input side refuses what would hang or explode: FIFOs and other
+// non-regular files, images whose header declares more than MaxPixels.
 package filter
