@@ -113,7 +113,7 @@ func TestRunCache(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	cfg := smallDemoConfig(t, dir, "")
-	all := "fetch,filter-text,split,train,eval"
+	all := "fetch,filter-text,split,train,eval,report"
 	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != all {
 		t.Fatalf("first run ran %q, want %q", got, all)
 	}
@@ -137,13 +137,13 @@ func TestRunCache(t *testing.T) {
 	// One split option changes: split (and later stages) only.
 	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
 	dry := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
-	if got := ran(dry); got != "split,train,eval" || !strings.Contains(dry["split"].Reason, "options changed") {
+	if got := ran(dry); got != "split,train,eval,report" || !strings.Contains(dry["split"].Reason, "options changed") {
 		t.Fatalf("dry run after a split change: %q, %+v", got, dry)
 	}
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "split,train,eval" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})); got != "split,train,eval,report" {
 		t.Fatalf("a dry run must not run anything: second dry run plans %q", got)
 	}
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "split,train,eval" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "split,train,eval,report" {
 		t.Fatalf("after a split option change ran %q, want split,train,eval", got)
 	}
 	rep, err := os.ReadFile(filepath.Join(root, runDatasetDir, "split-report.json"))
@@ -166,7 +166,7 @@ func TestRunCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan = runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, DryRun: true})
-	if got := ran(plan); got != "filter-text,split,train,eval" || !strings.Contains(plan["filter-text"].Reason, "verdicts.jsonl was modified") {
+	if got := ran(plan); got != "filter-text,split,train,eval,report" || !strings.Contains(plan["filter-text"].Reason, "verdicts.jsonl was modified") {
 		t.Fatalf("after damaging verdicts.jsonl: %q, %+v", got, plan)
 	}
 
@@ -175,7 +175,7 @@ func TestRunCache(t *testing.T) {
 	cfg = smallDemoConfig(t, dir, "  test: 0.3\n  train: 0.6\n")
 	cfg2 := strings.Replace(readFile(t, cfg), "passes: [auto]", "passes: [auto]\n    min_confidence: 65", 1)
 	os.WriteFile(cfg, []byte(cfg2), 0o644)
-	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "filter-text,split,train,eval" {
+	if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "filter-text,split,train,eval,report" {
 		t.Fatalf("after a detector change ran %q", got)
 	}
 	if opts := readFile(t, filepath.Join(root, runFilteredDir, "filter-options.json")); !strings.Contains(opts, "65") {
@@ -249,6 +249,9 @@ func TestRunTwiceSameBytes(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(roots[0], p)
+		if strings.HasPrefix(rel, runReportDir+"/") {
+			return nil // the figures include the training speed; its numbers are compared below
+		}
 		switch filepath.Ext(p) {
 		case ".arrow", ".png", ".safetensors":
 		default:
@@ -285,5 +288,17 @@ func TestRunTwiceSameBytes(t *testing.T) {
 	b, _ := json.Marshal(evals[1])
 	if !bytes.Equal(a, b) || !bytes.Contains(a, []byte(`"accuracy"`)) {
 		t.Errorf("eval numbers differ between two runs:\n%s\n%s", a, b)
+	}
+	// The report's evaluation numbers, with the roots' paths taken out.
+	var sections [2]string
+	for i, r := range roots {
+		var rep map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(r, runReportDir, "report.json"))), &rep); err != nil {
+			t.Fatal(err)
+		}
+		sections[i] = strings.ReplaceAll(string(rep["evaluation"]), r, "ROOT")
+	}
+	if sections[0] != sections[1] || len(sections[0]) < 50 {
+		t.Errorf("the report's evaluation differs between two runs:\n%.400s\n%.400s", sections[0], sections[1])
 	}
 }
