@@ -23,8 +23,11 @@ build-nocgo:
 	CGO_ENABLED=0 $(GO) build -o bin/curate-nocgo ./cmd/curate
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -o /dev/null ./cmd/curate
 
+# The whole pipeline on generated demo scenes, from one config: fetch from a
+# loopback server, filter-text, split, train, eval, report. A rerun skips
+# what is up to date.
 demo: build
-	./bin/curate demo --out demo-out
+	./bin/curate run configs/demo.yaml
 
 # The README's test command.
 test: build $(TOOLS) $(ORT)
@@ -87,6 +90,7 @@ scale-test: build
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzOpenShard -fuzztime 60s ./shards
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./runner
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./hdf5
 
 # The README's screenshot: the demo's report (and training fixtures) in headless Chromium.

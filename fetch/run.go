@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/curate-ml/curate/internal/atomicfile"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 )
@@ -87,6 +88,10 @@ type Options struct {
 	ShardBytes   int64         // shard size target (shards default when 0)
 	SyncEvery    int           // fsync ledger and staging after this many records
 	SyncInterval time.Duration // ... or this long
+
+	// Partition, when active, keeps only the URLs whose stable hash falls
+	// in it; fetch-stats.json then says which part it holds (for merge).
+	Partition partition.Spec
 
 	// Counter, if set, is updated as URLs finish: total = unique URLs,
 	// skipped = decided by an earlier run.
@@ -172,6 +177,10 @@ type Stats struct {
 	BytesStored     int64          `json:"bytes_stored"`
 	Complete        bool           `json:"complete"` // every URL decided
 	Run             RunStats       `json:"run"`
+
+	// Partition is set by a run with --partition: the part it holds and
+	// what `curate merge` needs.
+	Partition *partition.Manifest `json:"partition,omitempty"`
 }
 
 // RunStats describes one run.
@@ -227,6 +236,9 @@ func Run(ctx context.Context, opts Options) (*Stats, error) {
 	r.lists, err = ReadLists(opts.Lists, len(opts.LabelNames), opts.Strict, opts.OnMalformed)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Partition.Active() {
+		r.lists.Entries = partitionEntries(r.lists.Entries, opts.Partition)
 	}
 	// The new generation of the output is begun now: it holds the lock
 	// for the whole run. The current output keeps the journal (ledger)
@@ -470,6 +482,7 @@ func (r *runner) finish(gen *atomicfile.Dir, start time.Time, fetchSeconds float
 		ByReason:      map[string]int{},
 		Run:           r.run,
 	}
+	st.Partition = partitionManifest(r.o)
 	for _, p := range r.o.Lists {
 		st.Lists = append(st.Lists, filepath.Base(p))
 	}

@@ -19,6 +19,6 @@ func (e *engine) close() {}
 
 func (e *engine) words(pix []uint8, w, h, bpp int, psm int) ([]rawWord, error) { return nil, errNoCgo }
 
-func singleThreaded() {}
+func singleThreaded() (restore func()) { return func() {} }
 
 func silenceLeptonica() {}

@@ -141,7 +141,7 @@ func (c rgbImage) raw() ([]uint8, int, int, int)  { return c.pix, c.w, c.h, 3 }
 func (c *Client) recognize(img pixels, psm int, thresh thresholding) ([]rawWord, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	singleThreaded()
+	defer singleThreaded()()
 	if thresh != c.thresh {
 		if err := c.e.set("thresholding_method", strconv.Itoa(int(thresh))); err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/curate-ml/curate/fetch"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 	"github.com/curate-ml/curate/webemo"
@@ -38,7 +39,8 @@ type FetchOptions struct {
 	RetryFailed  bool
 	Strict       bool
 	KeepStaging  bool
-	ShardBytes   int64 // 0 = 256 MiB
+	ShardBytes   int64          // 0 = 256 MiB
+	Partition    partition.Spec // fetch only this part of the URLs (curate merge joins the parts)
 }
 
 // maxMalformedShown is how many malformed list lines are printed one by one.
@@ -90,6 +92,7 @@ EXAMPLES:
    curate fetch --list train25.txt --out webemo --retry-failed      # after a run with errors
    curate fetch --list urls.csv --out imgs --workers 16 --per-host 4 --timeout 10s --json
    curate fetch --list urls.jsonl --out imgs --max-pixels 10000000 --strict
+   curate fetch --list train25.txt --out part-0 --partition 0/4   # then: curate merge part-* --out webemo
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "list", Usage: "URL list `FILE` (repeat for several)"},
@@ -109,11 +112,16 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "strict", Usage: "stop at the first malformed list line", Destination: &opts.Strict},
 			&cli.BoolFlag{Name: "keep-staging", Usage: "keep fetch-staging.bin after a complete run", Destination: &opts.KeepStaging},
 			&cli.Int64Flag{Name: "shard-size", Value: 256 << 20, Usage: "shard size target in bytes", Destination: &opts.ShardBytes},
+			&cli.StringFlag{Name: "partition", Usage: "fetch only URLs whose hash falls in part `I/N` (/N: I from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); join parts with curate merge"},
 			&cli.BoolFlag{Name: "json", Usage: "print the stats as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("fetch: unexpected arguments %q", c.Args().Slice())
+			}
+			var err error
+			if opts.Partition, err = partition.Parse(c.String("partition"), nil); err != nil {
+				return usagef("fetch: --%v", err)
 			}
 			opts.Lists = c.StringSlice("list")
 			const positive, natural = "a positive value", "0 or more"
@@ -196,8 +204,8 @@ func runFetch(ctx context.Context, opts FetchOptions, g *Global) error {
 		Timeout: opts.Timeout, Retries: opts.Retries, BackoffBase: opts.Backoff,
 		MaxBytes: opts.MaxBytes, MaxPixels: opts.MaxPixels, MaxRedirects: opts.MaxRedirects,
 		AllowPrivate: opts.AllowPrivate, RetryFailed: opts.RetryFailed, Strict: opts.Strict, KeepStaging: opts.KeepStaging,
-		ShardBytes: opts.ShardBytes,
-		Counter:    pipeline.NewCounter(0),
+		ShardBytes: opts.ShardBytes, Partition: opts.Partition,
+		Counter: pipeline.NewCounter(0),
 	}
 	shown := 0
 	fo.OnMalformed = func(e *fetch.LineError) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/curate-ml/curate/ocr"
 	"github.com/curate-ml/curate/ocr/filter"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 )
 
@@ -27,8 +28,9 @@ type FilterTextOptions struct {
 	SheetPages  int         // contact-sheet pages at most; 0 = all, < 0 = none
 	ShardBytes  int64       // 0 = the shards default (256 MiB)
 
-	MaxPixels       int64 // largest width*height decoded; 0 = filter.DefaultMaxPixels
-	AllowIncomplete bool  // read an interrupted fetch output instead of refusing it
+	MaxPixels       int64          // largest width*height decoded; 0 = filter.DefaultMaxPixels
+	AllowIncomplete bool           // read an interrupted fetch output instead of refusing it
+	Partition       partition.Spec // decide only this part of the rows (curate merge joins the parts)
 }
 
 func filterTextCommand(g *Global) *cli.Command {
@@ -90,6 +92,7 @@ EXAMPLES:
    curate filter-text --in ~/photos --out photos-no-text --workers 4 --json
    curate filter-text --in fetched --out text-free --passes auto,sparse --sheet-pages 5
    curate filter-text --in fetched --out text-free --min-conf 70 --strong-conf 85
+   curate filter-text --in fetched --out part-1 --partition 1/4   # then: curate merge part-* --out text-free
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "input dataset or folder of images", Destination: &opts.In},
@@ -112,11 +115,16 @@ EXAMPLES:
 			&cli.IntFlag{Name: "sheet-pages", Usage: "contact-sheet pages at most (0: all, -1: none)", Destination: &opts.SheetPages},
 			&cli.Int64Flag{Name: "max-pixels", Value: filter.DefaultMaxPixels, Usage: "largest width*height decoded (checked from the header first); larger images are dropped as unreadable", Destination: &opts.MaxPixels},
 			&cli.BoolFlag{Name: "allow-incomplete", Usage: "read an interrupted fetch output instead of refusing it", Destination: &opts.AllowIncomplete},
+			&cli.StringFlag{Name: "partition", Usage: "decide only rows whose id hashes into part `I/N` (/N: I from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); join parts with curate merge"},
 			&cli.BoolFlag{Name: "json", Usage: "print the stats as JSON on stdout"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("filter-text: unexpected arguments %q", c.Args().Slice())
+			}
+			var err error
+			if opts.Partition, err = partition.Parse(c.String("partition"), nil); err != nil {
+				return usagef("filter-text: --%v", err)
 			}
 			if opts.In == "" || opts.Out == "" {
 				return usagef("filter-text: --in and --out are required")
@@ -174,7 +182,7 @@ func runFilterText(ctx context.Context, opts FilterTextOptions, g *Global) error
 		In: opts.In, Out: opts.Out, Workers: opts.Workers, Detector: opts.Detector,
 		TessdataDir: opts.TessdataDir, SheetPages: opts.SheetPages, ShardBytes: opts.ShardBytes,
 		MaxPixels: opts.MaxPixels, AllowIncomplete: opts.AllowIncomplete,
-		Counter: counter,
+		Counter: counter, Partition: opts.Partition,
 	})
 	stop()
 	if err != nil {

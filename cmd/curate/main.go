@@ -91,6 +91,8 @@ func newApp(g *Global) *cli.App {
    inspect      look inside shards and datasets
    report       one HTML page: data funnel, training curves, evaluation, examples
    demo         the whole pipeline on an embedded demo dataset, served on loopback
+   merge        join the outputs of fetch or filter-text run in partitions (--partition I/N)
+   run          the whole pipeline from one config file, with cached stages
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON on stdout"},
@@ -114,6 +116,8 @@ func newApp(g *Global) *cli.App {
 			inspectCommand(g),
 			reportCommand(g),
 			demoCommand(g),
+			mergeCommand(g),
+			runCommand(g),
 		},
 		EnableBashCompletion: true,
 		Writer:               g.Stdout,

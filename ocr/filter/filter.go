@@ -23,6 +23,7 @@ import (
 	"github.com/curate-ml/curate/fetch"
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/ocr"
+	"github.com/curate-ml/curate/partition"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
 )
@@ -53,6 +54,9 @@ type Config struct {
 	// AllowIncomplete reads an interrupted fetch output instead of
 	// refusing it.
 	AllowIncomplete bool
+	// Partition, when active, decides only the rows whose id hashes into
+	// it (see partition.go); filter-stats.json then says which part (for merge).
+	Partition partition.Spec
 }
 
 // DefaultMaxPixels is the default of Config.MaxPixels (fetch's default too).
@@ -71,6 +75,9 @@ type Stats struct {
 	Splits     []SplitStats     `json:"splits"`
 	SheetPages int              `json:"sheet_pages"`
 	Options    ocr.Options      `json:"options"`
+	// Partition is set by a run with --partition: the part it holds and
+	// what `curate merge` needs.
+	Partition *partition.Manifest `json:"partition,omitempty"`
 }
 
 // SplitStats counts one split.
@@ -222,6 +229,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 
 	stats := &Stats{Input: cfg.In, InputKind: src.kind, ByPass: map[string]int64{}, Options: det.Options()}
 	cfg.Counter.SetTotal(src.total())
+	stats.Partition = partitionManifest(cfg)
 
 	verdicts, err := gen.Create(VerdictsFile)
 	if err != nil {
@@ -313,7 +321,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 			}
 			return nil
 		}
-		if err := pipeline.Ordered(ctx, cfg.Workers, sp.items(), work, sink); err != nil {
+		if err := pipeline.Ordered(ctx, cfg.Workers, partitionItems(sp.items(), cfg.Partition), work, sink); err != nil {
 			w.Abort()
 			return nil, err
 		}
