@@ -21,9 +21,10 @@ Each photo original gets these copies (the edit names the Go test reports):
   gray                 grayscale
   rotate3              rotated 3 degrees (bicubic, same size, black corners)
   mirror               left-right mirror (grouped only with --near-flips)
-Look-alike distinct originals: "dark" (each of a few photos darkened to 20%
-with a gamma of 1.6: dark scenes that are different pictures), "sky" (the top
-strip of a wallpaper photo). Gradients: smooth linear and radial gradients of
+Look-alikes: "dark" (every sixth photo darkened to 20% with a gamma of 1.6,
+in its photo's family: the dark scenes are different pictures that look
+alike, and may but need not group with their bright original), "sky" (the
+top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
@@ -93,11 +94,11 @@ def png(img):
     return b.getvalue()
 
 
-def crop(img, frac, rng):
+def crop(img, frac, rng, jit=0.2):
     w, h = img.size
     cx, cy = 2 * frac * w, 2 * frac * h  # total cut per axis
-    jx = rng.uniform(-0.2, 0.2) * cx
-    jy = rng.uniform(-0.2, 0.2) * cy
+    jx = rng.uniform(-jit, jit) * cx
+    jy = rng.uniform(-jit, jit) * cy
     left, top = round(cx / 2 + jx), round(cy / 2 + jy)
     return img.crop((left, top, left + round(w - cx), top + round(h - cy)))
 
@@ -122,6 +123,8 @@ def photo_edits(img, rng, font):
         "png": png(img),
         "crop5": jpeg(crop(img, 0.05, rng)),
         "crop15": jpeg(crop(img, 0.15, rng)),
+        "crop15c": jpeg(crop(img, 0.15, random.Random(0), 0)),
+        "crop15h": jpeg(crop(img, 0.15, rng, 0.1)),
         "border1": jpeg(ImageOps.expand(img, border=1, fill=(0, 0, 0))),
         "watermark": jpeg(watermark(img, font)),
         "bright10": jpeg(ImageEnhance.Brightness(img).enhance(1.1)),
@@ -185,7 +188,7 @@ def main():
             put(family, edit, kind, data, "png" if edit == "png" else "jpg")
         if i % DARK_EVERY == 0:
             dark = img.point(lambda v: round(255 * 0.2 * (v / 255) ** 1.6))
-            put(family + "-dark", "original", "dark", jpeg(dark), "jpg")
+            put(family, "dark", "dark", jpeg(dark), "jpg")
     for path in SKIES:
         img = Image.open(path).convert("RGB")
         w, h = img.size

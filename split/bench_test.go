@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/curate-ml/curate/imagehash"
 	"github.com/curate-ml/curate/pipeline"
 )
 
@@ -149,7 +150,7 @@ func BenchmarkScan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		PerceptualHash(img)
+		imagehash.Sign(img)
 		decode += t1.Sub(t0)
 		scan += time.Since(t1)
 	}
