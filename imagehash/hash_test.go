@@ -77,3 +77,17 @@ func TestMatchesImagehash(t *testing.T) {
 		})
 	}
 }
+
+func TestWindows(t *testing.T) {
+	if len(Windows) != 34 || len(CentreMatchWindows) != 6 {
+		t.Fatalf("%d windows, %d centre-match windows; want 34 and 6", len(Windows), len(CentreMatchWindows))
+	}
+	for i, w := range Windows {
+		if w.X0 < 0 || w.Y0 < 0 || w.X1 > 1+1e-9 || w.Y1 > 1+1e-9 || w.X1 <= w.X0 || w.Y1 <= w.Y0 {
+			t.Errorf("window %d: %+v", i, w)
+		}
+		if i < CentreWindows && (w.X0+w.X1 < 0.999 || w.X0+w.X1 > 1.001) {
+			t.Errorf("window %d is not centred: %+v", i, w)
+		}
+	}
+}

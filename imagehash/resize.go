@@ -140,12 +140,27 @@ func clip8(v int32) uint8 {
 // horizontal pass rounded to 8 bits, then a vertical pass, so the result
 // equals PIL's pixel for pixel.
 func (g *Gray) Resize(box Box, w, h int) *Gray {
+	return g.resize(box, w, h, nil)
+}
+
+// plan is the precomputed coefficients of one resize, for a box and sizes
+// that repeat (the windows of every signature).
+type plan struct{ h, v coeffs }
+
+func newPlan(inW, inH int, box Box, w, h int) *plan {
+	return &plan{precompute(inW, box[0], box[2], w), precompute(inH, box[1], box[3], h)}
+}
+
+func (g *Gray) resize(box Box, w, h int, p *plan) *Gray {
 	needH := w != g.W || box[0] != 0 || box[2] != float64(w)
 	needV := h != g.H || box[1] != 0 || box[3] != float64(h)
-	cv := precompute(g.H, box[1], box[3], h)
+	if p == nil {
+		p = newPlan(g.W, g.H, box, w, h)
+	}
+	cv := p.v
 	src := g
 	if needH {
-		ch := precompute(g.W, box[0], box[2], w)
+		ch := p.h
 		// Only the rows the vertical pass reads.
 		first := cv.bounds[0]
 		last := cv.bounds[2*h-2] + cv.bounds[2*h-1]

@@ -3,11 +3,12 @@ package imagehash
 import (
 	"image"
 	"math"
+	"sync"
 )
 
 // WorkSize is the side of the square luma image the sub-window hashes are
 // cut from: the whole image resized once (aspect ignored, as imagehash does).
-const WorkSize = 128
+const WorkSize = 64
 
 // Window is a region of the image as fractions of its width and height.
 type Window struct{ X0, Y0, X1, Y1 float64 }
@@ -36,8 +37,20 @@ var Windows = func() []Window {
 			}
 		}
 	}
+	// Corner windows for CentreMatchWindows: 0.7 of each side, 0.05 in from
+	// the two edges they are near, so they hold neither the opposite corner
+	// (a watermark there) nor the image's own corner (where a rotated copy
+	// has its fill).
+	for _, y0 := range []float64{0.05, 0.25} {
+		for _, x0 := range []float64{0.05, 0.25} {
+			ws = append(ws, Window{x0, y0, x0 + 0.7, y0 + 0.7})
+		}
+	}
 	return ws
 }()
+
+// cornerWindows is the number of corner windows at the end of Windows.
+const cornerWindows = 4
 
 // CentreWindows is the number of centred windows at the start of Windows.
 const CentreWindows = 6
@@ -68,12 +81,17 @@ const (
 	DeadZoneD = 2
 )
 
-// MinSure is the fewest sure pHash bits of a region that is not flat.
-const MinSure = 40
+// MinSure is the fewest sure pHash bits, and MinSpread the least luma
+// standard deviation (grey levels), of a region that is not flat.
+const (
+	MinSure   = 40
+	MinSpread = 10
+)
 
 // Flat reports whether the region has too little structure for its hashes
-// alone to identify it.
-func (k Key) Flat() bool { return k.Sure < MinSure }
+// alone to identify it: few sure bits, or so little contrast that the dHash
+// is mostly dead zone.
+func (k Key) Flat() bool { return k.Sure < MinSure || k.Spread < MinSpread }
 
 // Signature is what near-duplicate detection compares about one image.
 type Signature struct {
@@ -87,17 +105,19 @@ type Signature struct {
 	Shape [63]int8
 }
 
-// Sign computes the signature of img.
+// Sign computes the signature of img. PHash is of the whole image; the
+// keys are of the image without a uniform frame (trimFrame), so a copy with
+// a border added hashes as its original.
 func Sign(img image.Image) Signature {
 	g := Luma(img)
 	whole := Box{0, 0, float64(g.W), float64(g.H)}
+	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
+	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
+	whole = trimFrame(g)
 	grid := g.Resize(whole, phashSize, phashSize)
 	c := lowDCT(grid)
-	s := Signature{PHash: thresholdBits(&c, median64(c))}
-	work := g.Resize(whole, WorkSize, WorkSize)
-	all := Box{0, 0, WorkSize, WorkSize}
-	s.Full = keyOf(grid, work, all)
-	s.Mirror = keyOf(grid.Mirror(), work.Mirror(), all)
+	s.Full = keyOf(grid)
+	s.Mirror = keyOf(grid.Mirror())
 	norm := 0.0
 	for _, v := range c[1:] {
 		norm += v * v
@@ -110,17 +130,80 @@ func Sign(img image.Image) Signature {
 	if s.Full.Flat() {
 		return s
 	}
+	work := g.Resize(whole, WorkSize, WorkSize)
 	s.Windows = make([]Key, len(Windows))
-	for i, w := range Windows {
-		b := Box{w.X0 * WorkSize, w.Y0 * WorkSize, w.X1 * WorkSize, w.Y1 * WorkSize}
-		s.Windows[i] = keyOf(work.Resize(b, phashSize, phashSize), work, b)
+	for i, p := range windowPlans() {
+		s.Windows[i] = keyOf(work.resize(p.box, phashSize, phashSize, p.grid))
 	}
 	return s
 }
 
-// keyOf is the Key of a region given as its 32x32 resize and its box on
-// the work image (for the dHash).
-func keyOf(grid, work *Gray, b Box) Key {
+type windowPlan struct {
+	box  Box
+	grid *plan // to 32x32
+}
+
+// windowPlans are the resize coefficients of every window on the work
+// image, computed once: they are the same for every image.
+var windowPlans = sync.OnceValue(func() []windowPlan {
+	ps := make([]windowPlan, len(Windows))
+	for i, w := range Windows {
+		b := Box{w.X0 * WorkSize, w.Y0 * WorkSize, w.X1 * WorkSize, w.Y1 * WorkSize}
+		ps[i] = windowPlan{b, newPlan(WorkSize, WorkSize, b, phashSize, phashSize)}
+	}
+	return ps
+})
+
+// thumbPlan is the resize of a 32x32 grid to the 9x8 of the dHash.
+var thumbPlan = sync.OnceValue(func() *plan {
+	return newPlan(phashSize, phashSize, Box{0, 0, phashSize, phashSize}, 9, 8)
+})
+
+// Frame trimming: at most maxFrame of each side, rows and columns whose
+// luma spans at most frameFlat grey levels.
+const (
+	maxFrame  = 0.04
+	frameFlat = 12
+)
+
+// trimFrame returns the box of g inside a uniform frame: the edge rows and
+// columns (at most maxFrame of the side each) whose pixels lie within
+// frameFlat grey levels of each other, as an added border is.
+func trimFrame(g *Gray) Box {
+	flatRow := func(y, x0, x1 int) bool {
+		lo, hi := uint8(255), uint8(0)
+		for _, v := range g.Pix[y*g.W+x0 : y*g.W+x1] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		return hi-lo <= frameFlat
+	}
+	flatCol := func(x, y0, y1 int) bool {
+		lo, hi := uint8(255), uint8(0)
+		for y := y0; y < y1; y++ {
+			v := g.Pix[y*g.W+x]
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		return hi-lo <= frameFlat
+	}
+	mx, my := int(maxFrame*float64(g.W)), int(maxFrame*float64(g.H))
+	x0, y0, x1, y1 := 0, 0, g.W, g.H
+	for y0 < my && flatRow(y0, x0, x1) {
+		y0++
+	}
+	for g.H-y1 < my && flatRow(y1-1, x0, x1) {
+		y1--
+	}
+	for x0 < mx && flatCol(x0, y0, y1) {
+		x0++
+	}
+	for g.W-x1 < mx && flatCol(x1-1, y0, y1) {
+		x1--
+	}
+	return Box{float64(x0), float64(y0), float64(x1), float64(y1)}
+}
+
+// keyOf is the Key of a region given as its 32x32 resize.
+func keyOf(grid *Gray) Key {
 	c := lowDCT(grid)
 	med := median64(c)
 	k := Key{P: thresholdBits(&c, med+DeadZone)}
@@ -129,7 +212,7 @@ func keyOf(grid, work *Gray, b Box) Key {
 			k.Sure++
 		}
 	}
-	d := work.Resize(b, 9, 8)
+	d := grid.resize(Box{0, 0, phashSize, phashSize}, 9, 8, thumbPlan())
 	var h uint64
 	for y := range 8 {
 		for x := range 8 {
@@ -157,10 +240,10 @@ func keyOf(grid, work *Gray, b Box) Key {
 // larger, Spread within SpreadRatio): brightness +10% and recompression
 // pass, a dark scene against a bright one of the same layout does not.
 const (
-	DSlack      = 6
+	DSlack      = 2
 	MeanSlack   = 8
-	MeanShare   = 0.12
-	SpreadRatio = 1.3
+	MeanShare   = 0.10
+	SpreadRatio = 1.25
 	// MinShape is the least correlation of the Shape of two flat images
 	// that match.
 	MinShape = 0.9
@@ -200,11 +283,18 @@ func ShapeCorrelation(a, b *Signature, mirror bool) float64 {
 // threshold would let unrelated pictures through.
 const CropDistance = 8
 
-// CentreMatchWindows are the centred windows (indices in Windows, 0.9 and
-// 0.8 of each side) compared with the same window of another image: a copy
-// rotated by a few degrees, or one with a watermark or frame near the edge,
-// agrees with its original inside them.
-var CentreMatchWindows = []int{1, 3}
+// CentreMatchWindows are the windows compared with the same window of
+// another image: the centred ones of 0.9 and 0.8 of each side, where a copy
+// rotated by a few degrees or framed agrees with its original, and the four
+// corner windows, each clear of the opposite corner, where a copy with a
+// watermark or logo in a corner does.
+var CentreMatchWindows = func() []int {
+	ws := []int{1, 3}
+	for i := len(Windows) - cornerWindows; i < len(Windows); i++ {
+		ws = append(ws, i)
+	}
+	return ws
+}()
 
 // MatchWhole reports whether a and b are copies as whole images: within
 // maxDist bits. When either is flat, its few sure bits do not decide alone:

@@ -4,17 +4,20 @@
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
 Sources (installed by scripts/install-deps.sh): opencv-doc sample images,
-python3-skimage data images, mate-backgrounds and ukui-wallpapers photos. A
+python3-skimage data images, mate-backgrounds photos and ukui-wallpapers
+renders. A
 source of 800x800 pixels or more gives its four quadrants as four originals;
-a smaller one gives itself. Every original is a 220-px thumbnail (the long
+a smaller one gives itself. (The wallpapers that give a sky strip give
+their quadrants from below it.) Every original is a 220-px thumbnail (the long
 side 220, as WEBEmo's stock-photo thumbnails) saved as JPEG q90.
 
 Each photo original gets these copies (the edit names the Go test reports):
   resize90, resize50   Lanczos to 90% / 50% of each side, JPEG q90
   jpeg50               JPEG quality 50
   png                  PNG re-encode
-  crop5, crop15        5% / 15% cut from each side (off centre by up to 1/5 of
-                       the cut, seeded), JPEG q90
+  crop5, crop15        5% / 15% cut from each side, JPEG q90
+  crop15-offset        15% cut from each side, moved off centre by up to 1/10
+                       of the cut (3% of the side; seeded): reported, not required
   border1              a 1-px black border added on every side
   watermark            "(c) stock" in white, 60% opaque, in the lower right
   bright10             brightness +10% (PIL ImageEnhance.Brightness 1.1)
@@ -46,8 +49,11 @@ OPENCV = "/usr/share/doc/opencv-doc/examples/data/"
 SKIMAGE = "/usr/lib/python3/dist-packages/skimage/data/"
 BACKGROUNDS = "/usr/share/backgrounds/"
 
-# Distinct photos only: no calibration boards (left01..), stereo partners
-# (aloeR, right*), logos, text pages or drawings.
+# Distinct photos and renders only: no calibration boards (left01..), stereo
+# partners (aloeR, right*), logos, text pages, drawings or flat vector art
+# (ukui's city, desert, firstgeneration) or left-right symmetric scenes whose
+# quadrants mirror each other (ukui's the-mouse, skimage's retina: a round
+# fundus whose quadrants are mirror images in outline).
 SOURCES = [OPENCV + n for n in [
     "HappyFish.jpg", "aero1.jpg", "aero3.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg",
     "board.jpg", "building.jpg", "butterfly.jpg", "ela_original.jpg", "fruits.jpg", "home.jpg",
@@ -58,19 +64,17 @@ SOURCES = [OPENCV + n for n in [
 ]] + [SKIMAGE + n for n in [
     "astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png", "coins.png",
     "grass.png", "gravel.png", "horse.png", "ihc.png", "moon.png", "motorcycle_left.png",
-    "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg", "clock_motion.png", "color.png",
+    "hubble_deep_field.jpg", "rocket.jpg", "clock_motion.png", "color.png",
 ]] + [BACKGROUNDS + "mate/nature/" + n for n in [
     "Garden.jpg", "Dune.jpg", "Wood.jpg", "Aqua.jpg", "TwoWings.jpg", "Storm.jpg",
     "GreenMeadow.jpg", "RainDrops.jpg", "Blinds.jpg", "FreshFlower.jpg", "LadyBird.jpg",
     "YellowFlower.jpg",
 ]] + [BACKGROUNDS + n for n in [
-    "2004default.jpg", "city.png", "desert.png", "firstgeneration.jpg", "goldfish.png",
-    "rhythm.jpg", "string.jpg", "the-mouse.jpg", "calla.png",
+    "2004default.jpg", "goldfish.png", "rhythm.jpg", "string.jpg", "calla.png",
 ]]
 
-# Wallpapers whose top strip is sky.
-SKIES = [BACKGROUNDS + n for n in ["mate/nature/Dune.jpg", "mate/nature/Storm.jpg", "desert.png",
-                                   "2004default.jpg", "mate/nature/GreenMeadow.jpg", "city.png"]]
+# Wallpaper photos whose top strip is sky.
+SKIES = [BACKGROUNDS + n for n in ["mate/nature/Dune.jpg", "mate/nature/Storm.jpg"]]
 DARK_EVERY = 6  # every sixth photo original also gives a dark look-alike
 THUMB = 220
 
@@ -94,11 +98,15 @@ def png(img):
     return b.getvalue()
 
 
-def crop(img, frac, rng, jit=0.2):
+def crop(img, frac, rng=None, jitter=0.0):
+    """Cuts frac of each side; with jitter, the crop moves off centre by up
+    to jitter times the total cut on each axis."""
     w, h = img.size
     cx, cy = 2 * frac * w, 2 * frac * h  # total cut per axis
-    jx = rng.uniform(-jit, jit) * cx
-    jy = rng.uniform(-jit, jit) * cy
+    jx = jy = 0.0
+    if jitter:
+        jx = rng.uniform(-jitter, jitter) * cx
+        jy = rng.uniform(-jitter, jitter) * cy
     left, top = round(cx / 2 + jx), round(cy / 2 + jy)
     return img.crop((left, top, left + round(w - cx), top + round(h - cy)))
 
@@ -121,10 +129,9 @@ def photo_edits(img, rng, font):
         "resize50": jpeg(img.resize((round(w * 0.5), round(h * 0.5)), Image.LANCZOS)),
         "jpeg50": jpeg(img, 50),
         "png": png(img),
-        "crop5": jpeg(crop(img, 0.05, rng)),
-        "crop15": jpeg(crop(img, 0.15, rng)),
-        "crop15c": jpeg(crop(img, 0.15, random.Random(0), 0)),
-        "crop15h": jpeg(crop(img, 0.15, rng, 0.1)),
+        "crop5": jpeg(crop(img, 0.05)),
+        "crop15": jpeg(crop(img, 0.15)),
+        "crop15-offset": jpeg(crop(img, 0.15, rng, 0.1)),
         "border1": jpeg(ImageOps.expand(img, border=1, fill=(0, 0, 0))),
         "watermark": jpeg(watermark(img, font)),
         "bright10": jpeg(ImageEnhance.Brightness(img).enhance(1.1)),
@@ -158,9 +165,11 @@ def originals():
         img.load()
         name = os.path.splitext(os.path.basename(path))[0]
         w, h = img.size
-        if w >= 800 and h >= 800:
+        top = h // 4 if path in SKIES else 0  # the top strip is a sky original of its own
+        if w >= 800 and h - top >= 800:
             for k, (x, y) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)]):
-                tile = img.crop((x * w // 2, y * h // 2, (x + 1) * w // 2, (y + 1) * h // 2))
+                hh = h - top
+                tile = img.crop((x * w // 2, top + y * hh // 2, (x + 1) * w // 2, top + (y + 1) * hh // 2))
                 yield "photo", "%s-q%d" % (name, k), thumb(tile)
         else:
             yield "photo", name, thumb(img)
@@ -194,9 +203,11 @@ def main():
         w, h = img.size
         sky = thumb(img.crop((0, 0, w, h // 4)))
         put("sky-" + os.path.splitext(os.path.basename(path))[0], "original", "sky", jpeg(sky), "jpg")
-    colours = [((20, 40, 120), (200, 220, 255)), ((250, 160, 60), (60, 20, 80)), ((10, 10, 10), (90, 90, 90))]
-    for kind in ["linear", "radial"]:
-        for angle in range(0, 360, 45 if kind == "linear" else 90):
+    # No two gradients are mirror images of each other (mirroring turns angle
+    # a into 180-a), so --near-flips may not join them either.
+    colours = [((20, 40, 120), (200, 220, 255)), ((200, 120, 40), (40, 10, 30)), ((10, 10, 10), (90, 90, 90))]
+    for kind, angles in [("linear", [0, 45, 90, 270, 315]), ("radial", [0, 90, 270])]:
+        for angle in angles:
             for ci, (c0, c1) in enumerate(colours):
                 family = "grad-%s-%d-%d" % (kind, angle, ci)
                 g = gradient(kind, angle, c0, c1)
