@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 TOOLS := tools/node_modules/apache-arrow
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train fuzz clean
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-dedup test-editset fuzz clean
 
 all: build
 
@@ -32,7 +32,7 @@ $(TOOLS):
 test-arrow-js: build $(TOOLS)
 	bash scripts/test-arrow-js.sh
 
-bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train
+bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-dedup
 
 bench-shards:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./shards
@@ -45,6 +45,15 @@ bench-ocr: deps
 
 bench-split:
 	$(GO) test -run '^$$' -bench . ./split
+
+# Near-duplicate search at WEBEmo's 220,854 images (synthetic signatures) and at a quarter.
+bench-dedup:
+	$(GO) test -run '^$$' -bench NearPairs -benchtime 1x -timeout 20m ./split
+
+# The near-duplicate edit set (real Debian photos): recall per edit and false merges per
+# --near-distance, the table printed. Also part of `make test`, without the table.
+test-editset: deps
+	$(GO) test -count=1 -run TestEditSet -v ./split
 
 bench-augment:
 	$(GO) test -run '^$$' -bench . ./augment
