@@ -212,7 +212,8 @@ func synthSignatures(n int, seed uint64) []*imagehash.Signature {
 			sigs[i] = &s
 		case r < 20:
 			h := imagehash.Hash(1<<rng.IntN(64) | 1<<rng.IntN(64))
-			sigs[i] = &imagehash.Signature{Full: imagehash.Key{P: h, D: h, Sure: 8, Mean: uint8(rng.IntN(256)), Spread: 30}}
+			k := imagehash.Key{P: h, D: h, Sure: 8, Mean: uint8(rng.IntN(256)), Spread: 30}
+			sigs[i] = &imagehash.Signature{Full: k, Mirror: k}
 		default:
 			s := synthSig(rng)
 			sigs[i] = &s
