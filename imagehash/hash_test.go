@@ -91,3 +91,27 @@ func TestWindows(t *testing.T) {
 		}
 	}
 }
+
+// A 1-px frame added around a picture is trimmed before the keys are
+// computed, so the keys equal the picture's; PHash (imagehash's) sees the frame.
+func TestSignTrimsFrame(t *testing.T) {
+	g := loadGray(t, "testdata/coffee.png")
+	framed := &image.Gray{Pix: make([]uint8, (g.W+2)*(g.H+2)), Stride: g.W + 2, Rect: image.Rect(0, 0, g.W+2, g.H+2)}
+	plain := &image.Gray{Pix: g.Pix, Stride: g.W, Rect: image.Rect(0, 0, g.W, g.H)}
+	for y := range g.H {
+		copy(framed.Pix[(y+1)*(g.W+2)+1:], g.Pix[y*g.W:(y+1)*g.W])
+	}
+	a, b := Sign(plain), Sign(framed)
+	if a.Full != b.Full || a.Mirror != b.Mirror {
+		t.Errorf("frame moved the keys: %+v vs %+v", a.Full, b.Full)
+	}
+	if !MatchWhole(&a, &b, 0) {
+		t.Error("framed copy does not match at 0 bits")
+	}
+	if a.PHash == b.PHash {
+		t.Log("note: the frame left imagehash's phash unchanged")
+	}
+	if tb := trimFrame(Luma(framed)); tb != (Box{1, 1, float64(g.W + 1), float64(g.H + 1)}) {
+		t.Errorf("trimmed box %v", tb)
+	}
+}

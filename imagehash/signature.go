@@ -113,7 +113,10 @@ func Sign(img image.Image) Signature {
 	whole := Box{0, 0, float64(g.W), float64(g.H)}
 	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
 	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
-	whole = trimFrame(g)
+	if b := trimFrame(g); b != whole {
+		g = g.crop(b)
+		whole = Box{0, 0, float64(g.W), float64(g.H)}
+	}
 	grid := g.Resize(whole, phashSize, phashSize)
 	c := lowDCT(grid)
 	s.Full = keyOf(grid)
@@ -200,6 +203,16 @@ func trimFrame(g *Gray) Box {
 		x1--
 	}
 	return Box{float64(x0), float64(y0), float64(x1), float64(y1)}
+}
+
+// crop copies the integer box b out of g.
+func (g *Gray) crop(b Box) *Gray {
+	x0, y0, x1, y1 := int(b[0]), int(b[1]), int(b[2]), int(b[3])
+	out := &Gray{W: x1 - x0, H: y1 - y0, Pix: make([]uint8, (x1-x0)*(y1-y0))}
+	for y := y0; y < y1; y++ {
+		copy(out.Pix[(y-y0)*out.W:], g.Pix[y*g.W+x0:y*g.W+x1])
+	}
+	return out
 }
 
 // keyOf is the Key of a region given as its 32x32 resize.
