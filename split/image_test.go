@@ -294,8 +294,9 @@ func TestSignatureThroughDecode(t *testing.T) {
 				t.Fatal(err)
 			}
 			v := imagehash.Sign(img)
-			if d := s.Full.P.Distance(v.Full.P); d > 4 || !imagehash.MatchWhole(&s, &v, 4) {
-				t.Errorf("seed %d, %s: distance %d, match %v; want <= 4 and a match", seed, name, d, imagehash.MatchWhole(&s, &v, 4))
+			if d := s.Full.P.Distance(v.Full.P); d > DefaultNearDistance || !imagehash.MatchWhole(&s, &v, DefaultNearDistance) {
+				t.Errorf("seed %d, %s: distance %d, match %v; want a match at %d bits", seed, name, d,
+					imagehash.MatchWhole(&s, &v, DefaultNearDistance), DefaultNearDistance)
 			}
 		}
 	}
