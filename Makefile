@@ -7,7 +7,7 @@ ORT := tools/node_modules/onnxruntime-node
 # install script, which would download GPU libraries.
 export ONNXRUNTIME_NODE_INSTALL := skip
 
-.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race eval-ocr
+.PHONY: all build deps demo test test-go test-arrow-js bench bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop fuzz clean scale-test build-nocgo docs-screenshot test-race eval-ocr bench-dedup test-editset
 
 all: build
 
@@ -51,7 +51,7 @@ $(TOOLS) $(ORT):
 test-arrow-js: build $(TOOLS)
 	bash scripts/test-arrow-js.sh
 
-bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop
+bench: bench-shards bench-fetch bench-ocr bench-split bench-augment bench-train bench-train-loop bench-dedup
 
 bench-shards:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./shards
@@ -69,6 +69,15 @@ eval-ocr: deps
 
 bench-split:
 	$(GO) test -run '^$$' -bench . ./split
+
+# Near-duplicate search at WEBEmo's 220,854 images (synthetic signatures) and at a quarter.
+bench-dedup:
+	$(GO) test -run '^$$' -bench NearPairs -benchtime 1x -timeout 20m ./split
+
+# The near-duplicate edit set (real Debian photos): recall per edit and false merges per
+# --near-distance, the table printed. Also part of `make test`, without the table.
+test-editset: deps
+	$(GO) test -count=1 -run TestEditSet -v ./split
 
 bench-augment:
 	$(GO) test -run '^$$' -bench . ./augment

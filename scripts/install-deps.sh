@@ -36,6 +36,15 @@ command -v node >/dev/null || missing+=(nodejs npm) # tools/: apache-arrow, onnx
 [ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
 [ -e /usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf ] || missing+=(fonts-urw-base35)
 [ -e /usr/share/fonts/truetype/lato/Lato-Black.ttf ] || missing+=(fonts-lato)
+# The near-duplicate edit set (scripts/dedup_editset.py, split's tests) and the
+# imagehash fixtures (scripts/imagehash_fixtures.py): Debian's Python with PIL
+# and SciPy, and photos from Debian packages.
+/usr/bin/python3 -c 'import PIL, numpy, scipy' 2>/dev/null || missing+=(python3-pil python3-numpy python3-scipy)
+[ -d /usr/lib/python3/dist-packages/skimage/data ] || missing+=(python3-skimage)
+[ -d /usr/share/doc/opencv-doc/examples/data ] || missing+=(opencv-doc)
+[ -d /usr/share/backgrounds/mate/nature ] || missing+=(mate-backgrounds)
+[ -e /usr/share/backgrounds/2004default.jpg ] || missing+=(ukui-wallpapers)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"
 sudo=""

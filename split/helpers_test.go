@@ -7,9 +7,37 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/curate-ml/curate/imagehash"
 )
+
+// sigOf is a photo-like signature whose whole-image hashes are h (no
+// windows, so only whole-image matches).
+func sigOf(h uint64) imagehash.Signature {
+	k := imagehash.Key{P: imagehash.Hash(h), D: imagehash.Hash(h), Sure: 64, Mean: 128, Spread: 40}
+	m := k
+	m.P = imagehash.Hash(bits.Reverse64(h) ^ 0x5555_5555_5555_5555)
+	m.D = m.P
+	return imagehash.Signature{PHash: k.P, Full: k, Mirror: m}
+}
+
+// synthSig is a signature of random hashes, windows included: what an
+// unrelated photo looks like to the duplicate search.
+func synthSig(rng *rand.Rand) imagehash.Signature {
+	key := func() imagehash.Key {
+		h := imagehash.Hash(rng.Uint64())
+		return imagehash.Key{P: h, D: h, Sure: 64, Mean: 128, Spread: 40}
+	}
+	s := imagehash.Signature{Full: key(), Mirror: key(), Windows: make([]imagehash.Key, len(imagehash.Windows))}
+	s.PHash = s.Full.P
+	for w := range s.Windows {
+		s.Windows[w] = key()
+	}
+	return s
+}
 
 // photo draws a photo-like picture: a smooth background with random
 // ellipses, bars and grain, all from seed, so distinct seeds give unrelated

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/curate-ml/curate/imagehash"
 )
 
 // quadrants is an upright test picture: red top-left, green top-right, blue
@@ -269,12 +271,15 @@ func TestNormaliseFormats(t *testing.T) {
 	}
 }
 
-func TestPerceptualHash(t *testing.T) {
-	var hashes []PHash
+// TestSignatureThroughDecode: the signature of what Decode returns holds
+// over re-encoding, resizing, EXIF rotation and PNG, and unrelated
+// pictures do not match.
+func TestSignatureThroughDecode(t *testing.T) {
+	var sigs []imagehash.Signature
 	for seed := range uint64(24) {
 		pic := photo(seed, 220, 176)
-		h := PerceptualHash(pic)
-		hashes = append(hashes, h)
+		s := imagehash.Sign(pic)
+		sigs = append(sigs, s)
 		// The same picture re-encoded, resized, rotated by EXIF, as PNG.
 		variants := map[string][]byte{
 			"jpeg q60":       encodeJPEG(t, pic, 60),
@@ -288,23 +293,22 @@ func TestPerceptualHash(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := h.Distance(PerceptualHash(img)); d > 4 {
-				t.Errorf("seed %d, %s: distance %d, want <= 4", seed, name, d)
+			v := imagehash.Sign(img)
+			if d := s.Full.P.Distance(v.Full.P); d > DefaultNearDistance || !imagehash.MatchWhole(&s, &v, DefaultNearDistance) {
+				t.Errorf("seed %d, %s: distance %d, match %v; want a match at %d bits", seed, name, d,
+					imagehash.MatchWhole(&s, &v, DefaultNearDistance), DefaultNearDistance)
 			}
 		}
 	}
-	minD := 64
-	for i := range hashes {
-		for j := i + 1; j < len(hashes); j++ {
-			minD = min(minD, hashes[i].Distance(hashes[j]))
+	for i := range sigs {
+		for j := i + 1; j < len(sigs); j++ {
+			if imagehash.MatchWhole(&sigs[i], &sigs[j], MaxNearDistance) {
+				t.Errorf("unrelated pictures %d and %d match at %d bits", i, j, MaxNearDistance)
+			}
 		}
 	}
-	t.Logf("smallest distance between 24 unrelated pictures: %d bits", minD)
-	if minD <= 10 {
-		t.Errorf("unrelated pictures %d bits apart, want > 10", minD)
-	}
 	// Tiny images (smaller than the 32x32 grid) hash without trouble.
-	PerceptualHash(photo(1, 5, 3))
+	imagehash.Sign(photo(1, 5, 3))
 }
 
 // refBilinear is the plain formula of tf.image.resize bilinear, one output

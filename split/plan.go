@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/curate-ml/curate/imagehash"
 )
 
 // Classes of the binary task, in ClassLabel order.
@@ -61,9 +63,9 @@ type Item struct {
 	ID       string
 	Labels   []int // level-3 ids listed for the image, in list order
 	SHA256   [32]byte
-	Hash     PHash
-	Pixels   int64 // width*height, to keep the largest copy of a duplicate
-	Readable bool  // decoded; an unreadable image has no Hash
+	Sig      imagehash.Signature // near-duplicate signature
+	Pixels   int64               // width*height, to keep the largest copy of a duplicate
+	Readable bool                // decoded; an unreadable image has no Sig
 }
 
 // Drop reasons, as written in split-assignments.jsonl.
@@ -92,6 +94,7 @@ type PlanOptions struct {
 	NumCategories  int   // level-3 ids must be < this
 	Conflicts      ConflictPolicy
 	MaxDistance    int  // near-duplicate Hamming threshold; < 0 turns near-duplicate search off
+	NearFlips      bool // a left-right mirror image is a near-duplicate too
 	KeepDuplicates bool // keep every member of a duplicate group (all in one split)
 	Ratio          float64
 	MaxPerClass    int
@@ -137,6 +140,10 @@ type Funnel struct {
 // MaxNearDistance is the largest near-duplicate Hamming threshold: beyond
 // it unrelated pictures start to match and the search slows down.
 const MaxNearDistance = 15
+
+// DefaultNearDistance is the near-duplicate threshold curate split uses
+// unless told otherwise, chosen on the real edit set (TestEditSet).
+const DefaultNearDistance = 10
 
 // Ranking salts: undersampling and split assignment use independent hashes.
 const (
@@ -233,7 +240,7 @@ func MakePlan(items []Item, o PlanOptions) (*Plan, error) {
 	}
 
 	// 2. Duplicate groups.
-	groups := groupDuplicates(items, live, o.MaxDistance)
+	groups := groupDuplicates(items, live, o.MaxDistance, o.NearFlips)
 	var kept []*group
 	for _, g := range groups {
 		var classes [2]int

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/curate-ml/curate/imagehash"
 )
 
 var sadnessIDs = []int{4, 13, 19, 20, 21, 23}
@@ -36,7 +38,7 @@ func synthItems(prefix string, n, npos int, seed uint64) []Item {
 			label = sadnessIDs[rng.IntN(len(sadnessIDs))]
 		}
 		items[i] = Item{ID: id, Labels: []int{label}, SHA256: sha256.Sum256([]byte(id)),
-			Hash: PHash(rng.Uint64()), Pixels: 220 * 220, Readable: true}
+			Sig: synthSig(rng), Pixels: 220 * 220, Readable: true}
 	}
 	rng.Shuffle(n, func(a, b int) { items[a], items[b] = items[b], items[a] })
 	return items
@@ -232,8 +234,8 @@ func TestPlanSeedChangesAssignment(t *testing.T) {
 }
 
 func TestPlanConflicts(t *testing.T) {
-	mk := func(id string, labels []int, content string, h PHash) Item {
-		return Item{ID: id, Labels: labels, SHA256: sha256.Sum256([]byte(content)), Hash: h, Pixels: 1, Readable: true}
+	mk := func(id string, labels []int, content string, h uint64) Item {
+		return Item{ID: id, Labels: labels, SHA256: sha256.Sum256([]byte(content)), Sig: sigOf(h), Pixels: 1, Readable: true}
 	}
 	items := []Item{
 		mk("both", []int{19, 0}, "both", 0x0000_0000_0000_0000), // URL listed as sadness and affection
@@ -318,7 +320,7 @@ func TestPlanDuplicateGroupsInOneSplit(t *testing.T) {
 				content = fmt.Sprintf("%d-0", g) // an exact copy of member 0
 			}
 			items = append(items, Item{ID: fmt.Sprintf("g%03d-%d", g, m), Labels: label,
-				SHA256: sha256.Sum256([]byte(content)), Hash: PHash(h), Pixels: int64(100 + m), Readable: true})
+				SHA256: sha256.Sum256([]byte(content)), Sig: sigOf(h), Pixels: int64(100 + m), Readable: true})
 		}
 	}
 	for _, keep := range []bool{false, true} {
@@ -355,39 +357,90 @@ func TestPlanDuplicateGroupsInOneSplit(t *testing.T) {
 	}
 }
 
+// TestNearPairsMatchesBruteForce checks the multi-index search against
+// trying every pair with every match rule: clusters of signatures whose
+// whole-image, window and mirror hashes are a few bits from another's
+// whole-image or window hash, among random ones.
 func TestNearPairsMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var hashes []PHash
-	for range 150 { // clusters of near hashes
-		base := rng.Uint64()
-		for range 1 + rng.IntN(5) {
-			h := base
-			for range rng.IntN(12) {
-				h ^= 1 << rng.IntN(64)
+	flip := func(h imagehash.Hash, n int) imagehash.Hash {
+		for range n {
+			h ^= 1 << rng.IntN(64)
+		}
+		return h
+	}
+	var sigs []imagehash.Signature
+	for range 120 {
+		base := synthSig(rng)
+		sigs = append(sigs, base)
+		for range rng.IntN(4) {
+			s := synthSig(rng)
+			switch rng.IntN(4) {
+			case 0: // whole-image copy
+				s.Full.P = flip(base.Full.P, rng.IntN(12))
+			case 1: // a crop: its whole image is near a window of base
+				s.Full.P = flip(base.Windows[rng.IntN(len(base.Windows))].P, rng.IntN(10))
+			case 2: // agrees in a centre window
+				w := imagehash.CentreMatchWindows[rng.IntN(len(imagehash.CentreMatchWindows))]
+				s.Windows[w].P = flip(base.Windows[w].P, rng.IntN(12))
+			case 3: // a mirror image
+				s.Mirror.P = flip(base.Full.P, rng.IntN(12))
 			}
-			hashes = append(hashes, PHash(h))
+			s.Full.D, s.Mirror.D = s.Full.P, s.Mirror.P
+			for w := range s.Windows {
+				s.Windows[w].D = s.Windows[w].P
+			}
+			sigs = append(sigs, s)
 		}
 	}
-	for range 300 {
-		hashes = append(hashes, PHash(rng.Uint64()))
+	for range 200 {
+		sigs = append(sigs, synthSig(rng))
 	}
-	hashes = append(hashes, hashes[3], hashes[3], hashes[10])
-	for _, d := range []int{0, 1, 3, 4, 6, 8, 10, 15} {
-		fast := newUnionFind(len(hashes))
-		nearPairs(hashes, d, fast.union)
-		slow := newUnionFind(len(hashes))
-		for i := range hashes {
-			for j := i + 1; j < len(hashes); j++ {
-				if hashes[i].Distance(hashes[j]) <= d {
-					slow.union(i, j)
+	sigs[5].Windows = nil // a flat image has no windows
+	sigs[7].Full.Sure = 3
+	ptrs := make([]*imagehash.Signature, len(sigs))
+	for i := range sigs {
+		ptrs[i] = &sigs[i]
+	}
+	match := func(a, b *imagehash.Signature, d int, flips bool) bool {
+		if imagehash.MatchWhole(a, b, d) || flips && (imagehash.MatchMirror(a, b, d) || imagehash.MatchMirror(b, a, d)) {
+			return true
+		}
+		for w := range imagehash.Windows {
+			if imagehash.MatchCrop(a, b, w, d) || imagehash.MatchCrop(b, a, w, d) {
+				return true
+			}
+		}
+		for _, w := range imagehash.CentreMatchWindows {
+			if imagehash.MatchCentre(a, b, w, d) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range []int{0, 3, 6, 8, 10, 12, 15} {
+		for _, flips := range []bool{false, true} {
+			fast := newUnionFind(len(sigs))
+			nearPairs(ptrs, d, flips, fast.union)
+			slow := newUnionFind(len(sigs))
+			pairs := 0
+			for i := range sigs {
+				for j := i + 1; j < len(sigs); j++ {
+					if match(ptrs[i], ptrs[j], d, flips) {
+						slow.union(i, j)
+						pairs++
+					}
 				}
 			}
-		}
-		for i := range hashes {
-			for j := i + 1; j < len(hashes); j++ {
-				if (fast.find(i) == fast.find(j)) != (slow.find(i) == slow.find(j)) {
-					t.Fatalf("d=%d: %d and %d (distance %d): multi-index %v, brute force %v", d, i, j,
-						hashes[i].Distance(hashes[j]), fast.find(i) == fast.find(j), slow.find(i) == slow.find(j))
+			if d >= 8 && pairs < 100 {
+				t.Fatalf("d=%d: only %d matching pairs: the test exercises little", d, pairs)
+			}
+			for i := range sigs {
+				for j := i + 1; j < len(sigs); j++ {
+					if (fast.find(i) == fast.find(j)) != (slow.find(i) == slow.find(j)) {
+						t.Fatalf("d=%d flips=%v: %d and %d: multi-index %v, brute force %v", d, flips, i, j,
+							fast.find(i) == fast.find(j), slow.find(i) == slow.find(j))
+					}
 				}
 			}
 		}

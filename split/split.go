@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/curate-ml/curate/fetch"
+	"github.com/curate-ml/curate/imagehash"
 	"github.com/curate-ml/curate/internal/atomicfile"
 	"github.com/curate-ml/curate/pipeline"
 	"github.com/curate-ml/curate/shards"
@@ -62,6 +63,7 @@ type Report struct {
 	Seed           uint64     `json:"seed"`
 	Conflicts      string     `json:"conflicts"`
 	MaxDistance    int        `json:"max_distance"`
+	NearFlips      bool       `json:"near_flips"`
 	KeepDuplicates bool       `json:"keep_duplicates"`
 	Ratio          float64    `json:"ratio"`
 	MaxPerClass    int        `json:"max_per_class"`
@@ -162,7 +164,7 @@ func Run(ctx context.Context, in, out string, o Options) (*Report, error) {
 
 	rep := &Report{
 		Input: in, Output: out, Classes: slices.Clone(o.ClassNames), PositiveIDs: slices.Clone(o.Plan.Positive),
-		Seed: o.Plan.Seed, Conflicts: o.Plan.Conflicts.String(), MaxDistance: o.Plan.MaxDistance,
+		Seed: o.Plan.Seed, Conflicts: o.Plan.Conflicts.String(), MaxDistance: o.Plan.MaxDistance, NearFlips: o.Plan.NearFlips,
 		KeepDuplicates: o.Plan.KeepDuplicates, Ratio: o.Plan.Ratio, MaxPerClass: o.Plan.MaxPerClass,
 		Fractions: o.Plan.Fractions, Size: o.Image.Size, Resize: o.Image.Resize.String(),
 		Format: o.Image.Format, Quality: o.Image.Quality,
@@ -348,7 +350,7 @@ func scan(ctx context.Context, ds *shards.Dataset, o Options) ([]Item, []source,
 		}
 		it.Readable = true
 		it.Pixels = int64(img.Rect.Dx()) * int64(img.Rect.Dy())
-		it.Hash = PerceptualHash(img)
+		it.Sig = imagehash.Sign(img)
 		counter.AddDone(true)
 		counter.AddBytes(int64(len(r.Image)))
 		return scanResult{item: it}, nil

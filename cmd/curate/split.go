@@ -28,7 +28,8 @@ type SplitOptions struct {
 	PositiveName string // ClassLabel name of the positive class; "" = Positive, or sadness with PositiveIDs
 	Conflicts    string // drop (default), positive, negative
 
-	NearDistance   int  // near-duplicate Hamming threshold 1..15; 0 = 6; -1 = exact duplicates only
+	NearDistance   int  // near-duplicate Hamming threshold 1..15; 0 = split.DefaultNearDistance; -1 = exact duplicates only
+	NearFlips      bool // a left-right mirror image counts as a near-duplicate
 	KeepDuplicates bool // keep every copy of a duplicate group (all in one split)
 
 	Ratio       float64 // positive share after undersampling; 0 = 0.46 (or none with MaxPerClass); < 0 = none
@@ -49,7 +50,7 @@ type SplitOptions struct {
 // Defaults of SplitOptions.
 const (
 	defaultPositive     = "sadness"
-	defaultNearDistance = 6
+	defaultNearDistance = split.DefaultNearDistance
 	defaultRatio        = 0.46
 	defaultSize         = 256
 	defaultQuality      = 95
@@ -111,8 +112,11 @@ func splitCommand(g *Global) *cli.Command {
    1. labels: the WEBEmo level-3 ids of --positive (a level-2 emotion, default sadness:
       ids 4,13,19,20,21,23) become "sadness", all others "others"; the level-3 id is kept
       as source_label. An image listed with ids of both classes is a conflict (--conflicts).
-   2. duplicates: identical bytes (sha256) and near-duplicates (64-bit perceptual hash
-      within --near-distance bits) form groups; a group is kept once (the largest copy)
+   2. duplicates: identical bytes (sha256) and near-duplicates form groups: 64-bit
+      pHash and dHash of the whole image within --near-distance bits (resizes,
+      re-encodes, borders, brightness, watermarks), of sub-windows (crops, small
+      rotations), and with --near-flips of the mirror image; candidates are verified by
+      a second hash and luma statistics. A group is kept once (the largest copy)
       unless --keep-duplicates, and never spans two splits.
    3. undersampling: the larger class is cut so that sadness is --ratio of the images
       (exact to one image), or each class is capped at --max-per-class; seeded.
@@ -132,6 +136,7 @@ EXAMPLES:
    curate split --in fetched --out ds --positive-ids 4,19,21 --conflicts positive
    curate split --in fetched --out ds --max-per-class 5000 --resize center-crop --format png
    curate split --in fetched --out ds --keep-duplicates --near-distance 4 --ratio 0
+   curate split --in fetched --out ds --near-flips
 ` + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "input dataset (fetch or filter-text output)", Destination: &opts.In},
@@ -142,6 +147,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "positive-name", Usage: "label name of the positive class (default: the --positive emotion, or sadness with --positive-ids)", Destination: &opts.PositiveName},
 			&cli.StringFlag{Name: "conflicts", Value: "drop", Usage: "images listed with both classes: drop, positive or negative", Destination: &opts.Conflicts},
 			&cli.IntFlag{Name: "near-distance", Aliases: []string{"hamming"}, Value: defaultNearDistance, Usage: "near-duplicate threshold in bits of a 64-bit perceptual hash (1..15; -1: exact duplicates only)", Destination: &opts.NearDistance},
+			&cli.BoolFlag{Name: "near-flips", Usage: "count a left-right mirror image as a near-duplicate", Destination: &opts.NearFlips},
 			&cli.BoolFlag{Name: "keep-duplicates", Usage: "keep every copy of a duplicate group (still in one split)", Destination: &opts.KeepDuplicates},
 			&cli.Float64Flag{Name: "ratio", Value: defaultRatio, Usage: "share of the positive class after undersampling (0: no ratio)", Destination: &opts.Ratio},
 			&cli.IntFlag{Name: "max-per-class", Usage: "keep at most N images per class (alone: no --ratio unless given)", Destination: &opts.MaxPerClass},
@@ -273,6 +279,7 @@ func splitPlan(opts SplitOptions) (split.Options, error) {
 			NumCategories:  cats.Len(),
 			Conflicts:      conflicts,
 			MaxDistance:    opts.NearDistance,
+			NearFlips:      opts.NearFlips,
 			KeepDuplicates: opts.KeepDuplicates,
 			Ratio:          max(opts.Ratio, 0),
 			MaxPerClass:    opts.MaxPerClass,

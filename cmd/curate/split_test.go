@@ -103,7 +103,7 @@ func TestRunSplitTable(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Ratio != 0.46 || rep.Size != 256 || rep.Format != "jpeg" || rep.Quality != 95 || rep.MaxDistance != 6 ||
+	if rep.Ratio != 0.46 || rep.Size != 256 || rep.Format != "jpeg" || rep.Quality != 95 || rep.MaxDistance != split.DefaultNearDistance || rep.NearFlips ||
 		rep.Fractions != [3]float64{0.8, 0.1, 0.1} || fmt.Sprint(rep.PositiveIDs) != "[4 13 19 20 21 23]" {
 		t.Errorf("defaults not applied: %s", data)
 	}
@@ -154,6 +154,10 @@ func TestSplitCommandFlags(t *testing.T) {
     14
   ]`) {
 		t.Errorf("--positive fear: exit %d\n%s", code, text)
+	}
+	// --near-flips reaches the plan and the report.
+	if text, code := run("--in", in, "--out", out, "--json", "--near-flips"); code != 0 || !strings.Contains(text, `"near_flips": true,`) {
+		t.Errorf("--near-flips: exit %d\n%s", code, text)
 	}
 	// --max-per-class alone turns the ratio off.
 	if text, code := run("--in", in, "--out", out, "--json", "--max-per-class", "10"); code != 0 || !strings.Contains(text, `"ratio": 0,`) {

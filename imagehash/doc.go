@@ -1,0 +1,31 @@
+// Package imagehash computes perceptual hashes and the near-duplicate
+// signatures that curate split groups copies with. It knows nothing of
+// datasets, labels or splits.
+//
+// PHash and DHash are Python imagehash's phash and dhash (imagehash 4.3)
+// bit for bit: Luma is PIL's convert("L") ((R*19595 + G*38470 + B*7471 +
+// 0x8000) >> 16), Resize is PIL's Lanczos resample in its 8-bit fixed
+// point (a horizontal pass rounded to 8 bits, then a vertical one), and the
+// DCT is scipy.fftpack's unnormalised type II along axis 0, then axis 1.
+// testdata/vectors.json, written by scripts/imagehash_fixtures.py from
+// imagehash's lines transcribed on Debian's PIL and SciPy, checks the resize
+// byte for byte and both hashes bit for bit. The only expected difference:
+// a coefficient within float rounding of the median (flat images only) may
+// fall either way. The Go library goimagehash resizes with another filter
+// and converts to grey with float weights, so its hashes are not
+// imagehash's; the issue asked for imagehash's, hence this package's own
+// resize (about 100 lines).
+//
+// A Signature is what duplicate detection compares: Keys (a pHash and a
+// dHash, both with a dead zone so flat regions give steady bits, and the
+// region's mean and spread of luma) of the whole image, of its mirror
+// image, and of 34 sub-windows (Windows), plus the low-frequency Shape of
+// the image. A uniform frame of up to 4% per side is trimmed first, so an
+// added border does not move the keys. The Match functions are the rules:
+// MatchWhole (resizes, re-encodes, borders, brightness, grayscale),
+// MatchCrop (a whole image against another's window), MatchCentre (the
+// same window of both: small rotations, watermarks) and MatchMirror. Every
+// rule verifies the pHash candidate with the dHash and the luma statistics;
+// flat images (few sure pHash bits or little contrast) are verified with the
+// Shape correlation instead and never match as crops.
+package imagehash

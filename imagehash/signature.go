@@ -1,0 +1,347 @@
+package imagehash
+
+import (
+	"image"
+	"math"
+	"sync"
+)
+
+// WorkSize is the side of the square luma image the sub-window hashes are
+// cut from: the whole image resized once (aspect ignored, as imagehash does).
+const WorkSize = 64
+
+// Window is a region of the image as fractions of its width and height.
+type Window struct{ X0, Y0, X1, Y1 float64 }
+
+// Windows are the sub-windows a signature hashes besides the whole image:
+// centred windows keeping 0.95, 0.9, 0.85, 0.8, 0.75 and 0.7 of each side,
+// then, for 0.9, 0.8 and 0.7, the eight off-centre positions of a 3x3 grid
+// (flush with the left/right and top/bottom edges). A crop of the original
+// that keeps 95%..65% of each side has a window within a few percent of its
+// frame, so the crop's whole-image hash meets that window's hash. The first
+// CentreWindows entries are the centred ones.
+var Windows = func() []Window {
+	var ws []Window
+	for _, s := range []float64{0.95, 0.9, 0.85, 0.8, 0.75, 0.7} {
+		o := (1 - s) / 2
+		ws = append(ws, Window{o, o, o + s, o + s})
+	}
+	for _, s := range []float64{0.9, 0.8, 0.7} {
+		for oy := range 3 {
+			for ox := range 3 {
+				if ox == 1 && oy == 1 {
+					continue
+				}
+				x0, y0 := float64(ox)/2*(1-s), float64(oy)/2*(1-s)
+				ws = append(ws, Window{x0, y0, x0 + s, y0 + s})
+			}
+		}
+	}
+	// Corner windows for CentreMatchWindows: 0.7 of each side, 0.05 in from
+	// the two edges they are near, so they hold neither the opposite corner
+	// (a watermark there) nor the image's own corner (where a rotated copy
+	// has its fill).
+	for _, y0 := range []float64{0.05, 0.25} {
+		for _, x0 := range []float64{0.05, 0.25} {
+			ws = append(ws, Window{x0, y0, x0 + 0.7, y0 + 0.7})
+		}
+	}
+	return ws
+}()
+
+// cornerWindows is the number of corner windows at the end of Windows.
+const cornerWindows = 4
+
+// CentreWindows is the number of centred windows at the start of Windows.
+const CentreWindows = 6
+
+// Key is the hash pair of one region with the luma statistics that verify
+// a match.
+//
+// P is the region's pHash with a dead zone: bit i is set when DCT
+// coefficient i exceeds the median by more than DeadZone, so coefficients
+// on the median (most of a smooth gradient's are) give a steady 0 instead of
+// float noise. D is its dHash with a dead zone: a bit is set when a pixel of
+// the 9x8 thumbnail is brighter than its left neighbour by more than
+// DeadZoneD grey levels. Sure counts the coefficients farther than DeadZone
+// from the median: a region with fewer than MinSure is flat and its hashes
+// say little. Mean and Spread are the mean and standard deviation of the
+// region's 32x32 luma thumbnail, in grey levels.
+type Key struct {
+	P, D         Hash
+	Sure         uint8
+	Mean, Spread uint8
+}
+
+// Dead zones, in the units of scipy's unnormalised 2-D DCT of 8-bit pixels
+// (one grey level of a pattern over the whole 32x32 grid is worth 64), and
+// in grey levels.
+const (
+	DeadZone  = 96
+	DeadZoneD = 2
+)
+
+// MinSure is the fewest sure pHash bits, and MinSpread the least luma
+// standard deviation (grey levels), of a region that is not flat.
+const (
+	MinSure   = 40
+	MinSpread = 10
+)
+
+// Flat reports whether the region has too little structure for its hashes
+// alone to identify it: few sure bits, or so little contrast that the dHash
+// is mostly dead zone.
+func (k Key) Flat() bool { return k.Sure < MinSure || k.Spread < MinSpread }
+
+// Signature is what near-duplicate detection compares about one image.
+type Signature struct {
+	PHash   Hash  // imagehash.phash of the whole image, bit for bit
+	Full    Key   // the whole image
+	Mirror  Key   // the whole image flipped left to right
+	Windows []Key // one per entry of Windows; nil for a flat image
+	// Shape is the image's 8x8 lowest DCT frequencies without the DC term,
+	// scaled to unit length (x127): their correlation verifies matches of
+	// flat images, which agree on few sure bits.
+	Shape [63]int8
+}
+
+// Sign computes the signature of img. PHash is of the whole image; the
+// keys are of the image without a uniform frame (trimFrame), so a copy with
+// a border added hashes as its original.
+func Sign(img image.Image) Signature {
+	g := Luma(img)
+	whole := Box{0, 0, float64(g.W), float64(g.H)}
+	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
+	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
+	if b := trimFrame(g); b != whole {
+		g = g.crop(b)
+		whole = Box{0, 0, float64(g.W), float64(g.H)}
+	}
+	grid := g.Resize(whole, phashSize, phashSize)
+	c := lowDCT(grid)
+	s.Full = keyOf(grid)
+	s.Mirror = keyOf(grid.Mirror())
+	norm := 0.0
+	for _, v := range c[1:] {
+		norm += v * v
+	}
+	if norm = math.Sqrt(norm); norm > 0 {
+		for i, v := range c[1:] {
+			s.Shape[i] = int8(math.Round(127 * v / norm))
+		}
+	}
+	if s.Full.Flat() {
+		return s
+	}
+	work := g.Resize(whole, WorkSize, WorkSize)
+	s.Windows = make([]Key, len(Windows))
+	for i, p := range windowPlans() {
+		s.Windows[i] = keyOf(work.resize(p.box, phashSize, phashSize, p.grid))
+	}
+	return s
+}
+
+type windowPlan struct {
+	box  Box
+	grid *plan // to 32x32
+}
+
+// windowPlans are the resize coefficients of every window on the work
+// image, computed once: they are the same for every image.
+var windowPlans = sync.OnceValue(func() []windowPlan {
+	ps := make([]windowPlan, len(Windows))
+	for i, w := range Windows {
+		b := Box{w.X0 * WorkSize, w.Y0 * WorkSize, w.X1 * WorkSize, w.Y1 * WorkSize}
+		ps[i] = windowPlan{b, newPlan(WorkSize, WorkSize, b, phashSize, phashSize)}
+	}
+	return ps
+})
+
+// thumbPlan is the resize of a 32x32 grid to the 9x8 of the dHash.
+var thumbPlan = sync.OnceValue(func() *plan {
+	return newPlan(phashSize, phashSize, Box{0, 0, phashSize, phashSize}, 9, 8)
+})
+
+// Frame trimming: at most maxFrame of each side, rows and columns whose
+// luma spans at most frameFlat grey levels.
+const (
+	maxFrame  = 0.04
+	frameFlat = 12
+)
+
+// trimFrame returns the box of g inside a uniform frame: the edge rows and
+// columns (at most maxFrame of the side each) whose pixels lie within
+// frameFlat grey levels of each other, as an added border is.
+func trimFrame(g *Gray) Box {
+	flatRow := func(y, x0, x1 int) bool {
+		lo, hi := uint8(255), uint8(0)
+		for _, v := range g.Pix[y*g.W+x0 : y*g.W+x1] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		return hi-lo <= frameFlat
+	}
+	flatCol := func(x, y0, y1 int) bool {
+		lo, hi := uint8(255), uint8(0)
+		for y := y0; y < y1; y++ {
+			v := g.Pix[y*g.W+x]
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		return hi-lo <= frameFlat
+	}
+	mx, my := int(maxFrame*float64(g.W)), int(maxFrame*float64(g.H))
+	x0, y0, x1, y1 := 0, 0, g.W, g.H
+	for y0 < my && flatRow(y0, x0, x1) {
+		y0++
+	}
+	for g.H-y1 < my && flatRow(y1-1, x0, x1) {
+		y1--
+	}
+	for x0 < mx && flatCol(x0, y0, y1) {
+		x0++
+	}
+	for g.W-x1 < mx && flatCol(x1-1, y0, y1) {
+		x1--
+	}
+	return Box{float64(x0), float64(y0), float64(x1), float64(y1)}
+}
+
+// crop copies the integer box b out of g.
+func (g *Gray) crop(b Box) *Gray {
+	x0, y0, x1, y1 := int(b[0]), int(b[1]), int(b[2]), int(b[3])
+	out := &Gray{W: x1 - x0, H: y1 - y0, Pix: make([]uint8, (x1-x0)*(y1-y0))}
+	for y := y0; y < y1; y++ {
+		copy(out.Pix[(y-y0)*out.W:], g.Pix[y*g.W+x0:y*g.W+x1])
+	}
+	return out
+}
+
+// keyOf is the Key of a region given as its 32x32 resize.
+func keyOf(grid *Gray) Key {
+	c := lowDCT(grid)
+	med := median64(c)
+	k := Key{P: thresholdBits(&c, med+DeadZone)}
+	for _, v := range c {
+		if math.Abs(v-med) > DeadZone {
+			k.Sure++
+		}
+	}
+	d := grid.resize(Box{0, 0, phashSize, phashSize}, 9, 8, thumbPlan())
+	var h uint64
+	for y := range 8 {
+		for x := range 8 {
+			if int(d.Pix[y*9+x+1])-int(d.Pix[y*9+x]) > DeadZoneD {
+				h |= 1 << (63 - (y*8 + x))
+			}
+		}
+	}
+	k.D = Hash(h)
+	sum, sq := 0.0, 0.0
+	for _, v := range grid.Pix {
+		sum += float64(v)
+		sq += float64(v) * float64(v)
+	}
+	n := float64(len(grid.Pix))
+	mean := sum / n
+	k.Mean = uint8(math.Round(mean))
+	k.Spread = uint8(math.Round(min(math.Sqrt(max(sq/n-mean*mean, 0)), 255)))
+	return k
+}
+
+// Match rules. A pair of regions matches when their P hashes are within a
+// threshold, their D hashes within the threshold plus DSlack, and their luma
+// statistics agree (Mean within MeanSlack grey levels plus MeanShare of the
+// larger, Spread within SpreadRatio): brightness +10% and recompression
+// pass, a dark scene against a bright one of the same layout does not.
+const (
+	DSlack      = 2
+	MeanSlack   = 8
+	MeanShare   = 0.10
+	SpreadRatio = 1.25
+	// MinShape is the least correlation of the Shape of two flat images
+	// that match.
+	MinShape = 0.9
+)
+
+// Near reports whether regions a and b match with P hashes at most maxDist
+// bits apart.
+func (a Key) Near(b Key, maxDist int) bool {
+	return a.P.Distance(b.P) <= maxDist && a.D.Distance(b.D) <= maxDist+DSlack && a.statsAgree(b)
+}
+
+func (a Key) statsAgree(b Key) bool {
+	ma, mb := float64(a.Mean), float64(b.Mean)
+	if math.Abs(ma-mb) > MeanSlack+MeanShare*max(ma, mb) {
+		return false
+	}
+	sa, sb := float64(a.Spread)+1, float64(b.Spread)+1
+	return max(sa, sb) <= SpreadRatio*min(sa, sb)
+}
+
+// ShapeCorrelation is the correlation of the Shapes of a and b (in -1..1),
+// with a mirrored when mirror is set.
+func ShapeCorrelation(a, b *Signature, mirror bool) float64 {
+	dot := 0
+	for i := range a.Shape {
+		v := int(a.Shape[i])
+		if mirror && (i+1)%hashBits%2 == 1 { // odd horizontal frequency: mirroring flips its sign
+			v = -v
+		}
+		dot += v * int(b.Shape[i])
+	}
+	return float64(dot) / (127 * 127)
+}
+
+// CropDistance caps the P distance of a crop match (a whole image against
+// a window of another): there are many windows per image, so a looser
+// threshold would let unrelated pictures through.
+const CropDistance = 8
+
+// CentreMatchWindows are the windows compared with the same window of
+// another image: the centred ones of 0.9 and 0.8 of each side, where a copy
+// rotated by a few degrees or framed agrees with its original, and the four
+// corner windows, each clear of the opposite corner, where a copy with a
+// watermark or logo in a corner does.
+var CentreMatchWindows = func() []int {
+	ws := []int{1, 3}
+	for i := len(Windows) - cornerWindows; i < len(Windows); i++ {
+		ws = append(ws, i)
+	}
+	return ws
+}()
+
+// MatchWhole reports whether a and b are copies as whole images: within
+// maxDist bits. When either is flat, its few sure bits do not decide alone:
+// the luma statistics and the Shape correlation must agree too.
+func MatchWhole(a, b *Signature, maxDist int) bool {
+	if a.Full.Flat() || b.Full.Flat() {
+		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.statsAgree(b.Full) &&
+			ShapeCorrelation(a, b, false) >= MinShape
+	}
+	return a.Full.Near(b.Full, maxDist)
+}
+
+// MatchMirror reports whether a flipped left to right and b are copies.
+func MatchMirror(a, b *Signature, maxDist int) bool {
+	if a.Full.Flat() || b.Full.Flat() {
+		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.statsAgree(b.Full) &&
+			ShapeCorrelation(a, b, true) >= MinShape
+	}
+	return a.Mirror.Near(b.Full, maxDist)
+}
+
+// MatchCrop reports whether crop is a crop of orig: crop's whole image
+// against orig's window w. Flat images never match as crops.
+func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
+	if crop.Full.Flat() || orig.Windows == nil || orig.Windows[w].Flat() {
+		return false
+	}
+	return crop.Full.Near(orig.Windows[w], min(maxDist, CropDistance))
+}
+
+// MatchCentre reports whether a and b agree inside the centred window w.
+func MatchCentre(a, b *Signature, w, maxDist int) bool {
+	if a.Windows == nil || b.Windows == nil || a.Windows[w].Flat() || b.Windows[w].Flat() {
+		return false
+	}
+	return a.Windows[w].Near(b.Windows[w], maxDist)
+}
