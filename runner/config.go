@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/curate-ml/curate/ocr"
+	"github.com/curate-ml/curate/split"
 )
 
 // Config is a pipeline file (PIPELINE.yaml). Relative paths are relative
@@ -128,7 +129,7 @@ func Default() Config {
 			},
 			FilterText: FilterTextConfig{Detector: ocr.DefaultOptions(), ShardBytes: 256 << 20},
 			Split: SplitConfig{
-				Positive: "sadness", Conflicts: "drop", NearDistance: 6, Ratio: 0.46,
+				Positive: "sadness", Conflicts: "drop", NearDistance: split.DefaultNearDistance, Ratio: 0.46,
 				Train: 0.8, Validation: 0.1, Test: 0.1, Size: 256, Resize: "squash", Format: "jpeg", Quality: 95,
 			},
 			Train: TrainConfig{

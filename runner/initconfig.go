@@ -32,7 +32,7 @@ fetch:            # curate fetch --help
 filter_text:      # curate filter-text --help: drop images that show text (the paper's OCR step)
   detector:
     min_confidence: 60               # word confidence (0..100) below which a word is ignored
-    strong_confidence: 70            # confidence at which one word decides alone
+    strong_confidence: 65            # confidence at which one word decides alone
     min_chars: 3                     # letters or digits a word needs
     strong_chars: 4                  # letters or digits of a word that decides alone
     min_words: 2                     # words on one line that decide together
@@ -40,8 +40,8 @@ filter_text:      # curate filter-text --help: drop images that show text (the p
     upscale_to: 640                  # upscale smaller images for the sparse passes
     max_side: 1600                   # downscale larger images first
     min_edge_density: 0.004          # edge share below which an image is decided without OCR
-    texture_edge_density: 0.3        # edge share above which only the first pass runs
-    passes: [auto, local]            # of auto, sparse, inverted, local
+    texture_edge_density: 1          # edge share above which only the first pass runs (1: never)
+    passes: [local, otsu, inverted, dark, chroma]  # see curate filter-text --help
   sheet_pages: 0                     # contact-sheet pages of dropped images; 0 = all, -1 = none
   shard_bytes: 268435456
   tessdata: ""                       # folder with eng.traineddata; "" = the standard places
@@ -49,7 +49,7 @@ filter_text:      # curate filter-text --help: drop images that show text (the p
 split:            # curate split --help
   positive: sadness                  # level-2 emotion of the positive class
   conflicts: drop                    # images listed with both classes: drop, positive, negative
-  near_distance: 6                   # near-duplicate perceptual-hash distance; -1 = exact copies only
+  near_distance: 10                  # near-duplicate perceptual-hash distance; -1 = exact copies only
   keep_duplicates: false
   ratio: 0.46                        # sadness share after undersampling (61,074 images, ~46%)
   max_per_class: 0                   # cap per class; 0 = none
