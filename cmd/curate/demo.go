@@ -102,12 +102,16 @@ func loadDemoManifest() ([]demoImage, error) {
 	return out, nil
 }
 
-// demoServer serves the embedded images and a few broken answers on loopback.
+// demoServer serves demo images on loopback (`curate demo`'s embedded ones,
+// `curate run`'s generated scenes) and the broken answers a real crawl
+// meets: /gone/ (404), /page/ (an HTML page with status 200), /broken/ (a
+// JPEG cut short) and /flaky/ (a 503 first, then the image).
 type demoServer struct {
-	srv   *http.Server
-	base  string
-	mu    sync.Mutex
-	flaky map[string]bool // paths that already failed once
+	srv    *http.Server
+	base   string
+	images map[string][]byte // by file name
+	mu     sync.Mutex
+	flaky  map[string]bool // paths that already failed once
 }
 
 // demoAddr is where the demo server listens when the port is free. The URLs
@@ -115,15 +119,34 @@ type demoServer struct {
 // demo runs give byte-identical outputs; a busy port falls back to any.
 const demoAddr = "127.0.0.1:18765"
 
-func startDemoServer() (*demoServer, error) {
-	ln, err := net.Listen("tcp", demoAddr)
+// embeddedDemoImages reads every embedded demo image by file name.
+func embeddedDemoImages() (map[string][]byte, error) {
+	entries, err := demoFS.ReadDir("demodata/images")
+	if err != nil {
+		return nil, fmt.Errorf("demo images: %w", err)
+	}
+	images := map[string][]byte{}
+	for _, e := range entries {
+		b, err := demoFS.ReadFile("demodata/images/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("demo image %s: %w", e.Name(), err)
+		}
+		images[e.Name()] = b
+	}
+	return images, nil
+}
+
+// startDemoServer serves images on addr, or on any loopback port when addr
+// is busy.
+func startDemoServer(addr string, images map[string][]byte) (*demoServer, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("demo server: %w", err)
 	}
-	d := &demoServer{base: "http://" + ln.Addr().String(), flaky: map[string]bool{}}
+	d := &demoServer{base: "http://" + ln.Addr().String(), images: images, flaky: map[string]bool{}}
 	d.srv = &http.Server{Handler: d, ReadHeaderTimeout: 5 * time.Second}
 	go d.srv.Serve(ln)
 	return d, nil
@@ -131,13 +154,13 @@ func startDemoServer() (*demoServer, error) {
 
 func (d *demoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	dir, name := path.Split(r.URL.Path)
-	data, err := demoFS.ReadFile("demodata/images/" + name)
+	data, ok := d.images[name]
 	switch {
-	case dir == "/gone/" || (err != nil && dir != "/page/"):
-		http.NotFound(w, r)
 	case dir == "/page/": // a CDN's HTML error page with status 200
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<!doctype html><html><body><h1>This image is no longer available</h1></body></html>")
+	case dir == "/gone/" || !ok:
+		http.NotFound(w, r)
 	case dir == "/broken/": // a transfer cut short
 		w.Header().Set("Content-Type", "image/jpeg")
 		w.Write(data[:len(data)/3])
@@ -166,11 +189,11 @@ func (d *demoServer) close() {
 
 // writeDemoLists writes train25.txt, test25.txt and category.txt for the
 // images on the server, with some broken entries, and returns their paths.
-func writeDemoLists(dir, base string, images []demoImage) (lists []string, categories string, err error) {
+func writeDemoLists(dir, base string, images []demoListed) (lists []string, categories string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", err
 	}
-	var train, test strings.Builder
+	var train, test bytes.Buffer
 	for i, im := range images {
 		w := &train
 		if i%5 == 4 {
@@ -185,12 +208,14 @@ func writeDemoLists(dir, base string, images []demoImage) (lists []string, categ
 			fmt.Fprintf(w, "%s%s%s %d\n", base, prefix, im.name, 19)
 		}
 	}
-	fmt.Fprintf(&train, "%s/gone/scene-99.jpg 19\n", base)
+	fmt.Fprintf(&train, "%s/gone/scene-999.jpg 19\n", base)
 	fmt.Fprintf(&train, "%s/page/landing.jpg 1\n", base)
-	fmt.Fprintf(&test, "%s/broken/%s 13\n", base, images[0].name)
-	fmt.Fprintf(&test, "this line is not a URL and a label\n")
+	if len(images) > 0 {
+		fmt.Fprintf(&test, "%s/broken/%s 13\n", base, images[0].name)
+	}
+	test.WriteString("this line is not a URL and a label\n")
 
-	var cat strings.Builder
+	var cat bytes.Buffer
 	for _, c := range webemo.DefaultCategories().All() {
 		pol := "+"
 		if c.Polarity == webemo.Negative {
@@ -198,13 +223,27 @@ func writeDemoLists(dir, base string, images []demoImage) (lists []string, categ
 		}
 		fmt.Fprintf(&cat, "%d %s %s %s\n", c.ID, c.Name, c.Level2, pol)
 	}
-	files := map[string]string{"train25.txt": train.String(), "test25.txt": test.String(), "category.txt": cat.String()}
-	for _, name := range []string{"train25.txt", "test25.txt", "category.txt"} {
-		if err := atomicfile.WriteFile(filepath.Join(dir, name), []byte(files[name])); err != nil {
+	files := []struct {
+		name string
+		data []byte
+	}{{"train25.txt", train.Bytes()}, {"test25.txt", test.Bytes()}, {"category.txt", cat.Bytes()}}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		// An unchanged list keeps its mtime, so curate run's cache holds.
+		if have, err := os.ReadFile(p); err == nil && bytes.Equal(have, f.data) {
+			continue
+		}
+		if err := atomicfile.WriteFile(p, f.data); err != nil {
 			return nil, "", err
 		}
 	}
 	return []string{filepath.Join(dir, "train25.txt"), filepath.Join(dir, "test25.txt")}, filepath.Join(dir, "category.txt"), nil
+}
+
+// demoListed is one image as the demo's lists name it.
+type demoListed struct {
+	name  string
+	label int
 }
 
 // prepareDemoDir makes out empty, refusing to clear a directory that is not
@@ -244,12 +283,20 @@ func runDemo(ctx context.Context, opts DemoOptions, g *Global) error {
 	if err != nil {
 		return err
 	}
-	srv, err := startDemoServer()
+	served, err := embeddedDemoImages()
+	if err != nil {
+		return err
+	}
+	srv, err := startDemoServer(demoAddr, served)
 	if err != nil {
 		return err
 	}
 	defer srv.close()
-	lists, categories, err := writeDemoLists(filepath.Join(opts.Out, "lists"), srv.base, images)
+	listed := make([]demoListed, len(images))
+	for i, im := range images {
+		listed[i] = demoListed{im.name, im.label}
+	}
+	lists, categories, err := writeDemoLists(filepath.Join(opts.Out, "lists"), srv.base, listed)
 	if err != nil {
 		return err
 	}
