@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -69,20 +70,25 @@ func writeLedger(gen *atomicfile.Dir, recs []*Record) error {
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
-			f.Abort()
-			return fmt.Errorf("ledger %s: %w", path, err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	if err := EncodeLedger(f, recs); err != nil {
 		f.Abort()
 		return fmt.Errorf("ledger %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// EncodeLedger writes recs to w as a compacted ledger: one JSON object per
+// line, in the order given, without HTML escaping.
+func EncodeLedger(w io.Writer, recs []*Record) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
 
 // CheckComplete returns an error if dir is the output of a fetch that did

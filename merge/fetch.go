@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -217,16 +216,7 @@ func writeLedger(path string, recs []*fetch.Record) error {
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
-			f.Abort()
-			return fmt.Errorf("merge: ledger %s: %w", path, err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	if err := fetch.EncodeLedger(f, recs); err != nil {
 		f.Abort()
 		return fmt.Errorf("merge: ledger %s: %w", path, err)
 	}
