@@ -12,153 +12,187 @@ package model
 void omp_set_num_threads(int);
 
 static dnnl_engine_t cd_eng;
-static dnnl_stream_t cd_strm;
-static int cd_threads = 1;
 
 static int cd_init(void) {
 	if (cd_eng) return 0;
 	if (dnnl_engine_create(&cd_eng, dnnl_cpu, 0) != dnnl_success) return 1;
-	if (dnnl_stream_create(&cd_strm, cd_eng, dnnl_stream_default_flags) != dnnl_success) return 2;
 	return 0;
 }
 
-static void cd_set_threads(int n) { cd_threads = n < 1 ? 1 : n; }
-
-// cd_conv is one convolution shape prepared once: forward, backward-data
-// and backward-weights primitives on NHWC activations, the weights kept by
-// the caller in Keras layout (kh, kw, in, out; depthwise kh, kw, C, 1) and
-// reordered to the layout each primitive chose (format "any").
-typedef struct {
-	int bias;
-	dnnl_primitive_t fwd, bwdd, bwdw;
-	dnnl_primitive_t r_w2fwd, r_w2bwdd, r_dw2user; // reorders (r_dw2user accumulates)
-	dnnl_memory_t src, dst, wuser, wfwd, wbwdd, dwblk, dwuser, bias_m, dbias, dsrc, ddst;
-	void *wfwd_buf, *wbwdd_buf, *dwblk_buf;
-	float *dbias_buf;
-	long cout;
-} cd_conv;
+// Every primitive is created and run with one OpenMP thread on the calling
+// thread: the engine splits convolutions into fixed chunks of images and
+// runs the chunks on its own goroutines, so oneDNN never opens a parallel
+// region (no OpenMP team, nothing to hang on), its kernels are blocked for
+// one thread whatever the engine's thread count, and every result is a
+// function of the shape alone.
+static void cd_one_thread(void) { omp_set_num_threads(1); }
 
 #define CK(x) do { if ((x) != dnnl_success) goto fail; } while (0)
 
-static dnnl_primitive_t cd_prim(dnnl_primitive_desc_t pd) {
-	dnnl_primitive_t p = NULL;
-	if (dnnl_primitive_create(&p, pd) != dnnl_success) p = NULL;
-	return p;
-}
-
-// cd_reorder makes a reorder src -> dst, accumulating into dst when sum.
-static dnnl_primitive_t cd_reorder(const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst, int sum) {
+// cd_pd makes a primitive descriptor whose scratchpad the caller supplies
+// (so chunks can run at once, each with its own).
+static dnnl_primitive_desc_t cd_pd(const_dnnl_op_desc_t d, const_dnnl_primitive_desc_t hint, int sum) {
 	dnnl_primitive_attr_t attr = NULL;
 	dnnl_post_ops_t po = NULL;
 	dnnl_primitive_desc_t pd = NULL;
-	dnnl_primitive_t p = NULL;
+	if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+	dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
 	if (sum) {
-		dnnl_primitive_attr_create(&attr);
 		dnnl_post_ops_create(&po);
 		dnnl_post_ops_append_sum(po, 1.0f);
 		dnnl_primitive_attr_set_post_ops(attr, po);
 	}
-	if (dnnl_reorder_primitive_desc_create(&pd, src, cd_eng, dst, cd_eng, attr) == dnnl_success) {
-		p = cd_prim(pd);
-		dnnl_primitive_desc_destroy(pd);
-	}
+	if (dnnl_primitive_desc_create(&pd, d, attr, cd_eng, hint) != dnnl_success) pd = NULL;
 	if (po) dnnl_post_ops_destroy(po);
-	if (attr) dnnl_primitive_attr_destroy(attr);
+	dnnl_primitive_attr_destroy(attr);
+	return pd;
+}
+
+static dnnl_primitive_desc_t cd_reorder_pd(const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst) {
+	dnnl_primitive_attr_t attr = NULL;
+	dnnl_primitive_desc_t pd = NULL;
+	if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+	dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+	if (dnnl_reorder_primitive_desc_create(&pd, src, cd_eng, dst, cd_eng, attr) != dnnl_success) pd = NULL;
+	dnnl_primitive_attr_destroy(attr);
+	return pd;
+}
+
+// cd_prim turns pd into a primitive, raising *scr to its scratchpad size.
+static dnnl_primitive_t cd_prim(dnnl_primitive_desc_t pd, size_t *scr) {
+	dnnl_primitive_t p = NULL;
+	if (!pd) return NULL;
+	const dnnl_memory_desc_t *s = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+	if (s) {
+		size_t n = dnnl_memory_desc_get_size(s);
+		if (n > *scr) *scr = n;
+	}
+	if (dnnl_primitive_create(&p, pd) != dnnl_success) p = NULL;
 	return p;
 }
 
-static dnnl_memory_t cd_mem(const dnnl_memory_desc_t *md, void **buf) {
-	dnnl_memory_t m = NULL;
-	void *h = DNNL_MEMORY_NONE;
-	if (buf) {
-		*buf = aligned_alloc(64, (dnnl_memory_desc_get_size(md) + 63) / 64 * 64);
-		h = *buf;
-	}
-	if (dnnl_memory_create(&m, md, cd_eng, h) != dnnl_success) return NULL;
-	return m;
+// cd_shape is one convolution prepared for chunks of nb images: forward,
+// backward-data and backward-weights primitives on NHWC activations, the
+// weights kept by the caller in Keras layout (kh, kw, in, out; depthwise
+// kh, kw, C, 1) and reordered once per call into the layout each primitive
+// chose (format "any").
+typedef struct {
+	long nb;
+	dnnl_primitive_t fwd, bwdd, bwdw, r_w2fwd, r_w2bwdd, r_dw2user;
+	dnnl_memory_desc_t src, dst, wuser, wf, wb, dw, bmd;
+	void *wf_buf, *wb_buf; // weights in the forward / backward-data layout (NULL: the user layout)
+	int dw_user;           // backward-weights writes the user layout itself
+	size_t scr;
+} cd_shape;
+
+// cd_conv is an op's convolution: the shape of its full chunks and, when
+// the batch is not a multiple of the chunk, of the last one; and per chunk
+// a stream, a scratchpad and a weight-gradient buffer in oneDNN's layout.
+typedef struct {
+	cd_shape *full, *rest;
+	long chunks, per, wlen, bias;
+	dnnl_stream_t *strm;
+	void **scr, **dwblk;
+	char impl[160];
+} cd_conv;
+
+static void cd_shape_free(cd_shape *s) {
+	if (!s) return;
+	dnnl_primitive_t ps[] = {s->fwd, s->bwdd, s->bwdw, s->r_w2fwd, s->r_w2bwdd, s->r_dw2user};
+	for (int i = 0; i < 6; i++) if (ps[i]) dnnl_primitive_destroy(ps[i]);
+	free(s->wf_buf);
+	free(s->wb_buf);
+	free(s);
 }
 
 static void cd_conv_free(cd_conv *c) {
 	if (!c) return;
-	dnnl_primitive_t ps[] = {c->fwd, c->bwdd, c->bwdw, c->r_w2fwd, c->r_w2bwdd, c->r_dw2user};
-	for (int i = 0; i < 6; i++) if (ps[i]) dnnl_primitive_destroy(ps[i]);
-	dnnl_memory_t ms[] = {c->src, c->dst, c->wuser, c->wfwd, c->wbwdd, c->dwblk, c->dwuser, c->bias_m, c->dbias, c->dsrc, c->ddst};
-	for (int i = 0; i < 11; i++) if (ms[i]) dnnl_memory_destroy(ms[i]);
-	free(c->wfwd_buf); free(c->wbwdd_buf); free(c->dwblk_buf); free(c->dbias_buf);
+	for (long i = 0; i < c->chunks; i++) {
+		if (c->strm && c->strm[i]) dnnl_stream_destroy(c->strm[i]);
+		if (c->scr) free(c->scr[i]);
+		if (c->dwblk) free(c->dwblk[i]);
+	}
+	free(c->strm);
+	free(c->scr);
+	free(c->dwblk);
+	cd_shape_free(c->full);
+	cd_shape_free(c->rest);
 	free(c);
 }
 
-// cd_conv_new prepares a convolution of N x H x W x Cin into N x Ho x Wo x
-// Cout with a k x k kernel, stride s, padding pt/pl before and pb/pr after;
-// groups = Cin = Cout for depthwise. train also prepares the backward passes.
-static cd_conv *cd_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			    long pt, long pl, long pb, long pr, long groups, int bias, int train) {
-	cd_conv *c = calloc(1, sizeof(cd_conv));
-	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL;
-	c->bias = bias;
-	c->cout = Cout;
-	dnnl_memory_desc_t src, dst, wuser, wany, bmd;
-	dnnl_dims_t sd = {N, Cin, H, W}, dd = {N, Cout, Ho, Wo};
-	CK(dnnl_memory_desc_init_by_tag(&src, 4, sd, dnnl_f32, dnnl_nhwc));
-	CK(dnnl_memory_desc_init_by_tag(&dst, 4, dd, dnnl_f32, dnnl_nhwc));
-	int wnd = groups > 1 ? 5 : 4;
+static void *cd_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64 + 64); }
+
+// cd_shape_new prepares nb x H x W x Cin -> nb x Ho x Wo x Cout with a k x k
+// kernel, stride s, padding pt/pl before and pb/pr after; groups = Cin =
+// Cout for depthwise. train also prepares the backward passes. impl gets
+// the forward implementation's name.
+static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
+			      long pt, long pl, long pb, long pr, long groups, int bias, int train, char *impl, size_t nimpl) {
+	cd_shape *c = calloc(1, sizeof(cd_shape));
+	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL, rpd = NULL;
+	dnnl_memory_desc_t wany;
+	c->nb = nb;
+	dnnl_dims_t sd = {nb, Cin, H, W}, dd = {nb, Cout, Ho, Wo};
+	CK(dnnl_memory_desc_init_by_tag(&c->src, 4, sd, dnnl_f32, dnnl_nhwc));
+	CK(dnnl_memory_desc_init_by_tag(&c->dst, 4, dd, dnnl_f32, dnnl_nhwc));
 	if (groups > 1) {
 		dnnl_dims_t wd = {groups, Cout / groups, Cin / groups, k, k};
-		CK(dnnl_memory_desc_init_by_tag(&wuser, 5, wd, dnnl_f32, dnnl_hwigo));
+		CK(dnnl_memory_desc_init_by_tag(&c->wuser, 5, wd, dnnl_f32, dnnl_hwigo));
 		CK(dnnl_memory_desc_init_by_tag(&wany, 5, wd, dnnl_f32, dnnl_format_tag_any));
 	} else {
 		dnnl_dims_t wd = {Cout, Cin, k, k};
-		CK(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_hwio));
+		CK(dnnl_memory_desc_init_by_tag(&c->wuser, 4, wd, dnnl_f32, dnnl_hwio));
 		CK(dnnl_memory_desc_init_by_tag(&wany, 4, wd, dnnl_f32, dnnl_format_tag_any));
 	}
-	(void)wnd;
 	dnnl_dims_t bd = {Cout};
-	CK(dnnl_memory_desc_init_by_tag(&bmd, 1, bd, dnnl_f32, dnnl_a));
+	CK(dnnl_memory_desc_init_by_tag(&c->bmd, 1, bd, dnnl_f32, dnnl_a));
 	dnnl_dims_t st = {s, s}, padl = {pt, pl}, padr = {pb, pr};
 	dnnl_convolution_desc_t fd, bdd, bwd;
 	CK(dnnl_convolution_forward_desc_init(&fd, train ? dnnl_forward_training : dnnl_forward_inference,
-		dnnl_convolution_direct, &src, &wany, bias ? &bmd : NULL, &dst, st, padl, padr));
-	CK(dnnl_primitive_desc_create(&fpd, &fd, NULL, cd_eng, NULL));
-	const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
-	c->fwd = cd_prim(fpd);
-	if (!c->fwd) goto fail;
-	c->src = cd_mem(&src, NULL);
-	c->dst = cd_mem(&dst, NULL);
-	c->wuser = cd_mem(&wuser, NULL);
-	if (bias) c->bias_m = cd_mem(&bmd, NULL);
-	if (!dnnl_memory_desc_equal(wf, &wuser)) {
-		c->wfwd = cd_mem(wf, &c->wfwd_buf);
-		c->r_w2fwd = cd_reorder(&wuser, wf, 0);
+		dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL, &c->dst, st, padl, padr));
+	fpd = cd_pd(&fd, NULL, 0);
+	if (!fpd) goto fail;
+	if (impl) {
+		const char *name = NULL;
+		dnnl_primitive_desc_query(fpd, dnnl_query_impl_info_str, 0, &name);
+		snprintf(impl, nimpl, "%s", name ? name : "?");
+	}
+	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
+	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
+	if (!dnnl_memory_desc_equal(&c->wf, &c->wuser)) {
+		c->wf_buf = cd_alloc(dnnl_memory_desc_get_size(&c->wf));
+		rpd = cd_reorder_pd(&c->wuser, &c->wf);
+		c->r_w2fwd = cd_prim(rpd, &c->scr);
+		if (rpd) dnnl_primitive_desc_destroy(rpd);
+		rpd = NULL;
 		if (!c->r_w2fwd) goto fail;
 	}
 	if (train) {
-		CK(dnnl_convolution_backward_data_desc_init(&bdd, dnnl_convolution_direct, &src, &wany, &dst, st, padl, padr));
-		CK(dnnl_primitive_desc_create(&dpd, &bdd, NULL, cd_eng, fpd));
-		const dnnl_memory_desc_t *wb = dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
-		c->bwdd = cd_prim(dpd);
-		if (!c->bwdd) goto fail;
-		if (!dnnl_memory_desc_equal(wb, &wuser)) {
-			c->wbwdd = cd_mem(wb, &c->wbwdd_buf);
-			c->r_w2bwdd = cd_reorder(&wuser, wb, 0);
+		CK(dnnl_convolution_backward_data_desc_init(&bdd, dnnl_convolution_direct, &c->src, &wany, &c->dst, st, padl, padr));
+		if (!(dpd = cd_pd(&bdd, fpd, 0))) goto fail;
+		c->wb = *dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
+		if (!(c->bwdd = cd_prim(dpd, &c->scr))) goto fail;
+		if (!dnnl_memory_desc_equal(&c->wb, &c->wuser)) {
+			c->wb_buf = cd_alloc(dnnl_memory_desc_get_size(&c->wb));
+			rpd = cd_reorder_pd(&c->wuser, &c->wb);
+			c->r_w2bwdd = cd_prim(rpd, &c->scr);
+			if (rpd) dnnl_primitive_desc_destroy(rpd);
+			rpd = NULL;
 			if (!c->r_w2bwdd) goto fail;
 		}
-		CK(dnnl_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &src, &wany, bias ? &bmd : NULL,
-			&dst, st, padl, padr));
-		CK(dnnl_primitive_desc_create(&wpd, &bwd, NULL, cd_eng, fpd));
-		const dnnl_memory_desc_t *dw = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
-		c->bwdw = cd_prim(wpd);
-		if (!c->bwdw) goto fail;
-		c->dwblk = cd_mem(dw, &c->dwblk_buf);
-		c->dwuser = cd_mem(&wuser, NULL);
-		c->r_dw2user = cd_reorder(dw, &wuser, 1);
-		if (!c->r_dw2user) goto fail;
-		if (bias) {
-			c->dbias_buf = malloc(sizeof(float) * Cout);
-			c->dbias = cd_mem(&bmd, NULL);
-			dnnl_memory_set_data_handle(c->dbias, c->dbias_buf);
+		CK(dnnl_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL,
+			&c->dst, st, padl, padr));
+		if (!(wpd = cd_pd(&bwd, fpd, 0))) goto fail;
+		c->dw = *dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
+		if (!(c->bwdw = cd_prim(wpd, &c->scr))) goto fail;
+		c->dw_user = dnnl_memory_desc_equal(&c->dw, &c->wuser);
+		if (!c->dw_user) {
+			rpd = cd_reorder_pd(&c->dw, &c->wuser);
+			c->r_dw2user = cd_prim(rpd, &c->scr);
+			if (rpd) dnnl_primitive_desc_destroy(rpd);
+			rpd = NULL;
+			if (!c->r_dw2user) goto fail;
 		}
-		c->dsrc = cd_mem(&src, NULL);
-		c->ddst = cd_mem(&dst, NULL);
 	}
 	dnnl_primitive_desc_destroy(fpd);
 	if (dpd) dnnl_primitive_desc_destroy(dpd);
@@ -168,239 +202,127 @@ fail:
 	if (fpd) dnnl_primitive_desc_destroy(fpd);
 	if (dpd) dnnl_primitive_desc_destroy(dpd);
 	if (wpd) dnnl_primitive_desc_destroy(wpd);
+	cd_shape_free(c);
+	return NULL;
+}
+
+// cd_conv_new prepares a convolution of an N-image batch cut into chunks
+// of per images (the last one smaller when per does not divide N).
+static cd_conv *cd_conv_new(long N, long per, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
+			    long pt, long pl, long pb, long pr, long groups, int bias, int train) {
+	cd_one_thread();
+	cd_conv *c = calloc(1, sizeof(cd_conv));
+	c->per = per;
+	c->chunks = (N + per - 1) / per;
+	c->bias = bias;
+	c->wlen = k * k * Cin * Cout / groups;
+	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, c->impl, sizeof c->impl);
+	if (!c->full) goto fail;
+	if (N % per) {
+		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, NULL, 0);
+		if (!c->rest) goto fail;
+	}
+	c->strm = calloc(c->chunks, sizeof(dnnl_stream_t));
+	c->scr = calloc(c->chunks, sizeof(void *));
+	c->dwblk = calloc(c->chunks, sizeof(void *));
+	size_t scr = c->full->scr, dwn = train ? dnnl_memory_desc_get_size(&c->full->dw) : 0;
+	if (c->rest) {
+		if (c->rest->scr > scr) scr = c->rest->scr;
+		if (train && dnnl_memory_desc_get_size(&c->rest->dw) > dwn) dwn = dnnl_memory_desc_get_size(&c->rest->dw);
+	}
+	for (long i = 0; i < c->chunks; i++) {
+		CK(dnnl_stream_create(&c->strm[i], cd_eng, dnnl_stream_default_flags));
+		if (scr) c->scr[i] = cd_alloc(scr);
+		if (dwn) c->dwblk[i] = cd_alloc(dwn);
+	}
+	return c;
+fail:
 	cd_conv_free(c);
 	return NULL;
 }
 
-static int cd_run(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
-	dnnl_status_t st = dnnl_primitive_execute(p, cd_strm, n, a);
-	if (st != dnnl_success) return 1;
-	return dnnl_stream_wait(cd_strm) != dnnl_success;
-}
+static const char *cd_conv_impl(cd_conv *c) { return c->impl; }
 
-// cd_reorder_run runs a weight reorder on the calling thread alone: the
-// weights are small and a parallel region's fork and join cost more than
-// the copy.
-static int cd_reorder_run(dnnl_primitive_t p, dnnl_memory_t from, dnnl_memory_t to) {
-	dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-	omp_set_num_threads(1);
-	int rc = cd_run(p, 2, r);
-	omp_set_num_threads(cd_threads);
-	return rc;
-}
-
-static int cd_conv_fwd(cd_conv *c, float *x, float *w, float *b, float *y) {
-	omp_set_num_threads(cd_threads);
-	dnnl_memory_set_data_handle(c->src, x);
-	dnnl_memory_set_data_handle(c->dst, y);
-	dnnl_memory_set_data_handle(c->wuser, w);
-	dnnl_memory_t wm = c->wuser;
-	if (c->r_w2fwd) {
-		if (cd_reorder_run(c->r_w2fwd, c->wuser, c->wfwd)) return 1;
-		wm = c->wfwd;
-	}
-	dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, c->dst}, {DNNL_ARG_BIAS, c->bias_m}};
-	if (c->bias) dnnl_memory_set_data_handle(c->bias_m, b);
-	return cd_run(c->fwd, c->bias ? 4 : 3, a);
-}
-
-// cd_conv_bwd adds the weight (and bias) gradients into dw (db) and writes
-// the input gradient into dx (when dx is not NULL).
-static int cd_conv_bwd(cd_conv *c, float *x, float *w, float *dy, float *dx, float *dw, float *db) {
-	omp_set_num_threads(cd_threads);
-	dnnl_memory_set_data_handle(c->src, x);
-	dnnl_memory_set_data_handle(c->ddst, dy);
-	dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_DIFF_DST, c->ddst}, {DNNL_ARG_DIFF_WEIGHTS, c->dwblk},
-				{DNNL_ARG_DIFF_BIAS, c->dbias}};
-	if (cd_run(c->bwdw, c->bias ? 4 : 3, a)) return 1;
-	dnnl_memory_set_data_handle(c->dwuser, dw);
-	if (cd_reorder_run(c->r_dw2user, c->dwblk, c->dwuser)) return 1;
-	if (c->bias)
-		for (long i = 0; i < c->cout; i++) db[i] += c->dbias_buf[i];
-	if (!dx) return 0;
-	dnnl_memory_set_data_handle(c->wuser, w);
-	dnnl_memory_t wm = c->wuser;
-	if (c->r_w2bwdd) {
-		if (cd_reorder_run(c->r_w2bwdd, c->wuser, c->wbwdd)) return 1;
-		wm = c->wbwdd;
-	}
-	dnnl_memory_set_data_handle(c->dsrc, dx);
-	dnnl_exec_arg_t d[] = {{DNNL_ARG_DIFF_DST, c->ddst}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DIFF_SRC, c->dsrc}};
-	return cd_run(c->bwdd, 3, d);
-}
-
-// cd_exec runs p with n arguments, each memory made around the caller's
-// buffer for this call only (a few microseconds; the ops take milliseconds).
-static int cd_exec(dnnl_primitive_t p, int n, const int *args, const dnnl_memory_desc_t *const *mds, void *const *ptrs) {
-	dnnl_exec_arg_t a[10];
+// cd_run executes p on stream st with n (argument, descriptor, buffer)
+// triples; the memory objects live for this call only (a few microseconds;
+// a chunk takes hundreds) so no two chunks ever share one.
+static int cd_run(dnnl_primitive_t p, dnnl_stream_t st, int n, const int *args, const dnnl_memory_desc_t *const *mds,
+		  void *const *ptrs, const dnnl_memory_desc_t *scrmd, void *scr) {
+	dnnl_exec_arg_t a[8];
 	int rc = 0, made = 0;
 	for (; made < n; made++) {
 		a[made].arg = args[made];
 		if (dnnl_memory_create(&a[made].memory, mds[made], cd_eng, ptrs[made]) != dnnl_success) { rc = 1; break; }
 	}
-	if (!rc) {
-		omp_set_num_threads(cd_threads);
-		rc = cd_run(p, n, a);
+	if (!rc && scrmd && dnnl_memory_desc_get_size(scrmd) > 0) {
+		a[made].arg = DNNL_ARG_SCRATCHPAD;
+		if (dnnl_memory_create(&a[made].memory, scrmd, cd_eng, scr) != dnnl_success) rc = 1;
+		else made++;
 	}
+	if (!rc) rc = dnnl_primitive_execute(p, st, made, a) != dnnl_success || dnnl_stream_wait(st) != dnnl_success;
 	for (int i = 0; i < made; i++) dnnl_memory_destroy(a[i].memory);
 	return rc;
 }
 
-static dnnl_primitive_t cd_make(const_dnnl_op_desc_t d, const_dnnl_primitive_desc_t hint, dnnl_primitive_desc_t *keep) {
-	dnnl_primitive_desc_t pd = NULL;
-	if (dnnl_primitive_desc_create(&pd, d, NULL, cd_eng, hint) != dnnl_success) return NULL;
-	dnnl_primitive_t p = cd_prim(pd);
-	if (keep) *keep = pd; else dnnl_primitive_desc_destroy(pd);
-	return p;
+static const dnnl_memory_desc_t *cd_scrmd(dnnl_primitive_t p) {
+	const_dnnl_primitive_desc_t pd = NULL;
+	if (dnnl_primitive_get_primitive_desc(p, &pd) != dnnl_success) return NULL;
+	return dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
 }
 
-// cd_bn is batch normalisation of an N x H x W x C map: training forward
-// (batch statistics out), inference forward (moving statistics in), backward.
-typedef struct {
-	dnnl_primitive_t ftrain, finf, bwd;
-	dnnl_memory_desc_t data, stat;
-} cd_bn;
-
-static void cd_bn_free(cd_bn *b) {
-	if (!b) return;
-	if (b->ftrain) dnnl_primitive_destroy(b->ftrain);
-	if (b->finf) dnnl_primitive_destroy(b->finf);
-	if (b->bwd) dnnl_primitive_destroy(b->bwd);
-	free(b);
+static int cd_reorder_run(dnnl_primitive_t p, dnnl_stream_t st, const dnnl_memory_desc_t *from, void *src,
+			  const dnnl_memory_desc_t *to, void *dst, void *scr) {
+	int args[] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+	const dnnl_memory_desc_t *mds[] = {from, to};
+	void *ptrs[] = {src, dst};
+	return cd_run(p, st, 2, args, mds, ptrs, cd_scrmd(p), scr);
 }
 
-static cd_bn *cd_bn_new(long N, long H, long W, long C, float eps) {
-	cd_bn *b = calloc(1, sizeof(cd_bn));
-	dnnl_dims_t d = {N, C, H, W}, sd = {C};
-	dnnl_primitive_desc_t hint = NULL;
-	dnnl_batch_normalization_desc_t ft, fi, bd;
-	unsigned ss = dnnl_use_scale | dnnl_use_shift;
-	if (dnnl_memory_desc_init_by_tag(&b->data, 4, d, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
-	if (dnnl_memory_desc_init_by_tag(&b->stat, 1, sd, dnnl_f32, dnnl_a) != dnnl_success) goto fail;
-	if (dnnl_batch_normalization_forward_desc_init(&ft, dnnl_forward_training, &b->data, eps, ss) != dnnl_success) goto fail;
-	if (dnnl_batch_normalization_forward_desc_init(&fi, dnnl_forward_inference, &b->data, eps, ss | dnnl_use_global_stats) != dnnl_success) goto fail;
-	if (!(b->ftrain = cd_make(&ft, NULL, &hint))) goto fail;
-	if (!(b->finf = cd_make(&fi, NULL, NULL))) goto fail;
-	if (dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, &b->data, &b->data, eps, ss) != dnnl_success) goto fail;
-	b->bwd = cd_make(&bd, hint, NULL);
-	dnnl_primitive_desc_destroy(hint);
-	if (!b->bwd) goto fail;
-	return b;
-fail:
-	cd_bn_free(b);
-	return NULL;
+// cd_conv_weights reorders the user weights w into the layout of the
+// forward (bwd = 0) or backward-data (bwd = 1) primitives, once per call,
+// on the calling thread with chunk 0's stream and scratchpad.
+static int cd_conv_weights(cd_conv *c, int bwd, float *w) {
+	cd_one_thread();
+	cd_shape *ss[] = {c->full, c->rest};
+	for (int i = 0; i < 2; i++) {
+		cd_shape *s = ss[i];
+		if (!s) continue;
+		dnnl_primitive_t r = bwd ? s->r_w2bwdd : s->r_w2fwd;
+		if (r && cd_reorder_run(r, c->strm[0], &s->wuser, w, bwd ? &s->wb : &s->wf, bwd ? s->wb_buf : s->wf_buf, c->scr[0]))
+			return 1;
+	}
+	return 0;
 }
 
-// cd_bn_fwd: training writes the batch mean and (biased) variance into mean
-// and var; inference reads the moving statistics from them.
-static int cd_bn_fwd(cd_bn *b, int train, float *x, float *y, float *scale, float *shift, float *mean, float *var) {
-	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
-	const dnnl_memory_desc_t *mds[] = {&b->data, &b->data, &b->stat, &b->stat, &b->stat, &b->stat};
-	void *ptrs[] = {x, y, scale, shift, mean, var};
-	return cd_exec(train ? b->ftrain : b->finf, 6, args, mds, ptrs);
+static cd_shape *cd_chunk_shape(cd_conv *c, long i) { return c->rest && i == c->chunks - 1 ? c->rest : c->full; }
+
+// cd_conv_fwd runs chunk i: x and y point at the chunk's first image.
+static int cd_conv_fwd(cd_conv *c, long i, float *x, float *w, float *b, float *y) {
+	cd_one_thread();
+	cd_shape *s = cd_chunk_shape(c, i);
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS};
+	const dnnl_memory_desc_t *mds[] = {&s->src, &s->wf, &s->dst, &s->bmd};
+	void *ptrs[] = {x, s->wf_buf ? s->wf_buf : w, y, b};
+	return cd_run(s->fwd, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->fwd), c->scr[i]);
 }
 
-static int cd_bn_bwd(cd_bn *b, float *x, float *mean, float *var, float *dy, float *scale, float *shift, float *dx, float *dscale, float *dshift) {
-	int args[] = {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SRC,
-		      DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT};
-	const dnnl_memory_desc_t *mds[] = {&b->data, &b->stat, &b->stat, &b->data, &b->stat, &b->stat, &b->data, &b->stat, &b->stat};
-	void *ptrs[] = {x, mean, var, dy, scale, shift, dx, dscale, dshift};
-	return cd_exec(b->bwd, 9, args, mds, ptrs);
-}
-
-// cd_elt is an element-wise activation over n values: swish (alg 1),
-// sigmoid (2, backward from its output), leaky ReLU with slope alpha (3).
-typedef struct {
-	dnnl_primitive_t fwd, bwd;
-	dnnl_memory_desc_t md;
-	int use_dst;
-} cd_elt;
-
-static void cd_elt_free(cd_elt *e) {
-	if (!e) return;
-	if (e->fwd) dnnl_primitive_destroy(e->fwd);
-	if (e->bwd) dnnl_primitive_destroy(e->bwd);
-	free(e);
-}
-
-static cd_elt *cd_elt_new(long n, int kind, float alpha) {
-	cd_elt *e = calloc(1, sizeof(cd_elt));
-	dnnl_alg_kind_t alg = kind == 1 ? dnnl_eltwise_swish : kind == 2 ? dnnl_eltwise_logistic_use_dst_for_bwd : dnnl_eltwise_relu;
-	e->use_dst = kind == 2;
-	dnnl_dims_t d = {n};
-	dnnl_eltwise_desc_t fd, bd;
-	dnnl_primitive_desc_t hint = NULL;
-	if (dnnl_memory_desc_init_by_tag(&e->md, 1, d, dnnl_f32, dnnl_a) != dnnl_success) goto fail;
-	if (dnnl_eltwise_forward_desc_init(&fd, dnnl_forward_training, alg, &e->md, alpha, 0) != dnnl_success) goto fail;
-	if (!(e->fwd = cd_make(&fd, NULL, &hint))) goto fail;
-	if (dnnl_eltwise_backward_desc_init(&bd, alg, &e->md, &e->md, alpha, 0) != dnnl_success) goto fail;
-	e->bwd = cd_make(&bd, hint, NULL);
-	dnnl_primitive_desc_destroy(hint);
-	if (!e->bwd) goto fail;
-	return e;
-fail:
-	cd_elt_free(e);
-	return NULL;
-}
-
-static int cd_elt_fwd(cd_elt *e, float *x, float *y) {
-	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
-	const dnnl_memory_desc_t *mds[] = {&e->md, &e->md};
-	void *ptrs[] = {x, y};
-	return cd_exec(e->fwd, 2, args, mds, ptrs);
-}
-
-static int cd_elt_bwd(cd_elt *e, float *x, float *y, float *dy, float *dx) {
-	int args[] = {e->use_dst ? DNNL_ARG_DST : DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
-	const dnnl_memory_desc_t *mds[] = {&e->md, &e->md, &e->md};
-	void *ptrs[] = {e->use_dst ? y : x, dy, dx};
-	return cd_exec(e->bwd, 3, args, mds, ptrs);
-}
-
-// cd_pool is global average pooling N x H x W x C -> N x C.
-typedef struct {
-	dnnl_primitive_t fwd, bwd;
-	dnnl_memory_desc_t src, dst;
-} cd_pool;
-
-static void cd_pool_free(cd_pool *p) {
-	if (!p) return;
-	if (p->fwd) dnnl_primitive_destroy(p->fwd);
-	if (p->bwd) dnnl_primitive_destroy(p->bwd);
-	free(p);
-}
-
-static cd_pool *cd_pool_new(long N, long H, long W, long C) {
-	cd_pool *p = calloc(1, sizeof(cd_pool));
-	dnnl_dims_t sd = {N, C, H, W}, dd = {N, C, 1, 1}, st = {1, 1}, k = {H, W}, z = {0, 0};
-	dnnl_pooling_desc_t fd, bd;
-	dnnl_primitive_desc_t hint = NULL;
-	if (dnnl_memory_desc_init_by_tag(&p->src, 4, sd, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
-	if (dnnl_memory_desc_init_by_tag(&p->dst, 4, dd, dnnl_f32, dnnl_nhwc) != dnnl_success) goto fail;
-	if (dnnl_pooling_forward_desc_init(&fd, dnnl_forward_training, dnnl_pooling_avg_exclude_padding, &p->src, &p->dst, st, k, z, z) != dnnl_success) goto fail;
-	if (!(p->fwd = cd_make(&fd, NULL, &hint))) goto fail;
-	if (dnnl_pooling_backward_desc_init(&bd, dnnl_pooling_avg_exclude_padding, &p->src, &p->dst, st, k, z, z) != dnnl_success) goto fail;
-	p->bwd = cd_make(&bd, hint, NULL);
-	dnnl_primitive_desc_destroy(hint);
-	if (!p->bwd) goto fail;
-	return p;
-fail:
-	cd_pool_free(p);
-	return NULL;
-}
-
-static int cd_pool_fwd(cd_pool *p, float *x, float *y) {
-	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
-	const dnnl_memory_desc_t *mds[] = {&p->src, &p->dst};
-	void *ptrs[] = {x, y};
-	return cd_exec(p->fwd, 2, args, mds, ptrs);
-}
-
-static int cd_pool_bwd(cd_pool *p, float *dy, float *dx) {
-	int args[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
-	const dnnl_memory_desc_t *mds[] = {&p->dst, &p->src};
-	void *ptrs[] = {dy, dx};
-	return cd_exec(p->bwd, 2, args, mds, ptrs);
+// cd_conv_bwd runs chunk i's backward: its weight (and bias) gradient into
+// dw (db), overwritten, in the user layout; and the input gradient into dx
+// (overwritten) when dx is not NULL.
+static int cd_conv_bwd(cd_conv *c, long i, float *x, float *w, float *dy, float *dx, float *dw, float *db) {
+	cd_one_thread();
+	cd_shape *s = cd_chunk_shape(c, i);
+	void *blk = s->dw_user ? (void *)dw : c->dwblk[i];
+	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS};
+	const dnnl_memory_desc_t *mds[] = {&s->src, &s->dst, &s->dw, &s->bmd};
+	void *ptrs[] = {x, dy, blk, db};
+	if (cd_run(s->bwdw, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->bwdw), c->scr[i])) return 1;
+	if (!s->dw_user && cd_reorder_run(s->r_dw2user, c->strm[i], &s->dw, blk, &s->wuser, dw, c->scr[i])) return 1;
+	if (!dx) return 0;
+	int dargs[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
+	const dnnl_memory_desc_t *dmds[] = {&s->dst, &s->wb, &s->src};
+	void *dptrs[] = {dy, s->wb_buf ? s->wb_buf : w, dx};
+	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), c->scr[i]);
 }
 
 static void cd_add(float *restrict dst, const float *restrict src, long n) {
@@ -410,7 +332,7 @@ static void cd_add(float *restrict dst, const float *restrict src, long n) {
 static const char *cd_version(void) {
 	static char buf[64];
 	const dnnl_version_t *v = dnnl_version();
-	snprintf(buf, sizeof buf, "oneDNN %d.%d.%d (%s)", v->major, v->minor, v->patch, v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other");
+	snprintf(buf, sizeof buf, "oneDNN %d.%d.%d", v->major, v->minor, v->patch);
 	return buf;
 }
 */
@@ -422,19 +344,23 @@ import (
 	"unsafe"
 )
 
-// dnnlBackend runs on oneDNN, with NHWC activations: convolutions (regular,
-// 1x1 and depthwise as grouped convolution; forward, backward-data and
-// backward-weights), batch normalisation without a fused activation
-// (forward training/inference, backward), the element-wise activations
-// (swish, sigmoid, leaky ReLU) and global average pooling; everything else
-// (batch norm fused with swish, the vector ops, dense layers, Gram
-// products) on the cpu backend it embeds.
+// dnnlBackend is the cpu backend with oneDNN's convolutions: regular 3x3
+// and strided convolutions (forward, backward-data, backward-weights) on
+// NHWC activations. Everything else (1x1 products, depthwise convolutions,
+// batch norm fused with swish, the vector ops, dense layers, Gram products)
+// runs on the cpu backend it embeds, where it measured as fast or faster.
+//
+// It is deterministic and independent of the thread count, like cpu: a
+// convolution is cut into chunks of images fixed by the batch size alone
+// (dnnlChunks), each chunk runs one single-threaded oneDNN primitive
+// (created for one thread, executed with one OpenMP thread, its own stream
+// and scratchpad) on one of the engine's goroutines, and the chunks' weight
+// gradients are added in chunk order. oneDNN never starts an OpenMP
+// parallel region, so nothing of OpenMP's state (e.g. what Tesseract leaves
+// behind) can stall it.
 // Primitives are created once per op shape (per plan) and reused every step.
-// Ops oneDNN declines (or 1x1-spatial ones, where a call costs more than the
-// work) fall back to the cpu backend.
 type dnnlBackend struct {
 	hostBackend
-	threads int
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -443,32 +369,38 @@ func onednnBackend() Backend {
 	if C.cd_init() != 0 {
 		return nil
 	}
-	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1}
+	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}}
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s convolutions, batch norm, eltwise, pooling; c kernels for bn+swish and the rest; openblas products", C.GoString(C.cd_version()))
+	return fmt.Sprintf("%s 3x3 convolutions (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()))
 }
 
-func (b *dnnlBackend) setThreads(n int) {
-	b.threads = n
-	b.hostBackend.setThreads(n)
-	C.cd_set_threads(C.int(n))
-}
+// dnnlChunks is the most chunks a convolution's batch is cut into. It is a
+// constant, not the thread count, so results do not depend on the latter.
+const dnnlChunks = 8
 
 // dnnlConv is an op's prepared oneDNN convolution; a nil c means the op
 // runs on the cpu backend.
-type dnnlConv struct{ c *C.cd_conv }
+type dnnlConv struct {
+	c    *C.cd_conv
+	per  int       // images per chunk
+	part []float32 // per chunk, its weight gradient (then its bias gradient)
+}
 
 func (d *dnnlConv) free() { C.cd_conv_free(d.c) }
 
+type opStateHolder interface{ slot() *opState }
+
+func (s *opState) slot() *opState { return s }
+
 // convState returns the op's prepared convolution (nil to fall back),
-// preparing forward and backward primitives on first use.
-func (b *dnnlBackend) convState(o opStateHolder, prepare func() *C.cd_conv) *dnnlConv {
+// preparing it on first use.
+func (b *dnnlBackend) convState(o opStateHolder, prepare func() *dnnlConv) *dnnlConv {
 	st := o.slot()
 	d, ok := st.state.(*dnnlConv)
 	if !ok {
-		d = &dnnlConv{c: prepare()}
+		d = prepare()
 		st.state = d
 		if d.c != nil {
 			runtime.SetFinalizer(d, (*dnnlConv).free)
@@ -480,10 +412,6 @@ func (b *dnnlBackend) convState(o opStateHolder, prepare func() *C.cd_conv) *dnn
 	return d
 }
 
-type opStateHolder interface{ slot() *opState }
-
-func (s *opState) slot() *opState { return s }
-
 func p32(s []float32) *C.float {
 	if len(s) == 0 {
 		return nil
@@ -491,29 +419,36 @@ func p32(s []float32) *C.float {
 	return (*C.float)(unsafe.Pointer(&s[0]))
 }
 
-func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
-	if o.y.H < 2 || o.y.W < 2 {
-		return nil // dense layers, SE convolutions: a call costs more than the work
+// chunkImages is the images per chunk of an n-image batch.
+func chunkImages(n int) int { return (n + dnnlChunks - 1) / dnnlChunks }
+
+func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, bias bool) *dnnlConv {
+	per := chunkImages(x.N)
+	pb := (y.H-1)*stride + k - x.H - padT
+	pr := (y.W-1)*stride + k - x.W - padL
+	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
+		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1)
+	d := &dnnlConv{c: c, per: per}
+	if c != nil {
+		wlen, chunks := int(c.wlen), int(c.chunks)
+		if bias {
+			wlen += y.C
+		}
+		d.part = make([]float32, chunks*wlen)
 	}
-	return b.convState(o, func() *C.cd_conv {
-		x, y := o.x, o.y
-		pb := (y.H-1)*o.stride + o.k - x.H - o.padT
-		pr := (y.W-1)*o.stride + o.k - x.W - o.padL
-		return C.cd_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(pb), C.long(pr), 1, cbool(o.b != nil), 1)
-	})
+	return d
 }
 
-func (b *dnnlBackend) dw(o *dwConvOp) *dnnlConv {
-	if o.x.H < 4 || o.x.W < 4 {
-		return nil // oneDNN 2.6's depthwise backward-weights crashes on maps smaller than 4x4 (1 or 2 pixels)
+// conv prepares the op's convolution when oneDNN runs it: k x k kernels
+// with k > 1 or a stride, on maps of at least 2x2. 1x1 stride-1
+// convolutions (plain products) stay on OpenBLAS, as do dense layers and
+// the squeeze-and-excitation convolutions (a call costs more than the work).
+func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
+	if o.direct() || o.y.H < 2 || o.y.W < 2 {
+		return nil
 	}
-	return b.convState(o, func() *C.cd_conv {
-		x, y := o.x, o.y
-		pb := (y.H-1)*o.stride + o.k - x.H - o.padT
-		pr := (y.W-1)*o.stride + o.k - x.W - o.padL
-		return C.cd_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(pb), C.long(pr), C.long(x.C), 0, 1)
+	return b.convState(o, func() *dnnlConv {
+		return b.prepare(o.x, o.y, o.k, o.stride, o.padT, o.padL, 1, o.b != nil)
 	})
 }
 
@@ -530,6 +465,16 @@ func (b *dnnlBackend) check(rc C.int, what string) {
 	}
 }
 
+// chunks runs fn(i, first image) for every chunk of d across the exec's
+// goroutines.
+func (b *dnnlBackend) chunks(e *exec, d *dnnlConv, fn func(i, n0 int)) {
+	e.run(int(d.c.chunks), 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i, i*d.per)
+		}
+	})
+}
+
 func (b *dnnlBackend) convForward(e *exec, o *convOp) {
 	d := b.conv(o)
 	if d == nil {
@@ -540,139 +485,64 @@ func (b *dnnlBackend) convForward(e *exec, o *convOp) {
 	if o.b != nil {
 		bias = p32(o.b.Data)
 	}
-	b.check(C.cd_conv_fwd(d.c, p32(o.x.Data), p32(o.w.Data), bias, p32(o.y.Data)), "convolution forward")
+	b.check(C.cd_conv_weights(d.c, 0, p32(o.w.Data)), "weight reorder")
+	xs, ys := o.x.H*o.x.W*o.x.C, o.y.H*o.y.W*o.y.C
+	b.chunks(e, d, func(i, n0 int) {
+		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(o.x.Data[n0*xs:]), p32(o.w.Data), bias, p32(o.y.Data[n0*ys:])), "convolution forward")
+	})
 }
 
-// convBackward runs backward-weights (accumulated into the parameter
-// gradients by a summing reorder) and backward-data (into the input
-// gradient, or into scratch then added when another consumer wrote first).
+// convBackward runs each chunk's backward-weights (into its own partial,
+// then added to the parameter gradients in chunk order) and backward-data
+// (into the input gradient, or into scratch then added when another
+// consumer wrote first).
 func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	d := b.conv(o)
 	if d == nil {
 		b.hostBackend.convBackward(e, o)
 		return
 	}
-	var db *C.float
-	if o.b != nil {
-		db = p32(o.b.Grad)
-	}
-	b.convBack(e, d, o.x, o.y, o.w, db)
-}
-
-func (b *dnnlBackend) convBack(e *exec, d *dnnlConv, x, y *Tensor, w *Param, db *C.float) {
+	x, y, w := o.x, o.y, o.w
 	dy := y.gradOut()
 	dx, acc := x.gradIn()
 	target := dx
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
 	}
-	b.check(C.cd_conv_bwd(d.c, p32(x.Data), p32(w.Data), p32(dy), p32(target), p32(w.Grad), db), "convolution backward")
-	if acc {
-		e.run(len(dx), 1<<14, func(lo, hi int) {
-			C.cd_add(p32(dx[lo:hi]), p32(target[lo:hi]), C.long(hi-lo))
-		})
+	if dx != nil {
+		b.check(C.cd_conv_weights(d.c, 1, p32(w.Data)), "weight reorder")
 	}
-}
-
-func (b *dnnlBackend) dwForward(e *exec, o *dwConvOp) {
-	d := b.dw(o)
-	if d == nil {
-		b.hostBackend.dwForward(e, o)
-		return
-	}
-	b.check(C.cd_conv_fwd(d.c, p32(o.x.Data), p32(o.w.Data), nil, p32(o.y.Data)), "depthwise convolution forward")
-}
-
-func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
-	d := b.dw(o)
-	if d == nil {
-		b.hostBackend.dwBackward(e, o)
-		return
-	}
-	b.convBack(e, d, o.x, o.y, o.w, nil)
-}
-
-// dnnlBN is an op's prepared oneDNN batch normalisation with the batch
-// statistics of the last training forward and the scale/shift gradients.
-type dnnlBN struct {
-	c                     *C.cd_bn
-	mean, vari, dg, dbeta []float32
-}
-
-func (d *dnnlBN) free() { C.cd_bn_free(d.c) }
-
-// bn prepares batch norms without a fused activation on maps of at least
-// 2x2: the ones followed by swish keep the cpu backend's fused kernels,
-// which read and write each activation fewer times than oneDNN's batch norm
-// plus a separate swish (which would also have to keep the pre-activation
-// for its backward pass).
-func (b *dnnlBackend) bn(o *bnOp) *dnnlBN {
-	if o.act != actNone || o.x.H < 2 || o.x.W < 2 {
-		return nil
-	}
-	if d, ok := o.state.(*dnnlBN); ok {
-		if d.c == nil {
-			return nil
+	wlen := int(d.c.wlen)
+	plen := len(d.part) / int(d.c.chunks)
+	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
+	b.chunks(e, d, func(i, n0 int) {
+		part := d.part[i*plen : (i+1)*plen]
+		var db, dxc *C.float
+		if o.b != nil {
+			db = p32(part[wlen:])
 		}
-		return d
-	}
-	C0 := o.x.C
-	d := &dnnlBN{c: C.cd_bn_new(C.long(o.x.N), C.long(o.x.H), C.long(o.x.W), C.long(C0), C.float(o.eps)),
-		mean: make([]float32, C0), vari: make([]float32, C0), dg: make([]float32, C0), dbeta: make([]float32, C0)}
-	o.state = d
-	if d.c == nil {
-		return nil
-	}
-	runtime.SetFinalizer(d, (*dnnlBN).free)
-	return d
-}
-
-func (b *dnnlBackend) bnForward(e *exec, o *bnOp) {
-	d := b.bn(o)
-	if d == nil {
-		b.hostBackend.bnForward(e, o)
-		return
-	}
-	x, y := o.x, o.y
-	if !e.train {
-		b.check(C.cd_bn_fwd(d.c, 0, p32(x.Data), p32(y.Data), p32(o.gamma.Data), p32(o.beta.Data),
-			p32(o.mean.Data), p32(o.vari.Data)), "batch norm forward")
-		return
-	}
-	b.check(C.cd_bn_fwd(d.c, 1, p32(x.Data), p32(y.Data), p32(o.gamma.Data), p32(o.beta.Data),
-		p32(d.mean), p32(d.vari)), "batch norm forward")
-	rows := x.N * x.H * x.W
-	m := o.momentum
-	for c := range d.mean {
-		v := float64(d.vari[c])
-		unbiased := v
-		if rows > 1 {
-			unbiased = v * float64(rows) / float64(rows-1)
+		if target != nil {
+			dxc = p32(target[n0*xs:])
 		}
-		o.mean.Data[c] = m*o.mean.Data[c] + (1-m)*d.mean[c]
-		o.vari.Data[c] = m*o.vari.Data[c] + (1-m)*float32(unbiased)
-	}
-}
-
-func (b *dnnlBackend) bnBackward(e *exec, o *bnOp) {
-	d := b.bn(o)
-	if d == nil {
-		b.hostBackend.bnBackward(e, o)
-		return
-	}
-	x := o.x
-	dy := o.y.gradOut()
-	dx, acc := x.gradIn()
-	target := dx
-	if acc || dx == nil {
-		target, _ = e.scratch(x.Len(), 0)
-	}
-	b.check(C.cd_bn_bwd(d.c, p32(x.Data), p32(d.mean), p32(d.vari), p32(dy), p32(o.gamma.Data), p32(o.beta.Data), p32(target),
-		p32(d.dg), p32(d.dbeta)), "batch norm backward")
-	for c := range d.dg {
-		o.gamma.Grad[c] += d.dg[c]
-		o.beta.Grad[c] += d.dbeta[c]
-	}
+		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), p32(dy[n0*ys:]), dxc, p32(part[:wlen]), db),
+			"convolution backward")
+	})
+	// Partials in chunk order: the sum does not depend on which goroutine
+	// ran which chunk.
+	chunks := int(d.c.chunks)
+	e.run(plen, 256, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			g := &w.Grad[j]
+			if j >= wlen {
+				g = &o.b.Grad[j-wlen]
+			}
+			s := *g
+			for i := 0; i < chunks; i++ {
+				s += d.part[i*plen+j]
+			}
+			*g = s
+		}
+	})
 	if acc {
 		b.addInto(e, dx, target)
 	}
@@ -683,117 +553,4 @@ func (b *dnnlBackend) addInto(e *exec, dst, src []float32) {
 	e.run(len(dst), 1<<14, func(lo, hi int) {
 		C.cd_add(p32(dst[lo:hi]), p32(src[lo:hi]), C.long(hi-lo))
 	})
-}
-
-// dnnlElt is an op's prepared oneDNN element-wise activation.
-type dnnlElt struct{ c *C.cd_elt }
-
-func (d *dnnlElt) free() { C.cd_elt_free(d.c) }
-
-// elt prepares the activation of an actOp of at least 4096 values (smaller
-// ones, the squeeze-and-excitation and head vectors, stay on the cpu
-// backend, where a call costs less than a primitive's).
-func (b *dnnlBackend) elt(o *actOp) *dnnlElt {
-	kind := map[actKind]int{actSwish: 1, actSigmoid: 2, actLeaky: 3}[o.act]
-	if kind == 0 || o.x.Len() < 4096 {
-		return nil
-	}
-	if d, ok := o.state.(*dnnlElt); ok {
-		if d.c == nil {
-			return nil
-		}
-		return d
-	}
-	d := &dnnlElt{c: C.cd_elt_new(C.long(o.x.Len()), C.int(kind), leakySlope)}
-	o.state = d
-	if d.c == nil {
-		return nil
-	}
-	runtime.SetFinalizer(d, (*dnnlElt).free)
-	return d
-}
-
-func (b *dnnlBackend) actForward(e *exec, o *actOp) {
-	d := b.elt(o)
-	if d == nil {
-		b.hostBackend.actForward(e, o)
-		return
-	}
-	b.check(C.cd_elt_fwd(d.c, p32(o.x.Data), p32(o.y.Data)), "eltwise forward")
-}
-
-func (b *dnnlBackend) actBackward(e *exec, o *actOp) {
-	d := b.elt(o)
-	if d == nil {
-		b.hostBackend.actBackward(e, o)
-		return
-	}
-	dy := o.y.gradOut()
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
-	}
-	target := dx
-	if acc {
-		target, _ = e.scratch(len(dx), 0)
-	}
-	b.check(C.cd_elt_bwd(d.c, p32(o.x.Data), p32(o.y.Data), p32(dy), p32(target)), "eltwise backward")
-	if acc {
-		b.addInto(e, dx, target)
-	}
-}
-
-// dnnlPool is an op's prepared oneDNN global average pooling.
-type dnnlPool struct{ c *C.cd_pool }
-
-func (d *dnnlPool) free() { C.cd_pool_free(d.c) }
-
-func (b *dnnlBackend) pool(o *gapOp) *dnnlPool {
-	if o.x.H*o.x.W < 4 {
-		return nil
-	}
-	if d, ok := o.state.(*dnnlPool); ok {
-		if d.c == nil {
-			return nil
-		}
-		return d
-	}
-	x := o.x
-	d := &dnnlPool{c: C.cd_pool_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C))}
-	o.state = d
-	if d.c == nil {
-		return nil
-	}
-	runtime.SetFinalizer(d, (*dnnlPool).free)
-	return d
-}
-
-func (b *dnnlBackend) gapForward(e *exec, o *gapOp) {
-	d := b.pool(o)
-	if d == nil {
-		b.hostBackend.gapForward(e, o)
-		return
-	}
-	b.check(C.cd_pool_fwd(d.c, p32(o.x.Data), p32(o.y.Data)), "pooling forward")
-}
-
-func (b *dnnlBackend) gapBackward(e *exec, o *gapOp) {
-	d := b.pool(o)
-	if d == nil {
-		b.hostBackend.gapBackward(e, o)
-		return
-	}
-	dy := o.y.gradOut()
-	dx, acc := o.x.gradIn()
-	if dx == nil {
-		return
-	}
-	target := dx
-	if acc {
-		target, _ = e.scratch(len(dx), 0)
-	}
-	b.check(C.cd_pool_bwd(d.c, p32(dy), p32(target)), "pooling backward")
-	if acc {
-		b.addInto(e, dx, target)
-	}
 }

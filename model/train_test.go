@@ -1,7 +1,6 @@
 package model
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -72,22 +71,9 @@ func TestLearnsColourClasses(t *testing.T) {
 	}
 }
 
-// threadExact says whether a backend promises bit-identical results
-// whatever the thread count. oneDNN splits its reductions (weight
-// gradients) by thread count, so the onednn backend promises only
-// agreement to float32 rounding (threadBound) and bit-identical runs for a
-// given thread count.
-func threadExact(backend string) bool { return backend != "onednn" }
-
-// threadBound is the largest relative difference of a loss or weight allowed
-// between thread counts on a backend that is not threadExact, after three
-// training steps.
-const threadBound = 1e-3
-
 // TestDeterministicSteps trains three steps twice with the same seed and
-// with 1 and 3 threads, on every backend built: on the threadExact backends
-// (ref, cpu) every run agrees bit for bit (losses and every weight),
-// whatever the thread count; onednn stays within threadBound.
+// with 1 and 3 threads, on every backend built: every run agrees bit for
+// bit (losses and every weight), whatever the thread count.
 func TestDeterministicSteps(t *testing.T) {
 	for _, name := range Backends() {
 		t.Run(name, func(t *testing.T) {
@@ -118,25 +104,17 @@ func TestDeterministicSteps(t *testing.T) {
 				l    []float32
 				n    *Net
 			}{{"a second run with 2 threads", l2, n2}, {"1 thread", l3, n3}, {"3 threads", l4, n4}} {
-				// onednn's reductions are not even reproducible run to run at
-				// one thread count (seen here at 2 threads): it gets the bound.
-				exact := threadExact(name)
-				differ := func(a, b float32) bool {
-					if exact {
-						return a != b
-					}
-					return math.Abs(float64(a-b)) > threadBound*math.Max(1, math.Abs(float64(b)))
-				}
+				differ := func(a, b float32) bool { return a != b }
 				for i := range l1 {
 					if differ(l1[i], c.l[i]) {
-						t.Fatalf("step %d loss %v with 2 threads, %v with %s (exact: %v)", i, l1[i], c.l[i], c.what, exact)
+						t.Fatalf("step %d loss %v with 2 threads, %v with %s", i, l1[i], c.l[i], c.what)
 					}
 				}
 				for i, p := range n1.Params() {
 					q := c.n.Params()[i]
 					for j := range p.Data {
 						if differ(p.Data[j], q.Data[j]) {
-							t.Fatalf("%s[%d] = %v with 2 threads, %v with %s (exact: %v)", p.Name, j, p.Data[j], q.Data[j], c.what, exact)
+							t.Fatalf("%s[%d] = %v with 2 threads, %v with %s", p.Name, j, p.Data[j], q.Data[j], c.what)
 						}
 					}
 				}
