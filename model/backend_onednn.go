@@ -122,6 +122,14 @@ static void cd_conv_free(cd_conv *c) {
 
 static void *cd_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64 + 64); }
 
+// cd_impl appends pd's implementation name to impl ("/" between passes).
+static void cd_impl(const_dnnl_primitive_desc_t pd, char *impl, size_t nimpl) {
+	const char *name = NULL;
+	dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name);
+	size_t n = strlen(impl);
+	snprintf(impl + n, nimpl - n, "%s%s", n ? "/" : "", name ? name : "?");
+}
+
 // cd_shape_new prepares nb x H x W x Cin -> nb x Ho x Wo x Cout with a k x k
 // kernel, stride s, padding pt/pl before and pb/pr after; groups = Cin =
 // Cout for depthwise. train also prepares the backward passes. impl gets
@@ -152,11 +160,7 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 		dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL, &c->dst, st, padl, padr));
 	fpd = cd_pd(&fd, NULL, 0);
 	if (!fpd) goto fail;
-	if (impl) {
-		const char *name = NULL;
-		dnnl_primitive_desc_query(fpd, dnnl_query_impl_info_str, 0, &name);
-		snprintf(impl, nimpl, "%s", name ? name : "?");
-	}
+	if (impl) cd_impl(fpd, impl, nimpl);
 	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
 	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
 	if (!dnnl_memory_desc_equal(&c->wf, &c->wuser)) {
@@ -170,6 +174,7 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 	if (train) {
 		CK(dnnl_convolution_backward_data_desc_init(&bdd, dnnl_convolution_direct, &c->src, &wany, &c->dst, st, padl, padr));
 		if (!(dpd = cd_pd(&bdd, fpd, 0))) goto fail;
+		if (impl) cd_impl(dpd, impl, nimpl);
 		c->wb = *dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
 		if (!(c->bwdd = cd_prim(dpd, &c->scr))) goto fail;
 		if (!dnnl_memory_desc_equal(&c->wb, &c->wuser)) {
@@ -183,6 +188,7 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 		CK(dnnl_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL,
 			&c->dst, st, padl, padr));
 		if (!(wpd = cd_pd(&bwd, fpd, 0))) goto fail;
+		if (impl) cd_impl(wpd, impl, nimpl);
 		c->dw = *dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
 		if (!(c->bwdw = cd_prim(wpd, &c->scr))) goto fail;
 		c->dw_user = dnnl_memory_desc_equal(&c->dw, &c->wuser);
@@ -344,11 +350,12 @@ import (
 	"unsafe"
 )
 
-// dnnlBackend is the cpu backend with oneDNN's convolutions: regular 3x3
-// and strided convolutions (forward, backward-data, backward-weights) on
-// NHWC activations. Everything else (1x1 products, depthwise convolutions,
-// batch norm fused with swish, the vector ops, dense layers, Gram products)
-// runs on the cpu backend it embeds, where it measured as fast or faster.
+// dnnlBackend is the cpu backend with oneDNN's convolutions: regular (1x1,
+// 3x3, strided) and depthwise as grouped convolution, forward,
+// backward-data and backward-weights, on NHWC activations. Everything else
+// (batch norm fused with swish, the vector ops, dense layers, Gram
+// products) runs on the cpu backend it embeds, where it measured as fast
+// or faster than oneDNN's own batch norm, eltwise and pooling.
 //
 // It is deterministic and independent of the thread count, like cpu: a
 // convolution is cut into chunks of images fixed by the batch size alone
@@ -373,7 +380,7 @@ func onednnBackend() Backend {
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s 3x3 convolutions (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()))
+	return fmt.Sprintf("%s convolutions (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()))
 }
 
 // dnnlChunks is the most chunks a convolution's batch is cut into. It is a
@@ -439,17 +446,48 @@ func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, b
 	return d
 }
 
-// conv prepares the op's convolution when oneDNN runs it: k x k kernels
-// with k > 1 or a stride, on maps of at least 2x2. 1x1 stride-1
-// convolutions (plain products) stay on OpenBLAS, as do dense layers and
-// the squeeze-and-excitation convolutions (a call costs more than the work).
+// conv prepares the op's convolution on maps of at least 2x2 (1x1 and 3x3,
+// oneDNN's jit_1x1 and jit kernels beat im2col + OpenBLAS on every such
+// shape of B2, 1.5-2x on the 1x1 ones); dense layers and the
+// squeeze-and-excitation convolutions stay on OpenBLAS (a call costs more
+// than the work).
 func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
-	if o.direct() || o.y.H < 2 || o.y.W < 2 {
+	if o.y.H < 2 || o.y.W < 2 {
 		return nil
 	}
 	return b.convState(o, func() *dnnlConv {
 		return b.prepare(o.x, o.y, o.k, o.stride, o.padT, o.padL, 1, o.b != nil)
 	})
+}
+
+// dw prepares the op's depthwise convolution (grouped, one group per
+// channel) on maps of at least 4x4: oneDNN 2.6's depthwise backward-weights
+// crashes on smaller ones.
+func (b *dnnlBackend) dw(o *dwConvOp) *dnnlConv {
+	if o.x.H < 4 || o.x.W < 4 {
+		return nil
+	}
+	return b.convState(o, func() *dnnlConv {
+		return b.prepare(o.x, o.y, o.k, o.stride, o.padT, o.padL, o.x.C, false)
+	})
+}
+
+func (b *dnnlBackend) dwForward(e *exec, o *dwConvOp) {
+	d := b.dw(o)
+	if d == nil {
+		b.hostBackend.dwForward(e, o)
+		return
+	}
+	b.forward(e, d, o.x, o.y, o.w, nil)
+}
+
+func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
+	d := b.dw(o)
+	if d == nil {
+		b.hostBackend.dwBackward(e, o)
+		return
+	}
+	b.backward(e, d, o.x, o.y, o.w, nil)
 }
 
 func cbool(v bool) C.int {
@@ -481,14 +519,19 @@ func (b *dnnlBackend) convForward(e *exec, o *convOp) {
 		b.hostBackend.convForward(e, o)
 		return
 	}
-	var bias *C.float
-	if o.b != nil {
-		bias = p32(o.b.Data)
+	b.forward(e, d, o.x, o.y, o.w, o.b)
+}
+
+// forward runs the chunks of a prepared convolution y = x * w (+ bias).
+func (b *dnnlBackend) forward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param) {
+	var bp *C.float
+	if bias != nil {
+		bp = p32(bias.Data)
 	}
-	b.check(C.cd_conv_weights(d.c, 0, p32(o.w.Data)), "weight reorder")
-	xs, ys := o.x.H*o.x.W*o.x.C, o.y.H*o.y.W*o.y.C
+	b.check(C.cd_conv_weights(d.c, 0, p32(w.Data)), "weight reorder")
+	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
 	b.chunks(e, d, func(i, n0 int) {
-		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(o.x.Data[n0*xs:]), p32(o.w.Data), bias, p32(o.y.Data[n0*ys:])), "convolution forward")
+		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), bp, p32(y.Data[n0*ys:])), "convolution forward")
 	})
 }
 
@@ -502,7 +545,11 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 		b.hostBackend.convBackward(e, o)
 		return
 	}
-	x, y, w := o.x, o.y, o.w
+	b.backward(e, d, o.x, o.y, o.w, o.b)
+}
+
+// backward runs the chunks' backward passes of a prepared convolution.
+func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param) {
 	dy := y.gradOut()
 	dx, acc := x.gradIn()
 	target := dx
@@ -518,7 +565,7 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	b.chunks(e, d, func(i, n0 int) {
 		part := d.part[i*plen : (i+1)*plen]
 		var db, dxc *C.float
-		if o.b != nil {
+		if bias != nil {
 			db = p32(part[wlen:])
 		}
 		if target != nil {
@@ -532,9 +579,11 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	chunks := int(d.c.chunks)
 	e.run(plen, 256, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			g := &w.Grad[j]
-			if j >= wlen {
-				g = &o.b.Grad[j-wlen]
+			var g *float32
+			if j < wlen {
+				g = &w.Grad[j]
+			} else {
+				g = &bias.Grad[j-wlen]
 			}
 			s := *g
 			for i := 0; i < chunks; i++ {

@@ -230,6 +230,24 @@ var opCases = []struct {
 		x := h.input(2, 3, 3, 5)
 		h.add(newConvOp(x, 4, 1, 1, h.param(1, 1, 5, 4), h.param(4), true))
 	}},
+	// Batches the onednn backend cuts into chunks with a smaller last one
+	// (9 images: four chunks of 2 and one of 1), with a bias.
+	{"conv3x3_bias_batch9", func(h *gradHarness) {
+		x := h.input(9, 4, 5, 3)
+		h.add(newConvOp(x, 4, 3, 1, h.param(3, 3, 3, 4), h.param(4), true))
+	}},
+	{"depthwise_s1_batch9", func(h *gradHarness) {
+		x := h.input(9, 5, 5, 4)
+		h.add(newDWConvOp(x, 3, 1, h.param(3, 3, 4, 1)))
+	}},
+	// One input read by two convolutions: the second backward adds to the
+	// input gradient the first wrote.
+	{"conv_shared_input", func(h *gradHarness) {
+		x := h.input(3, 4, 4, 3)
+		a := h.add(newConvOp(x, 4, 1, 1, h.param(1, 1, 3, 4), nil, true))
+		b := h.add(newConvOp(x, 4, 3, 1, h.param(3, 3, 3, 4), nil, true))
+		h.add(newAddOp(a, b, 0, 1))
+	}},
 	{"dense", func(h *gradHarness) {
 		x := h.input(3, 1, 1, 7)
 		h.add(newConvOp(x, 5, 1, 1, h.param(7, 5), h.param(5), true))
