@@ -15,13 +15,20 @@
 // that define the maths (builds with CGO_ENABLED=0 and on any GOARCH);
 // "cpu", OpenBLAS products and vectorised C loops (on x86-64 built with
 // GCC target_clones for AVX-512/AVX2/baseline, chosen at load time); and
-// "onednn", Intel's oneDNN (Debian libdnnl-dev) for convolutions, batch
-// norm, activations and pooling, with the cpu backend for the rest (batch
-// norm fused with swish among it) (absent
-// with the nodnnl build tag). Config.Backend chooses; "" is cpu (onednn
-// is opt-in: in a process that had run Tesseract its convolution backward
-// was seen to hang, and it is not bit-identical across thread counts). The shared backend suite (TestBackendSuite) checks every op of
-// every backend against ref and against finite differences.
+// "onednn", the cpu backend with Intel's oneDNN (Debian libdnnl-dev) for
+// every convolution on a map of 2x2 or more (1x1, 3x3, strided, depthwise;
+// absent with the nodnnl build tag). Config.Backend chooses; "" is the
+// first built of onednn, cpu, ref (the fastest). The shared backend suite
+// (TestBackendSuite) checks every op of every backend against ref and
+// against finite differences.
+//
+// The onednn backend cuts each convolution's batch into at most dnnlChunks
+// chunks of images (a function of the batch size alone) and runs each chunk
+// as one single-threaded oneDNN primitive (its own stream and scratchpad)
+// on one of the engine's goroutines; the chunks' weight gradients are added
+// in chunk order. So oneDNN never starts OpenMP threads (nothing to hang on
+// in a process that ran Tesseract), and its results, like cpu's, do not
+// depend on the thread count.
 //
 // On the host backends convolutions are matrix products: 1x1 convolutions
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions
@@ -34,8 +41,7 @@
 // dimension for weight gradients), is fixed by the shape alone, partial sums
 // are added in a fixed order, and random masks are a pure function of
 // (seed, step, layer, element). TestDeterministicSteps asserts bit-identical
-// weights after training with 1, 2 and 3 threads on every backend that
-// promises it (ref, cpu); see the onednn backend for its bound.
+// weights after training with 1, 2 and 3 threads on every backend.
 //
 // The network (New, Preset) follows the Keras EfficientNetV2 block table
 // (B0..B3, V2-S), with Keras layer names and Keras weight names for every

@@ -55,8 +55,9 @@ func modelCommand(g *Global) *cli.Command {
 backbone (Keras layout and layer names) whose block3b_project_conv feature map
 feeds k Gram-matrix modules, added to the pooled backbone features before a
 2-way softmax. Trained on the CPU by curate's own engine; --backend chooses
-its arithmetic: cpu (OpenBLAS and C loops, the default), onednn (Intel oneDNN,
-opt-in) or ref (plain Go, the definition).
+its arithmetic: onednn (Intel oneDNN convolutions over cpu, the default where
+built), cpu (OpenBLAS and C loops) or ref (plain Go, the definition). Each gives
+the same bits whatever --threads.
 
 EXAMPLES:
    curate model summary                         # B2, 4 Gram modules, 256x256
