@@ -80,19 +80,20 @@ typedef struct {
 	long nb;
 	dnnl_primitive_t fwd, bwdd, bwdw, r_w2fwd, r_w2bwdd, r_dw2user;
 	dnnl_memory_desc_t src, dst, wuser, wf, wb, dw, bmd;
-	void *wf_buf, *wb_buf; // weights in the forward / backward-data layout (NULL: the user layout)
-	int dw_user;           // backward-weights writes the user layout itself
+	int wf_user, wb_user, dw_user; // the forward / backward-data / backward-weights layout is the user's
 	size_t scr;
 } cd_shape;
 
 // cd_conv is an op's convolution: the shape of its full chunks and, when
 // the batch is not a multiple of the chunk, of the last one; and per chunk
-// a stream, a scratchpad and a weight-gradient buffer in oneDNN's layout.
+// a stream. Buffers that live only during one call (weights in oneDNN's
+// layout, per-chunk scratchpads and weight gradients in oneDNN's layout)
+// are the caller's, shared by all ops: scr, dwb and wb bytes of them.
 typedef struct {
 	cd_shape *full, *rest;
 	long chunks, per, wlen, bias;
+	size_t scr, dwb, wb;
 	dnnl_stream_t *strm;
-	void **scr, **dwblk;
 	char impl[160];
 } cd_conv;
 
@@ -100,27 +101,18 @@ static void cd_shape_free(cd_shape *s) {
 	if (!s) return;
 	dnnl_primitive_t ps[] = {s->fwd, s->bwdd, s->bwdw, s->r_w2fwd, s->r_w2bwdd, s->r_dw2user};
 	for (int i = 0; i < 6; i++) if (ps[i]) dnnl_primitive_destroy(ps[i]);
-	free(s->wf_buf);
-	free(s->wb_buf);
 	free(s);
 }
 
 static void cd_conv_free(cd_conv *c) {
 	if (!c) return;
-	for (long i = 0; i < c->chunks; i++) {
+	for (long i = 0; i < c->chunks; i++)
 		if (c->strm && c->strm[i]) dnnl_stream_destroy(c->strm[i]);
-		if (c->scr) free(c->scr[i]);
-		if (c->dwblk) free(c->dwblk[i]);
-	}
 	free(c->strm);
-	free(c->scr);
-	free(c->dwblk);
 	cd_shape_free(c->full);
 	cd_shape_free(c->rest);
 	free(c);
 }
-
-static void *cd_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64 + 64); }
 
 // cd_impl appends pd's implementation name to impl ("/" between passes).
 static void cd_impl(const_dnnl_primitive_desc_t pd, char *impl, size_t nimpl) {
@@ -163,8 +155,8 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 	if (impl) cd_impl(fpd, impl, nimpl);
 	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
 	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
-	if (!dnnl_memory_desc_equal(&c->wf, &c->wuser)) {
-		c->wf_buf = cd_alloc(dnnl_memory_desc_get_size(&c->wf));
+	c->wf_user = dnnl_memory_desc_equal(&c->wf, &c->wuser);
+	if (!c->wf_user) {
 		rpd = cd_reorder_pd(&c->wuser, &c->wf);
 		c->r_w2fwd = cd_prim(rpd, &c->scr);
 		if (rpd) dnnl_primitive_desc_destroy(rpd);
@@ -177,8 +169,8 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 		if (impl) cd_impl(dpd, impl, nimpl);
 		c->wb = *dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
 		if (!(c->bwdd = cd_prim(dpd, &c->scr))) goto fail;
-		if (!dnnl_memory_desc_equal(&c->wb, &c->wuser)) {
-			c->wb_buf = cd_alloc(dnnl_memory_desc_get_size(&c->wb));
+		c->wb_user = dnnl_memory_desc_equal(&c->wb, &c->wuser);
+		if (!c->wb_user) {
 			rpd = cd_reorder_pd(&c->wuser, &c->wb);
 			c->r_w2bwdd = cd_prim(rpd, &c->scr);
 			if (rpd) dnnl_primitive_desc_destroy(rpd);
@@ -227,27 +219,29 @@ static cd_conv *cd_conv_new(long N, long per, long H, long W, long Cin, long Ho,
 	if (N % per) {
 		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, NULL, 0);
 		if (!c->rest) goto fail;
+		if (!dnnl_memory_desc_equal(&c->rest->wf, &c->full->wf)) goto fail;
+		if (train && !dnnl_memory_desc_equal(&c->rest->wb, &c->full->wb)) goto fail;
 	}
 	c->strm = calloc(c->chunks, sizeof(dnnl_stream_t));
-	c->scr = calloc(c->chunks, sizeof(void *));
-	c->dwblk = calloc(c->chunks, sizeof(void *));
-	size_t scr = c->full->scr, dwn = train ? dnnl_memory_desc_get_size(&c->full->dw) : 0;
-	if (c->rest) {
-		if (c->rest->scr > scr) scr = c->rest->scr;
-		if (train && dnnl_memory_desc_get_size(&c->rest->dw) > dwn) dwn = dnnl_memory_desc_get_size(&c->rest->dw);
+	cd_shape *ss[] = {c->full, c->rest};
+	for (int i = 0; i < 2; i++) {
+		cd_shape *s = ss[i];
+		if (!s) continue;
+		if (s->scr > c->scr) c->scr = s->scr;
+		size_t n = s->wf_user ? 0 : dnnl_memory_desc_get_size(&s->wf);
+		if (n > c->wb) c->wb = n;
+		n = !train || s->wb_user ? 0 : dnnl_memory_desc_get_size(&s->wb);
+		if (n > c->wb) c->wb = n;
+		n = !train || s->dw_user ? 0 : dnnl_memory_desc_get_size(&s->dw);
+		if (n > c->dwb) c->dwb = n;
 	}
-	for (long i = 0; i < c->chunks; i++) {
+	for (long i = 0; i < c->chunks; i++)
 		CK(dnnl_stream_create(&c->strm[i], cd_eng, dnnl_stream_default_flags));
-		if (scr) c->scr[i] = cd_alloc(scr);
-		if (dwn) c->dwblk[i] = cd_alloc(dwn);
-	}
 	return c;
 fail:
 	cd_conv_free(c);
 	return NULL;
 }
-
-static const char *cd_conv_impl(cd_conv *c) { return c->impl; }
 
 // cd_run executes p on stream st with n (argument, descriptor, buffer)
 // triples; the memory objects live for this call only (a few microseconds;
@@ -284,51 +278,53 @@ static int cd_reorder_run(dnnl_primitive_t p, dnnl_stream_t st, const dnnl_memor
 	return cd_run(p, st, 2, args, mds, ptrs, cd_scrmd(p), scr);
 }
 
-// cd_conv_weights reorders the user weights w into the layout of the
-// forward (bwd = 0) or backward-data (bwd = 1) primitives, once per call,
-// on the calling thread with chunk 0's stream and scratchpad.
-static int cd_conv_weights(cd_conv *c, int bwd, float *w) {
+// cd_conv_weights reorders the user weights w into wbuf in the layout of
+// the forward (bwd = 0) or backward-data (bwd = 1) primitives, once per
+// call, on the calling thread with chunk 0's stream and scratchpad scr.
+// The full and the last chunk's primitives run on the same weights: oneDNN
+// picks the weight layout by channels and kernel, never by batch, so a
+// last chunk whose layout differed is refused (cd_conv_new fails).
+static int cd_conv_weights(cd_conv *c, int bwd, float *w, void *wbuf, void *scr) {
 	cd_one_thread();
-	cd_shape *ss[] = {c->full, c->rest};
-	for (int i = 0; i < 2; i++) {
-		cd_shape *s = ss[i];
-		if (!s) continue;
-		dnnl_primitive_t r = bwd ? s->r_w2bwdd : s->r_w2fwd;
-		if (r && cd_reorder_run(r, c->strm[0], &s->wuser, w, bwd ? &s->wb : &s->wf, bwd ? s->wb_buf : s->wf_buf, c->scr[0]))
-			return 1;
-	}
+	cd_shape *s = c->full;
+	dnnl_primitive_t r = bwd ? s->r_w2bwdd : s->r_w2fwd;
+	if (r && cd_reorder_run(r, c->strm[0], &s->wuser, w, bwd ? &s->wb : &s->wf, wbuf, scr)) return 1;
 	return 0;
 }
 
 static cd_shape *cd_chunk_shape(cd_conv *c, long i) { return c->rest && i == c->chunks - 1 ? c->rest : c->full; }
 
-// cd_conv_fwd runs chunk i: x and y point at the chunk's first image.
-static int cd_conv_fwd(cd_conv *c, long i, float *x, float *w, float *b, float *y) {
+// cd_conv_fwd runs chunk i: x and y point at the chunk's first image, wbuf
+// holds the weights cd_conv_weights reordered, scr is the chunk's
+// scratchpad.
+static int cd_conv_fwd(cd_conv *c, long i, float *x, float *w, void *wbuf, float *b, float *y, void *scr) {
 	cd_one_thread();
 	cd_shape *s = cd_chunk_shape(c, i);
 	int args[] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS};
 	const dnnl_memory_desc_t *mds[] = {&s->src, &s->wf, &s->dst, &s->bmd};
-	void *ptrs[] = {x, s->wf_buf ? s->wf_buf : w, y, b};
-	return cd_run(s->fwd, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->fwd), c->scr[i]);
+	void *ptrs[] = {x, s->wf_user ? (void *)w : wbuf, y, b};
+	return cd_run(s->fwd, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->fwd), scr);
 }
 
 // cd_conv_bwd runs chunk i's backward: its weight (and bias) gradient into
-// dw (db), overwritten, in the user layout; and the input gradient into dx
-// (overwritten) when dx is not NULL.
-static int cd_conv_bwd(cd_conv *c, long i, float *x, float *w, float *dy, float *dx, float *dw, float *db) {
+// dw (db), overwritten, in the user layout (through dwblk, the chunk's
+// buffer for oneDNN's layout); and the input gradient into dx (overwritten)
+// when dx is not NULL, from the weights cd_conv_weights put in wbuf.
+static int cd_conv_bwd(cd_conv *c, long i, float *x, float *w, void *wbuf, float *dy, float *dx, float *dw, float *db,
+		       void *dwblk, void *scr) {
 	cd_one_thread();
 	cd_shape *s = cd_chunk_shape(c, i);
-	void *blk = s->dw_user ? (void *)dw : c->dwblk[i];
+	void *blk = s->dw_user ? (void *)dw : dwblk;
 	int args[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS};
 	const dnnl_memory_desc_t *mds[] = {&s->src, &s->dst, &s->dw, &s->bmd};
 	void *ptrs[] = {x, dy, blk, db};
-	if (cd_run(s->bwdw, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->bwdw), c->scr[i])) return 1;
-	if (!s->dw_user && cd_reorder_run(s->r_dw2user, c->strm[i], &s->dw, blk, &s->wuser, dw, c->scr[i])) return 1;
+	if (cd_run(s->bwdw, c->strm[i], c->bias ? 4 : 3, args, mds, ptrs, cd_scrmd(s->bwdw), scr)) return 1;
+	if (!s->dw_user && cd_reorder_run(s->r_dw2user, c->strm[i], &s->dw, blk, &s->wuser, dw, scr)) return 1;
 	if (!dx) return 0;
 	int dargs[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
 	const dnnl_memory_desc_t *dmds[] = {&s->dst, &s->wb, &s->src};
-	void *dptrs[] = {dy, s->wb_buf ? s->wb_buf : w, dx};
-	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), c->scr[i]);
+	void *dptrs[] = {dy, s->wb_user ? (void *)w : wbuf, dx};
+	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), scr);
 }
 
 static void cd_add(float *restrict dst, const float *restrict src, long n) {
@@ -368,6 +364,12 @@ import (
 // Primitives are created once per op shape (per plan) and reused every step.
 type dnnlBackend struct {
 	hostBackend
+	// Buffers that live for one op's call, shared by all ops so they cost
+	// the largest op's size, not the sum (a per-op weight-gradient partial
+	// per chunk came to 8x the parameters): the weights in oneDNN's layout,
+	// and per chunk a scratchpad, a weight gradient in oneDNN's layout and
+	// one in Keras layout (plus the bias gradient).
+	wbuf, scr, dwblk, part []float32
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -390,9 +392,20 @@ const dnnlChunks = 8
 // dnnlConv is an op's prepared oneDNN convolution; a nil c means the op
 // runs on the cpu backend.
 type dnnlConv struct {
-	c    *C.cd_conv
-	per  int       // images per chunk
-	part []float32 // per chunk, its weight gradient (then its bias gradient)
+	c   *C.cd_conv
+	per int // images per chunk
+}
+
+// floats is the number of float32s holding n bytes, rounded up to 64 bytes
+// so every chunk's buffer starts on a cache line.
+func floats(n C.size_t) int { return (int(n) + 63) / 64 * 16 }
+
+// grow returns buf with at least n values, reallocated when shorter.
+func grow(buf *[]float32, n int) []float32 {
+	if len(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	return *buf
 }
 
 func (d *dnnlConv) free() { C.cd_conv_free(d.c) }
@@ -435,15 +448,7 @@ func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, b
 	pr := (y.W-1)*stride + k - x.W - padL
 	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
 		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1)
-	d := &dnnlConv{c: c, per: per}
-	if c != nil {
-		wlen, chunks := int(c.wlen), int(c.chunks)
-		if bias {
-			wlen += y.C
-		}
-		d.part = make([]float32, chunks*wlen)
-	}
-	return d
+	return &dnnlConv{c: c, per: per}
 }
 
 // conv prepares the op's convolution on maps of at least 2x2 (1x1 and 3x3,
@@ -528,10 +533,14 @@ func (b *dnnlBackend) forward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param
 	if bias != nil {
 		bp = p32(bias.Data)
 	}
-	b.check(C.cd_conv_weights(d.c, 0, p32(w.Data)), "weight reorder")
+	wbuf := grow(&b.wbuf, floats(d.c.wb)+1)
+	ss := floats(d.c.scr)
+	scr := grow(&b.scr, int(d.c.chunks)*ss+1)
+	b.check(C.cd_conv_weights(d.c, 0, p32(w.Data), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
 	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
 	b.chunks(e, d, func(i, n0 int) {
-		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), bp, p32(y.Data[n0*ys:])), "convolution forward")
+		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), unsafe.Pointer(p32(wbuf)), bp,
+			p32(y.Data[n0*ys:]), unsafe.Pointer(p32(scr[i*ss:]))), "convolution forward")
 	})
 }
 
@@ -556,14 +565,22 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
 	}
-	if dx != nil {
-		b.check(C.cd_conv_weights(d.c, 1, p32(w.Data)), "weight reorder")
+	chunks, wlen := int(d.c.chunks), int(d.c.wlen)
+	plen := wlen
+	if bias != nil {
+		plen += y.C
 	}
-	wlen := int(d.c.wlen)
-	plen := len(d.part) / int(d.c.chunks)
+	wbuf := grow(&b.wbuf, floats(d.c.wb)+1)
+	ss, ds := floats(d.c.scr), floats(d.c.dwb)
+	scr := grow(&b.scr, chunks*ss+1)
+	dwblk := grow(&b.dwblk, chunks*ds+1)
+	parts := grow(&b.part, chunks*plen)
+	if dx != nil {
+		b.check(C.cd_conv_weights(d.c, 1, p32(w.Data), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
+	}
 	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
 	b.chunks(e, d, func(i, n0 int) {
-		part := d.part[i*plen : (i+1)*plen]
+		part := parts[i*plen : (i+1)*plen]
 		var db, dxc *C.float
 		if bias != nil {
 			db = p32(part[wlen:])
@@ -571,12 +588,11 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 		if target != nil {
 			dxc = p32(target[n0*xs:])
 		}
-		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), p32(dy[n0*ys:]), dxc, p32(part[:wlen]), db),
-			"convolution backward")
+		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), unsafe.Pointer(p32(wbuf)), p32(dy[n0*ys:]), dxc,
+			p32(part[:wlen]), db, unsafe.Pointer(p32(dwblk[i*ds:])), unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward")
 	})
 	// Partials in chunk order: the sum does not depend on which goroutine
 	// ran which chunk.
-	chunks := int(d.c.chunks)
 	e.run(plen, 256, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			var g *float32
@@ -587,7 +603,7 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 			}
 			s := *g
 			for i := 0; i < chunks; i++ {
-				s += d.part[i*plen+j]
+				s += parts[i*plen+j]
 			}
 			*g = s
 		}
