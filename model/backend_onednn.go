@@ -48,16 +48,6 @@ static dnnl_primitive_desc_t cd_pd(const_dnnl_op_desc_t d, const_dnnl_primitive_
 	return pd;
 }
 
-static dnnl_primitive_desc_t cd_reorder_pd(const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst) {
-	dnnl_primitive_attr_t attr = NULL;
-	dnnl_primitive_desc_t pd = NULL;
-	if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
-	dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-	if (dnnl_reorder_primitive_desc_create(&pd, src, cd_eng, dst, cd_eng, attr) != dnnl_success) pd = NULL;
-	dnnl_primitive_attr_destroy(attr);
-	return pd;
-}
-
 // cd_prim turns pd into a primitive, raising *scr to its scratchpad size.
 static dnnl_primitive_t cd_prim(dnnl_primitive_desc_t pd, size_t *scr) {
 	dnnl_primitive_t p = NULL;
@@ -68,6 +58,22 @@ static dnnl_primitive_t cd_prim(dnnl_primitive_desc_t pd, size_t *scr) {
 		if (n > *scr) *scr = n;
 	}
 	if (dnnl_primitive_create(&p, pd) != dnnl_success) p = NULL;
+	return p;
+}
+
+// cd_reorder makes a reorder src -> dst (user scratchpad), raising *scr to
+// its scratchpad size.
+static dnnl_primitive_t cd_reorder(const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst, size_t *scr) {
+	dnnl_primitive_attr_t attr = NULL;
+	dnnl_primitive_desc_t pd = NULL;
+	dnnl_primitive_t p = NULL;
+	if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+	dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+	if (dnnl_reorder_primitive_desc_create(&pd, src, cd_eng, dst, cd_eng, attr) == dnnl_success) {
+		p = cd_prim(pd, scr);
+		dnnl_primitive_desc_destroy(pd);
+	}
+	dnnl_primitive_attr_destroy(attr);
 	return p;
 }
 
@@ -94,7 +100,6 @@ typedef struct {
 	long chunks, per, wlen, bias;
 	size_t scr, dwb, wb;
 	dnnl_stream_t *strm;
-	char impl[160];
 } cd_conv;
 
 static void cd_shape_free(cd_shape *s) {
@@ -114,22 +119,13 @@ static void cd_conv_free(cd_conv *c) {
 	free(c);
 }
 
-// cd_impl appends pd's implementation name to impl ("/" between passes).
-static void cd_impl(const_dnnl_primitive_desc_t pd, char *impl, size_t nimpl) {
-	const char *name = NULL;
-	dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name);
-	size_t n = strlen(impl);
-	snprintf(impl + n, nimpl - n, "%s%s", n ? "/" : "", name ? name : "?");
-}
-
 // cd_shape_new prepares nb x H x W x Cin -> nb x Ho x Wo x Cout with a k x k
 // kernel, stride s, padding pt/pl before and pb/pr after; groups = Cin =
-// Cout for depthwise. train also prepares the backward passes. impl gets
-// the forward implementation's name.
+// Cout for depthwise. train also prepares the backward passes.
 static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			      long pt, long pl, long pb, long pr, long groups, int bias, int train, char *impl, size_t nimpl) {
+			      long pt, long pl, long pb, long pr, long groups, int bias, int train) {
 	cd_shape *c = calloc(1, sizeof(cd_shape));
-	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL, rpd = NULL;
+	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL;
 	dnnl_memory_desc_t wany;
 	c->nb = nb;
 	dnnl_dims_t sd = {nb, Cin, H, W}, dd = {nb, Cout, Ho, Wo};
@@ -152,45 +148,24 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 		dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL, &c->dst, st, padl, padr));
 	fpd = cd_pd(&fd, NULL, 0);
 	if (!fpd) goto fail;
-	if (impl) cd_impl(fpd, impl, nimpl);
 	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
 	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
 	c->wf_user = dnnl_memory_desc_equal(&c->wf, &c->wuser);
-	if (!c->wf_user) {
-		rpd = cd_reorder_pd(&c->wuser, &c->wf);
-		c->r_w2fwd = cd_prim(rpd, &c->scr);
-		if (rpd) dnnl_primitive_desc_destroy(rpd);
-		rpd = NULL;
-		if (!c->r_w2fwd) goto fail;
-	}
+	if (!c->wf_user && !(c->r_w2fwd = cd_reorder(&c->wuser, &c->wf, &c->scr))) goto fail;
 	if (train) {
 		CK(dnnl_convolution_backward_data_desc_init(&bdd, dnnl_convolution_direct, &c->src, &wany, &c->dst, st, padl, padr));
 		if (!(dpd = cd_pd(&bdd, fpd, 0))) goto fail;
-		if (impl) cd_impl(dpd, impl, nimpl);
 		c->wb = *dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
 		if (!(c->bwdd = cd_prim(dpd, &c->scr))) goto fail;
 		c->wb_user = dnnl_memory_desc_equal(&c->wb, &c->wuser);
-		if (!c->wb_user) {
-			rpd = cd_reorder_pd(&c->wuser, &c->wb);
-			c->r_w2bwdd = cd_prim(rpd, &c->scr);
-			if (rpd) dnnl_primitive_desc_destroy(rpd);
-			rpd = NULL;
-			if (!c->r_w2bwdd) goto fail;
-		}
+		if (!c->wb_user && !(c->r_w2bwdd = cd_reorder(&c->wuser, &c->wb, &c->scr))) goto fail;
 		CK(dnnl_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL,
 			&c->dst, st, padl, padr));
 		if (!(wpd = cd_pd(&bwd, fpd, 0))) goto fail;
-		if (impl) cd_impl(wpd, impl, nimpl);
 		c->dw = *dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
 		if (!(c->bwdw = cd_prim(wpd, &c->scr))) goto fail;
 		c->dw_user = dnnl_memory_desc_equal(&c->dw, &c->wuser);
-		if (!c->dw_user) {
-			rpd = cd_reorder_pd(&c->dw, &c->wuser);
-			c->r_dw2user = cd_prim(rpd, &c->scr);
-			if (rpd) dnnl_primitive_desc_destroy(rpd);
-			rpd = NULL;
-			if (!c->r_dw2user) goto fail;
-		}
+		if (!c->dw_user && !(c->r_dw2user = cd_reorder(&c->dw, &c->wuser, &c->scr))) goto fail;
 	}
 	dnnl_primitive_desc_destroy(fpd);
 	if (dpd) dnnl_primitive_desc_destroy(dpd);
@@ -214,10 +189,10 @@ static cd_conv *cd_conv_new(long N, long per, long H, long W, long Cin, long Ho,
 	c->chunks = (N + per - 1) / per;
 	c->bias = bias;
 	c->wlen = k * k * Cin * Cout / groups;
-	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, c->impl, sizeof c->impl);
+	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train);
 	if (!c->full) goto fail;
 	if (N % per) {
-		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, NULL, 0);
+		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train);
 		if (!c->rest) goto fail;
 		if (!dnnl_memory_desc_equal(&c->rest->wf, &c->full->wf)) goto fail;
 		if (train && !dnnl_memory_desc_equal(&c->rest->wb, &c->full->wb)) goto fail;
