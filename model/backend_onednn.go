@@ -360,9 +360,18 @@ func (b *dnnlBackend) Describe() string {
 	return fmt.Sprintf("%s convolutions (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()))
 }
 
-// dnnlChunks is the most chunks a convolution's batch is cut into. It is a
-// constant, not the thread count, so results do not depend on the latter.
-const dnnlChunks = 8
+// A convolution's batch is cut into between dnnlMinChunks and dnnlChunks
+// chunks of images, fewer when the maps are small: each chunk should hold
+// at least dnnlChunkPositions output positions, as every chunk writes,
+// reorders and adds a whole weight gradient however few positions it
+// sums (B2's 8x8 stages: 260k weights per convolution). The count is a
+// function of the shape alone, never of the thread count, so results do
+// not depend on the latter.
+const (
+	dnnlChunks         = 8
+	dnnlMinChunks      = 4
+	dnnlChunkPositions = 512
+)
 
 // dnnlConv is an op's prepared oneDNN convolution; a nil c means the op
 // runs on the cpu backend.
@@ -414,11 +423,14 @@ func p32(s []float32) *C.float {
 	return (*C.float)(unsafe.Pointer(&s[0]))
 }
 
-// chunkImages is the images per chunk of an n-image batch.
-func chunkImages(n int) int { return (n + dnnlChunks - 1) / dnnlChunks }
+// chunkImages is the images per chunk of a batch of n maps of hw positions.
+func chunkImages(n, hw int) int {
+	c := max(dnnlMinChunks, min(dnnlChunks, n*hw/dnnlChunkPositions))
+	return (n + c - 1) / c
+}
 
 func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, bias bool) *dnnlConv {
-	per := chunkImages(x.N)
+	per := chunkImages(x.N, x.H*x.W)
 	pb := (y.H-1)*stride + k - x.H - padT
 	pr := (y.W-1)*stride + k - x.W - padL
 	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),

@@ -22,8 +22,8 @@
 // (TestBackendSuite) checks every op of every backend against ref and
 // against finite differences.
 //
-// The onednn backend cuts each convolution's batch into at most dnnlChunks
-// chunks of images (a function of the batch size alone) and runs each chunk
+// The onednn backend cuts each convolution's batch into 4 to 8 chunks of
+// images (a function of the batch and map size alone) and runs each chunk
 // as one single-threaded oneDNN primitive (its own stream and scratchpad)
 // on one of the engine's goroutines; the chunks' weight gradients are added
 // in chunk order. So oneDNN never starts OpenMP threads (nothing to hang on
