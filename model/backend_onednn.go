@@ -329,8 +329,8 @@ import (
 // or faster than oneDNN's own batch norm, eltwise and pooling.
 //
 // It is deterministic and independent of the thread count, like cpu: a
-// convolution is cut into chunks of images fixed by the batch size alone
-// (dnnlChunks), each chunk runs one single-threaded oneDNN primitive
+// convolution is cut into chunks of images fixed by the batch and map size
+// alone (chunkImages), each chunk runs one single-threaded oneDNN primitive
 // (created for one thread, executed with one OpenMP thread, its own stream
 // and scratchpad) on one of the engine's goroutines, and the chunks' weight
 // gradients are added in chunk order. oneDNN never starts an OpenMP
@@ -362,7 +362,7 @@ func (b *dnnlBackend) Describe() string {
 
 // A convolution's batch is cut into between dnnlMinChunks and dnnlChunks
 // chunks of images, fewer when the maps are small: each chunk should hold
-// at least dnnlChunkPositions output positions, as every chunk writes,
+// at least dnnlChunkPositions input positions, as every chunk writes,
 // reorders and adds a whole weight gradient however few positions it
 // sums (B2's 8x8 stages: 260k weights per convolution). The count is a
 // function of the shape alone, never of the thread count, so results do

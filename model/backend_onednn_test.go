@@ -5,8 +5,8 @@ package model
 import "testing"
 
 // TestDnnlChunks checks the onednn backend's cut of a batch into chunks:
-// 4 to 8 chunks, fewer where maps are small (at least 512 positions a
-// chunk), a function of the shape alone.
+// 4 to 8 chunks, fewer where maps are small (at least 512 input positions
+// a chunk), a function of the shape alone.
 func TestDnnlChunks(t *testing.T) {
 	for _, c := range []struct{ n, hw, per, chunks int }{
 		{16, 128 * 128, 2, 8}, // large maps: 8 chunks
