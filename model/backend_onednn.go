@@ -345,6 +345,10 @@ type dnnlBackend struct {
 	// and per chunk a scratchpad, a weight gradient in oneDNN's layout and
 	// one in Keras layout (plus the bias gradient).
 	wbuf, scr, dwblk, part []float32
+	// threads is the engine's thread count (setThreads); the training ops
+	// never hand it to oneDNN (one thread per chunk), it is there for code
+	// that runs a whole op on oneDNN's own threads.
+	threads int
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -353,7 +357,12 @@ func onednnBackend() Backend {
 	if C.cd_init() != 0 {
 		return nil
 	}
-	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}}
+	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1}
+}
+
+func (b *dnnlBackend) setThreads(n int) {
+	b.threads = n
+	b.hostBackend.setThreads(n)
 }
 
 func (b *dnnlBackend) Describe() string {
