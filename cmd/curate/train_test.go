@@ -336,7 +336,8 @@ func TestTrainBadInput(t *testing.T) {
 	good := writeStripes(t, filepath.Join(dir, "good"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6)})
 	noVal := writeStripes(t, filepath.Join(dir, "noval"), stripeset.Options{Seed: 4, Splits: []stripeset.Split{{Name: "train", Rows: 4}, {Name: "test", Rows: 4}}})
 	three := writeStripes(t, filepath.Join(dir, "three"), stripeset.Options{Seed: 4, Splits: stripeSplits(4, 4, 4), LabelNames: []string{"a", "b", "c"}})
-	bad := writeStripes(t, filepath.Join(dir, "bad"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6), Bad: map[int]bool{5: true}})
+	bad := writeStripes(t, filepath.Join(dir, "bad"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6), Bad: map[int]bool{5: true},
+		BadIn: map[string]map[int]bool{"validation": {1: true, 4: true}, "test": {2: true}}})
 
 	// A finished run to resume and whose checkpoint to misuse.
 	runDir := filepath.Join(dir, "run")
@@ -418,7 +419,9 @@ func TestTrainBadInput(t *testing.T) {
 		})
 	}
 
-	// --skip-bad trains on and counts the bad image in the metrics line.
+	// --skip-bad trains on and counts the bad images in the metrics line:
+	// one of training, two of validation (also in val.skipped_bad); the
+	// test eval counts its one.
 	sk := tinyTrain(bad, filepath.Join(dir, "skip"))
 	sk.Epochs, sk.SkipBad = 1, true
 	if err := runTrain(context.Background(), sk, g); err != nil {
@@ -426,8 +429,21 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	raw, _ := os.ReadFile(filepath.Join(sk.Out, train.MetricsFile))
 	var m train.EpochMetrics
-	if err := json.Unmarshal(bytes.TrimSpace(raw), &m); err != nil || m.SkippedBad != 1 {
-		t.Errorf("metrics line %s: skipped_bad %d, want 1 (%v)", raw, m.SkippedBad, err)
+	if err := json.Unmarshal(bytes.TrimSpace(raw), &m); err != nil || m.SkippedBad != 3 || m.Val.SkippedBad != 2 || m.Val.N != 4 {
+		t.Errorf("metrics line %s: skipped_bad %d, val.skipped_bad %d, val.n %d; want 3, 2, 4 (%v)", raw, m.SkippedBad, m.Val.SkippedBad, m.Val.N, err)
+	}
+	var te metrics.Eval
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(sk.Out, train.TestEvalFile))), &te); err != nil || te.SkippedBad != 1 || te.N != 5 {
+		t.Errorf("test/eval.json: skipped_bad %d, n %d; want 1, 5 (%v)", te.SkippedBad, te.N, err)
+	}
+	// So does curate eval of a split with a bad image.
+	eo := EvalOptions{Weights: filepath.Join(sk.Out, train.BestCheckpoint), Data: bad, Split: "validation", Threshold: 0.5, Batch: 8, SkipBad: true, Out: filepath.Join(dir, "skip-eval")}
+	if err := runEval(context.Background(), eo, g); err != nil {
+		t.Fatal(err)
+	}
+	var ee metrics.Eval
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(eo.Out, "eval.json"))), &ee); err != nil || ee.SkippedBad != 2 || ee.N != 4 {
+		t.Errorf("curate eval --skip-bad: eval.json skipped_bad %d, n %d; want 2, 4 (%v)", ee.SkippedBad, ee.N, err)
 	}
 }
 
