@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -204,20 +205,42 @@ func zeroDocumented(usage string) bool {
 
 func main() {
 	g := &Global{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: term.IsTerminal(int(os.Stderr.Fd()))}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptContext()
 	defer stop()
-	go func() {
-		// The first SIGINT/SIGTERM cancels ctx so the stage keeps its work;
-		// a second one kills the process at once, whatever it is doing.
-		<-ctx.Done()
-		stop()
-	}()
 	err := run(ctx, g, os.Args)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %v", context.Canceled, err)
 	}
 	printError(g.Stderr, err, wantsJSON(os.Args))
 	os.Exit(exitCode(err))
+}
+
+// interruptContext is canceled by the first SIGINT/SIGTERM, so the stage
+// keeps its work; a second one kills the process at once, whatever it is
+// doing, by the signal's default action. Both signals are caught by one
+// channel that stays registered: switching the handler off after the first
+// (signal.NotifyContext's stop) leaves a window in which a second signal
+// that comes while the process waits for CPU is swallowed, and the kill
+// never happens (TestSecondSIGINTKills caught it under load).
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		cancel()
+		s := <-ch
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		if sig, isSys := s.(syscall.Signal); isSys {
+			syscall.Kill(syscall.Getpid(), sig)
+		}
+		time.Sleep(time.Second) // the signal was ignored when curate started
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel()
+	}
 }
 
 // printError writes err for the user: a line "curate: ...", or with --json
