@@ -83,8 +83,12 @@ func TestReportDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	evalDir := filepath.Join(runs, "eval-validation")
-	if err := runEval(ctx, EvalOptions{Weights: filepath.Join(runs, "k1", "seed-1", train.BestCheckpoint), Data: dataset,
-		Split: "validation", Threshold: 0.5, Batch: 8, Threads: 2, Out: evalDir}, g); err != nil {
+	if err := runEval(ctx, EvalOptions{
+		NetFlags: NetFlags{Weights: filepath.Join(runs, "k1", "seed-1", train.BestCheckpoint), Threshold: 0.5, Batch: 8, Threads: 2},
+		Data:     dataset,
+		Split:    "validation",
+		Out:      evalDir,
+	}, g); err != nil {
 		t.Fatal(err)
 	}
 	page := filepath.Join(t.TempDir(), "report.html")

@@ -97,8 +97,10 @@ func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) st
 			Name: "eval", Options: evalKey{threads, ec}, Output: runEvalDir,
 			Run: func(ctx context.Context) error {
 				return runEval(ctx, EvalOptions{
-					Weights: weights, Data: dir(runDatasetDir), Split: ec.Split, Threshold: ec.Threshold,
-					Batch: batch, Threads: threads, Out: dir(runEvalDir),
+					NetFlags: NetFlags{Weights: weights, Threshold: ec.Threshold, Batch: batch, Threads: threads},
+					Data:     dir(runDatasetDir),
+					Split:    ec.Split,
+					Out:      dir(runEvalDir),
 				}, g)
 			},
 		},

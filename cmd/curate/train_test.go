@@ -174,8 +174,13 @@ func TestEvalAndPredict(t *testing.T) {
 
 	// On the dataset's test split: the same numbers as the run's test/eval.json.
 	g, out := trainGlobal()
-	if err := runEval(context.Background(), EvalOptions{Weights: best, Data: data, Split: "test", Threshold: 0.5, Batch: 32, Threads: 2,
-		Out: filepath.Join(dir, "ev"), JSON: true}, g); err != nil {
+	if err := runEval(context.Background(), EvalOptions{
+		NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2},
+		Data:     data,
+		Split:    "test",
+		Out:      filepath.Join(dir, "ev"),
+		JSON:     true,
+	}, g); err != nil {
 		t.Fatal(err)
 	}
 	var ev, trainEv metrics.Eval
@@ -224,8 +229,15 @@ func TestEvalAndPredict(t *testing.T) {
 	for _, c := range []struct{ folder, layout string }{{folders, "classfolders"}, {filepath.Dir(unb), "unbiasedemo"}, {e6, "emotion6"}} {
 		g, out := trainGlobal()
 		pred := filepath.Join(dir, c.layout+".jsonl")
-		if err := runEval(context.Background(), EvalOptions{Weights: best, Folder: c.folder, Layout: c.layout, Positive: "sadness", Emotion6: "argmax",
-			Threshold: 0.5, Batch: 32, Threads: 2, Predictions: pred, JSON: true}, g); err != nil {
+		if err := runEval(context.Background(), EvalOptions{
+			NetFlags:    NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2},
+			Folder:      c.folder,
+			Layout:      c.layout,
+			Positive:    "sadness",
+			Emotion6:    "argmax",
+			Predictions: pred,
+			JSON:        true,
+		}, g); err != nil {
 			t.Fatalf("%s: %v", c.layout, err)
 		}
 		var fe metrics.Eval
@@ -242,7 +254,7 @@ func TestEvalAndPredict(t *testing.T) {
 	// The Emotion6 rule flag changes which images are positive: with
 	// p(sadness) >= 0.6 none is, so there is no positive support.
 	g, out = trainGlobal()
-	if err := runEval(context.Background(), EvalOptions{Weights: best, Folder: e6, Layout: "emotion6", Emotion6: "0.6", Threshold: 0.5, Batch: 32, JSON: true}, g); err != nil {
+	if err := runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32}, Folder: e6, Layout: "emotion6", Emotion6: "0.6", JSON: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	var e6ev metrics.Eval
@@ -253,7 +265,7 @@ func TestEvalAndPredict(t *testing.T) {
 
 	// predict: a folder, in path order, --csv and --json, same p(sadness) as eval.
 	g, out = trainGlobal()
-	if err := runPredict(context.Background(), PredictOptions{Weights: best, Paths: []string{folders}, Threshold: 0.5, Batch: 16, CSV: true}, g); err != nil {
+	if err := runPredict(context.Background(), PredictOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 16}, Paths: []string{folders}, CSV: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	csvLines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -261,7 +273,7 @@ func TestEvalAndPredict(t *testing.T) {
 		t.Fatalf("predict --csv: %d lines, header %q", len(csvLines), csvLines[0])
 	}
 	g, out = trainGlobal()
-	if err := runPredict(context.Background(), PredictOptions{Weights: best, Paths: []string{data}, Split: "test", Threshold: 0.5, Batch: 32, Threads: 2, JSON: true}, g); err != nil {
+	if err := runPredict(context.Background(), PredictOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2}, Paths: []string{data}, Split: "test", JSON: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	predLines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -369,8 +381,11 @@ func TestTrainBadInput(t *testing.T) {
 		{"out already holds a run", func() error { return runTrain(context.Background(), tinyTrain(good, runDir), g) },
 			[]string{runDir, "--resume"}, exitError},
 		{"checkpoint of another architecture", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: stripMetadata(t, last, filepath.Join(dir, "plain.safetensors")),
-				Backbone: "tiny", Gram: 2, Data: good, Split: "test", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{
+				NetFlags: NetFlags{Weights: stripMetadata(t, last, filepath.Join(dir, "plain.safetensors")), Backbone: "tiny", Gram: 2, Threshold: 0.5, Batch: 8},
+				Data:     good,
+				Split:    "test",
+			}, g)
 		}, []string{"plain.safetensors", `tensor "head_dense/kernel" has shape [320 16], the network's is [320 32]`}, exitError},
 		{"resume from a checkpoint of another architecture", func() error {
 			other := filepath.Join(dir, "other")
@@ -384,10 +399,10 @@ func TestTrainBadInput(t *testing.T) {
 			return runTrain(context.Background(), TrainOptions{Resume: other}, g)
 		}, []string{"backbone tiny with 1 Gram modules", "the network is tiny with 2"}, exitError},
 		{"eval of a missing split", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: last, Data: good, Split: "dev", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: last, Threshold: 0.5, Batch: 8}, Data: good, Split: "dev"}, g)
 		}, []string{good, `no split "dev"`}, exitError},
 		{"emotion6 without ground truth", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: last, Folder: dir, Layout: "emotion6", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: last, Threshold: 0.5, Batch: 8}, Folder: dir, Layout: "emotion6"}, g)
 		}, []string{"ground_truth.txt"}, exitError},
 		{"init of a missing file", func() error {
 			r := tinyTrain(good, filepath.Join(dir, "r4"))
@@ -437,7 +452,7 @@ func TestTrainBadInput(t *testing.T) {
 		t.Errorf("test/eval.json: skipped_bad %d, n %d; want 1, 5 (%v)", te.SkippedBad, te.N, err)
 	}
 	// So does curate eval of a split with a bad image.
-	eo := EvalOptions{Weights: filepath.Join(sk.Out, train.BestCheckpoint), Data: bad, Split: "validation", Threshold: 0.5, Batch: 8, SkipBad: true, Out: filepath.Join(dir, "skip-eval")}
+	eo := EvalOptions{NetFlags: NetFlags{Weights: filepath.Join(sk.Out, train.BestCheckpoint), Threshold: 0.5, Batch: 8, SkipBad: true}, Data: bad, Split: "validation", Out: filepath.Join(dir, "skip-eval")}
 	if err := runEval(context.Background(), eo, g); err != nil {
 		t.Fatal(err)
 	}
