@@ -217,11 +217,12 @@ func main() {
 
 // interruptContext is canceled by the first SIGINT/SIGTERM, so the stage
 // keeps its work; a second one kills the process at once, whatever it is
-// doing, by the signal's default action. Both signals are caught by one
-// channel that stays registered: switching the handler off after the first
-// (signal.NotifyContext's stop) leaves a window in which a second signal
-// that comes while the process waits for CPU is swallowed, and the kill
-// never happens (TestSecondSIGINTKills caught it under load).
+// doing, by the signal's default action. After the first, the handler is
+// switched off (signal.Stop: from then on the runtime takes the default
+// action itself, without waiting for a goroutine), and a second signal that
+// came before that, and so went to the channel, kills the process too:
+// signal.NotifyContext's stop left such a signal in its channel unread, so
+// under load the second Ctrl-C was lost (TestSecondSIGINTKills caught it).
 func interruptContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -229,13 +230,16 @@ func interruptContext() (context.Context, func()) {
 	go func() {
 		<-ch
 		cancel()
-		s := <-ch
-		signal.Reset(os.Interrupt, syscall.SIGTERM)
-		if sig, isSys := s.(syscall.Signal); isSys {
-			syscall.Kill(syscall.Getpid(), sig)
+		signal.Stop(ch) // either the next signal is in ch, or it takes the default action
+		select {
+		case s := <-ch:
+			if sig, ok := s.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), sig)
+			}
+			time.Sleep(time.Second) // the signal was ignored when curate started
+			os.Exit(exitInterrupted)
+		default:
 		}
-		time.Sleep(time.Second) // the signal was ignored when curate started
-		os.Exit(exitInterrupted)
 	}()
 	return ctx, func() {
 		signal.Stop(ch)

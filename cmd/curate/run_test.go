@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -414,13 +413,9 @@ func TestRunChild(t *testing.T) {
 // runChild runs `curate run --json` in a child process to its end.
 func runChild(t *testing.T, opts RunOptions) map[string]runner.Decision {
 	t.Helper()
-	spec, _ := json.Marshal(opts)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), runChildEnv+"="+string(spec))
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("curate run in a child: %v\n%s", err, errb.String())
+	cmd, out := startChild(t, "TestRunChild", runChildEnv, opts)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("curate run in a child: %v\n%s", err, out.String())
 	}
 	var rep RunReport
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
@@ -438,14 +433,7 @@ func runChild(t *testing.T, opts RunOptions) map[string]runner.Decision {
 // (run.json written).
 func killRunInTrain(t *testing.T, opts RunOptions, trainDir string) {
 	t.Helper()
-	spec, _ := json.Marshal(opts)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRunChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), runChildEnv+"="+string(spec))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startChild(t, "TestRunChild", runChildEnv, opts)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	deadline := time.After(2 * time.Minute)
