@@ -334,39 +334,7 @@ func (o *Object) parseV1(r *reader) {
 	r.u32() // reference count
 	size := r.u32()
 	r.skip(4) // align to 8
-	type block struct{ p, n uint64 }
-	blocks := []block{{r.p, size}}
-	seen := map[uint64]bool{}
-	for len(blocks) > 0 {
-		bl := blocks[0]
-		blocks = blocks[1:]
-		br := f.at(bl.p)
-		br = br.sub(bl.n)
-		for br.left() >= 8 {
-			typ := uint16(br.u16())
-			n := br.u16()
-			flags := uint8(br.u8())
-			br.skip(3)
-			at := br.p
-			data := br.bytes(n)
-			if len(o.msgs) >= maxMessages {
-				f.failf(at, "object header %s: too many messages", o.Path)
-			}
-			if typ == 0x10 {
-				c := f.at(at)
-				c.end = at + n
-				addr, length := c.off(), c.len()
-				p := f.addr(addr)
-				if seen[p] {
-					f.failf(at, "object header %s: continuation loop", o.Path)
-				}
-				seen[p] = true
-				blocks = append(blocks, block{p, length})
-				continue
-			}
-			o.msgs = append(o.msgs, message{typ, flags, at, data})
-		}
-	}
+	o.readMessages(r.p, size, 1, false)
 }
 
 func (o *Object) parseV2(r *reader) {
@@ -387,34 +355,48 @@ func (o *Object) parseV2(r *reader) {
 	if size == undef {
 		f.failf(start, "object header %s: chunk size", o.Path)
 	}
-	crt := flags&0x04 != 0
+	o.readMessages(r.p, size, 2, flags&0x04 != 0)
+}
+
+// readMessages reads the messages of an object header of version v whose
+// first block of n bytes is at p, following continuation messages into
+// further blocks. Version 1 message headers are type u16, size u16, flags
+// and 3 reserved bytes; version 2 ones type u8, size u16, flags and, when
+// crt (creation order tracked), 2 more bytes, and their continuation blocks
+// begin with "OCHK" and end with a checksum.
+func (o *Object) readMessages(p, n uint64, v int, crt bool) {
+	f := o.f
+	typeLen, hdr := uint64(2), uint64(8)
+	if v == 2 {
+		typeLen, hdr = 1, 4
+		if crt {
+			hdr = 6
+		}
+	}
 	type block struct{ p, n uint64 }
-	blocks := []block{{r.p, size}}
+	blocks := []block{{p, n}}
 	seen := map[uint64]bool{}
-	first := true
-	for len(blocks) > 0 {
+	for first := true; len(blocks) > 0; first = false {
 		bl := blocks[0]
 		blocks = blocks[1:]
 		br := f.at(bl.p).sub(bl.n)
-		if !first {
+		if v == 2 && !first {
 			br.sig("OCHK")
 			if br.left() < 4 {
 				f.failf(bl.p, "object header %s: short continuation block", o.Path)
 			}
 			br.end -= 4 // checksum
 		}
-		first = false
-		hdr := uint64(4)
-		if crt {
-			hdr = 6
-		}
 		for br.left() >= hdr {
-			typ := uint16(br.u8())
-			n := br.u16()
-			mflags := uint8(br.u8())
-			if crt {
-				br.skip(2)
+			var typ uint16
+			if typeLen == 1 {
+				typ = uint16(br.u8())
+			} else {
+				typ = uint16(br.u16())
 			}
+			n := br.u16()
+			flags := uint8(br.u8())
+			br.skip(hdr - typeLen - 3)
 			at := br.p
 			data := br.bytes(n)
 			if len(o.msgs) >= maxMessages {
@@ -432,7 +414,7 @@ func (o *Object) parseV2(r *reader) {
 				blocks = append(blocks, block{p, length})
 				continue
 			}
-			o.msgs = append(o.msgs, message{typ, mflags, at, data})
+			o.msgs = append(o.msgs, message{typ, flags, at, data})
 		}
 	}
 }
