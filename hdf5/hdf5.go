@@ -334,39 +334,7 @@ func (o *Object) parseV1(r *reader) {
 	r.u32() // reference count
 	size := r.u32()
 	r.skip(4) // align to 8
-	type block struct{ p, n uint64 }
-	blocks := []block{{r.p, size}}
-	seen := map[uint64]bool{}
-	for len(blocks) > 0 {
-		bl := blocks[0]
-		blocks = blocks[1:]
-		br := f.at(bl.p)
-		br = br.sub(bl.n)
-		for br.left() >= 8 {
-			typ := uint16(br.u16())
-			n := br.u16()
-			flags := uint8(br.u8())
-			br.skip(3)
-			at := br.p
-			data := br.bytes(n)
-			if len(o.msgs) >= maxMessages {
-				f.failf(at, "object header %s: too many messages", o.Path)
-			}
-			if typ == 0x10 {
-				c := f.at(at)
-				c.end = at + n
-				addr, length := c.off(), c.len()
-				p := f.addr(addr)
-				if seen[p] {
-					f.failf(at, "object header %s: continuation loop", o.Path)
-				}
-				seen[p] = true
-				blocks = append(blocks, block{p, length})
-				continue
-			}
-			o.msgs = append(o.msgs, message{typ, flags, at, data})
-		}
-	}
+	o.readMessages(r.p, size, 1, false)
 }
 
 func (o *Object) parseV2(r *reader) {
@@ -387,34 +355,48 @@ func (o *Object) parseV2(r *reader) {
 	if size == undef {
 		f.failf(start, "object header %s: chunk size", o.Path)
 	}
-	crt := flags&0x04 != 0
+	o.readMessages(r.p, size, 2, flags&0x04 != 0)
+}
+
+// readMessages reads the messages of an object header of version v whose
+// first block of n bytes is at p, following continuation messages into
+// further blocks. Version 1 message headers are type u16, size u16, flags
+// and 3 reserved bytes; version 2 ones type u8, size u16, flags and, when
+// crt (creation order tracked), 2 more bytes, and their continuation blocks
+// begin with "OCHK" and end with a checksum.
+func (o *Object) readMessages(p, n uint64, v int, crt bool) {
+	f := o.f
+	typeLen, hdr := uint64(2), uint64(8)
+	if v == 2 {
+		typeLen, hdr = 1, 4
+		if crt {
+			hdr = 6
+		}
+	}
 	type block struct{ p, n uint64 }
-	blocks := []block{{r.p, size}}
+	blocks := []block{{p, n}}
 	seen := map[uint64]bool{}
-	first := true
-	for len(blocks) > 0 {
+	for first := true; len(blocks) > 0; first = false {
 		bl := blocks[0]
 		blocks = blocks[1:]
 		br := f.at(bl.p).sub(bl.n)
-		if !first {
+		if v == 2 && !first {
 			br.sig("OCHK")
 			if br.left() < 4 {
 				f.failf(bl.p, "object header %s: short continuation block", o.Path)
 			}
 			br.end -= 4 // checksum
 		}
-		first = false
-		hdr := uint64(4)
-		if crt {
-			hdr = 6
-		}
 		for br.left() >= hdr {
-			typ := uint16(br.u8())
-			n := br.u16()
-			mflags := uint8(br.u8())
-			if crt {
-				br.skip(2)
+			var typ uint16
+			if typeLen == 1 {
+				typ = uint16(br.u8())
+			} else {
+				typ = uint16(br.u16())
 			}
+			n := br.u16()
+			flags := uint8(br.u8())
+			br.skip(hdr - typeLen - 3)
 			at := br.p
 			data := br.bytes(n)
 			if len(o.msgs) >= maxMessages {
@@ -432,7 +414,7 @@ func (o *Object) parseV2(r *reader) {
 				blocks = append(blocks, block{p, length})
 				continue
 			}
-			o.msgs = append(o.msgs, message{typ, mflags, at, data})
+			o.msgs = append(o.msgs, message{typ, flags, at, data})
 		}
 	}
 }
@@ -483,9 +465,7 @@ func (o *Object) readLinks() {
 	if m := o.msg(0x11); m != nil {
 		r := o.mr(m)
 		btree, heap := r.off(), r.off()
-		names := o.localHeap(heap)
-		seen := map[uint64]bool{}
-		o.groupNode(btree, names, seen, 0)
+		o.groupNodes(btree, o.localHeap(heap))
 	}
 	if m := o.msg(0x02); m != nil {
 		r := o.mr(m)
@@ -557,30 +537,50 @@ func (o *Object) localHeap(a uint64) []byte {
 
 const maxDepth = 64
 
-func (o *Object) groupNode(a uint64, names []byte, seen map[uint64]bool, depth int) {
-	f := o.f
-	p := f.addr(a)
-	if seen[p] || depth > maxDepth {
-		f.failf(p, "group %s: B-tree cycle or depth", o.Path)
-	}
-	seen[p] = true
-	r := f.at(p)
-	r.sig("TREE")
-	if t := r.u8(); t != 0 {
-		f.failf(p, "group %s: B-tree node type %d, want 0", o.Path, t)
-	}
-	level := r.u8()
-	n := r.u16()
-	r.off()
-	r.off()
-	r.len() // key 0
-	for i := uint64(0); i < n; i++ {
-		child := r.off()
-		r.len()
-		if level > 0 {
-			o.groupNode(child, names, seen, depth+1)
-			continue
+// walkBTree visits the leaf entries of a version 1 B-tree of node type typ
+// (0: group symbol nodes, 1: raw data chunks) rooted at a, refusing cycles
+// and depths beyond maxDepth. key reads one key (its layout depends on the
+// type) and leaf gets the key and child address of each leaf entry; what
+// names the object for errors.
+func (f *File) walkBTree(a, typ uint64, what string, key func(r *reader) []uint64, leaf func(node, child uint64, key []uint64)) {
+	seen := map[uint64]bool{}
+	var walk func(a uint64, depth int)
+	walk = func(a uint64, depth int) {
+		p := f.addr(a)
+		if seen[p] || depth > maxDepth {
+			f.failf(p, "%s: B-tree cycle or depth", what)
 		}
+		seen[p] = true
+		r := f.at(p)
+		r.sig("TREE")
+		if t := r.u8(); t != typ {
+			f.failf(p, "%s: B-tree node type %d, want %d", what, t, typ)
+		}
+		level := r.u8()
+		n := r.u16()
+		r.off() // left sibling
+		r.off() // right sibling
+		for i := uint64(0); i < n; i++ {
+			k := key(r)
+			child := r.off()
+			if level > 0 {
+				walk(child, depth+1)
+				continue
+			}
+			leaf(p, child, k)
+		}
+		// The last key (n+1 keys for n children) bounds the node; unused.
+	}
+	walk(a, 0)
+}
+
+// groupNodes reads the links of a symbol-table group: its B-tree's leaves
+// are symbol table nodes naming members by offsets into the heap names.
+func (o *Object) groupNodes(a uint64, names []byte) {
+	f := o.f
+	seen := map[uint64]bool{}
+	groupKey := func(r *reader) []uint64 { r.len(); return nil } // an offset into the heap
+	f.walkBTree(a, 0, "group "+o.Path, groupKey, func(_, child uint64, _ []uint64) {
 		cp := f.addr(child)
 		if seen[cp] {
 			f.failf(cp, "group %s: symbol node seen twice", o.Path)
@@ -602,7 +602,7 @@ func (o *Object) groupNode(a uint64, names []byte, seen map[uint64]bool, depth i
 			}
 			o.links = append(o.links, Link{Name: cString(names[nameOff:]), addr: hdr})
 		}
-	}
+	})
 }
 
 // Child returns the named member of a group.
@@ -1115,43 +1115,24 @@ func (o *Object) chunked(a uint64, dims []uint64, dt datatype, shape []int, tota
 	if a == undef || total == 0 {
 		return out
 	}
-	seen := map[uint64]bool{}
-	var walk func(a uint64, depth int)
-	walk = func(a uint64, depth int) {
-		p := f.addr(a)
-		if seen[p] || depth > maxDepth {
-			f.failf(p, "dataset %s: chunk B-tree cycle or depth", o.Path)
+	// A chunk's key: its size, filter mask and offset in each dimension
+	// (plus one for the element size).
+	chunkKey := func(r *reader) []uint64 {
+		k := make([]uint64, rank+2)
+		k[0] = r.u32() // size in bytes
+		r.u32()        // filter mask
+		for j := range rank + 1 {
+			k[1+j] = r.u64()
 		}
-		seen[p] = true
-		r := f.at(p)
-		r.sig("TREE")
-		if t := r.u8(); t != 1 {
-			f.failf(p, "dataset %s: B-tree node type %d, want 1", o.Path, t)
-		}
-		level := r.u8()
-		n := r.u16()
-		r.off()
-		r.off()
-		for i := uint64(0); i < n; i++ {
-			size := r.u32()
-			r.u32() // filter mask
-			offs := make([]uint64, rank+1)
-			for j := range offs {
-				offs[j] = r.u64()
-			}
-			child := r.off()
-			if level > 0 {
-				walk(child, depth+1)
-				continue
-			}
-			if size != csize {
-				f.failf(p, "dataset %s: chunk of %d bytes, want %d", o.Path, size, csize)
-			}
-			data := f.at(f.addr(child)).bytes(csize)
-			o.placeChunk(out, data, offs[:rank], dims[:rank], shape, uint64(dt.size))
-		}
+		return k
 	}
-	walk(a, 0)
+	f.walkBTree(a, 1, "dataset "+o.Path, chunkKey, func(node, child uint64, k []uint64) {
+		if k[0] != csize {
+			f.failf(node, "dataset %s: chunk of %d bytes, want %d", o.Path, k[0], csize)
+		}
+		data := f.at(f.addr(child)).bytes(csize)
+		o.placeChunk(out, data, k[1:1+rank], dims[:rank], shape, uint64(dt.size))
+	})
 	return out
 }
 

@@ -79,17 +79,20 @@ func (x *Number) UnmarshalJSON(b []byte) error {
 // Eval is the result of evaluating a classifier on a labelled set (the
 // contract's EVAL object).
 type Eval struct {
-	Weights   string     `json:"weights"`
-	Source    Source     `json:"source"`
-	N         int        `json:"n"`
-	Loss      Number     `json:"loss"`
-	Accuracy  Number     `json:"accuracy"`
-	Classes   []Class    `json:"classes"`
-	Confusion [2][2]int  `json:"confusion"` // rows = true negative/positive, cols = predicted
-	Positive  string     `json:"positive"`
-	Threshold float64    `json:"threshold"`
-	ROCAUC    Number     `json:"roc_auc"`
-	ROC       []ROCPoint `json:"roc,omitempty"`
+	Weights string `json:"weights"`
+	Source  Source `json:"source"`
+	N       int    `json:"n"`
+	// SkippedBad counts the images left out of N because they do not
+	// decode (--skip-bad); omitted when none were.
+	SkippedBad int        `json:"skipped_bad,omitempty"`
+	Loss       Number     `json:"loss"`
+	Accuracy   Number     `json:"accuracy"`
+	Classes    []Class    `json:"classes"`
+	Confusion  [2][2]int  `json:"confusion"` // rows = true negative/positive, cols = predicted
+	Positive   string     `json:"positive"`
+	Threshold  float64    `json:"threshold"`
+	ROCAUC     Number     `json:"roc_auc"`
+	ROC        []ROCPoint `json:"roc,omitempty"`
 }
 
 // Clip is the probability floor of the cross-entropy (Keras's epsilon).

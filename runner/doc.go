@@ -10,10 +10,13 @@
 //     commented config `curate run --init-config` writes.
 //   - manifest.go: after a stage finishes, ROOT/manifests/STAGE.json records
 //     its options, the digests of its inputs (files outside the pipeline and
-//     the previous stage's outputs), curate's version, and the sha256 of
-//     every output file with its size and modification time.
+//     the previous stage's outputs), curate's version and build (the
+//     sha256 of the curate binary, so a rebuilt binary whose code changed
+//     never reuses what the old code wrote, although the version string
+//     is the same), and the sha256 of every output file with its size and
+//     modification time.
 //   - plan.go: which stages run and why. A stage is skipped when its key
-//     (options, inputs, version) still matches its manifest and its outputs
+//     (options, inputs, version, build) still matches its manifest and its outputs
 //     are still what the manifest recorded (a file whose size and mtime
 //     match is trusted, others are hashed again); otherwise it runs, and so
 //     does every stage after it. --from, --until, --force and --dry-run

@@ -23,10 +23,11 @@ const ManifestDir = "manifests"
 type Manifest struct {
 	Stage         string          `json:"stage"`
 	CurateVersion string          `json:"curate_version"`
-	Key           string          `json:"key"`     // sha256 over version, options and inputs
-	Options       json.RawMessage `json:"options"` // the stage's options as the config gave them
-	Inputs        []Digest        `json:"inputs"`  // files outside the pipeline, then upstream outputs
-	Output        string          `json:"output"`  // the stage's output folder, relative to the root
+	CurateBuild   string          `json:"curate_build,omitempty"` // Options.Build: the binary's sha256
+	Key           string          `json:"key"`                    // sha256 over version, build, options and inputs
+	Options       json.RawMessage `json:"options"`                // the stage's options as the config gave them
+	Inputs        []Digest        `json:"inputs"`                 // files outside the pipeline, then upstream outputs
+	Output        string          `json:"output"`                 // the stage's output folder, relative to the root
 	Outputs       []FileDigest    `json:"outputs"`
 	OutputDigest  string          `json:"output_digest"` // sha256 over Outputs' paths and sums
 	Finished      string          `json:"finished"`      // RFC 3339

@@ -26,19 +26,28 @@ type Stage struct {
 	// complete earlier output. It may drop the stage's resume state
 	// (journals) so the new run decides everything again rather than
 	// resuming, and reports whether it did; the earlier outputs stay until
-	// the stage replaces them. own says the stage's own options (or
-	// curate's version) changed or it is forced; upstream says an earlier
-	// stage was reset this run.
-	Reset func(own, upstream bool) (bool, error)
+	// the stage replaces them. Change says why the stage runs again.
+	Reset func(c Change) (bool, error)
+}
+
+// Change says why a stage runs again over a complete earlier output.
+type Change struct {
+	Own      bool // its own options or curate's version changed, or it is forced
+	Build    bool // another curate binary (other code) wrote the earlier output
+	Upstream bool // an earlier stage was reset this run
 }
 
 // Options configures Plan and Run.
 type Options struct {
-	Root    string   // the output root
-	Version string   // curate's version, part of every key
-	From    string   // start at this stage (it runs; earlier ones are kept as they are)
-	Until   string   // stop after this stage
-	Force   []string // run these stages (and so every later one) whatever the cache says
+	Root    string // the output root
+	Version string // curate's version, part of every key
+	// Build identifies the code (curate uses its executable's sha256): part
+	// of every key, so a rebuilt binary with changed code never reuses an
+	// output the old code wrote, though the version string is the same.
+	Build string
+	From  string   // start at this stage (it runs; earlier ones are kept as they are)
+	Until string   // stop after this stage
+	Force []string // run these stages (and so every later one) whatever the cache says
 	// Started and Finished, if set, are called around each stage that runs.
 	Started  func(d Decision)
 	Finished func(d Decision, m *Manifest)
@@ -180,6 +189,9 @@ func stale(o Options, s Stage, c checked, upstream string) (string, error) {
 	if m.CurateVersion != o.Version {
 		return fmt.Sprintf("curate's version changed (%s -> %s)", m.CurateVersion, o.Version), nil
 	}
+	if m.CurateBuild != o.Build {
+		return fmt.Sprintf("curate's build changed (%s -> %s): another binary", short(m.CurateBuild), short(o.Build)), nil
+	}
 	opts, err := json.Marshal(s.Options)
 	if err != nil {
 		return "", fmt.Errorf("stage %s: options: %w", s.Name, err)
@@ -194,7 +206,7 @@ func stale(o Options, s Stage, c checked, upstream string) (string, error) {
 	if d := diffInputs(m.Inputs, inputs); d != "" {
 		return d, nil
 	}
-	if m.Key != key(o.Version, opts, inputs) {
+	if m.Key != key(o.Version, o.Build, opts, inputs) {
 		return "its key changed", nil
 	}
 	if m.Output != s.Output {
@@ -210,16 +222,30 @@ func stale(o Options, s Stage, c checked, upstream string) (string, error) {
 	return "", nil
 }
 
-// key is the sha256 over version, options and input digests.
-func key(version string, opts []byte, inputs []Digest) string {
+// key is the sha256 over version, build, options and input digests.
+func key(version, build string, opts []byte, inputs []Digest) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "curate %s\n", version)
+	if build != "" {
+		fmt.Fprintf(h, "build %s\n", build)
+	}
 	h.Write(opts)
 	h.Write([]byte{'\n'})
 	for _, in := range inputs {
 		fmt.Fprintf(h, "%s\x00%s\n", in.Name, in.SHA256)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// short is the start of a digest, for messages; "none" for "".
+func short(d string) string {
+	switch {
+	case d == "":
+		return "none"
+	case len(d) > 12:
+		return d[:12]
+	}
+	return d
 }
 
 // Run runs the stages the plan says must run, in order, writing each one's
@@ -256,8 +282,11 @@ func Run(ctx context.Context, stages []Stage, o Options) ([]Decision, error) {
 			if err != nil {
 				return out, fmt.Errorf("stage %s: options: %w", s.Name, err)
 			}
-			own := c.forced || c.old.CurateVersion != o.Version || diffOptions(c.old.Options, opts) != ""
-			did, err := s.Reset(own, upstreamReset)
+			did, err := s.Reset(Change{
+				Own:      c.forced || c.old.CurateVersion != o.Version || diffOptions(c.old.Options, opts) != "",
+				Build:    c.old.CurateBuild != o.Build,
+				Upstream: upstreamReset,
+			})
 			if err != nil {
 				return out, fmt.Errorf("stage %s: %w", s.Name, err)
 			}
@@ -283,7 +312,7 @@ func Run(ctx context.Context, stages []Stage, o Options) ([]Decision, error) {
 			return out, fmt.Errorf("stage %s: %w", s.Name, err)
 		}
 		m := &Manifest{
-			Stage: s.Name, CurateVersion: o.Version, Key: key(o.Version, opts, inputs), Options: opts,
+			Stage: s.Name, CurateVersion: o.Version, CurateBuild: o.Build, Key: key(o.Version, o.Build, opts, inputs), Options: opts,
 			Inputs: inputs, Output: s.Output, Outputs: files, OutputDigest: digest,
 			Finished: time.Now().UTC().Format(time.RFC3339), Seconds: time.Since(start).Seconds(),
 		}

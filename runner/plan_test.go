@@ -79,6 +79,8 @@ func TestPlanReasons(t *testing.T) {
 	}
 	check("unchanged", o, map[string]string{})
 	check("new version", Options{Root: root, Version: "2"}, map[string]string{"a": "version changed (1 -> 2)", "b": "after a"})
+	// Same version string, other code (a rebuilt binary): nothing is reused.
+	check("new build", Options{Root: root, Version: "1", Build: "0123456789abcdef"}, map[string]string{"a": "curate's build changed (none -> 0123456789ab)", "b": "after a"})
 	prefix = "p2"
 	check("option", o, map[string]string{"a": "options changed: prefix \"p1\" -> \"p2\"", "b": "after a"})
 	prefix = "p1"
@@ -124,15 +126,15 @@ func TestResetWhy(t *testing.T) {
 	os.WriteFile(input, []byte("hello"), 0o644)
 	prefix := "p1"
 	runs := map[string]int{}
-	type call struct{ own, upstream bool }
+	type call = Change
 	var calls map[string]call
 	build := func() []Stage {
 		st := fileStages(root, input, &prefix, runs)
 		for i := range st {
 			name := st[i].Name
-			st[i].Reset = func(own, upstream bool) (bool, error) {
-				calls[name] = call{own, upstream}
-				return own, nil // a stage resets when its own options changed
+			st[i].Reset = func(c Change) (bool, error) {
+				calls[name] = c
+				return c.Own || c.Build, nil // a stage resets when its own options or the code changed
 			}
 		}
 		return st
@@ -153,11 +155,13 @@ func TestResetWhy(t *testing.T) {
 		want   map[string]call
 	}{
 		{"input", func() { os.WriteFile(input, []byte("hello!"), 0o644) }, o,
-			map[string]call{"a": {false, false}, "b": {false, false}}},
+			map[string]call{"a": {}, "b": {}}},
 		{"option", func() { prefix = "p2" }, o,
-			map[string]call{"a": {true, false}, "b": {false, true}}},
+			map[string]call{"a": {Own: true}, "b": {Upstream: true}}},
 		{"forced b", func() {}, Options{Root: root, Version: "1", Force: []string{"b"}},
-			map[string]call{"b": {true, false}}},
+			map[string]call{"b": {Own: true}}},
+		{"build", func() {}, Options{Root: root, Version: "1", Build: "other"},
+			map[string]call{"a": {Build: true}, "b": {Build: true, Upstream: true}}},
 	} {
 		tc.change()
 		calls = map[string]call{}
@@ -169,7 +173,7 @@ func TestResetWhy(t *testing.T) {
 		}
 		for s, w := range tc.want {
 			if calls[s] != w {
-				t.Errorf("%s: %s Reset(own=%v, upstream=%v), want %v", tc.name, s, calls[s].own, calls[s].upstream, w)
+				t.Errorf("%s: %s Reset(%+v), want %+v", tc.name, s, calls[s], w)
 			}
 		}
 	}

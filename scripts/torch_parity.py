@@ -156,7 +156,10 @@ def main():
     ap.add_argument("--n", type=int)
     ap.add_argument("--size", type=int)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    # One thread: the forwards are small (a few images at 64 px), and OpenMP's spinning
+    # worker threads turn them into minutes on a loaded machine (measured under nice at
+    # load 13: 1 thread 10 s wall for the four jobs of the Go test, 2 threads > 300 s).
+    torch.set_num_threads(1)
     if args.jobs:
         with open(args.jobs) as f:
             jobs = json.load(f)

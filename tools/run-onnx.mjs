@@ -17,7 +17,8 @@ if (data.length !== N * S * S * 3) {
   console.error(`run-onnx: ${images} holds ${data.length} floats, want ${N}x${S}x${S}x3`);
   process.exit(1);
 }
-const session = await ort.InferenceSession.create(model, { executionProviders: ["cpu"], intraOpNumThreads: 2 });
+// One thread: the test's model is small, and spinning pool threads crawl on a loaded machine.
+const session = await ort.InferenceSession.create(model, { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 });
 const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", data, [N, S, S, 3]) };
 const out = await session.run(feeds);
 const y = out[session.outputNames[0]];

@@ -141,7 +141,7 @@ func Evaluate(ctx context.Context, o EvalOptions) (*EvalResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev.Weights, ev.Source = o.Weights, source
+	ev.Weights, ev.Source, ev.SkippedBad = o.Weights, source, len(bad)
 	return &EvalResult{Eval: ev, Predictions: preds, Skipped: bad}, nil
 }
 

@@ -66,7 +66,7 @@ type EpochMetrics struct {
 	LR            float64      `json:"lr"`
 	ImagesPerS    float64      `json:"images_per_s"`
 	Seconds       float64      `json:"seconds"`
-	SkippedBad    int          `json:"skipped_bad"`
+	SkippedBad    int          `json:"skipped_bad"` // training and validation images dropped by --skip-bad
 	Val           metrics.Eval `json:"val"`
 }
 
@@ -372,7 +372,10 @@ func (r *trainer) endEpoch(ctx context.Context, secs float64, trained int) error
 		return err
 	}
 	ev.ROC = nil
-	m := EpochMetrics{Epoch: r.st.Epoch + 1, Step: r.st.Step, LR: o.LR, Seconds: secs, SkippedBad: r.st.Skipped, Val: ev}
+	// skipped_bad counts the epoch's images dropped by --skip-bad in
+	// training and in validation (val.skipped_bad says how many of them
+	// were validation images).
+	m := EpochMetrics{Epoch: r.st.Epoch + 1, Step: r.st.Step, LR: o.LR, Seconds: secs, SkippedBad: r.st.Skipped + ev.SkippedBad, Val: ev}
 	if r.st.Seen > 0 {
 		m.TrainLoss = r.st.LossSum / float64(r.st.Seen)
 		m.TrainAccuracy = float64(r.st.Correct) / float64(r.st.Seen)
@@ -451,7 +454,7 @@ func (r *trainer) evaluateWith(ctx context.Context, net *model.Net, phase string
 	if h.Phase != nil {
 		h.Phase(phase, src.Len())
 	}
-	preds, _, err := predictAll(ctx, net, src, inferOptions{Batch: r.o.Batch, Workers: workers(r.o.Threads), SkipBad: r.o.SkipBad, Hook: h.Eval})
+	preds, bad, err := predictAll(ctx, net, src, inferOptions{Batch: r.o.Batch, Workers: workers(r.o.Threads), SkipBad: r.o.SkipBad, Hook: h.Eval})
 	if err != nil {
 		return metrics.Eval{}, nil, err
 	}
@@ -459,6 +462,7 @@ func (r *trainer) evaluateWith(ctx context.Context, net *model.Net, phase string
 	if err != nil {
 		return ev, nil, err
 	}
+	ev.SkippedBad = len(bad)
 	ev.Weights = r.path(LastCheckpoint) // the weights validated are those last.safetensors gets at the end of the epoch
 	ev.Source = metrics.Source{Kind: "dataset", Path: r.o.Data, Split: src.s.Name}
 	return ev, preds, nil

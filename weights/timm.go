@@ -114,31 +114,14 @@ func torchShape(s []int, l layout) []int {
 
 // toTorch reorders Keras data (kh,kw,in,out) into PyTorch (out,in,kh,kw);
 // a depthwise kernel (kh,kw,C,1) is the case in=C, out=1 read as (C,1,kh,kw).
-func toTorch(d []float32, s []int, l layout) []float32 {
-	if l == same {
-		return slices.Clone(d)
-	}
-	kh, kw, in, out := s[0], s[1], s[2], s[3]
-	r := make([]float32, len(d))
-	for y := 0; y < kh; y++ {
-		for x := 0; x < kw; x++ {
-			for i := 0; i < in; i++ {
-				for o := 0; o < out; o++ {
-					src := ((y*kw+x)*in+i)*out + o
-					if l == conv {
-						r[((o*in+i)*kh+y)*kw+x] = d[src]
-					} else {
-						r[((i*out+o)*kh+y)*kw+x] = d[src]
-					}
-				}
-			}
-		}
-	}
-	return r
-}
+func toTorch(d []float32, s []int, l layout) []float32 { return relayout(d, s, l, true) }
 
 // fromTorch is toTorch's inverse; s is the Keras shape.
-func fromTorch(d []float32, s []int, l layout) []float32 {
+func fromTorch(d []float32, s []int, l layout) []float32 { return relayout(d, s, l, false) }
+
+// relayout moves data between the Keras layout and PyTorch's: into
+// PyTorch's when torch is set, back otherwise. s is the Keras shape.
+func relayout(d []float32, s []int, l layout, torch bool) []float32 {
 	if l == same {
 		return slices.Clone(d)
 	}
@@ -148,11 +131,15 @@ func fromTorch(d []float32, s []int, l layout) []float32 {
 		for x := 0; x < kw; x++ {
 			for i := 0; i < in; i++ {
 				for o := 0; o < out; o++ {
-					dst := ((y*kw+x)*in+i)*out + o
+					keras := ((y*kw+x)*in+i)*out + o
+					pt := ((i*out+o)*kh+y)*kw + x // depthwise: (C,1,kh,kw)
 					if l == conv {
-						r[dst] = d[((o*in+i)*kh+y)*kw+x]
+						pt = ((o*in+i)*kh+y)*kw + x
+					}
+					if torch {
+						r[pt] = d[keras]
 					} else {
-						r[dst] = d[((i*out+o)*kh+y)*kw+x]
+						r[keras] = d[pt]
 					}
 				}
 			}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 func TestReorderArgs(t *testing.T) {
@@ -104,5 +107,39 @@ func TestJSONErrors(t *testing.T) {
 	printError(&buf, errors.New("boom"), false)
 	if buf.String() != "curate: boom\n" {
 		t.Errorf("plain error %q", buf.String())
+	}
+}
+
+// TestEveryCommandHelp: every command's --help has examples and the exit
+// codes, and every command that prints results takes --json (the two
+// parent commands only list their subcommands; demo takes the global one).
+func TestEveryCommandHelp(t *testing.T) {
+	noJSON := map[string]bool{"curate augment": true, "curate weights": true, "curate model": true, "curate demo": true}
+	var walk func(prefix string, cmds []*cli.Command)
+	seen := 0
+	walk = func(prefix string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.Name == "help" {
+				continue
+			}
+			name := prefix + " " + c.Name
+			seen++
+			if !strings.Contains(c.Description, "EXAMPLES:") || !strings.Contains(c.Description, "EXIT CODES:") {
+				t.Errorf("%s --help lacks EXAMPLES or EXIT CODES", name)
+			}
+			hasJSON := false
+			for _, f := range c.Flags {
+				hasJSON = hasJSON || slices.Contains(f.Names(), "json")
+			}
+			if !hasJSON && !noJSON[name] && len(c.Subcommands) == 0 {
+				t.Errorf("%s has no --json", name)
+			}
+			walk(name, c.Subcommands)
+		}
+	}
+	g, _, _ := testGlobal()
+	walk("curate", newApp(g).Commands)
+	if seen < 20 {
+		t.Errorf("walked %d commands", seen)
 	}
 }

@@ -241,19 +241,12 @@ func TestFetchCrashChild(t *testing.T) {
 // until its ledger holds at least lines records.
 func startFetchChild(t *testing.T, args []string, ledger string, lines int) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
-	argv, _ := json.Marshal(args)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFetchCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+string(argv))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startChild(t, "TestFetchCrashChild", crashChildEnv, args)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(ledger)
 		if bytes.Count(b, []byte("\n")) >= lines {
-			return cmd, &out
+			return cmd, out
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

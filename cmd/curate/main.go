@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -204,20 +205,46 @@ func zeroDocumented(usage string) bool {
 
 func main() {
 	g := &Global{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: term.IsTerminal(int(os.Stderr.Fd()))}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptContext()
 	defer stop()
-	go func() {
-		// The first SIGINT/SIGTERM cancels ctx so the stage keeps its work;
-		// a second one kills the process at once, whatever it is doing.
-		<-ctx.Done()
-		stop()
-	}()
 	err := run(ctx, g, os.Args)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %v", context.Canceled, err)
 	}
 	printError(g.Stderr, err, wantsJSON(os.Args))
 	os.Exit(exitCode(err))
+}
+
+// interruptContext is canceled by the first SIGINT/SIGTERM, so the stage
+// keeps its work; a second one kills the process at once, whatever it is
+// doing, by the signal's default action. After the first, the handler is
+// switched off (signal.Stop: from then on the runtime takes the default
+// action itself, without waiting for a goroutine), and a second signal that
+// came before that, and so went to the channel, kills the process too:
+// signal.NotifyContext's stop left such a signal in its channel unread, so
+// under load the second Ctrl-C was lost (TestSecondSIGINTKills caught it).
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		cancel()
+		signal.Stop(ch) // either the next signal is in ch, or it takes the default action
+		select {
+		case s := <-ch:
+			if sig, ok := s.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), sig)
+			}
+			time.Sleep(time.Second) // the signal was ignored when curate started
+			os.Exit(exitInterrupted)
+		default:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel()
+	}
 }
 
 // printError writes err for the user: a line "curate: ...", or with --json

@@ -78,7 +78,7 @@ EXAMPLES:
    curate model summary --backbone b2 --gram 4 --size 256
    curate model summary --backbone b0 --gram 0 --json | jq .backbone_params
    curate model summary --backend ref           # any backend builds the same network
-`,
+` + exitCodesHelp,
 				Flags: []cli.Flag{
 					backboneFlag(&so.Backbone),
 					&cli.IntFlag{Name: "gram", Value: 4, Usage: "number of Gram modules k (0 = baseline head)", Destination: &so.Gram},
@@ -103,7 +103,7 @@ EXAMPLES:
    curate model bench --batch 8 --gram 0 --steps 3
    curate model bench --threads 2 --json
    curate model bench --backend ref --batch 2 --size 64
-`,
+` + exitCodesHelp,
 				Flags: []cli.Flag{
 					backboneFlag(&bo.Backbone),
 					&cli.IntFlag{Name: "gram", Value: 4, Usage: "number of Gram modules k", Destination: &bo.Gram},

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -15,19 +14,11 @@ import (
 
 // PredictOptions are the flags of `curate predict`.
 type PredictOptions struct {
-	Weights   string
-	Paths     []string
-	Split     string
-	Threshold float64
-	Batch     int
-	Threads   int
-	Backend   string
-	Backbone  string
-	Gram      int
-	Size      int
-	SkipBad   bool
-	JSON      bool
-	CSV       bool
+	NetFlags
+	Paths []string
+	Split string
+	JSON  bool
+	CSV   bool
 }
 
 func predictCommand(g *Global) *cli.Command {
@@ -47,20 +38,11 @@ EXAMPLES:
    curate predict --weights best.safetensors --csv photos/ > scores.csv
    curate predict --weights best.safetensors --json --split test out/dataset
 ` + exitCodesHelp,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "weights", Usage: "checkpoint (curate train's .safetensors)", Destination: &o.Weights},
+		Flags: append(netFlags(&o.NetFlags),
 			&cli.StringFlag{Name: "split", Usage: "only this split of a dataset", Destination: &o.Split},
-			&cli.Float64Flag{Name: "threshold", Value: 0.5, Usage: "predict sadness when p(sadness) >= this", Destination: &o.Threshold},
-			&cli.IntFlag{Name: "batch", Value: 64, Usage: "images per inference batch", Destination: &o.Batch},
-			&cli.IntFlag{Name: "threads", Usage: "threads (0 = all CPUs)", Destination: &o.Threads},
-			backendFlag(&o.Backend),
-			&cli.StringFlag{Name: "backbone", Usage: "architecture of weights without curate metadata (default b2)", Destination: &o.Backbone},
-			&cli.IntFlag{Name: "gram", Value: 4, Usage: "Gram modules of weights without curate metadata", Destination: &o.Gram},
-			&cli.IntFlag{Name: "size", Usage: "input size (0 = the checkpoint's, else 256)", Destination: &o.Size},
-			&cli.BoolFlag{Name: "skip-bad", Usage: "skip images that do not decode rather than fail", Destination: &o.SkipBad},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON lines", Destination: &o.JSON},
 			&cli.BoolFlag{Name: "csv", Usage: "print CSV", Destination: &o.CSV},
-		},
+		),
 		Action: func(c *cli.Context) error {
 			o.Paths = c.Args().Slice()
 			o.JSON = o.JSON || g.JSON
@@ -79,29 +61,19 @@ type predictLine struct {
 }
 
 func runPredict(ctx context.Context, o PredictOptions, g *Global) error {
+	if err := o.check("predict"); err != nil {
+		return err
+	}
 	switch {
-	case o.Weights == "":
-		return usagef("predict needs --weights CHECKPOINT")
 	case len(o.Paths) == 0:
 		return usagef("predict needs at least one image, folder or dataset")
 	case o.JSON && o.CSV:
 		return usagef("--json and --csv: choose one")
-	case !(o.Threshold > 0 && o.Threshold <= 1):
-		return usagef("--threshold %v: want a probability in (0, 1]", o.Threshold)
-	case o.Batch < 1:
-		return usagef("--batch %d: want at least 1", o.Batch)
 	}
 	p := newTrainProgress(g)
 	p.begin("predict", 0, 0)
 	preds, skipped, err := train.Predict(ctx, train.PredictOptions{
-		NetOptions: train.NetOptions{Weights: o.Weights, Backbone: o.Backbone, Gram: o.Gram, Size: o.Size, Threads: o.Threads, Backend: o.Backend},
-		Paths:      o.Paths, Split: o.Split, Batch: o.Batch, SkipBad: o.SkipBad,
-		Hook: func(done, total int) {
-			p.mu.Lock()
-			p.total = total
-			p.mu.Unlock()
-			p.update(done, math.NaN())
-		},
+		NetOptions: o.net(), Paths: o.Paths, Split: o.Split, Batch: o.Batch, SkipBad: o.SkipBad, Hook: inferHook(p),
 	})
 	p.stop()
 	if err != nil {

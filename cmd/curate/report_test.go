@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
-	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -83,8 +82,12 @@ func TestReportDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	evalDir := filepath.Join(runs, "eval-validation")
-	if err := runEval(ctx, EvalOptions{Weights: filepath.Join(runs, "k1", "seed-1", train.BestCheckpoint), Data: dataset,
-		Split: "validation", Threshold: 0.5, Batch: 8, Threads: 2, Out: evalDir}, g); err != nil {
+	if err := runEval(ctx, EvalOptions{
+		NetFlags: NetFlags{Weights: filepath.Join(runs, "k1", "seed-1", train.BestCheckpoint), Threshold: 0.5, Batch: 8, Threads: 2},
+		Data:     dataset,
+		Split:    "validation",
+		Out:      evalDir,
+	}, g); err != nil {
 		t.Fatal(err)
 	}
 	page := filepath.Join(t.TempDir(), "report.html")
@@ -343,28 +346,6 @@ func TestReportCommandErrors(t *testing.T) {
 	}
 }
 
-// copyTree copies a folder.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // chromiumPath finds Debian's chromium. The browser test never skips: a
 // machine without it fails with how to install it.
 func chromiumPath(t *testing.T) string {
@@ -521,7 +502,9 @@ func TestBrowseCatchesNetwork(t *testing.T) {
 // --json prints the same document that report.json beside the page holds.
 func TestReportJSONFlag(t *testing.T) {
 	work := filepath.Join(t.TempDir(), "work")
-	copyTree(t, "../../reports/testdata/fixture", work)
+	if err := os.CopyFS(work, os.DirFS("../../reports/testdata/fixture")); err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(work)
 	g, out := reportGlobal()
 	page := filepath.Join(work, "out", "report.html")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +29,9 @@ type RunOptions struct {
 	Force      []string // run these stages whatever the cache says
 	DryRun     bool     // print the plan only
 	DemoAddr   string   // demo: true: where to serve the scenes; "" = 127.0.0.1:18766
+	// Build identifies curate's code in the stage manifests; "" = the
+	// sha256 of this executable (tests set it to stand for another binary).
+	Build string
 }
 
 // Output folders of the stages under the root.
@@ -51,9 +56,10 @@ a value of the wrong type is an error naming its line and column.
 
 Caching: each finished stage writes ROOT/manifests/STAGE.json with its options, the digests
 of its inputs (list files, category.txt, the previous stage's outputs), curate's version and
-the sha256 of every output file. A rerun skips every stage whose options and inputs are
-unchanged and whose outputs are still as recorded, and says so; a stage whose options,
-inputs or outputs changed runs again, and so does every stage after it.
+build (the sha256 of this binary) and the sha256 of every output file. A rerun skips every
+stage whose options and inputs are unchanged and whose outputs are still as recorded, and
+says so; a stage whose options, inputs or outputs changed, or that another build of curate
+wrote, runs again, and so does every stage after it.
 
    --dry-run         print the plan and why each stage would run or be skipped
    --from STAGE      run STAGE and the ones after it; earlier stages are kept as they are
@@ -148,8 +154,14 @@ func runRun(ctx context.Context, opts RunOptions, g *Global) error {
 	if err != nil {
 		return err
 	}
+	build := opts.Build
+	if build == "" {
+		if build, err = executableDigest(); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
 	ro := runner.Options{
-		Root: root, Version: version, From: opts.From, Until: opts.Until, Force: opts.Force,
+		Root: root, Version: version, Build: build, From: opts.From, Until: opts.Until, Force: opts.Force,
 		Started: func(d runner.Decision) {
 			if !g.JSON {
 				fmt.Fprintf(g.Stdout, "\n== %s: runs (%s) ==\n", d.Stage, d.Reason)
@@ -270,8 +282,11 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 			// Changed lists are fetched incrementally (fetch's own resume: new
 			// URLs are fetched, dropped ones leave the output). Changed
 			// options (or demo scenes) fetch everything again.
-			Reset: func(own, _ bool) (bool, error) {
-				if !own {
+			// A new build (other code) rebuilds the shards from the ledger
+			// without fetching again: the ledger records what the network
+			// answered, which no code change alters.
+			Reset: func(c runner.Change) (bool, error) {
+				if !c.Own {
 					return false, nil
 				}
 				return true, removeFiles(dir(runFetchDir), fetch.LedgerFile, fetch.StagingFile)
@@ -285,10 +300,11 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 					TessdataDir: cfg.Path(ft.Tessdata), Detector: ft.Detector, SheetPages: ft.SheetPages, ShardBytes: ft.ShardBytes,
 				}, g)
 			},
-			// Verdicts made with other options are not resumed: filter-text
-			// refuses to mix them, and they would be wrong.
-			Reset: func(own, upstream bool) (bool, error) {
-				if !own && !upstream {
+			// Verdicts made with other options or other code are not
+			// resumed: filter-text refuses to mix options, and a fresh
+			// root would decide them anew.
+			Reset: func(c runner.Change) (bool, error) {
+				if !c.Own && !c.Build && !c.Upstream {
 					return false, nil // new rows only: the journal's verdicts still hold
 				}
 				return true, removeFiles(dir(runFilteredDir), filter.JournalFile, filter.OptionsFile)
@@ -316,6 +332,26 @@ func runStages(cfg *runner.Config, g *Global, opts RunOptions, closers *[]func()
 func fetchKeyOptions(fc runner.FetchConfig) runner.FetchConfig {
 	fc.Workers, fc.PerHost = 0, 0
 	return fc
+}
+
+// executableDigest is the sha256 of the running binary: the identity of
+// curate's code in the stage manifests (the version string stays the same
+// across rebuilds during development).
+func executableDigest() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("curate's own executable: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("curate's own executable: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("curate's own executable %s: %w", exe, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func fileExists(p string) bool {

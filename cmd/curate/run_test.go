@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curate-ml/curate/runner"
 )
@@ -230,19 +231,12 @@ func TestRunConfigErrors(t *testing.T) {
 	}
 }
 
-// TestRunTwiceSameBytes: two roots, one config: the shards, row-level
-// records, checkpoints and predictions are byte-identical, and so are the
-// eval's numbers (paths inside the reports differ by root).
-func TestRunTwiceSameBytes(t *testing.T) {
-	addr := freeAddr(t)
-	var roots []string
-	for i := range 2 {
-		dir := filepath.Join(t.TempDir(), fmt.Sprint(i))
-		os.MkdirAll(dir, 0o755)
-		cfg := smallDemoConfig(t, dir, "")
-		runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})
-		roots = append(roots, filepath.Join(dir, "out"))
-	}
+// compareRoots checks that two roots of one config hold byte-identical
+// shards, row-level records, checkpoints and predictions, and the same eval
+// and report numbers (paths inside the reports differ by root).
+func compareRoots(t *testing.T, root0, root1 string) {
+	t.Helper()
+	roots := []string{root0, root1}
 	compared := 0
 	err := filepath.WalkDir(roots[0], func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -264,7 +258,7 @@ func TestRunTwiceSameBytes(t *testing.T) {
 		a, _ := os.ReadFile(p)
 		b, err := os.ReadFile(filepath.Join(roots[1], rel))
 		if err != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two runs of one config (%v)", rel, err)
+			t.Errorf("%s differs between the two roots (%v)", rel, err)
 		}
 		compared++
 		return nil
@@ -275,6 +269,17 @@ func TestRunTwiceSameBytes(t *testing.T) {
 	if compared < 16 {
 		t.Fatalf("compared only %d files", compared)
 	}
+	// Files only the second root holds (a stale checkpoint, an old run).
+	filepath.WalkDir(roots[1], func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(roots[1], p)
+		if _, err := os.Stat(filepath.Join(roots[0], rel)); err != nil {
+			t.Errorf("%s is in %s only", rel, roots[1])
+		}
+		return nil
+	})
 	// The eval's numbers, without the paths.
 	var evals [2]map[string]any
 	for i, r := range roots {
@@ -287,7 +292,7 @@ func TestRunTwiceSameBytes(t *testing.T) {
 	a, _ := json.Marshal(evals[0])
 	b, _ := json.Marshal(evals[1])
 	if !bytes.Equal(a, b) || !bytes.Contains(a, []byte(`"accuracy"`)) {
-		t.Errorf("eval numbers differ between two runs:\n%s\n%s", a, b)
+		t.Errorf("eval numbers differ between the two roots:\n%s\n%s", a, b)
 	}
 	// The report's evaluation numbers, with the roots' paths taken out.
 	var sections [2]string
@@ -299,6 +304,153 @@ func TestRunTwiceSameBytes(t *testing.T) {
 		sections[i] = strings.ReplaceAll(string(rep["evaluation"]), r, "ROOT")
 	}
 	if sections[0] != sections[1] || len(sections[0]) < 50 {
-		t.Errorf("the report's evaluation differs between two runs:\n%.400s\n%.400s", sections[0], sections[1])
+		t.Errorf("the report's evaluation differs between the two roots:\n%.400s\n%.400s", sections[0], sections[1])
+	}
+}
+
+// TestRunRerunSameBytes: two fresh roots of one config hold the same bytes;
+// and whatever happened in a root before (a rerun with nothing changed, an
+// option changed and changed back, a train stage SIGKILLed mid-run, another
+// build of curate), the next run leaves the bytes a fresh root gets.
+func TestRunRerunSameBytes(t *testing.T) {
+	addr := freeAddr(t)
+	freshDir := t.TempDir()
+	runPlan(t, RunOptions{Config: smallDemoConfig(t, freshDir, ""), DemoAddr: addr})
+	fresh := filepath.Join(freshDir, "out")
+
+	dir := t.TempDir()
+	cfg := smallDemoConfig(t, dir, "")
+	root := filepath.Join(dir, "out")
+	original := readFile(t, cfg)
+	runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})
+	compareRoots(t, fresh, root)
+	edit := func(old, new string) {
+		t.Helper()
+		if !strings.Contains(original, old) {
+			t.Fatalf("the config has no %q", old)
+		}
+		if err := os.WriteFile(cfg, []byte(strings.Replace(original, old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restore := func() {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(original), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("unchanged", func(t *testing.T) {
+		if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "" {
+			t.Errorf("an unchanged rerun ran %q", got)
+		}
+		compareRoots(t, fresh, root)
+	})
+	for _, c := range []struct{ name, old, new, ran string }{
+		{"train", "epochs: 2", "epochs: 3", "train,eval,report"},
+		{"split", "  size: 48\n", "  size: 48\n  test: 0.3\n  train: 0.6\n", "split,train,eval,report"},
+	} {
+		t.Run(c.name+" option changed back", func(t *testing.T) {
+			edit(c.old, c.new)
+			if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != c.ran {
+				t.Fatalf("after changing %s ran %q, want %q", c.name, got, c.ran)
+			}
+			restore()
+			// In a child process: one that has run only these stages
+			// (no Tesseract, no fetch before train) gives the same bytes.
+			if got := ran(runChild(t, RunOptions{Config: cfg, DemoAddr: addr})); got != c.ran {
+				t.Fatalf("after changing %s back ran %q, want %q", c.name, got, c.ran)
+			}
+			compareRoots(t, fresh, root)
+		})
+	}
+	t.Run("train killed", func(t *testing.T) {
+		// A changed option makes train run over the finished one; the run
+		// is SIGKILLed inside train; the original config runs again.
+		edit("epochs: 2", "epochs: 3")
+		killRunInTrain(t, RunOptions{Config: cfg, DemoAddr: addr}, filepath.Join(root, runTrainDir))
+		restore()
+		if got := ran(runPlan(t, RunOptions{Config: cfg, DemoAddr: addr})); got != "train,eval,report" {
+			t.Fatalf("after the killed train ran %q", got)
+		}
+		compareRoots(t, fresh, root)
+	})
+	t.Run("another build", func(t *testing.T) {
+		// A rebuilt binary with other code (same version string) reuses
+		// nothing the old code wrote; fetch keeps its ledger (what the
+		// server answered), filter-text decides every image again.
+		plan := runPlan(t, RunOptions{Config: cfg, DemoAddr: addr, Build: "another-binary"})
+		if got := ran(plan); got != "fetch,filter-text,split,train,eval,report" || !strings.Contains(plan["fetch"].Reason, "build changed") {
+			t.Fatalf("another build ran %q: %+v", got, plan)
+		}
+		compareRoots(t, fresh, root)
+	})
+}
+
+// The run child is `curate run` in a child process (this test binary,
+// re-executed) that TestRunRerunSameBytes SIGKILLs inside a stage.
+const runChildEnv = "CURATE_RUN_CHILD"
+
+func TestRunChild(t *testing.T) {
+	spec := os.Getenv(runChildEnv)
+	if spec == "" {
+		return // only meaningful as the child of TestRunRerunSameBytes
+	}
+	var opts RunOptions
+	if err := json.Unmarshal([]byte(spec), &opts); err != nil {
+		t.Fatal(err)
+	}
+	g, _, errb := testGlobal()
+	g.Stdout = os.Stdout
+	g.JSON = true
+	err := runRun(context.Background(), opts, g)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err, errb)
+	}
+	os.Exit(exitCode(err))
+}
+
+// runChild runs `curate run --json` in a child process to its end.
+func runChild(t *testing.T, opts RunOptions) map[string]runner.Decision {
+	t.Helper()
+	cmd, out := startChild(t, "TestRunChild", runChildEnv, opts)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("curate run in a child: %v\n%s", err, out.String())
+	}
+	var rep RunReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("run --json in a child: %v\n%s", err, out.String())
+	}
+	m := map[string]runner.Decision{}
+	for _, d := range rep.Plan {
+		m[d.Stage] = d
+	}
+	return m
+}
+
+// killRunInTrain runs `curate run` in a child and SIGKILLs it once the train
+// stage has moved the finished run aside and begun a new run folder
+// (run.json written).
+func killRunInTrain(t *testing.T, opts RunOptions, trainDir string) {
+	t.Helper()
+	cmd, out := startChild(t, "TestRunChild", runChildEnv, opts)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("the run finished (%v) before train began:\n%s", err, out.String())
+		case <-deadline:
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("train never began:\n%s", out.String())
+		case <-time.After(2 * time.Millisecond):
+		}
+		if fileExists(trainDir+".previous") && fileExists(filepath.Join(trainDir, "run.json")) {
+			cmd.Process.Kill()
+			<-done
+			return
+		}
 	}
 }

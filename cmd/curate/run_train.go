@@ -68,7 +68,7 @@ func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) st
 			Name: "train", Options: trainKey{cfg.Seed, threads, tc}, Inputs: inputs, Output: runTrainDir,
 			// A new run over a finished one: the finished one moves to
 			// train.previous until the new one is complete.
-			Reset: func(bool, bool) (bool, error) {
+			Reset: func(runner.Change) (bool, error) {
 				if err := os.RemoveAll(previous); err != nil {
 					return false, err
 				}
@@ -97,8 +97,10 @@ func trainStages(cfg *runner.Config, g *Global, threads int, dir func(string) st
 			Name: "eval", Options: evalKey{threads, ec}, Output: runEvalDir,
 			Run: func(ctx context.Context) error {
 				return runEval(ctx, EvalOptions{
-					Weights: weights, Data: dir(runDatasetDir), Split: ec.Split, Threshold: ec.Threshold,
-					Batch: batch, Threads: threads, Out: dir(runEvalDir),
+					NetFlags: NetFlags{Weights: weights, Threshold: ec.Threshold, Batch: batch, Threads: threads},
+					Data:     dir(runDatasetDir),
+					Split:    ec.Split,
+					Out:      dir(runEvalDir),
 				}, g)
 			},
 		},

@@ -174,8 +174,13 @@ func TestEvalAndPredict(t *testing.T) {
 
 	// On the dataset's test split: the same numbers as the run's test/eval.json.
 	g, out := trainGlobal()
-	if err := runEval(context.Background(), EvalOptions{Weights: best, Data: data, Split: "test", Threshold: 0.5, Batch: 32, Threads: 2,
-		Out: filepath.Join(dir, "ev"), JSON: true}, g); err != nil {
+	if err := runEval(context.Background(), EvalOptions{
+		NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2},
+		Data:     data,
+		Split:    "test",
+		Out:      filepath.Join(dir, "ev"),
+		JSON:     true,
+	}, g); err != nil {
 		t.Fatal(err)
 	}
 	var ev, trainEv metrics.Eval
@@ -224,8 +229,15 @@ func TestEvalAndPredict(t *testing.T) {
 	for _, c := range []struct{ folder, layout string }{{folders, "classfolders"}, {filepath.Dir(unb), "unbiasedemo"}, {e6, "emotion6"}} {
 		g, out := trainGlobal()
 		pred := filepath.Join(dir, c.layout+".jsonl")
-		if err := runEval(context.Background(), EvalOptions{Weights: best, Folder: c.folder, Layout: c.layout, Positive: "sadness", Emotion6: "argmax",
-			Threshold: 0.5, Batch: 32, Threads: 2, Predictions: pred, JSON: true}, g); err != nil {
+		if err := runEval(context.Background(), EvalOptions{
+			NetFlags:    NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2},
+			Folder:      c.folder,
+			Layout:      c.layout,
+			Positive:    "sadness",
+			Emotion6:    "argmax",
+			Predictions: pred,
+			JSON:        true,
+		}, g); err != nil {
 			t.Fatalf("%s: %v", c.layout, err)
 		}
 		var fe metrics.Eval
@@ -242,7 +254,7 @@ func TestEvalAndPredict(t *testing.T) {
 	// The Emotion6 rule flag changes which images are positive: with
 	// p(sadness) >= 0.6 none is, so there is no positive support.
 	g, out = trainGlobal()
-	if err := runEval(context.Background(), EvalOptions{Weights: best, Folder: e6, Layout: "emotion6", Emotion6: "0.6", Threshold: 0.5, Batch: 32, JSON: true}, g); err != nil {
+	if err := runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32}, Folder: e6, Layout: "emotion6", Emotion6: "0.6", JSON: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	var e6ev metrics.Eval
@@ -253,7 +265,7 @@ func TestEvalAndPredict(t *testing.T) {
 
 	// predict: a folder, in path order, --csv and --json, same p(sadness) as eval.
 	g, out = trainGlobal()
-	if err := runPredict(context.Background(), PredictOptions{Weights: best, Paths: []string{folders}, Threshold: 0.5, Batch: 16, CSV: true}, g); err != nil {
+	if err := runPredict(context.Background(), PredictOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 16}, Paths: []string{folders}, CSV: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	csvLines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -261,7 +273,7 @@ func TestEvalAndPredict(t *testing.T) {
 		t.Fatalf("predict --csv: %d lines, header %q", len(csvLines), csvLines[0])
 	}
 	g, out = trainGlobal()
-	if err := runPredict(context.Background(), PredictOptions{Weights: best, Paths: []string{data}, Split: "test", Threshold: 0.5, Batch: 32, Threads: 2, JSON: true}, g); err != nil {
+	if err := runPredict(context.Background(), PredictOptions{NetFlags: NetFlags{Weights: best, Threshold: 0.5, Batch: 32, Threads: 2}, Paths: []string{data}, Split: "test", JSON: true}, g); err != nil {
 		t.Fatal(err)
 	}
 	predLines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -336,7 +348,8 @@ func TestTrainBadInput(t *testing.T) {
 	good := writeStripes(t, filepath.Join(dir, "good"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6)})
 	noVal := writeStripes(t, filepath.Join(dir, "noval"), stripeset.Options{Seed: 4, Splits: []stripeset.Split{{Name: "train", Rows: 4}, {Name: "test", Rows: 4}}})
 	three := writeStripes(t, filepath.Join(dir, "three"), stripeset.Options{Seed: 4, Splits: stripeSplits(4, 4, 4), LabelNames: []string{"a", "b", "c"}})
-	bad := writeStripes(t, filepath.Join(dir, "bad"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6), Bad: map[int]bool{5: true}})
+	bad := writeStripes(t, filepath.Join(dir, "bad"), stripeset.Options{Seed: 4, Splits: stripeSplits(20, 6, 6), Bad: map[int]bool{5: true},
+		BadIn: map[string]map[int]bool{"validation": {1: true, 4: true}, "test": {2: true}}})
 
 	// A finished run to resume and whose checkpoint to misuse.
 	runDir := filepath.Join(dir, "run")
@@ -368,8 +381,11 @@ func TestTrainBadInput(t *testing.T) {
 		{"out already holds a run", func() error { return runTrain(context.Background(), tinyTrain(good, runDir), g) },
 			[]string{runDir, "--resume"}, exitError},
 		{"checkpoint of another architecture", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: stripMetadata(t, last, filepath.Join(dir, "plain.safetensors")),
-				Backbone: "tiny", Gram: 2, Data: good, Split: "test", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{
+				NetFlags: NetFlags{Weights: stripMetadata(t, last, filepath.Join(dir, "plain.safetensors")), Backbone: "tiny", Gram: 2, Threshold: 0.5, Batch: 8},
+				Data:     good,
+				Split:    "test",
+			}, g)
 		}, []string{"plain.safetensors", `tensor "head_dense/kernel" has shape [320 16], the network's is [320 32]`}, exitError},
 		{"resume from a checkpoint of another architecture", func() error {
 			other := filepath.Join(dir, "other")
@@ -383,10 +399,10 @@ func TestTrainBadInput(t *testing.T) {
 			return runTrain(context.Background(), TrainOptions{Resume: other}, g)
 		}, []string{"backbone tiny with 1 Gram modules", "the network is tiny with 2"}, exitError},
 		{"eval of a missing split", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: last, Data: good, Split: "dev", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: last, Threshold: 0.5, Batch: 8}, Data: good, Split: "dev"}, g)
 		}, []string{good, `no split "dev"`}, exitError},
 		{"emotion6 without ground truth", func() error {
-			return runEval(context.Background(), EvalOptions{Weights: last, Folder: dir, Layout: "emotion6", Threshold: 0.5, Batch: 8}, g)
+			return runEval(context.Background(), EvalOptions{NetFlags: NetFlags{Weights: last, Threshold: 0.5, Batch: 8}, Folder: dir, Layout: "emotion6"}, g)
 		}, []string{"ground_truth.txt"}, exitError},
 		{"init of a missing file", func() error {
 			r := tinyTrain(good, filepath.Join(dir, "r4"))
@@ -418,7 +434,9 @@ func TestTrainBadInput(t *testing.T) {
 		})
 	}
 
-	// --skip-bad trains on and counts the bad image in the metrics line.
+	// --skip-bad trains on and counts the bad images in the metrics line:
+	// one of training, two of validation (also in val.skipped_bad); the
+	// test eval counts its one.
 	sk := tinyTrain(bad, filepath.Join(dir, "skip"))
 	sk.Epochs, sk.SkipBad = 1, true
 	if err := runTrain(context.Background(), sk, g); err != nil {
@@ -426,8 +444,21 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	raw, _ := os.ReadFile(filepath.Join(sk.Out, train.MetricsFile))
 	var m train.EpochMetrics
-	if err := json.Unmarshal(bytes.TrimSpace(raw), &m); err != nil || m.SkippedBad != 1 {
-		t.Errorf("metrics line %s: skipped_bad %d, want 1 (%v)", raw, m.SkippedBad, err)
+	if err := json.Unmarshal(bytes.TrimSpace(raw), &m); err != nil || m.SkippedBad != 3 || m.Val.SkippedBad != 2 || m.Val.N != 4 {
+		t.Errorf("metrics line %s: skipped_bad %d, val.skipped_bad %d, val.n %d; want 3, 2, 4 (%v)", raw, m.SkippedBad, m.Val.SkippedBad, m.Val.N, err)
+	}
+	var te metrics.Eval
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(sk.Out, train.TestEvalFile))), &te); err != nil || te.SkippedBad != 1 || te.N != 5 {
+		t.Errorf("test/eval.json: skipped_bad %d, n %d; want 1, 5 (%v)", te.SkippedBad, te.N, err)
+	}
+	// So does curate eval of a split with a bad image.
+	eo := EvalOptions{NetFlags: NetFlags{Weights: filepath.Join(sk.Out, train.BestCheckpoint), Threshold: 0.5, Batch: 8, SkipBad: true}, Data: bad, Split: "validation", Out: filepath.Join(dir, "skip-eval")}
+	if err := runEval(context.Background(), eo, g); err != nil {
+		t.Fatal(err)
+	}
+	var ee metrics.Eval
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(eo.Out, "eval.json"))), &ee); err != nil || ee.SkippedBad != 2 || ee.N != 4 {
+		t.Errorf("curate eval --skip-bad: eval.json skipped_bad %d, n %d; want 2, 4 (%v)", ee.SkippedBad, ee.N, err)
 	}
 }
 

@@ -52,9 +52,10 @@ type Options struct {
 	Size       int
 	Seed       uint64
 	Splits     []Split
-	LabelNames []string     // default others, sadness
-	Bad        map[int]bool // rows of split "train" whose bytes are not an image
-	JPEG       bool         // JPEG (quality 90) rather than PNG
+	LabelNames []string                // default others, sadness
+	Bad        map[int]bool            // rows of split "train" whose bytes are not an image
+	BadIn      map[string]map[int]bool // the same for other splits, by split name
+	JPEG       bool                    // JPEG (quality 90) rather than PNG
 }
 
 // Write writes a DatasetDict to dir. Labels alternate 0, 1, 0, ...; ids
@@ -87,7 +88,7 @@ func Write(dir string, o Options) error {
 				return err
 			}
 			data := buf.Bytes()
-			if sp.Name == "train" && o.Bad[i] {
+			if (sp.Name == "train" && o.Bad[i]) || o.BadIn[sp.Name][i] {
 				data = []byte("not an image")
 			}
 			row := &shards.Row{ID: fmt.Sprintf("%s-%d", sp.Name, i), Image: data, Label: int64(label), SourceLabel: -1,
