@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
 )
 
 // The crash test re-executes the test binary as a child that trains and
