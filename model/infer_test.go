@@ -1,0 +1,440 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// inferProbsBound is how far the inference path's probabilities may be
+// from the training graph's inference-mode probabilities: |p - q| <=
+// bound * max(p, q) per class, for float32 arithmetic that differs only by
+// rounding (the folded kernel multiplies before the sum instead of after,
+// the residual and bias are added in one pass).
+const inferProbsBound = 1e-4
+
+// perturbBN gives every batch norm non-trivial statistics and affine
+// parameters, so that folding them into the convolutions is exercised with
+// values far from the initial (mean 0, variance 1, gamma 1, beta 0).
+func perturbBN(n *Net, rng *rand.Rand) {
+	for _, p := range n.Params() {
+		for i := range p.Data {
+			switch {
+			case hasSuffix(p.Name, "/moving_mean:0"):
+				p.Data[i] = float32(rng.NormFloat64() * 0.1)
+			case hasSuffix(p.Name, "/moving_variance:0"):
+				p.Data[i] = float32(0.5 + rng.Float64())
+			case hasSuffix(p.Name, "/gamma:0"):
+				p.Data[i] = float32(0.5 + rng.Float64())
+			case hasSuffix(p.Name, "/beta:0"):
+				p.Data[i] = float32(rng.NormFloat64() * 0.1)
+			}
+		}
+	}
+}
+
+func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
+
+// compareProbs fails t when got and want differ by more than bound
+// relative, and returns the largest relative difference.
+func compareProbs(t *testing.T, what string, got, want []float32, bound float64) float64 {
+	t.Helper()
+	worst := 0.0
+	for i := range want {
+		d := math.Abs(float64(got[i]) - float64(want[i]))
+		rel := d / math.Max(math.Max(math.Abs(float64(got[i])), math.Abs(float64(want[i]))), 1e-30)
+		if d == 0 {
+			rel = 0
+		}
+		worst = math.Max(worst, rel)
+		if rel > bound || math.IsNaN(float64(got[i])) {
+			t.Errorf("%s: prob %d = %g, training graph %g (relative %.2g > %g)", what, i, got[i], want[i], rel, bound)
+			return worst
+		}
+	}
+	return worst
+}
+
+// inferCase is a network the inference path is checked on.
+type inferCase struct {
+	name         string
+	cfg          func() Config
+	batch, steps int
+}
+
+var inferCases = []inferCase{
+	{"tiny", func() Config { c, _ := Preset("tiny", 2); c.Size = 32; return c }, 3, 2},
+	{"narrow-b0", func() Config { return narrowConfig(2) }, 4, 1},
+	{"b2-64", func() Config { c, _ := Preset("b2", 4); c.Size = 64; return c }, 2, 0},
+}
+
+// TestInferMatchesGraph checks, for every built backend, that Predict's
+// inference path gives the probabilities of the training graph in inference
+// mode (predictGraph) within inferProbsBound, after training steps (which
+// move the parameters the folding reads) and with perturbed batch norms.
+func TestInferMatchesGraph(t *testing.T) {
+	for _, be := range Backends() {
+		for _, c := range inferCases {
+			if testing.Short() && c.name == "b2-64" && be != "cpu" {
+				continue
+			}
+			t.Run(be+"/"+c.name, func(t *testing.T) {
+				cfg := c.cfg()
+				cfg.Backend, cfg.Threads, cfg.Seed = be, 2, 5
+				n, err := New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := n.be.(inferBackend); !ok {
+					t.Fatalf("backend %s has no inference path", be)
+				}
+				rng := rand.New(rand.NewPCG(7, 8))
+				perturbBN(n, rng)
+				for range c.steps {
+					if _, err := n.Step(randomBatch(rng, c.batch, cfg.Size, cfg.Classes)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				b := randomBatch(rng, c.batch, cfg.Size, cfg.Classes)
+				got := make([]float32, c.batch*cfg.Classes)
+				want := make([]float32, len(got))
+				before := snapshot(n)
+				if err := n.Predict(b, got); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.EqualFunc(before, snapshot(n), slices.Equal) {
+					t.Fatal("Predict changed a parameter")
+				}
+				if err := n.predictGraph(b, want); err != nil {
+					t.Fatal(err)
+				}
+				w := compareProbs(t, "inference path", got, want, inferProbsBound)
+				t.Logf("largest relative difference %.2g; probs %v", w, got[:min(4, len(got))])
+				if n.infer == nil {
+					t.Fatal("Predict did not take the inference path")
+				}
+			})
+		}
+	}
+}
+
+func snapshot(n *Net) [][]float32 {
+	var s [][]float32
+	for _, p := range n.Params() {
+		s = append(s, slices.Clone(p.Data))
+		if p.Grad != nil {
+			s = append(s, slices.Clone(p.Grad))
+		}
+	}
+	return s
+}
+
+// TestInferCurrentParams checks that every Predict folds the parameters as
+// they are now: after a training step, and after a direct write of a batch
+// norm's statistics (what a checkpoint load does), the inference path
+// follows the training graph; and that batch sizes of one size share the
+// slots (a larger batch, then smaller ones) without mixing results.
+func TestInferCurrentParams(t *testing.T) {
+	cfg := narrowConfig(2)
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	perturbBN(n, rng)
+	check := func(what string, b Batch) []float32 {
+		t.Helper()
+		got := make([]float32, b.N*cfg.Classes)
+		want := make([]float32, len(got))
+		if err := n.Predict(b, got); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.predictGraph(b, want); err != nil {
+			t.Fatal(err)
+		}
+		compareProbs(t, what, got, want, inferProbsBound)
+		return got
+	}
+	b := randomBatch(rng, 4, cfg.Size, 2)
+	p0 := check("initial", b)
+	if _, err := n.Step(b); err != nil {
+		t.Fatal(err)
+	}
+	p1 := check("after a step", b)
+	v := n.Param("top_bn/moving_variance:0")
+	for i := range v.Data {
+		v.Data[i] *= 4
+	}
+	p2 := check("after writing top_bn's variance", b)
+	if slices.Equal(p0, p1) || slices.Equal(p1, p2) {
+		t.Fatal("the inference path's probabilities did not follow the parameters")
+	}
+	big := randomBatch(rng, 6, cfg.Size, 2)
+	check("batch 6", big)
+	for _, k := range []int{1, 5} {
+		check("a smaller batch in the slots of batch 6", Batch{Images: big.Images[:k*cfg.Size*cfg.Size*3], N: k, Size: cfg.Size})
+	}
+	pb := check("batch 6 again", big)
+	probs := make([]float32, 12)
+	if err := n.Predict(big, probs); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(probs, pb) {
+		t.Errorf("the same batch gave %v, then %v", pb, probs)
+	}
+	if err := n.LastProbs(probs); err != nil || !slices.Equal(probs, pb) {
+		t.Errorf("LastProbs after Predict = %v, %v; want %v", probs, err, pb)
+	}
+	if err := n.Predict(Batch{Images: make([]float32, 5), N: 1, Size: cfg.Size}, probs[:2]); err == nil {
+		t.Error("a batch of the wrong length was accepted")
+	}
+}
+
+// TestInferThreads checks that the default backend's inference path gives
+// bit-identical probabilities with 1, 2 and 3 threads.
+func TestInferThreads(t *testing.T) {
+	cfg, _ := Preset("b2", 4)
+	cfg.Size, cfg.Seed = 64, 9
+	var ref []float32
+	for _, th := range []int{1, 2, 3} {
+		cfg.Threads = th
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(5, 6))
+		perturbBN(n, rng)
+		b := randomBatch(rng, 3, cfg.Size, 2)
+		probs := make([]float32, 6)
+		if err := n.Predict(b, probs); err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = probs
+		} else if !slices.Equal(probs, ref) {
+			t.Errorf("%d threads: %v, 1 thread %v", th, probs, ref)
+		}
+	}
+}
+
+// TestInferKernels compares the C inference loops with their Go
+// definitions bit for bit (the same operations in the same order).
+func TestInferKernels(t *testing.T) {
+	ck := cInferKernels()
+	if ck == nil {
+		t.Skip("no C kernels in this build (the Go loops are the only ones)")
+	}
+	gk := goInferKernels()
+	rng := rand.New(rand.NewPCG(1, 2))
+	vec := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64() * 3)
+		}
+		return v
+	}
+	for _, act := range []actKind{actNone, actSwish, actSigmoid, actLeaky} {
+		rows, ch := 7, 37
+		y, bias, res := vec(rows*ch), vec(ch), vec(rows*ch)
+		for _, withRes := range []bool{false, true} {
+			r := res
+			if !withRes {
+				r = nil
+			}
+			a, b := slices.Clone(y), slices.Clone(y)
+			gk.epilogue(a, rows, ch, bias, act, r)
+			ck.epilogue(b, rows, ch, bias, act, r)
+			if !slices.Equal(a, b) {
+				t.Errorf("epilogue %v res %v: C differs from Go", act, withRes)
+			}
+		}
+		g := dwGeom{N: 2, H: 9, W: 7, C: 19, k: 3, s: 2}
+		g.Ho, g.pt = samePad(g.H, g.k, g.s)
+		g.Wo, g.pl = samePad(g.W, g.k, g.s)
+		x, w, bb := vec(g.N*g.H*g.W*g.C), vec(g.k*g.k*g.C), vec(g.C)
+		a, b := make([]float32, g.N*g.Ho*g.Wo*g.C), make([]float32, g.N*g.Ho*g.Wo*g.C)
+		gk.dwFwd(g, x, w, bb, a, act, 0, g.N*g.Ho)
+		ck.dwFwd(g, x, w, bb, b, act, 0, g.N*g.Ho)
+		if !slices.Equal(a, b) {
+			t.Errorf("depthwise %v: C differs from Go", act)
+		}
+	}
+	src, s := vec(11*13), vec(11)
+	a, b := make([]float32, len(src)), make([]float32, len(src))
+	gk.scaleRows(a, src, s, 11, 13)
+	ck.scaleRows(b, src, s, 11, 13)
+	if !slices.Equal(a, b) {
+		t.Error("scaleRows: C differs from Go")
+	}
+}
+
+// TestInferSlots checks the liveness assignment on B2: every tensor a step
+// writes has a slot no input of that step shares, and the slots hold far
+// less than one buffer per activation.
+func TestInferSlots(t *testing.T) {
+	cfg, _ := Preset("b2", 4)
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := n.compile(1, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := buildInfer(p)
+	for i, s := range prog.steps {
+		if s.out == nil {
+			continue
+		}
+		for _, in := range s.ins {
+			if prog.slot[in] == prog.slot[s.out] {
+				t.Fatalf("step %d writes %v into the slot of its input %v", i, s.out, in)
+			}
+		}
+	}
+	all, slots := 0, 0
+	for _, t := range p.tensors {
+		all += t.Len()
+	}
+	for _, per := range prog.slotPer {
+		slots += per
+	}
+	t.Logf("%d steps from %d ops; %d slots, %.1f MiB per image vs %.1f MiB of activations in the training plan",
+		len(prog.steps), len(p.ops), len(prog.slotPer), float64(slots)*4/(1<<20), float64(all)*4/(1<<20))
+	if slots*4 > all {
+		t.Errorf("slots hold %d floats per image, more than a quarter of the plan's %d", slots, all)
+	}
+	if len(prog.steps)*3 > len(p.ops)*2 {
+		t.Errorf("%d steps from %d ops: too little was fused", len(prog.steps), len(p.ops))
+	}
+}
+
+// TestInferFoldCost measures what folding the batch norms costs per Predict
+// on B2 (all of them, single-threaded) and fails if it is more than a
+// tenth of a 256x256 image's inference time bound: folding every call is
+// only worth it while it is cheap.
+func TestInferFoldCost(t *testing.T) {
+	cfg, _ := Preset("b2", 4)
+	cfg.Threads = 1
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := n.compile(1, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := buildInfer(p)
+	e := n.exec(false)
+	var r inferRun
+	weights := 0
+	start := time.Now()
+	for _, s := range prog.steps {
+		switch {
+		case s.conv != nil:
+			s.conv.fold(e, &r)
+			if s.conv.bn != nil {
+				weights += len(s.conv.w)
+			}
+		case s.dw != nil:
+			s.dw.fold(&r)
+			weights += len(s.dw.w)
+		}
+	}
+	d := time.Since(start)
+	t.Logf("folding %d weights took %v", weights, d)
+	if weights < 1e6 {
+		t.Errorf("only %d weights folded", weights)
+	}
+	if d > 500*time.Millisecond {
+		t.Errorf("folding took %v", d)
+	}
+}
+
+// BenchmarkInfer times Predict on B2 + 4 Gram (256x256) through the
+// inference path and through the training graph in inference mode, in the
+// same run, and logs both, their ratio and the inference path's time per
+// kind of step (run with -v). Environment: CURATE_BACKEND (default: the
+// fastest built), CURATE_BATCH (16), CURATE_THREADS (0 = all CPUs).
+func BenchmarkInfer(b *testing.B) {
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = os.Getenv("CURATE_BACKEND")
+	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
+	if bs <= 0 {
+		bs = 16
+	}
+	n, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ib, ok := n.be.(inferBackend)
+	if !ok {
+		b.Fatalf("backend %s has no inference path", n.Backend())
+	}
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	probs := make([]float32, bs*2)
+	if err := n.Predict(batch, probs); err != nil {
+		b.Fatal(err)
+	}
+	if err := n.predictGraph(batch, probs); err != nil {
+		b.Fatal(err)
+	}
+	prog, _ := n.inferProgFor(bs, 256)
+	e := n.exec(false)
+	r := &n.infer.run
+	kinds := map[string]time.Duration{}
+	var tInfer, tGraph time.Duration
+	b.ResetTimer()
+	for range b.N {
+		s := time.Now()
+		if err := n.predictGraph(batch, probs); err != nil {
+			b.Fatal(err)
+		}
+		tGraph += time.Since(s)
+		s = time.Now()
+		for i := range prog.steps {
+			st := &prog.steps[i]
+			s0 := time.Now()
+			var k string
+			switch {
+			case st.conv != nil:
+				st.conv.fold(e, r)
+				ib.inferConv(e, r, st.conv)
+				k = fmt.Sprintf("conv%dx%d_s%d_in%d", st.conv.conv.k, st.conv.conv.k, st.conv.conv.stride, st.conv.x.H)
+				if st.conv.conv.direct() {
+					k = "conv1x1"
+					if st.conv.scale != nil {
+						k = "conv1x1_se"
+					}
+				}
+			case st.dw != nil:
+				st.dw.fold(r)
+				ib.inferDW(e, r, st.dw)
+				k = fmt.Sprintf("dwconv%dx%d_s%d", st.dw.dw.k, st.dw.dw.k, st.dw.dw.stride)
+			default:
+				st.op.forward(e)
+				k = fmt.Sprintf("%T", st.op)
+			}
+			kinds[k] += time.Since(s0)
+		}
+		tInfer += time.Since(s)
+	}
+	var ks []string
+	for k := range kinds {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool { return kinds[ks[i]] > kinds[ks[j]] })
+	per := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(b.N) }
+	for _, k := range ks {
+		b.Logf("%-24s %7.1f ms", k, per(kinds[k]))
+	}
+	b.Logf("backend %s, batch %d, %d threads: inference path %.2f images/s (%.0f ms), training graph %.2f images/s (%.0f ms): %.2fx",
+		n.Backend(), bs, n.threads, float64(bs)/(per(tInfer)/1000), per(tInfer), float64(bs)/(per(tGraph)/1000), per(tGraph), tGraph.Seconds()/tInfer.Seconds())
+}
