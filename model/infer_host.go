@@ -87,6 +87,12 @@ func scaleRowsGo(dst, src, s []float32, rows, ch int) {
 // epilogue reads the product's output from cache.
 const inferBlockFloats = 1 << 16
 
+// inferMinRows is the fewest rows of a 1x1 convolution's block: a product
+// of fewer rows spends much of its time packing the kernel. (Blocks of 16K
+// to 256K floats and 64 to 256 rows measured the same within the noise of
+// a shared machine: the products' own speed dominates.)
+const inferMinRows = 256
+
 // blocks returns the row-block boundaries of f in units (rows, or image
 // rows of Wo outputs for im2col), fixed by the shape: blocks never cross an
 // image when the weights are scaled per image.
@@ -104,7 +110,7 @@ func (f *fusedConv) blocks() []int {
 	}
 	per := max(1, min(4096, inferBlockFloats/width)/unit)
 	if o.direct() {
-		per = max(per, 64) // a product of fewer rows spends its time packing the kernel
+		per = max(per, inferMinRows)
 	}
 	var b []int
 	if f.scale != nil {
