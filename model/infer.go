@@ -234,6 +234,18 @@ func (n *Net) inferProgFor(batch, size int) (*inferProg, error) {
 	return prog, nil
 }
 
+// inferMiB is the memory of the inference activation slots of size.
+func (n *Net) inferMiB(size int) float64 {
+	if n.infer == nil {
+		return 0
+	}
+	f := 0
+	for _, s := range n.infer.slots[size] {
+		f += len(s)
+	}
+	return float64(f) * 4 / (1 << 20)
+}
+
 // unbind drops every program of size's references to its slots.
 func (c *inferCache) unbind(size int) {
 	for k, p := range c.progs {
