@@ -10,34 +10,10 @@ package model
 // cache, and the depthwise convolution with its folded batch norm and
 // activation. infer_host.go holds the Go definition of each (epilogueGo,
 // dwFwdEpGo, scaleRowsGo); TestInferKernels compares them.
-#include <string.h>
-#include <stdint.h>
-
-#ifdef CURATE_X86_CLONES
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
-
-// iex is e^x: the reduction and Cephes polynomial of expf in mathf.go (and
-// of kernels_native.go's ex), so that the epilogue's activations are the
-// training graph's.
-static inline float iex(float x) {
-	x = x > 88.0f ? 88.0f : x;
-	x = x < -87.0f ? -87.0f : x;
-	float t = x * 1.44269504088896341f;
-	float r = (t + 12582912.0f) - 12582912.0f;
-	int32_t n = (int32_t)r;
-	x = x - r * 0.693359375f + r * 2.12194440e-4f;
-	float z = x * x;
-	float p = ((((1.9875691500e-4f * x + 1.3981999507e-3f) * x + 8.3334519073e-3f) * x + 4.1665795894e-2f) * x +
-		   1.6666665459e-1f) * x + 5.0000001201e-1f;
-	p = p * z + x + 1.0f;
-	int32_t bits = (n + 127) << 23;
-	float s;
-	memcpy(&s, &bits, 4);
-	return p * s;
-}
+// curate_simd.h has CLONES and ex (e^x as mathf.go's expf), so that the
+// epilogue's activations are the training graph's. (kernels_native.go still
+// has its own copy of both: it is another developer's file this session.)
+#include "curate_simd.h"
 
 // Activation kinds, as actKind numbers them.
 enum { A_NONE = 0, A_SWISH = 1, A_SIGMOID = 2, A_LEAKY = 3 };
@@ -48,10 +24,10 @@ static inline void ep_row(float *restrict o, long C, const float *restrict bias,
 		for (long c = 0; c < C; c++) o[c] += bias[c];
 	switch (act) {
 	case A_SWISH:
-		for (long c = 0; c < C; c++) o[c] = o[c] / (1.0f + iex(-o[c]));
+		for (long c = 0; c < C; c++) o[c] = o[c] / (1.0f + ex(-o[c]));
 		break;
 	case A_SIGMOID:
-		for (long c = 0; c < C; c++) o[c] = 1.0f / (1.0f + iex(-o[c]));
+		for (long c = 0; c < C; c++) o[c] = 1.0f / (1.0f + ex(-o[c]));
 		break;
 	case A_LEAKY:
 		for (long c = 0; c < C; c++) o[c] = o[c] < 0 ? o[c] * 0.2f : o[c];
