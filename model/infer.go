@@ -24,8 +24,9 @@ import (
 //     weight per batch, measured by TestInferFoldCost);
 //   - the bias, the activation (swish, sigmoid, LeakyReLU or none) and a
 //     residual addition are the convolution's epilogue, and a
-//     squeeze-and-excitation scale feeding a 1x1 convolution is applied to
-//     that convolution's weights per image (x*s)·w = x·(s*w);
+//     squeeze-and-excitation scale feeding a 1x1 convolution becomes part of
+//     that convolution (host backends scale its kernel per image,
+//     (x*s)·w = x·(s*w); onednn scales the input into scratch);
 //   - activations live in a few slots reused by liveness (a tensor's slot
 //     is free once its last reader ran), so peak memory is the largest set
 //     of simultaneously live activations, not one buffer per activation.
@@ -36,6 +37,12 @@ import (
 // is the backend's ordinary forward in inference mode. A backend without
 // the interface gets the training graph in inference mode, the definition
 // the inference path is tested against (TestInferMatchesGraph).
+//
+// Results are deterministic and, on the host backends, independent of the
+// thread count; like the training graph's, an image's probabilities may
+// differ in the last bits with the batch it is in (row blocks of 1x1
+// convolutions are cut over the whole batch).
+
 
 // inferBackend is the optional interface of a backend that runs the
 // inference program's fused operations.
