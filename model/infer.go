@@ -43,7 +43,6 @@ import (
 // differ in the last bits with the batch it is in (row blocks of 1x1
 // convolutions are cut over the whole batch).
 
-
 // inferBackend is the optional interface of a backend that runs the
 // inference program's fused operations.
 type inferBackend interface {
