@@ -13,15 +13,13 @@ package model
 type inferKernels struct {
 	// epilogue is y[r][c] = act(y[r][c] + bias[c]) + res[r][c] (bias, res optional).
 	epilogue func(y []float32, rows, ch int, bias []float32, act actKind, res []float32)
-	// dwFwd computes output rows [g0, g1) of act(depthwise(x, w) + bias).
-	dwFwd func(o dwGeom, x, w, bias, y []float32, act actKind, g0, g1 int)
 	// scaleRows is dst[k][c] = src[k][c] * s[k] (a kernel scaled per input channel).
 	scaleRows func(dst, src, s []float32, rows, ch int)
 }
 
 // goInferKernels are the plain-Go loops: the definition.
 func goInferKernels() *inferKernels {
-	return &inferKernels{epilogue: epilogueGo, dwFwd: dwFwdEpGo, scaleRows: scaleRowsGo}
+	return &inferKernels{epilogue: epilogueGo, scaleRows: scaleRowsGo}
 }
 
 // inferKernels returns the backend's inference loops: C for the cpu kernels
@@ -65,12 +63,6 @@ func epilogueGo(y []float32, rows, ch int, bias []float32, act actKind, res []fl
 			row[c] = v
 		}
 	}
-}
-
-func dwFwdEpGo(o dwGeom, x, wt, bias, y []float32, act actKind, g0, g1 int) {
-	dwFwdGo(o, x, wt, y, g0, g1)
-	rows := (g1 - g0) * o.Wo
-	epilogueGo(y[g0*o.Wo*o.C:], rows, o.C, bias, act, nil)
 }
 
 func scaleRowsGo(dst, src, s []float32, rows, ch int) {
@@ -174,9 +166,17 @@ func (b *hostBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 	})
 }
 
+// inferDW runs the backend's depthwise kernel one output row at a time
+// and the epilogue on that row while it is in cache.
 func (b *hostBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
 	ik := b.inferKernels()
 	g := f.dw.geom()
 	x, y := f.dw.x.Data, f.y.Data
-	e.run(g.N*g.Ho, 1, func(lo, hi int) { ik.dwFwd(g, x, f.w, f.b, y, f.act, lo, hi) })
+	row := g.Wo * g.C
+	e.run(g.N*g.Ho, 1, func(lo, hi int) {
+		for gi := lo; gi < hi; gi++ {
+			b.k.dwFwd(g, x, f.w, y, gi, gi+1)
+			ik.epilogue(y[gi*row:(gi+1)*row], g.Wo, g.C, f.b, f.act, nil)
+		}
+	})
 }
