@@ -32,6 +32,7 @@ type BenchResult struct {
 	FirstLoss       float32 `json:"first_loss"`
 	LastLoss        float32 `json:"last_loss"`
 	PeakRSSMiB      float64 `json:"peak_rss_mib"`
+	InferMiB        float64 `json:"infer_activations_mib"` // the inference program's activation slots (Predict)
 	Params          int     `json:"params"`
 	BLAS            string  `json:"blas"`    // what the backend runs on (kernels, products, library)
 	Backend         string  `json:"backend"` // the backend's name (--backend)
@@ -83,6 +84,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 	r.TrainImagesPerS = float64(o.Batch*o.Steps) / r.TrainSeconds
 	r.InferImagesPerS = float64(o.Batch*o.Steps) / r.InferSeconds
 	r.PeakRSSMiB = PeakRSSMiB()
+	r.InferMiB = n.inferMiB(size)
 	return r, nil
 }
 

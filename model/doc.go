@@ -51,5 +51,8 @@
 // (Gram matrix -> Dense(C) -> LeakyReLU -> BatchNorm, times 1x1 conv ->
 // LeakyReLU -> pooling), concatenated and added, then Dense(2) softmax.
 // Net.Step trains on one batch with Keras Adagrad; Net.Predict runs
-// inference. A Net is not safe for concurrent use.
+// inference on an inference-only program compiled from the same graph
+// (infer.go: batch norm folded into the convolutions, bias, activation and
+// residual fused into their outputs, activations in a few reused slots).
+// A Net is not safe for concurrent use.
 package model

@@ -33,7 +33,8 @@ type Net struct {
 	plans   map[planKey]*plan // compiled plans by (batch, size)
 	arenas  map[int]*plan     // per size, the largest-batch plan: the others are views of its buffers
 	ex      *exec
-	frozen  frozen // see Freeze
+	frozen  frozen      // see Freeze
+	infer   *inferCache // Predict's inference programs (infer.go)
 }
 
 // New builds a network with freshly initialised weights (Keras

@@ -50,12 +50,8 @@ type Batch struct {
 }
 
 func (n *Net) load(b Batch) (*plan, error) {
-	if b.N <= 0 || b.Size <= 0 {
-		return nil, fmt.Errorf("model: empty batch (%d images of %dx%d)", b.N, b.Size, b.Size)
-	}
-	if len(b.Images) != b.N*b.Size*b.Size*3 {
-		return nil, fmt.Errorf("model: batch holds %d values, want %d images x %dx%dx3 = %d",
-			len(b.Images), b.N, b.Size, b.Size, b.N*b.Size*b.Size*3)
+	if err := checkBatch(b); err != nil {
+		return nil, err
 	}
 	if b.Labels != nil && len(b.Labels) != b.N {
 		return nil, fmt.Errorf("model: batch has %d labels for %d images", len(b.Labels), b.N)
@@ -171,6 +167,15 @@ func (n *Net) Predict(b Batch, probs []float32) error {
 		return fmt.Errorf("model: probs holds %d values, want %d", len(probs), b.N*n.cfg.Classes)
 	}
 	b.Labels = nil
+	if ib, ok := n.be.(inferBackend); ok {
+		return n.predictInfer(ib, b, probs) // the fused inference path (infer.go)
+	}
+	return n.predictGraph(b, probs)
+}
+
+// predictGraph is Predict on the training graph in inference mode: the
+// definition the inference path is tested against.
+func (n *Net) predictGraph(b Batch, probs []float32) error {
 	p, err := n.load(b)
 	if err != nil {
 		return err

@@ -157,7 +157,7 @@ func TestPlanCache(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	big, small := colourBatch(rng, 6, 32), colourBatch(rng, 3, 32)
 	probs := make([]float32, 12)
-	if err := a.Predict(big, probs); err != nil { // the arena: batch 6
+	if err := a.predictGraph(big, probs); err != nil { // the arena: batch 6 (Predict's inference path has no plan)
 		t.Fatal(err)
 	}
 	pBig := a.cur
@@ -176,7 +176,7 @@ func TestPlanCache(t *testing.T) {
 			closeTo(t, p.Name+" gradient (view plan vs own plan)", p.Grad, b.Params()[i].Grad)
 		}
 	}
-	if err := a.Predict(big, probs); err != nil {
+	if err := a.predictGraph(big, probs); err != nil {
 		t.Fatal(err)
 	}
 	if a.cur != pBig || len(a.plans) != 2 {

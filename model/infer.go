@@ -1,0 +1,500 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sync"
+)
+
+// This file is the inference-only execution path behind Net.Predict. A
+// training plan keeps every activation (the backward pass needs them) and
+// runs batch norm, activations, squeeze-and-excitation scaling and residual
+// additions as separate passes over memory. Inference needs neither, so
+// Predict runs a program compiled from the same graph in which:
+//
+//   - batch normalisation in inference mode (moving statistics) is folded
+//     into the convolution or depthwise convolution before it:
+//     w' = w*gamma/sqrt(var+eps), b' = beta - mean*gamma/sqrt(var+eps)
+//     (plus the convolution's own bias times the same factor). The folded
+//     weights are computed from the current parameters at every run, just
+//     before the convolution reads them, into one shared buffer: the trained
+//     parameters and their gradients are never written, and a Step, a
+//     checkpoint load or a direct write of Param.Data is seen by the next
+//     Predict with no version bookkeeping (the cost is one multiply per
+//     weight per batch, measured by TestInferFoldCost);
+//   - the bias, the activation (swish, sigmoid, LeakyReLU or none) and a
+//     residual addition are the convolution's epilogue, and a
+//     squeeze-and-excitation scale feeding a 1x1 convolution becomes part of
+//     that convolution (host backends scale its kernel per image,
+//     (x*s)·w = x·(s*w); onednn scales the input into scratch);
+//   - activations live in a few slots reused by liveness (a tensor's slot
+//     is free once its last reader ran), so peak memory is the largest set
+//     of simultaneously live activations, not one buffer per activation.
+//
+// The program is backend-independent; the fused convolutions go through
+// the optional inferBackend interface (every built backend implements it:
+// ref and cpu in infer_host.go, onednn in infer_onednn.go), every other op
+// is the backend's ordinary forward in inference mode. A backend without
+// the interface gets the training graph in inference mode, the definition
+// the inference path is tested against (TestInferMatchesGraph).
+//
+// Results are deterministic and, on the host backends, independent of the
+// thread count; like the training graph's, an image's probabilities may
+// differ in the last bits with the batch it is in (row blocks of 1x1
+// convolutions are cut over the whole batch).
+
+// inferBackend is the optional interface of a backend that runs the
+// inference program's fused operations.
+type inferBackend interface {
+	Backend
+	// inferConv computes f.y = act(conv(x, w') + b') (+ f.res), with w' and
+	// b' already folded (f.w, f.b) and, when f.scale is set, x's channels
+	// scaled per image by f.scale first.
+	inferConv(e *exec, r *inferRun, f *fusedConv)
+	// inferDW computes f.y = act(depthwise(x, w') + b').
+	inferDW(e *exec, r *inferRun, f *fusedDW)
+}
+
+// fusedConv is a convolution (or dense layer) with what follows it folded
+// in: y = act(conv(x ⊙ scale, w') + b') + res.
+type fusedConv struct {
+	opState
+	conv  *convOp // geometry, kernel and bias parameters
+	x     *Tensor // input (conv.x, or the unscaled input of a fused SE scale)
+	bn    *bnOp   // the folded batch norm, or nil
+	act   actKind
+	scale *Tensor // (N, Cin) per-image input channel factors, or nil
+	res   *Tensor // added after the activation, or nil
+	y     *Tensor
+	w, b  []float32 // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
+	blk   []int     // row-block boundaries (host backends), fixed by the shape
+}
+
+// fusedDW is a depthwise convolution with the batch norm after it folded
+// in and its activation fused: y = act(depthwise(x, w') + b').
+type fusedDW struct {
+	opState
+	dw   *dwConvOp
+	bn   *bnOp
+	act  actKind
+	y    *Tensor
+	w, b []float32 // folded kernel (k*k*C) and bias (C)
+}
+
+// inferStep is one step of an inference program: a fused convolution, a
+// fused depthwise convolution, or an op of the graph run as it is.
+type inferStep struct {
+	conv *fusedConv
+	dw   *fusedDW
+	op   op
+	ins  []*Tensor
+	out  *Tensor
+}
+
+// inferProg is the network compiled for inference at one (batch, size): its
+// own copy of the graph's ops and tensors (never the training plan's), the
+// fused steps, and the slot of every tensor a step reads or writes.
+type inferProg struct {
+	plan    *plan
+	steps   []inferStep
+	slot    map[*Tensor]int
+	slotPer []int // per-image floats of each slot
+}
+
+// inferCache holds a network's inference programs and the memory they run
+// in: per input size, the activation slots (sized for the largest batch
+// seen; smaller batches use prefixes), and the buffers shared by every
+// step (folded weights, per-thread scratch).
+type inferCache struct {
+	progs map[planKey]*inferProg
+	slots map[int][][]float32
+	run   inferRun
+}
+
+// inferRun is the scratch memory fused steps use within one call.
+type inferRun struct {
+	foldW, foldB []float32
+	parts        [][]float32 // per-part scratch (im2col rows, per-image scaled weights)
+}
+
+// reserve makes room for the scratch of n parts; call it before the parts
+// run, so that each part's buf touches only its own entry.
+func (r *inferRun) reserve(n int) {
+	for len(r.parts) < n {
+		r.parts = append(r.parts, nil)
+	}
+}
+
+// buf returns part i's scratch of at least n floats.
+func (r *inferRun) buf(i, n int) []float32 {
+	if len(r.parts[i]) < n {
+		r.parts[i] = make([]float32, n)
+	}
+	return r.parts[i][:n]
+}
+
+// parts runs fn over [0, n) cut into at most threads contiguous parts,
+// passing the part index (for per-part scratch). The cut only decides who
+// computes what; every element's arithmetic is fixed by the shape.
+func (e *exec) parts(n int, fn func(part, lo, hi int)) {
+	t := min(e.threads, n)
+	if t <= 1 {
+		if n > 0 {
+			fn(0, 0, n)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < t; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn(i, n*i/t, n*(i+1)/t) }()
+	}
+	fn(0, 0, n/t)
+	wg.Wait()
+}
+
+// predictInfer is Predict on the inference program.
+func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
+	if err := checkBatch(b); err != nil {
+		return err
+	}
+	prog, err := n.inferProgFor(b.N, b.Size)
+	if err != nil {
+		return err
+	}
+	p := prog.plan
+	copy(p.input.Data, b.Images)
+	for i := range p.ce.labels {
+		p.ce.labels[i] = -1
+	}
+	e := n.exec(false)
+	e.frozenOps = 0
+	r := &n.infer.run
+	for i := range prog.steps {
+		s := &prog.steps[i]
+		switch {
+		case s.conv != nil:
+			s.conv.fold(e, r)
+			ib.inferConv(e, r, s.conv)
+		case s.dw != nil:
+			s.dw.fold(r)
+			ib.inferDW(e, r, s.dw)
+		default:
+			s.op.forward(e)
+		}
+	}
+	copy(probs, p.ce.probs)
+	n.cur = p // LastProbs reads the last forward pass's probabilities
+	return nil
+}
+
+// checkBatch validates a batch's shape (Net.load and the inference path).
+func checkBatch(b Batch) error {
+	if b.N <= 0 || b.Size <= 0 {
+		return fmt.Errorf("model: empty batch (%d images of %dx%d)", b.N, b.Size, b.Size)
+	}
+	if len(b.Images) != b.N*b.Size*b.Size*3 {
+		return fmt.Errorf("model: batch holds %d values, want %d images x %dx%dx3 = %d",
+			len(b.Images), b.N, b.Size, b.Size, b.N*b.Size*b.Size*3)
+	}
+	return nil
+}
+
+// inferProgFor returns the inference program for batch x size x size with
+// its tensors bound to the size's slots.
+func (n *Net) inferProgFor(batch, size int) (*inferProg, error) {
+	if n.infer == nil {
+		n.infer = &inferCache{progs: map[planKey]*inferProg{}, slots: map[int][][]float32{}}
+	}
+	c := n.infer
+	prog := c.progs[planKey{batch, size}]
+	if prog == nil {
+		p, err := n.compile(batch, size)
+		if err != nil {
+			return nil, err
+		}
+		prog = buildInfer(p)
+		c.progs[planKey{batch, size}] = prog
+	}
+	slots := c.slots[size]
+	for len(slots) < len(prog.slotPer) {
+		slots = append(slots, nil)
+	}
+	grew := false
+	for s, per := range prog.slotPer {
+		if len(slots[s]) < per*batch {
+			// Every program of a size has the same slot layout (it is a
+			// function of the graph), so the largest batch sizes them.
+			if !grew {
+				c.unbind(size) // let the old slots go before allocating
+				grew = true
+			}
+			slots[s] = make([]float32, per*max(batch, c.maxBatch(size)))
+		}
+	}
+	c.slots[size] = slots
+	for t, s := range prog.slot {
+		t.Data = slots[s][:t.Len()]
+	}
+	prog.plan.allocated = true
+	return prog, nil
+}
+
+// inferMiB is the memory of the inference activation slots of size.
+func (n *Net) inferMiB(size int) float64 {
+	if n.infer == nil {
+		return 0
+	}
+	f := 0
+	for _, s := range n.infer.slots[size] {
+		f += len(s)
+	}
+	return float64(f) * 4 / (1 << 20)
+}
+
+// unbind drops every program of size's references to its slots.
+func (c *inferCache) unbind(size int) {
+	for k, p := range c.progs {
+		if k.size == size {
+			for t := range p.slot {
+				t.Data = nil
+			}
+		}
+	}
+}
+
+// maxBatch is the largest batch of the cached programs of size.
+func (c *inferCache) maxBatch(size int) int {
+	m := 0
+	for k := range c.progs {
+		if k.size == size {
+			m = max(m, k.batch)
+		}
+	}
+	return m
+}
+
+// buildInfer fuses a compiled plan's ops into inference steps and assigns
+// every tensor a step touches a slot by liveness.
+func buildInfer(p *plan) *inferProg {
+	readers := map[*Tensor]int{}
+	for _, o := range p.ops {
+		ins, _ := o.io()
+		for _, t := range ins {
+			readers[t]++
+		}
+	}
+	only := func(t *Tensor) bool { return readers[t] == 1 }
+	ops := p.ops
+	var steps []inferStep
+	for i := 0; i < len(ops); i++ {
+		next := func() op {
+			if i+1 < len(ops) {
+				return ops[i+1]
+			}
+			return nil
+		}
+		switch o := ops[i].(type) {
+		case *scaleOp:
+			c, ok := next().(*convOp)
+			if !ok || c.x != o.y || !c.direct() || !only(o.y) {
+				break
+			}
+			i++
+			steps = append(steps, fuseConv(c, o, ops, &i, only))
+			continue
+		case *convOp:
+			steps = append(steps, fuseConv(o, nil, ops, &i, only))
+			continue
+		case *dwConvOp:
+			f := &fusedDW{dw: o, y: o.y}
+			if bn, ok := next().(*bnOp); ok && bn.x == o.y && only(o.y) {
+				f.bn, f.act, f.y = bn, bn.act, bn.y
+				i++
+			}
+			steps = append(steps, inferStep{dw: f, ins: []*Tensor{o.x}, out: f.y})
+			continue
+		}
+		ins, out := ops[i].io()
+		steps = append(steps, inferStep{op: ops[i], ins: ins, out: out})
+	}
+	slot, per := assignSlots(p.input, steps)
+	return &inferProg{plan: p, steps: steps, slot: slot, slotPer: per}
+}
+
+// fuseConv folds into convolution c (ops[*i]) the batch norm or activation
+// and the residual addition that follow it when c's output has no other
+// reader, advancing *i past them. sc is a squeeze-and-excitation scale
+// feeding c, or nil.
+func fuseConv(c *convOp, sc *scaleOp, ops []op, i *int, only func(*Tensor) bool) inferStep {
+	f := &fusedConv{conv: c, x: c.x, y: c.y}
+	ins := []*Tensor{c.x}
+	if sc != nil {
+		f.x, f.scale = sc.x, sc.s
+		ins = []*Tensor{sc.x, sc.s}
+	}
+	next := func() op {
+		if *i+1 < len(ops) {
+			return ops[*i+1]
+		}
+		return nil
+	}
+	switch o := next().(type) {
+	case *bnOp:
+		if o.x == f.y && only(f.y) {
+			f.bn, f.act, f.y = o, o.act, o.y
+			*i++
+		}
+	case *actOp:
+		if o.x == f.y && only(f.y) {
+			f.act, f.y = o.act, o.y
+			*i++
+		}
+	}
+	if a, ok := next().(*addOp); ok && f.act == actNone && only(f.y) && (a.a == f.y || a.b == f.y) {
+		// In inference the residual add is y = a + b: the same sum either way round.
+		f.res = a.a
+		if a.a == f.y {
+			f.res = a.b
+		}
+		f.y = a.y
+		ins = append(ins, f.res)
+		*i++
+	}
+	return inferStep{conv: f, ins: ins, out: f.y}
+}
+
+// assignSlots gives every tensor the steps read or write a slot: walking
+// the steps in order, a step's output takes the smallest free slot that
+// fits it (best fit by per-image size, else a new slot), and a tensor's slot
+// is freed after its last reader. Sizes are per image, so the layout is the
+// same at every batch size.
+func assignSlots(input *Tensor, steps []inferStep) (map[*Tensor]int, []int) {
+	last := map[*Tensor]int{}
+	for i, s := range steps {
+		for _, t := range s.ins {
+			last[t] = i
+		}
+	}
+	slot := map[*Tensor]int{}
+	var size []int // per-image floats of each slot
+	var free []int
+	take := func(t *Tensor) {
+		per := t.Len() / t.N
+		best := -1
+		for j, s := range free {
+			if size[s] >= per && (best < 0 || size[s] < size[free[best]]) {
+				best = j
+			}
+		}
+		if best < 0 {
+			// Grow the largest free slot rather than add one, if any is free.
+			for j, s := range free {
+				if best < 0 || size[s] > size[free[best]] {
+					best = j
+				}
+			}
+		}
+		if best < 0 {
+			slot[t] = len(size)
+			size = append(size, per)
+			return
+		}
+		s := free[best]
+		free = append(free[:best], free[best+1:]...)
+		size[s] = max(size[s], per)
+		slot[t] = s
+	}
+	take(input)
+	for i, s := range steps {
+		if s.out != nil {
+			take(s.out)
+		}
+		for _, t := range s.ins {
+			if last[t] == i {
+				free = append(free, slot[t])
+				last[t] = -1 // a tensor read twice by one step is freed once
+			}
+		}
+		if s.out != nil {
+			if _, read := last[s.out]; !read {
+				free = append(free, slot[s.out])
+			}
+		}
+	}
+	return slot, size
+}
+
+// bnFold returns the per-channel factor and offset of a batch norm in
+// inference mode, y = x*scale + shift, computed as bnOp.setMovingStats and
+// setAffine do.
+func bnFold(bn *bnOp, c int) (scale, shift float32) {
+	inv := float32(1 / math.Sqrt(float64(bn.vari.Data[c])+float64(bn.eps)))
+	scale = bn.gamma.Data[c] * inv
+	return scale, bn.beta.Data[c] - bn.mean.Data[c]*scale
+}
+
+// fold sets f.w and f.b from the current parameters: the kernel and bias
+// as they are without a batch norm, else folded into the shared buffers.
+func (f *fusedConv) fold(e *exec, r *inferRun) {
+	o := f.conv
+	f.w = o.w.Data
+	f.b = nil
+	if o.b != nil {
+		f.b = o.b.Data
+	}
+	if f.bn == nil {
+		return
+	}
+	cout := f.conv.y.C
+	if len(r.foldW) < len(o.w.Data) {
+		r.foldW = make([]float32, len(o.w.Data))
+	}
+	if len(r.foldB) < cout {
+		r.foldB = make([]float32, cout)
+	}
+	w, b := r.foldW[:len(o.w.Data)], r.foldB[:cout]
+	for c := range b {
+		s, sh := bnFold(f.bn, c)
+		f.bn.scale[c] = s // the program's own bnOp: scratch, not a parameter
+		if o.b != nil {
+			sh += o.b.Data[c] * s
+		}
+		b[c] = sh
+	}
+	rows := len(w) / cout
+	e.run(rows, 64, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			src, dst := o.w.Data[k*cout:(k+1)*cout], w[k*cout:(k+1)*cout]
+			for c, v := range src {
+				dst[c] = v * f.bn.scale[c]
+			}
+		}
+	})
+	f.w, f.b = w, b
+}
+
+// fold sets f.w and f.b: the depthwise kernel (k*k x C) times the batch
+// norm's factor per channel and the batch norm's offset.
+func (f *fusedDW) fold(r *inferRun) {
+	o := f.dw
+	C := o.x.C
+	f.w, f.b = o.w.Data, nil
+	if f.bn == nil {
+		return
+	}
+	if len(r.foldW) < len(o.w.Data) {
+		r.foldW = make([]float32, len(o.w.Data))
+	}
+	if len(r.foldB) < C {
+		r.foldB = make([]float32, C)
+	}
+	w, b := r.foldW[:len(o.w.Data)], r.foldB[:C]
+	for c := 0; c < C; c++ {
+		f.bn.scale[c], b[c] = bnFold(f.bn, c)
+	}
+	for i, v := range o.w.Data {
+		w[i] = v * f.bn.scale[i%C]
+	}
+	f.w, f.b = w, b
+}
