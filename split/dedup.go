@@ -176,10 +176,10 @@ func nearPairs(sigs []*imagehash.Signature, maxDist int, flips bool, join func(a
 	return len(slices.Compact(skipped))
 }
 
-// crowdLimit is the most candidates one probe of the search reads: 8,192,
+// crowdLimit is the most candidates one probe of the search reads: 16,384,
 // far above what a probe meets in a real collection (tens at 220,000
 // images), so only crowds of near-identical hashes and luma reach it.
-const crowdLimit = 1 << 13
+const crowdLimit = 1 << 14
 
 // pair is a verified match of images a < b.
 type pair struct{ a, b int32 }

@@ -129,7 +129,7 @@ type Funnel struct {
 		Near    int `json:"near"`    // further images joined by perceptual hash
 		Removed int `json:"removed"` // images left out (0 with --keep-duplicates)
 		// Crowded counts images whose near-duplicate search skipped a crowd
-		// of over 8,192 candidates with the same hash bits and luma (see
+		// of over 16,384 candidates with the same hash bits and luma (see
 		// nearPairs): their copies in it may be missed.
 		Crowded int  `json:"crowded"`
 		Kept    bool `json:"kept"`
