@@ -279,11 +279,17 @@ def main():
                 _, family, img = photos[j]
                 put("darkpair-" + family, "original", "lookalike", jpeg(darken(img)), "jpg", part,
                     "dark-%s-%d" % (part, k))
+        whole = {f for k, f, _ in photos}  # photo families that are a whole source
         for kind, pair, a, b in pairs:
             for path in (a, b):
+                name = os.path.splitext(os.path.basename(path))[0]
+                if path in sources and name in whole:  # a photo original already: pair that
+                    for m in manifest:
+                        if m["family"] == name and m["edit"] == "original":
+                            m["pair"] = pair
+                    continue
                 img = Image.open(path)
                 img.load()
-                name = os.path.splitext(os.path.basename(path))[0]
                 if path.startswith(PLASMA):
                     name = path[len(PLASMA):].split("/")[0]
                 put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(img)), "jpg", part, pair)
