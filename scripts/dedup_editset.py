@@ -214,6 +214,13 @@ def gradient(kind, angle, c0, c1, w=220, h=165):
     return img
 
 
+def source_name(path):
+    """A source's name: its file's, or a plasma wallpaper's folder (its files are named by size)."""
+    if path.startswith(PLASMA):
+        return path[len(PLASMA):].split("/")[0]
+    return os.path.splitext(os.path.basename(path))[0]
+
+
 def darken(img):
     return img.point(lambda v: round(255 * 0.2 * (v / 255) ** 1.6))
 
@@ -222,7 +229,7 @@ def originals(sources, skies):
     for path in sources:
         img = Image.open(path)
         img.load()
-        name = os.path.splitext(os.path.basename(path))[0]
+        name = source_name(path)
         w, h = img.size
         top = h // 4 if path in skies else 0  # the top strip is a sky original of its own
         if w >= 800 and h - top >= 800:
@@ -271,7 +278,7 @@ def main():
             img = Image.open(path).convert("RGB")
             w, h = img.size
             sky = thumb(img.crop((0, 0, w, h // 4)))
-            put("sky-" + os.path.splitext(os.path.basename(path))[0], "original", "sky", jpeg(sky), "jpg", part,
+            put("sky-" + source_name(path), "original", "sky", jpeg(sky), "jpg", part,
                 "sky-" + part)
         # Dark pairs: photos 1 and 4, 7 and 10, ... (not the ones with a dark edit), darkened.
         for k in range(DARK_PAIRS):
@@ -282,7 +289,7 @@ def main():
         whole = {f for k, f, _ in photos}  # photo families that are a whole source
         for kind, pair, a, b in pairs:
             for path in (a, b):
-                name = os.path.splitext(os.path.basename(path))[0]
+                name = source_name(path)
                 if path in sources and name in whole:  # a photo original already: pair that
                     for m in manifest:
                         if m["family"] == name and m["edit"] == "original":
@@ -290,8 +297,6 @@ def main():
                     continue
                 img = Image.open(path)
                 img.load()
-                if path.startswith(PLASMA):
-                    name = path[len(PLASMA):].split("/")[0]
                 put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(img)), "jpg", part, pair)
     # No two gradients are mirror images of each other (mirroring turns angle
     # a into 180-a), so --near-flips may not join them either.

@@ -95,13 +95,14 @@ func editSet(t *testing.T, dir string) []editFile {
 
 // editScores are what grouping did to one part of the edit set.
 type editScores struct {
-	recall     map[string]float64 // photo edits: share of copies in their original's group
-	gradients  float64            // share of gradient copies in their original's group
-	falseMerge map[string]float64 // per kind: share of images whose group holds another picture
-	overall    float64            // share of the part's images whose group holds another picture
-	lookalike  [2]int             // look-alike distinct pairs merged, and pairs
-	frames     [2]int             // same-shoot near-copy frames merged, and pairs
-	worst      []string           // a few of the wrongly merged groups
+	recall      map[string]float64 // photo edits: share of copies in their original's group
+	gradients   float64            // share of gradient copies in their original's group
+	falseMerge  map[string]float64 // per kind: share of images whose group holds another picture
+	overall     float64            // share of the part's images whose group holds another picture
+	lookalike   [2]int             // look-alike distinct pairs merged, and pairs
+	frames      [2]int             // same-shoot near-copy frames merged, and pairs
+	worst       []string           // a few of the wrongly merged groups
+	mergedPairs []string           // the look-alike and frame pairs merged
 }
 
 // score reads group keys (one per file, in manifest order) for the files
@@ -189,6 +190,7 @@ func score(files []editFile, groups []string, part string) editScores {
 		count[1]++
 		if len(gs) == 2 && gs[0] == gs[1] {
 			count[0]++
+			s.mergedPairs = append(s.mergedPairs, pr)
 		}
 	}
 	inPart := map[string]bool{} // groups with a file of the part
@@ -209,6 +211,7 @@ func score(files []editFile, groups []string, part string) editScores {
 		}
 	}
 	slices.Sort(keys)
+	slices.Sort(s.mergedPairs)
 	s.worst = keys[:min(len(keys), 8)]
 	return s
 }
@@ -334,8 +337,8 @@ func TestEditSet(t *testing.T) {
 		if s.gradients < 1 {
 			t.Errorf("%s: gradient copies grouped with their original: %.3f, want all", part, s.gradients)
 		}
-		t.Logf("%s: images merged with another picture: %.2f%% overall, %v by kind; look-alike pairs merged %d of %d; near-copy frames merged %d of %d; groups: %v",
-			part, 100*s.overall, s.falseMerge, s.lookalike[0], s.lookalike[1], s.frames[0], s.frames[1], s.worst)
+		t.Logf("%s: images merged with another picture: %.2f%% overall, %v by kind; look-alike pairs merged %d of %d; near-copy frames merged %d of %d (pairs merged: %v); groups: %v",
+			part, 100*s.overall, s.falseMerge, s.lookalike[0], s.lookalike[1], s.frames[0], s.frames[1], s.mergedPairs, s.worst)
 		if s.overall > 0.005 {
 			t.Errorf("%s: %.2f%% of the images are in a group with another picture, want <= 0.5%%: %v", part, 100*s.overall, s.worst)
 		}
