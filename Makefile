@@ -70,9 +70,13 @@ eval-ocr: deps
 bench-split:
 	$(GO) test -run '^$$' -bench . ./split
 
-# Near-duplicate search at WEBEmo's 220,854 images (synthetic signatures) and at a quarter.
+# Near-duplicate search + grouping at WEBEmo's 220,854 images and a quarter of that (a synthetic
+# crawl: real hash statistics, clusters of copies, crowds of flat images), and brute force on a
+# 3,000-image sample (same groups required): images/s, wall and CPU s, peak RSS, pairs; uptime beside.
 bench-dedup:
-	$(GO) test -run '^$$' -bench NearPairs -benchtime 1x -timeout 20m ./split
+	uptime
+	$(GO) test -run '^$$' -bench NearPairs -benchtime 1x -timeout 60m ./split
+	uptime
 
 # The near-duplicate edit set (real Debian photos): recall per edit and false merges per
 # --near-distance, the table printed. Also part of `make test`, without the table.

@@ -265,10 +265,14 @@ const (
 // Near reports whether regions a and b match with P hashes at most maxDist
 // bits apart.
 func (a Key) Near(b Key, maxDist int) bool {
-	return a.P.Distance(b.P) <= maxDist && a.D.Distance(b.D) <= maxDist+DSlack && a.statsAgree(b)
+	return a.P.Distance(b.P) <= maxDist && a.D.Distance(b.D) <= maxDist+DSlack && a.StatsAgree(b)
 }
 
-func (a Key) statsAgree(b Key) bool {
+// StatsAgree reports whether the luma statistics of a and b agree: Mean
+// within MeanSlack plus MeanShare of the larger, Spread (plus one) within
+// SpreadRatio. The two tests are separate: a search may bucket by Mean and
+// Spread apart. Every match rule requires it.
+func (a Key) StatsAgree(b Key) bool {
 	ma, mb := float64(a.Mean), float64(b.Mean)
 	if math.Abs(ma-mb) > MeanSlack+MeanShare*max(ma, mb) {
 		return false
@@ -314,7 +318,7 @@ var CentreMatchWindows = func() []int {
 // the luma statistics and the Shape correlation must agree too.
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.statsAgree(b.Full) &&
+		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
 			ShapeCorrelation(a, b, false) >= MinShape
 	}
 	return a.Full.Near(b.Full, maxDist)
@@ -323,7 +327,7 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 // MatchMirror reports whether a flipped left to right and b are copies.
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.statsAgree(b.Full) &&
+		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
 			ShapeCorrelation(a, b, true) >= MinShape
 	}
 	return a.Mirror.Near(b.Full, maxDist)

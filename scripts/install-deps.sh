@@ -44,6 +44,10 @@ command -v node >/dev/null || missing+=(nodejs npm) # tools/: apache-arrow, onnx
 [ -d /usr/share/doc/opencv-doc/examples/data ] || missing+=(opencv-doc)
 [ -d /usr/share/backgrounds/mate/nature ] || missing+=(mate-backgrounds)
 [ -e /usr/share/backgrounds/2004default.jpg ] || missing+=(ukui-wallpapers)
+# The edit set's held-out part: photos from packages the rules were not tuned on.
+[ -d /usr/share/wallpapers/Path ] || missing+=(plasma-workspace-wallpapers)
+[ -e /usr/share/backgrounds/aitzgorri_by_Aitzol_Berasategi.jpg ] || missing+=(lomiri-wallpapers-16.04)
+[ -e /usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg ] || missing+=(lomiri-wallpapers-20.04)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"

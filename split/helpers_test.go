@@ -146,3 +146,60 @@ func near(a, b [3]float64, tol float64) bool {
 	}
 	return true
 }
+
+// matchAny is every match rule on a pair, in both directions: what the
+// duplicate search must find, tried pair by pair.
+func matchAny(a, b *imagehash.Signature, d int, flips bool) bool {
+	if imagehash.MatchWhole(a, b, d) || flips && (imagehash.MatchMirror(a, b, d) || imagehash.MatchMirror(b, a, d)) {
+		return true
+	}
+	for w := range imagehash.Windows {
+		if imagehash.MatchCrop(a, b, w, d) || imagehash.MatchCrop(b, a, w, d) {
+			return true
+		}
+	}
+	for _, w := range imagehash.CentreMatchWindows {
+		if imagehash.MatchCentre(a, b, w, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// bruteGroups groups sigs by trying every pair with matchAny; it returns
+// each image's union-find root.
+func bruteGroups(sigs []*imagehash.Signature, d int, flips bool) []int {
+	uf := newUnionFind(len(sigs))
+	for i := range sigs {
+		for j := i + 1; j < len(sigs); j++ {
+			if matchAny(sigs[i], sigs[j], d, flips) {
+				uf.union(i, j)
+			}
+		}
+	}
+	roots := make([]int, len(sigs))
+	for i := range roots {
+		roots[i] = uf.find(i)
+	}
+	return roots
+}
+
+// sameGroups reports whether two root assignments make the same partition,
+// and where not, two images they disagree on.
+func sameGroups(a, b []int) (int, int, bool) {
+	firstA, firstB := map[int]int{}, map[int]int{} // root -> first member
+	for i := range a {
+		fa, ok := firstA[a[i]]
+		if !ok {
+			fa, firstA[a[i]] = i, i
+		}
+		fb, ok := firstB[b[i]]
+		if !ok {
+			fb, firstB[b[i]] = i, i
+		}
+		if fa != fb {
+			return min(fa, fb), i, false
+		}
+	}
+	return 0, 0, true
+}

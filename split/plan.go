@@ -123,11 +123,15 @@ type Funnel struct {
 		GroupDropped int    `json:"group_dropped"` // of those, left out
 	} `json:"conflicts"`
 	Duplicates struct {
-		Groups  int  `json:"groups"`  // groups with more than one image
-		Images  int  `json:"images"`  // images in those groups
-		Exact   int  `json:"exact"`   // images whose bytes equal another member's
-		Near    int  `json:"near"`    // further images joined by perceptual hash
-		Removed int  `json:"removed"` // images left out (0 with --keep-duplicates)
+		Groups  int `json:"groups"`  // groups with more than one image
+		Images  int `json:"images"`  // images in those groups
+		Exact   int `json:"exact"`   // images whose bytes equal another member's
+		Near    int `json:"near"`    // further images joined by perceptual hash
+		Removed int `json:"removed"` // images left out (0 with --keep-duplicates)
+		// Crowded counts images whose near-duplicate search skipped a crowd
+		// of over 16,384 candidates with the same hash bits and luma (see
+		// nearPairs): their copies in it may be missed.
+		Crowded int  `json:"crowded"`
 		Kept    bool `json:"kept"`
 	} `json:"duplicates"`
 	Deduplicated [2]int                `json:"deduplicated"` // images per class after de-duplication
@@ -240,7 +244,8 @@ func MakePlan(items []Item, o PlanOptions) (*Plan, error) {
 	}
 
 	// 2. Duplicate groups.
-	groups := groupDuplicates(items, live, o.MaxDistance, o.NearFlips)
+	groups, crowded := groupDuplicates(items, live, o.MaxDistance, o.NearFlips)
+	f.Duplicates.Crowded = crowded
 	var kept []*group
 	for _, g := range groups {
 		var classes [2]int

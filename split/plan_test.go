@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/curate-ml/curate/imagehash"
 )
@@ -445,6 +447,66 @@ func TestNearPairsMatchesBruteForce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNearPairsCrawl checks the search on a synthetic crawl (synthCrawl:
+// real photos' hash statistics, clusters of copies and crops, crowds of
+// flat dark and studio images) against brute force, and that the pairs it
+// joins do not depend on the number of workers.
+func TestNearPairsCrawl(t *testing.T) {
+	sigs := synthCrawl(1500, 7)
+	for _, tc := range []struct {
+		d     int
+		flips bool
+	}{{10, true}, {6, false}} {
+		roots, pairs := searchGroups(sigs, tc.d, tc.flips)
+		if pairs < 200 {
+			t.Fatalf("d=%d: only %d pairs: the test exercises little", tc.d, pairs)
+		}
+		if i, j, ok := sameGroups(roots, bruteGroups(sigs, tc.d, tc.flips)); !ok {
+			t.Fatalf("d=%d flips=%v: images %d and %d: the search and brute force group them differently", tc.d, tc.flips, i, j)
+		}
+	}
+	joins := func(procs int) [][2]int {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var out [][2]int
+		nearPairs(sigs, 10, true, func(a, b int) { out = append(out, [2]int{a, b}) })
+		return out
+	}
+	if one, four := joins(1), joins(4); !slices.Equal(one, four) {
+		t.Fatalf("joins differ with 1 and 4 workers: %d and %d pairs", len(one), len(four))
+	}
+}
+
+// TestNearPairsCrowd checks that a crowd (20,000 images with one hash and
+// one luma) is skipped and counted, not scanned pair by pair, while a copy
+// outside it is still found.
+func TestNearPairsCrowd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var sigs []*imagehash.Signature
+	for range 20000 {
+		s := synthSig(rng)
+		s.Full.P, s.Full.D = 0x0f0f_0f0f_0f0f_0f0f, 0x0f0f_0f0f_0f0f_0f0f
+		sigs = append(sigs, &s)
+	}
+	a := synthSig(rng)
+	b := a
+	b.Full.P ^= 0b101
+	sigs = append(sigs, &a, &b)
+	start := time.Now()
+	var joined bool
+	crowded := nearPairs(sigs, 10, false, func(x, y int) {
+		if x == 20000 && y == 20001 {
+			joined = true
+		}
+	})
+	if crowded < 20000 {
+		t.Errorf("crowded %d, want the 20,000 images of the crowd", crowded)
+	}
+	if !joined {
+		t.Error("the copy outside the crowd was not found")
+	}
+	t.Logf("crowd of 20,000: %d crowded, %.1fs", crowded, time.Since(start).Seconds())
 }
 
 func TestPlanOptionErrors(t *testing.T) {

@@ -339,6 +339,9 @@ func printSplitReport(w io.Writer, rep *split.Report) {
 	if rep.KeepDuplicates {
 		note += ", all kept"
 	}
+	if f.Duplicates.Crowded > 0 {
+		note += fmt.Sprintf("; %d images in crowds of near-identical hashes not searched pairwise (copies among them may be missed)", f.Duplicates.Crowded)
+	}
 	row("duplicates", -f.Duplicates.Removed, note)
 	row("after de-duplication", f.Deduplicated[0]+f.Deduplicated[1],
 		fmt.Sprintf("%d %s, %d %s", f.Deduplicated[0], neg, f.Deduplicated[1], pos))

@@ -1,0 +1,123 @@
+package split
+
+import (
+	"math/rand/v2"
+
+	"github.com/curate-ml/curate/imagehash"
+)
+
+// synthCrawl makes n signatures distributed as a crawl's are, for the
+// duplicate search's scale measurements and its brute-force check: the
+// statistics come from the real edit set's originals (scripts/dedup_editset.py).
+//
+//   - 72% photos: the pHash's DC bit always set and every other bit set with
+//     probability 0.45 (real photos: 30-32 of 64 bits set), a tenth of the
+//     windows flat (a sky or wall corner), means 20..230;
+//   - 18% copies of an earlier image, picked with a skew so some originals
+//     have dozens of copies (stock photos): whole-image copies with up to 8
+//     bits moved in every hash, crops (the whole hash near a window of the
+//     original's) and mirror images;
+//   - 10% flat images (few sure bits, no windows): two thirds dark scenes
+//     (mean 5..40, spread 3..15), a third studio backgrounds and skies
+//     (mean 150..240), whose pHashes keep only a few low-frequency bits, so
+//     they crowd the same buckets, with the Shape of one of 40 layouts plus
+//     noise, so many of them verify as matches.
+func synthCrawl(n int, seed uint64) []*imagehash.Signature {
+	rng := rand.New(rand.NewPCG(seed, 17))
+	flip := func(h imagehash.Hash, k int) imagehash.Hash {
+		for range k {
+			h ^= 1 << rng.IntN(64)
+		}
+		return h
+	}
+	bitsP := func(p float64) imagehash.Hash {
+		h := imagehash.Hash(1 << 63)
+		for b := range 63 {
+			if rng.Float64() < p {
+				h |= 1 << b
+			}
+		}
+		return h
+	}
+	photoKey := func(mean, spread int) imagehash.Key {
+		return imagehash.Key{P: bitsP(0.45), D: bitsP(0.45), Sure: uint8(45 + rng.IntN(20)),
+			Mean: uint8(min(255, max(0, mean+rng.IntN(21)-10))), Spread: uint8(max(1, spread+rng.IntN(9)-4))}
+	}
+	shape := func(s *[63]int8, proto int) {
+		r := rand.New(rand.NewPCG(uint64(proto), 3))
+		for i := range s {
+			v := r.NormFloat64() * 40 / float64(1+i/8)
+			if proto < 0 {
+				v = rng.NormFloat64() * 40 / float64(1+i/8)
+			}
+			s[i] = int8(max(-127, min(127, v+rng.NormFloat64()*4)))
+		}
+	}
+	sigs := make([]*imagehash.Signature, n)
+	for i := range sigs {
+		r := rng.IntN(100)
+		switch {
+		case r < 18 && i > 0:
+			o := sigs[int(float64(i)*rng.Float64()*rng.Float64())] // skewed: early images are copied most
+			s := *o
+			k := rng.IntN(9)
+			switch e := rng.IntN(10); {
+			case e < 6 || o.Windows == nil: // re-encode, resize, border, brightness
+				s.Full.P, s.Full.D = flip(o.Full.P, k), flip(o.Full.D, k)
+				s.Mirror.P = flip(o.Mirror.P, k)
+				if o.Windows != nil {
+					s.Windows = make([]imagehash.Key, len(o.Windows))
+					for w, key := range o.Windows {
+						key.P, key.D = flip(key.P, rng.IntN(9)), flip(key.D, rng.IntN(9))
+						s.Windows[w] = key
+					}
+				}
+			case e < 9: // a crop: its whole image is one of the original's windows
+				w := o.Windows[rng.IntN(len(o.Windows))]
+				s.Full = imagehash.Key{P: flip(w.P, rng.IntN(7)), D: flip(w.D, rng.IntN(7)), Sure: w.Sure, Mean: w.Mean, Spread: w.Spread}
+				s.Mirror = photoKey(int(w.Mean), int(w.Spread))
+				s.Windows = make([]imagehash.Key, len(o.Windows))
+				for w := range s.Windows {
+					s.Windows[w] = photoKey(int(s.Full.Mean), int(s.Full.Spread))
+				}
+			default: // a mirror image
+				s.Full, s.Mirror = o.Mirror, o.Full
+				s.Full.P = flip(s.Full.P, k)
+				s.Windows = nil
+			}
+			s.PHash = s.Full.P
+			sigs[i] = &s
+		case r < 28:
+			var s imagehash.Signature
+			mean, spread := 5+rng.IntN(36), 3+rng.IntN(13)
+			if rng.IntN(3) == 0 {
+				mean, spread = 150+rng.IntN(91), 5+rng.IntN(21)
+			}
+			p := imagehash.Hash(1 << 63)
+			for range rng.IntN(9) {
+				p |= 1 << (47 + rng.IntN(16)) // low frequencies only
+			}
+			s.Full = imagehash.Key{P: p, D: flip(0, rng.IntN(6)), Sure: uint8(5 + rng.IntN(30)),
+				Mean: uint8(mean), Spread: uint8(spread)}
+			s.Mirror = s.Full
+			s.Mirror.P = flip(p, rng.IntN(3))
+			s.PHash = p
+			shape(&s.Shape, rng.IntN(40))
+			sigs[i] = &s
+		default:
+			mean, spread := 20+rng.IntN(211), 15+rng.IntN(60)
+			s := imagehash.Signature{Full: photoKey(mean, spread), Mirror: photoKey(mean, spread),
+				Windows: make([]imagehash.Key, len(imagehash.Windows))}
+			for w := range s.Windows {
+				s.Windows[w] = photoKey(mean, spread)
+				if rng.IntN(10) == 0 {
+					s.Windows[w].Sure = uint8(10 + rng.IntN(29))
+				}
+			}
+			s.PHash = s.Full.P
+			shape(&s.Shape, -1)
+			sigs[i] = &s
+		}
+	}
+	return sigs
+}
