@@ -85,10 +85,34 @@ func TestRealParts(t *testing.T) {
 			t.Errorf("%s: long side %d", s.Name, long)
 		}
 	}
-	for _, k := range append([]string{"scene", "photo"}, CompositeKinds...) {
+	for _, k := range append(append([]string{"scene", "photo"}, CompositeKinds...), CompositeKinds2...) {
 		if kinds[k] == 0 {
 			t.Errorf("held-out part has no %s images", k)
 		}
+	}
+	// Version 2 keeps every photo of version 1 in its part: the old
+	// held-out photos are still held out.
+	v1, err := Real(PartHeldOut, RealOptions{PerKind: 1, Crops: 1, Version: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range v1 {
+		if n, ok := sources[s.Source]; ok {
+			t.Errorf("version 1 held-out photo %s is in version 2's tuning part (%s)", s.Source, n)
+		}
+	}
+	// No typeface of the held-out part is used in the tuning part.
+	tuneFonts := map[string]bool{}
+	for _, f := range realFontFiles {
+		tuneFonts[f.file] = true
+	}
+	for _, f := range heldOutFontFiles {
+		if tuneFonts[f.file] {
+			t.Errorf("font %s is in both parts", f.file)
+		}
+	}
+	if _, err := Real(PartTune, RealOptions{Version: 3}); err == nil {
+		t.Error("unknown version accepted")
 	}
 	if _, err := Real("bogus", o); err == nil {
 		t.Error("unknown part accepted")
