@@ -29,6 +29,9 @@ type Options struct {
 	// MinWords: accepted words below StrongConfidence that together decide
 	// "has text". Default 2.
 	MinWords int `json:"min_words"`
+	// LineConfidence: MinWords words on a line decide only when one of
+	// them has at least this confidence. Default 60 (= MinConfidence: off).
+	LineConfidence float64 `json:"line_confidence"`
 	// MinWordHeight: the smallest word box, in pixels of the original image,
 	// that counts (smaller is noise or text nobody can read). Default 5.
 	MinWordHeight int `json:"min_word_height"`
@@ -57,6 +60,14 @@ type Options struct {
 	// accepted word, or a word that failed only on confidence with at least
 	// HintConfidence). 0 means all of Passes (the default: see below).
 	ScoutPasses int `json:"scout_passes"`
+	// InvertLines keeps Tesseract's own second reading, on the inverted
+	// line image, of every line it is unsure of (tessedit_do_invert: mean
+	// confidence under 70; the tesseract CLI's default). Default off: the
+	// inverted, dark and local passes read light text already, and on
+	// texture nearly every line is one Tesseract is unsure of, so the
+	// second reading costs the most where there is no text (see
+	// DefaultPasses for the measurement).
+	InvertLines bool `json:"invert_lines"`
 	// HintConfidence: see ScoutPasses. Default 40.
 	//
 	// The default ScoutPasses is all of Passes: on the tuning part almost
@@ -142,6 +153,7 @@ func DefaultOptions() Options {
 		StrongChars:        4,
 		SureConfidence:     95,
 		MinWords:           2,
+		LineConfidence:     60,
 		MinWordHeight:      5,
 		UpscaleTo:          640,
 		MaxSide:            1600,
@@ -161,6 +173,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.StrongChars = cmp.Or(o.StrongChars, d.StrongChars)
 	o.SureConfidence = cmp.Or(o.SureConfidence, d.SureConfidence)
 	o.MinWords = cmp.Or(o.MinWords, d.MinWords)
+	o.LineConfidence = cmp.Or(o.LineConfidence, d.LineConfidence)
 	o.MinWordHeight = cmp.Or(o.MinWordHeight, d.MinWordHeight)
 	o.UpscaleTo = cmp.Or(o.UpscaleTo, d.UpscaleTo)
 	o.MaxSide = cmp.Or(o.MaxSide, d.MaxSide)
@@ -173,7 +186,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.HintConfidence = cmp.Or(o.HintConfidence, d.HintConfidence)
 	switch {
 	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100 ||
-		o.SureConfidence < 0 || o.SureConfidence > 101:
+		o.SureConfidence < 0 || o.SureConfidence > 101 || o.LineConfidence < 0 || o.LineConfidence > 100:
 		return o, fmt.Errorf("ocr: confidences must lie in 0..100 (min %g, strong %g)", o.MinConfidence, o.StrongConfidence)
 	case o.MinChars < 1 || o.StrongChars < 1 || o.MinWords < 1 || o.MinWordHeight < 1:
 		return o, fmt.Errorf("ocr: min chars, strong chars, min words and min word height must be at least 1")
@@ -372,7 +385,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 		var out []rawWord
 		for _, deg := range []float64{tiltDegrees, -tiltDegrees} {
 			rot, back := lc.rotate(deg, 255)
-			ws, err := c.recognize(rot, spec.psm, spec.thresh)
+			ws, err := c.recognize(rot, spec.psm, spec.thresh, d.opts.InvertLines)
 			if err != nil {
 				return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 			}
@@ -400,7 +413,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	case prepChroma:
 		in = img.saturation().stretch(0.01, 0.99, true)
 	}
-	raw, err := c.recognize(in, spec.psm, spec.thresh)
+	raw, err := c.recognize(in, spec.psm, spec.thresh, d.opts.InvertLines)
 	if err != nil {
 		return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 	}
