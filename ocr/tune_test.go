@@ -217,6 +217,27 @@ func TestTuneSim(t *testing.T) {
 		}
 		imgs = kept
 	}
+	// OCR_TUNE_MERGE=FILE adds the passes of another cache of the same
+	// images under the suffix "+i" (e.g. "otsu+i"), so strategies can mix
+	// two engine settings pass by pass.
+	if other := os.Getenv("OCR_TUNE_MERGE"); other != "" {
+		byName := map[string]cachedImage{}
+		for _, ci := range readCache(t, other) {
+			byName[ci.Name] = ci
+		}
+		var kept []cachedImage
+		for _, ci := range imgs {
+			o, ok := byName[ci.Name]
+			if !ok {
+				continue
+			}
+			for p, cp := range o.Passes {
+				ci.Passes[p+"+i"] = cp
+			}
+			kept = append(kept, ci)
+		}
+		imgs = kept
+	}
 	// Per pass alone: what it finds and costs.
 	for _, p := range PassNames {
 		o := Options{Passes: []string{p}, TextureEdgeDensity: 1, ScoutPasses: 99}

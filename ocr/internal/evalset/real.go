@@ -50,7 +50,7 @@ var (
 	// WallpapersDir holds plasma-workspace-wallpapers (version 2): one
 	// folder per wallpaper, each image in several sizes.
 	WallpapersDir = "/usr/share/wallpapers"
-	// MatplotlibDir holds python3-matplotlib's sample photos (version 2).
+	// MatplotlibDir holds python-matplotlib-data's sample photos (version 2).
 	MatplotlibDir = "/usr/share/matplotlib/mpl-data/sample_data"
 )
 
@@ -68,7 +68,7 @@ func (p photo) file() string {
 		return filepath.Join(SkimageDir, p.path)
 	case "plasma-workspace-wallpapers":
 		return filepath.Join(WallpapersDir, p.path)
-	case "python3-matplotlib":
+	case "python-matplotlib-data":
 		return filepath.Join(MatplotlibDir, p.path)
 	}
 	return filepath.Join(BackgroundsDir, p.path)
@@ -150,7 +150,7 @@ var plain2 = concat(
 		"DarkestHour", "Elarun", "EveningGlow", "FallenLeaf", "Flow", "FlyingKonqui", "Grey", "Honeywave",
 		"IceCold", "Kite", "Kokkini", "MilkyWay", "OneStandsOut", "Opal", "PastelHills", "Patak", "Path",
 		"SafeLanding", "Shell", "Volna", "summer_1am"),
-	pkgPhotos("python3-matplotlib", []string{"grace_hopper.jpg"}),
+	pkgPhotos("python-matplotlib-data", []string{"grace_hopper.jpg"}),
 )
 
 func concat(lists ...[]photo) []photo {
