@@ -40,7 +40,9 @@
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
 //   - sparse: sparse text (PSM 11) with Sauvola; otsu: sparse text with
 //     Otsu's global threshold on colour (Tesseract picks the channel that
-//     separates best).
+//     separates best), the one pass that keeps Tesseract's second reading
+//     of unsure lines on the inverted line image (Options.InvertLines
+//     keeps it in every pass: slower, and on the tuning part no better).
 //   - inverted: sparse text on the contrast-stretched negative.
 //   - local: sparse text on the image minus its blur, where only what is
 //     clearly lighter than its surroundings turns dark: translucent
@@ -69,8 +71,9 @@
 // image, glyphs 0.2..2 times as wide as the line is high). An image shows
 // text (Verdict.Rule) when one counted word has StrongConfidence and
 // StrongChars or SureConfidence (strong-word), when two passes read the same
-// word at the same place (agree), or when MinWords counted words sit on one
-// line (line): texture fragments that pass the word rules are scattered and
+// word at the same place (agree), or when MinWords counted words sit side
+// by side on one line, one of them of LineConfidence (line; two readings
+// stacked on one spot, as a grid of windows gives, are no line): texture fragments that pass the word rules are scattered and
 // change from one preparation of the image to the next; words of real text
 // sit side by side and read the same. The words that decided are marked
 // Word.Decisive.
