@@ -255,6 +255,13 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		}
 		return img, nil
 	}
+	// Every photo must be there before any is decoded (a missing package
+	// fails at once, not after seconds of decoding the others).
+	for _, p := range append(append([]photo(nil), texts...), plains...) {
+		if _, err := os.Stat(p.file()); err != nil {
+			return nil, fmt.Errorf("evalset: %w (installed by the Debian package %s)", err, p.pkg)
+		}
+	}
 	// Decoding and shrinking the photos is most of the time: two at once.
 	bgs := make([]*image.RGBA, len(plains))
 	errs := make([]error, len(plains))
