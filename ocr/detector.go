@@ -15,9 +15,11 @@ type Options struct {
 	// Default 60. Lower finds more faint text and more texture noise.
 	MinConfidence float64 `json:"min_confidence"`
 	// StrongConfidence: one accepted word at or above it, with at least
-	// StrongChars letters or digits, decides "has text" alone. Default 70
-	// (65 before; on the tuning part of version 2 both find the same, and
-	// 70 drops a lone "ware" read at 65.2 in the windows of a drawn street).
+	// StrongChars letters or digits, decides "has text" alone. Default 65.
+	// (70 scored the same on version 2's tuning sample and would drop a
+	// lone "ware" read at 65.2 in the demo's drawn windows, but the default
+	// is also written out by runner's --init-config, which this package
+	// does not own.)
 	StrongConfidence float64 `json:"strong_confidence"`
 	// MinChars: letters or digits a word needs to count. Default 3
 	// ("a", "to" and lone glyphs are what textures produce).
@@ -165,7 +167,7 @@ var passSpecs = map[string]passSpec{
 func DefaultOptions() Options {
 	return Options{
 		MinConfidence:      60,
-		StrongConfidence:   70,
+		StrongConfidence:   65,
 		MinChars:           3,
 		StrongChars:        4,
 		SureConfidence:     95,
