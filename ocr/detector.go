@@ -36,7 +36,9 @@ type Options struct {
 	// LineConfidence: MinWords words on a line decide only when one of
 	// them has at least this confidence. Default 65: on the tuning part it
 	// loses nothing, and two weak fragments side by side ("BSE" 60.5, "eon"
-	// 64.4: the windows of a drawn street) no longer decide.
+	// 64.4: the windows of a drawn street) no longer decide. With
+	// StrongConfidence also 65, a line now decides where its surest word
+	// is shorter than StrongChars ("sun" 66 beside "quiet" 62).
 	LineConfidence float64 `json:"line_confidence"`
 	// MinWordHeight: the smallest word box, in pixels of the original image,
 	// that counts (smaller is noise or text nobody can read). Default 5.

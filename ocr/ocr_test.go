@@ -79,7 +79,7 @@ func TestHasTextNeedsALine(t *testing.T) {
 	if j.hasText() != "" {
 		t.Fatal("two words under LineConfidence on one line counted as text")
 	}
-	j.add(rawWord{"river", 66, 48, 11, 100, 31}, "sparse", 1)
+	j.add(rawWord{"sun", 66, 48, 11, 80, 31}, "sparse", 1)
 	if j.hasText() == "" {
 		t.Fatal("two weak words on one line not counted as text")
 	}
@@ -225,7 +225,7 @@ func TestHasTextRules(t *testing.T) {
 	// Words on a line are all marked decisive.
 	j.init(o, 400, 400)
 	j.add(rawWord{"quiet", 62, 10, 10, 60, 30}, PassAuto, 1)
-	j.add(rawWord{"river", 66, 70, 11, 120, 31}, PassAuto, 1)
+	j.add(rawWord{"sun", 66, 70, 11, 100, 31}, PassAuto, 1)
 	if r := j.hasText(); r != RuleLine || !j.accepted[0].Decisive || !j.accepted[1].Decisive {
 		t.Fatalf("two words on a line: rule %q, words %+v", r, j.accepted)
 	}
