@@ -39,7 +39,7 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	if err != nil {
 		b.Skip("the tesseract command line is not installed (Debian/Ubuntu: apt-get install tesseract-ocr)")
 	}
-	stride := envInt("OCR_BENCH_STRIDE", 3)
+	stride := envInt("OCR_BENCH_STRIDE", 4)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
 	pool, err := NewPool(PoolOptions{Size: workers})
 	if err != nil {

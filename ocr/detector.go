@@ -16,6 +16,10 @@ type Options struct {
 	MinConfidence float64 `json:"min_confidence"`
 	// StrongConfidence: one accepted word at or above it, with at least
 	// StrongChars letters or digits, decides "has text" alone. Default 65.
+	// (70 scored the same on version 2's tuning sample and would drop a
+	// lone "ware" read at 65.2 in the demo's drawn windows, but the default
+	// is also written out by runner's --init-config, which this package
+	// does not own.)
 	StrongConfidence float64 `json:"strong_confidence"`
 	// MinChars: letters or digits a word needs to count. Default 3
 	// ("a", "to" and lone glyphs are what textures produce).
@@ -29,6 +33,13 @@ type Options struct {
 	// MinWords: accepted words below StrongConfidence that together decide
 	// "has text". Default 2.
 	MinWords int `json:"min_words"`
+	// LineConfidence: MinWords words on a line decide only when one of
+	// them has at least this confidence. Default 65: on the tuning part it
+	// loses nothing, and two weak fragments side by side ("BSE" 60.5, "eon"
+	// 64.4: the windows of a drawn street) no longer decide. With
+	// StrongConfidence also 65, a line now decides where its surest word
+	// is shorter than StrongChars ("sun" 66 beside "quiet" 62).
+	LineConfidence float64 `json:"line_confidence"`
 	// MinWordHeight: the smallest word box, in pixels of the original image,
 	// that counts (smaller is noise or text nobody can read). Default 5.
 	MinWordHeight int `json:"min_word_height"`
@@ -57,6 +68,15 @@ type Options struct {
 	// accepted word, or a word that failed only on confidence with at least
 	// HintConfidence). 0 means all of Passes (the default: see below).
 	ScoutPasses int `json:"scout_passes"`
+	// InvertLines keeps, in every pass, Tesseract's own second reading on
+	// the inverted line image of every line it is unsure of
+	// (tessedit_do_invert: mean confidence under 70; the tesseract CLI's
+	// default). Default off, so only the otsu pass keeps it: the inverted,
+	// dark and local passes read light text already, and on texture nearly
+	// every line is one Tesseract is unsure of, so the second reading costs
+	// the most where there is no text (see DefaultPasses for the
+	// measurement).
+	InvertLines bool `json:"invert_lines"`
 	// HintConfidence: see ScoutPasses. Default 40.
 	//
 	// The default ScoutPasses is all of Passes: on the tuning part almost
@@ -76,6 +96,13 @@ type Options struct {
 // lower (full size F1 0.871, thumbnails 0.848), so the five chosen before
 // that run stay; that run is the one look at held-out numbers that bore
 // on a choice.
+//
+// Tesseract's in-pass second reading of unsure lines on the inverted image
+// (Options.InvertLines) is kept in otsu only: replayed on the first 76
+// images of version 2's tuning part (every fourth scene), keeping it in all
+// five passes scored full size F1 0.857 (3 false positives), thumbnails
+// 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
+// in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
 var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma}
 
 // Pass names, as they appear in verdicts.
@@ -118,19 +145,24 @@ type passSpec struct {
 	thresh  thresholding
 	upscale bool // upscale images smaller than UpscaleTo
 	prep    prep
+	// invertLines keeps Tesseract's second reading of unsure lines on the
+	// inverted line image in this pass even without Options.InvertLines:
+	// otsu reads the image as it is, so light text on a busy photo is
+	// found only that way (measured on the tuning part: see DefaultPasses).
+	invertLines bool
 }
 
 var passSpecs = map[string]passSpec{
-	PassAuto:     {psmAuto, sauvola, false, prepNone},
-	PassAutoUp:   {psmAuto, sauvola, true, prepNone},
-	PassSparse:   {psmSparse, sauvola, true, prepNone},
-	PassOtsu:     {psmSparse, otsu, true, prepNone},
-	PassInverted: {psmSparse, otsu, true, prepInvert},
-	PassLocal:    {psmSparse, otsu, false, prepLocal},
-	PassLocalUp:  {psmSparse, otsu, true, prepLocal},
-	PassDark:     {psmSparse, otsu, true, prepDark},
-	PassChroma:   {psmSparse, otsu, true, prepChroma},
-	PassTilted:   {psmSparse, otsu, true, prepTilted},
+	PassAuto:     {psmAuto, sauvola, false, prepNone, false},
+	PassAutoUp:   {psmAuto, sauvola, true, prepNone, false},
+	PassSparse:   {psmSparse, sauvola, true, prepNone, false},
+	PassOtsu:     {psmSparse, otsu, true, prepNone, true},
+	PassInverted: {psmSparse, otsu, true, prepInvert, false},
+	PassLocal:    {psmSparse, otsu, false, prepLocal, false},
+	PassLocalUp:  {psmSparse, otsu, true, prepLocal, false},
+	PassDark:     {psmSparse, otsu, true, prepDark, false},
+	PassChroma:   {psmSparse, otsu, true, prepChroma, false},
+	PassTilted:   {psmSparse, otsu, true, prepTilted, false},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -142,6 +174,7 @@ func DefaultOptions() Options {
 		StrongChars:        4,
 		SureConfidence:     95,
 		MinWords:           2,
+		LineConfidence:     65,
 		MinWordHeight:      5,
 		UpscaleTo:          640,
 		MaxSide:            1600,
@@ -161,6 +194,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.StrongChars = cmp.Or(o.StrongChars, d.StrongChars)
 	o.SureConfidence = cmp.Or(o.SureConfidence, d.SureConfidence)
 	o.MinWords = cmp.Or(o.MinWords, d.MinWords)
+	o.LineConfidence = cmp.Or(o.LineConfidence, d.LineConfidence)
 	o.MinWordHeight = cmp.Or(o.MinWordHeight, d.MinWordHeight)
 	o.UpscaleTo = cmp.Or(o.UpscaleTo, d.UpscaleTo)
 	o.MaxSide = cmp.Or(o.MaxSide, d.MaxSide)
@@ -173,7 +207,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.HintConfidence = cmp.Or(o.HintConfidence, d.HintConfidence)
 	switch {
 	case o.MinConfidence < 0 || o.MinConfidence > 100 || o.StrongConfidence < 0 || o.StrongConfidence > 100 ||
-		o.SureConfidence < 0 || o.SureConfidence > 101:
+		o.SureConfidence < 0 || o.SureConfidence > 101 || o.LineConfidence < 0 || o.LineConfidence > 100:
 		return o, fmt.Errorf("ocr: confidences must lie in 0..100 (min %g, strong %g)", o.MinConfidence, o.StrongConfidence)
 	case o.MinChars < 1 || o.StrongChars < 1 || o.MinWords < 1 || o.MinWordHeight < 1:
 		return o, fmt.Errorf("ocr: min chars, strong chars, min words and min word height must be at least 1")
@@ -372,7 +406,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 		var out []rawWord
 		for _, deg := range []float64{tiltDegrees, -tiltDegrees} {
 			rot, back := lc.rotate(deg, 255)
-			ws, err := c.recognize(rot, spec.psm, spec.thresh)
+			ws, err := c.recognize(rot, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
 			if err != nil {
 				return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 			}
@@ -400,7 +434,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	case prepChroma:
 		in = img.saturation().stretch(0.01, 0.99, true)
 	}
-	raw, err := c.recognize(in, spec.psm, spec.thresh)
+	raw, err := c.recognize(in, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
 	if err != nil {
 		return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 	}

@@ -74,8 +74,12 @@ func TestHasTextNeedsALine(t *testing.T) {
 	if j.hasText() != "" {
 		t.Fatal("scattered weak words counted as text")
 	}
-	// ...two side by side at one height do.
+	// ...two side by side at one height do, once one reaches LineConfidence.
 	j.add(rawWord{"river", 62, 48, 11, 100, 31}, "sparse", 1)
+	if j.hasText() != "" {
+		t.Fatal("two words under LineConfidence on one line counted as text")
+	}
+	j.add(rawWord{"sun", 66, 48, 11, 80, 31}, "sparse", 1)
 	if j.hasText() == "" {
 		t.Fatal("two weak words on one line not counted as text")
 	}
@@ -210,10 +214,18 @@ func TestHasTextRules(t *testing.T) {
 	if r := j.hasText(); r != "" {
 		t.Fatalf("two different readings agreed (%s)", r)
 	}
+	// Two readings stacked on one spot (as a grid of windows gives) are no
+	// line, however sure.
+	j.init(o, 400, 400)
+	j.add(rawWord{"yee", 68, 118, 53, 132, 60}, PassOtsu, 1)
+	j.add(rawWord{"Ate", 66, 120, 57, 129, 63}, PassDark, 1)
+	if r := j.hasText(); r != "" {
+		t.Fatalf("two stacked readings decided (%s)", r)
+	}
 	// Words on a line are all marked decisive.
 	j.init(o, 400, 400)
 	j.add(rawWord{"quiet", 62, 10, 10, 60, 30}, PassAuto, 1)
-	j.add(rawWord{"river", 62, 70, 11, 120, 31}, PassAuto, 1)
+	j.add(rawWord{"sun", 66, 70, 11, 100, 31}, PassAuto, 1)
 	if r := j.hasText(); r != RuleLine || !j.accepted[0].Decisive || !j.accepted[1].Decisive {
 		t.Fatalf("two words on a line: rule %q, words %+v", r, j.accepted)
 	}

@@ -37,6 +37,7 @@ type Pool struct {
 type Client struct {
 	e      *engine
 	thresh thresholding
+	invert int // tessedit_do_invert as last set: -1 unknown, 0 or 1
 }
 
 // thresholding is Tesseract's thresholding_method: how it binarises.
@@ -69,9 +70,9 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 			p.Close()
 			return nil, fmt.Errorf("ocr: Tesseract engine %d: %w", i+1, err)
 		}
-		c := &Client{e: e}
+		c := &Client{e: e, invert: -1}
 		p.all = append(p.all, c)
-		if _, err := c.recognize(probe, psmSparse, otsu); err != nil {
+		if _, err := c.recognize(probe, psmSparse, otsu, false); err != nil {
 			p.Close()
 			return nil, fmt.Errorf("ocr: start Tesseract with %s/%s.traineddata: %w", dir, opts.Language, err)
 		}
@@ -136,9 +137,10 @@ func (g grayImage) raw() ([]uint8, int, int, int) { return g.pix, g.w, g.h, 1 }
 func (c rgbImage) raw() ([]uint8, int, int, int)  { return c.pix, c.w, c.h, 3 }
 
 // recognize runs Tesseract on img with the page segmentation mode psm and
-// returns its words. It pins the goroutine to its OS thread for the call so
-// the single-thread OpenMP setting applies to the thread Tesseract runs on.
-func (c *Client) recognize(img pixels, psm int, thresh thresholding) ([]rawWord, error) {
+// returns its words; invertLines is tessedit_do_invert (see
+// Options.InvertLines). It pins the goroutine to its OS thread for the call
+// so the single-thread OpenMP setting applies to the thread Tesseract runs on.
+func (c *Client) recognize(img pixels, psm int, thresh thresholding, invertLines bool) ([]rawWord, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer singleThreaded()()
@@ -147,6 +149,12 @@ func (c *Client) recognize(img pixels, psm int, thresh thresholding) ([]rawWord,
 			return nil, err
 		}
 		c.thresh = thresh
+	}
+	if inv := map[bool]int{false: 0, true: 1}[invertLines]; inv != c.invert {
+		if err := c.e.set("tessedit_do_invert", strconv.Itoa(inv)); err != nil {
+			return nil, err
+		}
+		c.invert = inv
 	}
 	pix, w, h, bpp := img.raw()
 	return c.e.words(pix, w, h, bpp, psm)

@@ -116,7 +116,11 @@ func (j *judge) hasText() string {
 				line = append(line, k)
 			}
 		}
-		if len(line) >= j.o.MinWords {
+		best := 0.0
+		for _, k := range line {
+			best = max(best, j.accepted[k].Conf)
+		}
+		if len(line) >= j.o.MinWords && best >= j.o.LineConfidence {
 			for _, k := range line {
 				j.accepted[k].Decisive = true
 			}
@@ -127,12 +131,17 @@ func (j *judge) hasText() string {
 }
 
 // sameLine reports whether two word boxes could be neighbours on a line:
-// heights within a factor 1.6, vertical centres within half a height, and
-// a horizontal gap under three heights.
+// heights within a factor 1.6, vertical centres within half a height, side
+// by side (overlapping by under a third of the narrower box: two readings
+// stacked on the same spot, as a grid of windows gives, are no line) and a
+// horizontal gap under three heights.
 func sameLine(a, b [4]int) bool {
 	ha, hb := a[3]-a[1], b[3]-b[1]
 	hmax, hmin := max(ha, hb), max(1, min(ha, hb))
 	if hmax*10 > hmin*16 {
+		return false
+	}
+	if ov := min(a[2], b[2]) - max(a[0], b[0]); ov*3 > min(a[2]-a[0], b[2]-b[0]) {
 		return false
 	}
 	ca, cb := a[1]+a[3], b[1]+b[3] // twice the centres

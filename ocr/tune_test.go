@@ -58,7 +58,8 @@ func TestTuneCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	det, err := NewDetector(pool, Options{})
+	// OCR_TUNE_INVERT_LINES=1 keeps Tesseract's in-pass line inversion.
+	det, err := NewDetector(pool, Options{InvertLines: os.Getenv("OCR_TUNE_INVERT_LINES") != ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +202,42 @@ func TestTuneSim(t *testing.T) {
 		t.Skip("set OCR_TUNE_SIM=FILE (written by TestTuneCache) to replay strategies")
 	}
 	imgs := readCache(t, path)
+	// OCR_TUNE_NAMES_FROM=FILE keeps only the images another cache holds,
+	// so two caches (say two engine settings) compare on the same images.
+	if other := os.Getenv("OCR_TUNE_NAMES_FROM"); other != "" {
+		keep := map[string]bool{}
+		for _, ci := range readCache(t, other) {
+			keep[ci.Name] = true
+		}
+		var kept []cachedImage
+		for _, ci := range imgs {
+			if keep[ci.Name] {
+				kept = append(kept, ci)
+			}
+		}
+		imgs = kept
+	}
+	// OCR_TUNE_MERGE=FILE adds the passes of another cache of the same
+	// images under the suffix "+i" (e.g. "otsu+i"), so strategies can mix
+	// two engine settings pass by pass.
+	if other := os.Getenv("OCR_TUNE_MERGE"); other != "" {
+		byName := map[string]cachedImage{}
+		for _, ci := range readCache(t, other) {
+			byName[ci.Name] = ci
+		}
+		var kept []cachedImage
+		for _, ci := range imgs {
+			o, ok := byName[ci.Name]
+			if !ok {
+				continue
+			}
+			for p, cp := range o.Passes {
+				ci.Passes[p+"+i"] = cp
+			}
+			kept = append(kept, ci)
+		}
+		imgs = kept
+	}
 	// Per pass alone: what it finds and costs.
 	for _, p := range PassNames {
 		o := Options{Passes: []string{p}, TextureEdgeDensity: 1, ScoutPasses: 99}

@@ -2,7 +2,7 @@
 # bench-ocr: curate's text detector beside the plain tesseract CLI on the same
 # images of the real-material evaluation set (both parts), same parallelism,
 # same run. Prints images/s and F1 (all, full size, thumbnails).
-#   OCR_BENCH_STRIDE    every n-th scene and its thumbnail (default 3: 80 images a part)
+#   OCR_BENCH_STRIDE    every n-th scene and its thumbnail (default 4: about 110 images a part)
 #   OCR_BENCH_WORKERS   parallelism (default: the number of cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."

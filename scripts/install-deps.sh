@@ -36,6 +36,21 @@ command -v node >/dev/null || missing+=(nodejs npm) # tools/: apache-arrow, onnx
 [ -e /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
 [ -e /usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf ] || missing+=(fonts-urw-base35)
 [ -e /usr/share/fonts/truetype/lato/Lato-Black.ttf ] || missing+=(fonts-lato)
+# Version 2 of that set: more photos and wallpapers, and the held-out part's own fonts.
+[ -d /usr/share/backgrounds/mate/nature ] || missing+=(mate-backgrounds)
+[ -e /usr/share/backgrounds/2004default.jpg ] || missing+=(ukui-wallpapers)
+[ -e /usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg ] || missing+=(lomiri-wallpapers-20.04)
+[ -e /usr/share/backgrounds/sway/Sway_Wallpaper_Blue_1136x640.png ] || missing+=(sway-backgrounds)
+[ -d /usr/share/wallpapers/Altai ] || missing+=(plasma-workspace-wallpapers)
+[ -e /usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg ] || missing+=(python-matplotlib-data)
+for f in opentype/bebas-neue/BebasNeue-Bold.otf:fonts-bebas-neue opentype/league-spartan/LeagueSpartan-Black.otf:fonts-league-spartan \
+	truetype/open-sans/OpenSans-Regular.ttf:fonts-open-sans opentype/cantarell/Cantarell-Bold.otf:fonts-cantarell \
+	truetype/crosextra/Carlito-Bold.ttf:fonts-crosextra-carlito truetype/crosextra/Caladea-Bold.ttf:fonts-crosextra-caladea \
+	opentype/comic-neue/ComicNeue-Bold.otf:fonts-comic-neue opentype/linux-libertine/LinLibertine_R.otf:fonts-linuxlibertine \
+	opentype/ebgaramond/EBGaramond12-Regular.otf:fonts-ebgaramond opentype/dancingscript/DancingScript-Bold.otf:fonts-dancingscript \
+	opentype/lobster/lobster.otf:fonts-lobster; do
+	[ -e "/usr/share/fonts/${f%%:*}" ] || missing+=("${f##*:}")
+done
 # The near-duplicate edit set (scripts/dedup_editset.py, split's tests) and the
 # imagehash fixtures (scripts/imagehash_fixtures.py): Debian's Python with PIL
 # and SciPy, and photos from Debian packages.

@@ -79,9 +79,10 @@ func filterTextCommand(g *Global) *cli.Command {
    site name) and has a plausible box (>= --min-word-height px, glyphs 0.2..2x as wide
    as high). An image shows text with one word of --strong-conf and --strong-chars (or
    of --sure-conf, any length), one word two passes read alike at one place, or
-   --min-words counting words on one line. Each verdict says which: "pass" is the pass
-   that decided, "rule" the rule (strong-word, agree, line; flat or none otherwise) and
-   the words marked "decisive" are the boxes that decided.
+   --min-words counting words side by side on one line, one of them of --line-conf.
+   Each verdict says which: "pass" is the pass that decided, "rule" the rule
+   (strong-word, agree, line; flat or none otherwise) and the words marked "decisive"
+   are the boxes that decided.
 
    Each worker owns one Tesseract engine running single-threaded (OpenMP limited to one
    thread, as OMP_THREAD_LIMIT=1 does), so --workers engines use --workers cores.
@@ -106,6 +107,8 @@ EXAMPLES:
 			&cli.Float64Flag{Name: "sure-conf", Value: d.SureConfidence, Usage: "confidence at which one word of any length (>= --min-chars) decides alone (101: never)", Destination: &opts.Detector.SureConfidence},
 			&cli.IntFlag{Name: "scout-passes", Value: d.ScoutPasses, Usage: "passes run on every image; later ones only after a word-like reading (0: all)", Destination: &opts.Detector.ScoutPasses},
 			&cli.IntFlag{Name: "min-words", Value: d.MinWords, Usage: "words on one line that decide together", Destination: &opts.Detector.MinWords},
+			&cli.Float64Flag{Name: "line-conf", Value: d.LineConfidence, Usage: "confidence one word of such a line needs", Destination: &opts.Detector.LineConfidence},
+			&cli.BoolFlag{Name: "invert-lines", Value: d.InvertLines, Usage: "let Tesseract reread every unsure line inverted (tessedit_do_invert; slower)", Destination: &opts.Detector.InvertLines},
 			&cli.IntFlag{Name: "min-word-height", Value: d.MinWordHeight, Usage: "smallest word box height in pixels of the original image", Destination: &opts.Detector.MinWordHeight},
 			&cli.IntFlag{Name: "upscale-to", Value: d.UpscaleTo, Usage: "upscale smaller images (long side, at most 3x) for the -up and sparse-text passes", Destination: &opts.Detector.UpscaleTo},
 			&cli.IntFlag{Name: "max-side", Value: d.MaxSide, Usage: "downscale larger images (long side) first", Destination: &opts.Detector.MaxSide},

@@ -51,28 +51,39 @@ func envSeed() int {
 }
 
 func TestRealParts(t *testing.T) {
+	// Two builds of the held-out part (building is mostly decoding photos:
+	// the tuning part is checked through its photo lists, not built).
 	o := RealOptions{PerKind: 1, Crops: 1}
-	tune, err := Real(PartTune, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := Real(PartTune, o)
-	if err != nil {
-		t.Fatal(err)
-	}
 	held, err := Real(PartHeldOut, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tune) != len(again) {
-		t.Fatalf("two builds of the tuning part: %d and %d images", len(tune), len(again))
+	again, err := Real(PartHeldOut, o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sources := map[string]string{}
-	for i, s := range tune {
+	if len(held) != len(again) {
+		t.Fatalf("two builds of the held-out part: %d and %d images", len(held), len(again))
+	}
+	for i, s := range held {
 		if s.Name != again[i].Name || !bytes.Equal(s.Image.Pix, again[i].Image.Pix) {
 			t.Fatalf("%s differs between two builds", s.Name)
 		}
-		sources[s.Source] = s.Name
+	}
+	sources := map[string]string{}
+	for _, list := range [][]photo{sceneText, plain, sceneText2, plain2} {
+		for _, p := range partOf(list, PartTune) {
+			sources[p.file()] = "tuning photo " + p.path
+		}
+	}
+	// Version 2 keeps every photo of version 1 in its part: the old
+	// held-out photos are still held out.
+	for _, list := range [][]photo{sceneText, plain} {
+		for _, p := range partOf(list, PartHeldOut) {
+			if n, ok := sources[p.file()]; ok {
+				t.Errorf("version 1 held-out photo %s is in version 2's tuning part (%s)", p.file(), n)
+			}
+		}
 	}
 	kinds := map[string]int{}
 	for _, s := range held {
@@ -85,10 +96,23 @@ func TestRealParts(t *testing.T) {
 			t.Errorf("%s: long side %d", s.Name, long)
 		}
 	}
-	for _, k := range append([]string{"scene", "photo"}, CompositeKinds...) {
+	for _, k := range append(append([]string{"scene", "photo"}, CompositeKinds...), CompositeKinds2...) {
 		if kinds[k] == 0 {
 			t.Errorf("held-out part has no %s images", k)
 		}
+	}
+	// No typeface of the held-out part is used in the tuning part.
+	tuneFonts := map[string]bool{}
+	for _, f := range realFontFiles {
+		tuneFonts[f.file] = true
+	}
+	for _, f := range heldOutFontFiles {
+		if tuneFonts[f.file] {
+			t.Errorf("font %s is in both parts", f.file)
+		}
+	}
+	if _, err := Real(PartTune, RealOptions{Version: 3}); err == nil {
+		t.Error("unknown version accepted")
 	}
 	if _, err := Real("bogus", o); err == nil {
 		t.Error("unknown part accepted")

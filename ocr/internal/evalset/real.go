@@ -1,6 +1,7 @@
 package evalset
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	_ "image/jpeg" // the Debian sample photos are JPEG and PNG
 	_ "image/png"
@@ -42,6 +44,14 @@ const (
 var (
 	OpenCVDir  = "/usr/share/doc/opencv-doc/examples"
 	SkimageDir = "/usr/lib/python3/dist-packages/skimage/data"
+	// BackgroundsDir holds mate-backgrounds, ukui-wallpapers,
+	// lomiri-wallpapers-20.04 and sway-backgrounds (version 2).
+	BackgroundsDir = "/usr/share/backgrounds"
+	// WallpapersDir holds plasma-workspace-wallpapers (version 2): one
+	// folder per wallpaper, each image in several sizes.
+	WallpapersDir = "/usr/share/wallpapers"
+	// MatplotlibDir holds python-matplotlib-data's sample photos (version 2).
+	MatplotlibDir = "/usr/share/matplotlib/mpl-data/sample_data"
 )
 
 // photo is one real photograph of the set.
@@ -51,10 +61,17 @@ type photo struct {
 }
 
 func (p photo) file() string {
-	if p.pkg == "opencv-doc" {
+	switch p.pkg {
+	case "opencv-doc":
 		return filepath.Join(OpenCVDir, p.path)
+	case "python3-skimage":
+		return filepath.Join(SkimageDir, p.path)
+	case "plasma-workspace-wallpapers":
+		return filepath.Join(WallpapersDir, p.path)
+	case "python-matplotlib-data":
+		return filepath.Join(MatplotlibDir, p.path)
 	}
-	return filepath.Join(SkimageDir, p.path)
+	return filepath.Join(BackgroundsDir, p.path)
 }
 
 func cv(paths ...string) []photo { return pkgPhotos("opencv-doc", paths) }
@@ -96,6 +113,46 @@ var plain = concat(
 		"gravel.png", "hubble_deep_field.jpg", "ihc.png", "rocket.jpg", "retina.jpg", "moon.png", "horse.png"),
 )
 
+// Version 2 adds the photos below, split into parts on their own so that
+// every photo of version 1 stays in the part it was in (the detector's
+// defaults were chosen on version 1's tuning part).
+func mate(paths ...string) []photo   { return pkgPhotos("mate-backgrounds", paths) }
+func ukui(paths ...string) []photo   { return pkgPhotos("ukui-wallpapers", paths) }
+func lomiri(paths ...string) []photo { return pkgPhotos("lomiri-wallpapers-20.04", paths) }
+func plasma(names ...string) []photo { return pkgPhotos("plasma-workspace-wallpapers", names) }
+
+// sceneText2 lists version 2's extra photos with text in them: desktop
+// wallpapers with a product name set large.
+var sceneText2 = concat(
+	mate("mate/desktop/MATE-Stripes-Dark.png"),
+	pkgPhotos("sway-backgrounds", []string{"sway/Sway_Wallpaper_Blue_1136x640.png"}),
+)
+
+// plain2 lists version 2's extra photos without text: flowers, grass,
+// water, sand, wood, skies, landscapes, a portrait, and abstract desktop
+// art (gradients, waves, hexagons), which web images hold too. Wallpapers
+// with a logo or a version number are left out.
+var plain2 = concat(
+	mate("mate/nature/Aqua.jpg", "mate/nature/Blinds.jpg", "mate/nature/Dune.jpg", "mate/nature/FreshFlower.jpg",
+		"mate/nature/Garden.jpg", "mate/nature/GreenMeadow.jpg", "mate/nature/LadyBird.jpg", "mate/nature/RainDrops.jpg",
+		"mate/nature/Storm.jpg", "mate/nature/TwoWings.jpg", "mate/nature/Wood.jpg", "mate/nature/YellowFlower.jpg",
+		"mate/desktop/Ubuntu-Mate-Cold-no-logo.png", "mate/desktop/Ubuntu-Mate-Warm-no-logo.png",
+		"mate/abstract/Elephants.jpg", "mate/desktop/Stripes.png"),
+	ukui("2004default.jpg", "calla.png", "city.png", "desert.png", "fluent-color.png", "goldfish.png", "rhythm.jpg"),
+	lomiri("Bridge_by_Sander_Klootwijk.jpg", "Dragonfly_by_Bolly.jpg", "Fossa_by_Jasper_Roks.jpg",
+		"Infinite-Sea_by_Aury88.jpg", "Kleiber_by_Lukas_Baubkus.jpg", "Painting-Colors_by__herobrine7gamer.jpg",
+		"Picture_0B_by_freespace.jpg", "Picture_1A_by_freespace.jpg", "Wine_by_Jakkub_Mede.jpg",
+		"aitzgorri_by_Aitzol_Berasategi.jpg", "analogpattern_by_Peter_Nerlich.jpg", "free_by_Peter_Nerlich.jpg",
+		"friends_by_Aitzol_Berasategi.jpg", "greentock_by_Peter_Nerlich.jpg", "life_by_Aitzol_Berasategi.jpg",
+		"picosdeeuropa_by_Aitzol_Berasategi.jpg", "seeding_by_Clements_Engelhardt.jpg",
+		"sunset_by_Aitzol_Berasategi.jpg", "umang_by_Abhishek_Mudgal.jpg"),
+	plasma("Altai", "Autumn", "BytheWater", "Canopee", "Cascade", "Cluster", "ColdRipple", "ColorfulCups",
+		"DarkestHour", "Elarun", "EveningGlow", "FallenLeaf", "Flow", "FlyingKonqui", "Grey", "Honeywave",
+		"IceCold", "Kite", "Kokkini", "MilkyWay", "OneStandsOut", "Opal", "PastelHills", "Patak", "Path",
+		"SafeLanding", "Shell", "Volna", "summer_1am"),
+	pkgPhotos("python-matplotlib-data", []string{"grace_hopper.jpg"}),
+)
+
 func concat(lists ...[]photo) []photo {
 	var out []photo
 	for _, l := range lists {
@@ -123,15 +180,28 @@ func partOf(list []photo, part string) []photo {
 // scaled down to it), as web images are.
 const MaxFullSide = 1024
 
-// CompositeKinds name the kinds of composited text, in generation order.
-var CompositeKinds = []string{"meme", "quote", "watermark", "sign", "caption", "headline"}
+// CompositeKinds name the kinds of composited text of version 1, in
+// generation order; CompositeKinds2 the kinds version 2 adds.
+var (
+	CompositeKinds  = []string{"meme", "quote", "watermark", "sign", "caption", "headline"}
+	CompositeKinds2 = []string{"tiled", "card", "price"}
+)
 
 // RealOptions sizes the real set.
 type RealOptions struct {
 	// PerKind is the number of composites per kind (default 8).
 	PerKind int
-	// Crops is the number of extra crops of each plain photo (default 2).
+	// Crops is the number of extra crops of each plain photo of version 1
+	// (default 2); version 2's added photos get half as many (at least 1).
 	Crops int
+	// Version 1 is the set of the previous session (61 photos, 24 fonts
+	// in both parts, six kinds), kept so that its numbers can be compared;
+	// 0 or 2 is the current set: version 1's photos in the same parts plus
+	// 77 photos and wallpapers of five more Debian packages, three more
+	// kinds (tiled diagonal watermarks, quote cards, price tags) and, in
+	// the held-out part, 22 typefaces of 11 font packages that the tuning
+	// part never uses.
+	Version int
 }
 
 // Real builds one part (PartTune or PartHeldOut) of the real-material set:
@@ -144,13 +214,17 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	if part != PartTune && part != PartHeldOut {
 		return nil, fmt.Errorf("evalset: unknown part %q (want %q or %q)", part, PartTune, PartHeldOut)
 	}
+	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
+		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)
+	}
+	v2 := o.Version != 1
 	if o.PerKind <= 0 {
 		o.PerKind = 8
 	}
 	if o.Crops <= 0 {
 		o.Crops = 2
 	}
-	fonts, err := loadRealFonts()
+	fonts, err := loadRealFonts(v2 && part == PartHeldOut)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +232,22 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	if part == PartHeldOut {
 		seed = 2
 	}
+	kinds := CompositeKinds
 	texts, plains := partOf(sceneText, part), partOf(plain, part)
+	crops := make([]int, len(plains))
+	for i := range crops {
+		crops[i] = o.Crops
+	}
+	if v2 {
+		seed += 2
+		kinds = append(append([]string(nil), CompositeKinds...), CompositeKinds2...)
+		texts = append(texts, partOf(sceneText2, part)...)
+		more := partOf(plain2, part)
+		plains = append(plains, more...)
+		for range more {
+			crops = append(crops, max(1, o.Crops/2))
+		}
+	}
 	load := func(p photo) (*image.RGBA, error) {
 		img, err := loadPhoto(p.file())
 		if err != nil {
@@ -166,11 +255,34 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		}
 		return img, nil
 	}
-	bgs := make([]*image.RGBA, len(plains))
-	for i, p := range plains {
-		if bgs[i], err = load(p); err != nil {
-			return nil, err
+	// Every photo must be there before any is decoded (a missing package
+	// fails at once, not after seconds of decoding the others).
+	for _, p := range append(append([]photo(nil), texts...), plains...) {
+		if _, err := os.Stat(p.file()); err != nil {
+			return nil, fmt.Errorf("evalset: %w (installed by the Debian package %s)", err, p.pkg)
 		}
+	}
+	// Decoding and shrinking the photos is most of the time: two at once.
+	bgs := make([]*image.RGBA, len(plains))
+	errs := make([]error, len(plains))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				bgs[i], errs[i] = load(plains[i])
+			}
+		}()
+	}
+	for i := range plains {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	var out []Sample
 	add := func(s Sample, img *image.RGBA) {
@@ -190,7 +302,7 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		}
 		add(Sample{Name: "pos-scene-" + stem(p.path), Kind: "scene", HasText: true, Source: p.file()}, img)
 	}
-	for k, kind := range CompositeKinds {
+	for k, kind := range kinds {
 		for i := range o.PerKind {
 			rng := rand.New(rand.NewSource(seed*1_000_003 + int64(k*1000+i)))
 			b := rng.Intn(len(bgs))
@@ -203,7 +315,7 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	for i, p := range plains {
 		rng := rand.New(rand.NewSource(seed*1_000_003 + 500_000 + int64(i)))
 		add(Sample{Name: "neg-" + stem(p.path), Kind: "photo", Source: p.file()}, bgs[i])
-		for c := range o.Crops {
+		for c := range crops[i] {
 			crop := randomCrop(rng, bgs[i], 0.35)
 			if c%2 == 1 {
 				flipH(crop)
@@ -222,6 +334,10 @@ func stem(path string) string {
 // loadPhoto decodes an image file into RGBA, transparent parts over white,
 // scaled down to MaxFullSide.
 func loadPhoto(path string) (*image.RGBA, error) {
+	path, err := wallpaperFile(path)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -230,6 +346,11 @@ func loadPhoto(path string) (*image.RGBA, error) {
 	src, _, err := image.Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", path, err)
+	}
+	// Halve very large photos (wallpapers of 4-6k px) with a box filter
+	// first: Catmull-Rom over a 6x shrink costs seconds a photo.
+	for b := src.Bounds(); max(b.Dx(), b.Dy()) > 2*MaxFullSide; b = src.Bounds() {
+		src = halve(src)
 	}
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -274,4 +395,60 @@ func flipH(img *image.RGBA) {
 			}
 		}
 	}
+}
+
+// halve shrinks an image to half its size, averaging 2x2 blocks.
+func halve(src image.Image) *image.RGBA {
+	b := src.Bounds()
+	full := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(full, full.Bounds(), src, b.Min, draw.Src)
+	w, h := b.Dx()/2, b.Dy()/2
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		p, q := full.Pix[2*y*full.Stride:], full.Pix[(2*y+1)*full.Stride:]
+		for x := range w {
+			i := dst.PixOffset(x, y)
+			for k := range 4 {
+				v := int(p[8*x+k]) + int(p[8*x+4+k]) + int(q[8*x+k]) + int(q[8*x+4+k])
+				dst.Pix[i+k] = uint8((v + 2) / 4)
+			}
+		}
+	}
+	return dst
+}
+
+// wallpaperFile turns a Plasma wallpaper folder (contents/images/WxH.ext)
+// into its smallest image whose long side reaches MaxFullSide (the largest
+// when none does); any other path comes back as it is.
+func wallpaperFile(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.IsDir() {
+		return path, nil // a file, or missing: os.Open names it
+	}
+	dir := filepath.Join(path, "contents", "images")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	best, bestLong, largest, largestLong := "", 0, "", 0
+	for _, e := range entries {
+		var w, h int
+		if n, _ := fmt.Sscanf(e.Name(), "%dx%d.", &w, &h); n != 2 {
+			continue
+		}
+		long := max(w, h)
+		if long >= MaxFullSide && (best == "" || long < bestLong) {
+			best, bestLong = e.Name(), long
+		}
+		if long > largestLong {
+			largest, largestLong = e.Name(), long
+		}
+	}
+	if best == "" {
+		best = largest
+	}
+	if best == "" {
+		return "", fmt.Errorf("%s: no WxH image", dir)
+	}
+	return filepath.Join(dir, best), nil
 }

@@ -21,20 +21,21 @@ import (
 func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
+	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")
 		os.Exit(2)
 	}
-	if err := run(*out, *perKind); err != nil {
+	if err := run(*out, *perKind, *version); err != nil {
 		fmt.Fprintln(os.Stderr, "dump:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, perKind int) error {
+func run(out string, perKind, version int) error {
 	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
-		samples, err := evalset.Real(part, evalset.RealOptions{PerKind: perKind})
+		samples, err := evalset.Real(part, evalset.RealOptions{PerKind: perKind, Version: version})
 		if err != nil {
 			return err
 		}
