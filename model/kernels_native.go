@@ -20,32 +20,9 @@ package model
 // went from scalar vdivss to 8-wide AVX2).
 #pragma GCC optimize("no-trapping-math")
 
-// target_clones is an x86 feature, switched on by the amd64 build constraint
-// of the #cgo line above; elsewhere (arm64) each loop is built once and GCC
-// vectorises it for the baseline (NEON).
-#ifdef CURATE_X86_CLONES
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
-
-// ex is e^x, the same reduction and Cephes polynomial as expf in mathf.go.
-static inline float ex(float x) {
-	x = x > 88.0f ? 88.0f : x;
-	x = x < -87.0f ? -87.0f : x;
-	float t = x * 1.44269504088896341f;
-	float r = (t + 12582912.0f) - 12582912.0f;
-	int32_t n = (int32_t)r;
-	x = x - r * 0.693359375f + r * 2.12194440e-4f;
-	float z = x * x;
-	float p = ((((1.9875691500e-4f * x + 1.3981999507e-3f) * x + 8.3334519073e-3f) * x + 4.1665795894e-2f) * x +
-		   1.6666665459e-1f) * x + 5.0000001201e-1f;
-	p = p * z + x + 1.0f;
-	int32_t bits = (n + 127) << 23;
-	float s;
-	memcpy(&s, &bits, 4);
-	return p * s;
-}
+// curate_simd.h has CLONES (target_clones on amd64) and ex (e^x as
+// mathf.go's expf), shared with infer_native.go.
+#include "curate_simd.h"
 
 CLONES static void k_bn_stats(const float *restrict x, long rows, long C, double *restrict sum, double *restrict sq) {
 	for (long r = 0; r < rows; r++) {
