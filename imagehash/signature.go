@@ -103,6 +103,10 @@ type Signature struct {
 	// scaled to unit length (x127): their correlation verifies matches of
 	// flat images, which agree on few sure bits.
 	Shape [63]int8
+	// Colour is the mean chroma on a coarse grid (of the image without a
+	// uniform frame): flat images that match must agree on it too, unless
+	// one of them is grey.
+	Colour Colour
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -113,7 +117,9 @@ func Sign(img image.Image) Signature {
 	whole := Box{0, 0, float64(g.W), float64(g.H)}
 	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
 	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
-	if b := trimFrame(g); b != whole {
+	b := trimFrame(g)
+	s.Colour = colourOf(img, b)
+	if b != whole {
 		g = g.crop(b)
 		whole = Box{0, 0, float64(g.W), float64(g.H)}
 	}
@@ -315,11 +321,11 @@ var CentreMatchWindows = func() []int {
 
 // MatchWhole reports whether a and b are copies as whole images: within
 // maxDist bits. When either is flat, its few sure bits do not decide alone:
-// the luma statistics and the Shape correlation must agree too.
+// the luma statistics, the Shape correlation and the Colour must agree too.
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, false) >= MinShape
+			ShapeCorrelation(a, b, false) >= MinShape && ColourAgree(a, b, false)
 	}
 	return a.Full.Near(b.Full, maxDist)
 }
@@ -328,7 +334,7 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, true) >= MinShape
+			ShapeCorrelation(a, b, true) >= MinShape && ColourAgree(a, b, true)
 	}
 	return a.Mirror.Near(b.Full, maxDist)
 }

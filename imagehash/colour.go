@@ -1,0 +1,138 @@
+package imagehash
+
+import (
+	"image"
+	"math"
+)
+
+// ColourGrid is the side of the coarse grid of a Colour signature.
+const ColourGrid = 4
+
+// Colour is the mean chroma of each cell of a ColourGrid x ColourGrid grid
+// over the image (row by row): Cb then Cr (JPEG's BT.601 full-range
+// YCbCr, in levels about 128), rounded. Copies keep their colours; two flat
+// pictures of the same luma layout (a grey sky and a blue one, a sunset
+// strip and a pier in fog) seldom do.
+type Colour [2 * ColourGrid * ColourGrid]int8
+
+// colourOf is the Colour of the pixels of img inside the box b (in the
+// image's own coordinates, relative to its Bounds().Min).
+func colourOf(img image.Image, b Box) Colour {
+	x0, y0, x1, y1 := int(b[0]), int(b[1]), int(b[2]), int(b[3])
+	w, h := x1-x0, y1-y0
+	var sum [ColourGrid * ColourGrid][3]int64
+	var count [ColourGrid * ColourGrid]int64
+	cellX := make([]int, w)
+	for x := range cellX {
+		cellX[x] = x * ColourGrid / w
+	}
+	org := img.Bounds().Min
+	var pix []uint8
+	var stride int
+	switch m := img.(type) {
+	case *image.RGBA:
+		pix, stride = m.Pix[m.PixOffset(org.X, org.Y):], m.Stride
+	case *image.NRGBA:
+		pix, stride = m.Pix[m.PixOffset(org.X, org.Y):], m.Stride
+	}
+	for y := y0; y < y1; y++ {
+		row := (y - y0) * ColourGrid / h * ColourGrid
+		for x := x0; x < x1; x++ {
+			var r, g, bl int64
+			if pix != nil {
+				p := pix[y*stride+4*x : y*stride+4*x+3 : y*stride+4*x+3]
+				r, g, bl = int64(p[0]), int64(p[1]), int64(p[2])
+			} else {
+				rr, gg, bb, _ := img.At(org.X+x, org.Y+y).RGBA()
+				r, g, bl = int64(rr>>8), int64(gg>>8), int64(bb>>8)
+			}
+			c := &sum[row+cellX[x-x0]]
+			c[0] += r
+			c[1] += g
+			c[2] += bl
+			count[row+cellX[x-x0]]++
+		}
+	}
+	var out Colour
+	n := ColourGrid * ColourGrid
+	for i, s := range sum {
+		if count[i] == 0 {
+			continue
+		}
+		k := float64(count[i])
+		r, g, bl := float64(s[0])/k, float64(s[1])/k, float64(s[2])/k
+		cb := -0.168736*r - 0.331264*g + 0.5*bl
+		cr := 0.5*r - 0.418688*g - 0.081312*bl
+		out[i] = int8(math.Round(max(-127, min(127, cb))))
+		out[n+i] = int8(math.Round(max(-127, min(127, cr))))
+	}
+	return out
+}
+
+// Colour agreement of flat images: a side whose every cell has at most
+// GrayChroma levels of chroma (Cb and Cr) is grey (the grayscale edit gives
+// exactly 0; 1 allows a grey copy re-encoded in colour) and agrees with any
+// colours; otherwise the mean absolute difference of the cells' chroma must
+// be at most ColourSlack levels plus ColourShare of the mean absolute
+// chroma of the more colourful side (brightness +10% scales chroma by 1.1).
+// On the tuning part of the edit set copies differ by at most 1.06 levels.
+const (
+	GrayChroma  = 1
+	ColourSlack = 3
+	ColourShare = 0.15
+)
+
+// Gray reports whether every cell of c has at most GrayChroma of chroma.
+func (c *Colour) Gray() bool {
+	for _, v := range c {
+		if v > GrayChroma || v < -GrayChroma {
+			return false
+		}
+	}
+	return true
+}
+
+// mirrored is c of the image flipped left to right.
+func (c *Colour) mirrored() Colour {
+	var out Colour
+	for i := range c {
+		plane, cell := i/(ColourGrid*ColourGrid), i%(ColourGrid*ColourGrid)
+		y, x := cell/ColourGrid, cell%ColourGrid
+		out[plane*ColourGrid*ColourGrid+y*ColourGrid+ColourGrid-1-x] = c[i]
+	}
+	return out
+}
+
+// ColourDiff is the mean absolute difference of the chroma of a and b's
+// cells, in levels, with a mirrored when mirror is set.
+func ColourDiff(a, b *Signature, mirror bool) float64 {
+	ca := a.Colour
+	if mirror {
+		ca = ca.mirrored()
+	}
+	d := 0
+	for i := range ca {
+		v := int(ca[i]) - int(b.Colour[i])
+		d += max(v, -v)
+	}
+	return float64(d) / float64(len(ca))
+}
+
+// chroma is the mean absolute chroma of c's cells, in levels.
+func (c *Colour) chroma() float64 {
+	t := 0
+	for _, v := range c {
+		t += max(int(v), -int(v))
+	}
+	return float64(t) / float64(len(c))
+}
+
+// ColourAgree reports whether flat images a and b (a mirrored when mirror
+// is set) have the same colours: either is grey, or their ColourDiff is at
+// most ColourSlack plus ColourShare of the larger chroma.
+func ColourAgree(a, b *Signature, mirror bool) bool {
+	if a.Colour.Gray() || b.Colour.Gray() {
+		return true
+	}
+	return ColourDiff(a, b, mirror) <= ColourSlack+ColourShare*max(a.Colour.chroma(), b.Colour.chroma())
+}
