@@ -23,8 +23,10 @@ func colourOf(img image.Image, b Box) Colour {
 	var sum [ColourGrid * ColourGrid][3]int64
 	var count [ColourGrid * ColourGrid]int64
 	cellX := make([]int, w)
+	var perCell [ColourGrid]int64 // columns per cell
 	for x := range cellX {
 		cellX[x] = x * ColourGrid / w
+		perCell[cellX[x]]++
 	}
 	org := img.Bounds().Min
 	var pix []uint8
@@ -37,20 +39,26 @@ func colourOf(img image.Image, b Box) Colour {
 	}
 	for y := y0; y < y1; y++ {
 		row := (y - y0) * ColourGrid / h * ColourGrid
-		for x := x0; x < x1; x++ {
-			var r, g, bl int64
-			if pix != nil {
-				p := pix[y*stride+4*x : y*stride+4*x+3 : y*stride+4*x+3]
-				r, g, bl = int64(p[0]), int64(p[1]), int64(p[2])
-			} else {
-				rr, gg, bb, _ := img.At(org.X+x, org.Y+y).RGBA()
-				r, g, bl = int64(rr>>8), int64(gg>>8), int64(bb>>8)
+		if pix != nil {
+			line := pix[y*stride+4*x0 : y*stride+4*x1]
+			for x, cx := range cellX {
+				p := line[4*x : 4*x+3 : 4*x+3]
+				c := &sum[row+cx]
+				c[0] += int64(p[0])
+				c[1] += int64(p[1])
+				c[2] += int64(p[2])
 			}
-			c := &sum[row+cellX[x-x0]]
-			c[0] += r
-			c[1] += g
-			c[2] += bl
-			count[row+cellX[x-x0]]++
+		} else {
+			for x, cx := range cellX {
+				r, g, b, _ := img.At(org.X+x0+x, org.Y+y).RGBA()
+				c := &sum[row+cx]
+				c[0] += int64(r >> 8)
+				c[1] += int64(g >> 8)
+				c[2] += int64(b >> 8)
+			}
+		}
+		for x, n := range perCell {
+			count[row+x] += n
 		}
 	}
 	var out Colour
