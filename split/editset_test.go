@@ -235,7 +235,10 @@ var heldoutFloor = map[string]float64{"rotate3": 0.94, "watermark": 0.95}
 // and a render under other lighting (Blender_Suzanne1/2). Held-out (10.4%):
 // flat regions of one photo (quadrants of a foggy pier, a dark sky, a
 // sunset) and a sky against a grey studio-like background, all flat images
-// matched by their Shape and luma statistics.
+// matched by their Shape and luma statistics. The Colour check of the flat
+// rule does not separate them: Silk and Waves are both grey (every cell's
+// chroma within 1 level), the pier's quadrants too, and the dark sky's
+// quadrants differ in chroma by about 1 level, as copies do.
 var maxMerged = map[string]struct {
 	share float64
 	pairs int
