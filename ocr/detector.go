@@ -117,11 +117,15 @@ const (
 	PassLocalUp  = "local-up" // local, upscaled when small
 	PassDark     = "dark"     // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
 	PassChroma   = "chroma"   // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
-	PassTilted   = "tilted"   // local, upscaled when small, read turned by +RotateBy and -RotateBy degrees: diagonal watermarks, tilted headlines
+	PassTilted   = "tilted"   // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
+	PassSteep    = "steep"    // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
+	PassSteepD   = "steep-dark"
+	PassSteepL   = "steep-lo"
+	PassSteepB   = "steep-both"
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepD, PassSteepL, PassSteepB}
 
 type prep int
 
@@ -150,19 +154,26 @@ type passSpec struct {
 	// otsu reads the image as it is, so light text on a busy photo is
 	// found only that way (measured on the tuning part: see DefaultPasses).
 	invertLines bool
+	// turn (degrees) and floor (local-contrast floor) of the turned passes.
+	turn, floor float64
+	dark, both  bool
 }
 
 var passSpecs = map[string]passSpec{
-	PassAuto:     {psmAuto, sauvola, false, prepNone, false},
-	PassAutoUp:   {psmAuto, sauvola, true, prepNone, false},
-	PassSparse:   {psmSparse, sauvola, true, prepNone, false},
-	PassOtsu:     {psmSparse, otsu, true, prepNone, true},
-	PassInverted: {psmSparse, otsu, true, prepInvert, false},
-	PassLocal:    {psmSparse, otsu, false, prepLocal, false},
-	PassLocalUp:  {psmSparse, otsu, true, prepLocal, false},
-	PassDark:     {psmSparse, otsu, true, prepDark, false},
-	PassChroma:   {psmSparse, otsu, true, prepChroma, false},
-	PassTilted:   {psmSparse, otsu, true, prepTilted, false},
+	PassAuto:     {psmAuto, sauvola, false, prepNone, false, 0, 0, false, false},
+	PassAutoUp:   {psmAuto, sauvola, true, prepNone, false, 0, 0, false, false},
+	PassSparse:   {psmSparse, sauvola, true, prepNone, false, 0, 0, false, false},
+	PassOtsu:     {psmSparse, otsu, true, prepNone, true, 0, 0, false, false},
+	PassInverted: {psmSparse, otsu, true, prepInvert, false, 0, 0, false, false},
+	PassLocal:    {psmSparse, otsu, false, prepLocal, false, 0, 0, false, false},
+	PassLocalUp:  {psmSparse, otsu, true, prepLocal, false, 0, 0, false, false},
+	PassDark:     {psmSparse, otsu, true, prepDark, false, 0, 0, false, false},
+	PassChroma:   {psmSparse, otsu, true, prepChroma, false, 0, 0, false, false},
+	PassTilted:   {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false, false},
+	PassSteep:    {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false, false},
+	PassSteepD:   {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true, false},
+	PassSteepB:   {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false, true},
+	PassSteepL:   {psmSparse, otsu, true, prepTilted, false, 36, 0.25, false, false},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -402,9 +413,21 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepTilted {
-		lc := gimg.localContrast(max(8, min(gimg.w, gimg.h)/16), 0.25)
+		src := gimg
+		if spec.dark {
+			src = gimg.stretch(0, 1, true)
+		}
+		lc := src.localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
+		if spec.both {
+			// Light and dark details alike turn dark: the darker of the
+			// two local-contrast images.
+			dk := gimg.stretch(0, 1, true).localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
+			for i, v := range dk.pix {
+				lc.pix[i] = min(lc.pix[i], v)
+			}
+		}
 		var out []rawWord
-		for _, deg := range []float64{tiltDegrees, -tiltDegrees} {
+		for _, deg := range []float64{spec.turn, -spec.turn} {
 			rot, back := lc.rotate(deg, 255)
 			ws, err := c.recognize(rot, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
 			if err != nil {
