@@ -107,25 +107,23 @@ var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassCh
 
 // Pass names, as they appear in verdicts.
 const (
-	PassFlat     = "flat"     // early exit: no edges a glyph could have
-	PassAuto     = "auto"     // PSM 3 (page layout analysis), adaptive (Sauvola) thresholding, colour: captions, signs, covers, pages
-	PassAutoUp   = "auto-up"  // auto on the image upscaled to UpscaleTo: thumbnails
-	PassSparse   = "sparse"   // PSM 11 (sparse text), Sauvola, upscaled when small: scattered small text
-	PassOtsu     = "otsu"     // PSM 11, global Otsu on colour (Tesseract picks the channel), upscaled when small
-	PassInverted = "inverted" // PSM 11 on the contrast-stretched negative, upscaled when small: light text on dark
-	PassLocal    = "local"    // PSM 11 on local contrast (lighter than the surroundings turns dark): watermarks, outlined captions
-	PassLocalUp  = "local-up" // local, upscaled when small
-	PassDark     = "dark"     // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
-	PassChroma   = "chroma"   // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
-	PassTilted   = "tilted"   // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
-	PassSteep    = "steep"    // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
-	PassSteepD   = "steep-dark"
-	PassSteepL   = "steep-lo"
-	PassSteepB   = "steep-both"
+	PassFlat      = "flat"       // early exit: no edges a glyph could have
+	PassAuto      = "auto"       // PSM 3 (page layout analysis), adaptive (Sauvola) thresholding, colour: captions, signs, covers, pages
+	PassAutoUp    = "auto-up"    // auto on the image upscaled to UpscaleTo: thumbnails
+	PassSparse    = "sparse"     // PSM 11 (sparse text), Sauvola, upscaled when small: scattered small text
+	PassOtsu      = "otsu"       // PSM 11, global Otsu on colour (Tesseract picks the channel), upscaled when small
+	PassInverted  = "inverted"   // PSM 11 on the contrast-stretched negative, upscaled when small: light text on dark
+	PassLocal     = "local"      // PSM 11 on local contrast (lighter than the surroundings turns dark): watermarks, outlined captions
+	PassLocalUp   = "local-up"   // local, upscaled when small
+	PassDark      = "dark"       // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
+	PassChroma    = "chroma"     // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
+	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
+	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
+	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepD, PassSteepL, PassSteepB}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark}
 
 type prep int
 
@@ -156,24 +154,22 @@ type passSpec struct {
 	invertLines bool
 	// turn (degrees) and floor (local-contrast floor) of the turned passes.
 	turn, floor float64
-	dark, both  bool
+	dark        bool
 }
 
 var passSpecs = map[string]passSpec{
-	PassAuto:     {psmAuto, sauvola, false, prepNone, false, 0, 0, false, false},
-	PassAutoUp:   {psmAuto, sauvola, true, prepNone, false, 0, 0, false, false},
-	PassSparse:   {psmSparse, sauvola, true, prepNone, false, 0, 0, false, false},
-	PassOtsu:     {psmSparse, otsu, true, prepNone, true, 0, 0, false, false},
-	PassInverted: {psmSparse, otsu, true, prepInvert, false, 0, 0, false, false},
-	PassLocal:    {psmSparse, otsu, false, prepLocal, false, 0, 0, false, false},
-	PassLocalUp:  {psmSparse, otsu, true, prepLocal, false, 0, 0, false, false},
-	PassDark:     {psmSparse, otsu, true, prepDark, false, 0, 0, false, false},
-	PassChroma:   {psmSparse, otsu, true, prepChroma, false, 0, 0, false, false},
-	PassTilted:   {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false, false},
-	PassSteep:    {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false, false},
-	PassSteepD:   {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true, false},
-	PassSteepB:   {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false, true},
-	PassSteepL:   {psmSparse, otsu, true, prepTilted, false, 36, 0.25, false, false},
+	PassAuto:      {psmAuto, sauvola, false, prepNone, false, 0, 0, false},
+	PassAutoUp:    {psmAuto, sauvola, true, prepNone, false, 0, 0, false},
+	PassSparse:    {psmSparse, sauvola, true, prepNone, false, 0, 0, false},
+	PassOtsu:      {psmSparse, otsu, true, prepNone, true, 0, 0, false},
+	PassInverted:  {psmSparse, otsu, true, prepInvert, false, 0, 0, false},
+	PassLocal:     {psmSparse, otsu, false, prepLocal, false, 0, 0, false},
+	PassLocalUp:   {psmSparse, otsu, true, prepLocal, false, 0, 0, false},
+	PassDark:      {psmSparse, otsu, true, prepDark, false, 0, 0, false},
+	PassChroma:    {psmSparse, otsu, true, prepChroma, false, 0, 0, false},
+	PassTilted:    {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false},
+	PassSteep:     {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
+	PassSteepDark: {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -418,14 +414,6 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 			src = gimg.stretch(0, 1, true)
 		}
 		lc := src.localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
-		if spec.both {
-			// Light and dark details alike turn dark: the darker of the
-			// two local-contrast images.
-			dk := gimg.stretch(0, 1, true).localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
-			for i, v := range dk.pix {
-				lc.pix[i] = min(lc.pix[i], v)
-			}
-		}
 		var out []rawWord
 		for _, deg := range []float64{spec.turn, -spec.turn} {
 			rot, back := lc.rotate(deg, 255)
