@@ -97,6 +97,15 @@ type Options struct {
 // that run stay; that run is the one look at held-out numbers that bore
 // on a choice.
 //
+// steep and steep-dark (issue 16, tiled diagonal watermarks at 20-45
+// degrees, all missed by the five) stay optional: replayed on the tuning
+// part's 16 tiled images and every third plain photo (90 negatives), the
+// five found 1 of 16 tiled images; with steep after them 8 of 16, with
+// steep and steep-dark 11 of 16; but steep added a false positive (a
+// gravel thumbnail read "Lars" at 85) and 50% more time on the negatives
+// (529 to 795 ms an image, load 1-2), steep-dark one more false positive
+// and 100% in all, where the bar was none and under 15%.
+//
 // Tesseract's in-pass second reading of unsure lines on the inverted image
 // (Options.InvertLines) is kept in otsu only: replayed on the first 76
 // images of version 2's tuning part (every fourth scene), keeping it in all
