@@ -51,6 +51,11 @@
 //   - tilted: local, read turned 20 degrees each way: Tesseract reads lines
 //     only up to about 8 degrees off level, and diagonal watermarks and
 //     tilted headlines are steeper.
+//   - steep, steep-dark: local and dark with a lower contrast floor (12% of
+//     the strongest difference, not 25%: semi-transparent text is faint),
+//     read turned 36 degrees each way (text at 28-44 degrees): the tiled
+//     diagonal watermarks of stock previews. Not in the default order (see
+//     DefaultPasses).
 //
 // Passes marked "-up", and all sparse-text passes, read the image upscaled
 // to UpscaleTo (at most 3x): WEBEmo's 220-px thumbnails carry captions with

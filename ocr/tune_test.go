@@ -69,6 +69,21 @@ func TestTuneCache(t *testing.T) {
 		picked = append(picked, samples[i], samples[i+1])
 	}
 	samples = picked
+	// OCR_TUNE_KINDS=a,b keeps only the images of those kinds (say
+	// "tiled,photo": a new pass's finds and its false positives).
+	if ks := os.Getenv("OCR_TUNE_KINDS"); ks != "" {
+		keep := map[string]bool{}
+		for _, k := range strings.Split(ks, ",") {
+			keep[k] = true
+		}
+		picked = nil
+		for _, s := range samples {
+			if keep[s.Kind] {
+				picked = append(picked, s)
+			}
+		}
+		samples = picked
+	}
 	progress, err := os.Create(path + ".progress")
 	if err != nil {
 		t.Fatal(err)
