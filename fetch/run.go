@@ -621,13 +621,22 @@ func imageName(u, format string) string {
 }
 
 func writeStats(gen *atomicfile.Dir, st *Stats) error {
-	name := StatsFile
+	b, err := EncodeStats(st)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", StatsFile, err)
+	}
+	return gen.WriteFile(StatsFile, b)
+}
+
+// EncodeStats returns st as StatsFile holds it: indented JSON, HTML
+// characters unescaped. fetch and merge write the file through it.
+func EncodeStats(st *Stats) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(st); err != nil {
-		return fmt.Errorf("encode %s: %w", name, err)
+		return nil, err
 	}
-	return gen.WriteFile(name, b.Bytes())
+	return b.Bytes(), nil
 }

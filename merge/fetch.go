@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,7 +179,7 @@ func mergeFetch(ctx context.Context, dirs []string, ms []*partition.Manifest, ou
 	if err := writeLedger(filepath.Join(out, fetch.LedgerFile), recs); err != nil {
 		return nil, err
 	}
-	if err := writeIndentedJSON(filepath.Join(out, fetch.StatsFile), st); err != nil {
+	if err := writeStats(filepath.Join(out, fetch.StatsFile), st); err != nil {
 		return nil, err
 	}
 	return &Result{Stage: "fetch", Parts: len(parts), Out: out, Rows: st.Rows, Items: int64(len(recs))}, nil
@@ -223,13 +222,10 @@ func writeLedger(path string, recs []*fetch.Record) error {
 	return f.Commit()
 }
 
-func writeIndentedJSON(path string, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+func writeStats(path string, st *fetch.Stats) error {
+	b, err := fetch.EncodeStats(st)
+	if err != nil {
 		return fmt.Errorf("merge: %s: %w", path, err)
 	}
-	return atomicfile.WriteFile(path, b.Bytes())
+	return atomicfile.WriteFile(path, b)
 }
