@@ -497,7 +497,7 @@ func (r *runner) finish(gen *atomicfile.Dir, start time.Time, fetchSeconds float
 	if err != nil {
 		return nil, err
 	}
-	firstBySHA := map[string]string{}
+	tally := NewTally()
 	recs := make([]*Record, 0, len(ls.Entries))
 	var buf []byte
 	for i := range ls.Entries {
@@ -513,16 +513,8 @@ func (r *runner) finish(gen *atomicfile.Dir, start time.Time, fetchSeconds float
 		// Labels and list come from the lists as they are now.
 		rec.Labels, rec.List, rec.DuplicateOf = e.Labels, e.List, ""
 		recs = append(recs, rec)
-		st.ByStatus[rec.Status]++
-		st.ByReason[rec.Reason]++
-		if rec.Status != StatusOK {
+		if !tally.Add(st, rec) {
 			continue
-		}
-		if first, ok := firstBySHA[rec.SHA256]; ok {
-			rec.DuplicateOf = first
-			st.DuplicateBytes++
-		} else {
-			firstBySHA[rec.SHA256] = rec.ID
 		}
 		data, err := r.imageOf(rec, buf)
 		if err != nil {
@@ -626,6 +618,32 @@ func writeStats(gen *atomicfile.Dir, st *Stats) error {
 		return fmt.Errorf("encode %s: %w", StatsFile, err)
 	}
 	return gen.WriteFile(StatsFile, b)
+}
+
+// Tally counts the records of a finished run into its Stats in ledger
+// order: status and reason counts, and for ok records the byte-identical
+// copies (a record whose sha256 an earlier ok record has gets DuplicateOf
+// that record's id). fetch and merge both count through it, so a merged
+// run's stats equal one run's.
+type Tally struct{ firstBySHA map[string]string }
+
+// NewTally returns an empty Tally.
+func NewTally() *Tally { return &Tally{firstBySHA: map[string]string{}} }
+
+// Add counts rec into st and reports whether rec is ok (has an image).
+func (t *Tally) Add(st *Stats, rec *Record) bool {
+	st.ByStatus[rec.Status]++
+	st.ByReason[rec.Reason]++
+	if rec.Status != StatusOK {
+		return false
+	}
+	if first, ok := t.firstBySHA[rec.SHA256]; ok {
+		rec.DuplicateOf = first
+		st.DuplicateBytes++
+	} else {
+		t.firstBySHA[rec.SHA256] = rec.ID
+	}
+	return true
 }
 
 // EncodeStats returns st as StatsFile holds it: indented JSON, HTML

@@ -108,7 +108,7 @@ func mergeFetch(ctx context.Context, dirs []string, ms []*partition.Manifest, ou
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	firstBySHA := map[string]string{}
+	tally := fetch.NewTally()
 	recs := make([]*fetch.Record, 0, len(ls.Entries))
 	for i := range ls.Entries {
 		if i%1024 == 0 && ctx.Err() != nil {
@@ -128,16 +128,8 @@ func mergeFetch(ctx context.Context, dirs []string, ms []*partition.Manifest, ou
 		delete(p.ledger, e.URL)
 		rec.Labels, rec.List, rec.DuplicateOf, rec.Staged = e.Labels, e.List, "", nil
 		recs = append(recs, rec)
-		st.ByStatus[rec.Status]++
-		st.ByReason[rec.Reason]++
-		if rec.Status != fetch.StatusOK {
+		if !tally.Add(st, rec) {
 			continue
-		}
-		if first, ok := firstBySHA[rec.SHA256]; ok {
-			rec.DuplicateOf = first
-			st.DuplicateBytes++
-		} else {
-			firstBySHA[rec.SHA256] = rec.ID
 		}
 		row, err := p.rows.Next()
 		if errors.Is(err, io.EOF) {
