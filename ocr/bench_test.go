@@ -41,15 +41,7 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	}
 	stride := envInt("OCR_BENCH_STRIDE", 4)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
-	pool, err := NewPool(PoolOptions{Size: workers})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	det, err := NewDetector(pool, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	det := testDetector(b, workers, Options{})
 	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
 		all := loadReal(b, part)
 		var samples []evalset.Sample

@@ -106,16 +106,24 @@ func TestMissingLanguageData(t *testing.T) {
 	}
 }
 
+// testDetector returns a detector with opts over a new pool of size
+// engines, closed when the test ends.
+func testDetector(tb testing.TB, size int, opts Options) *Detector {
+	tb.Helper()
+	pool, err := NewPool(PoolOptions{Size: size})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pool.Close() })
+	det, err := NewDetector(pool, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return det
+}
+
 func TestDetectBytes(t *testing.T) {
-	pool, err := NewPool(PoolOptions{Size: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	det, err := NewDetector(pool, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	det := testDetector(t, 1, Options{})
 	// A flat image is decided without OCR.
 	flat := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for i := range flat.Pix {

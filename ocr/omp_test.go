@@ -12,15 +12,7 @@ import (
 // no threads of their own: each engine must use one core, or N workers
 // would oversubscribe N cores (libgomp would add 3 threads per LSTM call).
 func TestSingleThreadedEngines(t *testing.T) {
-	pool, err := NewPool(PoolOptions{Size: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	det, err := NewDetector(pool, Options{Passes: PassNames, TextureEdgeDensity: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	det := testDetector(t, 1, Options{Passes: PassNames, TextureEdgeDensity: 1})
 	samples := evalset.Generate(6, 1)
 	threads := func() int {
 		ents, err := os.ReadDir("/proc/self/task")

@@ -124,15 +124,7 @@ func testRealPart(t *testing.T, part string, stride int, floors bool) {
 	for i := 0; i < len(all); i += 2 * stride {
 		samples = append(samples, all[i], all[i+1]) // full size and its thumbnail
 	}
-	pool, err := NewPool(PoolOptions{Size: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	det, err := NewDetector(pool, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	det := testDetector(t, 2, Options{})
 	start := time.Now()
 	vs := runDetector(t, det, samples, 2)
 	el := time.Since(start)
