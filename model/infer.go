@@ -1,9 +1,13 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 )
 
 // This file is the inference-only execution path behind Net.Predict. A
@@ -16,12 +20,15 @@ import (
 //     into the convolution or depthwise convolution before it:
 //     w' = w*gamma/sqrt(var+eps), b' = beta - mean*gamma/sqrt(var+eps)
 //     (plus the convolution's own bias times the same factor). The folded
-//     weights are computed from the current parameters at every run, just
-//     before the convolution reads them, into one shared buffer: the trained
-//     parameters and their gradients are never written, and a Step, a
-//     checkpoint load or a direct write of Param.Data is seen by the next
-//     Predict with no version bookkeeping (the cost is one multiply per
-//     weight per batch, measured by TestInferFoldCost);
+//     weights are cached per step with a copy of the parameter values they
+//     came from; every Predict compares the current parameters with that
+//     copy bit for bit and folds again (and re-lays the kernel out for
+//     oneDNN) only where they differ. So the trained parameters and their
+//     gradients are never written, and a Step, a checkpoint load, a weight
+//     import or a direct write of Param.Data is seen by the next Predict
+//     with no bookkeeping from the writer (the comparison costs two reads
+//     of the parameters per batch, against folding and re-laying out every
+//     kernel: TestInferFoldCost measures both);
 //   - the bias, the activation (swish, sigmoid, LeakyReLU or none) and a
 //     residual addition are the convolution's epilogue, and a
 //     squeeze-and-excitation scale feeding a 1x1 convolution becomes part of
@@ -68,6 +75,14 @@ type fusedConv struct {
 	y     *Tensor
 	w, b  []float32 // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
 	blk   []int     // row-block boundaries (host backends), fixed by the shape
+	foldSeen
+}
+
+// foldSeen tracks, per fused step, which fold of its parameters the
+// step's backend state (oneDNN's kernel in its own layout) was made from.
+type foldSeen struct {
+	seen  uint64 // the folded.gen the step last ran with
+	fresh bool   // w and b changed since the step last ran: re-lay the kernel out
 }
 
 // fusedDW is a depthwise convolution with the batch norm after it folded
@@ -79,6 +94,7 @@ type fusedDW struct {
 	act  actKind
 	y    *Tensor
 	w, b []float32 // folded kernel (k*k*C) and bias (C)
+	foldSeen
 }
 
 // inferStep is one step of an inference program: a fused convolution, a
@@ -108,13 +124,13 @@ type inferProg struct {
 type inferCache struct {
 	progs map[planKey]*inferProg
 	slots map[int][][]float32
+	folds map[*Param]*folded // per fused step, by its kernel
 	run   inferRun
 }
 
 // inferRun is the scratch memory fused steps use within one call.
 type inferRun struct {
-	foldW, foldB []float32
-	parts        [][]float32 // per-part scratch (im2col rows, per-image scaled weights)
+	parts [][]float32 // per-part scratch (im2col rows, per-image scaled weights)
 }
 
 // reserve makes room for the scratch of n parts; call it before the parts
@@ -174,10 +190,10 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 		s := &prog.steps[i]
 		switch {
 		case s.conv != nil:
-			s.conv.fold(e, r)
+			s.conv.fold(e, n.infer)
 			ib.inferConv(e, r, s.conv)
 		case s.dw != nil:
-			s.dw.fold(r)
+			s.dw.fold(e, n.infer)
 			ib.inferDW(e, r, s.dw)
 		default:
 			s.op.forward(e)
@@ -204,7 +220,7 @@ func checkBatch(b Batch) error {
 // its tensors bound to the size's slots.
 func (n *Net) inferProgFor(batch, size int) (*inferProg, error) {
 	if n.infer == nil {
-		n.infer = &inferCache{progs: map[planKey]*inferProg{}, slots: map[int][][]float32{}}
+		n.infer = &inferCache{progs: map[planKey]*inferProg{}, slots: map[int][][]float32{}, folds: map[*Param]*folded{}}
 	}
 	c := n.infer
 	prog := c.progs[planKey{batch, size}]
@@ -434,26 +450,124 @@ func bnFold(bn *bnOp, c int) (scale, shift float32) {
 	return scale, bn.beta.Data[c] - bn.mean.Data[c]*scale
 }
 
-// fold sets f.w and f.b from the current parameters: the kernel and bias
-// as they are without a batch norm, else folded into the shared buffers.
-func (f *fusedConv) fold(e *exec, r *inferRun) {
+// folded is one fused step's folded kernel and bias and the parameter
+// values they were folded from. Programs of every batch size share it
+// (inferCache.folds, keyed by the kernel parameter), so each parameter is
+// copied and folded once, not once per program.
+type folded struct {
+	from [][]float32 // the values of the step's parameters at the last fold
+	w, b []float32   // the folded kernel and bias (nil without a batch norm: the parameters are used as they are)
+	gen  uint64      // bumped at every refold; 0 before the first
+}
+
+// foldFor returns the cache entry of the step whose kernel is w.
+func (c *inferCache) foldFor(w *Param) *folded {
+	fd := c.folds[w]
+	if fd == nil {
+		fd = &folded{}
+		c.folds[w] = fd
+	}
+	return fd
+}
+
+// current reports whether ps hold, bit for bit, the values fd was folded
+// from, and when they do not, records them (so the caller must refold).
+// Comparing costs two reads of the parameters; folding again and
+// re-laying the kernel out for oneDNN cost more (TestInferFoldCost), and
+// the comparison needs no bookkeeping from whoever writes Param.Data (a
+// training step, a checkpoint load, a weight import, a test).
+func (fd *folded) current(e *exec, ps []*Param) bool {
+	same := fd.gen > 0 && len(fd.from) == len(ps)
+	if same {
+		for i, p := range ps {
+			if !sameBits(e, fd.from[i], p.Data) {
+				same = false
+				break
+			}
+		}
+	}
+	if same {
+		return true
+	}
+	fd.from = fd.from[:0]
+	for _, p := range ps {
+		fd.from = append(fd.from, slices.Clone(p.Data))
+	}
+	fd.gen++
+	return false
+}
+
+// sameBits reports whether a and b hold the same float32 bit patterns,
+// comparing blocks of large slices on the engine's threads.
+func sameBits(e *exec, a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	bytesOf := func(x []float32) []byte {
+		if len(x) == 0 {
+			return nil
+		}
+		return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 4*len(x))
+	}
+	const block = 1 << 16
+	if len(a) <= block {
+		return bytes.Equal(bytesOf(a), bytesOf(b))
+	}
+	var differ atomic.Bool
+	e.run((len(a)+block-1)/block, 1, func(lo, hi int) {
+		for i := lo; i < hi && !differ.Load(); i++ {
+			j, k := i*block, min((i+1)*block, len(a))
+			if !bytes.Equal(bytesOf(a[j:k]), bytesOf(b[j:k])) {
+				differ.Store(true)
+			}
+		}
+	})
+	return !differ.Load()
+}
+
+// params are the parameters a fused convolution reads: kernel, bias and
+// the folded batch norm's.
+func (f *fusedConv) params() []*Param {
+	ps := []*Param{f.conv.w}
+	if f.conv.b != nil {
+		ps = append(ps, f.conv.b)
+	}
+	if f.bn != nil {
+		ps = append(ps, f.bn.gamma, f.bn.beta, f.bn.mean, f.bn.vari)
+	}
+	return ps
+}
+
+// fold sets f.w and f.b from the current parameters (the kernel and bias
+// as they are without a batch norm, else the folded ones), folding again
+// only when a parameter changed since the last fold, and sets f.fresh
+// when they differ from what this step's backend state last saw.
+func (f *fusedConv) fold(e *exec, c *inferCache) {
 	o := f.conv
-	f.w = o.w.Data
-	f.b = nil
+	fd := c.foldFor(o.w)
+	if !fd.current(e, f.params()) && f.bn != nil {
+		f.refold(e, fd)
+	}
+	f.w, f.b = o.w.Data, nil
 	if o.b != nil {
 		f.b = o.b.Data
 	}
-	if f.bn == nil {
-		return
+	if f.bn != nil {
+		f.w, f.b = fd.w, fd.b
 	}
+	f.fresh = fd.gen != f.seen
+	f.seen = fd.gen
+}
+
+// refold computes fd's kernel and bias from the current parameters:
+// w' = w*gamma/sqrt(var+eps) per output channel, b' = beta - mean*that
+// (+ the convolution's bias times it).
+func (f *fusedConv) refold(e *exec, fd *folded) {
+	o := f.conv
 	cout := f.conv.y.C
-	if len(r.foldW) < len(o.w.Data) {
-		r.foldW = make([]float32, len(o.w.Data))
-	}
-	if len(r.foldB) < cout {
-		r.foldB = make([]float32, cout)
-	}
-	w, b := r.foldW[:len(o.w.Data)], r.foldB[:cout]
+	fd.w = slices.Grow(fd.w[:0], len(o.w.Data))[:len(o.w.Data)]
+	fd.b = slices.Grow(fd.b[:0], cout)[:cout]
+	w, b := fd.w, fd.b
 	for c := range b {
 		s, sh := bnFold(f.bn, c)
 		f.bn.scale[c] = s // the program's own bnOp: scratch, not a parameter
@@ -471,30 +585,33 @@ func (f *fusedConv) fold(e *exec, r *inferRun) {
 			}
 		}
 	})
-	f.w, f.b = w, b
 }
 
 // fold sets f.w and f.b: the depthwise kernel (k*k x C) times the batch
-// norm's factor per channel and the batch norm's offset.
-func (f *fusedDW) fold(r *inferRun) {
+// norm's factor per channel and the batch norm's offset, folded again only
+// when a parameter changed (as fusedConv.fold).
+func (f *fusedDW) fold(e *exec, c *inferCache) {
 	o := f.dw
-	C := o.x.C
+	fd := c.foldFor(o.w)
+	ps := []*Param{o.w}
+	if f.bn != nil {
+		ps = append(ps, f.bn.gamma, f.bn.beta, f.bn.mean, f.bn.vari)
+	}
+	if !fd.current(e, ps) && f.bn != nil {
+		C := o.x.C
+		fd.w = slices.Grow(fd.w[:0], len(o.w.Data))[:len(o.w.Data)]
+		fd.b = slices.Grow(fd.b[:0], C)[:C]
+		for c := 0; c < C; c++ {
+			f.bn.scale[c], fd.b[c] = bnFold(f.bn, c)
+		}
+		for i, v := range o.w.Data {
+			fd.w[i] = v * f.bn.scale[i%C]
+		}
+	}
 	f.w, f.b = o.w.Data, nil
-	if f.bn == nil {
-		return
+	if f.bn != nil {
+		f.w, f.b = fd.w, fd.b
 	}
-	if len(r.foldW) < len(o.w.Data) {
-		r.foldW = make([]float32, len(o.w.Data))
-	}
-	if len(r.foldB) < C {
-		r.foldB = make([]float32, C)
-	}
-	w, b := r.foldW[:len(o.w.Data)], r.foldB[:C]
-	for c := 0; c < C; c++ {
-		f.bn.scale[c], b[c] = bnFold(f.bn, c)
-	}
-	for i, v := range o.w.Data {
-		w[i] = v * f.bn.scale[i%C]
-	}
-	f.w, f.b = w, b
+	f.fresh = fd.gen != f.seen
+	f.seen = fd.gen
 }

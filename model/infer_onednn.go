@@ -110,13 +110,16 @@ static int ci_exec(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
 	return dnnl_stream_wait(ci_strm) != dnnl_success;
 }
 
-// ci_conv_run reorders the (freshly folded) kernel into the primitive's
-// layout and runs the convolution with threads OpenMP threads.
-static int ci_conv_run(ci_conv *c, int threads, float *x, float *w, float *b, float *y) {
+// ci_conv_run runs the convolution with threads OpenMP threads, first
+// reordering the kernel into the primitive's layout when fresh (it was
+// folded again since the last run; the first run is always fresh).
+static int ci_conv_run(ci_conv *c, int threads, int fresh, float *x, float *w, float *b, float *y) {
 	dnnl_memory_set_data_handle(c->wuser, w);
 	dnnl_memory_t wm = c->wuser;
 	omp_set_num_threads(threads);
-	if (c->wreorder) {
+	if (c->wreorder && !fresh) {
+		wm = c->wconv;
+	} else if (c->wreorder) {
 		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wconv}};
 		if (ci_exec(c->wreorder, 2, r)) return 1;
 		wm = c->wconv;
@@ -193,7 +196,7 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 		// The sum post-op adds what the destination holds.
 		e.run(y.Len(), 1<<14, func(lo, hi int) { copy(y.Data[lo:hi], f.res.Data[lo:hi]) })
 	}
-	b.check(C.ci_conv_run(d.c, C.int(b.threads), p32(src), p32(f.w), p32(f.b), p32(y.Data)), "inference convolution")
+	b.check(C.ci_conv_run(d.c, C.int(b.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data)), "inference convolution")
 }
 
 func (b *dnnlBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
@@ -211,5 +214,5 @@ func (b *dnnlBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
 		b.hostBackend.inferDW(e, r, f)
 		return
 	}
-	b.check(C.ci_conv_run(d.c, C.int(b.threads), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data)), "inference depthwise convolution")
+	b.check(C.ci_conv_run(d.c, C.int(b.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data)), "inference depthwise convolution")
 }

@@ -254,6 +254,59 @@ func TestInferCurrentParams(t *testing.T) {
 	}
 }
 
+// TestInferFollowsEveryParam writes one value of one parameter of each
+// kind the inference path folds or reads (a convolution kernel, every
+// batch norm parameter, a depthwise kernel, biases, the dense head) and
+// checks that the next Predict, at two batch sizes (two programs sharing
+// the folded weights), follows the training graph and differs from the
+// Predict before: no cached fold survives a change.
+func TestInferFollowsEveryParam(t *testing.T) {
+	cfg := narrowConfig(2)
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	perturbBN(n, rng)
+	first := func(suffix string) *Param {
+		for _, p := range n.Params() {
+			if hasSuffix(p.Name, suffix) {
+				return p
+			}
+		}
+		t.Fatalf("no parameter named *%s", suffix)
+		return nil
+	}
+	b4 := randomBatch(rng, 4, cfg.Size, 2)
+	b3 := Batch{Images: b4.Images[:3*cfg.Size*cfg.Size*3], N: 3, Size: cfg.Size}
+	predict := func(what string, b Batch) []float32 {
+		t.Helper()
+		got, want := make([]float32, b.N*cfg.Classes), make([]float32, b.N*cfg.Classes)
+		if err := n.Predict(b, got); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.predictGraph(b, want); err != nil {
+			t.Fatal(err)
+		}
+		compareProbs(t, what, got, want, inferProbsBound)
+		return got
+	}
+	prev4, prev3 := predict("initial", b4), predict("initial", b3)
+	for _, name := range []string{
+		"stem_conv/kernel:0", "stem_bn/gamma:0", "stem_bn/beta:0", "stem_bn/moving_mean:0", "stem_bn/moving_variance:0",
+		"dwconv2/depthwise_kernel:0", "_bn/moving_variance:0", "project_conv/kernel:0", "se_reduce/bias:0",
+		"se_expand/kernel:0", "predictions/kernel:0", "predictions/bias:0",
+	} {
+		p := first(name)
+		p.Data[len(p.Data)-1] = p.Data[len(p.Data)-1]*3 + 0.5
+		p4, p3 := predict(p.Name, b4), predict(p.Name, b3)
+		if slices.Equal(p4, prev4) || slices.Equal(p3, prev3) {
+			t.Errorf("writing one value of %s did not change the next Predict", p.Name)
+		}
+		prev4, prev3 = p4, p3
+	}
+}
+
 // TestInferThreads checks that the default backend's inference path gives
 // bit-identical probabilities with 1, 2 and 3 threads.
 func TestInferThreads(t *testing.T) {
@@ -380,35 +433,56 @@ func TestInferSlots(t *testing.T) {
 	}
 }
 
-// TestInferFoldCost measures what folding the batch norms costs per Predict
-// on B2 (all of them, single-threaded) and fails if it takes more than
-// 500 ms (a batch of 16 takes about a second): folding at every call is only
-// worth it while it is cheap.
+// TestInferFoldCost measures what folding the batch norms costs on B2 (all
+// of them, single-threaded), and what the check that finds them current
+// costs on the next Predict, and fails if either takes more than 500 ms (a
+// batch of 16 takes about a second). It also checks that the check refolds
+// nothing when nothing changed, and exactly the step whose parameter
+// changed when one value of one did.
 func TestInferFoldCost(t *testing.T) {
 	n, _, prog := b2Program(t, 1)
 	e := n.exec(false)
-	var r inferRun
-	weights := 0
-	start := time.Now()
-	for _, s := range prog.steps {
-		switch {
-		case s.conv != nil:
-			s.conv.fold(e, &r)
-			if s.conv.bn != nil {
-				weights += len(s.conv.w)
+	c := &inferCache{folds: map[*Param]*folded{}}
+	foldAll := func() (time.Duration, int, int) {
+		weights, fresh := 0, 0
+		start := time.Now()
+		for _, s := range prog.steps {
+			switch {
+			case s.conv != nil:
+				s.conv.fold(e, c)
+				if s.conv.bn != nil {
+					weights += len(s.conv.w)
+				}
+				if s.conv.fresh {
+					fresh++
+				}
+			case s.dw != nil:
+				s.dw.fold(e, c)
+				weights += len(s.dw.w)
+				if s.dw.fresh {
+					fresh++
+				}
 			}
-		case s.dw != nil:
-			s.dw.fold(&r)
-			weights += len(s.dw.w)
 		}
+		return time.Since(start), weights, fresh
 	}
-	d := time.Since(start)
-	t.Logf("folding %d weights took %v", weights, d)
+	d, weights, fresh := foldAll()
+	t.Logf("folding %d weights (%d steps) took %v", weights, fresh, d)
 	if weights < 1e6 {
 		t.Errorf("only %d weights folded", weights)
 	}
-	if d > 500*time.Millisecond {
-		t.Errorf("folding took %v", d)
+	d2, _, fresh2 := foldAll()
+	t.Logf("finding them current took %v", d2)
+	if fresh2 != 0 {
+		t.Errorf("%d steps were refolded with no parameter changed", fresh2)
+	}
+	if d > 500*time.Millisecond || d2 > 500*time.Millisecond {
+		t.Errorf("folding took %v, checking %v", d, d2)
+	}
+	v := n.Param("block4a_expand_bn/moving_variance:0")
+	v.Data[len(v.Data)-1] *= 2
+	if _, _, fresh3 := foldAll(); fresh3 != 1 {
+		t.Errorf("after one value of one batch norm changed, %d steps were refolded, want 1", fresh3)
 	}
 }
 
@@ -462,7 +536,9 @@ func BenchmarkInfer(b *testing.B) {
 			var k string
 			switch {
 			case st.conv != nil:
-				st.conv.fold(e, r)
+				st.conv.fold(e, n.infer)
+				kinds["fold"] += time.Since(s0)
+				s0 = time.Now()
 				ib.inferConv(e, r, st.conv)
 				k = fmt.Sprintf("conv%dx%d_s%d_in%d", st.conv.conv.k, st.conv.conv.k, st.conv.conv.stride, st.conv.x.H)
 				if st.conv.conv.direct() {
@@ -472,7 +548,9 @@ func BenchmarkInfer(b *testing.B) {
 					}
 				}
 			case st.dw != nil:
-				st.dw.fold(r)
+				st.dw.fold(e, n.infer)
+				kinds["fold"] += time.Since(s0)
+				s0 = time.Now()
 				ib.inferDW(e, r, st.dw)
 				k = fmt.Sprintf("dwconv%dx%d_s%d", st.dw.dw.k, st.dw.dw.k, st.dw.dw.stride)
 			default:

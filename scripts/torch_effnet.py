@@ -404,13 +404,19 @@ def bench(args):
         infer_s, infer_best, _ = timed(lambda: net(images))
 
     if args.profile:
-        # One more training step under torch.profiler: self CPU time per op (forward and
+        # One more training step and one inference batch under torch.profiler: self CPU time per op (forward and
         # backward ops appear under their own names, e.g. convolution_backward), to stderr.
         from torch.profiler import ProfilerActivity, profile
         net.train()
         with profile(activities=[ProfilerActivity.CPU]) as prof:
             train_step()
         print(f"PyTorch one training step, batch {args.batch}, {args.threads} threads (torch.profiler):",
+              file=sys.stderr)
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.profile), file=sys.stderr)
+        net.eval()
+        with torch.no_grad(), profile(activities=[ProfilerActivity.CPU]) as prof:
+            net(images)
+        print(f"PyTorch one inference batch, batch {args.batch}, {args.threads} threads (torch.profiler):",
               file=sys.stderr)
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.profile), file=sys.stderr)
 
