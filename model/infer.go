@@ -62,6 +62,18 @@ type inferBackend interface {
 	inferDW(e *exec, r *inferRun, f *fusedDW)
 }
 
+// inferLayouter is the optional interface of an inferBackend that keeps
+// some of a program's tensors in its own layout: inferLayout sets the
+// fused convolutions' lay once per program, and only fused convolutions
+// the backend runs itself may then read or write such a tensor.
+type inferLayouter interface {
+	inferLayout(p *inferProg)
+}
+
+// fusedLayout is the memory layout of a fused convolution's tensors and
+// of the computation itself, in a backend's own numbering (0 is NHWC).
+type fusedLayout struct{ src, dst, x, y, res int8 }
+
 // fusedConv is a convolution (or dense layer) with what follows it folded
 // in: y = act(conv(x ⊙ scale, w') + b') + res.
 type fusedConv struct {
@@ -73,8 +85,9 @@ type fusedConv struct {
 	scale *Tensor // (N, Cin) per-image input channel factors, or nil
 	res   *Tensor // added after the activation, or nil
 	y     *Tensor
-	w, b  []float32 // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
-	blk   []int     // row-block boundaries (host backends), fixed by the shape
+	lay   fusedLayout // zero: NHWC everywhere; else set by an inferLayouter
+	w, b  []float32   // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
+	blk   []int       // row-block boundaries (host backends), fixed by the shape
 	foldSeen
 }
 
@@ -230,6 +243,9 @@ func (n *Net) inferProgFor(batch, size int) (*inferProg, error) {
 			return nil, err
 		}
 		prog = buildInfer(p)
+		if l, ok := n.be.(inferLayouter); ok {
+			l.inferLayout(prog)
+		}
 		c.progs[planKey{batch, size}] = prog
 	}
 	slots := c.slots[size]
@@ -367,7 +383,7 @@ func fuseConv(c *convOp, sc *scaleOp, ops []op, i *int, only func(*Tensor) bool)
 			*i++
 		}
 	}
-	if a, ok := next().(*addOp); ok && f.act == actNone && only(f.y) && (a.a == f.y || a.b == f.y) {
+	if a, ok := next().(*addOp); ok && only(f.y) && (a.a == f.y || a.b == f.y) {
 		// In inference the residual add is y = a + b: the same sum either way round.
 		f.res = a.a
 		if a.a == f.y {

@@ -4,6 +4,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -33,8 +34,12 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 		default:
 			continue
 		}
-		if d, ok := st.state.(*dnnlInfer); !ok || d.c == nil {
+		d, ok := st.state.(*dnnlInfer)
+		if !ok || d.c == nil {
 			t.Fatalf("a spatial convolution ran without a oneDNN primitive (state %T)", st.state)
+		}
+		if impl := d.impl(); !strings.HasPrefix(impl, "jit") {
+			t.Errorf("a convolution (%d -> %dx%dx%d) runs on oneDNN's %q implementation, not a JIT one", s.ins[0].C, s.out.H, s.out.W, s.out.C, impl)
 		}
 	}
 	if convs == 0 || dws == 0 {

@@ -541,11 +541,13 @@ func BenchmarkInfer(b *testing.B) {
 				s0 = time.Now()
 				ib.inferConv(e, r, st.conv)
 				k = fmt.Sprintf("conv%dx%d_s%d_in%d", st.conv.conv.k, st.conv.conv.k, st.conv.conv.stride, st.conv.x.H)
-				if st.conv.conv.direct() {
+				switch {
+				case st.conv.y.H == 1 && st.conv.y.W == 1:
+					k = fmt.Sprintf("dense_1x1map_in%d", st.conv.x.C)
+				case st.conv.conv.direct() && st.conv.scale != nil:
+					k = "conv1x1_se"
+				case st.conv.conv.direct():
 					k = "conv1x1"
-					if st.conv.scale != nil {
-						k = "conv1x1_se"
-					}
 				}
 			case st.dw != nil:
 				st.dw.fold(e, n.infer)
