@@ -350,6 +350,18 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 			}
 		}
 	}
+	// The input scaling writes the first convolution's NCHW source
+	// directly when nothing else reads it (a reorder of 3 channels costs
+	// more than the convolution gains).
+	for i := range p.steps {
+		s := &p.steps[i]
+		if _, ok := s.op.(*preprocOp); !ok || len(readers[s.out]) != 1 {
+			continue
+		}
+		if f := readers[s.out][0].conv; f != nil && f.lay.src == layNCHW && f.x == s.out {
+			s.nchw, f.lay.x = true, layNCHW
+		}
+	}
 }
 
 // newInferConv prepares f's oneDNN convolution in its layouts, or returns

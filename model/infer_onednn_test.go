@@ -51,3 +51,46 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 	}
 	compareProbs(t, "onednn inference path", probs, want, inferProbsBound)
 }
+
+// TestInferOneDNNLayout checks the blocked layout plan on B2: the fused
+// stages run blocked, the input scaling writes the stem's NCHW source, no
+// tensor read by anything but a blocked convolution is blocked, and a
+// residual is in its destination's layout unless oneDNN adds it itself.
+func TestInferOneDNNLayout(t *testing.T) {
+	n, _, prog := b2Program(t, 2)
+	b, ok := n.be.(*dnnlBackend)
+	if !ok {
+		t.Skipf("default backend is %s", n.Backend())
+	}
+	b.inferLayout(prog)
+	blocked, nchw := map[*Tensor]bool{}, 0
+	convs := 0
+	for _, s := range prog.steps {
+		if s.nchw {
+			nchw++
+		}
+		if f := s.conv; f != nil && f.lay != (fusedLayout{}) {
+			convs++
+			if f.lay.y == layBlocked {
+				blocked[f.y] = true
+			}
+			if f.res != nil && !f.sumPostOp() && f.lay.res != f.lay.y {
+				t.Errorf("a residual added after the activation is in layout %d, its destination in %d", f.lay.res, f.lay.y)
+			}
+		}
+	}
+	if convs < 8 || nchw != 1 {
+		t.Fatalf("%d blocked convolutions, %d NCHW input scalings: want B2's fused stages blocked and one", convs, nchw)
+	}
+	for _, s := range prog.steps {
+		for _, x := range s.ins {
+			if !blocked[x] {
+				continue
+			}
+			f := s.conv
+			if f == nil || f.lay == (fusedLayout{}) || (x == f.x && f.lay.x != layBlocked) || (x == f.res && f.lay.res != layBlocked) {
+				t.Errorf("a blocked tensor %v is read by a step that reads NHWC", x.Shape())
+			}
+		}
+	}
+}
