@@ -118,7 +118,6 @@ type inferStep struct {
 	op   op
 	ins  []*Tensor
 	out  *Tensor
-	nchw bool // op is the input scaling, writing NCHW for the convolution after it (inferLayouter)
 }
 
 // inferProg is the network compiled for inference at one (batch, size): its
@@ -209,8 +208,6 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 		case s.dw != nil:
 			s.dw.fold(e, n.infer)
 			ib.inferDW(e, r, s.dw)
-		case s.nchw:
-			preprocNCHW(e, s.op.(*preprocOp))
 		default:
 			s.op.forward(e)
 		}
@@ -218,24 +215,6 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 	copy(probs, p.ce.probs)
 	n.cur = p // LastProbs reads the last forward pass's probabilities
 	return nil
-}
-
-// preprocNCHW is the input scaling (preprocOp, the same arithmetic)
-// writing its output channel by channel (NCHW) instead of NHWC.
-func preprocNCHW(e *exec, o *preprocOp) {
-	x, y := o.x.Data, o.y.Data
-	P := o.x.H * o.x.W
-	e.run(o.x.N, 1, func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			src := x[n*P*3 : (n+1)*P*3]
-			r, g, b := y[n*P*3:n*P*3+P], y[n*P*3+P:n*P*3+2*P], y[n*P*3+2*P:(n+1)*P*3]
-			for p := range r {
-				r[p] = src[3*p]*o.scale[0] + o.shift[0]
-				g[p] = src[3*p+1]*o.scale[1] + o.shift[1]
-				b[p] = src[3*p+2]*o.scale[2] + o.shift[2]
-			}
-		}
-	})
 }
 
 // checkBatch validates a batch's shape (Net.load and the inference path).
