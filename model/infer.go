@@ -34,6 +34,10 @@ import (
 //     squeeze-and-excitation scale feeding a 1x1 convolution becomes part of
 //     that convolution (host backends scale its kernel per image,
 //     (x*s)·w = x·(s*w); onednn scales the input into scratch);
+//   - a backend may keep tensors that only its own fused convolutions
+//     write and read in its own memory layout (inferLayouter: onednn runs
+//     B2's fused stages in oneDNN's blocked nChw8c), reordering only where
+//     they meet NHWC;
 //   - activations live in a few slots reused by liveness (a tensor's slot
 //     is free once its last reader ran), so peak memory is the largest set
 //     of simultaneously live activations, not one buffer per activation.
