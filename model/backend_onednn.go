@@ -480,11 +480,13 @@ func chunkImages(n, hw int) int {
 // on every B2 shape (AVX2, 2 images a chunk): jit's backward-weights
 // reaches 27-60 GFLOP/s on 3x3 convolutions with 32+ inputs and 64+
 // outputs where gemm reaches 55-67 (2x on 32->128 at 64x64), and gemm is
-// as fast or up to 1.6x faster on every 1x1; jit's backward-data of 3x3
-// convolutions with 48+ inputs or stride 2 runs 2-3x slower than gemm's
-// (56->224 at 32x32: 37.5 vs 10.6 ms). On fewer channels (16, 32 outputs
-// at 128x128) jit wins by 2-8x, and depthwise stays on jit_dw (gemm is
-// 10-100x slower there).
+// as fast or up to 1.5x faster on every 1x1; jit's backward-data of 3x3
+// convolutions with 48+ inputs or stride 2 runs 1.5-3.5x slower than
+// gemm's (56->224 at 32x32: 8.6 vs 5.8 ms quiet). On fewer channels (16,
+// 32 outputs at 128x128) jit wins by 2-8x, and depthwise stays on jit_dw
+// (gemm is 10-100x slower there). Per B2 batch-16 training step (2
+// threads, quiet, BenchmarkOpBreakdown) 3x3 backward went from 2.5-4.2x
+// its forward to 1.7-2.1x, 1x1 from 2.8x to 2.1x.
 func gemmBackward(cin, cout, k, stride, groups int) (data, weights bool) {
 	if groups > 1 {
 		return false, false
