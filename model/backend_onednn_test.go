@@ -2,7 +2,11 @@
 
 package model
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestDnnlChunks checks the onednn backend's cut of a batch into chunks:
 // 4 to 8 chunks, fewer where maps are small (at least 512 input positions
@@ -20,6 +24,51 @@ func TestDnnlChunks(t *testing.T) {
 		per := chunkImages(c.n, c.hw)
 		if chunks := (c.n + per - 1) / per; per != c.per || chunks != c.chunks {
 			t.Errorf("batch %d of %d positions: %d images a chunk, %d chunks; want %d, %d", c.n, c.hw, per, chunks, c.per, c.chunks)
+		}
+	}
+}
+
+// TestDnnlGemmBackward checks that the backward passes run the
+// implementation gemmBackward picks for the shape: gemm for backward-data
+// of wide or strided 3x3 convolutions and for backward-weights of every
+// 1x1 and of wide 3x3 ones, oneDNN's direct kernels otherwise (always for
+// depthwise).
+func TestDnnlGemmBackward(t *testing.T) {
+	be, err := NewBackend("onednn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := be.(*dnnlBackend)
+	for _, c := range []struct {
+		n, h, cin, cout, k, stride, groups int
+		gemmData, gemmWeights              bool
+	}{
+		{2, 8, 32, 16, 3, 1, 1, false, false}, // B2's 128x128 stage: jit is 2-8x faster
+		{2, 8, 32, 128, 3, 1, 1, false, true},
+		{2, 8, 56, 224, 3, 1, 1, true, true},
+		{2, 8, 16, 64, 3, 2, 1, true, false},
+		{2, 8, 120, 720, 1, 1, 1, false, true},
+		{2, 8, 56, 56, 1, 1, 1, false, true},
+		{2, 8, 64, 64, 3, 1, 64, false, false}, // depthwise
+	} {
+		name := fmt.Sprintf("%dx%d_%d->%d_s%d_g%d", c.k, c.k, c.cin, c.cout, c.stride, c.groups)
+		if d, w := gemmBackward(c.cin, c.cout, c.k, c.stride, c.groups); d != c.gemmData || w != c.gemmWeights {
+			t.Errorf("%s: gemmBackward = %v, %v; want %v, %v", name, d, w, c.gemmData, c.gemmWeights)
+		}
+		ho := (c.h + c.stride - 1) / c.stride
+		pad := (c.k - 1) / 2
+		if c.stride > 1 {
+			pad = 0
+		}
+		x, y := newTensor(c.n, c.h, c.h, c.cin, true), newTensor(c.n, ho, ho, c.cout, true)
+		d := b.prepare(x, y, c.k, c.stride, pad, pad, c.groups, false)
+		if d.c == nil {
+			t.Fatalf("%s: oneDNN refused the convolution", name)
+		}
+		_, bd, bw := d.impls()
+		d.free()
+		if strings.Contains(bd, "gemm") != c.gemmData || strings.Contains(bw, "gemm") != c.gemmWeights {
+			t.Errorf("%s: backward-data on %q, backward-weights on %q; want gemm %v, %v", name, bd, bw, c.gemmData, c.gemmWeights)
 		}
 	}
 }

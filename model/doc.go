@@ -29,6 +29,9 @@
 // in chunk order. So oneDNN never starts OpenMP threads (nothing to hang on
 // in a process that ran Tesseract), and its results, like cpu's, do not
 // depend on the thread count.
+// Which oneDNN implementation runs a backward pass (its direct jit kernels
+// or its im2col + sgemm one) is fixed by the convolution's shape
+// (gemmBackward), so it too is independent of the thread count.
 //
 // On the host backends convolutions are matrix products: 1x1 convolutions
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions

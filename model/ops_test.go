@@ -236,6 +236,17 @@ var opCases = []struct {
 		x := h.input(9, 4, 5, 3)
 		h.add(newConvOp(x, 4, 3, 1, h.param(3, 3, 3, 4), h.param(4), true))
 	}},
+	// Channel counts where the onednn backend runs backward-data and
+	// backward-weights on oneDNN's gemm implementation (gemmBackward), one
+	// with a bias, one strided in chunks of one image.
+	{"conv3x3_wide_bias", func(h *gradHarness) {
+		x := h.input(2, 5, 6, 48)
+		h.add(newConvOp(x, 64, 3, 1, h.param(3, 3, 48, 64), h.param(64), true))
+	}},
+	{"conv3x3_s2_batch3", func(h *gradHarness) {
+		x := h.input(3, 7, 6, 16)
+		h.add(newConvOp(x, 24, 3, 2, h.param(3, 3, 16, 24), nil, true))
+	}},
 	{"depthwise_s1_batch9", func(h *gradHarness) {
 		x := h.input(9, 5, 5, 4)
 		h.add(newDWConvOp(x, 3, 1, h.param(3, 3, 4, 1)))
