@@ -24,7 +24,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning or heldout
+	Part   string `json:"part"`   // tuning, validation or heldout
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 }
 
@@ -280,8 +280,8 @@ func TestEditSet(t *testing.T) {
 		edits = append(edits, ed)
 	}
 	slices.Sort(edits)
-	parts := []string{"tuning", "heldout"}
-	header := fmt.Sprintf("%-7s %-4s %-5s", "part", "dist", "flips")
+	parts := []string{"tuning", "validation", "heldout"}
+	header := fmt.Sprintf("%-10s %-4s %-5s", "part", "dist", "flips")
 	for _, ed := range edits {
 		header += fmt.Sprintf(" %8.8s", ed)
 	}
@@ -298,7 +298,7 @@ func TestEditSet(t *testing.T) {
 					groups[i] = a.Group
 				}
 				s := score(files, groups, part)
-				line := fmt.Sprintf("%-7s %-4d %-5v", part, d, flips)
+				line := fmt.Sprintf("%-10s %-4d %-5v", part, d, flips)
 				for _, ed := range edits {
 					line += fmt.Sprintf(" %8.3f", s.recall[ed])
 				}
