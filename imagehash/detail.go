@@ -35,6 +35,47 @@ var detailWindows = func() []Window {
 	return ws
 }()
 
+// Detail is what a flat image keeps for DetailAgree: its luma thumbnail,
+// and the whole thumbnail's residual samples (see detailSample) as int8
+// (x127) with their standard deviation, computed once so the common case,
+// a copy that lines up as a whole, costs one dot product.
+type Detail struct {
+	Thumb  [DetailSize * DetailSize]uint8
+	whole  [detailGrid * detailGrid]int8
+	spread float32
+}
+
+// NewDetail is the Detail of a flat image whose thumbnail (the 32x32
+// Lanczos resize of the image without its frame) is thumb.
+func NewDetail(thumb *[DetailSize * DetailSize]uint8) *Detail {
+	d := &Detail{Thumb: *thumb}
+	v, s := detailSample(&d.Thumb, detailWindows[0], false)
+	for k, x := range v {
+		d.whole[k] = int8(math.Round(float64(x) * 127))
+	}
+	d.spread = float32(s)
+	return d
+}
+
+// wholeDot is the correlation of a's and b's whole residuals, b mirrored
+// left to right when mirror is set (a column's samples sit at mirrored
+// positions, and the plane fit commutes with mirroring).
+func (a *Detail) wholeDot(b *Detail, mirror bool) float64 {
+	const n = detailGrid
+	s := 0
+	for j := range n {
+		ra, rb := a.whole[j*n:j*n+n], b.whole[j*n:j*n+n]
+		for i := range n {
+			x := i
+			if mirror {
+				x = n - 1 - i
+			}
+			s += int(ra[i]) * int(rb[x])
+		}
+	}
+	return float64(s) / (127 * 127)
+}
+
 // detailVec is a detailGrid x detailGrid sample grid with its mean and its
 // best-fitting plane removed, scaled to unit length; zero when nothing is
 // left (a plain gradient).
@@ -127,18 +168,21 @@ func detailCorrelation(a, b *Signature, mirror bool, stop float64) (corr, spread
 	if a.Detail == nil || b.Detail == nil {
 		return 1, 0
 	}
-	fa, sa := detailSample(a.Detail, detailWindows[0], false)
-	fb, sb := detailSample(b.Detail, detailWindows[0], mirror)
-	spread = max(sa, sb)
-	best := fa.dot(&fb)
+	spread = float64(max(a.Detail.spread, b.Detail.spread))
+	best := a.Detail.wholeDot(b.Detail, mirror)
+	if best >= stop {
+		return best, spread
+	}
+	fa, _ := detailSample(&a.Detail.Thumb, detailWindows[0], false)
+	fb, _ := detailSample(&b.Detail.Thumb, detailWindows[0], mirror)
 	for _, w := range detailWindows[1:] {
+		wa, _ := detailSample(&a.Detail.Thumb, w, false)
+		best = max(best, wa.dot(&fb))
+		wb, _ := detailSample(&b.Detail.Thumb, w, mirror) // window w of b's mirror image
+		best = max(best, fa.dot(&wb))
 		if best >= stop {
 			break
 		}
-		wa, _ := detailSample(a.Detail, w, false)
-		best = max(best, wa.dot(&fb))
-		wb, _ := detailSample(b.Detail, w, mirror) // window w of b's mirror image
-		best = max(best, fa.dot(&wb))
 	}
 	return best, spread
 }

@@ -110,7 +110,7 @@ type Signature struct {
 	// Detail is, for a flat image only (nil otherwise), its 32x32 luma
 	// thumbnail without the frame: DetailAgree compares the fine
 	// structure that Shape and the hashes do not see.
-	Detail *[DetailSize * DetailSize]uint8
+	Detail *Detail
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -141,7 +141,7 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	if s.Full.Flat() {
-		s.Detail = (*[DetailSize * DetailSize]uint8)(grid.Pix)
+		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		return s
 	}
 	work := g.Resize(whole, WorkSize, WorkSize)

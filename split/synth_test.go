@@ -53,13 +53,13 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			s[i] = int8(max(-127, min(127, v+rng.NormFloat64()*4)))
 		}
 	}
-	detail := func(proto, mean int) *[imagehash.DetailSize * imagehash.DetailSize]uint8 {
+	detail := func(proto, mean int) *imagehash.Detail {
 		r := rand.New(rand.NewPCG(uint64(proto), 5))
 		var d [imagehash.DetailSize * imagehash.DetailSize]uint8
 		for k := range d {
 			d[k] = uint8(min(255, max(0, float64(mean)+r.NormFloat64()*6+rng.NormFloat64()*2)))
 		}
-		return &d
+		return imagehash.NewDetail(&d)
 	}
 	sigs := make([]*imagehash.Signature, n)
 	for i := range sigs {
