@@ -20,14 +20,20 @@
 // dHash, both with a dead zone so flat regions give steady bits, and the
 // region's mean and spread of luma) of the whole image, of its mirror
 // image, and of 34 sub-windows (Windows), plus the low-frequency Shape of
-// the image and its Colour (mean Cb and Cr on a 4x4 grid). A uniform frame of up to 4% per side is trimmed first, so an
-// added border does not move the keys. The Match functions are the rules:
-// MatchWhole (resizes, re-encodes, borders, brightness, grayscale),
-// MatchCrop (a whole image against another's window), MatchCentre (the
-// same window of both: small rotations, watermarks) and MatchMirror. Every
-// rule verifies the pHash candidate with the dHash and the luma statistics;
-// flat images (few sure pHash bits or little contrast) are verified with the
-// Shape correlation and the Colour instead (ColourAgree: the chroma of the
-// cells agrees, or one side is grey, as a grayscale copy is) and never
-// match as crops.
+// the image, its Colour (mean Cb and Cr on a 4x4 grid) and, for flat
+// images only, its Detail (the 32x32 luma thumbnail, 1 KiB). A uniform
+// frame of up to 4% per side is trimmed first, so an added border does not
+// move the keys. The Match functions are the rules: MatchWhole (resizes,
+// re-encodes, borders, brightness, grayscale), MatchCrop (a whole image
+// against another's window), MatchCentre (the same window of both: small rotations,
+// watermarks) and MatchMirror. Every rule verifies the pHash candidate with
+// the dHash and the luma statistics; flat images (few sure pHash bits or
+// little contrast) are verified with the Shape correlation, the Colour
+// (ColourAgree: the chroma of the cells agrees, or one side is grey, as a
+// grayscale copy is) and the Detail (DetailAgree: the fine structure that
+// the 8x8 DCT does not see, 16x16 samples with their mean and plane
+// removed, correlates, allowing for a crop of 5-15% per side) instead, and
+// never match as crops. Detail is this package's own code (about 150
+// lines): no Go image library compares plane-removed thumbnails over a set
+// of crop windows, and it runs only on pairs every other check accepted.
 package imagehash

@@ -107,6 +107,10 @@ type Signature struct {
 	// uniform frame): flat images that match must agree on it too, unless
 	// one of them is grey.
 	Colour Colour
+	// Detail is, for a flat image only (nil otherwise), its 32x32 luma
+	// thumbnail without the frame: DetailAgree compares the fine
+	// structure that Shape and the hashes do not see.
+	Detail *Detail
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -137,6 +141,7 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	if s.Full.Flat() {
+		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		return s
 	}
 	work := g.Resize(whole, WorkSize, WorkSize)
@@ -325,7 +330,7 @@ var CentreMatchWindows = func() []int {
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, false) >= MinShape && ColourAgree(a, b, false)
+			ShapeCorrelation(a, b, false) >= MinShape && ColourAgree(a, b, false) && DetailAgree(a, b, false)
 	}
 	return a.Full.Near(b.Full, maxDist)
 }
@@ -334,7 +339,7 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, true) >= MinShape && ColourAgree(a, b, true)
+			ShapeCorrelation(a, b, true) >= MinShape && ColourAgree(a, b, true) && DetailAgree(b, a, true)
 	}
 	return a.Mirror.Near(b.Full, maxDist)
 }

@@ -3,17 +3,31 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh): opencv-doc sample images,
-python3-skimage data images, mate-backgrounds photos and ukui-wallpapers
-renders (the tuning part: the sources the match rules and thresholds were
-chosen on), and the photos of plasma-workspace-wallpapers and
-lomiri-wallpapers-16.04/-20.04 (the held-out part: never used to choose a
-rule or threshold). Every line of the manifest says its part; the parts
-are split by source photo, so no photo has files in both. A source of
-800x800 pixels or more gives its four quadrants as four originals; a smaller
-one gives itself. (The wallpapers that give a sky strip give their quadrants
-from below it.) Every original is a 220-px thumbnail (the long side 220, as
-WEBEmo's stock-photo thumbnails) saved as JPEG q90.
+Sources (installed by scripts/install-deps.sh), in three parts:
+  tuning      opencv-doc sample images, python3-skimage data images,
+              mate-backgrounds photos and ukui-wallpapers renders: the sources
+              the match rules and thresholds were first chosen on;
+  validation  24 photos of plasma-workspace-wallpapers and
+              lomiri-wallpapers-16.04/-20.04: the held-out part of the first two
+              rounds, looked at since, now tuned on like the tuning part;
+  heldout     (v2) palapeli-data's puzzle photos and table textures,
+              python-matplotlib-data's sample photo, xfdesktop4-data's
+              backgrounds and the plasma-workspace-wallpapers renders no other
+              part uses: never used to choose a rule or threshold.
+Every line of the manifest says its part; the parts are split by source
+picture, so no picture has files in two. A source of 800x800 pixels or more
+gives its four quadrants as four originals; a smaller one gives itself.
+(The wallpapers that give a sky strip give their quadrants from below it.)
+Every original is a 220-px thumbnail (the long side 220, as WEBEmo's
+stock-photo thumbnails) saved as JPEG q90.
+
+Exclusions, the same in every part: no calibration boards, stereo partners,
+logos, text pages or flat vector art; and no two originals that are mirror
+images of each other, since --near-flips rightly joins those: a source whose
+left and right quadrants correlate at MIRROR_NCC (0.85) or more with one of
+them mirrored (32x32 luma, mean removed) is not cut into quadrants, and a
+look-alike pair whose two pictures do so is an error, as is a blank one
+(luma spanning under BLANK levels).
 
 Each photo original gets these copies (the edit names the Go test reports):
   resize90, resize50   Lanczos to 90% / 50% of each side, JPEG q90
@@ -35,18 +49,19 @@ top strip of a wallpaper photo, an original of its own). Gradients: smooth linea
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
 Look-alike distinct pairs (kind "lookalike", two originals of their own
-families with the same "pair"; in both parts, never to be merged): two dark
+families with the same "pair"; in every part, never to be merged): two dark
 scenes (two photos darkened as above), two skies, two studio-like smooth
 backgrounds, and two frames of one shoot that are not copies (another
-viewpoint or lighting; in the held-out part two photos of one photographer's
-series). Same-shoot frames that ARE near-copies (consecutive video or stereo
+viewpoint or lighting; in the validation part two photos of one
+photographer's series; in the held-out part two crops of one photo that do
+not overlap, and two table textures of one colour). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair"}; family names the
 original a file was made from ("edit": "original" for the original itself),
-kind is photo, dark, sky, gradient, lookalike or frame, part is tuning or
-heldout, pair (look-alikes and frames only) names the pair. The output
+kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
+validation or heldout, pair (look-alikes and frames only) names the pair. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -88,6 +103,7 @@ SOURCES = [OPENCV + n for n in [
 ]]
 
 PLASMA = "/usr/share/wallpapers/"
+PALAPELI = "/usr/share/palapeli/"
 
 
 def plasma(name):
@@ -99,8 +115,9 @@ def plasma(name):
     return max(files, key=lambda f: (os.path.getsize(f), f))
 
 
-# The held-out part: photos from packages the rules were not tuned on.
-HELDOUT = [plasma(n) for n in [
+# The validation part (held out in the first two rounds, looked at since, now
+# tuned on like the tuning part).
+VALIDATION = [plasma(n) for n in [
     "BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf",
     "Grey", "Kite", "OneStandsOut", "Path", "Volna", "summer_1am",
 ]] + [BACKGROUNDS + n for n in [
@@ -112,19 +129,19 @@ HELDOUT = [plasma(n) for n in [
 
 # Wallpaper photos whose top strip is sky, per part (the strips are a pair).
 SKIES = [BACKGROUNDS + n for n in ["mate/nature/Dune.jpg", "mate/nature/Storm.jpg"]]
-HELDOUT_SKIES = [plasma("Kite"), plasma("summer_1am")]
+VALIDATION_SKIES = [plasma("Kite"), plasma("summer_1am")]
 
 # Look-alike distinct pairs of whole pictures, per part: (kind, pair, a, b).
 OPENCV_PAIRS = [
     ("lookalike", "graf", OPENCV + "graf1.png", OPENCV + "graf3.png"),  # another viewpoint
     ("lookalike", "leftright", OPENCV + "left.jpg", OPENCV + "right.jpg"),  # another viewpoint
-    ("lookalike", "suzanne", OPENCV + "Blender_Suzanne1.jpg", OPENCV + "Blender_Suzanne2.jpg"),  # lighting
-    ("lookalike", "silk-waves", BACKGROUNDS + "mate/abstract/Silk.png", BACKGROUNDS + "mate/abstract/Waves.png"),
+    # Not Blender_Suzanne1/2 (a mirror image under other lighting: mirror
+    # NCC 0.98) nor mate's Silk/Waves (white RGBA overlays: blank without alpha).
     ("frame", "basketball", OPENCV + "basketball1.png", OPENCV + "basketball2.png"),
     ("frame", "rubberwhale", OPENCV + "rubberwhale1.png", OPENCV + "rubberwhale2.png"),
     ("frame", "leuven", OPENCV + "leuvenA.jpg", OPENCV + "leuvenB.jpg"),
 ]
-HELDOUT_PAIRS = [
+VALIDATION_PAIRS = [
     ("lookalike", "mountains", BACKGROUNDS + "aitzgorri_by_Aitzol_Berasategi.jpg",
      BACKGROUNDS + "picosdeeuropa_by_Aitzol_Berasategi.jpg"),
     ("lookalike", "freespace", BACKGROUNDS + "Picture_0B_by_freespace.jpg", BACKGROUNDS + "Picture_1A_by_freespace.jpg"),
@@ -132,6 +149,49 @@ HELDOUT_PAIRS = [
     ("lookalike", "pastel-elarun", plasma("PastelHills"), plasma("Elarun")),
     ("lookalike", "fossa-umang", BACKGROUNDS + "Fossa_by_Jasper_Roks.jpg", BACKGROUNDS + "umang_by_Abhishek_Mudgal.jpg"),
 ]
+
+# The held-out part (v2): photos and renders from packages no earlier part
+# used (palapeli-data's puzzle photos and table textures, matplotlib's sample
+# photo, xfdesktop4-data's backgrounds) and the plasma-workspace-wallpapers
+# renders no earlier part used. Never looked at before the rules were final.
+HELDOUT = [PALAPELI + "collection/" + n for n in [
+    "castle-maintenon.jpg", "cincinnati-bridge.jpg", "citrus-fruits.jpg", "european-honey-bee.jpg",
+    "panther-chameleon-female.jpg",
+]] + [PALAPELI + "backgrounds/" + n for n in [
+    "Eliminator-Funk-2.jpg", "Rear-Admiral-Diplomat-1.jpg", "Time-For-Lunch-2.jpg",
+    "gon-defends-the-critters-1.jpg", "mahogany-handjob-1.jpg",
+]] + ["/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"] + [plasma(n) for n in [
+    "Altai", "Autumn", "Canopee", "Cascade", "Cluster", "Flow", "FlyingKonqui", "Honeywave", "IceCold",
+    "Kay", "MilkyWay", "Patak", "SafeLanding", "Shell",
+]]
+HELDOUT_SKIES = [plasma("Altai"), plasma("Autumn")]
+# A path may end in "#x0,y0,x1,y1": that crop of the picture (fractions of
+# its sides). Two crops of one picture that do not overlap are two frames of
+# one shoot that are not copies.
+HELDOUT_PAIRS = [
+    ("lookalike", "textures-green", PALAPELI + "backgrounds/Rear-Admiral-Diplomat-1.jpg",
+     PALAPELI + "backgrounds/gon-defends-the-critters-1.jpg"),
+    ("lookalike", "studio-xfce", "/usr/share/backgrounds/xfce/xfce-blue.jpg", "/usr/share/backgrounds/xfce/xfce-teal.jpg"),
+    ("lookalike", "castle-frames", PALAPELI + "collection/castle-maintenon.jpg#0,0,0.48,1",
+     PALAPELI + "collection/castle-maintenon.jpg#0.52,0,1,1"),
+    ("lookalike", "chameleon-frames", PALAPELI + "collection/panther-chameleon-female.jpg#0,0,1,0.45",
+     PALAPELI + "collection/panther-chameleon-female.jpg#0,0.55,1,1"),
+]
+PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
+         ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
+         ("heldout", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS)]
+# Mirror images are copies under --near-flips, so no two originals may be
+# mirror images of each other: a source whose left and right quadrants (or a
+# pair whose two pictures) correlate at MIRROR_NCC or more with one mirrored
+# (32x32 luma, mean removed) is not cut into quadrants (it gives itself), and
+# such a pair is an error. It keeps ColdRipple and DarkestHour (a foggy pier
+# and a dark sky, 0.89-0.99), Bridge_by_Sander_Klootwijk and Infinite-Sea
+# whole; the next most symmetric source correlates 0.77 (summer_1am), in the
+# held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
+MIRROR_NCC = 0.85
+# A picture whose luma spans fewer levels is blank (an overlay whose content
+# is in its alpha): not a picture of its own.
+BLANK = 16
 DARK_PAIRS = 3  # per part: dark renditions of two distinct photos, a pair
 DARK_EVERY = 6  # every sixth photo original also gives a dark look-alike
 THUMB = 220
@@ -215,7 +275,11 @@ def gradient(kind, angle, c0, c1, w=220, h=165):
 
 
 def source_name(path):
-    """A source's name: its file's, or a plasma wallpaper's folder (its files are named by size)."""
+    """A source's name: its file's, or a plasma wallpaper's folder (its files are named by size),
+    with "-crop" and the box's first two fractions for a crop."""
+    path, _, box = path.partition("#")
+    if box:
+        return source_name(path) + "-crop" + "-".join(box.split(",")[:2])
     if path.startswith(PLASMA):
         return path[len(PLASMA):].split("/")[0]
     return os.path.splitext(os.path.basename(path))[0]
@@ -225,18 +289,45 @@ def darken(img):
     return img.point(lambda v: round(255 * 0.2 * (v / 255) ** 1.6))
 
 
+def mirror_ncc(a, b):
+    """The correlation of a and the mirror image of b: 32x32 luma (Lanczos), mean removed."""
+    def luma(img):
+        v = [float(p) for p in img.convert("L").resize((32, 32), Image.LANCZOS).getdata()]
+        m = sum(v) / len(v)
+        return [p - m for p in v]
+    x, y = luma(a), luma(ImageOps.mirror(b))
+    den = math.sqrt(sum(p * p for p in x) * sum(q * q for q in y))
+    return sum(p * q for p, q in zip(x, y)) / den if den else 1.0
+
+
+def open_source(path):
+    """The picture at path, or its crop when path ends in #x0,y0,x1,y1."""
+    path, _, box = path.partition("#")
+    img = Image.open(path)
+    img.load()
+    img = img.convert("RGB")
+    if box:
+        w, h = img.size
+        x0, y0, x1, y1 = (float(v) for v in box.split(","))
+        img = img.crop((round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)))
+    return img
+
+
 def originals(sources, skies):
     for path in sources:
-        img = Image.open(path)
-        img.load()
+        img = open_source(path)
         name = source_name(path)
         w, h = img.size
         top = h // 4 if path in skies else 0  # the top strip is a sky original of its own
         if w >= 800 and h - top >= 800:
-            for k, (x, y) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)]):
-                hh = h - top
-                tile = img.crop((x * w // 2, top + y * hh // 2, (x + 1) * w // 2, top + (y + 1) * hh // 2))
-                yield "photo", "%s-q%d" % (name, k), thumb(tile)
+            hh = h - top
+            tiles = [img.crop((x * w // 2, top + y * hh // 2, (x + 1) * w // 2, top + (y + 1) * hh // 2))
+                     for x, y in [(0, 0), (1, 0), (0, 1), (1, 1)]]
+            if max(mirror_ncc(tiles[0], tiles[1]), mirror_ncc(tiles[2], tiles[3])) < MIRROR_NCC:
+                for k, tile in enumerate(tiles):
+                    yield "photo", "%s-q%d" % (name, k), thumb(tile)
+            else:  # mirror-symmetric: one original, below its sky strip
+                yield "photo", name, thumb(img.crop((0, top, w, h)))
         else:
             yield "photo", name, thumb(img)
 
@@ -258,13 +349,13 @@ def main():
             m["pair"] = pair
         manifest.append(m)
 
-    missing = [p for p in SOURCES + SKIES + HELDOUT + HELDOUT_SKIES
-               + [f for pr in OPENCV_PAIRS + HELDOUT_PAIRS for f in pr[2:]] if not os.path.exists(p)]
+    missing = sorted({p.partition("#")[0] for _, sources, skies, pairs in PARTS
+                      for p in sources + skies + [f for pr in pairs for f in pr[2:]]
+                      if not os.path.exists(p.partition("#")[0])})
     if missing:
         sys.exit("dedup_editset: missing source images (run scripts/install-deps.sh): " + ", ".join(missing))
     nphotos = 0
-    for part, sources, skies, pairs in [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
-                                        ("heldout", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS)]:
+    for part, sources, skies, pairs in PARTS:
         photos = list(originals(sources, skies))
         nphotos += len(photos)
         for i, (kind, family, img) in enumerate(photos):
@@ -288,6 +379,13 @@ def main():
                     "dark-%s-%d" % (part, k))
         whole = {f for k, f, _ in photos}  # photo families that are a whole source
         for kind, pair, a, b in pairs:
+            ia, ib = open_source(a), open_source(b)
+            if mirror_ncc(ia, ib) >= MIRROR_NCC:
+                sys.exit("dedup_editset: pair %s: %s and %s are mirror images of each other" % (pair, a, b))
+            for path, img in ((a, ia), (b, ib)):
+                lo, hi = img.convert("L").getextrema()
+                if hi - lo < BLANK:
+                    sys.exit("dedup_editset: pair %s: %s is blank (luma %d..%d)" % (pair, path, lo, hi))
             for path in (a, b):
                 name = source_name(path)
                 if path in sources and name in whole:  # a photo original already: pair that
@@ -295,24 +393,27 @@ def main():
                         if m["family"] == name and m["edit"] == "original":
                             m["pair"] = pair
                     continue
-                img = Image.open(path)
-                img.load()
-                put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(img)), "jpg", part, pair)
+                put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(open_source(path))), "jpg", part, pair)
     # No two gradients are mirror images of each other (mirroring turns angle
-    # a into 180-a), so --near-flips may not join them either.
+    # a into 180-a), so --near-flips may not join them either. The held-out
+    # part has its own colours and angles.
     colours = [((20, 40, 120), (200, 220, 255)), ((200, 120, 40), (40, 10, 30)), ((10, 10, 10), (90, 90, 90))]
-    for kind, angles in [("linear", [0, 45, 90, 270, 315]), ("radial", [0, 90, 270])]:
-        for angle in angles:
-            for ci, (c0, c1) in enumerate(colours):
-                family = "grad-%s-%d-%d" % (kind, angle, ci)
-                g = gradient(kind, angle, c0, c1)
-                w, h = g.size
-                part = "tuning" if (angle // 45 + ci) % 2 == 0 else "heldout"
-                put(family, "original", "gradient", jpeg(g), "jpg", part)
-                put(family, "resize90-jpeg70", "gradient",
-                    jpeg(g.resize((round(w * 0.9), round(h * 0.9)), Image.LANCZOS), 70), "jpg", part)
-                put(family, "jpeg50", "gradient", jpeg(g, 50), "jpg", part)
-                put(family, "png", "gradient", png(g), "png", part)
+    colours2 = [((120, 20, 60), (250, 230, 200)), ((30, 90, 40), (220, 240, 150)), ((60, 60, 70), (160, 160, 150))]
+    grads = [(kind, angle, ci, c, "tuning" if (angle // 45 + ci) % 2 == 0 else "validation")
+             for kind, angles in [("linear", [0, 45, 90, 270, 315]), ("radial", [0, 90, 270])]
+             for angle in angles for ci, c in enumerate(colours)]
+    grads += [(kind, angle, 3 + ci, c, "heldout")
+              for kind, angles in [("linear", [30, 120, 200]), ("radial", [45, 180])]
+              for angle in angles for ci, c in enumerate(colours2)]
+    for kind, angle, ci, (c0, c1), part in grads:
+        family = "grad-%s-%d-%d" % (kind, angle, ci)
+        g = gradient(kind, angle, c0, c1)
+        w, h = g.size
+        put(family, "original", "gradient", jpeg(g), "jpg", part)
+        put(family, "resize90-jpeg70", "gradient",
+            jpeg(g.resize((round(w * 0.9), round(h * 0.9)), Image.LANCZOS), 70), "jpg", part)
+        put(family, "jpeg50", "gradient", jpeg(g, 50), "jpg", part)
+        put(family, "png", "gradient", png(g), "png", part)
     with open(os.path.join(out, "manifest.jsonl"), "w") as f:
         for m in manifest:
             f.write(json.dumps(m, sort_keys=True) + "\n")

@@ -63,6 +63,10 @@ done
 [ -d /usr/share/wallpapers/Path ] || missing+=(plasma-workspace-wallpapers)
 [ -e /usr/share/backgrounds/aitzgorri_by_Aitzol_Berasategi.jpg ] || missing+=(lomiri-wallpapers-16.04)
 [ -e /usr/share/backgrounds/Fossa_by_Jasper_Roks.jpg ] || missing+=(lomiri-wallpapers-20.04)
+# The edit set's held-out part v2: photos and renders from packages no other part uses.
+[ -e /usr/share/palapeli/collection/citrus-fruits.jpg ] || missing+=(palapeli-data)
+[ -e /usr/share/backgrounds/xfce/xfce-teal.jpg ] || missing+=(xfdesktop4-data)
+[ -e /usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg ] || missing+=(python-matplotlib-data)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]}"

@@ -29,8 +29,9 @@
 //     would read over 16,384 candidates (a crowd of near-identical hashes and
 //     luma) is skipped and its image counted in the report's
 //     duplicates.crowded. DefaultNearDistance (10) was chosen on the tuning
-//     part of the real edit set (TestEditSet, scripts/dedup_editset.py); the
-//     held-out part's numbers are in README.md. A group is named by
+//     and validation parts of the real edit set (TestEditSet,
+//     scripts/dedup_editset.py); the held-out part's numbers are in
+//     README.md. A group is named by
 //     the smallest sha256 of its members, so its name depends on content
 //     only; it is kept once (the copy with most pixels) and, with duplicates
 //     kept, all its copies go to the same split. A group whose members carry

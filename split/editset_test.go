@@ -24,7 +24,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning or heldout
+	Part   string `json:"part"`   // tuning, validation or heldout
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 }
 
@@ -222,33 +222,36 @@ var requiredRecall = map[string]float64{
 	"bright10": 0.99, "watermark": 0.99, "crop5": 0.95, "rotate3": 0.95, "crop15": 0.8, "mirror": 1,
 }
 
-// heldoutFloor is the held-out part's recall at the default distance with
-// --near-flips where it is below the issue's bar (requiredRecall): the floor
-// there, so the test guards what was measured and the report says the bar
-// is not met (rotate3 0.948, watermark 0.958 on 96 held-out originals).
-var heldoutFloor = map[string]float64{"rotate3": 0.94, "watermark": 0.95}
+// heldoutFloor is the held-out part's (v2) recall at the default distance
+// with --near-flips where it is below the issue's bar (requiredRecall): the
+// floor there, so the test guards what was measured and the report says the
+// bar is not met. Measured once, after the rules were final, on its 79
+// photo originals: border1 0.987, crop5 0.911, rotate3 0.911, watermark
+// 0.886 (crop15 0.823 meets its 0.8).
+var heldoutFloor = map[string]float64{"border1": 0.98, "crop5": 0.90, "rotate3": 0.90, "watermark": 0.88}
 
 // maxMerged is, per part, the most images in a group with another picture
 // at the default distance with --near-flips, and the most look-alike
-// distinct pairs merged: the issue's 0.5% is not met. Tuning (0.97%): two
-// smooth abstract renders (mate's Silk and Waves, Shape correlation 0.993)
-// and a render under other lighting (Blender_Suzanne1/2). Held-out (10.4%):
-// flat regions of one photo (quadrants of a foggy pier, a dark sky, a
-// sunset) and a sky against a grey studio-like background, all flat images
-// matched by their Shape and luma statistics. The Colour check of the flat
-// rule does not separate them: Silk and Waves are both grey (every cell's
-// chroma within 1 level), the pier's quadrants too, and the dark sky's
-// quadrants differ in chroma by about 1 level, as copies do.
+// distinct pairs merged. Tuning: none (the issue's 0.5% is met; the two
+// near-copy video frames of a shoot that merge are reported, not counted).
+// Validation (4.49%, not met): two pairs of photos that are not flat, a
+// sunset's left quadrants that are near mirror images of each other (mirror
+// correlation 0.67, under the set's 0.85 exclusion) and a chance crop match
+// of a kite-sky quadrant with a crop of another photo, each with its 14
+// copies. Held-out v2 (4.19%, not met): top and bottom quadrants of two dark
+// renders (Cluster, MilkyWay) and three radial gradients of one layout in
+// other colours, one of them grey (a grey image agrees with any colour).
 var maxMerged = map[string]struct {
 	share float64
 	pairs int
-}{"tuning": {0.01, 2}, "heldout": {0.11, 0}}
+}{"tuning": {0.005, 0}, "validation": {0.05, 0}, "heldout": {0.045, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
 // recall per edit, the false-merge rate and the look-alike pairs merged for
-// each --near-distance are logged per part (go test -v; the tuning part is
-// what rules and thresholds are chosen on, the held-out part never is).
+// each --near-distance are logged per part (go test -v; the tuning and
+// validation parts are what rules and thresholds are chosen on, the
+// held-out part never is).
 // At the default distance with --near-flips the real `split` run must, in
 // each part, reach requiredRecall (heldoutFloor where the held-out part is
 // below it), group every gradient copy, merge no more images and look-alike
@@ -280,8 +283,8 @@ func TestEditSet(t *testing.T) {
 		edits = append(edits, ed)
 	}
 	slices.Sort(edits)
-	parts := []string{"tuning", "heldout"}
-	header := fmt.Sprintf("%-7s %-4s %-5s", "part", "dist", "flips")
+	parts := []string{"tuning", "validation", "heldout"}
+	header := fmt.Sprintf("%-10s %-4s %-5s", "part", "dist", "flips")
 	for _, ed := range edits {
 		header += fmt.Sprintf(" %8.8s", ed)
 	}
@@ -298,7 +301,7 @@ func TestEditSet(t *testing.T) {
 					groups[i] = a.Group
 				}
 				s := score(files, groups, part)
-				line := fmt.Sprintf("%-7s %-4d %-5v", part, d, flips)
+				line := fmt.Sprintf("%-10s %-4d %-5v", part, d, flips)
 				for _, ed := range edits {
 					line += fmt.Sprintf(" %8.3f", s.recall[ed])
 				}

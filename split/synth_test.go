@@ -20,8 +20,8 @@ import (
 //   - 10% flat images (few sure bits, no windows): two thirds dark scenes
 //     (mean 5..40, spread 3..15), a third studio backgrounds and skies
 //     (mean 150..240), whose pHashes keep only a few low-frequency bits, so
-//     they crowd the same buckets, with the Shape of one of 40 layouts plus
-//     noise, so many of them verify as matches.
+//     they crowd the same buckets, with the Shape and the Detail texture of
+//     one of 40 layouts plus noise, so many of them verify as matches.
 func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 	rng := rand.New(rand.NewPCG(seed, 17))
 	flip := func(h imagehash.Hash, k int) imagehash.Hash {
@@ -52,6 +52,14 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			}
 			s[i] = int8(max(-127, min(127, v+rng.NormFloat64()*4)))
 		}
+	}
+	detail := func(proto, mean int) *imagehash.Detail {
+		r := rand.New(rand.NewPCG(uint64(proto), 5))
+		var d [imagehash.DetailSize * imagehash.DetailSize]uint8
+		for k := range d {
+			d[k] = uint8(min(255, max(0, float64(mean)+r.NormFloat64()*6+rng.NormFloat64()*2)))
+		}
+		return imagehash.NewDetail(&d)
 	}
 	sigs := make([]*imagehash.Signature, n)
 	for i := range sigs {
@@ -102,7 +110,9 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			s.Mirror = s.Full
 			s.Mirror.P = flip(p, rng.IntN(3))
 			s.PHash = p
-			shape(&s.Shape, rng.IntN(40))
+			proto := rng.IntN(40)
+			shape(&s.Shape, proto)
+			s.Detail = detail(proto, mean)
 			sigs[i] = &s
 		default:
 			mean, spread := 20+rng.IntN(211), 15+rng.IntN(60)

@@ -116,7 +116,8 @@ func splitCommand(g *Global) *cli.Command {
       pHash and dHash of the whole image within --near-distance bits (resizes,
       re-encodes, borders, brightness, watermarks), of sub-windows (crops, small
       rotations), and with --near-flips of the mirror image; candidates are verified by
-      a second hash and luma statistics. A group is kept once (the largest copy)
+      a second hash and luma statistics (flat images: low-frequency shape, colour and
+      a 32x32 thumbnail's fine structure). A group is kept once (the largest copy)
       unless --keep-duplicates, and never spans two splits.
    3. undersampling: the larger class is cut so that sadness is --ratio of the images
       (exact to one image), or each class is capped at --max-per-class; seeded.
