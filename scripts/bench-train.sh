@@ -3,8 +3,16 @@
 # in PyTorch, with the same batch, input size, Gram modules and thread count, one after the
 # other on this machine, and a table of both and their ratio.
 #
+# Both are measured ROUNDS times, alternating (curate then PyTorch in odd rounds, PyTorch then
+# curate in even ones), and the table gives each round's ratio and the median of the per-round
+# ratios: this machine's speed drifts by 10-25% between minutes (a shared virtual machine), so
+# one curate run against one PyTorch run a minute later measures the drift as much as the
+# engines. Run it on a quiet machine: PyTorch's OpenMP threads lose far more than curate to any
+# other load.
+#
 # Run it with `make bench-train` (which builds bin/curate first). Settings from the environment:
 #   BATCH (16; several, e.g. "16 64", run one after the other)  SIZE (256)  GRAM (4)  STEPS (5)
+#   ROUNDS (3; alternating curate/PyTorch measurements per batch)
 #   WARMUP (1, PyTorch only)  THREADS (nproc)  BACKEND (curate's --backend; default its fastest)
 #   PROFILE (0; N > 0 adds a per-op time table of one training step for both: curate's
 #   BenchmarkOpBreakdown, which needs the Go toolchain, and PyTorch's torch.profiler, top N rows)
@@ -20,6 +28,7 @@ WARMUP=${WARMUP:-1}
 THREADS=${THREADS:-$(nproc)}
 BACKEND=${BACKEND:-}
 PROFILE=${PROFILE:-0}
+ROUNDS=${ROUNDS:-3}
 # PyTorch hands Linear/bmm to OpenBLAS, whose own pool would otherwise use every core.
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
 
@@ -52,31 +61,45 @@ status=0
 for BATCH in $BATCHES; do
 	echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-	curate_ok=0
-	if [ ! -x bin/curate ]; then
-		echo "curate: bin/curate is missing; run 'make bench-train', which builds it first" >&2
-	elif bin/curate model bench --json --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
-		--threads "$THREADS" --steps "$STEPS" ${BACKEND:+--backend "$BACKEND"} >"$tmp/curate.json" 2>"$tmp/curate.err"; then
-		curate_ok=1
-	else
-		echo "curate: 'bin/curate model bench' failed:" >&2
-		tail -n 5 "$tmp/curate.err" | sed 's/^/  /' >&2
-	fi
-	[ "$curate_ok" = 1 ] || echo '{}' >"$tmp/curate.json"
-
-	torch_ok=0
-	if "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
-		--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/torch.json"; then
-		torch_ok=1
-	else
-		echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
-		echo '{}' >"$tmp/torch.json"
-	fi
+	curate_ok=1
+	torch_ok=1
+	run_curate() { # $1: output file
+		if [ ! -x bin/curate ]; then
+			echo "curate: bin/curate is missing; run 'make bench-train', which builds it first" >&2
+			curate_ok=0
+		elif ! bin/curate model bench --json --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+			--threads "$THREADS" --steps "$STEPS" ${BACKEND:+--backend "$BACKEND"} >"$1" 2>"$tmp/curate.err"; then
+			echo "curate: 'bin/curate model bench' failed:" >&2
+			tail -n 5 "$tmp/curate.err" | sed 's/^/  /' >&2
+			curate_ok=0
+			echo '{}' >"$1"
+		fi
+	}
+	run_torch() { # $1: output file
+		if ! "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+			--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$1"; then
+			echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
+			torch_ok=0
+			echo '{}' >"$1"
+		fi
+	}
+	files=()
+	for r in $(seq 1 "$ROUNDS"); do
+		if [ $((r % 2)) = 1 ]; then
+			run_curate "$tmp/curate-$r.json"
+			run_torch "$tmp/torch-$r.json"
+		else
+			run_torch "$tmp/torch-$r.json"
+			run_curate "$tmp/curate-$r.json"
+		fi
+		files+=("$tmp/curate-$r.json" "$tmp/torch-$r.json")
+	done
 
 	# Both engines slow down when other processes share the cores; compare quiet-machine runs.
 	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-	"$PY" - "$tmp/curate.json" "$tmp/torch.json" <<'EOF'
+	"$PY" - "${files[@]}" <<'EOF'
 import json
+import statistics
 import sys
 
 
@@ -89,7 +112,7 @@ def load(path, who):
         return {}
 
 
-curate, torch = load(sys.argv[1], "curate"), load(sys.argv[2], "PyTorch")
+rounds = [(load(sys.argv[i], "curate"), load(sys.argv[i + 1], "PyTorch")) for i in range(1, len(sys.argv), 2)]
 rows = [
     # metric, JSON key, ratio as curate/PyTorch (images/s) or PyTorch/curate (memory)
     ("train images/s", "train_images_per_s", False),
@@ -102,16 +125,30 @@ def cell(v):
     return "-" if v is None else f"{v:.2f}"
 
 
-print(f"batch {curate.get('batch') or torch.get('batch')}:")
-print(f"{'metric':<16} | {'curate':>10} | {'PyTorch':>10} | ratio (>1: curate better)")
-print(f"{'-' * 16}-+-{'-' * 10}-+-{'-' * 10}-+-{'-' * 26}")
+def ratio(c, t, inverse):
+    if not c or not t:
+        return None
+    return t / c if inverse else c / t
+
+
+def median(vs):
+    vs = [v for v in vs if v is not None]
+    return statistics.median(vs) if vs else None
+
+
+curate, torch = rounds[0]
+print(f"batch {curate.get('batch') or torch.get('batch')}, {len(rounds)} alternating rounds:")
+head = "".join(f" | {'round ' + str(i + 1):>8}" for i in range(len(rounds)))
+print(f"{'metric':<16} | {'curate':>10} | {'PyTorch':>10} | {'median ratio':>12}{head}")
+print(f"{'-' * 16}-+-{'-' * 10}-+-{'-' * 10}-+-{'-' * 12}" + "-+-".join([""] + ["-" * 8] * len(rounds)))
 for name, key, inverse in rows:
-    c, t = curate.get(key), torch.get(key)
-    if c and t:
-        ratio = f"{t / c:.2f} (PyTorch/curate)" if inverse else f"{c / t:.2f} (curate/PyTorch)"
-    else:
-        ratio = "-"
-    print(f"{name:<16} | {cell(c):>10} | {cell(t):>10} | {ratio}")
+    cs = [c.get(key) for c, _ in rounds]
+    ts = [t.get(key) for _, t in rounds]
+    rs = [ratio(c, t, inverse) for c, t in zip(cs, ts)]
+    per = "".join(f" | {cell(r):>8}" for r in rs)
+    print(f"{name:<16} | {cell(median(cs)):>10} | {cell(median(ts)):>10} | {cell(median(rs)):>12}{per}")
+print("curate and PyTorch columns: medians of the rounds; ratios > 1: curate better"
+      " (images/s curate/PyTorch, memory PyTorch/curate)")
 if curate:
     print(f"curate: backend {curate.get('backend')} ({curate.get('blas')}), loss {curate.get('first_loss')} -> {curate.get('last_loss')}")
 if torch:
