@@ -418,28 +418,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepTilted {
-		src := gimg
-		if spec.dark {
-			src = gimg.stretch(0, 1, true)
-		}
-		lc := src.localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
-		var out []rawWord
-		for _, deg := range []float64{spec.turn, -spec.turn} {
-			rot, back := lc.rotate(deg, 255)
-			ws, err := c.recognize(rot, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
-			if err != nil {
-				return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
-			}
-			// Boxes go back upright: the same size, centred where the
-			// word's centre was in the untilted image.
-			for _, w := range ws {
-				cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
-				hw, hh := float64(w.x1-w.x0)/2, float64(w.y1-w.y0)/2
-				w.x0, w.y0, w.x1, w.y1 = int(cx-hw), int(cy-hh), int(cx+hw+0.999), int(cy+hh+0.999)
-				out = append(out, w)
-			}
-		}
-		return out, scale, nil
+		return d.runTurned(c, pass, spec, gimg, scale)
 	}
 	var in pixels
 	switch spec.prep {
