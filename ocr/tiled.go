@@ -3,8 +3,8 @@ package ocr
 import (
 	"fmt"
 	"math"
-	"sort"
 	"math/cmplx"
+	"sort"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
