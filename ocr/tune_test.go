@@ -297,14 +297,15 @@ func simLine(name string, o Options, imgs []cachedImage, wrong bool) string {
 		} else {
 			full.add(ci.HasText, v.HasText)
 		}
-		if wrong && v.HasText != ci.HasText {
+		// OCR_TUNE_SHOW=KIND also lists the verdicts on images of that kind.
+		if wrong && v.HasText != ci.HasText || ci.Kind == os.Getenv("OCR_TUNE_SHOW") {
 			var ws []string
 			for _, w := range v.Words {
 				if len(ws) < 8 {
 					ws = append(ws, fmt.Sprintf("%s:%q@%.0f%s", w.Pass, w.Text, w.Conf, map[bool]string{true: "", false: "!" + w.Reject}[w.Reject == ""]))
 				}
 			}
-			lines = append(lines, fmt.Sprintf("   %-40s truth=%v %s", ci.Name, ci.HasText, strings.Join(ws, " ")))
+			lines = append(lines, fmt.Sprintf("   %-40s truth=%v %s/%s %s", ci.Name, ci.HasText, v.Pass, v.Rule, strings.Join(ws, " ")))
 		}
 	}
 	s := fmt.Sprintf("%-50s full %s | thumb %s | %.0f ms/img", name, full, thumb, ms/float64(len(imgs)))
