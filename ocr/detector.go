@@ -277,6 +277,7 @@ const (
 	RuleStrong = "strong-word" // one word of StrongConfidence and StrongChars
 	RuleAgree  = "agree"       // one accepted word read alike by two passes
 	RuleLine   = "line"        // MinWords accepted words side by side on one line
+	RuleRepeat = "repeat"      // a word of a tiled pass read again elsewhere (a tiled watermark)
 	RuleNone   = "none"        // no pass found text
 )
 
@@ -289,6 +290,7 @@ const MaxVerdictWords = 24
 type Detector struct {
 	pool *Pool
 	opts Options
+	gate gateLimits // the tiled passes' gate (tiled.go)
 }
 
 // NewDetector returns a detector using the engines of pool.
@@ -297,7 +299,7 @@ func NewDetector(pool *Pool, opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detector{pool: pool, opts: o}, nil
+	return &Detector{pool: pool, opts: o, gate: defaultGate}, nil
 }
 
 // Options returns the detector's options with defaults filled in.
@@ -383,6 +385,7 @@ type frame struct {
 	nativeGray       grayImage
 	upGray           grayImage
 	nScale, upFactor float64
+	tile             *tileGate // made on first use by a tiled pass (tiled.go)
 }
 
 func (d *Detector) newFrame(col rgbImage) *frame {
@@ -418,7 +421,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepTilted {
-		return d.runTurned(c, pass, spec, gimg, scale)
+		return d.runTurned(c, pass, spec, fr)
 	}
 	var in pixels
 	switch spec.prep {

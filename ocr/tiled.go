@@ -3,8 +3,8 @@ package ocr
 import (
 	"fmt"
 	"math"
-	"math/cmplx"
-	"sort"
+	"strings"
+	"unicode"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -24,7 +24,6 @@ type tiling struct {
 	Score float64
 	// DX, DY is the best shift, in pixels of the image tested.
 	DX, DY int
-	Second float64
 }
 
 // tiling measures how strongly the image repeats itself at a shift of at
@@ -35,6 +34,7 @@ type tiling struct {
 // recognition passes still have to reject.
 func (g grayImage) tiling() tiling { return g.tilingAt(tileSide) }
 
+// tilingAt is tiling with the image scaled to the given long side.
 func (g grayImage) tilingAt(side int) tiling {
 	s := g
 	if long := max(g.w, g.h); long > side {
@@ -46,72 +46,70 @@ func (g grayImage) tilingAt(side int) tiling {
 	}
 	hp := s.highPass(2)
 	// Zero-padded to twice the size, so the circular correlation of the
-	// FFT is the linear one for every shift up to half the image.
+	// FFT is the linear one for every shift up to half the image. The
+	// rows are real: their spectra have pw/2+1 coefficients.
 	pw, ph := nextPow2(2*w), nextPow2(2*h)
-	rows := fourier.NewCmplxFFT(pw)
+	nu := pw/2 + 1
+	rows := fourier.NewFFT(pw)
 	cols := fourier.NewCmplxFFT(ph)
-	spec := make([]complex128, pw*ph) // row-major, ph rows of pw
-	row := make([]complex128, pw)
+	spec := make([]complex128, nu*ph) // ph rows of nu coefficients
+	line := make([]float64, pw)
 	for y := range h {
-		clear(row)
-		for x := range w {
-			row[x] = complex(hp[y*w+x], 0)
-		}
-		rows.Coefficients(spec[y*pw:(y+1)*pw], row)
+		copy(line, hp[y*w:(y+1)*w])
+		rows.Coefficients(spec[y*nu:(y+1)*nu], line)
 	}
 	col := make([]complex128, ph)
 	out := make([]complex128, ph)
-	for x := range pw {
+	for u := range nu {
 		for y := range ph {
-			col[y] = spec[y*pw+x]
+			col[y] = spec[y*nu+u]
 		}
 		cols.Coefficients(out, col)
-		for y := range ph {
-			v := cmplx.Abs(out[y])
-			col[y] = complex(v*v, 0)
+		for y, v := range out {
+			col[y] = complex(real(v)*real(v)+imag(v)*imag(v), 0)
 		}
 		cols.Sequence(out, col)
 		for y := range ph {
-			spec[y*pw+x] = out[y]
+			spec[y*nu+u] = out[y]
 		}
 	}
-	// Back along the rows only for the shifts looked at (|dy| <= h/2).
-	maxDY := h / 2
-	corr := make(map[int][]float64, 2*maxDY+1)
-	for dy := -maxDY; dy <= maxDY; dy++ {
-		r := (dy + ph) % ph
-		seq := rows.Sequence(nil, spec[r*pw:(r+1)*pw])
-		c := make([]float64, pw)
-		for i, v := range seq {
-			c[i] = real(v)
+	// Back along the rows only for the shifts looked at: |dx| <= w/2,
+	// 0 <= dy <= h/2 (a shift and its opposite correlate alike).
+	maxDX, maxDY := w/2, h/2
+	cw := 2*maxDX + 1
+	corr := make([]float64, cw*(maxDY+1)) // corr[dy*cw + dx+maxDX]
+	for dy := 0; dy <= maxDY; dy++ {
+		rows.Sequence(line, spec[dy*nu:(dy+1)*nu])
+		for dx := -maxDX; dx <= maxDX; dx++ {
+			n := (w - abs(dx)) * (h - dy)
+			corr[dy*cw+dx+maxDX] = line[(dx+pw)%pw] / float64(n)
 		}
-		corr[dy] = c
 	}
-	zero := corr[0][0] / float64(w*h)
+	zero := corr[maxDX]
 	if zero <= 0 {
 		return tiling{}
 	}
-	maxDX := w / 2
 	// at is the autocorrelation at a shift, per overlapping pixel, over
 	// the variance: 1 where the image equals itself shifted.
 	at := func(dx, dy int) float64 {
-		if dy < -maxDY || dy > maxDY || dx < -maxDX || dx > maxDX {
+		if dy < 0 {
+			dx, dy = -dx, -dy
+		}
+		if dy > maxDY || dx < -maxDX || dx > maxDX {
 			return 0
 		}
-		n := (w - abs(dx)) * (h - abs(dy))
-		return corr[dy][(dx+pw)%pw] / float64(n) / zero
+		return corr[dy*cw+dx+maxDX] / zero
 	}
 	minShift := float64(max(w, h)) / 10
 	const ring = 5 // px: a letter's width at the sizes looked for is 8-13 px
-	var peaks []tiling
-	// Shifts come in pairs (s and -s): only dy >= 0 is searched.
+	var best tiling
 	for dy := 0; dy <= maxDY; dy++ {
 		for dx := -maxDX; dx <= maxDX; dx++ {
 			if dy == 0 && dx < 0 || math.Hypot(float64(dx), float64(dy)) < minShift {
 				continue
 			}
 			v := at(dx, dy)
-			if v < 0.03 {
+			if v <= best.Score {
 				continue
 			}
 			around := 0.0
@@ -119,30 +117,10 @@ func (g grayImage) tilingAt(side int) tiling {
 				a := float64(k) * math.Pi / 8
 				around = max(around, at(dx+int(math.Round(ring*math.Cos(a))), dy+int(math.Round(ring*math.Sin(a)))))
 			}
-			if p := v - around; p > 0.02 {
-				peaks = append(peaks, tiling{Score: p, DX: dx, DY: dy})
+			if p := v - around; p > best.Score {
+				best = tiling{Score: p, DX: dx, DY: dy}
 			}
 		}
-	}
-	sort.Slice(peaks, func(a, b int) bool { return peaks[a].Score > peaks[b].Score })
-	var best tiling
-	var kept []tiling
-	for _, p := range peaks {
-		near := false
-		for _, k := range kept {
-			if abs(p.DX-k.DX) <= ring && abs(p.DY-k.DY) <= ring || abs(p.DX+k.DX) <= ring && abs(p.DY+k.DY) <= ring {
-				near = true
-			}
-		}
-		if !near {
-			kept = append(kept, p)
-		}
-	}
-	if len(kept) > 0 {
-		best = kept[0]
-	}
-	if len(kept) > 1 {
-		best.Second = kept[1].Score
 	}
 	return best
 }
@@ -192,19 +170,143 @@ func abs(v int) int {
 	return v
 }
 
-// turnedSides bounds the long side of the image a turned pass reads, by
-// pass (absent: the pass's image as it is). A turned image holds up to
-// twice the pixels of the upright one, twice over (one per turn), and
-// Tesseract's time grows with them.
-var turnedSides = map[string]int{}
+// turnedSpec is what a turned pass adds to its passSpec.
+type turnedSpec struct {
+	// side bounds the long side of the image the pass reads (0: the
+	// pass's image as it is). A turned image holds up to twice the pixels
+	// of the upright one, once per turn, and Tesseract's time grows with
+	// them; a tiled watermark's words are big enough to read at 384 px.
+	side int
+	// tiled marks the passes for tiled watermarks, whose words decide by
+	// the tiled rules (see judge.tiledRule), not the upright ones.
+	tiled bool
+}
+
+// turnedSpecs holds the turned passes that differ from a plain turn.
+var turnedSpecs = map[string]turnedSpec{
+	PassSteep:     {side: 384, tiled: true},
+	PassSteepDark: {side: 384, tiled: true},
+}
+
+// tiledConfidence: a word of a tiled pass (steep, steep-dark) with
+// StrongChars letters decides alone only at this confidence (or when it
+// repeats: see judge.tiledRule). Chosen on the tuning part: gravel read
+// turned gave "Lats" at 81; tiled watermarks' lone words read at 83-89.
+const tiledConfidence = 85
+
+// minRepeat is the run of letters two words of a tiled pass must share to
+// count as the same word repeated ("dreamsti" and "umstin"; "OPYRIGHT"
+// and "COPYRIGHT").
+const minRepeat = 4
+
+// tiledRule is the rule for the words of tiled passes: one word of
+// StrongChars letters at tiledConfidence, or two at different places that
+// share minRepeat letters in a row (a tiled watermark repeats its word;
+// texture read turned gives different fragments at each place). It marks
+// the words that decided and returns the rule, or "".
+func (j *judge) tiledRule() string {
+	for i, a := range j.accepted {
+		if !turnedSpecs[a.Pass].tiled || alnumCount(a.Text) < j.o.StrongChars {
+			continue
+		}
+		if a.Conf >= tiledConfidence {
+			j.accepted[i].Decisive = true
+			return RuleStrong
+		}
+		for k, b := range j.accepted {
+			if k != i && turnedSpecs[b.Pass].tiled && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, minRepeat) {
+				j.accepted[i].Decisive, j.accepted[k].Decisive = true, true
+				return RuleRepeat
+			}
+		}
+	}
+	return ""
+}
+
+// sharesRun reports whether a and b share n letters in a row, ignoring
+// case and anything but letters.
+func sharesRun(a, b string, n int) bool {
+	letters := func(s string) []rune {
+		var out []rune
+		for _, r := range strings.ToLower(s) {
+			if unicode.IsLetter(r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	la, lb := string(letters(a)), letters(b)
+	for i := 0; i+n <= len(lb); i++ {
+		if strings.Contains(la, string(lb[i:i+n])) {
+			return true
+		}
+	}
+	return false
+}
+
+// tileGate is what the tiled passes' gate measured on an image: its
+// repetition (tiling) and mean luma.
+type tileGate struct {
+	tiling
+	lum float64
+}
+
+// gateLimits are the gate's thresholds (see defaultGate).
+type gateLimits struct {
+	minScore    float64 // tiling score the tiled passes need
+	maxLumLight float64 // steep (light text) runs only at or under this mean luma
+	minLumDark  float64 // steep-dark (dark text) only at or over it
+}
+
+// openGate lets every tiled pass run (the tuning tools cache them all).
+var openGate = gateLimits{minScore: 0, maxLumLight: 255, minLumDark: 0}
+
+// defaultGate: chosen on the tuning part (tiled_test.go, TestTuneTiling and
+// the replays of tune_test.go).
+var defaultGate = gateLimits{minScore: 0.08, maxLumLight: 255, minLumDark: 0}
+
+// open reports whether a tiled pass (dark: reading dark text) runs.
+func (l gateLimits) open(g tileGate, dark bool) bool {
+	if g.Score < l.minScore {
+		return false
+	}
+	if dark {
+		return g.lum >= l.minLumDark
+	}
+	return g.lum <= l.maxLumLight
+}
+
+// gate measures the frame's native image once.
+func (fr *frame) gate() tileGate {
+	if fr.tile == nil {
+		_, g, _ := fr.image(false)
+		fr.tile = &tileGate{tiling: g.tiling(), lum: g.meanLum()}
+	}
+	return *fr.tile
+}
+
+// meanLum is the mean luma, 0..255.
+func (g grayImage) meanLum() float64 {
+	sum := 0
+	for _, v := range g.pix {
+		sum += int(v)
+	}
+	return float64(sum) / float64(max(1, len(g.pix)))
+}
 
 // runTurned runs a turned pass (prepTilted): local contrast with the
 // pass's floor, read turned by +turn and -turn degrees, the boxes mapped
-// back into the upright image.
-func (d *Detector) runTurned(c *Client, pass string, spec passSpec, gimg grayImage, scale float64) ([]rawWord, float64, error) {
-	src := gimg
-	if side := turnedSides[pass]; side > 0 && max(src.w, src.h) > side {
-		f := float64(side) / float64(max(src.w, src.h))
+// back into the upright image. A tiled pass reads nothing where its gate
+// is closed: an image that does not repeat itself, or whose brightness
+// hides the pass's kind of text.
+func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) ([]rawWord, float64, error) {
+	_, src, scale := fr.image(spec.upscale)
+	ts := turnedSpecs[pass]
+	if ts.tiled && !d.gate.open(fr.gate(), spec.dark) {
+		return nil, scale, nil
+	}
+	if ts.side > 0 && max(src.w, src.h) > ts.side {
+		f := float64(ts.side) / float64(max(src.w, src.h))
 		src = src.resize(f)
 		scale *= f
 	}

@@ -1,9 +1,11 @@
 package ocr
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ func TestTuneTiling(t *testing.T) {
 		t.Skip("set OCR_TUNE_TILING=1 to score the repetition test on the tuning part")
 	}
 	samples := loadReal(t, evalset.PartTune)
+	feat := map[string][2]float64{} // name -> score, mean luma
 	byKind := map[string][]string{}
 	var total time.Duration
 	for _, s := range samples {
@@ -26,11 +29,12 @@ func TestTuneTiling(t *testing.T) {
 		start := time.Now()
 		tl := g.tilingAt(envInt("OCR_TUNE_SIDE", tileSide))
 		total += time.Since(start)
+		feat[s.Name] = [2]float64{tl.Score, g.meanLum()}
 		k := s.Kind
 		if s.Thumb {
 			k += "/thumb"
 		}
-		byKind[k] = append(byKind[k], fmt.Sprintf("%.3f %.3f %s (%d,%d)", tl.Second, tl.Score, s.Name, tl.DX, tl.DY))
+		byKind[k] = append(byKind[k], fmt.Sprintf("%.3f %s (%d,%d) lum %.0f", tl.Score, s.Name, tl.DX, tl.DY, g.meanLum()))
 	}
 	keys := make([]string, 0, len(byKind))
 	for k := range byKind {
@@ -46,6 +50,14 @@ func TestTuneTiling(t *testing.T) {
 			t.Logf("%s (%d): %v", k, len(l), l)
 		}
 	}
+	// OCR_TUNE_TILING=FILE.json also writes the measurements for
+	// TestTuneSim's OCR_TUNE_FEATURES.
+	if f := os.Getenv("OCR_TUNE_TILING"); strings.HasSuffix(f, ".json") {
+		data, _ := json.Marshal(feat)
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	t.Logf("%d images, %.1f ms an image", len(samples), float64(total.Microseconds())/1000/float64(len(samples)))
 }
 
@@ -56,13 +68,15 @@ func init() {
 		turn     float64
 		side     int
 	}{
+		{"steep-full", PassSteep, 36, 0}, {"steep-dark-full", PassSteepDark, 36, 0},
 		{"steep-512", PassSteep, 36, 512}, {"steep-dark-512", PassSteepDark, 36, 512},
 		{"steep-384", PassSteep, 36, 384}, {"steep-dark-384", PassSteepDark, 36, 384},
-		{"steep30-512", PassSteep, 30, 512}, {"steep42-512", PassSteep, 42, 512},
+		{"steep-320", PassSteep, 36, 320}, {"steep-dark-320", PassSteepDark, 36, 320},
+		{"steep30-384", PassSteep, 30, 384}, {"steep42-384", PassSteep, 42, 384},
 	} {
 		s := passSpecs[v.of]
 		s.turn = v.turn
 		passSpecs[v.name] = s
-		turnedSides[v.name] = v.side
+		turnedSpecs[v.name] = turnedSpec{side: v.side, tiled: true}
 	}
 }
