@@ -112,7 +112,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma}
+var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma, PassSteep, PassSteepDark}
 
 // Pass names, as they appear in verdicts.
 const (

@@ -263,7 +263,7 @@ var openGate = gateLimits{minScore: 0, maxLumLight: 255, minLumDark: 0}
 
 // defaultGate: chosen on the tuning part (tiled_test.go, TestTuneTiling and
 // the replays of tune_test.go).
-var defaultGate = gateLimits{minScore: 0.08, maxLumLight: 255, minLumDark: 0}
+var defaultGate = gateLimits{minScore: 0.06, maxLumLight: 200, minLumDark: 150}
 
 // open reports whether a tiled pass (dark: reading dark text) runs.
 func (l gateLimits) open(g tileGate, dark bool) bool {

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -78,5 +79,91 @@ func init() {
 		s.turn = v.turn
 		passSpecs[v.name] = s
 		turnedSpecs[v.name] = turnedSpec{side: v.side, tiled: true}
+	}
+}
+
+// tuneSample returns the named images of the real set's tuning part.
+func tuneSamples(t *testing.T, names ...string) []evalset.Sample {
+	t.Helper()
+	byName := map[string]evalset.Sample{}
+	for _, s := range loadReal(t, evalset.PartTune) {
+		byName[s.Name] = s
+	}
+	var out []evalset.Sample
+	for _, n := range names {
+		s, ok := byName["tune/"+n]
+		if !ok {
+			t.Fatalf("no image %q in the tuning part", n)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestTilingGate checks the tiled passes' gate on real material: tiled
+// watermarks of the tuning part repeat themselves (open), plain photos
+// whose texture the steep pass reads as words do not (closed, so the pass
+// reads nothing there). Without the gate the steep pass runs on every
+// photo (+50% time) and reads fragments.
+func TestTilingGate(t *testing.T) {
+	ss := tuneSamples(t, "pos-tiled-04-full", "pos-tiled-06-thumb", "pos-tiled-05-thumb",
+		"neg-gravel-crop1-full", "neg-gravel-crop1-thumb", "neg-starry_night-crop1-thumb")
+	for _, s := range ss {
+		g := toRGB(s.Image).gray()
+		tl := g.tiling()
+		open := defaultGate.open(tileGate{tl, g.meanLum()}, false) || defaultGate.open(tileGate{tl, g.meanLum()}, true)
+		if open != s.HasText {
+			t.Errorf("%s: tiling %.3f at (%d,%d), lum %.0f: gate open %v, want %v", s.Name, tl.Score, tl.DX, tl.DY, g.meanLum(), open, s.HasText)
+		}
+	}
+	det := testDetector(t, 1, Options{Passes: []string{PassSteep, PassSteepDark}})
+	for _, s := range ss[3:] {
+		v, err := det.Detect(context.Background(), s.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.HasText || len(v.Words) > 0 {
+			t.Errorf("%s: the tiled passes ran behind a closed gate: %+v", s.Name, v)
+		}
+	}
+}
+
+// TestTiledRule checks the tiled passes' rule on real material: a tiled
+// watermark whose word the steep pass reads twice, in two places, below
+// the confidence a lone word needs, is found by the repeat; a gravel photo
+// where the steep pass reads a lone "Lats" at 81 (which the upright
+// strong-word rule, at 65, would take) is not.
+func TestTiledRule(t *testing.T) {
+	ss := tuneSamples(t, "pos-tiled-05-thumb", "neg-gravel-crop1-full")
+	det := testDetector(t, 1, Options{Passes: []string{PassSteep}})
+	det.gate = openGate // the rule alone
+	for _, s := range ss {
+		v, err := det.Detect(context.Background(), s.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.HasText != s.HasText {
+			t.Fatalf("%s: %+v, want has text %v", s.Name, v, s.HasText)
+		}
+		var decisive []Word
+		strong := false
+		for _, w := range v.Words {
+			if w.Decisive {
+				decisive = append(decisive, w)
+			}
+			if w.Reject == "" && w.Conf >= DefaultOptions().StrongConfidence && alnumCount(w.Text) >= DefaultOptions().StrongChars {
+				strong = true
+			}
+		}
+		if !s.HasText {
+			if !strong {
+				t.Errorf("%s: no word the upright rule would take; the fixture no longer tests the tiled rule: %+v", s.Name, v.Words)
+			}
+			continue
+		}
+		if v.Rule != RuleRepeat || len(decisive) != 2 || overlap(decisive[0].Box, decisive[1].Box) > 0 ||
+			!sharesRun(decisive[0].Text, decisive[1].Text, minRepeat) {
+			t.Errorf("%s: rule %s, decisive %+v; want %s with two words apart that share %d letters", s.Name, v.Rule, decisive, RuleRepeat, minRepeat)
+		}
 	}
 }

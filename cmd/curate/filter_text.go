@@ -70,8 +70,11 @@ func filterTextCommand(g *Global) *cli.Command {
      dark      local the other way round (dark text on busy backgrounds)
      chroma    sparse text on the colour-saturation channel (coloured text on grey)
      tilted    local, read turned 20 degrees each way (diagonal watermarks)
-     steep     local with a lower contrast floor, turned 36 degrees each way (tiled watermarks)
-     steep-dark  steep the other way round (dark tiled watermarks on bright photos)
+     steep     local with a lower contrast floor at 384 px, turned 36 degrees each way
+               (tiled watermarks); runs only on images that repeat themselves (a peak of
+               the autocorrelation) and are not bright; its words decide only at
+               confidence 85 or when one repeats elsewhere (rule "repeat")
+     steep-dark  steep the other way round (dark tiled watermarks), on images not dark
    Images without edges (skies, blurs) are decided without OCR; images that are mostly
    texture (> --texture-edges of pixels on an edge) get the first pass only; after the
    first --scout-passes passes the rest run only if something word-like was read. A
