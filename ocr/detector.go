@@ -97,14 +97,20 @@ type Options struct {
 // that run stay; that run is the one look at held-out numbers that bore
 // on a choice.
 //
-// steep and steep-dark (issue 16, tiled diagonal watermarks at 20-45
-// degrees, all missed by the five) stay optional: replayed on the tuning
-// part's 16 tiled images and every third plain photo (90 negatives), the
-// five found 1 of 16 tiled images; with steep after them 8 of 16, with
-// steep and steep-dark 11 of 16; but steep added a false positive (a
-// gravel thumbnail read "Lars" at 85) and 50% more time on the negatives
-// (529 to 795 ms an image, load 1-2), steep-dark one more false positive
-// and 100% in all, where the bar was none and under 15%.
+// steep and steep-dark (issue 16: tiled diagonal watermarks at 20-45
+// degrees, which the five miss) come last, and cost little where there is
+// no watermark (tiled.go): they run only where the image repeats itself
+// (the autocorrelation gate: 45 of the tuning part's 270 photos without
+// text), steep only where the image is not bright, steep-dark only where
+// it is not dark; they read at 384 px, and their words decide only at
+// confidence 85 or when a word repeats elsewhere (RuleRepeat). Replayed on
+// the whole tuning part (436 images, passes cached in one run, load 9):
+// full size F1 0.859 to 0.889 (64 to 68 found, the same 2 false
+// positives), thumbnails 0.839 to 0.871 (60 to 64, none); tiled
+// watermarks found 1 of 16 before, 9 of 16 after; time 1697 to 1768 ms an
+// image (+4.2%; ungated +39.5%). Ungated at full resolution they had
+// added false positives (a gravel crop read "Lars" at 85, "Lats" at 81) and
+// 50-110% more time on photos without text.
 //
 // Tesseract's in-pass second reading of unsure lines on the inverted image
 // (Options.InvertLines) is kept in otsu only: replayed on the first 76
@@ -127,7 +133,7 @@ const (
 	PassDark      = "dark"       // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
 	PassChroma    = "chroma"     // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
 	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
-	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
+	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor, at 384 px, gated (tiled.go): tiled diagonal semi-transparent watermarks
 	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
 )
 
@@ -258,9 +264,10 @@ type Verdict struct {
 	// Pass is the pass that decided: the one that found text, PassFlat for
 	// the early exit, or the last pass run when none found text.
 	Pass string `json:"pass"`
-	// Rule says what decided: RuleStrong (one strong word), RuleLine (words
-	// side by side on a line), RuleFlat (no edges: no OCR), or RuleNone (no
-	// pass found text).
+	// Rule says what decided: RuleStrong (one strong word), RuleAgree (one
+	// word read alike by two passes), RuleLine (words side by side on a
+	// line), RuleRepeat (a tiled pass's word read again elsewhere), RuleFlat
+	// (no edges: no OCR), or RuleNone (no pass found text).
 	Rule string `json:"rule"`
 	// Words holds the accepted words first, then up to a few rejected ones
 	// (at most MaxVerdictWords in all).

@@ -53,9 +53,18 @@
 //     tilted headlines are steeper.
 //   - steep, steep-dark: local and dark with a lower contrast floor (12% of
 //     the strongest difference, not 25%: semi-transparent text is faint),
-//     read turned 36 degrees each way (text at 28-44 degrees): the tiled
-//     diagonal watermarks of stock previews. Not in the default order (see
-//     DefaultPasses).
+//     at 384 px, read turned 36 degrees each way (text at 28-44 degrees):
+//     the tiled diagonal watermarks of stock previews. They run (last)
+//     only behind a gate (tiled.go): the image must repeat itself, an
+//     isolated peak of the autocorrelation of its high-passed luma at a
+//     shift of a tenth of its size or more, as a word drawn over and over
+//     at a fixed step makes; and steep needs an image that is not bright
+//     (mean luma 200 or under: light watermarks), steep-dark one that is
+//     not dark (150 or over). Their words decide only by their own rule:
+//     one of StrongChars letters at confidence 85, or two at different
+//     places sharing four letters in a row (RuleRepeat: "dreamstin" and
+//     "dreamsti"); texture read turned gives different fragments at each
+//     place. Upright boxes of turned words make no lines.
 //
 // Passes marked "-up", and all sparse-text passes, read the image upscaled
 // to UpscaleTo (at most 3x): WEBEmo's 220-px thumbnails carry captions with
@@ -78,7 +87,8 @@
 // StrongChars or SureConfidence (strong-word), when two passes read the same
 // word at the same place (agree), or when MinWords counted words sit side
 // by side on one line, one of them of LineConfidence (line; two readings
-// stacked on one spot, as a grid of windows gives, are no line): texture fragments that pass the word rules are scattered and
+// stacked on one spot, as a grid of windows gives, are no line), or, in
+// the tiled passes, by their rule above (repeat): texture fragments that pass the word rules are scattered and
 // change from one preparation of the image to the next; words of real text
 // sit side by side and read the same. The words that decided are marked
 // Word.Decisive.

@@ -124,16 +124,20 @@ func testRealPart(t *testing.T, part string, stride int, floors bool) {
 	for i := 0; i < len(all); i += 2 * stride {
 		samples = append(samples, all[i], all[i+1]) // full size and its thumbnail
 	}
-	det := testDetector(t, 2, Options{})
-	start := time.Now()
+	var o Options
+	if ps := os.Getenv("OCR_REAL_PASSES"); ps != "" && !floors {
+		o.Passes = strings.Split(ps, ",") // the tuning part only: compare pass lists
+	}
+	det := testDetector(t, 2, o)
+	start, cpu0 := time.Now(), cpuTime()
 	vs := runDetector(t, det, samples, 2)
-	el := time.Since(start)
+	el, cpu := time.Since(start), cpuTime()-cpu0
 	r := scoreVerdicts(samples, vs)
 	for _, w := range r.wrong {
 		t.Log("wrong: " + w)
 	}
-	t.Logf("%s part, %d images in %v (%.1f images/s):\n%s", part, len(samples), el.Round(time.Millisecond),
-		float64(len(samples))/el.Seconds(), r)
+	t.Logf("%s part, %d images in %v (%.1f images/s, %.0f ms of CPU an image):\n%s", part, len(samples), el.Round(time.Millisecond),
+		float64(len(samples))/el.Seconds(), float64(cpu.Milliseconds())/float64(len(samples)), r)
 	if !floors {
 		return
 	}

@@ -81,7 +81,7 @@ func (g grayImage) tilingAt(side int) tiling {
 	for dy := 0; dy <= maxDY; dy++ {
 		rows.Sequence(line, spec[dy*nu:(dy+1)*nu])
 		for dx := -maxDX; dx <= maxDX; dx++ {
-			n := (w - abs(dx)) * (h - dy)
+			n := (w - absInt(dx)) * (h - dy)
 			corr[dy*cw+dx+maxDX] = line[(dx+pw)%pw] / float64(n)
 		}
 	}
@@ -127,28 +127,18 @@ func (g grayImage) tilingAt(side int) tiling {
 
 // highPass is the luma minus its box blur of radius r, less its mean.
 func (g grayImage) highPass(r int) []float64 {
-	w, h := g.w, g.h
-	sum := make([]int64, (w+1)*(h+1))
-	for y := range h {
-		var row int64
-		for x := range w {
-			row += int64(g.pix[y*w+x])
-			sum[(y+1)*(w+1)+x+1] = sum[y*(w+1)+x+1] + row
-		}
-	}
-	out := make([]float64, w*h)
+	sum := g.integral()
+	out := make([]float64, g.w*g.h)
 	mean := 0.0
-	for y := range h {
-		y0, y1 := max(0, y-r), min(h, y+r+1)
-		for x := range w {
-			x0, x1 := max(0, x-r), min(w, x+r+1)
-			s := sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0]
-			d := float64(g.pix[y*w+x]) - float64(s)/float64((y1-y0)*(x1-x0))
-			out[y*w+x] = d
+	for y := range g.h {
+		for x := range g.w {
+			s, n := g.boxSum(sum, x, y, r)
+			d := float64(g.pix[y*g.w+x]) - float64(s)/float64(n)
+			out[y*g.w+x] = d
 			mean += d
 		}
 	}
-	mean /= float64(w * h)
+	mean /= float64(len(out))
 	for i := range out {
 		out[i] -= mean
 	}
@@ -163,7 +153,7 @@ func nextPow2(n int) int {
 	return p
 }
 
-func abs(v int) int {
+func absInt(v int) int {
 	if v < 0 {
 		return -v
 	}
