@@ -45,10 +45,11 @@ func (g grayImage) tilingAt(side int) tiling {
 		return tiling{}
 	}
 	hp := s.highPass(2)
-	// Zero-padded to twice the size, so the circular correlation of the
-	// FFT is the linear one for every shift up to half the image. The
-	// rows are real: their spectra have pw/2+1 coefficients.
-	pw, ph := nextPow2(2*w), nextPow2(2*h)
+	// Shifts up to half the image are looked at: zero-padded by that
+	// much, the circular correlation of the FFT is the linear one there.
+	// The rows are real: their spectra have pw/2+1 coefficients.
+	maxDX, maxDY := w/2, h/2
+	pw, ph := fftSize(w+maxDX), fftSize(h+maxDY)
 	nu := pw/2 + 1
 	rows := fourier.NewFFT(pw)
 	cols := fourier.NewCmplxFFT(ph)
@@ -75,7 +76,6 @@ func (g grayImage) tilingAt(side int) tiling {
 	}
 	// Back along the rows only for the shifts looked at: |dx| <= w/2,
 	// 0 <= dy <= h/2 (a shift and its opposite correlate alike).
-	maxDX, maxDY := w/2, h/2
 	cw := 2*maxDX + 1
 	corr := make([]float64, cw*(maxDY+1)) // corr[dy*cw + dx+maxDX]
 	for dy := 0; dy <= maxDY; dy++ {
@@ -100,12 +100,11 @@ func (g grayImage) tilingAt(side int) tiling {
 		}
 		return corr[dy*cw+dx+maxDX] / zero
 	}
-	minShift := float64(max(w, h)) / 10
-	const ring = 5 // px: a letter's width at the sizes looked for is 8-13 px
+	minShift2 := max(w, h) * max(w, h) / 100 // a tenth of the long side, squared
 	var best tiling
 	for dy := 0; dy <= maxDY; dy++ {
 		for dx := -maxDX; dx <= maxDX; dx++ {
-			if dy == 0 && dx < 0 || math.Hypot(float64(dx), float64(dy)) < minShift {
+			if dy == 0 && dx < 0 || dx*dx+dy*dy < minShift2 {
 				continue
 			}
 			v := at(dx, dy)
@@ -113,9 +112,8 @@ func (g grayImage) tilingAt(side int) tiling {
 				continue
 			}
 			around := 0.0
-			for k := range 16 {
-				a := float64(k) * math.Pi / 8
-				around = max(around, at(dx+int(math.Round(ring*math.Cos(a))), dy+int(math.Round(ring*math.Sin(a)))))
+			for _, o := range ringOffsets {
+				around = max(around, at(dx+o[0], dy+o[1]))
 			}
 			if p := v - around; p > best.Score {
 				best = tiling{Score: p, DX: dx, DY: dy}
@@ -124,6 +122,18 @@ func (g grayImage) tilingAt(side int) tiling {
 	}
 	return best
 }
+
+// ringOffsets are 16 points on a circle of 5 px around a shift, where a
+// peak's surroundings are read: a letter's width at the sizes looked for
+// is 8-13 px, so a repeated word's peak has fallen off there.
+var ringOffsets = func() [16][2]int {
+	var o [16][2]int
+	for k := range o {
+		a := float64(k) * math.Pi / 8
+		o[k] = [2]int{int(math.Round(5 * math.Cos(a))), int(math.Round(5 * math.Sin(a)))}
+	}
+	return o
+}()
 
 // highPass is the luma minus its box blur of radius r, less its mean.
 func (g grayImage) highPass(r int) []float64 {
@@ -145,12 +155,20 @@ func (g grayImage) highPass(r int) []float64 {
 	return out
 }
 
-func nextPow2(n int) int {
-	p := 1
-	for p < n {
-		p *= 2
+// fftSize is the smallest length from n whose only prime factors are 2,
+// 3 and 5, which gonum's FFT transforms fast (padding 262 to 270, not 512).
+func fftSize(n int) int {
+	for m := max(n, 1); ; m++ {
+		k := m
+		for _, p := range []int{2, 3, 5} {
+			for k%p == 0 {
+				k /= p
+			}
+		}
+		if k == 1 {
+			return m
+		}
 	}
-	return p
 }
 
 func absInt(v int) int {

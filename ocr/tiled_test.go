@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -165,5 +166,25 @@ func TestTiledRule(t *testing.T) {
 			!sharesRun(decisive[0].Text, decisive[1].Text, minRepeat) {
 			t.Errorf("%s: rule %s, decisive %+v; want %s with two words apart that share %d letters", s.Name, v.Rule, decisive, RuleRepeat, minRepeat)
 		}
+	}
+}
+
+// BenchmarkTiling times the repetition test on a full-size image and a
+// thumbnail (go test ./ocr -run - -bench Tiling).
+func BenchmarkTiling(b *testing.B) {
+	for _, sz := range [][2]int{{1024, 700}, {220, 150}} {
+		g := grayImage{w: sz[0], h: sz[1], pix: make([]uint8, sz[0]*sz[1])}
+		for i := range g.pix {
+			g.pix[i] = uint8(i*7919%251) ^ uint8(i/sz[0])
+		}
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0 := threadCPU()
+			for b.Loop() {
+				g.tiling()
+			}
+			b.ReportMetric(float64((threadCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
 	}
 }
