@@ -107,10 +107,15 @@ type Options struct {
 // the whole tuning part (436 images, passes cached in one run, load 9):
 // full size F1 0.859 to 0.889 (64 to 68 found, the same 2 false
 // positives), thumbnails 0.839 to 0.871 (60 to 64, none); tiled
-// watermarks found 1 of 16 before, 9 of 16 after; time 1697 to 1768 ms an
-// image (+4.2%; ungated +39.5%). Ungated at full resolution they had
-// added false positives (a gravel crop read "Lars" at 85, "Lats" at 81) and
-// 50-110% more time on photos without text.
+// watermarks found 1 of 16 before, 9 of 16 after; pass time 1697 to 1768
+// ms an image (+4.2%; ungated +39.5%). Run for real on every third scene
+// of the tuning part (146 images, three runs each, alternating): CPU an
+// image 295, 295, 289 ms with the five, 344 with the seven before the
+// repetition test's FFT was trimmed (36-43 ms of CPU an image), 280 and
+// 308 after (17 ms on a full-size image, 12 on a thumbnail); load 2-13.
+// Ungated at full resolution the steep passes had added false positives (a
+// gravel crop read "Lars" at 85, "Lats" at 81) and 50-110% more time on
+// photos without text.
 //
 // Tesseract's in-pass second reading of unsure lines on the inverted image
 // (Options.InvertLines) is kept in otsu only: replayed on the first 76
