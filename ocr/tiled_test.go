@@ -188,3 +188,30 @@ func BenchmarkTiling(b *testing.B) {
 		})
 	}
 }
+
+func TestSharesRun(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"dreamsti", "umstin", true},    // "msti"
+		{"©PYRIGHT", "COPYRIGHT", true}, // letters only, case ignored
+		{"gettyimage-", "nage-", false}, // "age" is three
+		{"Lats", "Awae", false},         // texture fragments
+		{"Shutty", "*erstock", false},   // one name read in two halves
+		{"‘Photos", "Otos", true},       // "otos"
+		{"ab12cd", "abcd", true},        // digits are skipped
+	} {
+		if got := sharesRun(c.a, c.b, minRepeat); got != c.want {
+			t.Errorf("sharesRun(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestFFTSize(t *testing.T) {
+	for _, c := range [][2]int{{1, 1}, {7, 8}, {262, 270}, {330, 360}, {384, 384}, {97, 100}} {
+		if got := fftSize(c[0]); got != c[1] {
+			t.Errorf("fftSize(%d) = %d, want %d", c[0], got, c[1])
+		}
+	}
+}
