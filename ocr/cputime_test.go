@@ -15,3 +15,11 @@ func cpuTime() time.Duration {
 	}
 	return t(self) + t(kids)
 }
+
+// threadCPU is the CPU time used by the calling OS thread (lock the
+// goroutine to it first).
+func threadCPU() time.Duration {
+	var r syscall.Rusage
+	syscall.Getrusage(1, &r) // RUSAGE_THREAD
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+}

@@ -97,14 +97,25 @@ type Options struct {
 // that run stay; that run is the one look at held-out numbers that bore
 // on a choice.
 //
-// steep and steep-dark (issue 16, tiled diagonal watermarks at 20-45
-// degrees, all missed by the five) stay optional: replayed on the tuning
-// part's 16 tiled images and every third plain photo (90 negatives), the
-// five found 1 of 16 tiled images; with steep after them 8 of 16, with
-// steep and steep-dark 11 of 16; but steep added a false positive (a
-// gravel thumbnail read "Lars" at 85) and 50% more time on the negatives
-// (529 to 795 ms an image, load 1-2), steep-dark one more false positive
-// and 100% in all, where the bar was none and under 15%.
+// steep and steep-dark (issue 16: tiled diagonal watermarks at 20-45
+// degrees, which the five miss) come last, and cost little where there is
+// no watermark (tiled.go): they run only where the image repeats itself
+// (the autocorrelation gate: 45 of the tuning part's 270 photos without
+// text), steep only where the image is not bright, steep-dark only where
+// it is not dark; they read at 384 px, and their words decide only at
+// confidence 85 or when a word repeats elsewhere (RuleRepeat). Replayed on
+// the whole tuning part (436 images, passes cached in one run, load 9):
+// full size F1 0.859 to 0.889 (64 to 68 found, the same 2 false
+// positives), thumbnails 0.839 to 0.871 (60 to 64, none); tiled
+// watermarks found 1 of 16 before, 9 of 16 after; pass time 1697 to 1768
+// ms an image (+4.2%; ungated +39.5%). Run for real on every third scene
+// of the tuning part (146 images, three runs each, alternating): CPU an
+// image 295, 295, 289 ms with the five, 344 with the seven before the
+// repetition test's FFT was trimmed (36-43 ms of CPU an image), 280 and
+// 308 after (17 ms on a full-size image, 12 on a thumbnail); load 2-13.
+// Ungated at full resolution the steep passes had added false positives (a
+// gravel crop read "Lars" at 85, "Lats" at 81) and 50-110% more time on
+// photos without text.
 //
 // Tesseract's in-pass second reading of unsure lines on the inverted image
 // (Options.InvertLines) is kept in otsu only: replayed on the first 76
@@ -112,7 +123,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma}
+var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma, PassSteep, PassSteepDark}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -127,7 +138,7 @@ const (
 	PassDark      = "dark"       // PSM 11 on local contrast the other way (darker than the surroundings), upscaled when small
 	PassChroma    = "chroma"     // PSM 11 on the colour-saturation channel, upscaled when small: coloured text on grey
 	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
-	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
+	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor, at 384 px, gated (tiled.go): tiled diagonal semi-transparent watermarks
 	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
 )
 
@@ -258,9 +269,10 @@ type Verdict struct {
 	// Pass is the pass that decided: the one that found text, PassFlat for
 	// the early exit, or the last pass run when none found text.
 	Pass string `json:"pass"`
-	// Rule says what decided: RuleStrong (one strong word), RuleLine (words
-	// side by side on a line), RuleFlat (no edges: no OCR), or RuleNone (no
-	// pass found text).
+	// Rule says what decided: RuleStrong (one strong word), RuleAgree (one
+	// word read alike by two passes), RuleLine (words side by side on a
+	// line), RuleRepeat (a tiled pass's word read again elsewhere), RuleFlat
+	// (no edges: no OCR), or RuleNone (no pass found text).
 	Rule string `json:"rule"`
 	// Words holds the accepted words first, then up to a few rejected ones
 	// (at most MaxVerdictWords in all).
@@ -277,6 +289,7 @@ const (
 	RuleStrong = "strong-word" // one word of StrongConfidence and StrongChars
 	RuleAgree  = "agree"       // one accepted word read alike by two passes
 	RuleLine   = "line"        // MinWords accepted words side by side on one line
+	RuleRepeat = "repeat"      // a word of a tiled pass read again elsewhere (a tiled watermark)
 	RuleNone   = "none"        // no pass found text
 )
 
@@ -289,6 +302,7 @@ const MaxVerdictWords = 24
 type Detector struct {
 	pool *Pool
 	opts Options
+	gate gateLimits // the tiled passes' gate (tiled.go)
 }
 
 // NewDetector returns a detector using the engines of pool.
@@ -297,7 +311,7 @@ func NewDetector(pool *Pool, opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detector{pool: pool, opts: o}, nil
+	return &Detector{pool: pool, opts: o, gate: defaultGate}, nil
 }
 
 // Options returns the detector's options with defaults filled in.
@@ -383,6 +397,7 @@ type frame struct {
 	nativeGray       grayImage
 	upGray           grayImage
 	nScale, upFactor float64
+	tile             *tileGate // made on first use by a tiled pass (tiled.go)
 }
 
 func (d *Detector) newFrame(col rgbImage) *frame {
@@ -418,28 +433,7 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepTilted {
-		src := gimg
-		if spec.dark {
-			src = gimg.stretch(0, 1, true)
-		}
-		lc := src.localContrast(max(8, min(gimg.w, gimg.h)/16), spec.floor)
-		var out []rawWord
-		for _, deg := range []float64{spec.turn, -spec.turn} {
-			rot, back := lc.rotate(deg, 255)
-			ws, err := c.recognize(rot, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
-			if err != nil {
-				return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
-			}
-			// Boxes go back upright: the same size, centred where the
-			// word's centre was in the untilted image.
-			for _, w := range ws {
-				cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
-				hw, hh := float64(w.x1-w.x0)/2, float64(w.y1-w.y0)/2
-				w.x0, w.y0, w.x1, w.y1 = int(cx-hw), int(cy-hh), int(cx+hw+0.999), int(cy+hh+0.999)
-				out = append(out, w)
-			}
-		}
-		return out, scale, nil
+		return d.runTurned(c, pass, spec, fr)
 	}
 	var in pixels
 	switch spec.prep {

@@ -245,28 +245,43 @@ func (g grayImage) edgeDensity(thresh int) float64 {
 	return float64(n) / float64((g.w-1)*(g.h-1))
 }
 
-// localContrast subtracts a box blur of radius r (the background) and
-// stretches the rest, dark where the image is lighter than its
-// surroundings: translucent white watermarks become dark glyphs on white.
-func (g grayImage) localContrast(r int, floor float64) grayImage {
-	w, h := g.w, g.h
-	// Integral image for O(1) box sums.
-	sum := make([]int64, (w+1)*(h+1))
-	for y := range h {
+// integral returns the summed-area table of g, (w+1)*(h+1) sums row by
+// row, for box sums in constant time (boxSum).
+func (g grayImage) integral() []int64 {
+	w := g.w
+	sum := make([]int64, (w+1)*(g.h+1))
+	for y := range g.h {
 		var row int64
 		for x := range w {
 			row += int64(g.pix[y*w+x])
 			sum[(y+1)*(w+1)+x+1] = sum[y*(w+1)+x+1] + row
 		}
 	}
+	return sum
+}
+
+// boxSum returns the sum and count of the pixels within r of (x, y),
+// clipped to the image, from g's integral.
+func (g grayImage) boxSum(sum []int64, x, y, r int) (int64, int) {
+	w := g.w
+	y0, y1 := max(0, y-r), min(g.h, y+r+1)
+	x0, x1 := max(0, x-r), min(w, x+r+1)
+	s := sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0]
+	return s, (y1 - y0) * (x1 - x0)
+}
+
+// localContrast subtracts a box blur of radius r (the background) and
+// stretches the rest, dark where the image is lighter than its
+// surroundings: translucent white watermarks become dark glyphs on white.
+func (g grayImage) localContrast(r int, floor float64) grayImage {
+	w, h := g.w, g.h
+	sum := g.integral()
 	diff := make([]int, w*h)
 	lo, hi := 0, 0
 	for y := range h {
-		y0, y1 := max(0, y-r), min(h, y+r+1)
 		for x := range w {
-			x0, x1 := max(0, x-r), min(w, x+r+1)
-			s := sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0]
-			mean := int(s / int64((y1-y0)*(x1-x0)))
+			s, n := g.boxSum(sum, x, y, r)
+			mean := int(s / int64(n))
 			d := int(g.pix[y*w+x]) - mean
 			diff[y*w+x] = d
 			lo, hi = min(lo, d), max(hi, d)

@@ -98,6 +98,9 @@ func sameLetters(a, b string) bool {
 func (j *judge) hasText() string {
 	for i, w := range j.accepted {
 		n := alnumCount(w.Text)
+		if turnedSpecs[w.Pass].tiled {
+			continue // see tiledRule
+		}
 		if (w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars) || w.Conf >= j.o.SureConfidence {
 			j.accepted[i].Decisive = true
 			return RuleStrong
@@ -109,10 +112,16 @@ func (j *judge) hasText() string {
 			return RuleAgree
 		}
 	}
+	if r := j.tiledRule(); r != "" {
+		return r
+	}
 	for i, a := range j.accepted {
+		if turnedSpecs[a.Pass].tiled {
+			continue // upright boxes of turned words make no lines
+		}
 		line := []int{i}
 		for k, b := range j.accepted {
-			if k != i && sameLine(a.Box, b.Box) {
+			if k != i && !turnedSpecs[b.Pass].tiled && sameLine(a.Box, b.Box) {
 				line = append(line, k)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -45,6 +46,8 @@ type cachedImage struct {
 	W, H    int
 	Edges   float64
 	Passes  map[string]cachedPass
+	// Tiling and Lum are what the tiled passes' gate reads (tiled.go).
+	Tiling, Lum float64
 }
 
 func TestTuneCache(t *testing.T) {
@@ -63,6 +66,7 @@ func TestTuneCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	det.gate = openGate // the replays apply the gate
 	stride := envInt("OCR_TUNE_STRIDE", 1)
 	var picked []evalset.Sample
 	for i := 2 * envInt("OCR_TUNE_OFFSET", 0); i < len(samples); i += 2 * stride {
@@ -110,6 +114,8 @@ func TestTuneCache(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			runtime.LockOSThread() // threadCPU times this goroutine's passes
+			defer runtime.UnlockOSThread()
 			c, err := pool.Get(context.Background())
 			if err != nil {
 				panic(err)
@@ -124,6 +130,8 @@ func TestTuneCache(t *testing.T) {
 					ci.Passes = b.Passes
 				}
 				fr := det.newFrame(col)
+				gt := fr.gate()
+				ci.Tiling, ci.Lum = gt.Score, gt.lum
 				for _, p := range run {
 					// Without upscaling, a pass and its -up twin see the same image.
 					if twin, ok := upTwins[p]; ok && fr.upFactor == 1 {
@@ -132,7 +140,7 @@ func TestTuneCache(t *testing.T) {
 							continue
 						}
 					}
-					start := time.Now()
+					start, cpu0 := time.Now(), threadCPU()
 					raw, scale, err := det.runPass(c, p, fr)
 					if err != nil {
 						mu.Lock()
@@ -141,6 +149,10 @@ func TestTuneCache(t *testing.T) {
 						continue
 					}
 					cp := cachedPass{MS: float64(time.Since(start).Microseconds()) / 1000, Scale: scale}
+					if os.Getenv("OCR_TUNE_CPU") != "" {
+						// Thread CPU time: under load, wall time measures the neighbours.
+						cp.MS = float64((threadCPU() - cpu0).Microseconds()) / 1000
+					}
 					for _, w := range raw {
 						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
 					}
@@ -175,7 +187,7 @@ func TestTuneCache(t *testing.T) {
 var upTwins = map[string]string{PassAutoUp: PassAuto, PassLocalUp: PassLocal}
 
 // simulate replays detect over cached pass results.
-func simulate(o Options, ci cachedImage) (Verdict, float64) {
+func simulate(o Options, gate gateLimits, ci cachedImage) (Verdict, float64) {
 	o, _ = o.withDefaults()
 	v := Verdict{Width: ci.W, Height: ci.H}
 	if o.MinEdgeDensity > 0 && ci.Edges < o.MinEdgeDensity {
@@ -191,6 +203,9 @@ func simulate(o Options, ci cachedImage) (Verdict, float64) {
 	ms := 0.0
 	for i, p := range passes {
 		cp := ci.Passes[p]
+		if turnedSpecs[p].tiled && !gate.open(tileGate{tiling{Score: ci.Tiling}, ci.Lum}, passSpecs[p].dark) {
+			cp = cachedPass{}
+		}
 		ms += cp.MS
 		v.Pass = p
 		for _, w := range cp.Words {
@@ -253,10 +268,29 @@ func TestTuneSim(t *testing.T) {
 		}
 		imgs = kept
 	}
+	// OCR_TUNE_FEATURES=FILE (TestTuneTiling's output) fills in the gate's
+	// measurements of a cache written before they were recorded.
+	if f := os.Getenv("OCR_TUNE_FEATURES"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feat := map[string][2]float64{}
+		if err := json.Unmarshal(data, &feat); err != nil {
+			t.Fatal(err)
+		}
+		for i := range imgs {
+			ft, ok := feat[imgs[i].Name]
+			if !ok {
+				t.Fatalf("%s: no features in %s", imgs[i].Name, f)
+			}
+			imgs[i].Tiling, imgs[i].Lum = ft[0], ft[1]
+		}
+	}
 	// Per pass alone: what it finds and costs.
 	for _, p := range PassNames {
 		o := Options{Passes: []string{p}, TextureEdgeDensity: 1, ScoutPasses: 99}
-		t.Log(simLine(p, o, imgs, false))
+		t.Log(simLine(p, o, openGate, imgs, false))
 	}
 	strategies := map[string]Options{
 		"current":    {},
@@ -264,8 +298,16 @@ func TestTuneSim(t *testing.T) {
 	}
 	if s := os.Getenv("OCR_TUNE_PASSES"); s != "" {
 		for _, spec := range strings.Split(s, ";") {
-			// "PASSES[|JSON options]"
+			// "PASSES[|JSON options[|GATE]]", GATE "minScore,maxLumLight,minLumDark"
 			ps, js, _ := strings.Cut(spec, "|")
+			js, gs, _ := strings.Cut(js, "|")
+			if gs != "" {
+				var g gateLimits
+				if _, err := fmt.Sscanf(gs, "%g,%g,%g", &g.minScore, &g.maxLumLight, &g.minLumDark); err != nil {
+					t.Fatalf("%s: gate: %v", spec, err)
+				}
+				simGates[spec] = g
+			}
 			o := Options{Passes: strings.Split(ps, ","), TextureEdgeDensity: 1, ScoutPasses: 99}
 			if js != "" {
 				if err := json.Unmarshal([]byte(js), &o); err != nil {
@@ -281,30 +323,41 @@ func TestTuneSim(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		t.Log(simLine(n, strategies[n], imgs, os.Getenv("OCR_TUNE_WRONG") != ""))
+		t.Log(simLine(n, strategies[n], simGate(n), imgs, os.Getenv("OCR_TUNE_WRONG") != ""))
 	}
 }
 
-func simLine(name string, o Options, imgs []cachedImage, wrong bool) string {
+// simGates holds the gates of the strategies that name one.
+var simGates = map[string]gateLimits{}
+
+func simGate(name string) gateLimits {
+	if g, ok := simGates[name]; ok {
+		return g
+	}
+	return defaultGate
+}
+
+func simLine(name string, o Options, gate gateLimits, imgs []cachedImage, wrong bool) string {
 	var full, thumb score
 	ms := 0.0
 	var lines []string
 	for _, ci := range imgs {
-		v, m := simulate(o, ci)
+		v, m := simulate(o, gate, ci)
 		ms += m
 		if ci.Thumb {
 			thumb.add(ci.HasText, v.HasText)
 		} else {
 			full.add(ci.HasText, v.HasText)
 		}
-		if wrong && v.HasText != ci.HasText {
+		// OCR_TUNE_SHOW=KIND also lists the verdicts on images of that kind.
+		if wrong && v.HasText != ci.HasText || ci.Kind == os.Getenv("OCR_TUNE_SHOW") {
 			var ws []string
 			for _, w := range v.Words {
 				if len(ws) < 8 {
 					ws = append(ws, fmt.Sprintf("%s:%q@%.0f%s", w.Pass, w.Text, w.Conf, map[bool]string{true: "", false: "!" + w.Reject}[w.Reject == ""]))
 				}
 			}
-			lines = append(lines, fmt.Sprintf("   %-40s truth=%v %s", ci.Name, ci.HasText, strings.Join(ws, " ")))
+			lines = append(lines, fmt.Sprintf("   %-40s truth=%v %s/%s %s", ci.Name, ci.HasText, v.Pass, v.Rule, strings.Join(ws, " ")))
 		}
 	}
 	s := fmt.Sprintf("%-50s full %s | thumb %s | %.0f ms/img", name, full, thumb, ms/float64(len(imgs)))

@@ -70,8 +70,11 @@ func filterTextCommand(g *Global) *cli.Command {
      dark      local the other way round (dark text on busy backgrounds)
      chroma    sparse text on the colour-saturation channel (coloured text on grey)
      tilted    local, read turned 20 degrees each way (diagonal watermarks)
-     steep     local with a lower contrast floor, turned 36 degrees each way (tiled watermarks)
-     steep-dark  steep the other way round (dark tiled watermarks on bright photos)
+     steep     local with a lower contrast floor at 384 px, turned 36 degrees each way
+               (tiled watermarks); runs only on images that repeat themselves (a peak of
+               the autocorrelation) and are not bright; its words decide only at
+               confidence 85 or when one repeats elsewhere (rule "repeat")
+     steep-dark  steep the other way round (dark tiled watermarks), on images not dark
    Images without edges (skies, blurs) are decided without OCR; images that are mostly
    texture (> --texture-edges of pixels on an edge) get the first pass only; after the
    first --scout-passes passes the rest run only if something word-like was read. A
@@ -81,10 +84,12 @@ func filterTextCommand(g *Global) *cli.Command {
    site name) and has a plausible box (>= --min-word-height px, glyphs 0.2..2x as wide
    as high). An image shows text with one word of --strong-conf and --strong-chars (or
    of --sure-conf, any length), one word two passes read alike at one place, or
-   --min-words counting words side by side on one line, one of them of --line-conf.
+   --min-words counting words side by side on one line, one of them of --line-conf;
+   in steep and steep-dark, one word at confidence 85 or two at different places
+   sharing four letters in a row (repeat).
    Each verdict says which: "pass" is the pass that decided, "rule" the rule
-   (strong-word, agree, line; flat or none otherwise) and the words marked "decisive"
-   are the boxes that decided.
+   (strong-word, agree, line, repeat; flat or none otherwise) and the words marked
+   "decisive" are the boxes that decided.
 
    Each worker owns one Tesseract engine running single-threaded (OpenMP limited to one
    thread, as OMP_THREAD_LIMIT=1 does), so --workers engines use --workers cores.
