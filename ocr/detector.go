@@ -129,20 +129,22 @@ const (
 	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
 	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
 	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
+	PassRegions   = "regions"    // candidate text lines (regions.go), each crop scaled, turned dark on light and read as one line (PSM 7)
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassRegions}
 
 type prep int
 
 const (
-	prepNone   prep = iota
-	prepInvert      // contrast-stretched negative
-	prepLocal       // local contrast, light details turned dark
-	prepDark        // local contrast, dark details kept dark
-	prepChroma      // saturation, stretched and inverted
-	prepTilted      // local contrast, turned both ways by tiltDegrees
+	prepNone    prep = iota
+	prepInvert       // contrast-stretched negative
+	prepLocal        // local contrast, light details turned dark
+	prepDark         // local contrast, dark details kept dark
+	prepChroma       // saturation, stretched and inverted
+	prepTilted       // local contrast, turned both ways by tiltDegrees
+	prepRegions      // candidate lines, cropped and read one by one (regions.go)
 )
 
 // tiltDegrees is the turn of the tilted pass: Tesseract reads lines up to
@@ -179,6 +181,7 @@ var passSpecs = map[string]passSpec{
 	PassTilted:    {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false},
 	PassSteep:     {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
 	PassSteepDark: {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true},
+	PassRegions:   {psmLine, otsu, false, prepRegions, false, 0, 0, false},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -417,6 +420,13 @@ func (fr *frame) image(upscale bool) (rgbImage, grayImage, float64) {
 func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float64, error) {
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
+	if spec.prep == prepRegions {
+		out, err := readRegions(c, gimg, regionPasses[pass])
+		if err != nil {
+			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
+		}
+		return out, scale, nil
+	}
 	if spec.prep == prepTilted {
 		src := gimg
 		if spec.dark {

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"math"
 	"sort"
 )
 
@@ -28,7 +29,10 @@ type region struct {
 	// glyphs is the number of components chained; height their median
 	// height.
 	glyphs, height int
-	score          float64
+	// slope of the line through the glyph centres (dy/dx): tilted signs,
+	// price tags and headlines.
+	slope float64
+	score float64
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -38,6 +42,14 @@ type regionParams struct {
 	minHeight int   // smallest glyph height, px
 	minGlyphs int   // glyphs a line needs
 	maxLines  int   // candidates kept, best first
+	// deskew turns a crop whose line slopes by more than 2 degrees level
+	// before it is read.
+	deskew bool
+	// retry reads a crop again the other way round (light text dark)
+	// when its first reading has no word of retryBelow confidence: the
+	// glyphs found may be a caption's outline rather than its letters.
+	retry      bool
+	retryBelow float64
 }
 
 var defaultRegionParams = regionParams{
@@ -45,6 +57,16 @@ var defaultRegionParams = regionParams{
 	minHeight: 5,
 	minGlyphs: 3,
 	maxLines:  10,
+	deskew:    true,
+}
+
+// regionPasses holds the finder's parameters of each pass that reads
+// candidate lines.
+var regionPasses = map[string]regionParams{
+	PassRegions:     defaultRegionParams,
+	"regions-flat":  {levels: []int{14, 30, 60}, minHeight: 5, minGlyphs: 3, maxLines: 10},
+	"regions-retry": {levels: []int{14, 30, 60}, minHeight: 5, minGlyphs: 3, maxLines: 10, deskew: true, retry: true, retryBelow: 50},
+	"regions-up":    {levels: []int{14, 30, 60}, minHeight: 8, minGlyphs: 3, maxLines: 10, deskew: true},
 }
 
 // component is one connected set of pixels of a binarisation.
@@ -289,6 +311,7 @@ func chainLines(cs []component, minGlyphs int) []region {
 		}
 		sort.Ints(hs)
 		reg.height = hs[len(hs)/2]
+		reg.slope = centreSlope(cs, g)
 		wide := len(g) >= 2 && reg.x1-reg.x0 >= 4*reg.height
 		if len(g) < minGlyphs && !wide {
 			continue
@@ -301,6 +324,23 @@ func chainLines(cs []component, minGlyphs int) []region {
 		out = append(out, reg)
 	}
 	return out
+}
+
+// centreSlope fits a line through the centres of the glyphs g (least
+// squares) and returns its slope.
+func centreSlope(cs []component, g []int) float64 {
+	var sx, sy, sxx, sxy float64
+	for _, k := range g {
+		c := cs[k]
+		x, y := float64(c.x0+c.x1)/2, float64(c.y0+c.y1)/2
+		sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+	}
+	n := float64(len(g))
+	den := n*sxx - sx*sx
+	if den <= 0 {
+		return 0
+	}
+	return (n*sxy - sx*sy) / den
 }
 
 // lineScore rates a chain: more glyphs, more even heights and bottoms
@@ -337,4 +377,85 @@ func bestRegions(all []region, n int) []region {
 		}
 	}
 	return out
+}
+
+// lineHeight is the glyph height (median of a line's glyphs, px) a crop is
+// scaled to before Tesseract reads it: an x-height of some 20-25 px.
+const lineHeight = 32
+
+// readRegions finds the candidate lines of g and reads each: cropped with
+// a margin, scaled so its glyphs are lineHeight high, turned dark on
+// light, contrast stretched, levelled, read as one line. The words come
+// back in g's pixels.
+func readRegions(c *Client, g grayImage, p regionParams) ([]rawWord, error) {
+	var out []rawWord
+	for _, r := range findRegions(g, p) {
+		ws, err := readLine(c, g, r, p.deskew)
+		if err != nil {
+			return nil, err
+		}
+		if p.retry && bestConf(ws) < p.retryBelow {
+			r.light = !r.light
+			more, err := readLine(c, g, r, p.deskew)
+			if err != nil {
+				return nil, err
+			}
+			ws = append(ws, more...)
+		}
+		out = append(out, ws...)
+	}
+	return out, nil
+}
+
+func bestConf(ws []rawWord) float64 {
+	best := 0.0
+	for _, w := range ws {
+		best = max(best, w.conf)
+	}
+	return best
+}
+
+// readLine reads one candidate line and maps the words' boxes back to g.
+func readLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) {
+	crop, f, ox, oy := lineCrop(g, r)
+	back := func(x, y float64) (float64, float64) { return x, y }
+	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
+		crop, back = crop.rotate(deg, 255)
+	}
+	ws, err := c.recognize(crop, psmLine, otsu, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range ws {
+		// The same size, centred where the word's centre was.
+		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
+		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
+		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
+		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
+		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
+	}
+	return ws, nil
+}
+
+// lineCrop cuts region r out of g with a margin (half a glyph height on
+// the sides, a third above and below), scales it by f so its glyphs are
+// lineHeight high (at most 4x), and turns light text dark. It returns the
+// crop, f and the crop's top left corner in g.
+func lineCrop(g grayImage, r region) (grayImage, float64, int, int) {
+	mx, my := max(2, r.height/2), max(2, r.height/3)
+	x0, y0 := max(0, r.x0-mx), max(0, r.y0-my)
+	x1, y1 := min(g.w, r.x1+mx), min(g.h, r.y1+my)
+	crop := grayImage{w: x1 - x0, h: y1 - y0, pix: make([]uint8, (x1-x0)*(y1-y0))}
+	for y := y0; y < y1; y++ {
+		copy(crop.pix[(y-y0)*crop.w:], g.pix[y*g.w+x0:y*g.w+x1])
+	}
+	f := min(4, float64(lineHeight)/float64(max(1, r.height)))
+	if f > 1.1 || f < 0.9 {
+		crop = crop.resize(f)
+	} else {
+		f = 1
+	}
+	// Scaling by f rounds the size: map back with the true ratio.
+	f = float64(crop.w) / float64(x1-x0)
+	return crop.stretch(0.01, 0.99, r.light), f, x0, y0
 }

@@ -333,3 +333,16 @@ func readCache(t *testing.T, path string) []cachedImage {
 	}
 	return imgs
 }
+
+// Variants of the regions pass, for the replay only.
+func init() {
+	for name := range regionPasses {
+		if _, ok := passSpecs[name]; !ok {
+			spec := passSpecs[PassRegions]
+			if name == "regions-up" {
+				spec.upscale = true
+			}
+			passSpecs[name] = spec
+		}
+	}
+}
