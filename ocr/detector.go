@@ -421,7 +421,15 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepRegions {
-		out, err := readRegions(c, gimg, regionPasses[pass])
+		// Small images (thumbnails) are searched upscaled, others as they are.
+		p := regionPasses[pass]
+		if max(fr.native.w, fr.native.h) < regionUpBelow {
+			_, gimg, scale = fr.image(true)
+			p.minHeight = p.minHeightUp
+		} else {
+			_, gimg, scale = fr.image(false)
+		}
+		out, err := readRegions(c, gimg, p)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}

@@ -24,8 +24,10 @@ import (
 // region is one candidate text line, in the pixels of the image searched.
 type region struct {
 	x0, y0, x1, y1 int
-	// light: the glyphs are lighter than their surroundings.
+	// light: the glyphs are lighter than their surroundings; level: the
+	// contrast level they were found at.
 	light bool
+	level int
 	// glyphs is the number of components chained; height their median
 	// height.
 	glyphs, height int
@@ -39,9 +41,12 @@ type region struct {
 // defaultRegionParams.
 type regionParams struct {
 	levels    []int // contrast levels (grey steps above or below the local mean)
-	minHeight int   // smallest glyph height, px
-	minGlyphs int   // glyphs a line needs
-	maxLines  int   // candidates kept, best first
+	minHeight int   // smallest glyph height, px of the original image
+	// minHeightUp: the smallest glyph height in an upscaled image (small
+	// images are searched upscaled: glyphs of 5-9 px separate better).
+	minHeightUp int
+	minGlyphs   int // glyphs a line needs
+	maxLines    int // candidates kept, best first
 	// deskew turns a crop whose line slopes by more than 2 degrees level
 	// before it is read.
 	deskew bool
@@ -50,23 +55,31 @@ type regionParams struct {
 	// glyphs found may be a caption's outline rather than its letters.
 	retry      bool
 	retryBelow float64
+	// contrast crops the image minus its local mean (glyphs dark, both
+	// their surroundings and a caption's outline white) instead of the
+	// grey image: one global threshold on a crop with outlined letters
+	// splits letters and outline from the background, not from each other.
+	contrast bool
 }
 
 var defaultRegionParams = regionParams{
-	levels:    []int{14, 30, 60},
-	minHeight: 5,
-	minGlyphs: 3,
-	maxLines:  10,
-	deskew:    true,
+	levels:      []int{14, 30, 60},
+	minHeight:   5,
+	minHeightUp: 8,
+	minGlyphs:   3,
+	maxLines:    10,
+	deskew:      true,
 }
+
+// regionUpBelow: images with a shorter long side are searched upscaled
+// (to Options.UpscaleTo): on the tuning part upscaling lifted thumbnail
+// recall and lowered full-size recall.
+const regionUpBelow = 400
 
 // regionPasses holds the finder's parameters of each pass that reads
 // candidate lines.
 var regionPasses = map[string]regionParams{
-	PassRegions:     defaultRegionParams,
-	"regions-flat":  {levels: []int{14, 30, 60}, minHeight: 5, minGlyphs: 3, maxLines: 10},
-	"regions-retry": {levels: []int{14, 30, 60}, minHeight: 5, minGlyphs: 3, maxLines: 10, deskew: true, retry: true, retryBelow: 50},
-	"regions-up":    {levels: []int{14, 30, 60}, minHeight: 8, minGlyphs: 3, maxLines: 10, deskew: true},
+	PassRegions: defaultRegionParams,
 }
 
 // component is one connected set of pixels of a binarisation.
@@ -82,10 +95,11 @@ func (c component) h() int { return c.y1 - c.y0 }
 // (a stroke of width s and length l has area s*l and about 2l boundary).
 func (c component) stroke() float64 { return 2 * float64(c.area) / float64(max(1, c.boundary)) }
 
-// findRegions returns candidate text lines of g, best first.
-func findRegions(g grayImage, p regionParams) []region {
+// findRegions returns candidate text lines of g, best first, and g minus
+// its local mean (what the lines were found in).
+func findRegions(g grayImage, p regionParams) ([]region, []int16) {
 	if g.w < 8 || g.h < 8 {
-		return nil
+		return nil, nil
 	}
 	diff := g.minusLocalMean(max(8, min(g.w, g.h)/16))
 	mask := make([]bool, len(diff))
@@ -107,12 +121,12 @@ func findRegions(g grayImage, p regionParams) []region {
 				}
 			}
 			for _, r := range chainLines(glyphs, p.minGlyphs) {
-				r.light = light
+				r.light, r.level = light, lv
 				all = append(all, r)
 			}
 		}
 	}
-	return bestRegions(all, p.maxLines)
+	return bestRegions(all, p.maxLines), diff
 }
 
 // minusLocalMean is each pixel minus the mean of the box of radius r around it.
@@ -389,14 +403,18 @@ const lineHeight = 32
 // back in g's pixels.
 func readRegions(c *Client, g grayImage, p regionParams) ([]rawWord, error) {
 	var out []rawWord
-	for _, r := range findRegions(g, p) {
-		ws, err := readLine(c, g, r, p.deskew)
+	rs, diff := findRegions(g, p)
+	if !p.contrast {
+		diff = nil
+	}
+	for _, r := range rs {
+		ws, err := readLine(c, g, diff, r, p.deskew)
 		if err != nil {
 			return nil, err
 		}
 		if p.retry && bestConf(ws) < p.retryBelow {
 			r.light = !r.light
-			more, err := readLine(c, g, r, p.deskew)
+			more, err := readLine(c, g, diff, r, p.deskew)
 			if err != nil {
 				return nil, err
 			}
@@ -416,8 +434,8 @@ func bestConf(ws []rawWord) float64 {
 }
 
 // readLine reads one candidate line and maps the words' boxes back to g.
-func readLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) {
-	crop, f, ox, oy := lineCrop(g, r)
+func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
+	crop, f, ox, oy := lineCrop(g, diff, r)
 	back := func(x, y float64) (float64, float64) { return x, y }
 	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
 		crop, back = crop.rotate(deg, 255)
@@ -439,15 +457,29 @@ func readLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) 
 
 // lineCrop cuts region r out of g with a margin (half a glyph height on
 // the sides, a third above and below), scales it by f so its glyphs are
-// lineHeight high (at most 4x), and turns light text dark. It returns the
-// crop, f and the crop's top left corner in g.
-func lineCrop(g grayImage, r region) (grayImage, float64, int, int) {
+// lineHeight high (at most 4x), and turns light text dark. With diff (g
+// minus its local mean) it cuts the contrast instead: lighter (r.light) or
+// darker than the surroundings by r.level turns mid grey, by twice that
+// black, the rest white. It returns the crop, f and the crop's top left
+// corner in g.
+func lineCrop(g grayImage, diff []int16, r region) (grayImage, float64, int, int) {
 	mx, my := max(2, r.height/2), max(2, r.height/3)
 	x0, y0 := max(0, r.x0-mx), max(0, r.y0-my)
 	x1, y1 := min(g.w, r.x1+mx), min(g.h, r.y1+my)
 	crop := grayImage{w: x1 - x0, h: y1 - y0, pix: make([]uint8, (x1-x0)*(y1-y0))}
 	for y := y0; y < y1; y++ {
-		copy(crop.pix[(y-y0)*crop.w:], g.pix[y*g.w+x0:y*g.w+x1])
+		row := crop.pix[(y-y0)*crop.w:]
+		if diff == nil {
+			copy(row, g.pix[y*g.w+x0:y*g.w+x1])
+			continue
+		}
+		for x := x0; x < x1; x++ {
+			d := int(diff[y*g.w+x])
+			if !r.light {
+				d = -d
+			}
+			row[x-x0] = uint8(255 - min(255, max(0, d*128/max(1, r.level))))
+		}
 	}
 	f := min(4, float64(lineHeight)/float64(max(1, r.height)))
 	if f > 1.1 || f < 0.9 {
@@ -457,5 +489,8 @@ func lineCrop(g grayImage, r region) (grayImage, float64, int, int) {
 	}
 	// Scaling by f rounds the size: map back with the true ratio.
 	f = float64(crop.w) / float64(x1-x0)
+	if diff != nil {
+		return crop, f, x0, y0
+	}
 	return crop.stretch(0.01, 0.99, r.light), f, x0, y0
 }

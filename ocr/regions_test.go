@@ -35,7 +35,7 @@ func TestRegionsRecall(t *testing.T) {
 		for _, s := range all[i : i+2] {
 			g := toRGB(s.Image).gray()
 			start := time.Now()
-			rs := findRegions(g, defaultRegionParams)
+			rs, _ := findRegions(g, defaultRegionParams)
 			el += time.Since(start)
 			n++
 			size := map[bool]string{false: "full", true: "thumb"}[s.Thumb]

@@ -336,13 +336,13 @@ func readCache(t *testing.T, path string) []cachedImage {
 
 // Variants of the regions pass, for the replay only.
 func init() {
-	for name := range regionPasses {
-		if _, ok := passSpecs[name]; !ok {
-			spec := passSpecs[PassRegions]
-			if name == "regions-up" {
-				spec.upscale = true
-			}
-			passSpecs[name] = spec
-		}
+	variants := map[string]func(*regionParams){
+		"regions-contrast": func(p *regionParams) { p.contrast = true },
+	}
+	for name, f := range variants {
+		p := regionPasses[PassRegions]
+		f(&p)
+		regionPasses[name] = p
+		passSpecs[name] = passSpecs[PassRegions]
 	}
 }
