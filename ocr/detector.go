@@ -424,12 +424,12 @@ func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float6
 		// Small images (thumbnails) are searched upscaled, others as they are.
 		p := regionPasses[pass]
 		if max(fr.native.w, fr.native.h) < regionUpBelow {
-			_, gimg, scale = fr.image(true)
+			img, gimg, scale = fr.image(true)
 			p.minHeight = p.minHeightUp
 		} else {
-			_, gimg, scale = fr.image(false)
+			img, gimg, scale = fr.image(false)
 		}
-		out, err := readRegions(c, gimg, p)
+		out, err := readRegions(c, img, gimg, p)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}

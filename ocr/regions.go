@@ -28,6 +28,8 @@ type region struct {
 	// contrast level they were found at.
 	light bool
 	level int
+	// ch is the channel the line was found in (see findRegions).
+	ch int
 	// glyphs is the number of components chained; height their median
 	// height.
 	glyphs, height int
@@ -50,11 +52,8 @@ type regionParams struct {
 	// deskew turns a crop whose line slopes by more than 2 degrees level
 	// before it is read.
 	deskew bool
-	// retry reads a crop again the other way round (light text dark)
-	// when its first reading has no word of retryBelow confidence: the
-	// glyphs found may be a caption's outline rather than its letters.
-	retry      bool
-	retryBelow float64
+	// chroma searches the yellow-blue channel too.
+	chroma bool
 	// contrast crops the image minus its local mean (glyphs dark, both
 	// their surroundings and a caption's outline white) instead of the
 	// grey image: one global threshold on a crop with outlined letters
@@ -95,13 +94,29 @@ func (c component) h() int { return c.y1 - c.y0 }
 // (a stroke of width s and length l has area s*l and about 2l boundary).
 func (c component) stroke() float64 { return 2 * float64(c.area) / float64(max(1, c.boundary)) }
 
-// findRegions returns candidate text lines of g, best first, and g minus
-// its local mean (what the lines were found in).
-func findRegions(g grayImage, p regionParams) ([]region, []int16) {
-	if g.w < 8 || g.h < 8 {
-		return nil, nil
+// findRegions returns candidate text lines of the channels chans (all of
+// one size: luma, and a colour channel where text differs in hue more
+// than in brightness), best first, and each channel minus its local mean
+// (what the lines were found in).
+func findRegions(chans []grayImage, p regionParams) ([]region, [][]int16) {
+	var all []region
+	var diffs [][]int16
+	for ch, g := range chans {
+		if g.w < 8 || g.h < 8 {
+			return nil, nil
+		}
+		diff := g.minusLocalMean(max(8, min(g.w, g.h)/16))
+		diffs = append(diffs, diff)
+		for _, r := range channelRegions(g, diff, p) {
+			r.ch = ch
+			all = append(all, r)
+		}
 	}
-	diff := g.minusLocalMean(max(8, min(g.w, g.h)/16))
+	return bestRegions(all, p.maxLines), diffs
+}
+
+// channelRegions finds the candidate lines of one channel.
+func channelRegions(g grayImage, diff []int16, p regionParams) []region {
 	mask := make([]bool, len(diff))
 	var all []region
 	for _, light := range []bool{true, false} {
@@ -126,7 +141,18 @@ func findRegions(g grayImage, p regionParams) ([]region, []int16) {
 			}
 		}
 	}
-	return bestRegions(all, p.maxLines), diff
+	return all
+}
+
+// yellowBlue is the opponent channel (r+g)/2 - b, around mid grey: olive
+// or yellow text on blue, where luma barely differs.
+func (c rgbImage) yellowBlue() grayImage {
+	g := grayImage{w: c.w, h: c.h, pix: make([]uint8, c.w*c.h)}
+	for i := range g.pix {
+		r, gg, b := int(c.pix[3*i]), int(c.pix[3*i+1]), int(c.pix[3*i+2])
+		g.pix[i] = uint8(128 + ((r+gg)/2-b)/2)
+	}
+	return g
 }
 
 // minusLocalMean is each pixel minus the mean of the box of radius r around it.
@@ -397,40 +423,29 @@ func bestRegions(all []region, n int) []region {
 // scaled to before Tesseract reads it: an x-height of some 20-25 px.
 const lineHeight = 32
 
-// readRegions finds the candidate lines of g and reads each: cropped with
-// a margin, scaled so its glyphs are lineHeight high, turned dark on
-// light, contrast stretched, levelled, read as one line. The words come
-// back in g's pixels.
-func readRegions(c *Client, g grayImage, p regionParams) ([]rawWord, error) {
-	var out []rawWord
-	rs, diff := findRegions(g, p)
-	if !p.contrast {
-		diff = nil
+// readRegions finds the candidate lines of an image (g its luma, col its
+// colours) and reads each: cropped with a margin, scaled so its glyphs are
+// lineHeight high, turned dark on light, levelled, read as one line. The
+// words come back in g's pixels.
+func readRegions(c *Client, col rgbImage, g grayImage, p regionParams) ([]rawWord, error) {
+	chans := []grayImage{g}
+	if p.chroma {
+		chans = append(chans, col.yellowBlue())
 	}
+	rs, diffs := findRegions(chans, p)
+	var out []rawWord
 	for _, r := range rs {
-		ws, err := readLine(c, g, diff, r, p.deskew)
+		var diff []int16
+		if p.contrast {
+			diff = diffs[r.ch]
+		}
+		ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
 		if err != nil {
 			return nil, err
-		}
-		if p.retry && bestConf(ws) < p.retryBelow {
-			r.light = !r.light
-			more, err := readLine(c, g, diff, r, p.deskew)
-			if err != nil {
-				return nil, err
-			}
-			ws = append(ws, more...)
 		}
 		out = append(out, ws...)
 	}
 	return out, nil
-}
-
-func bestConf(ws []rawWord) float64 {
-	best := 0.0
-	for _, w := range ws {
-		best = max(best, w.conf)
-	}
-	return best
 }
 
 // readLine reads one candidate line and maps the words' boxes back to g.

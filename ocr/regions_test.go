@@ -33,9 +33,13 @@ func TestRegionsRecall(t *testing.T) {
 	var missed []string
 	for i := 0; i < len(all); i += 2 * stride {
 		for _, s := range all[i : i+2] {
-			g := toRGB(s.Image).gray()
+			col := toRGB(s.Image)
 			start := time.Now()
-			rs, _ := findRegions(g, defaultRegionParams)
+			chans := []grayImage{col.gray()}
+			if defaultRegionParams.chroma {
+				chans = append(chans, col.yellowBlue())
+			}
+			rs, _ := findRegions(chans, defaultRegionParams)
 			el += time.Since(start)
 			n++
 			size := map[bool]string{false: "full", true: "thumb"}[s.Thumb]

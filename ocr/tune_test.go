@@ -338,6 +338,8 @@ func readCache(t *testing.T, path string) []cachedImage {
 func init() {
 	variants := map[string]func(*regionParams){
 		"regions-contrast": func(p *regionParams) { p.contrast = true },
+		"regions-cc":       func(p *regionParams) { p.contrast, p.chroma = true, true },
+		"regions-gc":       func(p *regionParams) { p.chroma = true },
 	}
 	for name, f := range variants {
 		p := regionPasses[PassRegions]
