@@ -86,16 +86,24 @@ type Options struct {
 }
 
 // DefaultPasses is the default pass order, chosen on the tuning part of the
-// real-material evaluation set (ocr/internal/evalset) by replaying every
-// pass order over cached pass results (tune_test.go): these five find as
-// much as all ten at a third of the cost; local first because it is the
-// cheapest that finds much. auto (PSM 3) alone finds under a fifth of the
-// text in photos, and nothing the five miss; tilted added two thumbnails
-// and one false positive for 65% more time. Dropping inverted tied on the
-// tuning part at 20% less time, but a held-out run with it dropped scored
-// lower (full size F1 0.871, thumbnails 0.848), so the five chosen before
-// that run stay; that run is the one look at held-out numbers that bore
-// on a choice.
+// real-material evaluation set (ocr/internal/evalset) by replaying pass
+// orders over cached pass results (tune_test.go).
+//
+// Issue 16: the two passes that read candidate text lines (regions.go)
+// come first and replace inverted, dark and chroma. Replayed on every
+// other scene of the tuning part (218 images, load 8-11), the previous
+// five (local, otsu, inverted, dark, chroma) scored full size F1 0.868 (P
+// 0.971), thumbnails 0.849, at 1248 ms an image; regions alone 0.909 /
+// 0.849 at 432 ms; regions, regions-grey 0.909 / 0.923 at 628 ms; with
+// local 0.923 / 0.937 at 743 ms; with local and otsu (the default) 0.937 /
+// 0.950 (P 1.000 / 1.000) at 1124 ms; adding inverted, dark or chroma
+// after them found nothing more, and chroma brought back the one false
+// positive. local and otsu still find a faint corner watermark and a
+// headline each that the line finder misses.
+//
+// The previous order's notes: auto (PSM 3) alone finds under a fifth of
+// the text in photos; tilted added two thumbnails and one false positive
+// for 65% more time.
 //
 // steep and steep-dark (issue 16, tiled diagonal watermarks at 20-45
 // degrees, all missed by the five) stay optional: replayed on the tuning
@@ -112,7 +120,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma}
+var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassLocal, PassOtsu}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -129,11 +137,10 @@ const (
 	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
 	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor: tiled diagonal semi-transparent watermarks
 	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
-	PassRegions   = "regions"    // candidate text lines (regions.go), each crop scaled, turned dark on light and read as one line (PSM 7)
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassRegions}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassRegions, PassRegionsGrey}
 
 type prep int
 
@@ -181,7 +188,6 @@ var passSpecs = map[string]passSpec{
 	PassTilted:    {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false},
 	PassSteep:     {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
 	PassSteepDark: {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true},
-	PassRegions:   {psmLine, otsu, false, prepRegions, false, 0, 0, false},
 }
 
 // DefaultOptions returns the documented defaults.
@@ -234,9 +240,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("ocr: upscale-to (%d) and max-side (%d) must be at least 16 px", o.UpscaleTo, o.MaxSide)
 	}
 	for _, p := range o.Passes {
-		known := false
-		_, known = passSpecs[p]
-		if !known {
+		_, known := passSpecs[p]
+		if _, r := regionPasses[p]; !known && !r {
 			return o, fmt.Errorf("ocr: unknown pass %q (known: %v)", p, PassNames)
 		}
 	}
@@ -418,23 +423,11 @@ func (fr *frame) image(upscale bool) (rgbImage, grayImage, float64) {
 // runPass prepares the image for one pass and runs Tesseract on it. It
 // returns the words and the factor that maps their boxes to the original.
 func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float64, error) {
+	if p, ok := regionPasses[pass]; ok {
+		return d.runRegions(c, pass, p, fr)
+	}
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
-	if spec.prep == prepRegions {
-		// Small images (thumbnails) are searched upscaled, others as they are.
-		p := regionPasses[pass]
-		if max(fr.native.w, fr.native.h) < regionUpBelow {
-			img, gimg, scale = fr.image(true)
-			p.minHeight = p.minHeightUp
-		} else {
-			img, gimg, scale = fr.image(false)
-		}
-		out, err := readRegions(c, img, gimg, p)
-		if err != nil {
-			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
-		}
-		return out, scale, nil
-	}
 	if spec.prep == prepTilted {
 		src := gimg
 		if spec.dark {

@@ -1,13 +1,20 @@
 package ocr
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
@@ -108,4 +115,110 @@ func regionBoxes(rs []region) []string {
 		out = append(out, fmt.Sprintf("[%d %d %d %d]%v/%d", r.x0, r.y0, r.x1, r.y1, r.light, r.glyphs))
 	}
 	return out
+}
+
+// skimagePhoto decodes one of scikit-image's sample photos (python3-skimage).
+func skimagePhoto(t *testing.T, name string) image.Image {
+	t.Helper()
+	path := filepath.Join(evalset.SkimageDir, name)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (installed by the Debian package python3-skimage)", err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// captioned draws a white caption in DejaVu Sans Bold (fonts-dejavu-core)
+// on a copy of img and returns the copy and the caption's ink box.
+func captioned(t *testing.T, img image.Image, text string, px float64, at image.Point) (*image.RGBA, image.Rectangle) {
+	t.Helper()
+	path := filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (installed by the Debian package fonts-dejavu-core)", err)
+	}
+	f, err := opentype.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	d := font.Drawer{Dst: out, Src: image.White, Face: face, Dot: fixed.P(at.X, at.Y)}
+	b, _ := d.BoundString(text)
+	d.DrawString(text)
+	return out, image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+}
+
+// TestRegionsFindLines checks the region finder and the regions passes on
+// real photos (scikit-image's samples): a caption drawn on a photo is a
+// candidate line or lines (light glyphs, 80% covered) and both passes read it, full
+// size and as a 220-px thumbnail, with the deciding words inside the
+// caption; on photos without text (brick, grass, gravel, a cat, a
+// cameraman) the passes find no text, and on a photo without any line-like
+// texture (a horse's silhouette) the finder proposes nothing at all.
+func TestRegionsFindLines(t *testing.T) {
+	img, box := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	col := toRGB(img)
+	rs, _ := findRegions([]grayImage{col.gray(), col.yellowBlue()}, defaultRegionParams)
+	if c := coverage(box, rs); c < 0.8 {
+		t.Fatalf("caption %v covered %.2f by the candidates %v", box, c, regionBoxes(rs))
+	}
+	glyphs := 0
+	for _, r := range rs {
+		if r.light && overlap([4]int{r.x0, r.y0, r.x1, r.y1}, [4]int{box.Min.X, box.Min.Y, box.Max.X, box.Max.Y}) > 0.8 {
+			glyphs += r.glyphs
+		}
+	}
+	if glyphs < 15 {
+		t.Errorf("candidates of light glyphs over the caption %v hold %d glyphs, want 15 or more: %v", box, glyphs, regionBoxes(rs))
+	}
+	if rs, _ := findRegions([]grayImage{toRGB(skimagePhoto(t, "horse.png")).gray()}, defaultRegionParams); len(rs) != 0 {
+		t.Errorf("horse silhouette: %d candidates %v, want none", len(rs), regionBoxes(rs))
+	}
+
+	thumb := image.NewRGBA(image.Rect(0, 0, 220, 220*img.Bounds().Dy()/img.Bounds().Dx()))
+	draw.CatmullRom.Scale(thumb, thumb.Bounds(), img, img.Bounds(), draw.Src, nil)
+	f := float64(thumb.Bounds().Dx()) / float64(img.Bounds().Dx())
+	thumbBox := image.Rect(int(float64(box.Min.X)*f), int(float64(box.Min.Y)*f), int(float64(box.Max.X)*f+1), int(float64(box.Max.Y)*f+1))
+	for _, pass := range []string{PassRegions, PassRegionsGrey} {
+		det := testDetector(t, 1, Options{Passes: []string{pass}})
+		for _, c := range []struct {
+			name string
+			img  image.Image
+			box  image.Rectangle
+		}{{"full size", img, box}, {"thumbnail", thumb, thumbBox}} {
+			v, err := det.Detect(context.Background(), c.img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !v.HasText || v.Pass != pass {
+				t.Errorf("%s, %s: missed the caption: %+v", pass, c.name, v)
+				continue
+			}
+			for _, w := range v.Words {
+				if w.Decisive && overlap(w.Box, [4]int{c.box.Min.X, c.box.Min.Y, c.box.Max.X, c.box.Max.Y}) < 0.5 {
+					t.Errorf("%s, %s: deciding word %+v outside the caption %v", pass, c.name, w, c.box)
+				}
+			}
+		}
+		for _, name := range []string{"brick.png", "grass.png", "gravel.png", "chelsea.png", "camera.png"} {
+			v, err := det.Detect(context.Background(), skimagePhoto(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.HasText {
+				t.Errorf("%s, %s (no text): found text %+v", pass, name, v)
+			}
+		}
+	}
 }

@@ -333,18 +333,3 @@ func readCache(t *testing.T, path string) []cachedImage {
 	}
 	return imgs
 }
-
-// Variants of the regions pass, for the replay only.
-func init() {
-	variants := map[string]func(*regionParams){
-		"regions-contrast": func(p *regionParams) { p.contrast = true },
-		"regions-cc":       func(p *regionParams) { p.contrast, p.chroma = true, true },
-		"regions-gc":       func(p *regionParams) { p.chroma = true },
-	}
-	for name, f := range variants {
-		p := regionPasses[PassRegions]
-		f(&p)
-		regionPasses[name] = p
-		passSpecs[name] = passSpecs[PassRegions]
-	}
-}
