@@ -36,6 +36,18 @@
 // way and has Tesseract read it; the words of all passes so far are judged
 // together:
 //
+//   - regions: Tesseract does not decide where to look. A candidate-region
+//     finder (regions.go) thresholds the image minus its local mean at three
+//     contrast levels, both polarities, in luma and in a yellow-blue
+//     channel; connected components that could be glyphs (size, fill,
+//     stroke width) are chained into lines (similar heights, vertical
+//     overlap, small gaps, similar strokes), and the best ten lines are
+//     cropped with a margin, scaled so their glyphs are 32 px high (the
+//     5-9 px x-height of thumbnails included), levelled when they slope,
+//     turned into dark glyphs on white by their local contrast, and read as
+//     one line each (PSM 7). regions-grey reads the same lines of luma as
+//     grey crops that Tesseract thresholds itself (better on thumbnails).
+//     Images under 400 px are searched upscaled.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
 //   - sparse: sparse text (PSM 11) with Sauvola; otsu: sparse text with
