@@ -69,23 +69,23 @@ func TestHasTextNeedsALine(t *testing.T) {
 	var j judge
 	j.init(o, 400, 400)
 	// Two weak words far apart (texture fragments) do not make text...
-	j.add(rawWord{"ots", 62, 10, 10, 40, 30, ""}, "sparse", 1)
-	j.add(rawWord{"pace", 62, 300, 300, 350, 320, ""}, "sparse", 1)
+	j.add(rawWord{"ots", 62, 10, 10, 40, 30}, "sparse", 1)
+	j.add(rawWord{"pace", 62, 300, 300, 350, 320}, "sparse", 1)
 	if j.hasText() != "" {
 		t.Fatal("scattered weak words counted as text")
 	}
 	// ...two side by side at one height do, once one reaches LineConfidence.
-	j.add(rawWord{"river", 62, 48, 11, 100, 31, ""}, "sparse", 1)
+	j.add(rawWord{"river", 62, 48, 11, 100, 31}, "sparse", 1)
 	if j.hasText() != "" {
 		t.Fatal("two words under LineConfidence on one line counted as text")
 	}
-	j.add(rawWord{"sun", 66, 48, 11, 80, 31, ""}, "sparse", 1)
+	j.add(rawWord{"sun", 66, 48, 11, 80, 31}, "sparse", 1)
 	if j.hasText() == "" {
 		t.Fatal("two weak words on one line not counted as text")
 	}
 	// One strong word alone does.
 	j.init(o, 400, 400)
-	j.add(rawWord{"KINDNESS", 75, 12, 102, 103, 117, ""}, "auto", 1)
+	j.add(rawWord{"KINDNESS", 75, 12, 102, 103, 117}, "auto", 1)
 	if j.hasText() == "" {
 		t.Fatal("one strong word not counted as text")
 	}
@@ -195,45 +195,45 @@ func TestHasTextRules(t *testing.T) {
 	var j judge
 	// A lone short word read with near certainty (96) decides; at 75 it does not.
 	j.init(o, 400, 400)
-	j.add(rawWord{"BAR", 75, 10, 10, 40, 24, ""}, PassAuto, 1)
+	j.add(rawWord{"BAR", 75, 10, 10, 40, 24}, PassAuto, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("a three-letter word at 75 decided (%s)", r)
 	}
 	j.init(o, 400, 400)
-	j.add(rawWord{"BAR", 96, 10, 10, 40, 24, ""}, PassAuto, 1)
+	j.add(rawWord{"BAR", 96, 10, 10, 40, 24}, PassAuto, 1)
 	if r := j.hasText(); r != RuleStrong || !j.accepted[0].Decisive {
 		t.Fatalf("a three-letter word at 96: rule %q, words %+v", r, j.accepted)
 	}
 	// A weak word alone does not decide; the same word read by a second
 	// pass at the same place does, and is marked.
 	j.init(o, 400, 400)
-	j.add(rawWord{"river", 62, 100, 100, 160, 120, ""}, PassAuto, 1)
+	j.add(rawWord{"river", 62, 100, 100, 160, 120}, PassAuto, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("one weak word decided (%s)", r)
 	}
-	j.add(rawWord{"River", 61, 101, 99, 161, 121, ""}, PassLocal, 1)
+	j.add(rawWord{"River", 61, 101, 99, 161, 121}, PassLocal, 1)
 	if r := j.hasText(); r != RuleAgree || !j.accepted[0].Decisive {
 		t.Fatalf("a word two passes read alike: rule %q, words %+v", r, j.accepted)
 	}
 	// A different reading at that place is no agreement.
 	j.init(o, 400, 400)
-	j.add(rawWord{"river", 62, 100, 100, 160, 120, ""}, PassAuto, 1)
-	j.add(rawWord{"rover", 62, 100, 100, 160, 120, ""}, PassLocal, 1)
+	j.add(rawWord{"river", 62, 100, 100, 160, 120}, PassAuto, 1)
+	j.add(rawWord{"rover", 62, 100, 100, 160, 120}, PassLocal, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("two different readings agreed (%s)", r)
 	}
 	// Two readings stacked on one spot (as a grid of windows gives) are no
 	// line, however sure.
 	j.init(o, 400, 400)
-	j.add(rawWord{"yee", 68, 118, 53, 132, 60, ""}, PassOtsu, 1)
-	j.add(rawWord{"Ate", 66, 120, 57, 129, 63, ""}, PassDark, 1)
+	j.add(rawWord{"yee", 68, 118, 53, 132, 60}, PassOtsu, 1)
+	j.add(rawWord{"Ate", 66, 120, 57, 129, 63}, PassDark, 1)
 	if r := j.hasText(); r != "" {
 		t.Fatalf("two stacked readings decided (%s)", r)
 	}
 	// Words on a line are all marked decisive.
 	j.init(o, 400, 400)
-	j.add(rawWord{"quiet", 62, 10, 10, 60, 30, ""}, PassAuto, 1)
-	j.add(rawWord{"sun", 66, 70, 11, 100, 31, ""}, PassAuto, 1)
+	j.add(rawWord{"quiet", 62, 10, 10, 60, 30}, PassAuto, 1)
+	j.add(rawWord{"sun", 66, 70, 11, 100, 31}, PassAuto, 1)
 	if r := j.hasText(); r != RuleLine || !j.accepted[0].Decisive || !j.accepted[1].Decisive {
 		t.Fatalf("two words on a line: rule %q, words %+v", r, j.accepted)
 	}

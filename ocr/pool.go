@@ -120,9 +120,6 @@ type rawWord struct {
 	text           string
 	conf           float64
 	x0, y0, x1, y1 int
-	// reject is set by a pass that knows the word cannot count (see
-	// RejectGlyphs); the judge's rules decide the rest.
-	reject string
 }
 
 // Tesseract page segmentation modes the passes use.

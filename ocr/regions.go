@@ -59,8 +59,6 @@ type region struct {
 	// price tags and headlines.
 	slope float64
 	score float64
-	// glyphBoxes are the chained components (x0, y0, x1, y1).
-	glyphBoxes [][4]int
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -393,7 +391,6 @@ func chainLines(cs []component, minGlyphs int) []region {
 			c := cs[k]
 			reg.x0, reg.y0, reg.x1, reg.y1 = min(reg.x0, c.x0), min(reg.y0, c.y0), max(reg.x1, c.x1), max(reg.y1, c.y1)
 			hs = append(hs, c.h())
-			reg.glyphBoxes = append(reg.glyphBoxes, [4]int{c.x0, c.y0, c.x1, c.y1})
 		}
 		sort.Ints(hs)
 		reg.height = hs[len(hs)/2]
@@ -512,31 +509,8 @@ func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]ra
 		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
 		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
 		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
-		if !glyphsFit(r, ws[i]) {
-			ws[i].reject = RejectGlyphs
-		}
 	}
 	return ws, nil
-}
-
-// glyphsFit reports whether a word read from line r sits on the glyphs the
-// finder chained: its box holds at least a third of as many of them (by
-// centre) as the word has letters and digits, and at most twice as many
-// plus two. Tesseract made to read a line of texture as one line (PSM 7)
-// reads letters where the finder saw none, or one word across many blobs.
-func glyphsFit(r region, w rawWord) bool {
-	n := alnumCount(w.text)
-	if n == 0 {
-		return true
-	}
-	in := 0
-	for _, b := range r.glyphBoxes {
-		cx, cy := (b[0]+b[2])/2, (b[1]+b[3])/2
-		if cx >= w.x0 && cx < w.x1 && cy >= w.y0 && cy < w.y1 {
-			in++
-		}
-	}
-	return 3*in >= n && in <= 2*n+2
 }
 
 // lineCrop cuts region r out of g with a margin (half a glyph height on

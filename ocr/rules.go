@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"cmp"
 	"sort"
 	"strings"
 	"unicode"
@@ -22,7 +21,6 @@ const (
 	RejectTiny       = "tiny"           // box lower than MinWordHeight
 	RejectHuge       = "huge"           // box taller than 60% of the image
 	RejectShape      = "shape"          // box far too narrow or wide for its letter count
-	RejectGlyphs     = "glyphs"         // regions passes: the word's box holds far fewer or more of the line's glyphs than it has letters
 )
 
 // judge collects the words of all passes over one image and applies the rules.
@@ -52,7 +50,7 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 	box := [4]int{int(float64(r.x0) / scale), int(float64(r.y0) / scale),
 		int(float64(r.x1)/scale + 0.999), int(float64(r.y1)/scale + 0.999)}
 	w := Word{Text: text, Conf: float64(int(r.conf*10+0.5)) / 10, Box: box, Pass: pass}
-	w.Reject = cmp.Or(r.reject, j.rule(text, r.conf, box))
+	w.Reject = j.rule(text, r.conf, box)
 	if w.Reject == "" || w.Reject == RejectConfidence && r.conf >= j.o.HintConfidence {
 		j.hint = true
 	}

@@ -29,7 +29,6 @@ type cachedWord struct {
 	Text           string
 	Conf           float64
 	X0, Y0, X1, Y1 int
-	Reject         string `json:",omitempty"` // set by the pass (RejectGlyphs)
 }
 
 type cachedPass struct {
@@ -143,7 +142,7 @@ func TestTuneCache(t *testing.T) {
 					}
 					cp := cachedPass{MS: float64(time.Since(start).Microseconds()) / 1000, Scale: scale}
 					for _, w := range raw {
-						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1, w.reject})
+						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
 					}
 					ci.Passes[p] = cp
 				}
@@ -195,11 +194,7 @@ func simulate(o Options, ci cachedImage) (Verdict, float64) {
 		ms += cp.MS
 		v.Pass = p
 		for _, w := range cp.Words {
-			// OCR_TUNE_NO_GLYPHS=1 replays without the regions passes' glyph check.
-			if w.Reject == RejectGlyphs && os.Getenv("OCR_TUNE_NO_GLYPHS") != "" {
-				w.Reject = ""
-			}
-			acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1, w.Reject}, p, cp.Scale)
+			acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, p, cp.Scale)
 		}
 		if rule := acc.hasText(); rule != "" {
 			v.HasText, v.Rule = true, rule
