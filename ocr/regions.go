@@ -324,8 +324,10 @@ func glyphLike(c component, minH, imgH int) bool {
 // chainLines links glyphs that sit side by side like letters of a line
 // (heights within a factor 2, overlapping vertically by half the smaller,
 // a gap under 1.2 of the larger height, no stacking, stroke widths within
-// a factor 2.5) and returns every chain of at least minGlyphs (or two
-// wide ones: words of a script face) as a region.
+// a factor 2.5) and returns every chain of at least minGlyphs as a
+// region. (Two wide glyphs, the joined words of a script face, used to
+// count as a line too: on the tuning part dropping that found as much, and
+// it no longer takes two window panes for a line.)
 func chainLines(cs []component, minGlyphs int) []region {
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].x0 != cs[b].x0 {
@@ -395,8 +397,7 @@ func chainLines(cs []component, minGlyphs int) []region {
 		sort.Ints(hs)
 		reg.height = hs[len(hs)/2]
 		reg.slope = centreSlope(cs, g)
-		wide := len(g) >= 2 && reg.x1-reg.x0 >= 4*reg.height
-		if len(g) < minGlyphs && !wide {
+		if len(g) < minGlyphs {
 			continue
 		}
 		// A line is wider than high; a chain that climbs (texture) is not.

@@ -333,3 +333,4 @@ func readCache(t *testing.T, path string) []cachedImage {
 	}
 	return imgs
 }
+
