@@ -333,4 +333,3 @@ func readCache(t *testing.T, path string) []cachedImage {
 	}
 	return imgs
 }
-
