@@ -123,9 +123,12 @@
 // faint corner watermarks, headlines in display faces on thumbnails and
 // defocused scene text are missed, and on the held-out part three lone
 // four-letter words read in texture at 65-72 are false positives. make
-// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, load 2.1):
-// held-out part, curate 9.17 images/s at F1 0.878 beside the tesseract
-// CLI's 8.26 at F1 0.467 (1.11x; 214 against 233 ms of CPU an image);
-// tuning part, curate 6.84 at F1 1.000 beside the CLI's 6.22 at 0.778
-// (1.10x, 281 against 308 ms of CPU an image).
+// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, load 2.2-2.7):
+// held-out part, curate 7.71 images/s at F1 0.878 beside the tesseract
+// CLI's 7.13 at F1 0.467 (1.08x; 257 against 271 ms of CPU an image);
+// tuning part, curate 6.87 at F1 1.000 beside the CLI's 5.91 at 0.778
+// (1.16x, 281 against 327 ms of CPU an image). The 1.5x of issue 16 is not
+// reached: with the machine quiet the CLI's OpenMP threads have idle
+// cores to use, and the regions passes read up to ten crops a pass on
+// photos without text.
 package ocr
