@@ -115,8 +115,9 @@
 //
 // Measured with the defaults of issue 16 (the regions passes first),
 // chosen on the tuning part: version 2's held-out part, all 434 images
-// (3.3 images/s on 2 cores at load 4.5): full size P 0.960 R 0.878 F1 0.917, thumbnails P 1.000 R
-// 0.756 F1 0.861 (the previous defaults: 0.855 and 0.831); the tuning
+// (3.3 images/s on 2 cores at load 4.5): full size P 0.960 R 0.878 F1
+// 0.917, thumbnails P 1.000 R 0.756 F1 0.861 (the previous defaults:
+// 0.855 and 0.831); the tuning
 // part, all 436 images replayed: 0.929 and 0.929 at precision 1.000
 // (previous defaults 0.859 and 0.839) in 4% less time. The F1 0.95 at
 // precision 0.97 of issue 16 is not reached: tiled diagonal watermarks,
@@ -128,7 +129,8 @@
 // CLI's 7.13 at F1 0.467 (1.08x; 257 against 271 ms of CPU an image);
 // tuning part, curate 6.87 at F1 1.000 beside the CLI's 5.91 at 0.778
 // (1.16x, 281 against 327 ms of CPU an image). The 1.5x of issue 16 is not
-// reached: with the machine quiet the CLI's OpenMP threads have idle
-// cores to use, and the regions passes read up to ten crops a pass on
-// photos without text.
+// reached: curate spends about as much CPU an image as the CLI (the CLI
+// limited to one OpenMP thread is a little faster), most of it on photos
+// without text, where every pass runs and the regions passes read up to
+// ten crops each.
 package ocr
