@@ -222,3 +222,51 @@ func TestRegionsFindLines(t *testing.T) {
 		}
 	}
 }
+
+func TestGlyphLike(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    component
+		want bool
+	}{
+		{"letter", component{0, 0, 10, 14, 50, 40}, true},
+		{"narrow bar (I, l)", component{0, 0, 3, 14, 42, 32}, true},
+		{"speck", component{0, 0, 3, 3, 9, 8}, false},
+		{"too low", component{0, 0, 6, 4, 16, 14}, false},
+		{"solid block", component{0, 0, 12, 14, 160, 44}, false},
+		{"too wide", component{0, 0, 100, 14, 500, 300}, false},
+		{"a third of the image high", component{0, 0, 20, 40, 300, 200}, false},
+		{"thick strokes", component{0, 0, 14, 14, 150, 40}, false},
+	} {
+		if got := glyphLike(tc.c, 5, 100); got != tc.want {
+			t.Errorf("%s %+v (stroke %.1f): glyphLike = %v, want %v", tc.name, tc.c, tc.c.stroke(), got, tc.want)
+		}
+	}
+}
+
+func TestChainLines(t *testing.T) {
+	glyph := func(x, y, w, h int) component { return component{x, y, x + w, y + h, w * h / 3, w * h / 2} }
+	row := func(n, x, y, h int) []component {
+		var cs []component
+		for i := range n {
+			cs = append(cs, glyph(x+i*(h*3/4), y, h/2, h))
+		}
+		return cs
+	}
+	for _, tc := range []struct {
+		name  string
+		cs    []component
+		lines int
+	}{
+		{"one line", row(6, 10, 10, 20), 1},
+		{"two lines", append(row(5, 10, 10, 20), row(5, 10, 60, 20)...), 2},
+		{"two glyphs", row(2, 10, 10, 20), 0},
+		{"far apart", []component{glyph(0, 0, 10, 20), glyph(100, 0, 10, 20), glyph(200, 0, 10, 20)}, 0},
+		{"heights differ", []component{glyph(0, 0, 10, 10), glyph(15, 0, 10, 30), glyph(30, 0, 10, 10)}, 0},
+		{"a staircase", []component{glyph(0, 0, 10, 20), glyph(14, 11, 10, 20), glyph(28, 22, 10, 20), glyph(42, 33, 10, 20)}, 0},
+	} {
+		if got := chainLines(tc.cs, 3); len(got) != tc.lines {
+			t.Errorf("%s: %d lines %v, want %d", tc.name, len(got), regionBoxes(got), tc.lines)
+		}
+	}
+}
