@@ -86,19 +86,27 @@ type Options struct {
 }
 
 // DefaultPasses is the default pass order, chosen on the tuning part of the
-// real-material evaluation set (ocr/internal/evalset) by replaying every
-// pass order over cached pass results (tune_test.go): these five find as
-// much as all ten at a third of the cost; local first because it is the
-// cheapest that finds much. auto (PSM 3) alone finds under a fifth of the
-// text in photos, and nothing the five miss; tilted added two thumbnails
-// and one false positive for 65% more time. Dropping inverted tied on the
-// tuning part at 20% less time, but a held-out run with it dropped scored
-// lower (full size F1 0.871, thumbnails 0.848), so the five chosen before
-// that run stay; that run is the one look at held-out numbers that bore
-// on a choice.
+// real-material evaluation set (ocr/internal/evalset) by replaying pass
+// orders over cached pass results (tune_test.go).
+//
+// Issue 16: the two passes that read candidate text lines (regions.go)
+// come first and replace inverted, dark and chroma. Replayed on every
+// other scene of the tuning part (218 images, load 8-11), the previous
+// five (local, otsu, inverted, dark, chroma) scored full size F1 0.868 (P
+// 0.971), thumbnails 0.849, at 1248 ms an image; regions alone 0.909 /
+// 0.849 at 432 ms; regions, regions-grey 0.909 / 0.923 at 628 ms; with
+// local 0.923 / 0.937 at 743 ms; with local and otsu (the default) 0.937 /
+// 0.950 (P 1.000 / 1.000) at 1124 ms; adding inverted, dark or chroma
+// after them found nothing more, and chroma brought back the one false
+// positive. local and otsu still find a faint corner watermark and a
+// headline each that the line finder misses.
+//
+// The previous order's notes: auto (PSM 3) alone finds under a fifth of
+// the text in photos; tilted added two thumbnails and one false positive
+// for 65% more time.
 //
 // steep and steep-dark (issue 16: tiled diagonal watermarks at 20-45
-// degrees, which the five miss) come last, and cost little where there is
+// degrees, which the upright passes miss) come last, and cost little where there is
 // no watermark (tiled.go): they run only where the image repeats itself
 // (the autocorrelation gate: 45 of the tuning part's 270 photos without
 // text), steep only where the image is not bright, steep-dark only where
@@ -123,7 +131,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassLocal, PassOtsu, PassInverted, PassDark, PassChroma, PassSteep, PassSteepDark}
+var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassLocal, PassOtsu, PassSteep, PassSteepDark}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -143,17 +151,18 @@ const (
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassRegions, PassRegionsGrey}
 
 type prep int
 
 const (
-	prepNone   prep = iota
-	prepInvert      // contrast-stretched negative
-	prepLocal       // local contrast, light details turned dark
-	prepDark        // local contrast, dark details kept dark
-	prepChroma      // saturation, stretched and inverted
-	prepTilted      // local contrast, turned both ways by tiltDegrees
+	prepNone    prep = iota
+	prepInvert       // contrast-stretched negative
+	prepLocal        // local contrast, light details turned dark
+	prepDark         // local contrast, dark details kept dark
+	prepChroma       // saturation, stretched and inverted
+	prepTilted       // local contrast, turned both ways by tiltDegrees
+	prepRegions      // candidate lines, cropped and read one by one (regions.go)
 )
 
 // tiltDegrees is the turn of the tilted pass: Tesseract reads lines up to
@@ -242,9 +251,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("ocr: upscale-to (%d) and max-side (%d) must be at least 16 px", o.UpscaleTo, o.MaxSide)
 	}
 	for _, p := range o.Passes {
-		known := false
-		_, known = passSpecs[p]
-		if !known {
+		_, known := passSpecs[p]
+		if _, r := regionPasses[p]; !known && !r {
 			return o, fmt.Errorf("ocr: unknown pass %q (known: %v)", p, PassNames)
 		}
 	}
@@ -430,6 +438,9 @@ func (fr *frame) image(upscale bool) (rgbImage, grayImage, float64) {
 // runPass prepares the image for one pass and runs Tesseract on it. It
 // returns the words and the factor that maps their boxes to the original.
 func (d *Detector) runPass(c *Client, pass string, fr *frame) ([]rawWord, float64, error) {
+	if p, ok := regionPasses[pass]; ok {
+		return d.runRegions(c, pass, p, fr)
+	}
 	spec := passSpecs[pass]
 	img, gimg, scale := fr.image(spec.upscale)
 	if spec.prep == prepTilted {

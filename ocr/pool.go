@@ -126,6 +126,7 @@ type rawWord struct {
 const (
 	psmAuto   = 3  // fully automatic page segmentation, no OSD
 	psmSparse = 11 // as much text as possible in no particular order
+	psmLine   = 7  // the image is one line of text
 )
 
 // image is what an engine reads: grey (1 byte per pixel) or RGB (3).

@@ -60,6 +60,12 @@ func filterTextCommand(g *Global) *cli.Command {
    refused rather than mixing verdicts (remove both files to decide everything again).
 
    Detection: each image runs through passes (--passes) until one finds text:
+     regions   candidate text lines found without Tesseract (glyph-like components of
+               the image minus its local mean, at three contrast levels, both
+               polarities, in luma and yellow-blue, chained into lines); each line is
+               cropped, scaled to a 32-px glyph height, levelled, turned dark on
+               light and read as one line (PSM 7)
+     regions-grey  the same on grey crops (Tesseract's own threshold per crop)
      auto      Tesseract's page layout (PSM 3), adaptive threshold, colour input
      auto-up   auto on the image upscaled to --upscale-to (220-px thumbnails: 3x)
      sparse    sparse text (PSM 11), adaptive threshold, upscaled when small

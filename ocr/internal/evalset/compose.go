@@ -319,8 +319,9 @@ type style struct {
 	panelPad float64     // in units of px
 }
 
-// draw sets lines on dst centred at (cx, cy) and returns the text's box.
-func (s style) draw(dst *image.RGBA, lines []string, cx, cy int) {
+// draw sets lines on dst centred at (cx, cy) and returns the text's box:
+// where its glyphs (not outline, shadow or plate) landed, clipped to dst.
+func (s style) draw(dst *image.RGBA, lines []string, cx, cy int) image.Rectangle {
 	pad := int(s.px*s.panelPad) + s.outlineW + int(s.px/4) + 4
 	fill := textMask(s.font, s.px, lines, pad)
 	if s.panel != nil {
@@ -351,7 +352,23 @@ func (s style) draw(dst *image.RGBA, lines []string, cx, cy int) {
 	if edge != nil {
 		paint(dst, rotate(edge, s.angle), cx, cy, *s.outline, s.opacity)
 	}
-	paint(dst, rotate(fill, s.angle), cx, cy, s.fill, s.opacity)
+	glyphs := rotate(fill, s.angle)
+	paint(dst, glyphs, cx, cy, s.fill, s.opacity)
+	return inkBox(glyphs, cx-glyphs.Rect.Dx()/2, cy-glyphs.Rect.Dy()/2).Intersect(dst.Bounds())
+}
+
+// inkBox is the box of a mask's clearly inked pixels (alpha over a
+// quarter), placed with its top left corner at (ox, oy).
+func inkBox(m *image.Alpha, ox, oy int) image.Rectangle {
+	var r image.Rectangle
+	for y := range m.Rect.Dy() {
+		for x := range m.Rect.Dx() {
+			if m.Pix[y*m.Stride+x] > 64 {
+				r = r.Union(image.Rect(ox+x, oy+y, ox+x+1, oy+y+1))
+			}
+		}
+	}
+	return r
 }
 
 // ---- text content ----
@@ -423,11 +440,18 @@ func darken(img *image.RGBA, f float64) {
 
 // ---- composites ----
 
-// compose draws one kind of web-style text on img and returns the text.
+// compose draws one kind of web-style text on img and returns the text and
+// the boxes it was drawn in (one a block of lines).
 // Sizes are relative to the image so that the text stays legible, if
 // small, on the 220-px thumbnail: the smallest cap height is about 3.5% of
 // the long side (some 7-8 px on a thumbnail).
-func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
+func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string, []image.Rectangle) {
+	var boxes []image.Rectangle
+	draw := func(s style, lines []string, cx, cy int) {
+		if r := s.draw(img, lines, cx, cy); !r.Empty() {
+			boxes = append(boxes, r)
+		}
+	}
 	W, H := img.Bounds().Dx(), img.Bounds().Dy()
 	long, short := float64(max(W, H)), float64(min(W, H))
 	minPx := 0.05 * long
@@ -442,14 +466,14 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 			s.outline, s.outlineW, s.shadow = nil, 0, true
 		}
 		text := top
-		s.draw(img, []string{top}, W/2, int(px*0.75)+int(px/3))
+		draw(s, []string{top}, W/2, int(px*0.75)+int(px/3))
 		if rng.Intn(3) > 0 {
 			bottom := strings.ToUpper(words(rng, 2+rng.Intn(4)))
 			s.px = fit(f, px, []string{bottom}, int(float64(W)*0.94))
-			s.draw(img, []string{bottom}, W/2, H-int(s.px*0.75)-int(s.px/3))
+			draw(s, []string{bottom}, W/2, H-int(s.px*0.75)-int(s.px/3))
 			text += " / " + bottom
 		}
-		return text
+		return text, boxes
 	case "quote":
 		if rng.Intn(2) == 0 {
 			darken(img, 0.45+rng.Float64()*0.35)
@@ -468,8 +492,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 			fill = rgb(rng.Float64()*40, rng.Float64()*40, rng.Float64()*40)
 		}
 		s := style{font: f, px: px, fill: fill, opacity: 1, shadow: lum(fill) > 128}
-		s.draw(img, lines, W/2, H/2+rng.Intn(H/6+1)-H/12)
-		return text
+		draw(s, lines, W/2, H/2+rng.Intn(H/6+1)-H/12)
+		return text, boxes
 	case "watermark":
 		f := fs.pick(rng, roleSans)
 		site := sites[rng.Intn(len(sites))]
@@ -492,8 +516,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 				c = black
 			}
 			s := style{font: f, px: max(px, minPx), fill: c, opacity: 0.35 + rng.Float64()*0.2, angle: float64(rng.Intn(2)*2-1) * (rng.Float64() * 30)}
-			s.draw(img, []string{text}, W/2, H/2)
-			return text
+			draw(s, []string{text}, W/2, H/2)
+			return text, boxes
 		}
 		px := minPx * (0.95 + rng.Float64()*0.35)
 		px = fit(f, px, []string{text}, int(float64(W)*0.6))
@@ -512,8 +536,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 			c = black
 		}
 		s := style{font: f, px: px, fill: c, opacity: 0.6 + rng.Float64()*0.35, shadow: c == white && rng.Intn(2) == 0}
-		s.draw(img, []string{text}, cx, cy)
-		return text
+		draw(s, []string{text}, cx, cy)
+		return text, boxes
 	case "sign":
 		f := fs.pick(rng, roleSans)
 		text := signWords[rng.Intn(len(signWords))]
@@ -530,8 +554,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 		px := fit(f, max(minPx, short*(0.07+rng.Float64()*0.07)), lines, int(float64(W)*0.7))
 		s := style{font: f, px: max(px, minPx*0.9), fill: p[1], opacity: 1, panel: &p[0], panelPad: 0.4,
 			angle: (rng.Float64()*2 - 1) * 8, shadow: rng.Intn(2) == 0}
-		s.draw(img, lines, W/4+rng.Intn(W/2+1), H/4+rng.Intn(H/2+1))
-		return text
+		draw(s, lines, W/4+rng.Intn(W/2+1), H/4+rng.Intn(H/2+1))
+		return text, boxes
 	case "caption":
 		f := fs.pick(rng, roleSans)
 		text := titleCase(words(rng, 3+rng.Intn(5)))
@@ -559,8 +583,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 			}
 		}
 		s := style{font: f, px: px, fill: fill, opacity: 1}
-		s.draw(img, lines, W/2, y0+bandH/2)
-		return text
+		draw(s, lines, W/2, y0+bandH/2)
+		return text, boxes
 	case "tiled":
 		// A stock preview: the agency's name repeated across the picture,
 		// diagonal and faint.
@@ -580,10 +604,10 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 		stepX, stepY := wid+int(px*2), int(px*3.5)
 		for row, y := 0, int(px)+rng.Intn(stepY); y < H+stepY; row, y = row+1, y+stepY {
 			for x := (row%2)*stepX/2 - rng.Intn(stepX/2+1); x < W+stepX; x += stepX {
-				s.draw(img, []string{site}, x, y)
+				draw(s, []string{site}, x, y)
 			}
 		}
-		return site
+		return site, boxes
 	case "card":
 		// A quote card: a flat or tinted panel over most of the picture
 		// (the photo showing at the edges or through it), the quote in a
@@ -619,15 +643,15 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 		px := fit(f, max(minPx, short*(0.06+rng.Float64()*0.04)), lines, W-2*margin-int(short*0.08))
 		px = max(px, minPx*0.9)
 		s := style{font: f, px: px, fill: ink, opacity: 1}
-		s.draw(img, lines, W/2, H/2-int(px/2))
+		draw(s, lines, W/2, H/2-int(px/2))
 		author := "- " + titleCase(words(rng, 2))
 		if rng.Intn(2) == 0 {
 			author = "@" + sites[rng.Intn(len(sites))]
 		}
 		ap := max(minPx*0.8, px*0.55)
 		as := style{font: fs.pick(rng, roleSans), px: ap, fill: ink, opacity: 0.85}
-		as.draw(img, []string{author}, W/2, min(H-margin-int(ap), H/2+int(px*0.7*float64(len(lines)+1))))
-		return text + " / " + author
+		draw(as, []string{author}, W/2, min(H-margin-int(ap), H/2+int(px*0.7*float64(len(lines)+1))))
+		return text + " / " + author, boxes
 	case "price":
 		// A price tag or sale sticker on the photo: a bright plate, a word
 		// and a price, tilted a little.
@@ -645,8 +669,8 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 		px := fit(f, max(minPx, short*(0.06+rng.Float64()*0.06)), lines, int(float64(W)*0.5))
 		s := style{font: f, px: max(px, minPx*0.9), fill: p[1], opacity: 1, panel: &p[0], panelPad: 0.35,
 			angle: (rng.Float64()*2 - 1) * 15, shadow: rng.Intn(2) == 0}
-		s.draw(img, lines, W/5+rng.Intn(3*W/5+1), H/5+rng.Intn(3*H/5+1))
-		return strings.Join(lines, " ")
+		draw(s, lines, W/5+rng.Intn(3*W/5+1), H/5+rng.Intn(3*H/5+1))
+		return strings.Join(lines, " "), boxes
 	default: // headline
 		f := fs.pick(rng, roleDisplay)
 		text := styleCase(rng, words(rng, 1+rng.Intn(4)))
@@ -670,7 +694,7 @@ func compose(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) string {
 		if rng.Intn(4) == 0 {
 			s.opacity = 0.7 + rng.Float64()*0.2
 		}
-		s.draw(img, lines, cx, cy)
-		return text
+		draw(s, lines, cx, cy)
+		return text, boxes
 	}
 }

@@ -47,7 +47,11 @@ type Sample struct {
 	Thumb   bool   // a 220-px thumbnail rather than a full-size image
 	Text    string // the words drawn, "" for negatives
 	Source  string // the photo it was made from (Real); "" for generated images
-	Image   *image.RGBA
+	// Boxes are where composited text was drawn (Real's composites: one
+	// box a block of lines, glyphs only), in the pixels of Image; nil for
+	// scene text, negatives and generated images.
+	Boxes []image.Rectangle
+	Image *image.RGBA
 }
 
 // ThumbSize is the long side of thumbnails, as in WEBEmo.

@@ -92,6 +92,15 @@ func TestRealParts(t *testing.T) {
 		}
 		kinds[s.Kind]++
 		b := s.Image.Bounds()
+		// Composites say where their text is; scene text and negatives do not.
+		if composite := s.HasText && s.Kind != "scene"; composite != (len(s.Boxes) > 0) {
+			t.Errorf("%s: %d text boxes", s.Name, len(s.Boxes))
+		}
+		for _, r := range s.Boxes {
+			if r.Empty() || !r.In(b.Inset(-1)) {
+				t.Errorf("%s: text box %v outside the image %v", s.Name, r, b)
+			}
+		}
 		if long := max(b.Dx(), b.Dy()); s.Thumb && long != ThumbSize || !s.Thumb && long > MaxFullSide {
 			t.Errorf("%s: long side %d", s.Name, long)
 		}

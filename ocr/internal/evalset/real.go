@@ -293,6 +293,7 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		thumb.Name = fmt.Sprintf("%s/%s-thumb", part, s.Name)
 		thumb.Thumb = true
 		thumb.Image = thumbnail(img)
+		thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
 		out = append(out, full, thumb)
 	}
 	for _, p := range texts {
@@ -307,9 +308,9 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 			rng := rand.New(rand.NewSource(seed*1_000_003 + int64(k*1000+i)))
 			b := rng.Intn(len(bgs))
 			bg := randomCrop(rng, bgs[b], 0.55)
-			text := compose(rng, fonts, kind, bg)
+			text, boxes := compose(rng, fonts, kind, bg)
 			add(Sample{Name: fmt.Sprintf("pos-%s-%02d", kind, i), Kind: kind, HasText: true, Text: text,
-				Source: plains[b].file()}, bg)
+				Source: plains[b].file(), Boxes: boxes}, bg)
 		}
 	}
 	for i, p := range plains {
@@ -324,6 +325,17 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		}
 	}
 	return out, nil
+}
+
+// scaleBoxes maps boxes to an image scaled by f (outward: a box keeps
+// every pixel it touched).
+func scaleBoxes(boxes []image.Rectangle, f float64) []image.Rectangle {
+	var out []image.Rectangle
+	for _, b := range boxes {
+		out = append(out, image.Rect(int(math.Floor(float64(b.Min.X)*f)), int(math.Floor(float64(b.Min.Y)*f)),
+			int(math.Ceil(float64(b.Max.X)*f)), int(math.Ceil(float64(b.Max.Y)*f))))
+	}
+	return out
 }
 
 func stem(path string) string {

@@ -1,0 +1,555 @@
+package ocr
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// The candidate-region finder (the regions pass): where an image could
+// show a line of text, found without Tesseract, so that Tesseract reads
+// only those crops, each as one line (PSM 7), scaled to the x-height it
+// reads best and with the text turned dark.
+//
+// It is a small MSER-like finder written here: the image minus its local
+// mean is thresholded at a few contrast levels, both polarities (text
+// lighter or darker than its surroundings); the connected components of
+// each binarisation that could be glyphs (size, fill, stroke width) are
+// chained into lines (similar heights, overlapping vertically, small gaps,
+// similar stroke widths) and a chain of enough glyphs is a candidate line.
+// Why hand-written: OpenCV's MSER and text detectors are not Go, and
+// Tesseract's own layout analysis on a whole photo is what misses the
+// text today (it decides where to look from one binarisation of the whole
+// image); the finder costs a few milliseconds an image (see regions_test.go).
+
+// The passes that read candidate lines (see regionPasses).
+const (
+	PassRegions     = "regions"      // candidate lines of luma and yellow-blue, each crop's local contrast scaled, dark on light, read as one line (PSM 7)
+	PassRegionsGrey = "regions-grey" // the candidate lines of luma, grey crops binarised by Tesseract's Otsu
+)
+
+// runRegions runs a regions pass: small images (thumbnails) are searched
+// upscaled, others as they are.
+func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame) ([]rawWord, float64, error) {
+	up := max(fr.native.w, fr.native.h) < regionUpBelow
+	if up {
+		p.minHeight = p.minHeightUp
+	}
+	img, gimg, scale := fr.image(up)
+	out, err := readRegions(c, img, gimg, p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
+	}
+	return out, scale, nil
+}
+
+// region is one candidate text line, in the pixels of the image searched.
+type region struct {
+	x0, y0, x1, y1 int
+	// light: the glyphs are lighter than their surroundings; level: the
+	// contrast level they were found at.
+	light bool
+	level int
+	// ch is the channel the line was found in (see findRegions).
+	ch int
+	// glyphs is the number of components chained; height their median
+	// height.
+	glyphs, height int
+	// slope of the line through the glyph centres (dy/dx): tilted signs,
+	// price tags and headlines.
+	slope float64
+	score float64
+}
+
+// regionParams bound the finder. The zero value is not usable; see
+// defaultRegionParams.
+type regionParams struct {
+	levels    []int // contrast levels (grey steps above or below the local mean)
+	minHeight int   // smallest glyph height, px of the original image
+	// minHeightUp: the smallest glyph height in an upscaled image (small
+	// images are searched upscaled: glyphs of 5-9 px separate better).
+	minHeightUp int
+	minGlyphs   int // glyphs a line needs
+	maxLines    int // candidates kept, best first
+	// deskew turns a crop whose line slopes by more than 2 degrees level
+	// before it is read.
+	deskew bool
+	// chroma searches the yellow-blue channel too.
+	chroma bool
+	// contrast crops the image minus its local mean (glyphs dark, both
+	// their surroundings and a caption's outline white) instead of the
+	// grey image: one global threshold on a crop with outlined letters
+	// splits letters and outline from the background, not from each other.
+	contrast bool
+}
+
+var defaultRegionParams = regionParams{
+	levels:      []int{14, 30, 60},
+	minHeight:   5,
+	minHeightUp: 8,
+	minGlyphs:   3,
+	maxLines:    10,
+	deskew:      true,
+	contrast:    true,
+	chroma:      true,
+}
+
+// regionUpBelow: images with a shorter long side are searched upscaled
+// (to Options.UpscaleTo): on the tuning part upscaling lifted thumbnail
+// recall and lowered full-size recall.
+const regionUpBelow = 400
+
+// regionPasses holds the finder's parameters of each pass that reads
+// candidate lines.
+//
+// Replayed on every other scene of the tuning part (stride 2, 218 images,
+// load 8-11): contrast crops found more at full size (F1 0.895 against
+// 0.865 for grey crops), grey crops with Tesseract's Otsu more on
+// thumbnails (0.895 against 0.817), both passes more than either (0.909 /
+// 0.923); the yellow-blue channel added one image of each size
+// (olive headline on a blue painting) for some 40% more time in its pass.
+var regionPasses = map[string]regionParams{
+	PassRegions:     defaultRegionParams,
+	PassRegionsGrey: greyRegionParams,
+}
+
+// greyRegionParams are those of the regions-grey pass: luma only, grey
+// crops, Tesseract's Otsu on each.
+var greyRegionParams = regionParams{
+	levels:      []int{14, 30, 60},
+	minHeight:   5,
+	minHeightUp: 8,
+	minGlyphs:   3,
+	maxLines:    10,
+	deskew:      true,
+}
+
+// component is one connected set of pixels of a binarisation.
+type component struct {
+	x0, y0, x1, y1 int // box, x1 and y1 exclusive
+	area, boundary int
+}
+
+func (c component) w() int { return c.x1 - c.x0 }
+func (c component) h() int { return c.y1 - c.y0 }
+
+// stroke estimates the stroke width: twice the area over the boundary
+// (a stroke of width s and length l has area s*l and about 2l boundary).
+func (c component) stroke() float64 { return 2 * float64(c.area) / float64(max(1, c.boundary)) }
+
+// findRegions returns candidate text lines of the channels chans (all of
+// one size: luma, and a colour channel where text differs in hue more
+// than in brightness), best first, and each channel minus its local mean
+// (what the lines were found in).
+func findRegions(chans []grayImage, p regionParams) ([]region, [][]int16) {
+	var all []region
+	var diffs [][]int16
+	for ch, g := range chans {
+		if g.w < 8 || g.h < 8 {
+			return nil, nil
+		}
+		diff := g.minusLocalMean(max(8, min(g.w, g.h)/16))
+		diffs = append(diffs, diff)
+		for _, r := range channelRegions(g, diff, p) {
+			r.ch = ch
+			all = append(all, r)
+		}
+	}
+	return bestRegions(all, p.maxLines), diffs
+}
+
+// channelRegions finds the candidate lines of one channel.
+func channelRegions(g grayImage, diff []int16, p regionParams) []region {
+	mask := make([]bool, len(diff))
+	var all []region
+	for _, light := range []bool{true, false} {
+		for _, lv := range p.levels {
+			for i, d := range diff {
+				if light {
+					mask[i] = int(d) >= lv
+				} else {
+					mask[i] = int(d) <= -lv
+				}
+			}
+			comps := components(mask, g.w, g.h)
+			glyphs := comps[:0]
+			for _, c := range comps {
+				if glyphLike(c, p.minHeight, g.h) {
+					glyphs = append(glyphs, c)
+				}
+			}
+			for _, r := range chainLines(glyphs, p.minGlyphs) {
+				r.light, r.level = light, lv
+				all = append(all, r)
+			}
+		}
+	}
+	return all
+}
+
+// yellowBlue is the opponent channel (r+g)/2 - b, around mid grey: olive
+// or yellow text on blue, where luma barely differs.
+func (c rgbImage) yellowBlue() grayImage {
+	g := grayImage{w: c.w, h: c.h, pix: make([]uint8, c.w*c.h)}
+	for i := range g.pix {
+		r, gg, b := int(c.pix[3*i]), int(c.pix[3*i+1]), int(c.pix[3*i+2])
+		g.pix[i] = uint8(128 + ((r+gg)/2-b)/2)
+	}
+	return g
+}
+
+// minusLocalMean is each pixel minus the mean of the box of radius r around it.
+func (g grayImage) minusLocalMean(r int) []int16 {
+	w, h := g.w, g.h
+	sum := make([]int64, (w+1)*(h+1))
+	for y := range h {
+		var row int64
+		for x := range w {
+			row += int64(g.pix[y*w+x])
+			sum[(y+1)*(w+1)+x+1] = sum[y*(w+1)+x+1] + row
+		}
+	}
+	out := make([]int16, w*h)
+	for y := range h {
+		y0, y1 := max(0, y-r), min(h, y+r+1)
+		for x := range w {
+			x0, x1 := max(0, x-r), min(w, x+r+1)
+			s := sum[y1*(w+1)+x1] - sum[y0*(w+1)+x1] - sum[y1*(w+1)+x0] + sum[y0*(w+1)+x0]
+			out[y*w+x] = int16(int64(g.pix[y*w+x]) - s/int64((y1-y0)*(x1-x0)))
+		}
+	}
+	return out
+}
+
+// components labels the 8-connected sets of true pixels of mask (union-find
+// over one raster pass) and returns their boxes, areas and boundaries.
+func components(mask []bool, w, h int) []component {
+	label := make([]int32, w*h)
+	parent := []int32{0}
+	find := func(a int32) int32 {
+		for parent[a] != a {
+			parent[a] = parent[parent[a]]
+			a = parent[a]
+		}
+		return a
+	}
+	union := func(a, b int32) int32 {
+		a, b = find(a), find(b)
+		if a < b {
+			parent[b] = a
+			return a
+		}
+		parent[a] = b
+		return b
+	}
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			if !mask[i] {
+				continue
+			}
+			var l int32
+			join := func(j int) {
+				if n := label[j]; n != 0 {
+					if l == 0 {
+						l = find(n)
+					} else {
+						l = union(l, n)
+					}
+				}
+			}
+			if x > 0 {
+				join(i - 1)
+			}
+			if y > 0 {
+				if x > 0 {
+					join(i - w - 1)
+				}
+				join(i - w)
+				if x+1 < w {
+					join(i - w + 1)
+				}
+			}
+			if l == 0 {
+				l = int32(len(parent))
+				parent = append(parent, l)
+			}
+			label[i] = l
+		}
+	}
+	index := make([]int32, len(parent))
+	var out []component
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			if label[i] == 0 {
+				continue
+			}
+			root := find(label[i])
+			k := index[root]
+			if k == 0 {
+				out = append(out, component{x0: x, y0: y, x1: x + 1, y1: y + 1})
+				k = int32(len(out))
+				index[root] = k
+			}
+			c := &out[k-1]
+			c.x0, c.x1 = min(c.x0, x), max(c.x1, x+1)
+			c.y1 = y + 1
+			c.area++
+			if x == 0 || y == 0 || x+1 == w || y+1 == h || !mask[i-1] || !mask[i+1] || !mask[i-w] || !mask[i+w] {
+				c.boundary++
+			}
+		}
+	}
+	return out
+}
+
+// glyphLike keeps components that could be a glyph (or a few joined ones,
+// or a word of a script face): tall enough, under a third of the image,
+// at most six times as wide as high, neither a speck nor a solid block
+// (a solid one must be a narrow bar: "I", "l", "1"), with strokes under
+// 40% of the height.
+func glyphLike(c component, minH, imgH int) bool {
+	w, h := c.w(), c.h()
+	if h < minH || h*3 > imgH || w > 6*h || c.area < 12 {
+		return false
+	}
+	fill := float64(c.area) / float64(w*h)
+	if fill < 0.08 || fill > 0.85 && w*3 > h {
+		return false
+	}
+	return c.stroke() <= 0.4*float64(h)
+}
+
+// chainLines links glyphs that sit side by side like letters of a line
+// (heights within a factor 2, overlapping vertically by half the smaller,
+// a gap under 1.2 of the larger height, no stacking, stroke widths within
+// a factor 2.5) and returns every chain of at least minGlyphs as a
+// region. (Two wide glyphs, the joined words of a script face, used to
+// count as a line too: on the tuning part dropping that found as much, and
+// it no longer takes two window panes for a line.)
+func chainLines(cs []component, minGlyphs int) []region {
+	sort.Slice(cs, func(a, b int) bool {
+		if cs[a].x0 != cs[b].x0 {
+			return cs[a].x0 < cs[b].x0
+		}
+		return cs[a].y0 < cs[b].y0
+	})
+	parent := make([]int, len(cs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(a int) int {
+		for parent[a] != a {
+			parent[a] = parent[parent[a]]
+			a = parent[a]
+		}
+		return a
+	}
+	for i, a := range cs {
+		ha := a.h()
+		for j := i + 1; j < len(cs); j++ {
+			b := cs[j]
+			if b.x0 > a.x1+2*ha {
+				break // sorted by x0: the rest are farther
+			}
+			hb := b.h()
+			hmax, hmin := max(ha, hb), min(ha, hb)
+			if hmax > 2*hmin {
+				continue
+			}
+			if ov := min(a.y1, b.y1) - max(a.y0, b.y0); 2*ov < hmin {
+				continue
+			}
+			gap := max(a.x0, b.x0) - min(a.x1, b.x1)
+			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) {
+				continue
+			}
+			sa, sb := a.stroke(), b.stroke()
+			if max(sa, sb) > 2.5*min(sa, sb) {
+				continue
+			}
+			if ra, rb := find(i), find(j); ra != rb {
+				parent[max(ra, rb)] = min(ra, rb)
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var roots []int
+	for i := range cs {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	var out []region
+	for _, r := range roots {
+		g := groups[r]
+		reg := region{x0: cs[g[0]].x0, y0: cs[g[0]].y0, x1: cs[g[0]].x1, y1: cs[g[0]].y1, glyphs: len(g)}
+		hs := make([]int, 0, len(g))
+		for _, k := range g {
+			c := cs[k]
+			reg.x0, reg.y0, reg.x1, reg.y1 = min(reg.x0, c.x0), min(reg.y0, c.y0), max(reg.x1, c.x1), max(reg.y1, c.y1)
+			hs = append(hs, c.h())
+		}
+		sort.Ints(hs)
+		reg.height = hs[len(hs)/2]
+		reg.slope = centreSlope(cs, g)
+		if len(g) < minGlyphs {
+			continue
+		}
+		// A line is wider than high; a chain that climbs (texture) is not.
+		if reg.x1-reg.x0 < 2*reg.height || reg.y1-reg.y0 > 3*reg.height {
+			continue
+		}
+		reg.score = lineScore(cs, g, reg.height)
+		out = append(out, reg)
+	}
+	return out
+}
+
+// centreSlope fits a line through the centres of the glyphs g (least
+// squares) and returns its slope.
+func centreSlope(cs []component, g []int) float64 {
+	var sx, sy, sxx, sxy float64
+	for _, k := range g {
+		c := cs[k]
+		x, y := float64(c.x0+c.x1)/2, float64(c.y0+c.y1)/2
+		sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+	}
+	n := float64(len(g))
+	den := n*sxx - sx*sx
+	if den <= 0 {
+		return 0
+	}
+	return (n*sxy - sx*sy) / den
+}
+
+// lineScore rates a chain: more glyphs, more even heights and bottoms
+// score higher.
+func lineScore(cs []component, g []int, med int) float64 {
+	var dev float64
+	for _, k := range g {
+		c := cs[k]
+		dh := float64(c.h()-med) / float64(med)
+		dev += dh * dh
+	}
+	even := 1 / (1 + 4*dev/float64(len(g)))
+	return float64(min(len(g), 20)) * even
+}
+
+// bestRegions drops candidates that mostly repeat a better one (the same
+// line found at two contrast levels) and keeps the n best.
+func bestRegions(all []region, n int) []region {
+	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
+	var out []region
+	for _, r := range all {
+		dup := false
+		for _, k := range out {
+			if overlap([4]int{r.x0, r.y0, r.x1, r.y1}, [4]int{k.x0, k.y0, k.x1, k.y1}) > 0.7 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, r)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// lineHeight is the glyph height (median of a line's glyphs, px) a crop is
+// scaled to before Tesseract reads it: an x-height of some 20-25 px.
+const lineHeight = 32
+
+// readRegions finds the candidate lines of an image (g its luma, col its
+// colours) and reads each: cropped with a margin, scaled so its glyphs are
+// lineHeight high, turned dark on light, levelled, read as one line. The
+// words come back in g's pixels.
+func readRegions(c *Client, col rgbImage, g grayImage, p regionParams) ([]rawWord, error) {
+	chans := []grayImage{g}
+	if p.chroma {
+		chans = append(chans, col.yellowBlue())
+	}
+	rs, diffs := findRegions(chans, p)
+	var out []rawWord
+	for _, r := range rs {
+		var diff []int16
+		if p.contrast {
+			diff = diffs[r.ch]
+		}
+		ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ws...)
+	}
+	return out, nil
+}
+
+// readLine reads one candidate line and maps the words' boxes back to g.
+func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
+	crop, f, ox, oy := lineCrop(g, diff, r)
+	back := func(x, y float64) (float64, float64) { return x, y }
+	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
+		crop, back = crop.rotate(deg, 255)
+	}
+	ws, err := c.recognize(crop, psmLine, otsu, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range ws {
+		// The same size, centred where the word's centre was.
+		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
+		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
+		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
+		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
+		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
+	}
+	return ws, nil
+}
+
+// lineCrop cuts region r out of g with a margin (half a glyph height on
+// the sides, a third above and below), scales it by f so its glyphs are
+// lineHeight high (at most 4x), and turns light text dark. With diff (g
+// minus its local mean) it cuts the contrast instead: lighter (r.light) or
+// darker than the surroundings by r.level turns mid grey, by twice that
+// black, the rest white. It returns the crop, f and the crop's top left
+// corner in g.
+func lineCrop(g grayImage, diff []int16, r region) (grayImage, float64, int, int) {
+	mx, my := max(2, r.height/2), max(2, r.height/3)
+	x0, y0 := max(0, r.x0-mx), max(0, r.y0-my)
+	x1, y1 := min(g.w, r.x1+mx), min(g.h, r.y1+my)
+	crop := grayImage{w: x1 - x0, h: y1 - y0, pix: make([]uint8, (x1-x0)*(y1-y0))}
+	for y := y0; y < y1; y++ {
+		row := crop.pix[(y-y0)*crop.w:]
+		if diff == nil {
+			copy(row, g.pix[y*g.w+x0:y*g.w+x1])
+			continue
+		}
+		for x := x0; x < x1; x++ {
+			d := int(diff[y*g.w+x])
+			if !r.light {
+				d = -d
+			}
+			row[x-x0] = uint8(255 - min(255, max(0, d*128/max(1, r.level))))
+		}
+	}
+	f := min(4, float64(lineHeight)/float64(max(1, r.height)))
+	if f > 1.1 || f < 0.9 {
+		crop = crop.resize(f)
+	} else {
+		f = 1
+	}
+	// Scaling by f rounds the size: map back with the true ratio.
+	f = float64(crop.w) / float64(x1-x0)
+	if diff != nil {
+		return crop, f, x0, y0
+	}
+	return crop.stretch(0.01, 0.99, r.light), f, x0, y0
+}

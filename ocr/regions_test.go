@@ -1,0 +1,272 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/curate-ml/curate/ocr/internal/evalset"
+)
+
+// TestRegionsRecall measures the candidate-region finder alone on the
+// tuning part (never the held-out part): the share of composited text
+// boxes (evalset's Sample.Boxes) that candidate lines cover by half or
+// more, by kind and size, and the candidates it proposes on photos
+// without text. It runs only when OCR_REGIONS_RECALL is set; every
+// OCR_TUNE_STRIDE-th scene.
+//
+//	OCR_REGIONS_RECALL=1 OCR_TUNE_STRIDE=2 go test ./ocr -run TestRegionsRecall -v
+func TestRegionsRecall(t *testing.T) {
+	if os.Getenv("OCR_REGIONS_RECALL") == "" {
+		t.Skip("set OCR_REGIONS_RECALL=1 to measure candidate recall on the tuning part")
+	}
+	all := loadReal(t, evalset.PartTune)
+	stride := envInt("OCR_TUNE_STRIDE", 1)
+	type tally struct{ boxes, covered, images, found, cands int }
+	by := map[string]*tally{}
+	var el time.Duration
+	n := 0
+	var missed []string
+	for i := 0; i < len(all); i += 2 * stride {
+		for _, s := range all[i : i+2] {
+			col := toRGB(s.Image)
+			start := time.Now()
+			chans := []grayImage{col.gray()}
+			if defaultRegionParams.chroma {
+				chans = append(chans, col.yellowBlue())
+			}
+			rs, _ := findRegions(chans, defaultRegionParams)
+			el += time.Since(start)
+			n++
+			size := map[bool]string{false: "full", true: "thumb"}[s.Thumb]
+			key := s.Kind + "/" + size
+			if by[key] == nil {
+				by[key] = &tally{}
+			}
+			tl := by[key]
+			tl.images++
+			tl.cands += len(rs)
+			any := false
+			for _, b := range s.Boxes {
+				tl.boxes++
+				if coverage(b, rs) >= 0.5 {
+					tl.covered++
+					any = true
+				}
+			}
+			if any || s.HasText && len(s.Boxes) == 0 && len(rs) > 0 {
+				tl.found++
+			} else if len(s.Boxes) > 0 {
+				missed = append(missed, fmt.Sprintf("%s %v cands %v", s.Name, s.Boxes, regionBoxes(rs)))
+			}
+		}
+	}
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tl := by[k]
+		t.Logf("%-16s images %3d  with a covered box %3d  boxes covered %3d/%-3d  candidates/image %.1f",
+			k, tl.images, tl.found, tl.covered, tl.boxes, float64(tl.cands)/float64(tl.images))
+	}
+	if os.Getenv("OCR_REGIONS_MISSED") != "" {
+		t.Log("missed:\n" + strings.Join(missed, "\n"))
+	}
+	t.Logf("%d images, %.1f ms an image to find regions", n, float64(el.Microseconds())/1000/float64(n))
+}
+
+// coverage is the share of box b that the candidate lines cover (each
+// counted with a margin of a quarter of its glyph height).
+func coverage(b image.Rectangle, rs []region) float64 {
+	if b.Empty() {
+		return 0
+	}
+	hit := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			for _, r := range rs {
+				m := r.height / 4
+				if x >= r.x0-m && x < r.x1+m && y >= r.y0-m && y < r.y1+m {
+					hit++
+					break
+				}
+			}
+		}
+	}
+	return float64(hit) / float64(b.Dx()*b.Dy())
+}
+
+func regionBoxes(rs []region) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, fmt.Sprintf("[%d %d %d %d]%v/%d", r.x0, r.y0, r.x1, r.y1, r.light, r.glyphs))
+	}
+	return out
+}
+
+// skimagePhoto decodes one of scikit-image's sample photos (python3-skimage).
+func skimagePhoto(t *testing.T, name string) image.Image {
+	t.Helper()
+	path := filepath.Join(evalset.SkimageDir, name)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (installed by the Debian package python3-skimage)", err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// captioned draws a white caption in DejaVu Sans Bold (fonts-dejavu-core)
+// on a copy of img and returns the copy and the caption's ink box.
+func captioned(t *testing.T, img image.Image, text string, px float64, at image.Point) (*image.RGBA, image.Rectangle) {
+	t.Helper()
+	path := filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (installed by the Debian package fonts-dejavu-core)", err)
+	}
+	f, err := opentype.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	d := font.Drawer{Dst: out, Src: image.White, Face: face, Dot: fixed.P(at.X, at.Y)}
+	b, _ := d.BoundString(text)
+	d.DrawString(text)
+	return out, image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+}
+
+// TestRegionsFindLines checks the region finder and the regions passes on
+// real photos (scikit-image's samples): a caption drawn on a photo is a
+// candidate line or lines (light glyphs, 80% covered) and both passes read it, full
+// size and as a 220-px thumbnail, with the deciding words inside the
+// caption; on photos without text (brick, grass, gravel, a cat, a
+// cameraman) the passes find no text, and on a photo without any line-like
+// texture (a horse's silhouette) the finder proposes nothing at all.
+func TestRegionsFindLines(t *testing.T) {
+	img, box := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	col := toRGB(img)
+	rs, _ := findRegions([]grayImage{col.gray(), col.yellowBlue()}, defaultRegionParams)
+	if c := coverage(box, rs); c < 0.8 {
+		t.Fatalf("caption %v covered %.2f by the candidates %v", box, c, regionBoxes(rs))
+	}
+	glyphs := 0
+	for _, r := range rs {
+		if r.light && overlap([4]int{r.x0, r.y0, r.x1, r.y1}, [4]int{box.Min.X, box.Min.Y, box.Max.X, box.Max.Y}) > 0.8 {
+			glyphs += r.glyphs
+		}
+	}
+	if glyphs < 15 {
+		t.Errorf("candidates of light glyphs over the caption %v hold %d glyphs, want 15 or more: %v", box, glyphs, regionBoxes(rs))
+	}
+	if rs, _ := findRegions([]grayImage{toRGB(skimagePhoto(t, "horse.png")).gray()}, defaultRegionParams); len(rs) != 0 {
+		t.Errorf("horse silhouette: %d candidates %v, want none", len(rs), regionBoxes(rs))
+	}
+
+	thumb := image.NewRGBA(image.Rect(0, 0, 220, 220*img.Bounds().Dy()/img.Bounds().Dx()))
+	draw.CatmullRom.Scale(thumb, thumb.Bounds(), img, img.Bounds(), draw.Src, nil)
+	f := float64(thumb.Bounds().Dx()) / float64(img.Bounds().Dx())
+	thumbBox := image.Rect(int(float64(box.Min.X)*f), int(float64(box.Min.Y)*f), int(float64(box.Max.X)*f+1), int(float64(box.Max.Y)*f+1))
+	for _, pass := range []string{PassRegions, PassRegionsGrey} {
+		det := testDetector(t, 1, Options{Passes: []string{pass}})
+		for _, c := range []struct {
+			name string
+			img  image.Image
+			box  image.Rectangle
+		}{{"full size", img, box}, {"thumbnail", thumb, thumbBox}} {
+			v, err := det.Detect(context.Background(), c.img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !v.HasText || v.Pass != pass {
+				t.Errorf("%s, %s: missed the caption: %+v", pass, c.name, v)
+				continue
+			}
+			for _, w := range v.Words {
+				if w.Decisive && overlap(w.Box, [4]int{c.box.Min.X, c.box.Min.Y, c.box.Max.X, c.box.Max.Y}) < 0.5 {
+					t.Errorf("%s, %s: deciding word %+v outside the caption %v", pass, c.name, w, c.box)
+				}
+			}
+		}
+		for _, name := range []string{"brick.png", "grass.png", "gravel.png", "chelsea.png", "camera.png"} {
+			v, err := det.Detect(context.Background(), skimagePhoto(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.HasText {
+				t.Errorf("%s, %s (no text): found text %+v", pass, name, v)
+			}
+		}
+	}
+}
+
+func TestGlyphLike(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    component
+		want bool
+	}{
+		{"letter", component{0, 0, 10, 14, 50, 40}, true},
+		{"narrow bar (I, l)", component{0, 0, 3, 14, 42, 32}, true},
+		{"speck", component{0, 0, 3, 3, 9, 8}, false},
+		{"too low", component{0, 0, 6, 4, 16, 14}, false},
+		{"solid block", component{0, 0, 12, 14, 160, 44}, false},
+		{"too wide", component{0, 0, 100, 14, 500, 300}, false},
+		{"a third of the image high", component{0, 0, 20, 40, 300, 200}, false},
+		{"thick strokes", component{0, 0, 14, 14, 150, 40}, false},
+	} {
+		if got := glyphLike(tc.c, 5, 100); got != tc.want {
+			t.Errorf("%s %+v (stroke %.1f): glyphLike = %v, want %v", tc.name, tc.c, tc.c.stroke(), got, tc.want)
+		}
+	}
+}
+
+func TestChainLines(t *testing.T) {
+	glyph := func(x, y, w, h int) component { return component{x, y, x + w, y + h, w * h / 3, w * h / 2} }
+	row := func(n, x, y, h int) []component {
+		var cs []component
+		for i := range n {
+			cs = append(cs, glyph(x+i*(h*3/4), y, h/2, h))
+		}
+		return cs
+	}
+	for _, tc := range []struct {
+		name  string
+		cs    []component
+		lines int
+	}{
+		{"one line", row(6, 10, 10, 20), 1},
+		{"two lines", append(row(5, 10, 10, 20), row(5, 10, 60, 20)...), 2},
+		{"two glyphs", row(2, 10, 10, 20), 0},
+		{"far apart", []component{glyph(0, 0, 10, 20), glyph(100, 0, 10, 20), glyph(200, 0, 10, 20)}, 0},
+		{"heights differ", []component{glyph(0, 0, 10, 10), glyph(15, 0, 10, 30), glyph(30, 0, 10, 10)}, 0},
+		{"a staircase", []component{glyph(0, 0, 10, 20), glyph(14, 11, 10, 20), glyph(28, 22, 10, 20), glyph(42, 33, 10, 20)}, 0},
+	} {
+		if got := chainLines(tc.cs, 3); len(got) != tc.lines {
+			t.Errorf("%s: %d lines %v, want %d", tc.name, len(got), regionBoxes(got), tc.lines)
+		}
+	}
+}
