@@ -81,7 +81,7 @@ func (r sizeScores) String() string {
 //	all 434 images (OCR_REAL_STRIDE=1), regions, regions-grey, local, otsu,
 //	steep, steep-dark (the two branches of issue 16 combined):
 //	                                    full size P 0.961 R 0.902 F1 0.931,
-//	                                    thumbnails P 1.000 R 0.793 F1 0.884
+//	                                    thumbnails P 1.000 R 0.829 F1 0.907
 //	regions, regions-grey, local, otsu:  full size P 0.960 R 0.878 F1 0.917,
 //	                                    thumbnails P 1.000 R 0.756 F1 0.861
 //	its make-test sample (stride 5):    full size P 1.000 R 0.941 F1 0.970,

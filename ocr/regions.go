@@ -440,15 +440,19 @@ func lineScore(cs []component, g []int, med int) float64 {
 	return float64(min(len(g), 20)) * even
 }
 
-// bestRegions drops candidates that mostly repeat a better one (the same
-// line found at two contrast levels) and keeps the n best.
+// bestRegions drops candidates that mostly repeat a better one of the same
+// polarity (the same line found at two contrast levels) and keeps the n
+// best. A line found in both polarities stays twice: the gaps and counters
+// between dark letters on a light band chain into a light "line" over the
+// same box, often scoring higher, and its crop turns the real letters
+// white (the demo's "GOOD NEWS" band was read "ecole)" that way and missed).
 func bestRegions(all []region, n int) []region {
 	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
 	var out []region
 	for _, r := range all {
 		dup := false
 		for _, k := range out {
-			if overlap([4]int{r.x0, r.y0, r.x1, r.y1}, [4]int{k.x0, k.y0, k.x1, k.y1}) > 0.7 {
+			if k.light == r.light && overlap([4]int{r.x0, r.y0, r.x1, r.y1}, [4]int{k.x0, k.y0, k.x1, k.y1}) > 0.7 {
 				dup = true
 				break
 			}

@@ -270,3 +270,35 @@ func TestChainLines(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionsDarkOnBand: dark letters on a light caption band over a
+// picture (a common web layout; testdata/dark-on-band.jpg is the demo's
+// 220-px "GOOD NEWS" scene). The gaps and counters between the letters
+// also chain into a "line" of light glyphs over the same box, scoring
+// higher, which used to push the dark line out as a duplicate; its crop
+// turned the letters white and Tesseract read "ecole)". Both polarities of
+// a line are kept now: the light-glyph and the dark-glyph candidates cover
+// the band, and the regions pass alone reads the caption.
+func TestRegionsDarkOnBand(t *testing.T) {
+	data, err := os.ReadFile("testdata/dark-on-band.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	det := testDetector(t, 1, Options{Passes: []string{PassRegions}})
+	v, err := det.DetectBytes(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.HasText {
+		t.Fatalf("missed the dark caption on a light band: %+v", v)
+	}
+	var read []string
+	for _, w := range v.Words {
+		if w.Decisive {
+			read = append(read, w.Text)
+		}
+	}
+	if got := strings.Join(read, " "); !strings.Contains(got, "GOOD") && !strings.Contains(got, "NEWS") {
+		t.Errorf("decided on %q, want the caption's words GOOD NEWS", got)
+	}
+}
