@@ -115,14 +115,11 @@ var regionPasses = map[string]regionParams{
 
 // greyRegionParams are those of the regions-grey pass: luma only, grey
 // crops, Tesseract's Otsu on each.
-var greyRegionParams = regionParams{
-	levels:      []int{14, 30, 60},
-	minHeight:   5,
-	minHeightUp: 8,
-	minGlyphs:   3,
-	maxLines:    10,
-	deskew:      true,
-}
+var greyRegionParams = func() regionParams {
+	p := defaultRegionParams
+	p.contrast, p.chroma = false, false
+	return p
+}()
 
 // component is one connected set of pixels of a binarisation.
 type component struct {
