@@ -145,13 +145,13 @@
 // display faces on thumbnails, the rest of the tiled watermarks and
 // defocused scene text are missed, and on the held-out part three lone
 // four-letter words read in texture at 65-72 are false positives. make
-// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, load 2.2-2.7, before
-// the steep passes were combined): held-out part, curate 7.71 images/s at
-// F1 0.878 beside the tesseract CLI's 7.13 at F1 0.467 (1.08x; 257 against
-// 271 ms of CPU an image); tuning part, curate 6.87 at F1 1.000 beside the
-// CLI's 5.91 at 0.778 (1.16x, 281 against 327 ms of CPU an image). The
-// 1.5x of issue 16 is not reached: curate spends about as much CPU an
-// image as the CLI (the CLI limited to one OpenMP thread is a little
-// faster), most of it on photos without text, where every pass runs and
+// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, final defaults,
+// idle machine): held-out part, curate 7.93 images/s at F1 0.878 beside
+// the tesseract CLI's 8.22 at F1 0.467 (0.96x; 245 against 238 ms of CPU
+// an image); tuning part, curate 6.78 at F1 1.000 beside the CLI's 6.73
+// at 0.778 (1.01x, 283 against 287 ms of CPU an image). The 1.5x of issue
+// 16 is not reached: curate spends about as much CPU an image as the CLI
+// (the CLI limited to one OpenMP thread is faster), most of it on photos
+// without text, where every pass runs and
 // the regions passes read up to ten crops each.
 package ocr
