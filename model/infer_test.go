@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -193,32 +191,46 @@ func snapshot(n *Net) [][]float32 {
 	return s
 }
 
+// narrowPerturbed builds the narrow test network with batch-norm
+// statistics perturbed (so folding them matters) and returns it with the
+// random source that perturbed it, seeded by (s1, s2).
+func narrowPerturbed(t *testing.T, s1, s2 uint64) (*Net, *rand.Rand) {
+	t.Helper()
+	n, err := New(narrowConfig(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(s1, s2))
+	perturbBN(n, rng)
+	return n, rng
+}
+
+// predictFollowsGraph runs Predict on b, checks its probabilities against
+// the training graph's inference mode within inferProbsBound, and returns
+// them.
+func predictFollowsGraph(t *testing.T, n *Net, what string, b Batch) []float32 {
+	t.Helper()
+	got := make([]float32, b.N*n.Config().Classes)
+	want := make([]float32, len(got))
+	if err := n.Predict(b, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.predictGraph(b, want); err != nil {
+		t.Fatal(err)
+	}
+	compareProbs(t, what, got, want, inferProbsBound)
+	return got
+}
+
 // TestInferCurrentParams checks that every Predict folds the parameters as
 // they are now: after a training step, and after a direct write of a batch
 // norm's statistics (what a checkpoint load does), the inference path
 // follows the training graph; and that batch sizes of one size share the
 // slots (a larger batch, then smaller ones) without mixing results.
 func TestInferCurrentParams(t *testing.T) {
-	cfg := narrowConfig(2)
-	n, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	perturbBN(n, rng)
-	check := func(what string, b Batch) []float32 {
-		t.Helper()
-		got := make([]float32, b.N*cfg.Classes)
-		want := make([]float32, len(got))
-		if err := n.Predict(b, got); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.predictGraph(b, want); err != nil {
-			t.Fatal(err)
-		}
-		compareProbs(t, what, got, want, inferProbsBound)
-		return got
-	}
+	n, rng := narrowPerturbed(t, 3, 4)
+	cfg := n.Config()
+	check := func(what string, b Batch) []float32 { t.Helper(); return predictFollowsGraph(t, n, what, b) }
 	b := randomBatch(rng, 4, cfg.Size, 2)
 	p0 := check("initial", b)
 	if _, err := n.Step(b); err != nil {
@@ -261,13 +273,8 @@ func TestInferCurrentParams(t *testing.T) {
 // the folded weights), follows the training graph and differs from the
 // Predict before: no cached fold survives a change.
 func TestInferFollowsEveryParam(t *testing.T) {
-	cfg := narrowConfig(2)
-	n, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	perturbBN(n, rng)
+	n, rng := narrowPerturbed(t, 7, 8)
+	cfg := n.Config()
 	first := func(suffix string) *Param {
 		for _, p := range n.Params() {
 			if hasSuffix(p.Name, suffix) {
@@ -279,18 +286,7 @@ func TestInferFollowsEveryParam(t *testing.T) {
 	}
 	b4 := randomBatch(rng, 4, cfg.Size, 2)
 	b3 := Batch{Images: b4.Images[:3*cfg.Size*cfg.Size*3], N: 3, Size: cfg.Size}
-	predict := func(what string, b Batch) []float32 {
-		t.Helper()
-		got, want := make([]float32, b.N*cfg.Classes), make([]float32, b.N*cfg.Classes)
-		if err := n.Predict(b, got); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.predictGraph(b, want); err != nil {
-			t.Fatal(err)
-		}
-		compareProbs(t, what, got, want, inferProbsBound)
-		return got
-	}
+	predict := func(what string, b Batch) []float32 { t.Helper(); return predictFollowsGraph(t, n, what, b) }
 	prev4, prev3 := predict("initial", b4), predict("initial", b3)
 	for _, name := range []string{
 		"stem_conv/kernel:0", "stem_bn/gamma:0", "stem_bn/beta:0", "stem_bn/moving_mean:0", "stem_bn/moving_variance:0",
@@ -492,17 +488,7 @@ func TestInferFoldCost(t *testing.T) {
 // kind of step (run with -v). Environment: CURATE_BACKEND (default: the
 // fastest built), CURATE_BATCH (16), CURATE_THREADS (0 = all CPUs).
 func BenchmarkInfer(b *testing.B) {
-	cfg, _ := Preset("b2", 4)
-	cfg.Backend = os.Getenv("CURATE_BACKEND")
-	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
-	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
-	if bs <= 0 {
-		bs = 16
-	}
-	n, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	n, bs := benchNet(b, 16)
 	ib, ok := n.be.(inferBackend)
 	if !ok {
 		b.Fatalf("backend %s has no inference path", n.Backend())

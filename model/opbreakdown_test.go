@@ -10,23 +10,33 @@ import (
 	"time"
 )
 
+// benchNet builds B2 + 4 Gram (256x256) for a benchmark from the
+// environment: CURATE_BACKEND (default: the fastest built), CURATE_THREADS
+// (0 = all CPUs) and CURATE_BATCH (defBatch when unset); it returns the
+// network and the batch size.
+func benchNet(b *testing.B, defBatch int) (*Net, int) {
+	b.Helper()
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = os.Getenv("CURATE_BACKEND")
+	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
+	if bs <= 0 {
+		bs = defBatch
+	}
+	n, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n, bs
+}
+
 // BenchmarkOpBreakdown times one B2 + 4 Gram training step (256x256) op by
 // op and logs the time per kind of op, with the achieved GFLOP/s of the
 // convolutions (run with -v to see the table). Environment:
 // CURATE_BACKEND (default: the fastest built), CURATE_BATCH (8),
 // CURATE_THREADS (0 = all CPUs).
 func BenchmarkOpBreakdown(b *testing.B) {
-	cfg, _ := Preset("b2", 4)
-	cfg.Backend = os.Getenv("CURATE_BACKEND")
-	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
-	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
-	if bs <= 0 {
-		bs = 8
-	}
-	n, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	n, bs := benchNet(b, 8)
 	rng := rand.New(rand.NewPCG(1, 1))
 	batch := randomBatch(rng, bs, 256, 2)
 	if _, err := n.Step(batch); err != nil {
