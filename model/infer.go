@@ -509,9 +509,13 @@ func (fd *folded) current(e *exec, ps []*Param) bool {
 	if same {
 		return true
 	}
-	fd.from = fd.from[:0]
-	for _, p := range ps {
-		fd.from = append(fd.from, slices.Clone(p.Data))
+	// Copy into the buffers of the last fold: a refold after every
+	// training step (validation) allocates nothing.
+	if len(fd.from) != len(ps) {
+		fd.from = make([][]float32, len(ps))
+	}
+	for i, p := range ps {
+		fd.from[i] = append(fd.from[i][:0], p.Data...)
 	}
 	fd.gen++
 	return false
