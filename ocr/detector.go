@@ -406,6 +406,9 @@ type frame struct {
 	upGray           grayImage
 	nScale, upFactor float64
 	tile             *tileGate // made on first use by a tiled pass (tiled.go)
+	// lumaLines: the luma candidate lines of native [0] and up [1], shared
+	// by the regions passes (regions.go).
+	lumaLines [2]*lumaLines
 }
 
 func (d *Detector) newFrame(col rgbImage) *frame {

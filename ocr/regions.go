@@ -3,6 +3,7 @@ package ocr
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -36,7 +37,14 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame)
 		p.minHeight = p.minHeightUp
 	}
 	img, gimg, scale := fr.image(up)
-	out, err := readRegions(c, img, gimg, p)
+	k := 0
+	if up {
+		k = 1
+	}
+	if fr.lumaLines[k] == nil {
+		fr.lumaLines[k] = &lumaLines{}
+	}
+	out, err := readRegions(c, img, gimg, p, fr.lumaLines[k])
 	if err != nil {
 		return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 	}
@@ -139,15 +147,44 @@ func (c component) stroke() float64 { return 2 * float64(c.area) / float64(max(1
 // than in brightness), best first, and each channel minus its local mean
 // (what the lines were found in).
 func findRegions(chans []grayImage, p regionParams) ([]region, [][]int16) {
+	return findRegionsIn(chans, p, nil)
+}
+
+// lumaLines keeps the luma channel's candidate lines of one image for the
+// next regions pass over it: regions and regions-grey search the same
+// luma with the same finder parameters (they differ in the yellow-blue
+// channel and in how crops are cut), so the second takes the first's.
+type lumaLines struct {
+	levels               []int // the finder parameters they were found with
+	minHeight, minGlyphs int
+	diff                 []int16
+	rs                   []region
+}
+
+// findRegionsIn is findRegions with chans[0]'s lines and difference image
+// taken from luma when it holds them for p's finder parameters, else
+// computed and stored there (luma may be nil).
+func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region, [][]int16) {
 	var all []region
 	var diffs [][]int16
 	for ch, g := range chans {
 		if g.w < 8 || g.h < 8 {
 			return nil, nil
 		}
-		diff := g.minusLocalMean(max(8, min(g.w, g.h)/16))
+		var diff []int16
+		var rs []region
+		if ch == 0 && luma != nil && luma.diff != nil && slices.Equal(luma.levels, p.levels) &&
+			luma.minHeight == p.minHeight && luma.minGlyphs == p.minGlyphs {
+			diff, rs = luma.diff, luma.rs
+		} else {
+			diff = g.minusLocalMean(max(8, min(g.w, g.h)/16))
+			rs = channelRegions(g, diff, p)
+			if ch == 0 && luma != nil {
+				*luma = lumaLines{levels: p.levels, minHeight: p.minHeight, minGlyphs: p.minGlyphs, diff: diff, rs: rs}
+			}
+		}
 		diffs = append(diffs, diff)
-		for _, r := range channelRegions(g, diff, p) {
+		for _, r := range rs {
 			r.ch = ch
 			all = append(all, r)
 		}
@@ -469,15 +506,15 @@ func bestRegions(all []region, n int) []region {
 const lineHeight = 32
 
 // readRegions finds the candidate lines of an image (g its luma, col its
-// colours) and reads each: cropped with a margin, scaled so its glyphs are
+// colours; luma keeps g's lines between passes) and reads each: cropped with a margin, scaled so its glyphs are
 // lineHeight high, turned dark on light, levelled, read as one line. The
 // words come back in g's pixels.
-func readRegions(c *Client, col rgbImage, g grayImage, p regionParams) ([]rawWord, error) {
+func readRegions(c *Client, col rgbImage, g grayImage, p regionParams, luma *lumaLines) ([]rawWord, error) {
 	chans := []grayImage{g}
 	if p.chroma {
 		chans = append(chans, col.yellowBlue())
 	}
-	rs, diffs := findRegions(chans, p)
+	rs, diffs := findRegionsIn(chans, p, luma)
 	var out []rawWord
 	for _, r := range rs {
 		var diff []int16
