@@ -128,7 +128,8 @@
 // each chosen on the tuning part by its developer and combined at
 // integration), version 2's held-out part, all 434 images, once after
 // combining (OCR_REAL_STRIDE=1 go test ./ocr -run TestDetectorRealHeldOut,
-// 7.3 images/s, 272 ms of CPU an image, idle machine): full size P 0.961
+// 9.2 images/s, 214 ms of CPU an image, idle machine, after the regions
+// passes shared their luma lines; 7.3 and 272 before): full size P 0.961
 // R 0.902 F1 0.931, thumbnails P 1.000 R 0.829 F1 0.907. Before the
 // region finder kept both polarities of a line (a fix found when the
 // demo's dark "GOOD NEWS" band was missed) thumbnails scored 0.884; on the
@@ -146,10 +147,10 @@
 // defocused scene text are missed, and on the held-out part three lone
 // four-letter words read in texture at 65-72 are false positives. make
 // bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, final defaults,
-// idle machine): held-out part, curate 7.93 images/s at F1 0.878 beside
-// the tesseract CLI's 8.22 at F1 0.467 (0.96x; 245 against 238 ms of CPU
-// an image); tuning part, curate 6.78 at F1 1.000 beside the CLI's 6.73
-// at 0.778 (1.01x, 283 against 287 ms of CPU an image). The 1.5x of issue
+// idle machine): held-out part, curate 8.15 images/s at F1 0.878 beside
+// the tesseract CLI's 8.24 at F1 0.467 (0.99x; 241 against 236 ms of CPU
+// an image); tuning part, curate 7.58 at F1 1.000 beside the CLI's 6.98
+// at 0.778 (1.08x, 255 against 277 ms of CPU an image). The 1.5x of issue
 // 16 is not reached: curate spends about as much CPU an image as the CLI
 // (the CLI limited to one OpenMP thread is faster), most of it on photos
 // without text, where every pass runs and
