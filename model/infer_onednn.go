@@ -18,11 +18,64 @@ void omp_set_num_threads(int);
 static dnnl_engine_t ci_eng;
 static dnnl_stream_t ci_strm;
 
+// Activation layouts, as inferLayout numbers them: the blocked one is
+// whatever oneDNN prefers for a direct convolution on the ISA it runs
+// (ci_probe_block: nChw8c up to AVX2, nChw16c on AVX-512).
+static dnnl_format_tag_t ci_tags[] = {dnnl_nhwc, dnnl_nchw, dnnl_nChw8c};
+static int ci_blk; // channels per block of ci_tags[2]; 0: oneDNN prefers no blocked layout
+
+// ci_probe_block asks oneDNN which source layout it takes for a 3x3
+// convolution of 64 channels on a 16x16 map when free to choose, and sets
+// ci_tags[2] and ci_blk from the answer.
+static void ci_probe_block(void) {
+	dnnl_memory_desc_t any, w, b8, b16;
+	dnnl_dims_t d = {1, 64, 16, 16}, wd = {64, 64, 3, 3}, st = {1, 1}, pad = {1, 1};
+	dnnl_convolution_desc_t cd;
+	dnnl_primitive_desc_t pd = NULL;
+	ci_blk = 0;
+	if (dnnl_memory_desc_init_by_tag(&any, 4, d, dnnl_f32, dnnl_format_tag_any) != dnnl_success ||
+	    dnnl_memory_desc_init_by_tag(&w, 4, wd, dnnl_f32, dnnl_format_tag_any) != dnnl_success ||
+	    dnnl_memory_desc_init_by_tag(&b8, 4, d, dnnl_f32, dnnl_nChw8c) != dnnl_success ||
+	    dnnl_memory_desc_init_by_tag(&b16, 4, d, dnnl_f32, dnnl_nChw16c) != dnnl_success ||
+	    dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &any, &w, NULL, &any,
+					      st, pad, pad) != dnnl_success ||
+	    dnnl_primitive_desc_create(&pd, &cd, NULL, ci_eng, NULL) != dnnl_success)
+		return;
+	const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+	if (dnnl_memory_desc_equal(src, &b16)) {
+		ci_tags[2] = dnnl_nChw16c;
+		ci_blk = 16;
+	} else if (dnnl_memory_desc_equal(src, &b8)) {
+		ci_tags[2] = dnnl_nChw8c;
+		ci_blk = 8;
+	}
+	dnnl_primitive_desc_destroy(pd);
+}
+
 static int ci_init(void) {
 	if (ci_eng) return 0;
 	if (dnnl_engine_create(&ci_eng, dnnl_cpu, 0) != dnnl_success) return 1;
 	if (dnnl_stream_create(&ci_strm, ci_eng, dnnl_stream_default_flags) != dnnl_success) return 2;
+	ci_probe_block();
 	return 0;
+}
+
+static int ci_block(void) { return ci_init() ? 0 : ci_blk; }
+
+// ci_isa names the instruction set oneDNN's JIT kernels use here.
+static const char *ci_isa(void) {
+	switch (dnnl_get_effective_cpu_isa()) {
+	case dnnl_cpu_isa_sse41: return "sse41";
+	case dnnl_cpu_isa_avx: return "avx";
+	case dnnl_cpu_isa_avx2: return "avx2";
+	case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+	case dnnl_cpu_isa_avx512_mic: case dnnl_cpu_isa_avx512_mic_4ops: return "avx512_mic";
+	case dnnl_cpu_isa_avx512_core: return "avx512_core";
+	case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+	case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+	case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+	default: return "other";
+	}
 }
 
 typedef struct {
@@ -45,9 +98,6 @@ static void ci_conv_free(ci_conv *c) {
 }
 
 #define CI(x) do { if ((x) != dnnl_success) goto fail; } while (0)
-
-// Activation layouts, as inferLayout numbers them.
-static const dnnl_format_tag_t ci_tags[] = {dnnl_nhwc, dnnl_nchw, dnnl_nChw8c};
 
 static void *ci_alloc(const dnnl_memory_desc_t *md) {
 	return aligned_alloc(64, (dnnl_memory_desc_get_size(md) + 63) / 64 * 64);
@@ -251,8 +301,19 @@ func dnnlConvs(f *fusedConv) bool { return f.y.H >= 2 && f.y.W >= 2 }
 const (
 	layNHWC    = 0
 	layNCHW    = 1 // not used: the NCHW first-layer kernel (3 channels) measured slower than the NHWC one
-	layBlocked = 2 // nChw8c: channels in blocks of 8, innermost
+	layBlocked = 2 // nChw8c or nChw16c (dnnlBlock): channels in blocks, innermost
 )
+
+// dnnlBlock is the channel block of the blocked layout oneDNN prefers for a
+// direct convolution on the ISA it runs (8 up to AVX2, 16 on AVX-512), or
+// 0 when it prefers none (then everything stays NHWC). It is oneDNN's
+// choice, asked once, so the layout follows the CPU rather than the one the
+// engine was tuned on.
+func dnnlBlock() int { return int(C.ci_block()) }
+
+// dnnlISA names the instruction set oneDNN's JIT kernels use on this CPU
+// (capped by ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA).
+func dnnlISA() string { return C.GoString(C.ci_isa()) }
 
 // inferLayout runs in oneDNN's blocked layout nChw8c the convolutions for
 // which that pays, and keeps every tensor that only such convolutions
@@ -274,8 +335,9 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 		}
 	}
 	blk := map[*fusedConv]bool{} // convolutions that run blocked
+	blkC := dnnlBlock()          // whole blocks only: a padded block would not fit the tensor's slot
 	for _, s := range p.steps {
-		if f := s.conv; f != nil && dnnlConvs(f) && f.scale == nil && f.y.C%8 == 0 && f.x.C%8 == 0 {
+		if f := s.conv; f != nil && blkC > 0 && dnnlConvs(f) && f.scale == nil && f.y.C%blkC == 0 && f.x.C%blkC == 0 {
 			blk[f] = true
 		}
 	}
