@@ -87,6 +87,9 @@ type fusedConv struct {
 	bn    *bnOp   // the folded batch norm, or nil
 	act   actKind
 	scale *Tensor // (N, Cin) per-image input channel factors, or nil
+	// scaleX: x has no reader after this step, so a backend may scale it
+	// in place rather than into scratch.
+	scaleX bool
 	res   *Tensor // added after the activation, or nil
 	y     *Tensor
 	lay   fusedLayout // zero: NHWC everywhere; else set by an inferLayouter
@@ -321,6 +324,13 @@ func buildInfer(p *plan) *inferProg {
 		}
 	}
 	only := func(t *Tensor) bool { return readers[t] == 1 }
+	lastRead := map[*Tensor]int{}
+	for i, o := range p.ops {
+		ins, _ := o.io()
+		for _, t := range ins {
+			lastRead[t] = i
+		}
+	}
 	ops := p.ops
 	var steps []inferStep
 	for i := 0; i < len(ops); i++ {
@@ -336,8 +346,11 @@ func buildInfer(p *plan) *inferProg {
 			if !ok || c.x != o.y || !c.direct() || !only(o.y) {
 				break
 			}
+			si := i
 			i++
-			steps = append(steps, fuseConv(c, o, ops, &i, only))
+			st := fuseConv(c, o, ops, &i, only)
+			st.conv.scaleX = lastRead[o.x] == si && o.x != p.input && st.conv.res != o.x
+			steps = append(steps, st)
 			continue
 		case *convOp:
 			steps = append(steps, fuseConv(o, nil, ops, &i, only))

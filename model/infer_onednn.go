@@ -179,7 +179,6 @@ static ci_conv *ci_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, 
 		CI(dnnl_memory_create(&c->src, &src, ci_eng, DNNL_MEMORY_NONE));
 	}
 	if (yl != dstl) {
-		if (sum) goto fail; // the residual is added in the convolution's layout: y must be in it
 		CI(dnnl_memory_create(&c->yuser, &ymd, ci_eng, DNNL_MEMORY_NONE));
 		c->dbuf = ci_alloc(&dst);
 		CI(dnnl_memory_create(&c->dst, &dst, ci_eng, c->dbuf));
@@ -187,7 +186,10 @@ static ci_conv *ci_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, 
 	} else {
 		CI(dnnl_memory_create(&c->dst, &dst, ci_eng, DNNL_MEMORY_NONE));
 	}
-	if (sum && rl != dstl) {
+	if (sum && (rl != dstl || yl != dstl)) {
+		// The sum post-op adds what the destination holds: the residual,
+		// reordered (or copied) into it unless y is the destination and
+		// the residual is in its layout (then the caller copies it into y).
 		CI(dnnl_memory_create(&c->ruser, &rmd, ci_eng, DNNL_MEMORY_NONE));
 		CI(ci_reorder(&c->rreorder, &rmd, &dst));
 	}
@@ -378,9 +380,13 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 				f.lay.res = lay(f.res)
 			}
 			drop := f.lay.x != layBlocked && f.lay.y != layBlocked || // a reorder both ways for nothing
-				f.res != nil && f.lay.y != layBlocked || // the residual is added in the destination's layout
-				f.res != nil && !f.sumPostOp() && f.lay.res != f.lay.y || // ... by inferConv: in y's
-				f.conv.direct() && f.lay.y != layBlocked // a 1x1 convolution gains less than its reorder costs
+				f.res != nil && !f.sumPostOp() && f.lay.res != f.lay.y || // inferConv adds it in y's layout
+				// A 1x1 convolution gains little from the layout itself: it
+				// runs blocked only to read a blocked input (so that the 3x3
+				// before it can write one), never to reorder its own input,
+				// and then reorders its output only if that is no larger
+				// than its input (else the reorder belongs before it).
+				f.conv.direct() && (f.lay.x != layBlocked || f.lay.y != layBlocked && f.y.C > f.x.C)
 			if !drop {
 				fast, tried := jit[f.lay]
 				if !tried {
@@ -448,9 +454,14 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 	src := x.Data
 	if f.scale != nil {
 		// The squeeze-and-excitation scale, per image and input channel,
-		// into scratch: oneDNN has no per-image input scaling.
-		r.reserve(1)
-		src = r.buf(0, x.Len())
+		// in place when nothing reads x after this step, else into
+		// scratch: oneDNN has no per-image input scaling.
+		if f.scaleX {
+			src = x.Data
+		} else {
+			r.reserve(1)
+			src = r.buf(0, x.Len())
+		}
 		P, C := x.H*x.W, x.C
 		e.run(x.N, 1, func(lo, hi int) {
 			for n := lo; n < hi; n++ {
@@ -461,7 +472,7 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 	var res *C.float
 	if f.sumPostOp() {
 		res = p32(f.res.Data)
-		if f.lay.res == f.lay.dst {
+		if f.lay.res == f.lay.dst && f.lay.y == f.lay.dst {
 			// The sum post-op adds what the destination holds (in
 			// another layout, ci_conv_run reorders the residual into it).
 			e.run(y.Len(), 1<<14, func(lo, hi int) { copy(y.Data[lo:hi], f.res.Data[lo:hi]) })
