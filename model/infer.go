@@ -90,11 +90,11 @@ type fusedConv struct {
 	// scaleX: x has no reader after this step, so a backend may scale it
 	// in place rather than into scratch.
 	scaleX bool
-	res   *Tensor // added after the activation, or nil
-	y     *Tensor
-	lay   fusedLayout // zero: NHWC everywhere; else set by an inferLayouter
-	w, b  []float32   // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
-	blk   []int       // row-block boundaries (host backends), fixed by the shape
+	res    *Tensor // added after the activation, or nil
+	y      *Tensor
+	lay    fusedLayout // zero: NHWC everywhere; else set by an inferLayouter
+	w, b   []float32   // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
+	blk    []int       // row-block boundaries (host backends), fixed by the shape
 	foldSeen
 }
 

@@ -15,11 +15,13 @@ type inferKernels struct {
 	epilogue func(y []float32, rows, ch int, bias []float32, act actKind, res []float32)
 	// scaleRows is dst[k][c] = src[k][c] * s[k] (a kernel scaled per input channel).
 	scaleRows func(dst, src, s []float32, rows, ch int)
+	// scaleCh is x[r][c] *= s[c] in place (a squeeze-and-excitation scale).
+	scaleCh func(x, s []float32, rows, ch int)
 }
 
 // goInferKernels are the plain-Go loops: the definition.
 func goInferKernels() *inferKernels {
-	return &inferKernels{epilogue: epilogueGo, scaleRows: scaleRowsGo}
+	return &inferKernels{epilogue: epilogueGo, scaleRows: scaleRowsGo, scaleCh: scaleChGo}
 }
 
 // inferKernels returns the backend's inference loops: C for the cpu kernels
@@ -70,6 +72,16 @@ func scaleRowsGo(dst, src, s []float32, rows, ch int) {
 		f := s[k]
 		for c, v := range src[k*ch : (k+1)*ch] {
 			dst[k*ch+c] = v * f
+		}
+	}
+}
+
+func scaleChGo(x, s []float32, rows, ch int) {
+	s = s[:ch]
+	for r := 0; r < rows; r++ {
+		row := x[r*ch : (r+1)*ch]
+		for c := range row {
+			row[c] *= s[c]
 		}
 	}
 }

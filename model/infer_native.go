@@ -55,12 +55,17 @@ CLONES static void k_scale_rows(float *restrict dst, const float *restrict src, 
 		for (long c = 0; c < C; c++) dst[k * C + c] = src[k * C + c] * f;
 	}
 }
+// k_scale_ch is x[r][c] *= s[c], in place.
+CLONES static void k_scale_ch(float *restrict x, const float *restrict s, long rows, long C) {
+	for (long r = 0; r < rows; r++)
+		for (long c = 0; c < C; c++) x[r * C + c] *= s[c];
+}
 */
 import "C"
 
 // cInferKernels are the vectorised C loops of the inference path.
 func cInferKernels() *inferKernels {
-	return &inferKernels{epilogue: epilogueC, scaleRows: scaleRowsC}
+	return &inferKernels{epilogue: epilogueC, scaleRows: scaleRowsC, scaleCh: scaleChC}
 }
 
 func epilogueC(y []float32, rows, ch int, bias []float32, act actKind, res []float32) {
@@ -83,4 +88,12 @@ func scaleRowsC(dst, src, s []float32, rows, ch int) {
 	}
 	_, _, _ = dst[rows*ch-1], src[rows*ch-1], s[rows-1]
 	C.k_scale_rows(fp(dst), fp(src), fp(s), C.long(rows), C.long(ch))
+}
+
+func scaleChC(x, s []float32, rows, ch int) {
+	if rows*ch == 0 {
+		return
+	}
+	_, _ = x[rows*ch-1], s[ch-1]
+	C.k_scale_ch(fp(x), fp(s), C.long(rows), C.long(ch))
 }

@@ -456,18 +456,24 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 		// The squeeze-and-excitation scale, per image and input channel,
 		// in place when nothing reads x after this step, else into
 		// scratch: oneDNN has no per-image input scaling.
+		P, C := x.H*x.W, x.C
 		if f.scaleX {
 			src = x.Data
+			ik := b.inferKernels()
+			e.run(x.N, 1, func(lo, hi int) {
+				for n := lo; n < hi; n++ {
+					ik.scaleCh(x.Data[n*P*C:(n+1)*P*C], f.scale.Data[n*C:(n+1)*C], P, C)
+				}
+			})
 		} else {
 			r.reserve(1)
 			src = r.buf(0, x.Len())
+			e.run(x.N, 1, func(lo, hi int) {
+				for n := lo; n < hi; n++ {
+					b.k.rowMul(x.Data[n*P*C:(n+1)*P*C], f.scale.Data[n*C:(n+1)*C], src[n*P*C:(n+1)*P*C], P, C, false)
+				}
+			})
 		}
-		P, C := x.H*x.W, x.C
-		e.run(x.N, 1, func(lo, hi int) {
-			for n := lo; n < hi; n++ {
-				b.k.rowMul(x.Data[n*P*C:(n+1)*P*C], f.scale.Data[n*C:(n+1)*C], src[n*P*C:(n+1)*P*C], P, C, false)
-			}
-		})
 	}
 	var res *C.float
 	if f.sumPostOp() {

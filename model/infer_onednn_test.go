@@ -85,6 +85,19 @@ func TestInferOneDNNLayout(t *testing.T) {
 	if convs < 8 {
 		t.Fatalf("%d blocked convolutions: want B2's fused stages blocked", convs)
 	}
+	// The Gram modules' tap (block3b_project_conv, before its batch norm)
+	// is read NHWC, but block3 still runs blocked: its projections read
+	// their blocked 3x3 expansions and reorder their smaller outputs.
+	blk := dnnlBlock()
+	for _, s := range prog.steps {
+		f := s.conv
+		if f == nil || !strings.HasPrefix(f.conv.w.Name, "block3") || f.conv.w.Name < "block3b" || f.x.C%blk != 0 || f.y.C%blk != 0 {
+			continue
+		}
+		if f.lay.src != layBlocked {
+			t.Errorf("%s (%d -> %d channels) does not run blocked (nChw%dc)", f.conv.w.Name, f.x.C, f.y.C, blk)
+		}
+	}
 	for _, s := range prog.steps {
 		for _, x := range s.ins {
 			if !blocked[x] {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -369,6 +370,14 @@ func TestInferKernels(t *testing.T) {
 	if !slices.Equal(a, b) {
 		t.Error("scaleRows: C differs from Go")
 	}
+	a, b = slices.Clone(src), slices.Clone(src)
+	gk.scaleCh(a, s, 13, 11)
+	ck.scaleCh(b, s, 13, 11)
+	for i := range a {
+		if want := src[i] * s[i%11]; a[i] != want || b[i] != want {
+			t.Fatalf("scaleCh: element %d is %v (Go), %v (C), want %v", i, a[i], b[i], want)
+		}
+	}
 }
 
 // b2Program compiles B2 + 4 Gram at batch 1, 256x256, into an inference
@@ -506,6 +515,7 @@ func BenchmarkInfer(b *testing.B) {
 	r := &n.infer.run
 	kinds := map[string]time.Duration{}
 	var tInfer, tGraph time.Duration
+	var each []time.Duration   // every inference pass: the spread shows first-call costs, wake-ups, GC
 	var cInfer, cGraph float64 // process CPU seconds: steadier than wall time on a shared machine
 	b.ResetTimer()
 	for range b.N {
@@ -548,6 +558,7 @@ func BenchmarkInfer(b *testing.B) {
 			kinds[k] += time.Since(s0)
 		}
 		tInfer += time.Since(s)
+		each = append(each, time.Since(s))
 		cInfer += cpuSeconds() - c
 	}
 	var ks []string
@@ -562,4 +573,12 @@ func BenchmarkInfer(b *testing.B) {
 	b.Logf("backend %s, batch %d, %d threads: inference path %.2f images/s (%.0f ms), training graph %.2f images/s (%.0f ms): %.2fx",
 		n.Backend(), bs, n.threads, float64(bs)/(per(tInfer)/1000), per(tInfer), float64(bs)/(per(tGraph)/1000), per(tGraph), tGraph.Seconds()/tInfer.Seconds())
 	b.Logf("CPU seconds per batch: inference path %.3f, training graph %.3f: %.2fx", cInfer/float64(b.N), cGraph/float64(b.N), cGraph/cInfer)
+	ms := make([]string, len(each))
+	for i, d := range each {
+		ms[i] = fmt.Sprintf("%.0f", d.Seconds()*1000)
+	}
+	sorted := slices.Clone(each)
+	slices.Sort(sorted)
+	b.Logf("inference passes (ms, in order): %s; min %.0f, median %.0f, max %.0f", strings.Join(ms, " "),
+		sorted[0].Seconds()*1000, sorted[len(sorted)/2].Seconds()*1000, sorted[len(sorted)-1].Seconds()*1000)
 }
