@@ -66,6 +66,17 @@ type inferBackend interface {
 	inferDW(e *exec, r *inferRun, f *fusedDW)
 }
 
+// inferImager is the optional interface of an inferBackend that runs a
+// batch image by image: each of up to Config.Threads lanes runs the whole
+// program of one image on its own thread, then the next image, instead of
+// every step running the whole batch on every thread. Each step's input
+// and output of one image are then still in that core's cache when the
+// next step reads them, no step waits for the slowest thread, and an
+// image's probabilities do not depend on its batch or the thread count.
+type inferImager interface {
+	inferPerImage() bool
+}
+
 // inferLayouter is the optional interface of an inferBackend that keeps
 // some of a program's tensors in its own layout: inferLayout sets the
 // fused convolutions' lay once per program, and only fused convolutions
@@ -102,8 +113,13 @@ type fusedConv struct {
 // step's backend state (oneDNN's kernel in its own layout) was made from.
 type foldSeen struct {
 	seen  uint64 // the folded.gen the step last ran with
+	gen   uint64 // the folded.gen of w and b now
 	fresh bool   // w and b changed since the step last ran: re-lay the kernel out
 }
+
+// ran records that the step ran with its current w and b (its backend
+// state holds them now), so it is fresh again only after a refold.
+func (f *foldSeen) ran() { f.seen, f.fresh = f.gen, false }
 
 // fusedDW is a depthwise convolution with the batch norm after it folded
 // in and its activation fused: y = act(depthwise(x, w') + b').
@@ -143,9 +159,25 @@ type inferProg struct {
 // step (folded weights, per-thread scratch).
 type inferCache struct {
 	progs map[planKey]*inferProg
+	lanes map[laneKey][]*inferLane // inferImager backends: per (size, threads per lane)
+	last  *plan                    // the probabilities of the last image-by-image Predict (LastProbs)
 	slots map[int][][]float32
 	folds map[*Param]*folded // per fused step, by its kernel
 	run   inferRun
+}
+
+// laneKey identifies a set of lanes: input size and the threads each
+// lane's steps use.
+type laneKey struct{ size, threads int }
+
+// inferLane is one thread's program of one image (batch 1), with its own
+// activation slots, scratch and exec: lanes share nothing but the folded
+// weights (inferCache.folds), which they only read.
+type inferLane struct {
+	prog  *inferProg
+	slots [][]float32
+	run   inferRun
+	e     *exec
 }
 
 // inferRun is the scratch memory fused steps use within one call.
@@ -194,6 +226,9 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 	if err := checkBatch(b); err != nil {
 		return err
 	}
+	if im, ok := ib.(inferImager); ok && im.inferPerImage() {
+		return n.predictImages(ib, b, probs)
+	}
 	prog, err := n.inferProgFor(b.N, b.Size)
 	if err != nil {
 		return err
@@ -212,9 +247,11 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 		case s.conv != nil:
 			s.conv.fold(e, n.infer)
 			ib.inferConv(e, r, s.conv)
+			s.conv.ran()
 		case s.dw != nil:
 			s.dw.fold(e, n.infer)
 			ib.inferDW(e, r, s.dw)
+			s.dw.ran()
 		default:
 			s.op.forward(e)
 		}
@@ -222,6 +259,126 @@ func (n *Net) predictInfer(ib inferBackend, b Batch, probs []float32) error {
 	copy(probs, p.ce.probs)
 	n.cur = p // LastProbs reads the last forward pass's probabilities
 	return nil
+}
+
+// predictImages is Predict image by image on min(threads, N) lanes; with
+// fewer images than threads, each lane's steps use threads/lanes threads.
+func (n *Net) predictImages(ib inferBackend, b Batch, probs []float32) error {
+	T := max(1, min(n.threads, b.N))
+	lanes, err := n.inferLanes(b.Size, T, max(1, n.threads/T))
+	if err != nil {
+		return err
+	}
+	// Fold once: the first lane compares the parameters (and refolds what
+	// changed), the others take the same folded weights.
+	e := n.exec(false)
+	for l, ln := range lanes {
+		for i := range ln.prog.steps {
+			s := &ln.prog.steps[i]
+			switch {
+			case s.conv != nil && l == 0:
+				s.conv.fold(e, n.infer)
+			case s.conv != nil:
+				s.conv.adopt(n.infer.folds[s.conv.conv.w])
+			case s.dw != nil && l == 0:
+				s.dw.fold(e, n.infer)
+			case s.dw != nil:
+				s.dw.adopt(n.infer.folds[s.dw.dw.w])
+			}
+		}
+	}
+	per, classes := b.Size*b.Size*3, n.cfg.Classes
+	// LastProbs (and tests) read the last forward pass's probabilities and logits.
+	last := n.infer.last
+	if last == nil || len(last.ce.probs) != len(probs) {
+		last = &plan{allocated: true, ce: newSoftmaxCE(newTensor(b.N, 1, 1, classes, false))}
+		last.ce.x.Data = make([]float32, len(probs))
+		n.infer.last = last
+	}
+	logits := last.ce.x.Data
+	// Lanes take the next image as they finish one, so a core that the
+	// machine slows (another process, a busy neighbour) takes fewer: which
+	// lane runs an image changes nothing in its result.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for l := 1; l < T; l++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lanes[l].images(ib, b.Images, probs, logits, &next, b.N, per, classes)
+		}()
+	}
+	lanes[0].images(ib, b.Images, probs, logits, &next, b.N, per, classes)
+	wg.Wait()
+	copy(last.ce.probs, probs)
+	n.cur = last
+	return nil
+}
+
+// images runs the lane's program on the next image of a batch of N (next
+// counts the images taken) until none is left, writing their
+// probabilities and logits.
+func (ln *inferLane) images(ib inferBackend, images, probs, logits []float32, next *atomic.Int64, N, per, classes int) {
+	p := ln.prog.plan
+	for {
+		img := int(next.Add(1) - 1)
+		if img >= N {
+			return
+		}
+		copy(p.input.Data, images[img*per:(img+1)*per])
+		p.ce.labels[0] = -1
+		for i := range ln.prog.steps {
+			s := &ln.prog.steps[i]
+			switch {
+			case s.conv != nil:
+				ib.inferConv(ln.e, &ln.run, s.conv)
+				s.conv.ran()
+			case s.dw != nil:
+				ib.inferDW(ln.e, &ln.run, s.dw)
+				s.dw.ran()
+			default:
+				s.op.forward(ln.e)
+			}
+		}
+		copy(probs[img*classes:(img+1)*classes], p.ce.probs)
+		copy(logits[img*classes:(img+1)*classes], p.ce.x.Data)
+	}
+}
+
+// inferLanes returns lanes lanes of input size whose steps use threads
+// threads each, compiling the missing ones.
+func (n *Net) inferLanes(size, lanes, threads int) ([]*inferLane, error) {
+	if n.infer == nil {
+		n.infer = &inferCache{progs: map[planKey]*inferProg{}, slots: map[int][][]float32{}, folds: map[*Param]*folded{}}
+	}
+	c := n.infer
+	if c.lanes == nil {
+		c.lanes = map[laneKey][]*inferLane{}
+	}
+	k := laneKey{size, threads}
+	ls := c.lanes[k]
+	for len(ls) < lanes {
+		p, err := n.compile(1, size)
+		if err != nil {
+			return nil, err
+		}
+		prog := buildInfer(p)
+		if l, ok := n.be.(inferLayouter); ok {
+			l.inferLayout(prog)
+		}
+		ln := &inferLane{prog: prog, e: &exec{pool: pool{threads: threads}, be: n.be}}
+		ln.slots = make([][]float32, len(prog.slotPer))
+		for s, per := range prog.slotPer {
+			ln.slots[s] = make([]float32, per)
+		}
+		for t, s := range prog.slot {
+			t.Data = ln.slots[s][:t.Len()]
+		}
+		p.allocated = true
+		ls = append(ls, ln)
+	}
+	c.lanes[k] = ls
+	return ls[:lanes], nil
 }
 
 // checkBatch validates a batch's shape (Net.load and the inference path).
@@ -287,6 +444,15 @@ func (n *Net) inferMiB(size int) float64 {
 	f := 0
 	for _, s := range n.infer.slots[size] {
 		f += len(s)
+	}
+	for k, ls := range n.infer.lanes {
+		if k.size == size {
+			for _, l := range ls {
+				for _, s := range l.slots {
+					f += len(s)
+				}
+			}
+		}
 	}
 	return float64(f) * 4 / (1 << 20)
 }
@@ -585,6 +751,13 @@ func (f *fusedConv) fold(e *exec, c *inferCache) {
 	if !fd.current(e, f.params()) && f.bn != nil {
 		f.refold(e, fd)
 	}
+	f.adopt(fd)
+}
+
+// adopt sets f.w and f.b from fd, folded by another lane's step of the
+// same kernel in this Predict, without comparing the parameters again.
+func (f *fusedConv) adopt(fd *folded) {
+	o := f.conv
 	f.w, f.b = o.w.Data, nil
 	if o.b != nil {
 		f.b = o.b.Data
@@ -592,8 +765,18 @@ func (f *fusedConv) fold(e *exec, c *inferCache) {
 	if f.bn != nil {
 		f.w, f.b = fd.w, fd.b
 	}
+	f.gen = fd.gen
 	f.fresh = fd.gen != f.seen
-	f.seen = fd.gen
+}
+
+// adopt is fusedConv.adopt for a depthwise step.
+func (f *fusedDW) adopt(fd *folded) {
+	f.w, f.b = f.dw.w.Data, nil
+	if f.bn != nil {
+		f.w, f.b = fd.w, fd.b
+	}
+	f.gen = fd.gen
+	f.fresh = fd.gen != f.seen
 }
 
 // refold computes fd's kernel and bias from the current parameters:
@@ -645,10 +828,5 @@ func (f *fusedDW) fold(e *exec, c *inferCache) {
 			fd.w[i] = v * f.bn.scale[i%C]
 		}
 	}
-	f.w, f.b = o.w.Data, nil
-	if f.bn != nil {
-		f.w, f.b = fd.w, fd.b
-	}
-	f.fresh = fd.gen != f.seen
-	f.seen = fd.gen
+	f.adopt(fd)
 }

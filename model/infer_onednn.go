@@ -14,9 +14,9 @@ void omp_set_num_threads(int);
 // convolutions (depthwise as grouped) on NHWC activations with the folded
 // batch norm as bias and the activation (eltwise post-op) or the residual
 // (sum post-op: the destination holds the residual before the call) fused.
-// Their own engine and stream: backend_onednn.go's are static to its file.
+// Their own engine (backend_onednn.go's is static to its file); each
+// convolution has its own stream.
 static dnnl_engine_t ci_eng;
-static dnnl_stream_t ci_strm;
 
 // Activation layouts, as inferLayout numbers them: the blocked one is
 // whatever oneDNN prefers for a direct convolution on the ISA it runs
@@ -55,7 +55,6 @@ static void ci_probe_block(void) {
 static int ci_init(void) {
 	if (ci_eng) return 0;
 	if (dnnl_engine_create(&ci_eng, dnnl_cpu, 0) != dnnl_success) return 1;
-	if (dnnl_stream_create(&ci_strm, ci_eng, dnnl_stream_default_flags) != dnnl_success) return 2;
 	ci_probe_block();
 	return 0;
 }
@@ -79,6 +78,7 @@ static const char *ci_isa(void) {
 }
 
 typedef struct {
+	dnnl_stream_t strm; // its own: steps of different images run on different threads at once
 	dnnl_primitive_t conv, wreorder, sreorder, dreorder, rreorder;
 	dnnl_memory_t src, dst, wuser, wconv, bias, xuser, yuser, ruser;
 	void *wbuf, *sbuf, *dbuf;
@@ -91,6 +91,7 @@ static void ci_conv_free(ci_conv *c) {
 	for (int i = 0; i < 5; i++) if (ps[i]) dnnl_primitive_destroy(ps[i]);
 	dnnl_memory_t ms[] = {c->src, c->dst, c->wuser, c->wconv, c->bias, c->xuser, c->yuser, c->ruser};
 	for (int i = 0; i < 8; i++) if (ms[i]) dnnl_memory_destroy(ms[i]);
+	if (c->strm) dnnl_stream_destroy(c->strm);
 	free(c->wbuf);
 	free(c->sbuf);
 	free(c->dbuf);
@@ -122,8 +123,10 @@ static int ci_reorder(dnnl_primitive_t *p, const dnnl_memory_desc_t *from, const
 // scratch and reorders it into y.
 static ci_conv *ci_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s, long pt,
 			    long pl, long pb, long pr, long groups, int bias, int act, int sum, int srcl, int dstl,
-			    int xl, int yl, int rl) {
+			    int xl, int yl, int rl, int threads) {
 	ci_conv *c = calloc(1, sizeof(ci_conv));
+	// oneDNN fixes a primitive's thread count when it is created.
+	omp_set_num_threads(threads);
 	dnnl_primitive_attr_t attr = NULL;
 	dnnl_post_ops_t po = NULL;
 	dnnl_primitive_desc_t pd = NULL, rpd = NULL;
@@ -158,6 +161,7 @@ static ci_conv *ci_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, 
 	if (sum) CI(dnnl_post_ops_append_sum(po, 1.0f));
 	CI(dnnl_primitive_attr_set_post_ops(attr, po));
 	CI(dnnl_primitive_desc_create(&pd, &fd, attr, ci_eng, NULL));
+	CI(dnnl_stream_create(&c->strm, ci_eng, dnnl_stream_default_flags));
 	const char *impl = "";
 	dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
 	snprintf(c->impl, sizeof c->impl, "%s", impl);
@@ -206,9 +210,9 @@ fail:
 	return NULL;
 }
 
-static int ci_exec(dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
-	if (dnnl_primitive_execute(p, ci_strm, n, a) != dnnl_success) return 1;
-	return dnnl_stream_wait(ci_strm) != dnnl_success;
+static int ci_exec(dnnl_stream_t st, dnnl_primitive_t p, int n, dnnl_exec_arg_t *a) {
+	if (dnnl_primitive_execute(p, st, n, a) != dnnl_success) return 1;
+	return dnnl_stream_wait(st) != dnnl_success;
 }
 
 // ci_conv_run runs the convolution with threads OpenMP threads, first
@@ -224,13 +228,13 @@ static int ci_conv_run(ci_conv *c, int threads, int fresh, float *x, float *w, f
 		wm = c->wconv;
 	} else if (c->wreorder) {
 		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wconv}};
-		if (ci_exec(c->wreorder, 2, r)) return 1;
+		if (ci_exec(c->strm, c->wreorder, 2, r)) return 1;
 		wm = c->wconv;
 	}
 	if (c->sreorder) {
 		dnnl_memory_set_data_handle(c->xuser, x);
 		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->xuser}, {DNNL_ARG_TO, c->src}};
-		if (ci_exec(c->sreorder, 2, r)) return 1;
+		if (ci_exec(c->strm, c->sreorder, 2, r)) return 1;
 	} else {
 		dnnl_memory_set_data_handle(c->src, x);
 	}
@@ -239,14 +243,14 @@ static int ci_conv_run(ci_conv *c, int threads, int fresh, float *x, float *w, f
 	if (c->rreorder) {
 		dnnl_memory_set_data_handle(c->ruser, res);
 		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->ruser}, {DNNL_ARG_TO, c->dst}};
-		if (ci_exec(c->rreorder, 2, r)) return 1;
+		if (ci_exec(c->strm, c->rreorder, 2, r)) return 1;
 	}
 	dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, c->dst}, {DNNL_ARG_BIAS, c->bias}};
 	if (c->bias) dnnl_memory_set_data_handle(c->bias, b);
-	if (ci_exec(c->conv, c->bias ? 4 : 3, a)) return 1;
+	if (ci_exec(c->strm, c->conv, c->bias ? 4 : 3, a)) return 1;
 	if (c->dreorder) {
 		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->dst}, {DNNL_ARG_TO, c->yuser}};
-		if (ci_exec(c->dreorder, 2, r)) return 1;
+		if (ci_exec(c->strm, c->dreorder, 2, r)) return 1;
 	}
 	return 0;
 }
@@ -391,7 +395,7 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 				fast, tried := jit[f.lay]
 				if !tried {
 					fast = false
-					if c := newInferConv(f); c != nil {
+					if c := newInferConv(f, 1); c != nil {
 						fast = strings.HasPrefix(C.GoString(&c.impl[0]), "jit")
 						C.ci_conv_free(c)
 					}
@@ -418,9 +422,9 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 	}
 }
 
-// newInferConv prepares f's oneDNN convolution in its layouts, or returns
-// nil when oneDNN cannot.
-func newInferConv(f *fusedConv) *C.ci_conv {
+// newInferConv prepares f's oneDNN convolution in its layouts for threads
+// OpenMP threads, or returns nil when oneDNN cannot.
+func newInferConv(f *fusedConv, threads int) *C.ci_conv {
 	if C.ci_init() != 0 {
 		return nil
 	}
@@ -428,7 +432,7 @@ func newInferConv(f *fusedConv) *C.ci_conv {
 	return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
 		C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
 		C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), 1, cbool(f.b != nil), C.int(f.act), cbool(f.sumPostOp()),
-		C.int(l.src), C.int(l.dst), C.int(l.x), C.int(l.y), C.int(l.res))
+		C.int(l.src), C.int(l.dst), C.int(l.x), C.int(l.y), C.int(l.res), C.int(threads))
 }
 
 // sumPostOp reports whether f's residual is oneDNN's sum post-op: only
@@ -437,13 +441,17 @@ func newInferConv(f *fusedConv) *C.ci_conv {
 // adds the residual in a pass of its own, in the destination's layout.
 func (f *fusedConv) sumPostOp() bool { return f.res != nil && f.act == actNone }
 
+// inferPerImage: the onednn backend runs Predict image by image
+// (inferImager), every primitive single-threaded on its lane's thread.
+func (b *dnnlBackend) inferPerImage() bool { return true }
+
 func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 	x, y := f.x, f.y
 	if !dnnlConvs(f) {
 		b.hostBackend.inferConv(e, r, f) // dense layers, SE convolutions: a call costs more than the work
 		return
 	}
-	d := inferState(&f.opState, func() *C.ci_conv { return newInferConv(f) })
+	d := inferState(&f.opState, func() *C.ci_conv { return newInferConv(f, e.threads) })
 	if d == nil {
 		if f.lay != (fusedLayout{}) {
 			panic("model: oneDNN could not prepare an inference convolution on blocked tensors") // inferLayout prepared it once
@@ -484,7 +492,7 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 			e.run(y.Len(), 1<<14, func(lo, hi int) { copy(y.Data[lo:hi], f.res.Data[lo:hi]) })
 		}
 	}
-	b.check(C.ci_conv_run(d.c, C.int(b.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data), res), "inference convolution")
+	b.check(C.ci_conv_run(d.c, C.int(e.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data), res), "inference convolution")
 	if f.res != nil && !f.sumPostOp() {
 		// y and the residual share a layout (inferLayout): element by element.
 		e.run(y.Len(), 1<<14, func(lo, hi int) { b.k.scaleTo(y.Data[lo:hi], f.res.Data[lo:hi], 1, true) })
@@ -500,11 +508,11 @@ func (b *dnnlBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
 	d := inferState(&f.opState, func() *C.ci_conv {
 		return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
 			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
-			C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(f.act), 0, 0, 0, 0, 0, 0)
+			C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(f.act), 0, 0, 0, 0, 0, 0, C.int(e.threads))
 	})
 	if d == nil {
 		b.hostBackend.inferDW(e, r, f)
 		return
 	}
-	b.check(C.ci_conv_run(d.c, C.int(b.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data), nil), "inference depthwise convolution")
+	b.check(C.ci_conv_run(d.c, C.int(e.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data), nil), "inference depthwise convolution")
 }

@@ -25,7 +25,13 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 	}
 	convs, dws := 0, 0
 	impls := map[string]int{}
-	for _, s := range n.infer.progs[planKey{3, cfg.Size}].steps {
+	var steps []inferStep
+	for _, ls := range n.infer.lanes {
+		for _, l := range ls {
+			steps = append(steps, l.prog.steps...)
+		}
+	}
+	for _, s := range steps {
 		var st *opState
 		switch {
 		case s.conv != nil && s.conv.y.H > 1:
