@@ -328,6 +328,24 @@ func TestInferThreads(t *testing.T) {
 		} else if !slices.Equal(probs, ref) {
 			t.Errorf("%d threads: %v, 1 thread %v", th, probs, ref)
 		}
+		if _, ok := n.be.(inferImager); !ok {
+			continue
+		}
+		// Image by image, an image's probabilities do not depend on its
+		// batch either, also when a lane's steps use several threads (a
+		// batch of one on 2 or 3).
+		one := Batch{Images: b.Images[len(b.Images)/3:], N: 2, Size: b.Size}
+		got := make([]float32, 4)
+		if err := n.Predict(one, got); err != nil {
+			t.Fatal(err)
+		}
+		one = Batch{Images: b.Images[:len(b.Images)/3], N: 1, Size: b.Size}
+		if err := n.Predict(one, got[:2]); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got[2:], ref[4:]) || !slices.Equal(got[:2], ref[:2]) {
+			t.Errorf("%d threads: images 1 and 2 alone (batch of 2) %v, image 0 alone %v; in the batch of 3 %v", th, got[2:], got[:2], ref)
+		}
 	}
 }
 
