@@ -547,39 +547,7 @@ func BenchmarkInfer(b *testing.B) {
 		tGraph += time.Since(s)
 		cGraph += cpuSeconds() - c
 		s, c = time.Now(), cpuSeconds()
-		for i := range prog.steps {
-			st := &prog.steps[i]
-			s0 := time.Now()
-			var k string
-			switch {
-			case st.conv != nil:
-				st.conv.fold(e, n.infer)
-				kinds["fold"] += time.Since(s0)
-				s0 = time.Now()
-				ib.inferConv(e, r, st.conv)
-				st.conv.ran()
-				k = fmt.Sprintf("conv%dx%d_s%d_in%d", st.conv.conv.k, st.conv.conv.k, st.conv.conv.stride, st.conv.x.H)
-				switch {
-				case st.conv.y.H == 1 && st.conv.y.W == 1:
-					k = fmt.Sprintf("dense_1x1map_in%d", st.conv.x.C)
-				case st.conv.conv.direct() && st.conv.scale != nil:
-					k = "conv1x1_se"
-				case st.conv.conv.direct():
-					k = "conv1x1"
-				}
-			case st.dw != nil:
-				st.dw.fold(e, n.infer)
-				kinds["fold"] += time.Since(s0)
-				s0 = time.Now()
-				ib.inferDW(e, r, st.dw)
-				st.dw.ran()
-				k = fmt.Sprintf("dwconv%dx%d_s%d", st.dw.dw.k, st.dw.dw.k, st.dw.dw.stride)
-			default:
-				st.op.forward(e)
-				k = fmt.Sprintf("%T", st.op)
-			}
-			kinds[k] += time.Since(s0)
-		}
+		timeInferSteps(e, ib, n.infer, r, prog, kinds)
 		tInfer += time.Since(s)
 		cInfer += cpuSeconds() - c
 		s = time.Now()
@@ -589,6 +557,26 @@ func BenchmarkInfer(b *testing.B) {
 		tPredict += time.Since(s)
 		each = append(each, time.Since(s))
 	}
+	// Image by image: one lane's steps timed over the batch's images (the
+	// other lanes idle), divided by the thread count: each kind's share of
+	// a Predict that keeps every thread busy.
+	laneKinds := map[string]time.Duration{}
+	if _, ok := ib.(inferImager); ok {
+		lanes, err := n.inferLanes(256, 1, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, per := lanes[0], 256*256*3
+		for range b.N {
+			for img := range bs {
+				copy(l.prog.plan.input.Data, batch.Images[img*per:(img+1)*per])
+				timeInferSteps(l.e, ib, nil, &l.run, l.prog, laneKinds)
+			}
+		}
+		for k := range laneKinds {
+			laneKinds[k] /= time.Duration(n.threads)
+		}
+	}
 	var ks []string
 	for k := range kinds {
 		ks = append(ks, k)
@@ -596,7 +584,11 @@ func BenchmarkInfer(b *testing.B) {
 	sort.Slice(ks, func(i, j int) bool { return kinds[ks[i]] > kinds[ks[j]] })
 	per := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(b.N) }
 	for _, k := range ks {
-		b.Logf("%-24s %7.1f ms", k, per(kinds[k]))
+		if len(laneKinds) > 0 {
+			b.Logf("%-24s %7.1f ms   image by image %7.1f ms", k, per(kinds[k]), per(laneKinds[k]))
+		} else {
+			b.Logf("%-24s %7.1f ms", k, per(kinds[k]))
+		}
 	}
 	b.Logf("backend %s, batch %d, %d threads: inference path %.2f images/s (%.0f ms), training graph %.2f images/s (%.0f ms): %.2fx",
 		n.Backend(), bs, n.threads, float64(bs)/(per(tInfer)/1000), per(tInfer), float64(bs)/(per(tGraph)/1000), per(tGraph), tGraph.Seconds()/tInfer.Seconds())
@@ -610,4 +602,47 @@ func BenchmarkInfer(b *testing.B) {
 	b.Logf("Predict %.2f images/s (%.0f ms); training graph / Predict %.2fx", float64(bs)/(per(tPredict)/1000), per(tPredict), tGraph.Seconds()/tPredict.Seconds())
 	b.Logf("Predict passes (ms, in order): %s; min %.0f, median %.0f, max %.0f", strings.Join(ms, " "),
 		sorted[0].Seconds()*1000, sorted[len(sorted)/2].Seconds()*1000, sorted[len(sorted)-1].Seconds()*1000)
+}
+
+// timeInferSteps runs an inference program's steps once, adding each
+// step's time to its kind in kinds (folding under "fold"; none when c is
+// nil: the steps were folded already).
+func timeInferSteps(e *exec, ib inferBackend, c *inferCache, r *inferRun, prog *inferProg, kinds map[string]time.Duration) {
+	for i := range prog.steps {
+		st := &prog.steps[i]
+		s0 := time.Now()
+		var k string
+		switch {
+		case st.conv != nil:
+			if c != nil {
+				st.conv.fold(e, c)
+			}
+			kinds["fold"] += time.Since(s0)
+			s0 = time.Now()
+			ib.inferConv(e, r, st.conv)
+			st.conv.ran()
+			k = fmt.Sprintf("conv%dx%d_s%d_in%d", st.conv.conv.k, st.conv.conv.k, st.conv.conv.stride, st.conv.x.H)
+			switch {
+			case st.conv.y.H == 1 && st.conv.y.W == 1:
+				k = fmt.Sprintf("dense_1x1map_in%d", st.conv.x.C)
+			case st.conv.conv.direct() && st.conv.scale != nil:
+				k = "conv1x1_se"
+			case st.conv.conv.direct():
+				k = "conv1x1"
+			}
+		case st.dw != nil:
+			if c != nil {
+				st.dw.fold(e, c)
+			}
+			kinds["fold"] += time.Since(s0)
+			s0 = time.Now()
+			ib.inferDW(e, r, st.dw)
+			st.dw.ran()
+			k = fmt.Sprintf("dwconv%dx%d_s%d", st.dw.dw.k, st.dw.dw.k, st.dw.dw.stride)
+		default:
+			st.op.forward(e)
+			k = fmt.Sprintf("%T", st.op)
+		}
+		kinds[k] += time.Since(s0)
+	}
 }
