@@ -56,6 +56,10 @@
 // Net.Step trains on one batch with Keras Adagrad; Net.Predict runs
 // inference on an inference-only program compiled from the same graph
 // (infer.go: batch norm folded into the convolutions, bias, activation and
-// residual fused into their outputs, activations in a few reused slots).
+// residual fused into their outputs, activations in a few reused slots;
+// on onednn image by image on min(threads, N) lanes of single-threaded
+// primitives, so an image's probabilities depend neither on its batch nor
+// on the thread count, and oneDNN opens no OpenMP region unless a batch has
+// fewer images than threads).
 // A Net is not safe for concurrent use.
 package model

@@ -36,11 +36,15 @@ import (
 //     (x*s)·w = x·(s*w); onednn scales the input into scratch);
 //   - a backend may keep tensors that only its own fused convolutions
 //     write and read in its own memory layout (inferLayouter: onednn runs
-//     B2's fused stages in oneDNN's blocked nChw8c), reordering only where
-//     they meet NHWC;
+//     B2's fused stages in the blocked layout oneDNN prefers on the CPU,
+//     nChw8c or nChw16c), reordering only where they meet NHWC;
 //   - activations live in a few slots reused by liveness (a tensor's slot
 //     is free once its last reader ran), so peak memory is the largest set
-//     of simultaneously live activations, not one buffer per activation.
+//     of simultaneously live activations, not one buffer per activation;
+//   - a backend may run the batch image by image (inferImager: onednn),
+//     one lane per thread, each with the program of one image, so that a
+//     step's output is still in the core's cache when the next step reads
+//     it and no step waits for its slowest thread.
 //
 // The program is backend-independent; the fused convolutions go through
 // the optional inferBackend interface (every built backend implements it:

@@ -321,12 +321,13 @@ func dnnlBlock() int { return int(C.ci_block()) }
 // (capped by ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA).
 func dnnlISA() string { return C.GoString(C.ci_isa()) }
 
-// inferLayout runs in oneDNN's blocked layout nChw8c the convolutions for
-// which that pays, and keeps every tensor that only such convolutions
-// write and read blocked: blocked sources and destinations let oneDNN's
-// AVX2 direct convolutions skip the NHWC gathers (measured 10-25% faster
-// on the 3x3 convolutions of B2's fused stages, none on 1x1 convolutions
-// of small maps). A tensor any other op reads (pooling, the Gram matrix, a
+// inferLayout runs in the blocked layout oneDNN prefers (dnnlBlock:
+// nChw8c up to AVX2, nChw16c on AVX-512) the convolutions for which that
+// pays, and keeps every tensor that only such convolutions write and read
+// blocked: blocked sources and destinations let oneDNN's direct
+// convolutions skip the NHWC gathers (measured on AVX2 10-25% faster on
+// the 3x3 convolutions of B2's fused stages, none on 1x1 convolutions of
+// small maps, which therefore run blocked only to read a blocked input). A tensor any other op reads (pooling, the Gram matrix, a
 // depthwise convolution, a scaled input) stays NHWC, reordered at the
 // boundary by the convolution that writes or reads it (a JIT reorder, one
 // pass); a convolution that would read and write NHWC anyway stays on NHWC
