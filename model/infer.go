@@ -79,6 +79,10 @@ type inferBackend interface {
 // image's probabilities do not depend on its batch or the thread count.
 type inferImager interface {
 	inferPerImage() bool
+	// inferShare readies step s of the first lane before the lanes run
+	// (with its fold fresh): what every lane's copy of the step may
+	// share, such as the kernel laid out once, is made there.
+	inferShare(e *exec, s *inferStep)
 }
 
 // inferLayouter is the optional interface of an inferBackend that keeps
@@ -110,6 +114,7 @@ type fusedConv struct {
 	lay    fusedLayout // zero: NHWC everywhere; else set by an inferLayouter
 	w, b   []float32   // folded kernel (k*k*Cin x Cout, Keras layout) and bias (Cout), or nil
 	blk    []int       // row-block boundaries (host backends), fixed by the shape
+	lead   *opState    // image by image: the first lane's state of this step (inferShare), else nil
 	foldSeen
 }
 
@@ -134,6 +139,7 @@ type fusedDW struct {
 	act  actKind
 	y    *Tensor
 	w, b []float32 // folded kernel (k*k*C) and bias (C)
+	lead *opState  // image by image: the first lane's state of this step (inferShare), else nil
 	foldSeen
 }
 
@@ -291,6 +297,10 @@ func (n *Net) predictImages(ib inferBackend, b Batch, probs []float32) error {
 			}
 		}
 	}
+	im := ib.(inferImager)
+	for i := range lanes[0].prog.steps {
+		im.inferShare(lanes[0].e, &lanes[0].prog.steps[i])
+	}
 	per, classes := b.Size*b.Size*3, n.cfg.Classes
 	// LastProbs (and tests) read the last forward pass's probabilities and logits.
 	last := n.infer.last
@@ -380,6 +390,13 @@ func (n *Net) inferLanes(size, lanes, threads int) ([]*inferLane, error) {
 		}
 		p.allocated = true
 		ls = append(ls, ln)
+		for i := range prog.steps { // every lane's step reads the first lane's kernel (inferShare)
+			if s, lead := &prog.steps[i], &ls[0].prog.steps[i]; s.conv != nil {
+				s.conv.lead = &lead.conv.opState
+			} else if s.dw != nil {
+				s.dw.lead = &lead.dw.opState
+			}
+		}
 	}
 	c.lanes[k] = ls
 	return ls[:lanes], nil

@@ -81,7 +81,8 @@ typedef struct {
 	dnnl_stream_t strm; // its own: steps of different images run on different threads at once
 	dnnl_primitive_t conv, wreorder, sreorder, dreorder, rreorder;
 	dnnl_memory_t src, dst, wuser, wconv, bias, xuser, yuser, ruser;
-	void *wbuf, *sbuf, *dbuf;
+	void *wbuf, *sbuf, *dbuf; // wbuf: allocated at the first re-layout (lanes reading a lead's kernel never do)
+	size_t wsize;
 	char impl[64]; // the implementation oneDNN chose (jit:avx2, jit_1x1:avx2, ref:any, ...)
 } ci_conv;
 
@@ -170,8 +171,8 @@ static ci_conv *ci_conv_new(long N, long H, long W, long Cin, long Ho, long Wo, 
 	CI(dnnl_memory_create(&c->wuser, &wuser, ci_eng, DNNL_MEMORY_NONE));
 	if (bias) CI(dnnl_memory_create(&c->bias, &bmd, ci_eng, DNNL_MEMORY_NONE));
 	if (!dnnl_memory_desc_equal(wf, &wuser)) {
-		c->wbuf = ci_alloc(wf);
-		CI(dnnl_memory_create(&c->wconv, wf, ci_eng, c->wbuf));
+		c->wsize = (dnnl_memory_desc_get_size(wf) + 63) / 64 * 64;
+		CI(dnnl_memory_create(&c->wconv, wf, ci_eng, DNNL_MEMORY_NONE));
 		CI(ci_reorder(&c->wreorder, &wuser, wf));
 	}
 	if (xl != srcl) {
@@ -220,15 +221,33 @@ static int ci_exec(dnnl_stream_t st, dnnl_primitive_t p, int n, dnnl_exec_arg_t 
 // folded again since the last run; the first run is always fresh), and x
 // and the residual res into the convolution's layouts where they differ
 // (ci_conv_new); when they do not, the caller has put the residual in y.
-static int ci_conv_run(ci_conv *c, int threads, int fresh, float *x, float *w, float *b, float *y, float *res) {
+// ci_conv_share re-lays the kernel w out into c's own buffer when fresh
+// (or never laid out), for c and the lanes that read c's kernel.
+static int ci_conv_share(ci_conv *c, int threads, int fresh, float *w) {
+	if (!c->wreorder || (!fresh && c->wbuf)) return 0;
+	omp_set_num_threads(threads);
+	if (!c->wbuf && !(c->wbuf = aligned_alloc(64, c->wsize))) return 1;
+	dnnl_memory_set_data_handle(c->wuser, w);
+	dnnl_memory_set_data_handle(c->wconv, c->wbuf);
+	dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wconv}};
+	return ci_exec(c->strm, c->wreorder, 2, r);
+}
+
+// ci_conv_run: with a lead (image by image: the first lane's primitive of
+// the same step, whose kernel ci_conv_share laid out before the lanes
+// ran), the convolution reads the lead's kernel and fresh is ignored.
+static int ci_conv_run(ci_conv *c, ci_conv *lead, int threads, int fresh, float *x, float *w, float *b, float *y,
+		       float *res) {
 	dnnl_memory_set_data_handle(c->wuser, w);
 	dnnl_memory_t wm = c->wuser;
 	omp_set_num_threads(threads);
-	if (c->wreorder && !fresh) {
+	if (c->wreorder && lead) {
+		if (!lead->wbuf) return 1;
+		dnnl_memory_set_data_handle(c->wconv, lead->wbuf);
 		wm = c->wconv;
 	} else if (c->wreorder) {
-		dnnl_exec_arg_t r[] = {{DNNL_ARG_FROM, c->wuser}, {DNNL_ARG_TO, c->wconv}};
-		if (ci_exec(c->strm, c->wreorder, 2, r)) return 1;
+		if (ci_conv_share(c, threads, fresh, w)) return 1;
+		dnnl_memory_set_data_handle(c->wconv, c->wbuf);
 		wm = c->wconv;
 	}
 	if (c->sreorder) {
@@ -446,13 +465,56 @@ func (f *fusedConv) sumPostOp() bool { return f.res != nil && f.act == actNone }
 // (inferImager), every primitive single-threaded on its lane's thread.
 func (b *dnnlBackend) inferPerImage() bool { return true }
 
+// inferShare prepares the first lane's primitive of step s and, when its
+// kernel was refolded, lays the kernel out once for every lane.
+func (b *dnnlBackend) inferShare(e *exec, s *inferStep) {
+	var d *dnnlInfer
+	var fresh bool
+	var w []float32
+	switch {
+	case s.conv != nil && dnnlConvs(s.conv):
+		d, fresh, w = b.inferConvState(e, s.conv), s.conv.fresh, s.conv.w
+	case s.dw != nil && s.dw.y.H >= 2 && s.dw.y.W >= 2:
+		d, fresh, w = b.inferDWState(e, s.dw), s.dw.fresh, s.dw.w
+	}
+	if d != nil {
+		b.check(C.ci_conv_share(d.c, C.int(e.threads), cbool(fresh), p32(w)), "inference kernel layout")
+	}
+}
+
+// leadOf is the prepared primitive in a lead lane's step state, or nil.
+func leadOf(st *opState) *C.ci_conv {
+	if st == nil {
+		return nil
+	}
+	if d, ok := st.state.(*dnnlInfer); ok {
+		return d.c
+	}
+	return nil
+}
+
+// inferConvState is f's prepared convolution (inferState).
+func (b *dnnlBackend) inferConvState(e *exec, f *fusedConv) *dnnlInfer {
+	return inferState(&f.opState, func() *C.ci_conv { return newInferConv(f, e.threads) })
+}
+
+// inferDWState is f's prepared depthwise convolution (inferState).
+func (b *dnnlBackend) inferDWState(e *exec, f *fusedDW) *dnnlInfer {
+	o, x, y := f.dw, f.dw.x, f.y
+	return inferState(&f.opState, func() *C.ci_conv {
+		return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
+			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
+			C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(f.act), 0, 0, 0, 0, 0, 0, C.int(e.threads))
+	})
+}
+
 func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 	x, y := f.x, f.y
 	if !dnnlConvs(f) {
 		b.hostBackend.inferConv(e, r, f) // dense layers, SE convolutions: a call costs more than the work
 		return
 	}
-	d := inferState(&f.opState, func() *C.ci_conv { return newInferConv(f, e.threads) })
+	d := b.inferConvState(e, f)
 	if d == nil {
 		if f.lay != (fusedLayout{}) {
 			panic("model: oneDNN could not prepare an inference convolution on blocked tensors") // inferLayout prepared it once
@@ -493,7 +555,7 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 			e.run(y.Len(), 1<<14, func(lo, hi int) { copy(y.Data[lo:hi], f.res.Data[lo:hi]) })
 		}
 	}
-	b.check(C.ci_conv_run(d.c, C.int(e.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data), res), "inference convolution")
+	b.check(C.ci_conv_run(d.c, leadOf(f.lead), C.int(e.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data), res), "inference convolution")
 	if f.res != nil && !f.sumPostOp() {
 		// y and the residual share a layout (inferLayout): element by element.
 		e.run(y.Len(), 1<<14, func(lo, hi int) { b.k.scaleTo(y.Data[lo:hi], f.res.Data[lo:hi], 1, true) })
@@ -501,19 +563,15 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 }
 
 func (b *dnnlBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
-	o, x, y := f.dw, f.dw.x, f.y
+	x, y := f.dw.x, f.y
 	if y.H < 2 || y.W < 2 {
 		b.hostBackend.inferDW(e, r, f)
 		return
 	}
-	d := inferState(&f.opState, func() *C.ci_conv {
-		return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
-			C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(f.act), 0, 0, 0, 0, 0, 0, C.int(e.threads))
-	})
+	d := b.inferDWState(e, f)
 	if d == nil {
 		b.hostBackend.inferDW(e, r, f)
 		return
 	}
-	b.check(C.ci_conv_run(d.c, C.int(e.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data), nil), "inference depthwise convolution")
+	b.check(C.ci_conv_run(d.c, leadOf(f.lead), C.int(e.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data), nil), "inference depthwise convolution")
 }
