@@ -334,6 +334,20 @@ static void cd_add(float *restrict dst, const float *restrict src, long n) {
 	for (long i = 0; i < n; i++) dst[i] += src[i];
 }
 
+// cd_sum_parts adds chunks partials (parts + i*stride, i in order) to
+// g[0, n): each g[j] gets g[j] + p0[j] + p1[j] + ... in that order, the
+// same sum whatever the split of [0, n) across threads. Blocks of 2048
+// values keep g's block in L1 while the partials stream past.
+static void cd_sum_parts(float *restrict g, const float *restrict parts, long stride, long chunks, long n) {
+	for (long j0 = 0; j0 < n; j0 += 2048) {
+		long j1 = j0 + 2048 < n ? j0 + 2048 : n;
+		for (long i = 0; i < chunks; i++) {
+			const float *restrict p = parts + i * stride;
+			for (long j = j0; j < j1; j++) g[j] += p[j];
+		}
+	}
+}
+
 static int cd_isa(void) { return (int)dnnl_get_effective_cpu_isa(); }
 
 static const char *cd_version(void) {
@@ -708,20 +722,15 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 			p32(part[:wlen]), db, unsafe.Pointer(p32(dwblk[i*ds:])), unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward")
 	})
 	// Partials in chunk order: the sum does not depend on which goroutine
-	// ran which chunk.
-	e.run(plen, 256, func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			var g *float32
-			if j < wlen {
-				g = &w.Grad[j]
-			} else {
-				g = &bias.Grad[j-wlen]
-			}
-			s := *g
-			for i := 0; i < chunks; i++ {
-				s += parts[i*plen+j]
-			}
-			*g = s
+	// ran which chunk, nor on the split of the parameters across them.
+	e.run(plen, 4096, func(lo, hi int) {
+		if lo < wlen {
+			h := min(hi, wlen)
+			C.cd_sum_parts(p32(w.Grad[lo:h]), p32(parts[lo:]), C.long(plen), C.long(chunks), C.long(h-lo))
+		}
+		if hi > wlen {
+			l := max(lo, wlen)
+			C.cd_sum_parts(p32(bias.Grad[l-wlen:hi-wlen]), p32(parts[l:]), C.long(plen), C.long(chunks), C.long(hi-l))
 		}
 	})
 	if acc {
