@@ -395,7 +395,6 @@ type dnnlBackend struct {
 	threads int
 	// isa is the instruction set oneDNN runs on (gemmBackward).
 	isa dnnlISA
-	zzHostDW bool
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -600,7 +599,7 @@ func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
 // channel) on maps of at least 4x4: oneDNN 2.6's depthwise backward-weights
 // crashes on smaller ones.
 func (b *dnnlBackend) dw(o *dwConvOp) *dnnlConv {
-	if o.x.H < 4 || o.x.W < 4 || b.zzHostDW {
+	if o.x.H < 4 || o.x.W < 4 {
 		return nil
 	}
 	return b.convState(o, func() *dnnlConv {
