@@ -334,6 +334,22 @@ static void cd_add(float *restrict dst, const float *restrict src, long n) {
 	for (long i = 0; i < n; i++) dst[i] += src[i];
 }
 
+// cd_sum_parts adds chunks partials (parts + i*stride, i in order) to
+// g[0, n): each g[j] gets g[j] + p0[j] + p1[j] + ... in that order, the
+// same sum whatever the split of [0, n) across threads. Blocks of 2048
+// values keep g's block in L1 while the partials stream past.
+static void cd_sum_parts(float *restrict g, const float *restrict parts, long stride, long chunks, long n) {
+	for (long j0 = 0; j0 < n; j0 += 2048) {
+		long j1 = j0 + 2048 < n ? j0 + 2048 : n;
+		for (long i = 0; i < chunks; i++) {
+			const float *restrict p = parts + i * stride;
+			for (long j = j0; j < j1; j++) g[j] += p[j];
+		}
+	}
+}
+
+static int cd_isa(void) { return (int)dnnl_get_effective_cpu_isa(); }
+
 static const char *cd_version(void) {
 	static char buf[64];
 	const dnnl_version_t *v = dnnl_version();
@@ -377,6 +393,8 @@ type dnnlBackend struct {
 	// never hand it to oneDNN (one thread per chunk), it is there for code
 	// that runs a whole op on oneDNN's own threads.
 	threads int
+	// isa is the instruction set oneDNN runs on (gemmBackward).
+	isa dnnlISA
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -385,7 +403,7 @@ func onednnBackend() Backend {
 	if C.cd_init() != 0 {
 		return nil
 	}
-	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1}
+	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1, isa: dnnlISA(C.cd_isa())}
 }
 
 func (b *dnnlBackend) setThreads(n int) {
@@ -394,7 +412,7 @@ func (b *dnnlBackend) setThreads(n int) {
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s convolutions (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()))
+	return fmt.Sprintf("%s convolutions on %s (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()), b.isa)
 }
 
 // A convolution's batch is cut into between dnnlMinChunks and dnnlChunks
@@ -472,23 +490,73 @@ func chunkImages(n, hw int) int {
 	return (n + c - 1) / c
 }
 
+// dnnlISA is the instruction set oneDNN's kernels run on
+// (dnnl_get_effective_cpu_isa: the CPU's, lowered by ONEDNN_MAX_CPU_ISA
+// or DNNL_MAX_CPU_ISA), as oneDNN's dnnl_cpu_isa_t bit masks.
+type dnnlISA int
+
+const (
+	isaSSE41      dnnlISA = 0x1
+	isaAVX        dnnlISA = 0x3
+	isaAVX2       dnnlISA = 0x7
+	isaAVX512Core dnnlISA = 0x27
+	isaAVX512MIC  dnnlISA = 0xf // Xeon Phi
+)
+
+// avx512 says whether oneDNN runs AVX-512 kernels.
+func (i dnnlISA) avx512() bool { return i.has(isaAVX512Core) || i.has(isaAVX512MIC) }
+
+// has says whether the ISA includes every instruction of o.
+func (i dnnlISA) has(o dnnlISA) bool { return i&o == o }
+
+func (i dnnlISA) String() string {
+	switch {
+	case i.has(isaAVX512Core):
+		return "avx512_core"
+	case i.has(isaAVX512MIC):
+		return "avx512_mic"
+	case i.has(isaAVX2):
+		return "avx2"
+	case i.has(isaAVX):
+		return "avx"
+	case i.has(isaSSE41):
+		return "sse41"
+	}
+	return fmt.Sprintf("isa 0x%x", int(i))
+}
+
 // gemmBackward says whether a convolution's backward-data and
 // backward-weights run on oneDNN's gemm implementation (im2col + its own
-// single-threaded sgemm) instead of its first choice, the direct jit
-// kernels, chosen by the shape alone so a shape always gets the same
-// implementation (and the same bits). Measured single-threaded per chunk
-// on every B2 shape (AVX2, 2 images a chunk): jit's backward-weights
-// reaches 27-60 GFLOP/s on 3x3 convolutions with 32+ inputs and 64+
-// outputs where gemm reaches 55-67 (2x on 32->128 at 64x64), and gemm is
-// as fast or up to 1.5x faster on every 1x1; jit's backward-data of 3x3
-// convolutions with 48+ inputs or stride 2 runs 1.5-3.5x slower than
-// gemm's (56->224 at 32x32: 8.6 vs 5.8 ms quiet). On fewer channels (16,
-// 32 outputs at 128x128) jit wins by 2-8x, and depthwise stays on jit_dw
-// (gemm is 10-100x slower there). Per B2 batch-16 training step (2
-// threads, quiet, BenchmarkOpBreakdown) 3x3 backward went from 2.5-4.2x
-// its forward to 1.7-2.1x, 1x1 from 2.8x to 2.1x.
-func gemmBackward(cin, cout, k, stride, groups int) (data, weights bool) {
-	if groups > 1 {
+// single-threaded sgemm) instead of its first choice, chosen by the ISA
+// oneDNN runs on and the shape alone, so in one process a shape always
+// gets the same implementation (and the same bits) whatever the thread
+// count.
+//
+// On AVX2 (and AVX2 with VNNI, which has the same fp32 kernels) the
+// first choice is the direct jit:avx2 / jit_1x1:avx2 kernels, and this
+// rule was measured single-threaded per chunk on every B2 shape (Zen
+// AVX2, 2 images a chunk): jit's backward-weights reaches 27-60 GFLOP/s
+// on 3x3 convolutions with 32+ inputs and 64+ outputs where gemm reaches
+// 55-67 (2x on 32->128 at 64x64), and gemm is as fast or up to 1.5x
+// faster on every 1x1; jit's backward-data of 3x3 convolutions with 48+
+// inputs or stride 2 runs 1.5-3.5x slower than gemm's (56->224 at 32x32:
+// 8.6 vs 5.8 ms quiet). On fewer channels (16, 32 outputs at 128x128) jit
+// wins by 2-8x, and depthwise stays on jit_dw (gemm is 10-100x slower
+// there). Per B2 batch-16 training step (2 threads, quiet,
+// BenchmarkOpBreakdown) 3x3 backward went from 2.5-4.2x its forward to
+// 1.7-2.1x, 1x1 from 2.8x to 2.1x.
+//
+// On AVX-512 oneDNN's first choice is kept: its direct jit:avx512_core
+// and jit_1x1:avx512_core kernels (16 lanes, 32 registers) are the ones
+// oneDNN is tuned on and PyTorch runs there, and the AVX2 timings above
+// say nothing about them; a rule for AVX-512 needs timings on an
+// AVX-512 machine (none here). Below AVX2 nothing is asked for either:
+// with ONEDNN_MAX_CPU_ISA=SSE41 or AVX oneDNN's first choice for the
+// backward passes of every B2 convolution is already its gemm
+// implementation (AVX keeps jit_1x1 for 1x1 backward-data), depthwise
+// jit_dw:sse41 (TestDnnlB2Primitives logs them).
+func gemmBackward(isa dnnlISA, cin, cout, k, stride, groups int) (data, weights bool) {
+	if groups > 1 || !isa.has(isaAVX2) || isa.avx512() {
 		return false, false
 	}
 	data = k > 1 && (stride > 1 || cin >= 48)
@@ -500,7 +568,14 @@ func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, b
 	per := chunkImages(x.N, x.H*x.W)
 	pb := (y.H-1)*stride + k - x.H - padT
 	pr := (y.W-1)*stride + k - x.W - padL
-	gd, gw := gemmBackward(x.C, y.C, k, stride, groups)
+	gd, gw := gemmBackward(b.isa, x.C, y.C, k, stride, groups)
+	return b.prepareOn(x, y, per, k, stride, padT, padL, pb, pr, groups, bias, gd, gw)
+}
+
+// prepareOn prepares the convolution with the given chunk size, asking for
+// oneDNN's gemm implementation of backward-data (gd) and backward-weights
+// (gw) or taking its first choice.
+func (b *dnnlBackend) prepareOn(x, y *Tensor, per, k, stride, padT, padL, pb, pr, groups int, bias, gd, gw bool) *dnnlConv {
 	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
 		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1, cbool(gd), cbool(gw))
 	return &dnnlConv{c: c, per: per}
@@ -647,20 +722,15 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 			p32(part[:wlen]), db, unsafe.Pointer(p32(dwblk[i*ds:])), unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward")
 	})
 	// Partials in chunk order: the sum does not depend on which goroutine
-	// ran which chunk.
-	e.run(plen, 256, func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			var g *float32
-			if j < wlen {
-				g = &w.Grad[j]
-			} else {
-				g = &bias.Grad[j-wlen]
-			}
-			s := *g
-			for i := 0; i < chunks; i++ {
-				s += parts[i*plen+j]
-			}
-			*g = s
+	// ran which chunk, nor on the split of the parameters across them.
+	e.run(plen, 4096, func(lo, hi int) {
+		if lo < wlen {
+			h := min(hi, wlen)
+			C.cd_sum_parts(p32(w.Grad[lo:h]), p32(parts[lo:]), C.long(plen), C.long(chunks), C.long(h-lo))
+		}
+		if hi > wlen {
+			l := max(lo, wlen)
+			C.cd_sum_parts(p32(bias.Grad[l-wlen:hi-wlen]), p32(parts[l:]), C.long(plen), C.long(chunks), C.long(hi-l))
 		}
 	})
 	if acc {

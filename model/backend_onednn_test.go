@@ -52,8 +52,16 @@ func TestDnnlGemmBackward(t *testing.T) {
 		{2, 8, 64, 64, 3, 1, 64, false, false}, // depthwise
 	} {
 		name := fmt.Sprintf("%dx%d_%d->%d_s%d_g%d", c.k, c.k, c.cin, c.cout, c.stride, c.groups)
-		if d, w := gemmBackward(c.cin, c.cout, c.k, c.stride, c.groups); d != c.gemmData || w != c.gemmWeights {
-			t.Errorf("%s: gemmBackward = %v, %v; want %v, %v", name, d, w, c.gemmData, c.gemmWeights)
+		if d, w := gemmBackward(isaAVX2, c.cin, c.cout, c.k, c.stride, c.groups); d != c.gemmData || w != c.gemmWeights {
+			t.Errorf("%s: gemmBackward on avx2 = %v, %v; want %v, %v", name, d, w, c.gemmData, c.gemmWeights)
+		}
+		for _, isa := range []dnnlISA{isaSSE41, isaAVX, isaAVX512Core, isaAVX512Core | 0x40, isaAVX512MIC} {
+			if d, w := gemmBackward(isa, c.cin, c.cout, c.k, c.stride, c.groups); d || w {
+				t.Errorf("%s: gemmBackward on %v = %v, %v; want oneDNN's first choice", name, isa, d, w)
+			}
+		}
+		if !b.isa.has(isaAVX2) || b.isa.avx512() {
+			continue // the primitives below are checked where the AVX2 rule applies
 		}
 		ho := (c.h + c.stride - 1) / c.stride
 		pad := (c.k - 1) / 2
@@ -70,5 +78,62 @@ func TestDnnlGemmBackward(t *testing.T) {
 		if strings.Contains(bd, "gemm") != c.gemmData || strings.Contains(bw, "gemm") != c.gemmWeights {
 			t.Errorf("%s: backward-data on %q, backward-weights on %q; want gemm %v, %v", name, bd, bw, c.gemmData, c.gemmWeights)
 		}
+	}
+}
+
+// TestDnnlB2Primitives prepares every convolution of a B2 + 4 Gram training
+// step (batch 16, 256x256) on the ISA oneDNN runs on here and checks that
+// none of its passes runs on oneDNN's reference implementation (plain C++
+// loops, 10-100x slower: what a missing jit kernel or a refused gemm
+// preference would fall back to), and that every pass gemmBackward asks
+// gemm for got it. Run it with ONEDNN_MAX_CPU_ISA=SSE41 (or AVX, AVX2) to
+// check another CPU's choice; -v logs the implementations.
+func TestDnnlB2Primitives(t *testing.T) {
+	if testing.Short() {
+		t.Skip("prepares about 100 oneDNN convolutions")
+	}
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = "onednn"
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := n.planFor(16, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := n.be.(*dnnlBackend)
+	t.Logf("oneDNN runs on %v", b.isa)
+	seen := map[string]bool{}
+	for _, o := range p.ops {
+		var d *dnnlConv
+		var name string
+		var gd, gw bool
+		switch c := o.(type) {
+		case *convOp:
+			d, name = b.conv(c), fmt.Sprintf("conv%dx%d_s%d %dx%dx%d->%d", c.k, c.k, c.stride, c.x.H, c.x.W, c.x.C, c.y.C)
+			gd, gw = gemmBackward(b.isa, c.x.C, c.y.C, c.k, c.stride, 1)
+		case *dwConvOp:
+			d, name = b.dw(c), fmt.Sprintf("dw%dx%d_s%d %dx%dx%d", c.k, c.k, c.stride, c.x.H, c.x.W, c.x.C)
+		default:
+			continue
+		}
+		if d == nil || seen[name] {
+			continue
+		}
+		seen[name] = true
+		f, bd, bw := d.impls()
+		t.Logf("%-28s fwd %-22s bwd-data %-22s bwd-weights %s", name, f, bd, bw)
+		for _, impl := range []string{f, bd, bw} {
+			if impl == "" || strings.Contains(impl, "ref") {
+				t.Errorf("%s: a pass runs on %q (fwd %q, bwd-data %q, bwd-weights %q)", name, impl, f, bd, bw)
+			}
+		}
+		if gd && !strings.Contains(bd, "gemm") || gw && !strings.Contains(bw, "gemm") {
+			t.Errorf("%s: asked gemm for bwd-data %v, bwd-weights %v; got %q, %q", name, gd, gw, bd, bw)
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("only %d distinct oneDNN convolutions in B2", len(seen))
 	}
 }

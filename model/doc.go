@@ -30,8 +30,10 @@
 // in a process that ran Tesseract), and its results, like cpu's, do not
 // depend on the thread count.
 // Which oneDNN implementation runs a backward pass (its direct jit kernels
-// or its im2col + sgemm one) is fixed by the convolution's shape
-// (gemmBackward), so it too is independent of the thread count.
+// or its im2col + sgemm one) is fixed by the instruction set oneDNN runs
+// on and the convolution's shape (gemmBackward: a rule measured on AVX2,
+// applied there only; on AVX-512 and below AVX2 oneDNN's own first
+// choice), so it too is independent of the thread count.
 //
 // On the host backends convolutions are matrix products: 1x1 convolutions
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions

@@ -16,6 +16,9 @@
 #   WARMUP (1, PyTorch only)  THREADS (nproc)  BACKEND (curate's --backend; default its fastest)
 #   PROFILE (0; N > 0 adds a per-op time table of one training step for both: curate's
 #   BenchmarkOpBreakdown, which needs the Go toolchain, and PyTorch's torch.profiler, top N rows)
+# ONEDNN_MAX_CPU_ISA=SSE41 (or AVX, AVX2) caps the instruction set of both engines' oneDNN, the
+# nearest thing to another CPU on one machine (their other kernels, curate's C loops, OpenBLAS
+# and PyTorch's ATen, keep the CPU's own); curate's --json backend line says what oneDNN ran on.
 # PyTorch comes from Debian's python3-torch, installed here when `import torch` fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
