@@ -403,7 +403,7 @@ func onednnBackend() Backend {
 	if C.cd_init() != 0 {
 		return nil
 	}
-	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1, isa: dnnlISA(C.cd_isa())}
+	return &dnnlBackend{hostBackend: hostBackend{name: "onednn", k: cKernels()}, threads: 1, isa: effectiveISA()}
 }
 
 func (b *dnnlBackend) setThreads(n int) {
@@ -502,6 +502,9 @@ const (
 	isaAVX512Core dnnlISA = 0x27
 	isaAVX512MIC  dnnlISA = 0xf // Xeon Phi
 )
+
+// effectiveISA is the ISA oneDNN runs on here.
+func effectiveISA() dnnlISA { return dnnlISA(C.cd_isa()) }
 
 // avx512 says whether oneDNN runs AVX-512 kernels.
 func (i dnnlISA) avx512() bool { return i.has(isaAVX512Core) || i.has(isaAVX512MIC) }

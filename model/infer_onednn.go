@@ -61,21 +61,6 @@ static int ci_init(void) {
 
 static int ci_block(void) { return ci_init() ? 0 : ci_blk; }
 
-// ci_isa names the instruction set oneDNN's JIT kernels use here.
-static const char *ci_isa(void) {
-	switch (dnnl_get_effective_cpu_isa()) {
-	case dnnl_cpu_isa_sse41: return "sse41";
-	case dnnl_cpu_isa_avx: return "avx";
-	case dnnl_cpu_isa_avx2: return "avx2";
-	case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
-	case dnnl_cpu_isa_avx512_mic: case dnnl_cpu_isa_avx512_mic_4ops: return "avx512_mic";
-	case dnnl_cpu_isa_avx512_core: return "avx512_core";
-	case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
-	case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
-	case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
-	default: return "other";
-	}
-}
 
 typedef struct {
 	dnnl_stream_t strm; // its own: steps of different images run on different threads at once
@@ -335,10 +320,6 @@ const (
 // choice, asked once, so the layout follows the CPU rather than the one the
 // engine was tuned on.
 func dnnlBlock() int { return int(C.ci_block()) }
-
-// dnnlISA names the instruction set oneDNN's JIT kernels use on this CPU
-// (capped by ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA).
-func dnnlISA() string { return C.GoString(C.ci_isa()) }
 
 // inferLayout runs in the blocked layout oneDNN prefers (dnnlBlock:
 // nChw8c up to AVX2, nChw16c on AVX-512) the convolutions for which that

@@ -53,7 +53,7 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 		}
 		impls[d.impl()]++
 	}
-	t.Logf("oneDNN ISA %s, blocked layout of %d channels; implementations %v", dnnlISA(), dnnlBlock(), impls)
+	t.Logf("oneDNN ISA %s, blocked layout of %d channels; implementations %v", effectiveISA(), dnnlBlock(), impls)
 	if convs == 0 || dws == 0 {
 		t.Fatalf("%d convolutions, %d depthwise: the network has both", convs, dws)
 	}
