@@ -254,18 +254,15 @@ func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region
 
 // channelRegions finds the candidate lines of one channel.
 func channelRegions(g grayImage, diff []int16, p regionParams) []region {
-	mask := make([]bool, len(diff))
 	var all []region
+	var lab labeller
 	for _, light := range []bool{true, false} {
+		d := diff
+		if !light {
+			d = negated(diff) // darker than the surroundings
+		}
 		for _, lv := range p.levels {
-			for i, d := range diff {
-				if light {
-					mask[i] = int(d) >= lv
-				} else {
-					mask[i] = int(d) <= -lv
-				}
-			}
-			comps := components(mask, g.w, g.h)
+			comps := lab.components(d, g.w, g.h, lv)
 			glyphs := comps[:0]
 			for _, c := range comps {
 				if glyphLike(c, p.minHeight, g.h) {
@@ -279,6 +276,15 @@ func channelRegions(g grayImage, diff []int16, p regionParams) []region {
 		}
 	}
 	return all
+}
+
+// negated is -d (saturated: -32768 turns 32767).
+func negated(d []int16) []int16 {
+	out := make([]int16, len(d))
+	for i, v := range d {
+		out[i] = -max(v, -32767)
+	}
+	return out
 }
 
 // yellowBlue is the opponent channel (r+g)/2 - b, around mid grey: olive
@@ -315,84 +321,104 @@ func (g grayImage) minusLocalMean(r int) []int16 {
 	return out
 }
 
-// components labels the 8-connected sets of true pixels of mask (union-find
-// over one raster pass) and returns their boxes, areas and boundaries.
-func components(mask []bool, w, h int) []component {
-	label := make([]int32, w*h)
-	parent := []int32{0}
+// labeller finds the connected components of a thresholded image. It
+// labels runs of pixels rather than pixels (union-find over the runs of
+// each row and those they touch in the row above): the finder labels six
+// binarisations of each channel, and per-pixel labelling was a third of
+// the finder's time (measured on the tuning part). Its buffers are reused
+// from one call to the next.
+type labeller struct {
+	runs   []labelRun
+	parent []int32
+	stats  []component
+}
+
+// labelRun is a run of set pixels [x0, x1) of row y.
+type labelRun struct {
+	x0, x1, y int32
+}
+
+// components returns the 8-connected sets of the pixels of d (w x h) at
+// or above lv, in the raster order of their
+// first pixel, with their boxes, areas and boundaries (pixels with a
+// 4-neighbour outside the set or outside the image).
+func (l *labeller) components(d []int16, w, h, lv int) []component {
+	t := int16(min(lv, 32767))
+	l.runs, l.parent = l.runs[:0], l.parent[:0]
 	find := func(a int32) int32 {
-		for parent[a] != a {
-			parent[a] = parent[parent[a]]
-			a = parent[a]
+		for l.parent[a] != a {
+			l.parent[a] = l.parent[l.parent[a]]
+			a = l.parent[a]
 		}
 		return a
 	}
-	union := func(a, b int32) int32 {
-		a, b = find(a), find(b)
-		if a < b {
-			parent[b] = a
-			return a
-		}
-		parent[a] = b
-		return b
-	}
+	prev0, prev1 := 0, 0 // the runs of the row above: l.runs[prev0:prev1]
 	for y := range h {
-		for x := range w {
-			i := y*w + x
-			if !mask[i] {
+		row := y * w
+		cur0 := len(l.runs)
+		k := prev0
+		line := d[row : row+w]
+		for x := 0; x < w; {
+			if line[x] < t {
+				x++
 				continue
 			}
-			var l int32
-			join := func(j int) {
-				if n := label[j]; n != 0 {
-					if l == 0 {
-						l = find(n)
-					} else {
-						l = union(l, n)
-					}
+			x0 := x
+			for x < w && line[x] >= t {
+				x++
+			}
+			id := int32(len(l.runs))
+			l.runs = append(l.runs, labelRun{int32(x0), int32(x), int32(y)})
+			l.parent = append(l.parent, id)
+			// Runs of the row above that touch [x0-1, x]: 8-connected.
+			for k < prev1 && int(l.runs[k].x1) < x0 {
+				k++
+			}
+			for j := k; j < prev1 && int(l.runs[j].x0) <= x; j++ {
+				a, b := find(id), find(int32(j))
+				if a != b {
+					l.parent[max(a, b)] = min(a, b)
 				}
 			}
-			if x > 0 {
-				join(i - 1)
-			}
-			if y > 0 {
-				if x > 0 {
-					join(i - w - 1)
-				}
-				join(i - w)
-				if x+1 < w {
-					join(i - w + 1)
-				}
-			}
-			if l == 0 {
-				l = int32(len(parent))
-				parent = append(parent, l)
-			}
-			label[i] = l
 		}
+		prev0, prev1 = cur0, len(l.runs)
 	}
-	index := make([]int32, len(parent))
-	var out []component
-	for y := range h {
-		for x := range w {
-			i := y*w + x
-			if label[i] == 0 {
-				continue
-			}
-			root := find(label[i])
-			k := index[root]
-			if k == 0 {
-				out = append(out, component{x0: x, y0: y, x1: x + 1, y1: y + 1})
-				k = int32(len(out))
-				index[root] = k
-			}
-			c := &out[k-1]
-			c.x0, c.x1 = min(c.x0, x), max(c.x1, x+1)
-			c.y1 = y + 1
-			c.area++
-			if x == 0 || y == 0 || x+1 == w || y+1 == h || !mask[i-1] || !mask[i+1] || !mask[i-w] || !mask[i+w] {
+	// Each run's root is its component's first run in raster order.
+	if cap(l.stats) < len(l.runs) {
+		l.stats = make([]component, len(l.runs))
+	}
+	stats := l.stats[:len(l.runs)]
+	for i := range stats {
+		stats[i] = component{}
+	}
+	for i, r := range l.runs {
+		root := find(int32(i))
+		c := &stats[root]
+		x0, x1, y := int(r.x0), int(r.x1), int(r.y)
+		if c.area == 0 {
+			c.x0, c.y0, c.x1, c.y1 = x0, y, x1, y+1
+		}
+		c.x0, c.x1, c.y1 = min(c.x0, x0), max(c.x1, x1), y+1
+		c.area += x1 - x0
+		if y == 0 || y+1 == h {
+			c.boundary += x1 - x0
+			continue
+		}
+		// The run's ends have an unset (or no) neighbour beside them;
+		// between them, a pixel is boundary when the pixel above or
+		// below is unset.
+		c.boundary += min(2, x1-x0)
+		above, below := d[(y-1)*w:y*w], d[(y+1)*w:(y+2)*w]
+		for x := x0 + 1; x < x1-1; x++ {
+			if above[x] < t || below[x] < t {
 				c.boundary++
 			}
+		}
+	}
+	var out []component
+	for i := range stats {
+		if stats[i].area > 0 {
+			out = append(out, stats[i])
 		}
 	}
 	return out
