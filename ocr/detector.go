@@ -282,6 +282,9 @@ type Verdict struct {
 	// line), RuleRepeat (a tiled pass's word read again elsewhere), RuleFlat
 	// (no edges: no OCR), or RuleNone (no pass found text).
 	Rule string `json:"rule"`
+	// Skipped lists the passes left out because the candidate-line finder
+	// saw nothing line-like and nothing was read so far (see lineGated).
+	Skipped []string `json:"skipped,omitempty"`
 	// Words holds the accepted words first, then up to a few rejected ones
 	// (at most MaxVerdictWords in all).
 	Words  []Word `json:"words"`
@@ -374,7 +377,8 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 			return v, err
 		}
 		if lineGated[pass] && fr.lineEvidence >= 0 && fr.lineEvidence < gateLineEvidence && len(acc.accepted) == 0 {
-			continue // no line-like structure and nothing read: see lineGated
+			v.Skipped = append(v.Skipped, pass) // no line-like structure and nothing read: see lineGated
+			continue
 		}
 		v.Pass = pass
 		if p, ok := regionPasses[pass]; ok {

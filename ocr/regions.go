@@ -59,6 +59,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 	}
 	rs, diffs := findRegionsIn(chans, p, fr.lumaLines[k])
 	rs = byEvidence(rs)
+	fr.lineEvidence = max(fr.lineEvidence, 0) // a regions pass ran
 	if len(rs) > 0 {
 		fr.lineEvidence = max(fr.lineEvidence, rs[0].evidence())
 	}

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
@@ -430,5 +431,93 @@ func BenchmarkFindRegions(b *testing.B) {
 				findRegions(chans, p)
 			}
 		})
+	}
+}
+
+// TestLineEvidence: glyphs on one baseline make a line of more evidence
+// than the same glyphs with bottoms that wander (texture), and a regions
+// pass reads its lines best first, none under the pass's minimum, and
+// stops when told.
+func TestLineEvidence(t *testing.T) {
+	glyph := func(x, y, w, h int) component { return component{x, y, x + w, y + h, w * h / 3, w * h / 2} }
+	var level, ragged []component
+	for i := range 6 {
+		level = append(level, glyph(10+i*15, 10, 10, 20))
+		ragged = append(ragged, glyph(10+i*15, 10+[]int{0, 8, -6, 9, -7, 5}[i], 10, 20))
+	}
+	a, b := chainLines(level, 3), chainLines(ragged, 3)
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("want one line each, got %v and %v", regionBoxes(a), regionBoxes(b))
+	}
+	if a[0].bottomDev != 0 || b[0].bottomDev < 0.1 {
+		t.Errorf("baseline spread: level %.3f (want 0), ragged %.3f (want 0.1 or more)", a[0].bottomDev, b[0].bottomDev)
+	}
+	if a[0].evidence() <= b[0].evidence() || a[0].evidence() < gateLineEvidence {
+		t.Errorf("evidence: level line %.2f, ragged %.2f; want the level one higher and at least %g", a[0].evidence(), b[0].evidence(), float64(gateLineEvidence))
+	}
+
+	img, _ := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	det := testDetector(t, 1, Options{Passes: []string{PassRegions}})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	var read []float64
+	p := regionPasses[PassRegions]
+	_, _, err = det.runRegions(c, PassRegions, p, det.newFrame(toRGB(img)), func(r region, _ []rawWord, _ float64) bool {
+		read = append(read, r.evidence())
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) < 2 || !slices.IsSortedFunc(read, func(a, b float64) int { return cmp.Compare(b, a) }) || slices.Min(read) < p.minEvidence {
+		t.Errorf("lines read with evidence %v: want two or more, best first, none under %g", read, p.minEvidence)
+	}
+	n := 0
+	ws, _, err := det.runRegions(c, PassRegions, p, det.newFrame(toRGB(img)), func(_ region, ws []rawWord, _ float64) bool {
+		n++
+		return true
+	})
+	if err != nil || n != 1 {
+		t.Errorf("told to stop after the first line, read %d lines (%v)", n, err)
+	}
+	t.Logf("first line alone: %d words", len(ws))
+}
+
+// TestLineGate: on a photo where the finder proposes no candidate line (a
+// horse's silhouette) the whole-image passes local and otsu are skipped
+// and the verdict says so; on a captioned photo they are never needed, and
+// on photos of texture the verdict stays "no text" whichever passes ran.
+func TestLineGate(t *testing.T) {
+	det := testDetector(t, 1, Options{})
+	for _, tc := range []struct {
+		name    string
+		img     image.Image
+		text    bool
+		skipped []string // nil: not checked
+	}{
+		{"horse.png", skimagePhoto(t, "horse.png"), false, []string{PassLocal, PassOtsu}},
+		{"brick.png", skimagePhoto(t, "brick.png"), false, nil},
+		{"grass.png", skimagePhoto(t, "grass.png"), false, nil},
+		{"camera.png", skimagePhoto(t, "camera.png"), false, nil},
+	} {
+		v, err := det.Detect(context.Background(), tc.img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.HasText != tc.text || tc.skipped != nil && !slices.Equal(v.Skipped, tc.skipped) {
+			t.Errorf("%s: has text %v, skipped %v; want %v, %v (%+v)", tc.name, v.HasText, v.Skipped, tc.text, tc.skipped, v)
+		}
+		t.Logf("%s: skipped %v, last pass %s", tc.name, v.Skipped, v.Pass)
+	}
+	img, _ := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	v, err := det.Detect(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.HasText || v.Pass != PassRegions || len(v.Skipped) != 0 {
+		t.Errorf("captioned coffee: %+v, want text found by the regions pass, nothing skipped", v)
 	}
 }

@@ -499,6 +499,7 @@ func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verd
 			lines = slices.Clone(lines)
 			ms += finder
 			sort.SliceStable(lines, func(a, b int) bool { return s.evidence(lines[a]) > s.evidence(lines[b]) })
+			best = max(best, 0) // a regions pass ran
 			if len(lines) > 0 {
 				best = max(best, s.evidence(lines[0]))
 			}
