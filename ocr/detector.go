@@ -441,7 +441,9 @@ type frame struct {
 // 40 for the finder), and on the tuning part every image they found text
 // in either had a candidate line of evidence 5 or more or an accepted word
 // already (replayed over cached lines and passes: TestTuneSched; at 4 and
-// 4.5 no verdict changes, at 5 one thumbnail is lost).
+// 4.5 no verdict changes, at 5 one thumbnail is lost). 245 of the tuning
+// part's 270 photos without text have no line of evidence 4. An image
+// where the finder proposes no line at all has no line evidence either.
 var lineGated = map[string]bool{PassLocal: true, PassOtsu: true}
 
 // gateLineEvidence: see lineGated.

@@ -19,14 +19,22 @@ import (
 
 // The tuning tools: TestTuneCache runs every pass on every image of the
 // tuning part and writes the words each pass read (and its time) to a JSON
-// file; TestTuneSim replays detection strategies (pass orders, gates, rule
-// thresholds) over that file in milliseconds, so passes and thresholds are
-// chosen by measurement without rerunning Tesseract. Both run only when
-// their environment variable names the file, and only ever on the tuning
-// part:
+// file, and for the regions passes each candidate line apart (its
+// finder features, its words, its reading time, every line read whatever
+// its evidence) and the finder's time; TestTuneSim replays detection
+// strategies (pass orders, gates, rule thresholds) over that file in
+// milliseconds, so passes and thresholds are chosen by measurement without
+// rerunning Tesseract, and TestTuneSched replays the scheduling (which
+// lines are read, in what order, which passes are skipped without line
+// evidence) against reading everything. The replays use the detector's own
+// scheduling (defaultSchedule). All run only when their environment
+// variable names the file, and only ever on the tuning part (OCR_TUNE_CPU=1
+// times passes by thread CPU time, for a loaded machine):
 //
-//	OCR_TUNE_CACHE=/tmp/tune.json go test ./ocr -run TestTuneCache -timeout 60m
+//	OCR_TUNE_CACHE=/tmp/tune.json OCR_TUNE_CPU=1 OCR_TUNE_ADD=regions,regions-grey,local,otsu,steep,steep-dark \
+//		go test ./ocr -run TestTuneCache -timeout 60m
 //	OCR_TUNE_SIM=/tmp/tune.json go test ./ocr -run TestTuneSim -v
+//	OCR_TUNE_SCHED=/tmp/tune.json go test ./ocr -run TestTuneSched -v
 
 type cachedWord struct {
 	Text           string
