@@ -456,6 +456,8 @@ type schedule struct {
 	// skip: pass -> evidence; the pass is skipped when a regions pass ran,
 	// no candidate line reached it and nothing was accepted so far.
 	skip map[string]float64
+	// passes: the pass order (nil: Options.Passes).
+	passes []string
 }
 
 var defaultSchedule = func() schedule {
@@ -483,6 +485,9 @@ func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verd
 		return v, 0
 	}
 	passes := o.Passes
+	if s.passes != nil {
+		passes = s.passes
+	}
 	if ci.Edges > o.TextureEdgeDensity {
 		passes = passes[:1]
 	}
