@@ -59,7 +59,9 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 	}
 	rs, diffs := findRegionsIn(chans, p, fr.lumaLines[k])
 	rs = byEvidence(rs)
-	fr.lineEvidence = max(fr.lineEvidence, 0) // a regions pass ran
+	// No candidate at all leaves the evidence unknown (-1): the text may lie
+	// outside the finder's range (on the tuning part, a scene thumbnail
+	// that only otsu reads), so the whole-image passes still run.
 	if len(rs) > 0 {
 		fr.lineEvidence = max(fr.lineEvidence, rs[0].evidence())
 	}

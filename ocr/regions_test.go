@@ -486,28 +486,30 @@ func TestLineEvidence(t *testing.T) {
 	t.Logf("first line alone: %d words", len(ws))
 }
 
-// TestLineGate: on a photo where the finder proposes no candidate line (a
-// horse's silhouette) the whole-image passes local and otsu are skipped
-// and the verdict says so; on a captioned photo they are never needed, and
-// on photos of texture the verdict stays "no text" whichever passes ran.
+// TestLineGate: on photos of texture whose candidate lines have little
+// line evidence (brick, grass, a cameraman) the whole-image passes local
+// and otsu are skipped and the verdict says so; where the finder proposes
+// no candidate at all (a horse's silhouette) nothing is skipped (text may
+// lie outside the finder's range); on a captioned photo the regions pass
+// decides first.
 func TestLineGate(t *testing.T) {
 	det := testDetector(t, 1, Options{})
 	for _, tc := range []struct {
 		name    string
 		img     image.Image
 		text    bool
-		skipped []string // nil: not checked
+		skipped []string
 	}{
-		{"horse.png", skimagePhoto(t, "horse.png"), false, []string{PassLocal, PassOtsu}},
-		{"brick.png", skimagePhoto(t, "brick.png"), false, nil},
-		{"grass.png", skimagePhoto(t, "grass.png"), false, nil},
-		{"camera.png", skimagePhoto(t, "camera.png"), false, nil},
+		{"horse.png", skimagePhoto(t, "horse.png"), false, []string{}},
+		{"brick.png", skimagePhoto(t, "brick.png"), false, []string{PassLocal, PassOtsu}},
+		{"grass.png", skimagePhoto(t, "grass.png"), false, []string{PassLocal, PassOtsu}},
+		{"camera.png", skimagePhoto(t, "camera.png"), false, []string{PassLocal, PassOtsu}},
 	} {
 		v, err := det.Detect(context.Background(), tc.img)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.HasText != tc.text || tc.skipped != nil && !slices.Equal(v.Skipped, tc.skipped) {
+		if v.HasText != tc.text || !slices.Equal(v.Skipped, tc.skipped) && len(v.Skipped)+len(tc.skipped) > 0 {
 			t.Errorf("%s: has text %v, skipped %v; want %v, %v (%+v)", tc.name, v.HasText, v.Skipped, tc.text, tc.skipped, v)
 		}
 		t.Logf("%s: skipped %v, last pass %s", tc.name, v.Skipped, v.Pass)

@@ -84,6 +84,9 @@ type cachedImage struct {
 	Passes  map[string]cachedPass
 	// Tiling and Lum are what the tiled passes' gate reads (tiled.go).
 	Tiling, Lum float64
+	// Lined: the regions passes' lines are recorded (cachedPass.Lines; an
+	// older cache has only their words).
+	Lined bool `json:",omitempty"`
 }
 
 func TestTuneCache(t *testing.T) {
@@ -161,7 +164,7 @@ func TestTuneCache(t *testing.T) {
 				s := samples[i]
 				col := toRGB(s.Image)
 				ci := cachedImage{Name: s.Name, Kind: s.Kind, HasText: s.HasText, Thumb: s.Thumb, W: col.w, H: col.h,
-					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
+					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}, Lined: true}
 				if b, ok := base[s.Name]; ok {
 					ci.Passes = b.Passes
 				}
@@ -476,7 +479,8 @@ func (s schedule) evidence(l cachedLine) float64 {
 }
 
 // simulateSched is detect replayed with a schedule. A cache written before
-// lines were recorded replays each regions pass as one line read whole.
+// lines were recorded replays each regions pass as one line read whole,
+// of unbounded evidence.
 func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verdict, float64) {
 	o, _ = o.withDefaults()
 	v := Verdict{Width: ci.W, Height: ci.H}
@@ -494,7 +498,7 @@ func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verd
 	var acc judge
 	acc.init(o, ci.W, ci.H)
 	ms := 0.0
-	best := -1.0 // best line evidence seen (-1: no regions pass ran)
+	best := -1.0 // best line evidence seen (-1: no candidate line yet)
 	for i, p := range passes {
 		cp := ci.Passes[p]
 		if turnedSpecs[p].tiled && !gate.open(tileGate{tiling{Score: ci.Tiling}, ci.Lum}, passSpecs[p].dark) {
@@ -506,13 +510,12 @@ func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verd
 		v.Pass = p
 		if _, isRegions := regionPasses[p]; isRegions {
 			lines, finder := cp.Lines, cp.FinderMS
-			if lines == nil {
+			if !ci.Lined {
 				lines, finder = []cachedLine{{MS: cp.MS, Score: math.Inf(1), Words: cp.Words}}, 0
 			}
 			lines = slices.Clone(lines)
 			ms += finder
 			sort.SliceStable(lines, func(a, b int) bool { return s.evidence(lines[a]) > s.evidence(lines[b]) })
-			best = max(best, 0) // a regions pass ran
 			if len(lines) > 0 {
 				best = max(best, s.evidence(lines[0]))
 			}
