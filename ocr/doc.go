@@ -158,13 +158,15 @@
 // bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, quiet window):
 // before the line-evidence scheduling, held-out curate 8.15 images/s at F1
 // 0.878 beside the tesseract CLI's 8.24 at F1 0.467 (0.99x; 241 against
-// 236 ms of CPU an image); with it, curate 17.59 images/s at the same F1
-// 0.878 beside the CLI's 7.85 (2.24x; 111 against 245 ms of CPU an image;
-// 2.12x the CLI with OMP_THREAD_LIMIT=1), tuning part 16.85 beside 6.18
-// (2.73x; 1.76x beside OMP_THREAD_LIMIT=1) at F1 1.000 against 0.778. On
+// 236 ms of CPU an image); with it (00:00 UTC, 98% idle), curate 18.57
+// images/s at the same F1 0.878 beside the CLI's 7.40 (2.51x; 106 against
+// 260 ms of CPU an image; 2.93x the CLI with OMP_THREAD_LIMIT=1), tuning
+// part 14.94 beside 6.06 (2.47x; 1.94x beside OMP_THREAD_LIMIT=1) at F1
+// 1.000 against 0.778 (an earlier window, 23:21: 2.24x / 2.12x and 2.73x
+// / 1.76x; the CLI's own rate varies by a fifth between windows). On
 // the whole held-out part the scheduling changed two verdicts at full
 // size: one headline is missed, local and otsu skipped on it, and one
 // of the three false positives ("Wand") is gone: P 0.961 -> 0.973, R 0.902 -> 0.890, F1
 // 0.931 -> 0.930; thumbnails identical (0.907); 214 -> 103 ms of CPU an
-// image.
+// image (idle; measured twice, the same counts both times).
 package ocr
