@@ -86,7 +86,16 @@
 // (sky, blur, flat colour; MinEdgeDensity) is decided without OCR; after the
 // first ScoutPasses passes the rest run only when something word-like was
 // read; TextureEdgeDensity can limit very busy images to the first pass
-// (off by default: memes and signs sit on busy photos).
+// (off by default: memes and signs sit on busy photos). Most of the time
+// goes to photos without text, where every pass runs, so the regions
+// passes read their candidate lines by line evidence (the finder's score,
+// glyphs and even heights, over the spread of the glyphs' bottoms about one
+// baseline), best first, skip lines of little evidence, and stop at the
+// line that decides; and the whole-image passes local and otsu are skipped
+// (Verdict.Skipped) when no candidate line had real line evidence and
+// nothing was accepted so far. Both thresholds were chosen on the tuning
+// part by replaying every line's cached words (TestTuneSched): no verdict
+// changed there, and CPU an image halved.
 //
 // A recognised word counts when it has MinChars letters or digits, is at
 // least 3/4 letters or digits, has MinConfidence, reads like a word (a
@@ -146,13 +155,18 @@
 // display faces on thumbnails, the rest of the tiled watermarks and
 // defocused scene text are missed, and on the held-out part three lone
 // four-letter words read in texture at 65-72 are false positives. make
-// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, final defaults,
-// idle machine): held-out part, curate 8.15 images/s at F1 0.878 beside
-// the tesseract CLI's 8.24 at F1 0.467 (0.99x; 241 against 236 ms of CPU
-// an image); tuning part, curate 7.58 at F1 1.000 beside the CLI's 6.98
-// at 0.778 (1.08x, 255 against 277 ms of CPU an image). The 1.5x of issue
-// 16 is not reached: curate spends about as much CPU an image as the CLI
-// (the CLI limited to one OpenMP thread is faster), most of it on photos
-// without text, where every pass runs and
-// the regions passes read up to ten crops each.
+// bench-ocr with OCR_BENCH_STRIDE=8 (56 images a part, quiet window):
+// before the line-evidence scheduling, held-out curate 8.15 images/s at F1
+// 0.878 beside the tesseract CLI's 8.24 at F1 0.467 (0.99x; 241 against
+// 236 ms of CPU an image); with it (00:00 UTC, 98% idle), curate 18.57
+// images/s at the same F1 0.878 beside the CLI's 7.40 (2.51x; 106 against
+// 260 ms of CPU an image; 2.93x the CLI with OMP_THREAD_LIMIT=1), tuning
+// part 14.94 beside 6.06 (2.47x; 1.94x beside OMP_THREAD_LIMIT=1) at F1
+// 1.000 against 0.778 (an earlier window, 23:21: 2.24x / 2.12x and 2.73x
+// / 1.76x; the CLI's own rate varies by a fifth between windows). On
+// the whole held-out part the scheduling changed two verdicts at full
+// size: one headline is missed, local and otsu skipped on it, and one
+// of the three false positives ("Wand") is gone: P 0.961 -> 0.973, R 0.902 -> 0.890, F1
+// 0.931 -> 0.930; thumbnails identical (0.907); 214 -> 103 ms of CPU an
+// image (idle; measured twice, the same counts both times).
 package ocr

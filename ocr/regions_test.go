@@ -1,11 +1,14 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -118,7 +121,7 @@ func regionBoxes(rs []region) []string {
 }
 
 // skimagePhoto decodes one of scikit-image's sample photos (python3-skimage).
-func skimagePhoto(t *testing.T, name string) image.Image {
+func skimagePhoto(t testing.TB, name string) image.Image {
 	t.Helper()
 	path := filepath.Join(evalset.SkimageDir, name)
 	f, err := os.Open(path)
@@ -300,5 +303,223 @@ func TestRegionsDarkOnBand(t *testing.T) {
 	}
 	if got := strings.Join(read, " "); !strings.Contains(got, "GOOD") && !strings.Contains(got, "NEWS") {
 		t.Errorf("decided on %q, want the caption's words GOOD NEWS", got)
+	}
+}
+
+// TestLabellerComponents checks the run-based labeller against a plain
+// flood fill (8-connected, pixel by pixel, components in the raster order
+// of their first pixel) on random images of both polarities and every
+// level, and on the local contrast of a real photo.
+func TestLabellerComponents(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	type input struct {
+		name string
+		w, h int
+		diff []int16
+	}
+	var ins []input
+	for _, sz := range [][2]int{{1, 1}, {1, 9}, {9, 1}, {2, 2}, {17, 13}, {64, 40}} {
+		for _, density := range []int{10, 50, 90} {
+			d := make([]int16, sz[0]*sz[1])
+			for i := range d {
+				// A value above 30, below -30 or between, in the given shares.
+				switch r := rng.IntN(100); {
+				case r < density/2:
+					d[i] = int16(31 + rng.IntN(50))
+				case r < density:
+					d[i] = int16(-31 - rng.IntN(50))
+				default:
+					d[i] = int16(rng.IntN(61) - 30)
+				}
+			}
+			ins = append(ins, input{fmt.Sprintf("random %dx%d at %d%%", sz[0], sz[1], density), sz[0], sz[1], d})
+		}
+	}
+	g := toRGB(skimagePhoto(t, "coffee.png")).gray()
+	ins = append(ins, input{"coffee.png", g.w, g.h, g.minusLocalMean(max(8, min(g.w, g.h)/16))})
+	var lab labeller
+	for _, in := range ins {
+		for _, light := range []bool{true, false} {
+			for _, lv := range []int{14, 30, 60} {
+				d := in.diff
+				if !light {
+					d = negated(d)
+				}
+				got := lab.components(d, in.w, in.h, lv)
+				want := floodComponents(in.diff, in.w, in.h, lv, light)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s, light %v, level %d: %d components, want %d (first difference %v)", in.name, light, lv, len(got), len(want), firstDiff(got, want))
+				}
+			}
+		}
+	}
+}
+
+// floodComponents is the reference for the labeller: a breadth-first
+// flood fill from each unlabelled set pixel in raster order.
+func floodComponents(diff []int16, w, h, lv int, light bool) []component {
+	set := func(x, y int) bool {
+		if x < 0 || y < 0 || x >= w || y >= h {
+			return false
+		}
+		d := int(diff[y*w+x])
+		if light {
+			return d >= lv
+		}
+		return d <= -lv
+	}
+	seen := make([]bool, w*h)
+	var out []component
+	for y := range h {
+		for x := range w {
+			if !set(x, y) || seen[y*w+x] {
+				continue
+			}
+			c := component{x0: x, y0: y, x1: x + 1, y1: y + 1}
+			queue := [][2]int{{x, y}}
+			seen[y*w+x] = true
+			for len(queue) > 0 {
+				p := queue[0]
+				queue = queue[1:]
+				px, py := p[0], p[1]
+				c.x0, c.y0, c.x1, c.y1 = min(c.x0, px), min(c.y0, py), max(c.x1, px+1), max(c.y1, py+1)
+				c.area++
+				if !set(px-1, py) || !set(px+1, py) || !set(px, py-1) || !set(px, py+1) {
+					c.boundary++
+				}
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						if nx, ny := px+dx, py+dy; set(nx, ny) && !seen[ny*w+nx] {
+							seen[ny*w+nx] = true
+							queue = append(queue, [2]int{nx, ny})
+						}
+					}
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func firstDiff(a, b []component) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("#%d: %+v, want %+v", i, a[i], b[i])
+		}
+	}
+	return "in length"
+}
+
+// BenchmarkFindRegions times the candidate finder alone (luma and
+// yellow-blue, the regions pass's channels) on a 600x400 photo and on it
+// as a 220-px thumbnail searched upscaled.
+//
+//	go test ./ocr -run '^$' -bench FindRegions
+func BenchmarkFindRegions(b *testing.B) {
+	col := toRGB(skimagePhoto(b, "coffee.png"))
+	for _, tc := range []struct {
+		name string
+		img  rgbImage
+		minH int
+	}{{"full", col, defaultRegionParams.minHeight}, {"thumb-up", col.resize(220.0 / 600).resize(640.0 / 220), defaultRegionParams.minHeightUp}} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := defaultRegionParams
+			p.minHeight = tc.minH
+			chans := []grayImage{tc.img.gray(), tc.img.yellowBlue()}
+			for b.Loop() {
+				findRegions(chans, p)
+			}
+		})
+	}
+}
+
+// TestLineEvidence: glyphs on one baseline make a line of more evidence
+// than the same glyphs with bottoms that wander (texture), and a regions
+// pass reads its lines best first, none under the pass's minimum, and
+// stops when told.
+func TestLineEvidence(t *testing.T) {
+	glyph := func(x, y, w, h int) component { return component{x, y, x + w, y + h, w * h / 3, w * h / 2} }
+	var level, ragged []component
+	for i := range 6 {
+		level = append(level, glyph(10+i*15, 10, 10, 20))
+		ragged = append(ragged, glyph(10+i*15, 10+[]int{0, 8, -6, 9, -7, 5}[i], 10, 20))
+	}
+	a, b := chainLines(level, 3), chainLines(ragged, 3)
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("want one line each, got %v and %v", regionBoxes(a), regionBoxes(b))
+	}
+	if a[0].bottomDev != 0 || b[0].bottomDev < 0.1 {
+		t.Errorf("baseline spread: level %.3f (want 0), ragged %.3f (want 0.1 or more)", a[0].bottomDev, b[0].bottomDev)
+	}
+	if a[0].evidence() <= b[0].evidence() || a[0].evidence() < gateLineEvidence {
+		t.Errorf("evidence: level line %.2f, ragged %.2f; want the level one higher and at least %g", a[0].evidence(), b[0].evidence(), float64(gateLineEvidence))
+	}
+
+	img, _ := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	det := testDetector(t, 1, Options{Passes: []string{PassRegions}})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	var read []float64
+	p := regionPasses[PassRegions]
+	_, _, err = det.runRegions(c, PassRegions, p, det.newFrame(toRGB(img)), func(r region, _ []rawWord, _ float64) bool {
+		read = append(read, r.evidence())
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) < 2 || !slices.IsSortedFunc(read, func(a, b float64) int { return cmp.Compare(b, a) }) || slices.Min(read) < p.minEvidence {
+		t.Errorf("lines read with evidence %v: want two or more, best first, none under %g", read, p.minEvidence)
+	}
+	n := 0
+	ws, _, err := det.runRegions(c, PassRegions, p, det.newFrame(toRGB(img)), func(_ region, ws []rawWord, _ float64) bool {
+		n++
+		return true
+	})
+	if err != nil || n != 1 {
+		t.Errorf("told to stop after the first line, read %d lines (%v)", n, err)
+	}
+	t.Logf("first line alone: %d words", len(ws))
+}
+
+// TestLineGate: on photos of texture whose candidate lines have little
+// line evidence (brick, grass, a cameraman) the whole-image passes local
+// and otsu are skipped and the verdict says so; where the finder proposes
+// no candidate at all (a horse's silhouette) nothing is skipped (text may
+// lie outside the finder's range); on a captioned photo the regions pass
+// decides first.
+func TestLineGate(t *testing.T) {
+	det := testDetector(t, 1, Options{})
+	for _, tc := range []struct {
+		name    string
+		img     image.Image
+		text    bool
+		skipped []string
+	}{
+		{"horse.png", skimagePhoto(t, "horse.png"), false, []string{}},
+		{"brick.png", skimagePhoto(t, "brick.png"), false, []string{PassLocal, PassOtsu}},
+		{"grass.png", skimagePhoto(t, "grass.png"), false, []string{PassLocal, PassOtsu}},
+		{"camera.png", skimagePhoto(t, "camera.png"), false, []string{PassLocal, PassOtsu}},
+	} {
+		v, err := det.Detect(context.Background(), tc.img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.HasText != tc.text || !slices.Equal(v.Skipped, tc.skipped) && len(v.Skipped)+len(tc.skipped) > 0 {
+			t.Errorf("%s: has text %v, skipped %v; want %v, %v (%+v)", tc.name, v.HasText, v.Skipped, tc.text, tc.skipped, v)
+		}
+		t.Logf("%s: skipped %v, last pass %s", tc.name, v.Skipped, v.Pass)
+	}
+	img, _ := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	v, err := det.Detect(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.HasText || v.Pass != PassRegions || len(v.Skipped) != 0 {
+		t.Errorf("captioned coffee: %+v, want text found by the regions pass, nothing skipped", v)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,14 +19,22 @@ import (
 
 // The tuning tools: TestTuneCache runs every pass on every image of the
 // tuning part and writes the words each pass read (and its time) to a JSON
-// file; TestTuneSim replays detection strategies (pass orders, gates, rule
-// thresholds) over that file in milliseconds, so passes and thresholds are
-// chosen by measurement without rerunning Tesseract. Both run only when
-// their environment variable names the file, and only ever on the tuning
-// part:
+// file, and for the regions passes each candidate line apart (its
+// finder features, its words, its reading time, every line read whatever
+// its evidence) and the finder's time; TestTuneSim replays detection
+// strategies (pass orders, gates, rule thresholds) over that file in
+// milliseconds, so passes and thresholds are chosen by measurement without
+// rerunning Tesseract, and TestTuneSched replays the scheduling (which
+// lines are read, in what order, which passes are skipped without line
+// evidence) against reading everything. The replays use the detector's own
+// scheduling (defaultSchedule). All run only when their environment
+// variable names the file, and only ever on the tuning part (OCR_TUNE_CPU=1
+// times passes by thread CPU time, for a loaded machine):
 //
-//	OCR_TUNE_CACHE=/tmp/tune.json go test ./ocr -run TestTuneCache -timeout 60m
+//	OCR_TUNE_CACHE=/tmp/tune.json OCR_TUNE_CPU=1 OCR_TUNE_ADD=regions,regions-grey,local,otsu,steep,steep-dark \
+//		go test ./ocr -run TestTuneCache -timeout 60m
 //	OCR_TUNE_SIM=/tmp/tune.json go test ./ocr -run TestTuneSim -v
+//	OCR_TUNE_SCHED=/tmp/tune.json go test ./ocr -run TestTuneSched -v
 
 type cachedWord struct {
 	Text           string
@@ -36,6 +46,32 @@ type cachedPass struct {
 	MS    float64
 	Scale float64
 	Words []cachedWord
+	// Regions passes: FinderMS is the candidate finder's share of MS and
+	// Lines the candidate lines in reading order, each with its own time
+	// and words (the pass's Words are theirs, in order).
+	FinderMS float64      `json:",omitempty"`
+	Lines    []cachedLine `json:",omitempty"`
+}
+
+// cachedLine is one candidate line a regions pass read.
+type cachedLine struct {
+	MS                   float64
+	Score                float64
+	Glyphs, Height       int
+	Level, Ch            int
+	Light                bool
+	W, H                 int
+	Slope                float64
+	BottomDev, StrokeDev float64
+	Words                []cachedWord
+}
+
+func cacheWords(raw []rawWord) []cachedWord {
+	var out []cachedWord
+	for _, w := range raw {
+		out = append(out, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
+	}
+	return out
 }
 
 type cachedImage struct {
@@ -48,6 +84,9 @@ type cachedImage struct {
 	Passes  map[string]cachedPass
 	// Tiling and Lum are what the tiled passes' gate reads (tiled.go).
 	Tiling, Lum float64
+	// Lined: the regions passes' lines are recorded (cachedPass.Lines; an
+	// older cache has only their words).
+	Lined bool `json:",omitempty"`
 }
 
 func TestTuneCache(t *testing.T) {
@@ -125,7 +164,7 @@ func TestTuneCache(t *testing.T) {
 				s := samples[i]
 				col := toRGB(s.Image)
 				ci := cachedImage{Name: s.Name, Kind: s.Kind, HasText: s.HasText, Thumb: s.Thumb, W: col.w, H: col.h,
-					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
+					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}, Lined: true}
 				if b, ok := base[s.Name]; ok {
 					ci.Passes = b.Passes
 				}
@@ -140,21 +179,76 @@ func TestTuneCache(t *testing.T) {
 							continue
 						}
 					}
+					clock := func() time.Duration {
+						if os.Getenv("OCR_TUNE_CPU") != "" {
+							// Thread CPU time: under load, wall time measures the neighbours.
+							return threadCPU()
+						}
+						return time.Duration(time.Now().UnixNano())
+					}
+					ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+					var lines []cachedLine
+					finder := 0.0
+					rp, isRegions := regionPasses[p]
+					if isRegions {
+						// The finder alone, on a throwaway copy of the shared luma lines.
+						f0 := clock()
+						up := max(fr.native.w, fr.native.h) < regionUpBelow
+						q := rp
+						if up {
+							q.minHeight = q.minHeightUp
+						}
+						img, gimg, _ := fr.image(up)
+						chans := []grayImage{gimg}
+						if q.chroma {
+							chans = append(chans, img.yellowBlue())
+						}
+						k := map[bool]int{false: 0, true: 1}[up]
+						var luma lumaLines
+						if fr.lumaLines[k] != nil {
+							luma = *fr.lumaLines[k]
+						}
+						findRegionsIn(chans, q, &luma)
+						finder = ms(clock() - f0)
+					}
 					start, cpu0 := time.Now(), threadCPU()
-					raw, scale, err := det.runPass(c, p, fr)
+					var raw []rawWord
+					var scale float64
+					var err error
+					if isRegions {
+						mark := clock()
+						rp.minEvidence = 0 // every line, for the replays
+						raw, scale, err = det.runRegions(c, p, rp, fr, func(r region, ws []rawWord, _ float64) bool {
+							now := clock()
+							lines = append(lines, cachedLine{MS: ms(now - mark), Score: r.score, Glyphs: r.glyphs, Height: r.height,
+								Level: r.level, Ch: r.ch, Light: r.light, W: r.x1 - r.x0, H: r.y1 - r.y0, Slope: r.slope,
+								BottomDev: r.bottomDev, StrokeDev: r.strokeDev, Words: cacheWords(ws)})
+							mark = now
+							return false
+						})
+						if len(lines) > 0 {
+							lines[0].MS = max(0, lines[0].MS-finder)
+						}
+					} else {
+						raw, scale, err = det.runPass(c, p, fr)
+					}
 					if err != nil {
 						mu.Lock()
 						firstErr = err
 						mu.Unlock()
 						continue
 					}
-					cp := cachedPass{MS: float64(time.Since(start).Microseconds()) / 1000, Scale: scale}
+					cp := cachedPass{MS: ms(time.Since(start)), Scale: scale, Words: cacheWords(raw), Lines: lines}
 					if os.Getenv("OCR_TUNE_CPU") != "" {
-						// Thread CPU time: under load, wall time measures the neighbours.
-						cp.MS = float64((threadCPU() - cpu0).Microseconds()) / 1000
+						cp.MS = ms(threadCPU() - cpu0)
 					}
-					for _, w := range raw {
-						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
+					if isRegions {
+						// The pass's own finder share (regions-grey takes the luma lines regions found).
+						cp.FinderMS = cp.MS
+						for _, l := range lines {
+							cp.FinderMS -= l.MS
+						}
+						cp.FinderMS = max(0, cp.FinderMS)
 					}
 					ci.Passes[p] = cp
 				}
@@ -186,44 +280,10 @@ func TestTuneCache(t *testing.T) {
 // upTwins maps each pass to the one that differs from it only by upscaling.
 var upTwins = map[string]string{PassAutoUp: PassAuto, PassLocalUp: PassLocal}
 
-// simulate replays detect over cached pass results.
+// simulate replays detect over cached pass results, with the detector's
+// own scheduling (defaultSchedule).
 func simulate(o Options, gate gateLimits, ci cachedImage) (Verdict, float64) {
-	o, _ = o.withDefaults()
-	v := Verdict{Width: ci.W, Height: ci.H}
-	if o.MinEdgeDensity > 0 && ci.Edges < o.MinEdgeDensity {
-		v.Pass, v.Rule = PassFlat, RuleFlat
-		return v, 0
-	}
-	passes := o.Passes
-	if ci.Edges > o.TextureEdgeDensity {
-		passes = passes[:1]
-	}
-	var acc judge
-	acc.init(o, ci.W, ci.H)
-	ms := 0.0
-	for i, p := range passes {
-		cp := ci.Passes[p]
-		if turnedSpecs[p].tiled && !gate.open(tileGate{tiling{Score: ci.Tiling}, ci.Lum}, passSpecs[p].dark) {
-			cp = cachedPass{}
-		}
-		ms += cp.MS
-		v.Pass = p
-		for _, w := range cp.Words {
-			acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, p, cp.Scale)
-		}
-		if rule := acc.hasText(); rule != "" {
-			v.HasText, v.Rule = true, rule
-			break
-		}
-		if i+1 >= o.ScoutPasses && !acc.hint {
-			break
-		}
-	}
-	if !v.HasText {
-		v.Rule = RuleNone
-	}
-	v.Words = acc.words()
-	return v, ms
+	return simulateSched(o, gate, ci, defaultSchedule)
 }
 
 func TestTuneSim(t *testing.T) {
@@ -385,4 +445,158 @@ func readCache(t *testing.T, path string) []cachedImage {
 		t.Fatal(err)
 	}
 	return imgs
+}
+
+// schedule is a replayable variant of the detector's scheduling: which
+// candidate lines a regions pass reads and in what order, whether it stops
+// at the first line that decides, and which whole-image passes are skipped
+// when the finder saw no line evidence. defaultSchedule is the detector's.
+type schedule struct {
+	name     string
+	evid     func(cachedLine) float64 // nil: region.evidence
+	minEvid  float64                  // lines below it are not read
+	stopLine bool                     // a regions pass stops at the line that decides
+	// skip: pass -> evidence; the pass is skipped when a regions pass ran,
+	// no candidate line reached it and nothing was accepted so far.
+	skip map[string]float64
+	// passes: the pass order (nil: Options.Passes).
+	passes []string
+}
+
+var defaultSchedule = func() schedule {
+	s := schedule{name: "default", minEvid: minLineEvidence, stopLine: true, skip: map[string]float64{}}
+	for p := range lineGated {
+		s.skip[p] = gateLineEvidence
+	}
+	return s
+}()
+
+func (s schedule) evidence(l cachedLine) float64 {
+	if s.evid == nil {
+		return region{score: l.Score, bottomDev: l.BottomDev, strokeDev: l.StrokeDev}.evidence()
+	}
+	return s.evid(l)
+}
+
+// simulateSched is detect replayed with a schedule. A cache written before
+// lines were recorded replays each regions pass as one line read whole,
+// of unbounded evidence.
+func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verdict, float64) {
+	o, _ = o.withDefaults()
+	v := Verdict{Width: ci.W, Height: ci.H}
+	if o.MinEdgeDensity > 0 && ci.Edges < o.MinEdgeDensity {
+		v.Pass, v.Rule = PassFlat, RuleFlat
+		return v, 0
+	}
+	passes := o.Passes
+	if s.passes != nil {
+		passes = s.passes
+	}
+	if ci.Edges > o.TextureEdgeDensity {
+		passes = passes[:1]
+	}
+	var acc judge
+	acc.init(o, ci.W, ci.H)
+	ms := 0.0
+	best := -1.0 // best line evidence seen (-1: no candidate line yet)
+	for i, p := range passes {
+		cp := ci.Passes[p]
+		if turnedSpecs[p].tiled && !gate.open(tileGate{tiling{Score: ci.Tiling}, ci.Lum}, passSpecs[p].dark) {
+			cp = cachedPass{}
+		}
+		if t, ok := s.skip[p]; ok && best >= 0 && best < t && len(acc.accepted) == 0 {
+			continue
+		}
+		v.Pass = p
+		if _, isRegions := regionPasses[p]; isRegions {
+			lines, finder := cp.Lines, cp.FinderMS
+			if !ci.Lined {
+				lines, finder = []cachedLine{{MS: cp.MS, Score: math.Inf(1), Words: cp.Words}}, 0
+			}
+			lines = slices.Clone(lines)
+			ms += finder
+			sort.SliceStable(lines, func(a, b int) bool { return s.evidence(lines[a]) > s.evidence(lines[b]) })
+			if len(lines) > 0 {
+				best = max(best, s.evidence(lines[0]))
+			}
+			for _, l := range lines {
+				if s.evidence(l) < s.minEvid {
+					break
+				}
+				ms += l.MS
+				for _, w := range l.Words {
+					acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, p, cp.Scale)
+				}
+				if s.stopLine && acc.hasText() != "" {
+					break
+				}
+			}
+		} else {
+			ms += cp.MS
+			for _, w := range cp.Words {
+				acc.add(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, p, cp.Scale)
+			}
+		}
+		if rule := acc.hasText(); rule != "" {
+			v.HasText, v.Rule = true, rule
+			break
+		}
+		if i+1 >= o.ScoutPasses && !acc.hint {
+			break
+		}
+	}
+	if !v.HasText {
+		v.Rule = RuleNone
+	}
+	v.Words = acc.words()
+	return v, ms
+}
+
+// TestTuneSched replays schedules (tuneSchedules) against the detector's
+// own over a cache of the default passes written by TestTuneCache, and
+// lists the images whose verdict each changes:
+//
+//	OCR_TUNE_SCHED=/tmp/tune.json go test ./ocr -run TestTuneSched -v
+func TestTuneSched(t *testing.T) {
+	path := os.Getenv("OCR_TUNE_SCHED")
+	if path == "" {
+		t.Skip("set OCR_TUNE_SCHED=FILE (written by TestTuneCache with the default passes) to replay schedules")
+	}
+	imgs := readCache(t, path)
+	// The reference: every line read, every pass run (the scheduling of
+	// before issue 16's speed work).
+	all := schedule{name: "all lines, all passes"}
+	base := make([]Verdict, len(imgs))
+	for i, ci := range imgs {
+		base[i], _ = simulateSched(Options{}, defaultGate, ci, all)
+	}
+	for _, s := range append([]schedule{all, defaultSchedule}, tuneSchedules()...) {
+		var full, thumb score
+		var ms, msNeg, msPos, nNeg float64
+		var lost, gained []string
+		for i, ci := range imgs {
+			v, m := simulateSched(Options{}, defaultGate, ci, s)
+			ms += m
+			if ci.HasText {
+				msPos += m
+			} else {
+				msNeg += m
+				nNeg++
+			}
+			if ci.Thumb {
+				thumb.add(ci.HasText, v.HasText)
+			} else {
+				full.add(ci.HasText, v.HasText)
+			}
+			if base[i].HasText && !v.HasText {
+				lost = append(lost, ci.Name)
+			}
+			if !base[i].HasText && v.HasText {
+				gained = append(gained, fmt.Sprintf("%s(truth=%v)", ci.Name, ci.HasText))
+			}
+		}
+		n := float64(len(imgs))
+		t.Logf("%-40s full %s | thumb %s | %.0f ms/img (text-free %.0f, text %.0f) lost %v gained %v", s.name, full, thumb,
+			ms/n, msNeg/nNeg, msPos/(n-nNeg), lost, gained)
+	}
 }

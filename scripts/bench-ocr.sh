@@ -13,3 +13,5 @@ fi
 echo "bench-ocr: $(tesseract --version 2>&1 | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 go test -run '^$' -bench 'DetectorVsCLI' -benchtime 1x -timeout 60m -v ./ocr 2>&1 |
 	grep -v -E '^(goos|goarch|pkg|cpu|PASS|ok) ' | sed -e 's/^ *bench_test.go:[0-9]*: *//'
+# The load after as well as before: a number measured beside other work is no ratio.
+echo "bench-ocr: done, load $(cut -d' ' -f1-3 /proc/loadavg)"
