@@ -30,6 +30,8 @@ type cachedWord struct {
 	Text           string
 	Conf           float64
 	X0, Y0, X1, Y1 int
+	// Sup is the glyph support under the word's box (support.go).
+	Sup int `json:",omitempty"`
 }
 
 type cachedPass struct {
@@ -48,6 +50,9 @@ type cachedImage struct {
 	Passes  map[string]cachedPass
 	// Tiling and Lum are what the tiled passes' gate reads (tiled.go).
 	Tiling, Lum float64
+	// Sup: the words carry their glyph support (caches written before it
+	// was recorded replay without the support rule).
+	Sup bool `json:",omitempty"`
 }
 
 func TestTuneCache(t *testing.T) {
@@ -125,7 +130,7 @@ func TestTuneCache(t *testing.T) {
 				s := samples[i]
 				col := toRGB(s.Image)
 				ci := cachedImage{Name: s.Name, Kind: s.Kind, HasText: s.HasText, Thumb: s.Thumb, W: col.w, H: col.h,
-					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}}
+					Edges: col.gray().edgeDensity(16), Passes: map[string]cachedPass{}, Sup: true}
 				if b, ok := base[s.Name]; ok {
 					ci.Passes = b.Passes
 				}
@@ -154,7 +159,7 @@ func TestTuneCache(t *testing.T) {
 						cp.MS = float64((threadCPU() - cpu0).Microseconds()) / 1000
 					}
 					for _, w := range raw {
-						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1})
+						cp.Words = append(cp.Words, cachedWord{w.text, w.conf, w.x0, w.y0, w.x1, w.y1, fr.support(wordBox(w, scale))})
 					}
 					ci.Passes[p] = cp
 				}
@@ -200,6 +205,15 @@ func simulate(o Options, gate gateLimits, ci cachedImage) (Verdict, float64) {
 	}
 	var acc judge
 	acc.init(o, ci.W, ci.H)
+	if ci.Sup {
+		sup := map[[4]int]int{}
+		for _, cp := range ci.Passes {
+			for _, w := range cp.Words {
+				sup[wordBox(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, cp.Scale)] = w.Sup
+			}
+		}
+		acc.support = func(box [4]int) int { return sup[box] }
+	}
 	ms := 0.0
 	for i, p := range passes {
 		cp := ci.Passes[p]
