@@ -96,7 +96,11 @@
 // name) and has a plausible box (MinWordHeight or taller, under 60% of the
 // image, glyphs 0.2..2 times as wide as the line is high). An image shows
 // text (Verdict.Rule) when one counted word has StrongConfidence and
-// StrongChars or SureConfidence (strong-word), when two passes read the same
+// StrongChars or SureConfidence (strong-word; under confidence 85 only
+// when it stands on glyphs: at least three glyph-like components chained
+// side by side under its box, found as the region finder finds a line's
+// glyphs, in luma or yellow-blue, support.go; the lone words Tesseract
+// reads in texture stand on blocks, discs and speckle), when two passes read the same
 // word at the same place (agree), or when MinWords counted words sit side
 // by side on one line, one of them of LineConfidence (line; two readings
 // stacked on one spot, as a grid of windows gives, are no line), or, in
