@@ -372,6 +372,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
+	acc.support = fr.support
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err

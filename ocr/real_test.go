@@ -102,10 +102,18 @@ func (r sizeScores) String() string {
 // recall on tiled diagonal watermarks, faint corner watermarks and scene
 // text; thumbnails miss headlines in display faces, tiled and corner
 // watermarks and price tags (see the log).
+//
+// Then the glyph-support rule (support.go: a lone word under confidence 85
+// decides only standing on three chained glyph-like components; chosen on
+// the tuning part and the demo's scenes), all 434 images, looked at once:
+// full size P 1.000 R 0.890 F1 0.942 (tp 73 fp 0 fn 9: the three texture
+// words gone, one tiled watermark that an upright pass's lone "atts" had
+// found lost), thumbnails unchanged, P 1.000 R 0.829 F1 0.907. The
+// precision floor rises to the 0.97, full size to 0.92.
 const (
-	heldOutFloorFullF1    = 0.90
+	heldOutFloorFullF1    = 0.92
 	heldOutFloorThumbF1   = 0.84
-	heldOutFloorPrecision = 0.95
+	heldOutFloorPrecision = 0.97
 )
 
 // TestDetectorRealHeldOut scores the default detector on a deterministic
