@@ -15,17 +15,17 @@ import (
 // (none of version 1/2's lists), so the held-out part does not reward a
 // detector for the words it was tuned on.
 var vocabulary3 = strings.Fields(`
-monday weekend coffee mood vibes goals dreamer wanderlust sunshine rainy cozy
+monday weekend saturday mood vibes paddle dreamer wanderlust sunshine rainy cozy
 someday somewhere everything nothing maybe almost enough again still yet
-heartache lonely crying melancholy blue rainy grey storm tears longing waiting
+heartache umbrella crying melancholy blue firefly grey storm driftwood longing waiting
 healing letting go move forward breathe slowly deeply honest truth lies
 mountains valley lake harbor island desert canyon meadow orchard vineyard
-bicycle lantern candle blanket window letter postcard photograph suitcase
+bicycle lantern candle blanket compass letter postcard photograph suitcase
 grandma brother sister daughter mother father neighbor stranger teacher
-kitchen garden porch attic rooftop balcony hallway library bookstore
-fearless gentle wild quiet restless hopeful tender fragile golden silver
-promise reason purpose lesson chance choice answer question secret wish
-dance laugh sing travel explore create inspire imagine wonder believe
+kitchen harvest porch attic rooftop balcony hallway pebble bookstore
+fearless thunder wild lighthouse restless hopeful tender fragile golden silver
+promise reason purpose lesson chance choice answer question velvet wish
+dance laugh sing marble explore create inspire imagine wonder rooftops
 coupon delivery organic handmade vintage premium limited exclusive
 `)
 

@@ -39,9 +39,9 @@ import (
 //   - jigzo-data: the photos inside its puzzles (animals, a bike, a castle,
 //     a windmill, a slide), 232 px: as small as WEBEmo's files, so they are
 //     negatives only (no crops, no composites);
-//   - gimp-data and gimp-help-en: GIMP's script textures, a kitten, the
-//     tone-mapping tutorial's photos, a rose, a little-planet panorama;
-//     GIMP's splash (its name and version) is scene text;
+//   - gimp-data and gimp-help-en: a marble texture, the tone-mapping
+//     tutorial's power lines, a rose, a little-planet panorama; GIMP's
+//     splash (its name and version) is scene text;
 //   - sddm-theme-maldives, sddm-theme-maui: login-screen photos; their
 //     previews (a clock and a login box over the photo) are scene text;
 //   - xfdesktop4-data, gnome-backgrounds (WebP), afterstep-data: abstract
@@ -61,7 +61,12 @@ import (
 // block is under MinThumbPx px or whose weakest block is under MinContrast
 // grey levels is dropped and drawn again from the next random stream (the
 // same every run). The dumps of every kind at both sizes were then looked
-// at; photos with any lettering are left out of the negatives.
+// at; photos with any lettering are left out of the negatives (GIMP's
+// kitten, whose shelf shows book titles; GNOME's "pixels", whose icons hold
+// letters), as are textures under 200 px.
+//
+// Each photo of 1024 px or more also gives RealOptions.Crops crops (default
+// 2; smaller photos half as many, jigzo's none); composites use 8 per kind.
 
 // PartHeldOut3 is version 3's held-out part (see above).
 const PartHeldOut3 = "heldout3"
@@ -108,9 +113,7 @@ var plain3 = concat(
 		"games/jigzo/puzzles/00_default/clouds-4x4.pzl", "games/jigzo/puzzles/00_default/gorilla2-3x3.pzl",
 		"games/jigzo/puzzles/00_default/horse-4x3.pzl", "games/jigzo/puzzles/00_default/penguin-3x2.pzl",
 		"games/jigzo/puzzles/00_default/tobogan-4x3.pzl", "games/jigzo/puzzles/00_default/windmill-4x4.pzl"),
-	share("gimp-data", "gimp/2.0/scripts/images/beavis.jpg", "gimp/2.0/scripts/images/texture.jpg",
-		"gimp/2.0/scripts/images/texture1.jpg", "gimp/2.0/scripts/images/texture2.jpg",
-		"gimp/2.0/scripts/images/texture3.jpg"),
+	share("gimp-data", "gimp/2.0/scripts/images/texture.jpg"),
 	share("gimp-help-en", "gimp/2.0/help/en/images/tutorials/tone-mapping/power-lines.jpg",
 		"gimp/2.0/help/en/images/filters/examples/map/little_planet-equirect.jpg",
 		"gimp/2.0/help/en/images/filters/examples/blur/mean_curvature-ex-1.jpg"),
@@ -119,7 +122,7 @@ var plain3 = concat(
 	share("xfdesktop4-data", "backgrounds/xfce/xfce-blue.jpg", "backgrounds/xfce/xfce-teal.jpg",
 		"backgrounds/xfce/xfce-stripes.png", "backgrounds/xfce/xfce-verticals.png"),
 	share("gnome-backgrounds", "backgrounds/gnome/adwaita-l.webp", "backgrounds/gnome/licorice-d.webp",
-		"backgrounds/gnome/pixels-l.webp", "backgrounds/gnome/truchet-d.webp", "backgrounds/gnome/wood-l.webp"),
+		"backgrounds/gnome/truchet-d.webp", "backgrounds/gnome/wood-l.webp"),
 	share("afterstep-data", "afterstep/desktop/tiles/rose512.jpg"),
 )
 
@@ -143,9 +146,9 @@ var sceneText3 = []scene3{
 	sc3("gimp-data", "gimp/2.0/images/gimp-splash.png", 0.35, 0.0, 1.0, 0.75),
 	sc3("sddm-theme-maldives", "sddm/themes/maldives/maldives.jpg", 0.62, 0.0, 1.0, 0.32),
 	sc3("sddm-theme-maui", "sddm/themes/maui/maui.jpg", 0.0, 0.2, 0.42, 0.75),
-	sc3("desktop-base", "desktop-base/softwaves-theme/login/sddm-preview.jpg", 0.45, 0.45, 0.95, 0.95),
+	sc3("desktop-base", "desktop-base/softwaves-theme/login/sddm-preview.jpg", 0.3, 0.15, 0.7, 0.6),
 	sc3("desktop-base", "desktop-base/spacefun-theme/grub/grub-16x9.png", 0.6, 0.6, 1.0, 1.0),
-	sc3("desktop-base", "desktop-base/joy-theme/login/sddm-preview.jpg", 0.25, 0.0, 0.75, 0.45),
+	sc3("desktop-base", "desktop-base/joy-theme/login/sddm-preview.jpg", 0.32, 0.05, 0.68, 0.45),
 }
 
 // heldOut3FontFiles are version 3's typefaces: twenty packages that
@@ -201,7 +204,7 @@ func real3(o RealOptions) ([]Sample, int, error) {
 		o.PerKind = 8
 	}
 	if o.Crops <= 0 {
-		o.Crops = 1
+		o.Crops = 2
 	}
 	fonts, err := loadFontFiles(PartHeldOut3, heldOut3FontFiles)
 	if err != nil {
@@ -303,8 +306,12 @@ func real3(o RealOptions) ([]Sample, int, error) {
 		if b := bgs[i].Bounds(); max(b.Dx(), b.Dy()) < composite3Min {
 			continue // already thumbnail-sized: no crops
 		}
+		crops := o.Crops
+		if b := bgs[i].Bounds(); max(b.Dx(), b.Dy()) < MaxFullSide {
+			crops = max(1, o.Crops/2) // photos under 1024 px: fewer crops
+		}
 		rng := rand.New(rand.NewSource(seed*1_000_003 + 500_000 + int64(i)))
-		for c := range o.Crops {
+		for c := range crops {
 			crop := randomCropAR(rng, bgs[i], 0.3, 0.6, 1.0)
 			if c%2 == 0 {
 				flipH(crop)
