@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,8 +31,10 @@ import (
 // OMP_THREAD_LIMIT=1 (the fairest CLI under parallel load).
 //
 // OCR_BENCH_STRIDE takes every n-th scene of each part, with its thumbnail
-// (default 3: 80 images a part); OCR_BENCH_WORKERS sets the
-// parallelism (default: the cores).
+// (default 4); OCR_BENCH_WORKERS sets the parallelism (default: the
+// cores); OCR_BENCH_PART names the parts (comma-separated; default tune and
+// heldout; heldout3 is version 3's held-out part, for the integrator's
+// once-a-wave score).
 //
 //	go test -run '^$' -bench DetectorVsCLI -benchtime 1x -v ./ocr
 func BenchmarkDetectorVsCLI(b *testing.B) {
@@ -42,7 +45,11 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	stride := envInt("OCR_BENCH_STRIDE", 4)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
 	det := testDetector(b, workers, Options{})
-	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
+	parts := []string{evalset.PartTune, evalset.PartHeldOut}
+	if p := os.Getenv("OCR_BENCH_PART"); p != "" {
+		parts = strings.Split(p, ",") // e.g. heldout3: version 3's held-out part alone
+	}
+	for _, part := range parts {
 		all := loadReal(b, part)
 		var samples []evalset.Sample
 		for i := 0; i < len(all); i += 2 * stride {
