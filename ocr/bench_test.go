@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,6 +102,7 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 		rate           float64
 		s, full, thumb score
 		cpu            time.Duration
+		misses         map[string]int // "kind/size" -> wrong verdicts
 	}
 	results := make([]result, len(systems))
 	b.ResetTimer()
@@ -128,18 +130,24 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 			wg.Wait()
 			el := time.Since(start)
 			var s, full, thumb score
+			misses := map[string]int{}
 			for i := range files {
 				if errs[i] != nil {
 					b.Fatalf("%s on %s: %v", sys.name, files[i], errs[i])
 				}
 				s.add(samples[i].HasText, got[i])
+				size := "full"
 				if samples[i].Thumb {
 					thumb.add(samples[i].HasText, got[i])
+					size = "thumb"
 				} else {
 					full.add(samples[i].HasText, got[i])
 				}
+				if got[i] != samples[i].HasText {
+					misses[samples[i].Kind+"/"+size]++
+				}
 			}
-			results[k] = result{float64(len(files)) / el.Seconds(), s, full, thumb, cpuTime() - cpu0}
+			results[k] = result{float64(len(files)) / el.Seconds(), s, full, thumb, cpuTime() - cpu0, misses}
 		}
 	}
 	b.StopTimer()
@@ -155,6 +163,19 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 		r := results[k]
 		table += fmt.Sprintf("%-36s %9.2f %9.2f %6.3f %6.3f %6.3f %8.3f %8.3f %10s\n", sys.name, r.rate, results[0].rate/r.rate,
 			r.s.f1(), r.s.precision(), r.s.recall(), r.full.f1(), r.thumb.f1(), (r.cpu / time.Duration(len(files))).Round(time.Millisecond))
+	}
+	for k, sys := range systems {
+		r := results[k]
+		keys := make([]string, 0, len(r.misses))
+		for m := range r.misses {
+			keys = append(keys, m)
+		}
+		sort.Strings(keys)
+		var m []string
+		for _, key := range keys {
+			m = append(m, fmt.Sprintf("%s %d", key, r.misses[key]))
+		}
+		table += fmt.Sprintf("%s: full %s; thumb %s\n  wrong by kind: %s\n", sys.name, r.full, r.thumb, strings.Join(m, ", "))
 	}
 	b.Log(table)
 	b.ReportMetric(results[0].rate, part+"_curate_img/s")
