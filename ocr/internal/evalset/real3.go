@@ -19,7 +19,7 @@ import (
 // for a single purpose: to be scored once by the integrator on the
 // detector's final defaults of a wave, by nobody who tunes the detector.
 // It shares nothing with versions 1 and 2 (a test checks it): its photos
-// come from eleven Debian packages neither of them uses, its typefaces
+// come from twelve Debian packages neither of them uses, its typefaces
 // from twenty font packages neither uses, its words, agency names and sign
 // texts are new lists, and its composites are drawn by compose3, which
 // varies what compose fixed (outline widths, yellow meme captions, the
