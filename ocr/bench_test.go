@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,16 +165,7 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 	}
 	for k, sys := range systems {
 		r := results[k]
-		keys := make([]string, 0, len(r.misses))
-		for m := range r.misses {
-			keys = append(keys, m)
-		}
-		sort.Strings(keys)
-		var m []string
-		for _, key := range keys {
-			m = append(m, fmt.Sprintf("%s %d", key, r.misses[key]))
-		}
-		table += fmt.Sprintf("%s: full %s; thumb %s\n  wrong by kind: %s\n", sys.name, r.full, r.thumb, strings.Join(m, ", "))
+		table += fmt.Sprintf("%s: full %s; thumb %s\n  wrong by kind: %s\n", sys.name, r.full, r.thumb, byKind(r.misses))
 	}
 	b.Log(table)
 	b.ReportMetric(results[0].rate, part+"_curate_img/s")

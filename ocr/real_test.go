@@ -59,16 +59,21 @@ func scoreVerdicts(samples []evalset.Sample, vs []Verdict) sizeScores {
 }
 
 func (r sizeScores) String() string {
-	keys := make([]string, 0, len(r.misses))
-	for k := range r.misses {
+	return fmt.Sprintf("full: %s\nthumb: %s\nwrong by kind: %s", r.full, r.thumb, byKind(r.misses))
+}
+
+// byKind lists wrong verdicts by "kind/size", sorted: "meme/thumb 2, ...".
+func byKind(misses map[string]int) string {
+	keys := make([]string, 0, len(misses))
+	for k := range misses {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var m []string
 	for _, k := range keys {
-		m = append(m, fmt.Sprintf("%s %d", k, r.misses[k]))
+		m = append(m, fmt.Sprintf("%s %d", k, misses[k]))
 	}
-	return fmt.Sprintf("full: %s\nthumb: %s\nwrong by kind: %s", r.full, r.thumb, strings.Join(m, ", "))
+	return strings.Join(m, ", ")
 }
 
 // Floors on the held-out part, set just below the held-out numbers

@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -46,6 +47,15 @@ func words3(rng *rand.Rand, n int) string {
 }
 
 func pickS(rng *rand.Rand, l ...string) string { return l[rng.Intn(len(l))] }
+
+// sansOrImpact picks a sans face, one time in three a condensed heavy one.
+func sansOrImpact(rng *rand.Rand, fs *fontSet) *opentype.Font {
+	f := fs.pick(rng, roleSans)
+	if rng.Intn(3) == 0 {
+		f = fs.pick(rng, roleImpact)
+	}
+	return f
+}
 
 // compose3 is version 3's compositor: the same nine kinds as compose, drawn
 // with other choices (see real3.go). It returns the text, its boxes and
@@ -239,10 +249,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		draw(s, []string{text}, cx, cy)
 		return text, boxes, leg
 	case "sign":
-		f := fs.pick(rng, roleSans)
-		if rng.Intn(3) == 0 {
-			f = fs.pick(rng, roleImpact)
-		}
+		f := sansOrImpact(rng, fs)
 		text := signWords3[rng.Intn(len(signWords3))]
 		if rng.Intn(4) == 0 {
 			text += pickS(rng, " 24H", " EXIT 3", " 2ND FLOOR", " 500 m", " & CO")
@@ -300,10 +307,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		}
 		return text, boxes, leg
 	case "tiled":
-		f := fs.pick(rng, roleSans)
-		if rng.Intn(3) == 0 {
-			f = fs.pick(rng, roleImpact)
-		}
+		f := sansOrImpact(rng, fs)
 		site := sites3[rng.Intn(len(sites3))]
 		if rng.Intn(3) == 0 {
 			site = pickS(rng, "PROOF", "WATERMARK", "DO NOT COPY", "© STOCK", "PREVIEW ONLY")

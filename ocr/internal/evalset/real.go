@@ -275,37 +275,12 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	// Decoding and shrinking the photos is most of the time: two at once.
 	bgs := make([]*image.RGBA, len(plains))
 	errs := make([]error, len(plains))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				bgs[i], errs[i] = load(plains[i])
-			}
-		}()
-	}
-	for i := range plains {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	twoAtOnce(len(plains), func(i int) { bgs[i], errs[i] = load(plains[i]) })
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	var out []Sample
-	add := func(s Sample, img *image.RGBA) {
-		full := s
-		full.Name = fmt.Sprintf("%s/%s-full", part, s.Name)
-		full.Image = img
-		thumb := s
-		thumb.Name = fmt.Sprintf("%s/%s-thumb", part, s.Name)
-		thumb.Thumb = true
-		thumb.Image = thumbnail(img)
-		thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
-		out = append(out, full, thumb)
-	}
+	add := func(s Sample, img *image.RGBA) { out = append(out, bothSizes(part, s, img)...) }
 	for _, p := range texts {
 		img, err := load(p)
 		if err != nil {
@@ -335,6 +310,41 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		}
 	}
 	return out, nil
+}
+
+// bothSizes is a sample as a full-size image and as its thumbnail (named
+// part/NAME-full and part/NAME-thumb, boxes scaled), in that order.
+func bothSizes(part string, s Sample, img *image.RGBA) []Sample {
+	full := s
+	full.Name = fmt.Sprintf("%s/%s-full", part, s.Name)
+	full.Image = img
+	thumb := s
+	thumb.Name = fmt.Sprintf("%s/%s-thumb", part, s.Name)
+	thumb.Thumb = true
+	thumb.Image = thumbnail(img)
+	thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
+	return []Sample{full, thumb}
+}
+
+// twoAtOnce runs f(0), ..., f(n-1) on two goroutines (each f writes only
+// its own slot, so the result does not depend on the order).
+func twoAtOnce(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // scaleBoxes maps boxes to an image scaled by f (outward: a box keeps

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	_ "golang.org/x/image/webp" // gnome-backgrounds' wallpapers are WebP
 )
@@ -222,25 +221,11 @@ func real3(o RealOptions) ([]Sample, int, error) {
 	// Decoding: two at once (the 4096-px WebP wallpapers take a second each).
 	srcs := make([]image.Image, len(all))
 	errs := make([]error, len(all))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				srcs[i], errs[i] = decodePhoto(all[i].file())
-				if errs[i] != nil {
-					errs[i] = fmt.Errorf("evalset: %w (installed by the Debian package %s)", errs[i], all[i].pkg)
-				}
-			}
-		}()
-	}
-	for i := range all {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	twoAtOnce(len(all), func(i int) {
+		if srcs[i], errs[i] = decodePhoto(all[i].file()); errs[i] != nil {
+			errs[i] = fmt.Errorf("evalset: %w (installed by the Debian package %s)", errs[i], all[i].pkg)
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, 0, err
 	}
@@ -254,17 +239,7 @@ func real3(o RealOptions) ([]Sample, int, error) {
 	}
 	names := names3(all)
 	var out []Sample
-	add := func(s Sample, img *image.RGBA) {
-		full := s
-		full.Name = fmt.Sprintf("%s/%s-full", PartHeldOut3, s.Name)
-		full.Image = img
-		thumb := s
-		thumb.Name = fmt.Sprintf("%s/%s-thumb", PartHeldOut3, s.Name)
-		thumb.Thumb = true
-		thumb.Image = thumbnail(img)
-		thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
-		out = append(out, full, thumb)
-	}
+	add := func(s Sample, img *image.RGBA) { out = append(out, bothSizes(PartHeldOut3, s, img)...) }
 	for k, s := range sceneText3 {
 		src := srcs[len(plain3)+k]
 		b := src.Bounds()
