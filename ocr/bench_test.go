@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,8 +31,10 @@ import (
 // OMP_THREAD_LIMIT=1 (the fairest CLI under parallel load).
 //
 // OCR_BENCH_STRIDE takes every n-th scene of each part, with its thumbnail
-// (default 3: 80 images a part); OCR_BENCH_WORKERS sets the
-// parallelism (default: the cores).
+// (default 4); OCR_BENCH_WORKERS sets the parallelism (default: the
+// cores); OCR_BENCH_PART names the parts (comma-separated; default tune and
+// heldout; heldout3 is version 3's held-out part, for the integrator's
+// once-a-wave score).
 //
 //	go test -run '^$' -bench DetectorVsCLI -benchtime 1x -v ./ocr
 func BenchmarkDetectorVsCLI(b *testing.B) {
@@ -42,7 +45,11 @@ func BenchmarkDetectorVsCLI(b *testing.B) {
 	stride := envInt("OCR_BENCH_STRIDE", 4)
 	workers := envInt("OCR_BENCH_WORKERS", runtime.NumCPU())
 	det := testDetector(b, workers, Options{})
-	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
+	parts := []string{evalset.PartTune, evalset.PartHeldOut}
+	if p := os.Getenv("OCR_BENCH_PART"); p != "" {
+		parts = strings.Split(p, ",") // e.g. heldout3: version 3's held-out part alone
+	}
+	for _, part := range parts {
 		all := loadReal(b, part)
 		var samples []evalset.Sample
 		for i := 0; i < len(all); i += 2 * stride {
@@ -94,6 +101,7 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 		rate           float64
 		s, full, thumb score
 		cpu            time.Duration
+		misses         map[string]int // "kind/size" -> wrong verdicts
 	}
 	results := make([]result, len(systems))
 	b.ResetTimer()
@@ -121,18 +129,24 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 			wg.Wait()
 			el := time.Since(start)
 			var s, full, thumb score
+			misses := map[string]int{}
 			for i := range files {
 				if errs[i] != nil {
 					b.Fatalf("%s on %s: %v", sys.name, files[i], errs[i])
 				}
 				s.add(samples[i].HasText, got[i])
+				size := "full"
 				if samples[i].Thumb {
 					thumb.add(samples[i].HasText, got[i])
+					size = "thumb"
 				} else {
 					full.add(samples[i].HasText, got[i])
 				}
+				if got[i] != samples[i].HasText {
+					misses[samples[i].Kind+"/"+size]++
+				}
 			}
-			results[k] = result{float64(len(files)) / el.Seconds(), s, full, thumb, cpuTime() - cpu0}
+			results[k] = result{float64(len(files)) / el.Seconds(), s, full, thumb, cpuTime() - cpu0, misses}
 		}
 	}
 	b.StopTimer()
@@ -148,6 +162,10 @@ func benchPart(b *testing.B, part string, samples []evalset.Sample, det *Detecto
 		r := results[k]
 		table += fmt.Sprintf("%-36s %9.2f %9.2f %6.3f %6.3f %6.3f %8.3f %8.3f %10s\n", sys.name, r.rate, results[0].rate/r.rate,
 			r.s.f1(), r.s.precision(), r.s.recall(), r.full.f1(), r.thumb.f1(), (r.cpu / time.Duration(len(files))).Round(time.Millisecond))
+	}
+	for k, sys := range systems {
+		r := results[k]
+		table += fmt.Sprintf("%s: full %s; thumb %s\n  wrong by kind: %s\n", sys.name, r.full, r.thumb, byKind(r.misses))
 	}
 	b.Log(table)
 	b.ReportMetric(results[0].rate, part+"_curate_img/s")

@@ -4,6 +4,8 @@
 # same run. Prints images/s and F1 (all, full size, thumbnails).
 #   OCR_BENCH_STRIDE    every n-th scene and its thumbnail (default 4: about 110 images a part)
 #   OCR_BENCH_WORKERS   parallelism (default: the number of cores)
+#   OCR_BENCH_PART      parts, comma-separated (default tune,heldout; heldout3:
+#                       version 3's held-out part, scored once a wave by the integrator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v tesseract >/dev/null; then

@@ -28,10 +28,7 @@ const (
 // FontDir is where Debian puts its font packages.
 var FontDir = "/usr/share/fonts"
 
-var realFontFiles = []struct {
-	file, pkg string
-	roles     []int
-}{
+var realFontFiles = []fontFile{
 	{"truetype/dejavu/DejaVuSansCondensed-Bold.ttf", "fonts-dejavu-extra", []int{roleImpact, roleSans}},
 	{"truetype/liberation/LiberationSansNarrow-Bold.ttf", "fonts-liberation", []int{roleImpact}},
 	{"opentype/urw-base35/NimbusSansNarrow-Bold.otf", "fonts-urw-base35", []int{roleImpact}},
@@ -63,10 +60,7 @@ var realFontFiles = []struct {
 // held-out numbers say how the detector does on type it was not tuned on.
 // Bebas Neue and League Spartan stand in for Impact; Lobster and Dancing
 // Script are the script faces of quote cards.
-var heldOutFontFiles = []struct {
-	file, pkg string
-	roles     []int
-}{
+var heldOutFontFiles = []fontFile{
 	{"opentype/bebas-neue/BebasNeue-Bold.otf", "fonts-bebas-neue", []int{roleImpact, roleDisplay}},
 	{"opentype/league-spartan/LeagueSpartan-Black.otf", "fonts-league-spartan", []int{roleImpact}},
 	{"truetype/open-sans/OpenSans-CondBold.ttf", "fonts-open-sans", []int{roleImpact, roleSans}},
@@ -93,23 +87,35 @@ var heldOutFontFiles = []struct {
 
 type fontSet [nRoles][]*opentype.Font
 
-// fontCache holds the parsed font sets (tuning and held-out) of one process.
+// fontFile is one typeface of the real set: its file under FontDir, the
+// Debian package that installs it and the roles it plays.
+type fontFile struct {
+	file, pkg string
+	roles     []int
+}
+
+// fontCache holds the parsed font sets (tuning, held-out, held-out v3) of
+// one process.
 var fontCache = struct {
 	sync.Mutex
-	sets map[bool]*fontSet
-}{sets: map[bool]*fontSet{}}
+	sets map[string]*fontSet
+}{sets: map[string]*fontSet{}}
 
 // loadRealFonts parses the tuning typefaces, or with heldOut those of the
 // held-out part of version 2.
 func loadRealFonts(heldOut bool) (*fontSet, error) {
+	if heldOut {
+		return loadFontFiles(PartHeldOut, heldOutFontFiles)
+	}
+	return loadFontFiles(PartTune, realFontFiles)
+}
+
+// loadFontFiles parses files once per process (key names the list).
+func loadFontFiles(key string, files []fontFile) (*fontSet, error) {
 	fontCache.Lock()
 	defer fontCache.Unlock()
-	if fs, ok := fontCache.sets[heldOut]; ok {
+	if fs, ok := fontCache.sets[key]; ok {
 		return fs, nil
-	}
-	files := realFontFiles
-	if heldOut {
-		files = heldOutFontFiles
 	}
 	fs := &fontSet{}
 	for _, ff := range files {
@@ -126,7 +132,7 @@ func loadRealFonts(heldOut bool) (*fontSet, error) {
 			fs[r] = append(fs[r], f)
 		}
 	}
-	fontCache.sets[heldOut] = fs
+	fontCache.sets[key] = fs
 	return fs, nil
 }
 
@@ -322,6 +328,12 @@ type style struct {
 // draw sets lines on dst centred at (cx, cy) and returns the text's box:
 // where its glyphs (not outline, shadow or plate) landed, clipped to dst.
 func (s style) draw(dst *image.RGBA, lines []string, cx, cy int) image.Rectangle {
+	return s.drawWhole(dst, lines, cx, cy).Intersect(dst.Bounds())
+}
+
+// drawWhole is draw returning the glyphs' whole box, also where it runs
+// past the picture's edges.
+func (s style) drawWhole(dst *image.RGBA, lines []string, cx, cy int) image.Rectangle {
 	pad := int(s.px*s.panelPad) + s.outlineW + int(s.px/4) + 4
 	fill := textMask(s.font, s.px, lines, pad)
 	if s.panel != nil {
@@ -354,7 +366,7 @@ func (s style) draw(dst *image.RGBA, lines []string, cx, cy int) image.Rectangle
 	}
 	glyphs := rotate(fill, s.angle)
 	paint(dst, glyphs, cx, cy, s.fill, s.opacity)
-	return inkBox(glyphs, cx-glyphs.Rect.Dx()/2, cy-glyphs.Rect.Dy()/2).Intersect(dst.Bounds())
+	return inkBox(glyphs, cx-glyphs.Rect.Dx()/2, cy-glyphs.Rect.Dy()/2)
 }
 
 // inkBox is the box of a mask's clearly inked pixels (alpha over a

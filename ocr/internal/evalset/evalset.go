@@ -5,6 +5,10 @@
 // and web-style text composited over them with Debian fonts; a tuning and a
 // held-out part; full size and 220-px thumbnails. It reads installed files
 // only and fails, naming the file and the package, when one is missing.
+// Version 3 (real3.go, compose3.go) adds one more held-out part,
+// PartHeldOut3, that shares no package, photo, font, word list or
+// compositing choice with the others, to be scored once a wave by the
+// integrator and never tuned on.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

@@ -2,10 +2,16 @@ package evalset
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -133,4 +139,224 @@ func TestRealParts(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), OpenCVDir) || !strings.Contains(err.Error(), "opencv-doc") {
 		t.Errorf("missing photos: got %v, want an error naming the folder and opencv-doc", err)
 	}
+}
+
+// TestHeldOut3Disjoint checks that version 3's held-out part shares nothing
+// with versions 1 and 2: no Debian package, no photo (by path or by
+// content), no typeface or font package, no entry of the word, agency and
+// sign lists.
+func TestHeldOut3Disjoint(t *testing.T) {
+	sum := func(path string) string {
+		path, err := wallpaperFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sha256.Sum256(data)
+		return hex.EncodeToString(s[:])
+	}
+	oldPkgs, oldFiles, oldSums := map[string]bool{}, map[string]bool{}, map[string]string{}
+	for _, p := range concat(sceneText, plain, sceneText2, plain2) {
+		oldPkgs[p.pkg] = true
+		oldFiles[p.file()] = true
+		oldSums[sum(p.file())] = p.file()
+	}
+	v3 := append([]photo(nil), plain3...)
+	for _, s := range sceneText3 {
+		v3 = append(v3, s.photo)
+	}
+	for _, p := range v3 {
+		if oldPkgs[p.pkg] {
+			t.Errorf("%s: package %s is used by version 1 or 2", p.path, p.pkg)
+		}
+		if oldFiles[p.file()] {
+			t.Errorf("%s is a photo of version 1 or 2", p.file())
+		}
+		if f, ok := oldSums[sum(p.file())]; ok {
+			t.Errorf("%s has the same bytes as %s of version 1 or 2", p.file(), f)
+		}
+	}
+	if n := len(names3(v3)); n != len(v3) {
+		t.Errorf("%d names for %d photos", n, len(v3))
+	}
+	seen := map[string]bool{}
+	for _, n := range names3(v3) {
+		if seen[n] {
+			t.Errorf("two photos named %s", n)
+		}
+		seen[n] = true
+	}
+	oldFonts, oldFontPkgs := map[string]bool{}, map[string]bool{}
+	for _, f := range append(append([]fontFile(nil), realFontFiles...), heldOutFontFiles...) {
+		oldFonts[f.file], oldFontPkgs[f.pkg] = true, true
+	}
+	roles := map[int]int{}
+	for _, f := range heldOut3FontFiles {
+		if oldFonts[f.file] || oldFontPkgs[f.pkg] {
+			t.Errorf("font %s (%s) is used by version 1 or 2", f.file, f.pkg)
+		}
+		for _, r := range f.roles {
+			roles[r]++
+		}
+	}
+	for r := range nRoles {
+		if roles[r] < 4 {
+			t.Errorf("role %d has %d typefaces in version 3, want at least 4", r, roles[r])
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		old, new []string
+	}{{"words", vocabulary, vocabulary3}, {"agencies", append(append([]string(nil), sites...), brands...), sites3},
+		{"signs", signWords, signWords3}} {
+		had := map[string]bool{}
+		for _, w := range c.old {
+			had[strings.ToLower(w)] = true
+		}
+		for _, w := range c.new {
+			if had[strings.ToLower(w)] {
+				t.Errorf("%s: %q is in version 1/2's list too", c.name, w)
+			}
+		}
+	}
+}
+
+// TestLegibilityRule checks the rule that makes a composite a positive:
+// faint or tiny text fails it, and the outline counts as contrast.
+func TestLegibilityRule(t *testing.T) {
+	white, black := color.RGBA{255, 255, 255, 255}, color.RGBA{0, 0, 0, 255}
+	for _, c := range []struct {
+		name       string
+		s          style
+		under      float64
+		thumbScale float64
+		ok         bool
+	}{
+		{"white on dark", style{px: 40, fill: white, opacity: 1}, 40, 0.3, true},
+		{"faint white on light", style{px: 40, fill: white, opacity: 0.3}, 200, 0.3, false},
+		{"outlined white on white", style{px: 40, fill: white, opacity: 1, outline: &black}, 250, 0.3, true},
+		{"too small on the thumbnail", style{px: 30, fill: white, opacity: 1}, 20, 0.3, false},
+		{"grey on grey", style{px: 60, fill: rgb(120, 120, 120), opacity: 1}, 150, 0.5, false},
+	} {
+		l := legibility{thumbPx: math.Inf(1), contrast: math.Inf(1)}
+		l.measure(c.s, c.under, c.thumbScale)
+		if l.ok() != c.ok {
+			t.Errorf("%s: legible %v (%.1f px, contrast %.0f), want %v", c.name, l.ok(), l.thumbPx, l.contrast, c.ok)
+		}
+	}
+}
+
+func TestPuzzlePhoto(t *testing.T) {
+	p := plain3[0]
+	for _, q := range plain3 {
+		if q.pkg == "jigzo-data" {
+			p = q
+			break
+		}
+	}
+	img, err := puzzlePhoto(p.file())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); max(b.Dx(), b.Dy()) < 200 {
+		t.Errorf("%s: photo of %v", p.file(), b)
+	}
+	bad := filepath.Join(t.TempDir(), "x.pzl")
+	os.WriteFile(bad, []byte("PzlF\n0.1\nno photo here"), 0o644)
+	if _, err := puzzlePhoto(bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("a puzzle without a JPEG: got %v, want an error naming it", err)
+	}
+	// A missing package is an error naming the file and the package.
+	defer func(d string) { ShareDir = d }(ShareDir)
+	ShareDir = t.TempDir()
+	_, err = Real(PartHeldOut3, RealOptions{})
+	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), "lxqt-themes") {
+		t.Errorf("missing photos: got %v, want an error naming the folder and lxqt-themes", err)
+	}
+	if _, err := Real(PartHeldOut3, RealOptions{Version: 2}); err == nil {
+		t.Error("version 2 of the v3 part accepted")
+	}
+}
+
+// TestRealHeldOut3 builds version 3's held-out part twice (40 s at load
+// 4.6: EVALSET_V3=1, make test-evalset3) and checks it: the same bytes
+// both times, every kind at both sizes, full size and thumbnail side by
+// side, boxes inside their images, and in every composite's thumbnail
+// pixels that differ inside each text box as much as the label rule asks.
+func TestRealHeldOut3(t *testing.T) {
+	if os.Getenv("EVALSET_V3") == "" {
+		t.Skip("set EVALSET_V3=1 (make test-evalset3) to build version 3's held-out part")
+	}
+	s, dropped, err := real3(RealOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := real3(RealOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != len(again) {
+		t.Fatalf("two builds: %d and %d images", len(s), len(again))
+	}
+	kinds, names := map[string]int{}, map[string]bool{}
+	pos := 0
+	for i, x := range s {
+		if x.Name != again[i].Name || !bytes.Equal(x.Image.Pix, again[i].Image.Pix) {
+			t.Fatalf("%s differs between two builds", x.Name)
+		}
+		if names[x.Name] {
+			t.Errorf("two images named %s", x.Name)
+		}
+		names[x.Name] = true
+		if x.Thumb != (i%2 == 1) || i%2 == 1 && strings.TrimSuffix(x.Name, "-thumb") != strings.TrimSuffix(s[i-1].Name, "-full") {
+			t.Errorf("%s: not a full size image followed by its thumbnail", x.Name)
+		}
+		b := x.Image.Bounds()
+		if long := max(b.Dx(), b.Dy()); x.Thumb && long != ThumbSize || !x.Thumb && long > MaxFullSide {
+			t.Errorf("%s: long side %d", x.Name, long)
+		}
+		if composite := x.HasText && x.Kind != "scene"; composite != (len(x.Boxes) > 0) {
+			t.Errorf("%s: %d text boxes", x.Name, len(x.Boxes))
+		}
+		for _, r := range x.Boxes {
+			if r.Empty() || !r.In(b.Inset(-1)) { // thumbnail boxes are rounded outwards
+				t.Errorf("%s: text box %v outside the image %v", x.Name, r, b)
+			}
+			r = r.Intersect(b)
+			if x.Thumb && x.Kind != "tiled" {
+				if c := spread(x.Image, r); c < MinContrast/2 {
+					t.Errorf("%s: luma inside the text box %v spans %.0f grey levels", x.Name, r, c)
+				}
+			}
+		}
+		if !x.Thumb {
+			kinds[x.Kind]++
+			if x.HasText {
+				pos++
+			}
+		}
+	}
+	for _, k := range append(append([]string{"scene", "photo"}, CompositeKinds...), CompositeKinds2...) {
+		if kinds[k] == 0 {
+			t.Errorf("no %s images", k)
+		}
+	}
+	t.Logf("%d images: %d scenes, %d with text; by kind %v; %d composites dropped and drawn again by the label rule",
+		len(s), len(s)/2, pos, kinds, dropped)
+}
+
+// spread is the range of luma between the 5th and the 95th percentile
+// inside r.
+func spread(img *image.RGBA, r image.Rectangle) float64 {
+	var ls []float64
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			ls = append(ls, lum(img.RGBAAt(x, y)))
+		}
+	}
+	sort.Float64s(ls)
+	return ls[len(ls)*95/100] - ls[len(ls)*5/100]
 }

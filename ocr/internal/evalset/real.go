@@ -61,6 +61,9 @@ type photo struct {
 }
 
 func (p photo) file() string {
+	if f, ok := p.file3(); ok {
+		return f
+	}
 	switch p.pkg {
 	case "opencv-doc":
 		return filepath.Join(OpenCVDir, p.path)
@@ -211,8 +214,15 @@ type RealOptions struct {
 // the same images on every run. It fails, naming the file and the package
 // that installs it, when a photo or font is missing.
 func Real(part string, o RealOptions) ([]Sample, error) {
+	if part == PartHeldOut3 {
+		if o.Version != 0 && o.Version != 3 {
+			return nil, fmt.Errorf("evalset: part %q is version 3 only (asked for version %d)", part, o.Version)
+		}
+		s, _, err := real3(o)
+		return s, err
+	}
 	if part != PartTune && part != PartHeldOut {
-		return nil, fmt.Errorf("evalset: unknown part %q (want %q or %q)", part, PartTune, PartHeldOut)
+		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3)
 	}
 	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
 		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)
@@ -265,37 +275,12 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	// Decoding and shrinking the photos is most of the time: two at once.
 	bgs := make([]*image.RGBA, len(plains))
 	errs := make([]error, len(plains))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				bgs[i], errs[i] = load(plains[i])
-			}
-		}()
-	}
-	for i := range plains {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	twoAtOnce(len(plains), func(i int) { bgs[i], errs[i] = load(plains[i]) })
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	var out []Sample
-	add := func(s Sample, img *image.RGBA) {
-		full := s
-		full.Name = fmt.Sprintf("%s/%s-full", part, s.Name)
-		full.Image = img
-		thumb := s
-		thumb.Name = fmt.Sprintf("%s/%s-thumb", part, s.Name)
-		thumb.Thumb = true
-		thumb.Image = thumbnail(img)
-		thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
-		out = append(out, full, thumb)
-	}
+	add := func(s Sample, img *image.RGBA) { out = append(out, bothSizes(part, s, img)...) }
 	for _, p := range texts {
 		img, err := load(p)
 		if err != nil {
@@ -327,6 +312,41 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 	return out, nil
 }
 
+// bothSizes is a sample as a full-size image and as its thumbnail (named
+// part/NAME-full and part/NAME-thumb, boxes scaled), in that order.
+func bothSizes(part string, s Sample, img *image.RGBA) []Sample {
+	full := s
+	full.Name = fmt.Sprintf("%s/%s-full", part, s.Name)
+	full.Image = img
+	thumb := s
+	thumb.Name = fmt.Sprintf("%s/%s-thumb", part, s.Name)
+	thumb.Thumb = true
+	thumb.Image = thumbnail(img)
+	thumb.Boxes = scaleBoxes(s.Boxes, float64(thumb.Image.Bounds().Dx())/float64(img.Bounds().Dx()))
+	return []Sample{full, thumb}
+}
+
+// twoAtOnce runs f(0), ..., f(n-1) on two goroutines (each f writes only
+// its own slot, so the result does not depend on the order).
+func twoAtOnce(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
 // scaleBoxes maps boxes to an image scaled by f (outward: a box keeps
 // every pixel it touched).
 func scaleBoxes(boxes []image.Rectangle, f float64) []image.Rectangle {
@@ -346,9 +366,22 @@ func stem(path string) string {
 // loadPhoto decodes an image file into RGBA, transparent parts over white,
 // scaled down to MaxFullSide.
 func loadPhoto(path string) (*image.RGBA, error) {
+	src, err := decodePhoto(path)
+	if err != nil {
+		return nil, err
+	}
+	return fitPhoto(src), nil
+}
+
+// decodePhoto decodes an image file, a Plasma wallpaper folder (its image
+// of the right size) or a jigzo puzzle (the photo inside it).
+func decodePhoto(path string) (image.Image, error) {
 	path, err := wallpaperFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if filepath.Ext(path) == ".pzl" {
+		return puzzlePhoto(path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -359,6 +392,12 @@ func loadPhoto(path string) (*image.RGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", path, err)
 	}
+	return src, nil
+}
+
+// fitPhoto copies a decoded photo into RGBA, transparent parts over white,
+// scaled down to MaxFullSide.
+func fitPhoto(src image.Image) *image.RGBA {
 	// Halve very large photos (wallpapers of 4-6k px) with a box filter
 	// first: Catmull-Rom over a 6x shrink costs seconds a photo.
 	for b := src.Bounds(); max(b.Dx(), b.Dy()) > 2*MaxFullSide; b = src.Bounds() {
@@ -376,15 +415,21 @@ func loadPhoto(path string) (*image.RGBA, error) {
 	} else {
 		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
 	}
-	return dst, nil
+	return dst
 }
 
 // randomCrop copies a random window holding at least minArea of the image
 // (a copy: composites never touch the photo).
 func randomCrop(rng *rand.Rand, src *image.RGBA, minArea float64) *image.RGBA {
+	return randomCropAR(rng, src, minArea, 0.75, 0.5)
+}
+
+// randomCropAR is randomCrop with the window's aspect ratio (relative to
+// the image's) drawn from [arLo, arLo+arSpan).
+func randomCropAR(rng *rand.Rand, src *image.RGBA, minArea, arLo, arSpan float64) *image.RGBA {
 	b := src.Bounds()
 	f := minArea + rng.Float64()*(1-minArea)
-	ar := 0.75 + rng.Float64()*0.5
+	ar := arLo + rng.Float64()*arSpan
 	w := min(b.Dx(), int(float64(b.Dx())*math.Sqrt(f*ar)))
 	h := min(b.Dy(), int(float64(b.Dy())*math.Sqrt(f/ar)))
 	w, h = max(w, 64), max(h, 64)

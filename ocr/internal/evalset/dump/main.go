@@ -4,6 +4,7 @@
 // scripts/ocr-evalset.sh runs it.
 //
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset
+//	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout3
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
@@ -22,19 +24,20 @@ func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
 	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
+	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+": version 3's held-out part)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")
 		os.Exit(2)
 	}
-	if err := run(*out, *perKind, *version); err != nil {
+	if err := run(*out, *perKind, *version, strings.Split(*parts, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "dump:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, perKind, version int) error {
-	for _, part := range []string{evalset.PartTune, evalset.PartHeldOut} {
+func run(out string, perKind, version int, parts []string) error {
+	for _, part := range parts {
 		samples, err := evalset.Real(part, evalset.RealOptions{PerKind: perKind, Version: version})
 		if err != nil {
 			return err
