@@ -69,7 +69,7 @@ eval-ocr: deps
 
 # Version 3's held-out part of the OCR set: built and checked (test-evalset3),
 # and the default detector scored on it (eval-ocr-heldout3: once a wave, by
-# the integrator; it sets no floor until then).
+# the integrator; make test scores every fifth scene against floors).
 test-evalset3: deps
 	EVALSET_V3=1 $(GO) test -count=1 -run 'TestRealHeldOut3$$' -v ./ocr/internal/evalset
 
