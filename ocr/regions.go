@@ -259,26 +259,37 @@ func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region
 func channelRegions(g grayImage, diff []int16, p regionParams) []region {
 	var all []region
 	var lab labeller
+	lab.eachThreshold(diff, g.w, g.h, p.levels, func(c component) bool { return glyphLike(c, p.minHeight, g.h) },
+		func(light bool, lv int, glyphs []component) {
+			for _, r := range chainLines(glyphs, p.minGlyphs) {
+				r.light, r.level = light, lv
+				all = append(all, r)
+			}
+		})
+	return all
+}
+
+// eachThreshold thresholds diff (an image minus its local mean, w x h) at
+// each level, first for pixels brighter than their surroundings, then for
+// darker ones, and calls f with the components keep accepts (in a buffer
+// reused by the next call).
+func (l *labeller) eachThreshold(diff []int16, w, h int, levels []int, keep func(component) bool, f func(light bool, lv int, glyphs []component)) {
 	for _, light := range []bool{true, false} {
 		d := diff
 		if !light {
 			d = negated(diff) // darker than the surroundings
 		}
-		for _, lv := range p.levels {
-			comps := lab.components(d, g.w, g.h, lv)
+		for _, lv := range levels {
+			comps := l.components(d, w, h, lv)
 			glyphs := comps[:0]
 			for _, c := range comps {
-				if glyphLike(c, p.minHeight, g.h) {
+				if keep(c) {
 					glyphs = append(glyphs, c)
 				}
 			}
-			for _, r := range chainLines(glyphs, p.minGlyphs) {
-				r.light, r.level = light, lv
-				all = append(all, r)
-			}
+			f(light, lv, glyphs)
 		}
 	}
-	return all
 }
 
 // negated is -d (saturated: -32768 turns 32767).

@@ -54,38 +54,24 @@ func (g grayImage) crop(r [4]int) grayImage {
 // cropSupport is glyphSupport on a word's neighbourhood, box in its pixels.
 func cropSupport(crop grayImage, box [4]int, levels []int) int {
 	bh := box[3] - box[1]
-	x0, y0 := 0, 0
 	f := min(4, max(0.25, float64(supportHeight)/float64(bh)))
 	crop = crop.resize(f)
 	// The box in the scaled crop.
-	bx0, by0 := int(float64(box[0]-x0)*f), int(float64(box[1]-y0)*f)
-	bx1, by1 := int(float64(box[2]-x0)*f+0.999), int(float64(box[3]-y0)*f+0.999)
+	bx0, by0 := int(float64(box[0])*f), int(float64(box[1])*f)
+	bx1, by1 := int(float64(box[2])*f+0.999), int(float64(box[3])*f+0.999)
 	sh := by1 - by0
 	diff := crop.minusLocalMean(max(4, sh))
+	centred := func(c component) bool { // in the box, a glyph's height for it
+		cx, cy := (c.x0+c.x1)/2, (c.y0+c.y1)/2
+		return cx >= bx0 && cx < bx1 && cy >= by0 && cy < by1 && 4*c.h() >= sh && 10*c.h() <= 14*sh && glyphLike(c, 1, 1<<30)
+	}
 	var lab labeller
 	best := 0
-	for _, light := range []bool{true, false} {
-		d := diff
-		if !light {
-			d = negated(diff)
+	lab.eachThreshold(diff, crop.w, crop.h, levels, centred, func(_ bool, _ int, glyphs []component) {
+		for _, r := range chainLines(glyphs, 1) {
+			best = max(best, r.glyphs)
 		}
-		for _, lv := range levels {
-			comps := lab.components(d, crop.w, crop.h, lv)
-			glyphs := comps[:0]
-			for _, c := range comps {
-				cx, cy := (c.x0+c.x1)/2, (c.y0+c.y1)/2
-				if cx < bx0 || cx >= bx1 || cy < by0 || cy >= by1 || 4*c.h() < sh || 10*c.h() > 14*sh {
-					continue
-				}
-				if glyphLike(c, 1, 1<<30) {
-					glyphs = append(glyphs, c)
-				}
-			}
-			for _, r := range chainLines(glyphs, 1) {
-				best = max(best, r.glyphs)
-			}
-		}
-	}
+	})
 	return best
 }
 
