@@ -19,7 +19,8 @@ command -v tesseract >/dev/null || missing+=(tesseract-ocr) # the CLI, baseline 
 # python, not a pyenv/venv one that may come first on PATH).
 if [ -x /usr/bin/python3 ]; then
   # find_spec looks the modules up without importing them (torch takes seconds).
-  missing+=($(/usr/bin/python3 -c 'import importlib.util as u
+  # -I: isolated, so the repo's own onnx/ folder (cwd) is not taken for the module.
+  missing+=($(/usr/bin/python3 -I -c 'import importlib.util as u
 for m, p in [("h5py", "python3-h5py"), ("numpy", "python3-numpy"), ("torch", "python3-torch"), ("onnx", "python3-onnx")]:
     u.find_spec(m) or print(p)'))
 else
