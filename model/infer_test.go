@@ -388,6 +388,25 @@ func TestInferKernels(t *testing.T) {
 	if !slices.Equal(a, b) {
 		t.Error("scaleRows: C differs from Go")
 	}
+	for _, kc := range [][2]int{{11, 13}, {1, 37}, {52, 1248}, {3136, 56}} {
+		k, ch := kc[0], kc[1]
+		x, w := vec(k), vec(k*ch)
+		a, b := vec(ch), vec(ch) // overwritten, not added to
+		gk.vecMat(a, x, w, k, ch)
+		ck.vecMat(b, x, w, k, ch)
+		if !slices.Equal(a, b) {
+			t.Errorf("vecMat %dx%d: C differs from Go", k, ch)
+		}
+		for _, c := range []int{0, ch / 2, ch - 1} {
+			var want float64
+			for i := range k {
+				want += float64(x[i]) * float64(w[i*ch+c])
+			}
+			if d := math.Abs(float64(a[c]) - want); d > 1e-4*(1+math.Abs(want))*float64(k) {
+				t.Errorf("vecMat %dx%d: column %d is %v, want %v", k, ch, c, a[c], want)
+			}
+		}
+	}
 	a, b = slices.Clone(src), slices.Clone(src)
 	gk.scaleCh(a, s, 13, 11)
 	ck.scaleCh(b, s, 13, 11)
