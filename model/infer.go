@@ -161,6 +161,9 @@ type inferProg struct {
 	steps   []inferStep
 	slot    map[*Tensor]int
 	slotPer []int // per-image floats of each slot
+	// alias: tensors no step writes that hold another's values (a Gram
+	// matrix of the same tap), bound to that one's slot.
+	alias map[*Tensor]*Tensor
 }
 
 // inferCache holds a network's inference programs and the memory they run
@@ -520,6 +523,8 @@ func buildInfer(p *plan) *inferProg {
 	}
 	ops := p.ops
 	var steps []inferStep
+	gramOf := map[*Tensor]*Tensor{} // a Gram matrix's input -> its output
+	alias := map[*Tensor]*Tensor{}  // a repeated Gram matrix -> the first one
 	for i := 0; i < len(ops); i++ {
 		next := func() op {
 			if i+1 < len(ops) {
@@ -551,11 +556,31 @@ func buildInfer(p *plan) *inferProg {
 			steps = append(steps, inferStep{dw: f, ins: []*Tensor{o.x}, out: f.y})
 			continue
 		}
+		if g, ok := ops[i].(*gramOp); ok {
+			// The Gram modules all read the same tap: one Gram matrix
+			// serves them all (its output stands for the others').
+			if first := gramOf[g.x]; first != nil {
+				alias[g.y] = first
+				continue
+			}
+			gramOf[g.x] = g.y
+		}
 		ins, out := ops[i].io()
 		steps = append(steps, inferStep{op: ops[i], ins: ins, out: out})
 	}
+	for i := range steps {
+		for j, t := range steps[i].ins {
+			if a := alias[t]; a != nil {
+				steps[i].ins = slices.Clone(steps[i].ins) // an op's io may return its own slice
+				steps[i].ins[j] = a
+			}
+		}
+	}
 	slot, per := assignSlots(p.input, steps)
-	return &inferProg{plan: p, steps: steps, slot: slot, slotPer: per}
+	for t, a := range alias {
+		slot[t] = slot[a]
+	}
+	return &inferProg{plan: p, steps: steps, slot: slot, slotPer: per, alias: alias}
 }
 
 // fuseConv folds into convolution c (ops[*i]) the batch norm or activation

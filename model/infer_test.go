@@ -450,8 +450,22 @@ func TestInferSlots(t *testing.T) {
 			last[in] = i
 		}
 	}
+	for a, c := range prog.alias {
+		if prog.slot[a] != prog.slot[c] {
+			t.Errorf("an aliased tensor %v is in slot %d, the one it stands for in %d", a, prog.slot[a], prog.slot[c])
+		}
+		if _, written := born[a]; written {
+			t.Errorf("an aliased tensor %v is written by a step", a)
+		}
+	}
+	if len(prog.alias) != 3 {
+		t.Errorf("%d repeated Gram matrices share the first one's, want 3 (4 modules on one tap)", len(prog.alias))
+	}
 	for a := range prog.slot {
 		for b := range prog.slot {
+			if prog.alias[a] != nil || prog.alias[b] != nil {
+				continue // checked above: it is its original's values
+			}
 			if a != b && prog.slot[a] == prog.slot[b] && born[a] <= born[b] && last[a] >= born[b] {
 				t.Fatalf("slot %d: %v (steps %d..%d) is still live when %v is written (step %d)",
 					prog.slot[a], a, born[a], last[a], b, born[b])
