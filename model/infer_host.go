@@ -17,8 +17,9 @@ type inferKernels struct {
 	scaleRows func(dst, src, s []float32, rows, ch int)
 	// scaleCh is x[r][c] *= s[c] in place (a squeeze-and-excitation scale).
 	scaleCh func(x, s []float32, rows, ch int)
-	// vecMat is y[c] = sum_k x[k]*w[k][c] (w: k x ch, row major), k
-	// ascending: a product of one row (a dense layer of one image).
+	// vecMat is y[c] = sum_k x[k]*w[k][c] (w: k x ch, row major): a
+	// product of one row (a dense layer of one image); the Go loop adds
+	// k ascending, the C one is BLAS's sgemv.
 	vecMat func(y, x, w []float32, k, ch int)
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -29,7 +30,9 @@ func threadCPU() time.Duration {
 // b.N passes over different images per step (steadier than wall time on
 // a shared machine), and logs every step (its shape, the implementation
 // oneDNN chose, its layouts, GFLOP/s) and the time per kind of step (run
-// with -v). Environment: CURATE_BACKEND (default: the fastest built).
+// with -v). Environment: CURATE_BACKEND (default: the fastest built),
+// CURATE_LANE_GROUP (G > 1: the same for a program of G images on one
+// thread, per image).
 func BenchmarkInferLane(b *testing.B) {
 	n, _ := benchNet(b, 1)
 	ib, ok := n.be.(inferBackend)
@@ -47,12 +50,26 @@ func BenchmarkInferLane(b *testing.B) {
 		b.Fatal(err)
 	}
 	l, per := lanes[0], 256*256*3
-	steps := l.prog.steps
+	steps, input, e, run := l.prog.steps, l.prog.plan.input, l.e, &l.run
+	group, _ := strconv.Atoi(os.Getenv("CURATE_LANE_GROUP"))
+	if group > 1 {
+		// What a lane that ran group images at once (one program of that
+		// batch on one thread) would spend per image.
+		prog, err := n.inferProgFor(group, 256)
+		if err != nil {
+			b.Fatal(err)
+		}
+		steps, input, e, run = prog.steps, prog.plan.input, &exec{pool: pool{threads: 1}, be: n.be}, &inferRun{}
+		per *= group
+		batch = randomBatch(rand.New(rand.NewPCG(1, 1)), imgs*group, 256, 2)
+	} else {
+		group = 1
+	}
 	for i := range steps { // on a backend that does not run lanes, Predict did not fold their steps
 		if s := &steps[i]; s.conv != nil {
-			s.conv.fold(l.e, n.infer)
+			s.conv.fold(e, n.infer)
 		} else if s.dw != nil {
-			s.dw.fold(l.e, n.infer)
+			s.dw.fold(e, n.infer)
 		}
 	}
 	best := make([]time.Duration, len(steps))
@@ -65,24 +82,24 @@ func BenchmarkInferLane(b *testing.B) {
 	b.ResetTimer()
 	for it := 0; it < b.N; it++ {
 		img := it % imgs
-		copy(l.prog.plan.input.Data, batch.Images[img*per:(img+1)*per])
+		copy(input.Data, batch.Images[img*per:(img+1)*per])
 		t0 := threadCPU()
 		for i := range steps {
 			s0 := threadCPU()
 			st := &steps[i]
 			switch {
 			case st.conv != nil:
-				ib.inferConv(l.e, &l.run, st.conv)
+				ib.inferConv(e, run, st.conv)
 				st.conv.ran()
 			case st.dw != nil:
-				ib.inferDW(l.e, &l.run, st.dw)
+				ib.inferDW(e, run, st.dw)
 				st.dw.ran()
 			default:
-				st.op.forward(l.e)
+				st.op.forward(e)
 			}
-			best[i] = min(best[i], threadCPU()-s0)
+			best[i] = min(best[i], (threadCPU()-s0)/time.Duration(group))
 		}
-		total += threadCPU() - t0
+		total += (threadCPU() - t0) / time.Duration(group)
 	}
 	b.StopTimer()
 	type implementer interface{ impl() string }
