@@ -37,14 +37,21 @@ import (
 //   - a backend may keep tensors that only its own fused convolutions
 //     write and read in its own memory layout (inferLayouter: onednn runs
 //     B2's fused stages in the blocked layout oneDNN prefers on the CPU,
-//     nChw8c or nChw16c), reordering only where they meet NHWC;
+//     nChw8c up to AVX2; on AVX-512 oneDNN's brgemm convolutions prefer
+//     NHWC, so nothing runs blocked there), reordering only where they
+//     meet NHWC;
+//   - the Gram modules, which all read the same tap, share one Gram
+//     matrix (inferProg.alias);
 //   - activations live in a few slots reused by liveness (a tensor's slot
 //     is free once its last reader ran), so peak memory is the largest set
 //     of simultaneously live activations, not one buffer per activation;
 //   - a backend may run the batch image by image (inferImager: onednn),
 //     one lane per thread, each with the program of one image, so that a
 //     step's output is still in the core's cache when the next step reads
-//     it and no step waits for its slowest thread.
+//     it and no step waits for its slowest thread; a lane's dense layers
+//     are then products of one row, which the host backends run as a
+//     vector-matrix product (BLAS sgemv: its sgemm spends most of the
+//     time packing the kernel, 3-4x slower there).
 //
 // The program is backend-independent; the fused convolutions go through
 // the optional inferBackend interface (every built backend implements it:
