@@ -37,14 +37,21 @@ import (
 //   - a backend may keep tensors that only its own fused convolutions
 //     write and read in its own memory layout (inferLayouter: onednn runs
 //     B2's fused stages in the blocked layout oneDNN prefers on the CPU,
-//     nChw8c or nChw16c), reordering only where they meet NHWC;
+//     nChw8c up to AVX2; on AVX-512 oneDNN's brgemm convolutions prefer
+//     NHWC, so nothing runs blocked there), reordering only where they
+//     meet NHWC;
+//   - the Gram modules, which all read the same tap, share one Gram
+//     matrix (inferProg.alias);
 //   - activations live in a few slots reused by liveness (a tensor's slot
 //     is free once its last reader ran), so peak memory is the largest set
 //     of simultaneously live activations, not one buffer per activation;
 //   - a backend may run the batch image by image (inferImager: onednn),
 //     one lane per thread, each with the program of one image, so that a
 //     step's output is still in the core's cache when the next step reads
-//     it and no step waits for its slowest thread.
+//     it and no step waits for its slowest thread; a lane's dense layers
+//     are then products of one row, which the host backends run as a
+//     vector-matrix product (BLAS sgemv: its sgemm spends most of the
+//     time packing the kernel, 3-4x slower there).
 //
 // The program is backend-independent; the fused convolutions go through
 // the optional inferBackend interface (every built backend implements it:
@@ -161,6 +168,9 @@ type inferProg struct {
 	steps   []inferStep
 	slot    map[*Tensor]int
 	slotPer []int // per-image floats of each slot
+	// alias: tensors no step writes that hold another's values (a Gram
+	// matrix of the same tap), bound to that one's slot.
+	alias map[*Tensor]*Tensor
 }
 
 // inferCache holds a network's inference programs and the memory they run
@@ -520,6 +530,8 @@ func buildInfer(p *plan) *inferProg {
 	}
 	ops := p.ops
 	var steps []inferStep
+	gramOf := map[*Tensor]*Tensor{} // a Gram matrix's input -> its output
+	alias := map[*Tensor]*Tensor{}  // a repeated Gram matrix -> the first one
 	for i := 0; i < len(ops); i++ {
 		next := func() op {
 			if i+1 < len(ops) {
@@ -551,11 +563,31 @@ func buildInfer(p *plan) *inferProg {
 			steps = append(steps, inferStep{dw: f, ins: []*Tensor{o.x}, out: f.y})
 			continue
 		}
+		if g, ok := ops[i].(*gramOp); ok {
+			// The Gram modules all read the same tap: one Gram matrix
+			// serves them all (its output stands for the others').
+			if first := gramOf[g.x]; first != nil {
+				alias[g.y] = first
+				continue
+			}
+			gramOf[g.x] = g.y
+		}
 		ins, out := ops[i].io()
 		steps = append(steps, inferStep{op: ops[i], ins: ins, out: out})
 	}
+	for i := range steps {
+		for j, t := range steps[i].ins {
+			if a := alias[t]; a != nil {
+				steps[i].ins = slices.Clone(steps[i].ins) // an op's io may return its own slice
+				steps[i].ins[j] = a
+			}
+		}
+	}
 	slot, per := assignSlots(p.input, steps)
-	return &inferProg{plan: p, steps: steps, slot: slot, slotPer: per}
+	for t, a := range alias {
+		slot[t] = slot[a]
+	}
+	return &inferProg{plan: p, steps: steps, slot: slot, slotPer: per, alias: alias}
 }
 
 // fuseConv folds into convolution c (ops[*i]) the batch norm or activation

@@ -17,11 +17,15 @@ type inferKernels struct {
 	scaleRows func(dst, src, s []float32, rows, ch int)
 	// scaleCh is x[r][c] *= s[c] in place (a squeeze-and-excitation scale).
 	scaleCh func(x, s []float32, rows, ch int)
+	// vecMat is y[c] = sum_k x[k]*w[k][c] (w: k x ch, row major): a
+	// product of one row (a dense layer of one image); the Go loop adds
+	// k ascending, the C one is BLAS's sgemv.
+	vecMat func(y, x, w []float32, k, ch int)
 }
 
 // goInferKernels are the plain-Go loops: the definition.
 func goInferKernels() *inferKernels {
-	return &inferKernels{epilogue: epilogueGo, scaleRows: scaleRowsGo, scaleCh: scaleChGo}
+	return &inferKernels{epilogue: epilogueGo, scaleRows: scaleRowsGo, scaleCh: scaleChGo, vecMat: vecMatGo}
 }
 
 // inferKernels returns the backend's inference loops: C for the cpu kernels
@@ -72,6 +76,16 @@ func scaleRowsGo(dst, src, s []float32, rows, ch int) {
 		f := s[k]
 		for c, v := range src[k*ch : (k+1)*ch] {
 			dst[k*ch+c] = v * f
+		}
+	}
+}
+
+func vecMatGo(y, x, w []float32, k, ch int) {
+	y = y[:ch]
+	clear(y)
+	for i, f := range x[:k] {
+		for c, v := range w[i*ch : (i+1)*ch] {
+			y[c] += f * v
 		}
 	}
 }
@@ -168,7 +182,13 @@ func (b *hostBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 				w = wImg
 			}
 			out := y.Data[r0*cout : r1*cout]
-			b.k.gemm(false, false, rows, cout, K, 1, a, K, w, cout, 0, out, cout)
+			if rows == 1 {
+				// One row (a dense layer of one image, image by image): a
+				// BLAS product would spend its time packing the kernel.
+				ik.vecMat(out, a, w, K, cout)
+			} else {
+				b.k.gemm(false, false, rows, cout, K, 1, a, K, w, cout, 0, out, cout)
+			}
 			var res []float32
 			if f.res != nil {
 				res = f.res.Data[r0*cout : r1*cout]

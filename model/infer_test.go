@@ -350,7 +350,8 @@ func TestInferThreads(t *testing.T) {
 }
 
 // TestInferKernels compares the C inference loops with their Go
-// definitions bit for bit (the same operations in the same order).
+// definitions bit for bit (the same operations in the same order), and
+// the vector-matrix product (BLAS in C) with a float64 sum.
 func TestInferKernels(t *testing.T) {
 	ck := cInferKernels()
 	if ck == nil {
@@ -387,6 +388,24 @@ func TestInferKernels(t *testing.T) {
 	ck.scaleRows(b, src, s, 11, 13)
 	if !slices.Equal(a, b) {
 		t.Error("scaleRows: C differs from Go")
+	}
+	for _, kc := range [][2]int{{11, 13}, {1, 37}, {52, 1248}, {3136, 56}} {
+		k, ch := kc[0], kc[1]
+		x, w := vec(k), vec(k*ch)
+		a, b := vec(ch), vec(ch) // overwritten, not added to
+		gk.vecMat(a, x, w, k, ch)
+		ck.vecMat(b, x, w, k, ch) // BLAS: its own order of the sum
+		for c := range ch {
+			var want, mag float64
+			for i := range k {
+				want += float64(x[i]) * float64(w[i*ch+c])
+				mag += math.Abs(float64(x[i]) * float64(w[i*ch+c]))
+			}
+			tol := 1e-6 * mag * math.Sqrt(float64(k))
+			if math.Abs(float64(a[c])-want) > tol || math.Abs(float64(b[c])-want) > tol {
+				t.Fatalf("vecMat %dx%d: column %d is %v (Go), %v (C), want %v", k, ch, c, a[c], b[c], want)
+			}
+		}
 	}
 	a, b = slices.Clone(src), slices.Clone(src)
 	gk.scaleCh(a, s, 13, 11)
@@ -431,8 +450,22 @@ func TestInferSlots(t *testing.T) {
 			last[in] = i
 		}
 	}
+	for a, c := range prog.alias {
+		if prog.slot[a] != prog.slot[c] {
+			t.Errorf("an aliased tensor %v is in slot %d, the one it stands for in %d", a, prog.slot[a], prog.slot[c])
+		}
+		if _, written := born[a]; written {
+			t.Errorf("an aliased tensor %v is written by a step", a)
+		}
+	}
+	if len(prog.alias) != 3 {
+		t.Errorf("%d repeated Gram matrices share the first one's, want 3 (4 modules on one tap)", len(prog.alias))
+	}
 	for a := range prog.slot {
 		for b := range prog.slot {
+			if prog.alias[a] != nil || prog.alias[b] != nil {
+				continue // checked above: it is its original's values
+			}
 			if a != b && prog.slot[a] == prog.slot[b] && born[a] <= born[b] && last[a] >= born[b] {
 				t.Fatalf("slot %d: %v (steps %d..%d) is still live when %v is written (step %d)",
 					prog.slot[a], a, born[a], last[a], b, born[b])
