@@ -136,7 +136,7 @@ func BenchmarkInferAB(b *testing.B) {
 			f := st.conv
 			cur, lead, state := f.lay, f.lead, f.opState.state
 			vs = []abVariant{{"cur", cur, be.inferEpilogueAct(f.act), false}}
-			if f.act == actSwish || f.act == actSigmoid {
+			if f.act != actNone {
 				alt := actNone
 				if vs[0].ep == actNone {
 					alt = f.act
@@ -177,7 +177,7 @@ func BenchmarkInferAB(b *testing.B) {
 			f := st.dw
 			lead, state := f.lead, f.opState.state
 			vs = []abVariant{{"cur", fusedLayout{}, be.inferEpilogueAct(f.act), false}}
-			if f.act == actSwish || f.act == actSigmoid {
+			if f.act != actNone {
 				alt := actNone
 				if vs[0].ep == actNone {
 					alt = f.act
