@@ -242,3 +242,156 @@ func BenchmarkInferAB(b *testing.B) {
 	}
 	b.Logf("isa %v", effectiveISA())
 }
+
+// BenchmarkTrainAB times, per convolution of the B2 training plan, the
+// onednn backend's forward and backward passes against the cpu backend's
+// (im2col + OpenBLAS, the C depthwise loops), alternating, the fastest of
+// 3*b.N rounds each, and logs per-kind totals.
+func BenchmarkTrainAB(b *testing.B) {
+	n, bs := benchNet(b, 16)
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	if _, err := n.Step(batch); err != nil {
+		b.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	p := n.cur
+	e := n.exec(true)
+	rounds := 3 * b.N
+	type kt struct{ fwd, bwd [2]time.Duration }
+	kinds := map[string]*kt{}
+	var order []string
+	for _, o := range p.ops {
+		var fwd, bwd [2]func()
+		var x, y *Tensor
+		switch c := o.(type) {
+		case *convOp:
+			if be.conv(c) == nil {
+				continue
+			}
+			x, y = c.x, c.y
+			fwd = [2]func(){func() { be.convForward(e, c) }, func() { be.hostBackend.convForward(e, c) }}
+			bwd = [2]func(){func() { be.convBackward(e, c) }, func() { be.hostBackend.convBackward(e, c) }}
+		case *dwConvOp:
+			if be.dw(c) == nil {
+				continue
+			}
+			x, y = c.x, c.y
+			fwd = [2]func(){func() { be.dwForward(e, c) }, func() { be.hostBackend.dwForward(e, c) }}
+			bwd = [2]func(){func() { be.dwBackward(e, c) }, func() { be.hostBackend.dwBackward(e, c) }}
+		default:
+			continue
+		}
+		var tf, tb [2]time.Duration
+		for r := range rounds {
+			for v := range 2 {
+				s0 := time.Now()
+				fwd[v]()
+				if d := time.Since(s0); r == 0 || d < tf[v] {
+					tf[v] = d
+				}
+				x.gradLive, y.gradLive = false, true
+				s0 = time.Now()
+				bwd[v]()
+				if d := time.Since(s0); r == 0 || d < tb[v] {
+					tb[v] = d
+				}
+			}
+		}
+		k := opKind(o)
+		if kinds[k] == nil {
+			kinds[k] = &kt{}
+			order = append(order, k)
+		}
+		for v := range 2 {
+			kinds[k].fwd[v] += tf[v]
+			kinds[k].bwd[v] += tb[v]
+		}
+		b.Logf("%-22s %3dx%-3d %4d->%-4d fwd onednn %6.2f host %6.2f | bwd onednn %6.2f host %6.2f ms", k, x.H, x.W, x.C, y.C,
+			tf[0].Seconds()*1000, tf[1].Seconds()*1000, tb[0].Seconds()*1000, tb[1].Seconds()*1000)
+	}
+	var t [4]time.Duration
+	for _, k := range order {
+		c := kinds[k]
+		b.Logf("kind %-22s fwd onednn %7.1f host %7.1f | bwd onednn %7.1f host %7.1f ms", k,
+			c.fwd[0].Seconds()*1000, c.fwd[1].Seconds()*1000, c.bwd[0].Seconds()*1000, c.bwd[1].Seconds()*1000)
+		t[0] += c.fwd[0]
+		t[1] += c.fwd[1]
+		t[2] += c.bwd[0]
+		t[3] += c.bwd[1]
+	}
+	b.Logf("all convolutions: fwd onednn %.0f host %.0f | bwd onednn %.0f host %.0f ms (%s)", t[0].Seconds()*1000, t[1].Seconds()*1000,
+		t[2].Seconds()*1000, t[3].Seconds()*1000, be.Describe())
+}
+
+// BenchmarkInferBatchAB times each spatial convolution of one inference
+// lane on one image four times against one primitive of four images (the
+// fastest of 3*b.N rounds), with the kernel and layout the lane uses.
+func BenchmarkInferBatchAB(b *testing.B) {
+	n, bs := benchNet(b, 16)
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	probs := make([]float32, bs*2)
+	if err := n.Predict(batch, probs); err != nil {
+		b.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	lanes, err := n.inferLanes(256, 1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := lanes[0]
+	const N = 4
+	var t1, t4 time.Duration
+	kinds := map[string][2]time.Duration{}
+	for i := range l.prog.steps {
+		f := l.prog.steps[i].conv
+		if f == nil || !dnnlConvs(f) || f.scale != nil {
+			continue
+		}
+		ep := be.inferEpilogueAct(f.act)
+		c1 := newInferConv(f, 1, ep)
+		g := *f
+		alloc := func(t *Tensor) *Tensor { t.Data = make([]float32, t.Len()); return t }
+		g.x, g.y = alloc(newTensor(N, f.x.H, f.x.W, f.x.C, false)), alloc(newTensor(N, f.y.H, f.y.W, f.y.C, false))
+		if f.res != nil {
+			g.res = alloc(newTensor(N, f.y.H, f.y.W, f.y.C, false))
+		}
+		lead, state := f.lead, f.opState.state
+		f.lead, g.lead = nil, nil
+		c4 := newInferConv(&g, 1, ep)
+		if c1 == nil || c4 == nil {
+			b.Fatalf("step %d refused", i)
+		}
+		d1, d4 := &dnnlInfer{c: c1, ep: ep}, &dnnlInfer{c: c4, ep: ep}
+		var m1, m4 time.Duration
+		for r := range 3 * b.N {
+			s0 := time.Now()
+			f.opState.state = d1
+			for range N {
+				be.inferConv(l.e, &l.run, f)
+			}
+			if d := time.Since(s0); r == 0 || d < m1 {
+				m1 = d
+			}
+			s0 = time.Now()
+			g.opState.state = d4
+			be.inferConv(l.e, &l.run, &g)
+			if d := time.Since(s0); r == 0 || d < m4 {
+				m4 = d
+			}
+		}
+		f.lead, f.opState.state = lead, state
+		d1.free()
+		d4.free()
+		t1 += m1
+		t4 += m4
+		k := fmt.Sprintf("conv%dx%d in%d", f.conv.k, f.conv.k, f.x.H)
+		v := kinds[k]
+		v[0] += m1
+		v[1] += m4
+		kinds[k] = v
+	}
+	for k, v := range kinds {
+		b.Logf("%-16s 4 x 1 image %7.2f ms, 1 x 4 images %7.2f ms: %.2fx", k, v[0].Seconds()*1000, v[1].Seconds()*1000, v[0].Seconds()/v[1].Seconds())
+	}
+	b.Logf("isa %v: 4 x 1 image %.1f ms, 1 x 4 images %.1f ms: %.2fx", be.isa, t1.Seconds()*1000, t4.Seconds()*1000, t1.Seconds()/t4.Seconds())
+}
