@@ -412,7 +412,7 @@ func (b *dnnlBackend) setThreads(n int) {
 }
 
 func (b *dnnlBackend) Describe() string {
-	return fmt.Sprintf("%s convolutions on %s (one thread per image chunk), c kernels, openblas products", C.GoString(C.cd_version()), b.isa)
+	return fmt.Sprintf("%s convolutions on %s (one thread per image chunk%s), %s products", C.GoString(C.cd_version()), b.isa, b.isaNote(), cKernelsLevel())
 }
 
 // A convolution's batch is cut into between dnnlMinChunks and dnnlChunks

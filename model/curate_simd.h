@@ -8,8 +8,21 @@
 // constraint of the including file's #cgo line (-DCURATE_X86_CLONES);
 // elsewhere (arm64) each loop is built once and GCC vectorises it for the
 // baseline (NEON).
-#ifdef CURATE_X86_CLONES
+//
+// The clones are chosen by the CPU the process runs on, whatever caps
+// oneDNN (ONEDNN_MAX_CPU_ISA). To build the loops as a CPU without
+// AVX-512 (or without AVX2) would run them, for measurements that model
+// such a CPU on this one, CGO_CFLAGS=-DCURATE_X86_MAX=3 keeps only the
+// x86-64-v3 (AVX2 + FMA) and default clones, CGO_CFLAGS=-DCURATE_X86_MAX=1
+// only the default (SSE2) one: what an AVX-only or SSE4.1 CPU runs
+// (GCC has no AVX-only or SSE4.1 x86-64 level). cKernelsLevel reports it.
+#ifndef CURATE_X86_MAX
+#define CURATE_X86_MAX 4
+#endif
+#if defined(CURATE_X86_CLONES) && CURATE_X86_MAX >= 4
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#elif defined(CURATE_X86_CLONES) && CURATE_X86_MAX >= 3
+#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CLONES
 #endif

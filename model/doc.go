@@ -60,7 +60,9 @@
 // (infer.go: batch norm folded into the convolutions, bias, activation and
 // residual fused into their outputs, activations in a few reused slots;
 // on onednn image by image on min(threads, N) lanes of single-threaded
-// primitives, so an image's probabilities depend neither on its batch nor
+// primitives, with activations fused as oneDNN post-ops except where the
+// ISA oneDNN runs has no kernel with them (isa_onednn.go's table: AVX
+// without AVX2 runs them in the epilogue), so an image's probabilities depend neither on its batch nor
 // on the thread count, and oneDNN opens no OpenMP region unless a batch has
 // fewer images than threads).
 // A Net is not safe for concurrent use.

@@ -267,8 +267,13 @@ import (
 )
 
 // dnnlInfer is a fused step's prepared oneDNN convolution; a nil c means
-// the step runs on the cpu backend's inference path.
-type dnnlInfer struct{ c *C.ci_conv }
+// the step runs on the cpu backend's inference path. ep is the activation
+// the epilogue applies after the convolution (inferEpilogueAct, by ISA),
+// actNone when it is oneDNN's post-op (or there is none).
+type dnnlInfer struct {
+	c  *C.ci_conv
+	ep actKind
+}
 
 // impl is the implementation oneDNN chose for the convolution.
 func (d *dnnlInfer) impl() string { return C.GoString(&d.c.impl[0]) }
@@ -277,10 +282,10 @@ func (d *dnnlInfer) free() { C.ci_conv_free(d.c) }
 
 // inferState returns the step's prepared convolution, preparing it on
 // first use (plans are per shape, so once per program), or nil.
-func inferState(st *opState, prepare func() *C.ci_conv) *dnnlInfer {
+func inferState(st *opState, ep actKind, prepare func() *C.ci_conv) *dnnlInfer {
 	d, ok := st.state.(*dnnlInfer)
 	if !ok {
-		d = &dnnlInfer{}
+		d = &dnnlInfer{ep: ep}
 		if C.ci_init() == 0 {
 			d.c = prepare()
 		}
@@ -396,7 +401,7 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 				fast, tried := jit[f.lay]
 				if !tried {
 					fast = false
-					if c := newInferConv(f, 1); c != nil {
+					if c := newInferConv(f, 1, b.inferEpilogueAct(f.act)); c != nil {
 						fast = strings.HasPrefix(C.GoString(&c.impl[0]), "jit")
 						C.ci_conv_free(c)
 					}
@@ -424,15 +429,16 @@ func (b *dnnlBackend) inferLayout(p *inferProg) {
 }
 
 // newInferConv prepares f's oneDNN convolution in its layouts for threads
-// OpenMP threads, or returns nil when oneDNN cannot.
-func newInferConv(f *fusedConv, threads int) *C.ci_conv {
+// OpenMP threads, or returns nil when oneDNN cannot; its activation is
+// oneDNN's post-op unless ep (the epilogue's, inferEpilogueAct) is set.
+func newInferConv(f *fusedConv, threads int, ep actKind) *C.ci_conv {
 	if C.ci_init() != 0 {
 		return nil
 	}
 	o, x, y, l := f.conv, f.x, f.y, f.lay
 	return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
 		C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
-		C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), 1, cbool(f.b != nil), C.int(f.act), cbool(f.sumPostOp()),
+		C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), 1, cbool(f.b != nil), C.int(postAct(f.act, ep)), cbool(f.sumPostOp()),
 		C.int(l.src), C.int(l.dst), C.int(l.x), C.int(l.y), C.int(l.res), C.int(threads))
 }
 
@@ -476,17 +482,22 @@ func leadOf(st *opState) *C.ci_conv {
 
 // inferConvState is f's prepared convolution (inferState).
 func (b *dnnlBackend) inferConvState(e *exec, f *fusedConv) *dnnlInfer {
-	return inferState(&f.opState, func() *C.ci_conv { return newInferConv(f, e.threads) })
+	ep := b.inferEpilogueAct(f.act)
+	return inferState(&f.opState, ep, func() *C.ci_conv { return newInferConv(f, e.threads, ep) })
 }
 
 // inferDWState is f's prepared depthwise convolution (inferState).
 func (b *dnnlBackend) inferDWState(e *exec, f *fusedDW) *dnnlInfer {
+	ep := b.inferEpilogueAct(f.act)
+	return inferState(&f.opState, ep, func() *C.ci_conv { return newInferDW(f, e.threads, ep) })
+}
+
+// newInferDW prepares f's oneDNN depthwise convolution (newInferConv).
+func newInferDW(f *fusedDW, threads int, ep actKind) *C.ci_conv {
 	o, x, y := f.dw, f.dw.x, f.y
-	return inferState(&f.opState, func() *C.ci_conv {
-		return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-			C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
-			C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(f.act), 0, 0, 0, 0, 0, 0, C.int(e.threads))
-	})
+	return C.ci_conv_new(C.long(x.N), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
+		C.long(o.k), C.long(o.stride), C.long(o.padT), C.long(o.padL), C.long(padAfter(x.H, y.H, o.k, o.stride, o.padT)),
+		C.long(padAfter(x.W, y.W, o.k, o.stride, o.padL)), C.long(x.C), cbool(f.b != nil), C.int(postAct(f.act, ep)), 0, 0, 0, 0, 0, 0, C.int(threads))
 }
 
 func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
@@ -537,7 +548,9 @@ func (b *dnnlBackend) inferConv(e *exec, r *inferRun, f *fusedConv) {
 		}
 	}
 	b.check(C.ci_conv_run(d.c, leadOf(f.lead), C.int(e.threads), cbool(f.fresh), p32(src), p32(f.w), p32(f.b), p32(y.Data), res), "inference convolution")
-	if f.res != nil && !f.sumPostOp() {
+	if d.ep != actNone {
+		b.inferEpilogue(e, y, f.res, d.ep) // with the residual, in y's layout (inferLayout)
+	} else if f.res != nil && !f.sumPostOp() {
 		// y and the residual share a layout (inferLayout): element by element.
 		e.run(y.Len(), 1<<14, func(lo, hi int) { b.k.scaleTo(y.Data[lo:hi], f.res.Data[lo:hi], 1, true) })
 	}
@@ -555,4 +568,7 @@ func (b *dnnlBackend) inferDW(e *exec, r *inferRun, f *fusedDW) {
 		return
 	}
 	b.check(C.ci_conv_run(d.c, leadOf(f.lead), C.int(e.threads), cbool(f.fresh), p32(x.Data), p32(f.w), p32(f.b), p32(y.Data), nil), "inference depthwise convolution")
+	if d.ep != actNone {
+		b.inferEpilogue(e, y, nil, d.ep)
+	}
 }

@@ -19,6 +19,13 @@
 # ONEDNN_MAX_CPU_ISA=SSE41 (or AVX, AVX2) caps the instruction set of both engines' oneDNN, the
 # nearest thing to another CPU on one machine (their other kernels, curate's C loops, OpenBLAS
 # and PyTorch's ATen, keep the CPU's own); curate's --json backend line says what oneDNN ran on.
+# To model such a CPU in every part of both engines, cap the rest too: curate's C kernels at build
+# time (CGO_CFLAGS=-DCURATE_X86_MAX=1 for an SSE4.1 or AVX CPU, =3 for AVX2: model/curate_simd.h),
+# OpenBLAS (OPENBLAS_CORETYPE=Nehalem, Sandybridge, Haswell) and PyTorch's ATen
+# (ATEN_CPU_CAPABILITY=default, avx2), e.g. for an AVX-only CPU:
+#   CGO_CFLAGS=-DCURATE_X86_MAX=1 OPENBLAS_CORETYPE=Sandybridge ATEN_CPU_CAPABILITY=default \
+#   ONEDNN_MAX_CPU_ISA=AVX DNNL_MAX_CPU_ISA=AVX make bench-train
+# (the backend line then names the C kernels' level and OpenBLAS's core; go build rebuilds bin/curate for the new CGO_CFLAGS).
 # PyTorch comes from Debian's python3-torch, installed here when `import torch` fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
