@@ -118,7 +118,7 @@ type region struct {
 	// (see centreLine).
 	slope              float64
 	cx0, cy0, cx1, cy1 float64
-	score float64
+	score              float64
 	// bottomDev is the spread of the glyphs' bottoms about a straight
 	// baseline and strokeDev that of their stroke widths, each relative
 	// (to the height, to the mean stroke): letters of one line sit on one
