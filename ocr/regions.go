@@ -500,7 +500,7 @@ func chainLines(cs []component, minGlyphs int) []region {
 				continue
 			}
 			gap := max(a.x0, b.x0) - min(a.x1, b.x1)
-			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) {
+			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) && !tiltedPair(a, b) {
 				continue
 			}
 			sa, sb := a.stroke(), b.stroke()
@@ -551,6 +551,20 @@ func chainLines(cs []component, minGlyphs int) []region {
 	return out
 }
 
+// tiltedPair reports whether two glyph boxes that overlap side by side
+// by more than a third of the narrower one (which upright letters do not:
+// they are stacked, or one is a part of the other) sit like neighbours of
+// a tilted line: the boxes of letters turned 25 degrees or more overlap
+// that much, and their centres step up or down by a third of a glyph
+// height or more, and across by half the narrower box or more, and the
+// overlap stays under two thirds of it.
+func tiltedPair(a, b component) bool {
+	hmin, wmin := min(a.h(), b.h()), min(a.w(), b.w())
+	dx, dy := absInt(a.x0+a.x1-b.x0-b.x1), absInt(a.y0+a.y1-b.y0-b.y1) // twice the centre steps
+	ov := min(a.x1, b.x1) - max(a.x0, b.x0)
+	return 3*dy >= 2*hmin && dx >= wmin && 3*ov <= 2*wmin
+}
+
 // centreLine fits a line through the centres of the glyphs g (least
 // squares) and returns its slope and its ends at the first and last glyph
 // centre (by x).
@@ -574,7 +588,7 @@ func centreLine(cs []component, g []int) (slope, x0, y0, x1, y1 float64) {
 // maxLineDeg is the steepest line (degrees off level) the finder takes for
 // one: the glyphs of lines up to about 30 degrees still chain side by side
 // (chainLines), and Tesseract reads a crop levelled by its slope.
-const maxLineDeg = 40
+const maxLineDeg = 50
 
 // minSlopeDeg: chains closer to level than this are held to the upright
 // test alone (see upright).

@@ -2,8 +2,16 @@ package ocr
 
 import (
 	"context"
+	"fmt"
+	"image"
+	"image/color"
 	"math"
+	"math/rand"
 	"testing"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 )
 
 // tiltedGlyphs lays n glyph boxes along a line turned deg degrees
@@ -61,9 +69,9 @@ func TestChainTilted(t *testing.T) {
 		}
 	}
 	// A chain beyond maxLineDeg is no line, however straight.
-	steep := region{height: 20, slope: math.Tan(50 * math.Pi / 180), x0: 0, x1: 100, y0: 0, y1: 120, cx0: 10, cy0: 10, cx1: 90, cy1: 105}
+	steep := region{height: 20, slope: math.Tan(60 * math.Pi / 180), x0: 0, x1: 100, y0: 0, y1: 170, cx0: 10, cy0: 10, cx1: 90, cy1: 148}
 	if straightLine(nil, nil, steep) {
-		t.Error("a chain at 50 degrees counts as a line")
+		t.Error("a chain at 60 degrees counts as a line")
 	}
 }
 
@@ -169,5 +177,60 @@ func TestTiltedReal(t *testing.T) {
 	}
 	if !v.HasText {
 		t.Errorf("%s: %+v; want the tilted headline read", ss[1].Name, v)
+	}
+}
+
+// tiledFixture draws word faintly (+45 grey levels) over a grainy grey
+// background, turned deg degrees and tiled at a fixed step in staggered
+// rows, as a stock preview tiles its name.
+func tiledFixture(word string, deg float64, scale float64) *image.RGBA {
+	txt := image.NewGray(image.Rect(0, 0, 7*len(word)+4, 16))
+	d := font.Drawer{Dst: txt, Src: image.NewUniform(color.Gray{255}), Face: basicfont.Face7x13, Dot: fixed.P(2, 12)}
+	d.DrawString(word)
+	big := grayImage{w: txt.Rect.Dx(), h: txt.Rect.Dy(), pix: txt.Pix}.resize(scale)
+	rot, _ := big.rotate(-deg, 0)
+	const W, H = 900, 600
+	stepX, stepY := rot.w+60, rot.h+40
+	rng := rand.New(rand.NewSource(2))
+	img := image.NewRGBA(image.Rect(0, 0, W, H))
+	for y := range H {
+		for x := range W {
+			v := 90 + rng.Intn(20)
+			row := (y + stepY) / stepY
+			ox := (row % 2) * stepX / 2
+			rx, ry := ((x+ox)%stepX+stepX)%stepX, (y+stepY)%stepY
+			if rx < rot.w && ry < rot.h {
+				v += int(rot.pix[ry*rot.w+rx]) * 45 / 255
+			}
+			img.Set(x, y, color.RGBA{uint8(min(v, 255)), uint8(min(v, 255)), uint8(min(v, 255)), 255})
+		}
+	}
+	return img
+}
+
+// TestTiledShallow checks tiled watermarks at shallow and steep angles
+// (15, 25 and 38 degrees, both ways): the repetition gate opens whatever
+// the angle, and the default detector finds the text.
+func TestTiledShallow(t *testing.T) {
+	det := testDetector(t, 1, Options{})
+	for _, deg := range []float64{15, -15, 25, -38, 20, 28, -30, 45, 12} {
+		img := tiledFixture("STOCKPHOTOS", deg, 3)
+		g := toRGB(img).gray()
+		tl := g.tiling()
+		if !defaultGate.open(tileGate{tl, g.meanLum()}, false) {
+			t.Errorf("%g degrees: gate closed (tiling %.3f at (%d,%d), lum %.0f)", deg, tl.Score, tl.DX, tl.DY, g.meanLum())
+		}
+		v, err := det.Detect(context.Background(), img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ws []string
+		for _, w := range v.Words {
+			ws = append(ws, fmt.Sprintf("%s:%s@%.0f%s", w.Pass, w.Text, w.Conf, w.Reject))
+		}
+		t.Logf("%g degrees: %v %s %s %v", deg, v.HasText, v.Pass, v.Rule, ws)
+		if !v.HasText {
+			t.Errorf("%g degrees: tiled text missed", deg)
+		}
 	}
 }
