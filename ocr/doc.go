@@ -45,7 +45,14 @@
 //     cropped with a margin, scaled so their glyphs are 32 px high (the
 //     5-9 px x-height of thumbnails included), levelled when they slope,
 //     turned into dark glyphs on white by their local contrast, and read as
-//     one line each (PSM 7). regions-grey reads the same lines of luma as
+//     one line each (PSM 7). Tilted lines (tilted signs and headlines,
+//     diagonal watermarks) are lines too, up to 50 degrees: a chain counts
+//     when its glyph centres lie along one straight line, however steep
+//     its upright box (TestChainTilted); the upright boxes of letters
+//     turned 25 degrees or more overlap side by side and still chain
+//     (tiltedPair); a line tilted 10 degrees or more is read a second
+//     time as the levelled band along it alone (levelBand), without the
+//     picture above and below it that its turned upright box holds. regions-grey reads the same lines of luma as
 //     grey crops that Tesseract thresholds itself (better on thumbnails).
 //     Images under 400 px are searched upscaled.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
@@ -65,8 +72,10 @@
 //     tilted headlines are steeper.
 //   - steep, steep-dark: local and dark with a lower contrast floor (12% of
 //     the strongest difference, not 25%: semi-transparent text is faint),
-//     at 384 px, read turned 36 degrees each way (text at 28-44 degrees):
-//     the tiled diagonal watermarks of stock previews. They run (last)
+//     at 384 px, read turned 36 degrees each way (text at 28-44 degrees)
+//     and, where the regions passes' tilted candidate lines agree on an
+//     angle those turns do not level (lineAngle: 8-50 degrees), turned by
+//     that angle too: the tiled diagonal watermarks of stock previews. They run (last)
 //     only behind a gate (tiled.go): the image must repeat itself, an
 //     isolated peak of the autocorrelation of its high-passed luma at a
 //     shift of a tenth of its size or more, as a word drawn over and over
@@ -181,4 +190,20 @@
 // of the three false positives ("Wand") is gone: P 0.961 -> 0.973, R 0.902 -> 0.890, F1
 // 0.931 -> 0.930; thumbnails identical (0.907); 214 -> 103 ms of CPU an
 // image (idle; measured twice, the same counts both times).
+//
+// Tilted lines (wave 6): chaining along the centre line, the levelled
+// band and the tiled passes' line angle, measured on the whole tuning
+// part (OCR_EVAL_TUNE=1 go test ./ocr -run TestDetectorRealTune, load
+// 3-9, not in a timing window): full size F1 0.949 -> 0.969 (P 1.000, 75
+// -> 78 found: a tiled "PREVIEW" at 25 degrees and a tiled "gettyimages"
+// at about 40 through the steep pass at the lines' angle, a headline at
+// 13 degrees through its band), thumbnails 0.936 unchanged, no false
+// positive, 65 -> 62-66 ms of CPU an image; version 2's held-out part,
+// all 434, once: full size P 1.000 R 0.902 F1 0.949, thumbnails P 1.000
+// R 0.878 F1 0.935 (wave 5's 0.942 / 0.907). Tried and dropped: the
+// band alone instead of the turned upright box (it lost a watermark whose
+// last letters had not chained: Tesseract read the turned box's "isteg"
+// at 90, the band's cut "istes" at 70), and a second reading of lines
+// tilted from 5 degrees (a three-glyph texture line at 8 degrees read a
+// false "Jali" at 70 on foliage).
 package ocr

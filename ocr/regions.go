@@ -466,6 +466,30 @@ func glyphLike(c component, minH, imgH int) bool {
 // count as a line too: on the tuning part dropping that found as much, and
 // it no longer takes two window panes for a line.)
 func chainLines(cs []component, minGlyphs int) []region {
+	out := chainPairs(cs, minGlyphs, false)
+	// Letters turned 25 degrees or more chain only with tiltedPair, and
+	// only the steep lines of that chaining are kept: allowed everywhere,
+	// it merged grass blades into a level "line" of twenty glyphs, whose
+	// evidence let the whole-image passes run on the photo.
+	n := len(out)
+	for _, r := range chainPairs(cs, minGlyphs, true) {
+		if math.Abs(r.slope) < math.Tan(minTiltedPairDeg*math.Pi/180) {
+			continue
+		}
+		if !slices.ContainsFunc(out[:n], func(k region) bool {
+			return k.x0 == r.x0 && k.y0 == r.y0 && k.x1 == r.x1 && k.y1 == r.y1 && k.glyphs == r.glyphs
+		}) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// minTiltedPairDeg: see chainLines.
+const minTiltedPairDeg = 20
+
+// chainPairs is chainLines with or without tilted pairs (tiltedPair).
+func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].x0 != cs[b].x0 {
 			return cs[a].x0 < cs[b].x0
@@ -500,7 +524,7 @@ func chainLines(cs []component, minGlyphs int) []region {
 				continue
 			}
 			gap := max(a.x0, b.x0) - min(a.x1, b.x1)
-			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) && !tiltedPair(a, b) {
+			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) && !(tilted && tiltedPair(a, b)) {
 				continue
 			}
 			sa, sb := a.stroke(), b.stroke()
