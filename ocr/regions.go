@@ -610,8 +610,9 @@ func centreLine(cs []component, g []int) (slope, x0, y0, x1, y1 float64) {
 }
 
 // maxLineDeg is the steepest line (degrees off level) the finder takes for
-// one: the glyphs of lines up to about 30 degrees still chain side by side
-// (chainLines), and Tesseract reads a crop levelled by its slope.
+// one: letters up to about 25 degrees chain side by side, steeper ones as
+// tilted pairs (tiltedPair), and Tesseract reads a crop levelled by its
+// slope; the tiled watermarks of the evaluation set reach 45.
 const maxLineDeg = 50
 
 // minSlopeDeg: chains closer to level than this are held to the upright
@@ -624,8 +625,8 @@ func upright(r region) bool { return r.x1-r.x0 >= 2*r.height && r.y1-r.y0 <= 3*r
 
 // straightLine reports whether the chain g (region r, its centre line set)
 // is a line: at most maxLineDeg off level, at least two glyph heights long
-// along its centre line, and no glyph centre farther than one glyph height
-// from that line (so not much thicker than one line of glyphs). Upright
+// along its centre line, and no glyph centre farther than half a glyph
+// height from that line (one line of glyphs, not a patch). Upright
 // chains were held to a box under three glyph heights high, which dropped
 // tilted lines of eight letters or more at 15 degrees and up.
 func straightLine(cs []component, g []int, r region) bool {
@@ -802,9 +803,7 @@ func levelBand(crop grayImage, deg float64, r region, f float64, ox, oy int) (gr
 	bx, by := forward((r.cx1-float64(ox))*f, (r.cy1-float64(oy))*f)
 	// The glyph height across the line: the upright box of a glyph turned
 	// by deg is taller than the glyph, so r.height overstates it; half a
-	// height above and below the centre line, plus lineCrop's margin
-	// (wider: Tesseract read a levelled "REVIEW" whose letters nearly
-	// touched the band's edges at confidence 0).
+	// height above and below the centre line, plus lineCrop's margin.
 	h := float64(r.height) * f
 	mx, my := max(2, h/2)+h/2, max(2, h/3)+h/2
 	x0, x1 := int(max(0, min(ax, bx)-mx)), int(min(float64(rot.w), max(ax, bx)+mx+0.999))

@@ -323,15 +323,7 @@ func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) (
 	}
 	lc := src.localContrast(max(8, min(src.w, src.h)/16), spec.floor)
 	var out []rawWord
-	turns := []float64{spec.turn, -spec.turn}
-	if ts.tiled {
-		// The tiled words' own angle, where the candidate lines show one
-		// the fixed turns do not level (see lineAngle).
-		if a, ok := fr.lineAngle(); ok && math.Abs(math.Abs(a)-spec.turn) > angleTolerance {
-			turns = append(turns, a)
-		}
-	}
-	for _, deg := range turns {
+	for _, deg := range []float64{spec.turn, -spec.turn} {
 		rot, back := lc.rotate(deg, 255)
 		ws, err := c.recognize(rot, spec.psm, spec.thresh, spec.invertLines || d.opts.InvertLines)
 		if err != nil {
@@ -347,45 +339,4 @@ func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) (
 		}
 	}
 	return out, scale, nil
-}
-
-// angleTolerance (degrees): Tesseract reads lines up to about 8 degrees
-// off level; a turn within 6 of the text's angle levels it enough.
-const angleTolerance = 6
-
-// lineAngle is the angle (degrees, positive where a line descends to the
-// right) of the tilted candidate lines of the frame's luma, found by the
-// regions passes: the angle most of their evidence agrees on (within 4
-// degrees), over lines of at least four glyphs on one baseline tilted
-// by 8 to maxLineDeg degrees (the steep passes' fixed turns level only
-// 28-44). A tiled watermark's words are the same line drawn over and
-// over, so they agree; ok is false when no such line was found.
-func (fr *frame) lineAngle() (deg float64, ok bool) {
-	type cand struct{ deg, w float64 }
-	var cs []cand
-	for _, ll := range fr.lumaLines {
-		if ll == nil {
-			continue
-		}
-		for _, r := range ll.rs {
-			d := math.Atan(r.slope) * 180 / math.Pi
-			if r.glyphs < 4 || r.bottomDev > 0.15 || math.Abs(d) < 8 || math.Abs(d) > maxLineDeg {
-				continue
-			}
-			cs = append(cs, cand{d, r.evidence()})
-		}
-	}
-	best, bestW := 0.0, 0.0
-	for _, a := range cs {
-		var sum, w float64
-		for _, b := range cs {
-			if math.Abs(a.deg-b.deg) <= 4 {
-				sum, w = sum+b.deg*b.w, w+b.w
-			}
-		}
-		if w > bestW {
-			best, bestW = sum/w, w
-		}
-	}
-	return best, bestW > 0
 }
