@@ -113,9 +113,12 @@ type region struct {
 	// height.
 	glyphs, height int
 	// slope of the line through the glyph centres (dy/dx): tilted signs,
-	// price tags and headlines.
-	slope float64
-	score float64
+	// price tags, headlines and diagonal watermarks; (cx0, cy0) and (cx1,
+	// cy1) are the ends of that line at the first and last glyph centre
+	// (see centreLine).
+	slope              float64
+	cx0, cy0, cx1, cy1 float64
+	score              float64
 	// bottomDev is the spread of the glyphs' bottoms about a straight
 	// baseline and strokeDev that of their stroke widths, each relative
 	// (to the height, to the mean stroke): letters of one line sit on one
@@ -463,6 +466,30 @@ func glyphLike(c component, minH, imgH int) bool {
 // count as a line too: on the tuning part dropping that found as much, and
 // it no longer takes two window panes for a line.)
 func chainLines(cs []component, minGlyphs int) []region {
+	out := chainPairs(cs, minGlyphs, false)
+	// Letters turned 25 degrees or more chain only with tiltedPair, and
+	// only the steep lines of that chaining are kept: allowed everywhere,
+	// it merged grass blades into a level "line" of twenty glyphs, whose
+	// evidence let the whole-image passes run on the photo.
+	n := len(out)
+	for _, r := range chainPairs(cs, minGlyphs, true) {
+		if math.Abs(r.slope) < math.Tan(minTiltedPairDeg*math.Pi/180) {
+			continue
+		}
+		if !slices.ContainsFunc(out[:n], func(k region) bool {
+			return k.x0 == r.x0 && k.y0 == r.y0 && k.x1 == r.x1 && k.y1 == r.y1 && k.glyphs == r.glyphs
+		}) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// minTiltedPairDeg: see chainLines.
+const minTiltedPairDeg = 20
+
+// chainPairs is chainLines with or without tilted pairs (tiltedPair).
+func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].x0 != cs[b].x0 {
 			return cs[a].x0 < cs[b].x0
@@ -497,7 +524,7 @@ func chainLines(cs []component, minGlyphs int) []region {
 				continue
 			}
 			gap := max(a.x0, b.x0) - min(a.x1, b.x1)
-			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) {
+			if 5*gap > 6*hmax || -3*gap > min(a.w(), b.w()) && !(tilted && tiltedPair(a, b)) {
 				continue
 			}
 			sa, sb := a.stroke(), b.stroke()
@@ -530,12 +557,15 @@ func chainLines(cs []component, minGlyphs int) []region {
 		}
 		sort.Ints(hs)
 		reg.height = hs[len(hs)/2]
-		reg.slope = centreSlope(cs, g)
 		if len(g) < minGlyphs {
 			continue
 		}
-		// A line is wider than high; a chain that climbs (texture) is not.
-		if reg.x1-reg.x0 < 2*reg.height || reg.y1-reg.y0 > 3*reg.height {
+		reg.slope, reg.cx0, reg.cy0, reg.cx1, reg.cy1 = centreLine(cs, g)
+		// A line is longer than high; a chain that wanders off its own
+		// straight line (texture) is not one. Measured along the line
+		// through the glyph centres, so that a tilted line (a diagonal
+		// watermark, a tilted headline) counts as one up to maxLineDeg.
+		if !upright(reg) && !straightLine(cs, g, reg) {
 			continue
 		}
 		reg.score = lineScore(cs, g, reg.height)
@@ -545,21 +575,78 @@ func chainLines(cs []component, minGlyphs int) []region {
 	return out
 }
 
-// centreSlope fits a line through the centres of the glyphs g (least
-// squares) and returns its slope.
-func centreSlope(cs []component, g []int) float64 {
+// tiltedPair reports whether two glyph boxes that overlap side by side
+// by more than a third of the narrower one (which upright letters do not:
+// they are stacked, or one is a part of the other) sit like neighbours of
+// a tilted line: the boxes of letters turned 25 degrees or more overlap
+// that much, and their centres step up or down by a third of a glyph
+// height or more, and across by half the narrower box or more, and the
+// overlap stays under two thirds of it.
+func tiltedPair(a, b component) bool {
+	hmin, wmin := min(a.h(), b.h()), min(a.w(), b.w())
+	dx, dy := absInt(a.x0+a.x1-b.x0-b.x1), absInt(a.y0+a.y1-b.y0-b.y1) // twice the centre steps
+	ov := min(a.x1, b.x1) - max(a.x0, b.x0)
+	return 3*dy >= 2*hmin && dx >= wmin && 3*ov <= 2*wmin
+}
+
+// centreLine fits a line through the centres of the glyphs g (least
+// squares) and returns its slope and its ends at the first and last glyph
+// centre (by x).
+func centreLine(cs []component, g []int) (slope, x0, y0, x1, y1 float64) {
 	var sx, sy, sxx, sxy float64
+	x0, x1 = math.Inf(1), math.Inf(-1)
 	for _, k := range g {
 		c := cs[k]
 		x, y := float64(c.x0+c.x1)/2, float64(c.y0+c.y1)/2
 		sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+		x0, x1 = min(x0, x), max(x1, x)
 	}
 	n := float64(len(g))
-	den := n*sxx - sx*sx
-	if den <= 0 {
-		return 0
+	if den := n*sxx - sx*sx; den > 0 {
+		slope = (n*sxy - sx*sy) / den
 	}
-	return (n*sxy - sx*sy) / den
+	b := (sy - slope*sx) / n
+	return slope, x0, slope*x0 + b, x1, slope*x1 + b
+}
+
+// maxLineDeg is the steepest line (degrees off level) the finder takes for
+// one: letters up to about 25 degrees chain side by side, steeper ones as
+// tilted pairs (tiltedPair), and Tesseract reads a crop levelled by its
+// slope; the tiled watermarks of the evaluation set reach 45.
+const maxLineDeg = 50
+
+// minSlopeDeg: chains closer to level than this are held to the upright
+// test alone (see upright).
+const minSlopeDeg = 5
+
+// upright is the finder's first test of a line: wider than two glyph
+// heights, and its box under three glyph heights high.
+func upright(r region) bool { return r.x1-r.x0 >= 2*r.height && r.y1-r.y0 <= 3*r.height }
+
+// straightLine reports whether the chain g (region r, its centre line set)
+// is a line: at most maxLineDeg off level, at least two glyph heights long
+// along its centre line, and no glyph centre farther than half a glyph
+// height from that line (one line of glyphs, not a patch). Upright
+// chains were held to a box under three glyph heights high, which dropped
+// tilted lines of eight letters or more at 15 degrees and up.
+func straightLine(cs []component, g []int, r region) bool {
+	if math.Abs(r.slope) < math.Tan(minSlopeDeg*math.Pi/180) || math.Abs(r.slope) > math.Tan(maxLineDeg*math.Pi/180) {
+		return false
+	}
+	h := float64(r.height)
+	if float64(r.x1-r.x0) < 2*h && math.Hypot(r.cx1-r.cx0, r.cy1-r.cy0) < 2*h {
+		return false
+	}
+	// Perpendicular distance of each centre from the line.
+	norm := math.Hypot(1, r.slope)
+	for _, k := range g {
+		c := cs[k]
+		x, y := float64(c.x0+c.x1)/2, float64(c.y0+c.y1)/2
+		if math.Abs(y-(r.cy0+r.slope*(x-r.cx0)))/norm > h/2 {
+			return false
+		}
+	}
+	return true
 }
 
 // lineSpread measures how far the glyphs g stray from one line: the RMS
@@ -639,9 +726,46 @@ const lineHeight = 32
 
 // readLine reads one candidate line and maps the words' boxes back to g.
 func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
-	crop, f, ox, oy := lineCrop(g, diff, r)
+	deg := math.Atan(r.slope) * 180 / math.Pi
+	if !deskew || math.Abs(deg) <= 2 {
+		deg = 0
+	}
+	ws, err := readCrop(c, g, diff, r, deg, false)
+	if err != nil || math.Abs(deg) < minBandDeg || r.glyphs < minBandGlyphs {
+		return ws, err
+	}
+	// A tilted line is read a second time, as the band along it alone
+	// (levelBand): the upright box's crop, turned, also holds the picture
+	// above and below the line, which sometimes helps Tesseract (a
+	// watermark whose last letters did not chain) and sometimes makes it
+	// read nothing (a tiled "PREVIEW" at 21 degrees).
+	more, err := readCrop(c, g, diff, r, deg, true)
+	return append(ws, more...), err
+}
+
+// minBandDeg and minBandGlyphs: lines read a second time as their band
+// (see readLine). Closer to level, the upright box holds little more than
+// the band, and on the tuning part a three-glyph texture line at 8
+// degrees read a second time gave a false "Jali".
+const (
+	minBandDeg    = 10
+	minBandGlyphs = 4
+)
+
+// readCrop reads region r of g cut by lineCrop (band: with wider margins,
+// levelled and cut to the band along the line), turned level by deg, and
+// maps the words' boxes back to g.
+func readCrop(c *Client, g grayImage, diff []int16, r region, deg float64, band bool) ([]rawWord, error) {
+	mx, my := max(2, r.height/2), max(2, r.height/3)
+	if band {
+		mx, my = max(2, r.height), max(2, r.height/2)
+	}
+	crop, f, ox, oy := lineCropMargin(g, diff, r, mx, my)
 	back := func(x, y float64) (float64, float64) { return x, y }
-	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
+	switch {
+	case band:
+		crop, back = levelBand(crop, deg, r, f, ox, oy)
+	case deg != 0:
 		crop, back = crop.rotate(deg, 255)
 	}
 	ws, err := c.recognize(crop, psmLine, otsu, false)
@@ -659,6 +783,38 @@ func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]ra
 	return ws, nil
 }
 
+// levelBand turns crop (region r cut from its image at (ox, oy) and
+// scaled by f) by deg so that r's line lies level, and keeps only the band
+// along the line: its glyphs with the margins lineCrop gives upright
+// lines. The upright box of a tilted line holds as much of the picture
+// above and below it as of the line, which Tesseract's single-line mode
+// then fails to read (a "REVIEW" of a tiled watermark at 21 degrees read
+// as nothing). It returns the band and the map from its pixels to crop's.
+func levelBand(crop grayImage, deg float64, r region, f float64, ox, oy int) (grayImage, func(x, y float64) (float64, float64)) {
+	rot, back := crop.rotate(deg, 255)
+	// forward maps crop's pixels into rot's (the inverse of back).
+	a := deg * math.Pi / 180
+	c, sn := math.Cos(a), math.Sin(a)
+	forward := func(x, y float64) (float64, float64) {
+		dx, dy := x-float64(crop.w)/2, y-float64(crop.h)/2
+		return c*dx + sn*dy + float64(rot.w)/2, -sn*dx + c*dy + float64(rot.h)/2
+	}
+	ax, ay := forward((r.cx0-float64(ox))*f, (r.cy0-float64(oy))*f)
+	bx, by := forward((r.cx1-float64(ox))*f, (r.cy1-float64(oy))*f)
+	// The glyph height across the line: the upright box of a glyph turned
+	// by deg is taller than the glyph, so r.height overstates it; half a
+	// height above and below the centre line, plus lineCrop's margin.
+	h := float64(r.height) * f
+	mx, my := max(2, h/2)+h/2, max(2, h/3)+h/2
+	x0, x1 := int(max(0, min(ax, bx)-mx)), int(min(float64(rot.w), max(ax, bx)+mx+0.999))
+	y0, y1 := int(max(0, (ay+by)/2-my)), int(min(float64(rot.h), (ay+by)/2+my+0.999))
+	if x1-x0 < 8 || y1-y0 < 8 {
+		return rot, back
+	}
+	band := rot.crop([4]int{x0, y0, x1, y1})
+	return band, func(x, y float64) (float64, float64) { return back(x+float64(x0), y+float64(y0)) }
+}
+
 // lineCrop cuts region r out of g with a margin (half a glyph height on
 // the sides, a third above and below), scales it by f so its glyphs are
 // lineHeight high (at most 4x), and turns light text dark. With diff (g
@@ -667,7 +823,12 @@ func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]ra
 // black, the rest white. It returns the crop, f and the crop's top left
 // corner in g.
 func lineCrop(g grayImage, diff []int16, r region) (grayImage, float64, int, int) {
-	mx, my := max(2, r.height/2), max(2, r.height/3)
+	return lineCropMargin(g, diff, r, max(2, r.height/2), max(2, r.height/3))
+}
+
+// lineCropMargin is lineCrop with the margins mx (sides) and my (above
+// and below).
+func lineCropMargin(g grayImage, diff []int16, r region, mx, my int) (grayImage, float64, int, int) {
 	x0, y0 := max(0, r.x0-mx), max(0, r.y0-my)
 	x1, y1 := min(g.w, r.x1+mx), min(g.h, r.y1+my)
 	crop := grayImage{w: x1 - x0, h: y1 - y0, pix: make([]uint8, (x1-x0)*(y1-y0))}

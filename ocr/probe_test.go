@@ -1,0 +1,108 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/curate-ml/curate/ocr/internal/evalset"
+)
+
+// TestProbeLines (tuning part only) prints, for the samples whose name
+// matches OCR_PROBE, the candidate lines the finder proposes (angle,
+// evidence, words read), the tiled gate and the verdict; with
+// OCR_PROBE_DIR it writes each image there as PNG.
+//
+//	OCR_PROBE='tiled' go test ./ocr -run TestProbeLines -v
+func TestProbeLines(t *testing.T) {
+	pat := os.Getenv("OCR_PROBE")
+	if pat == "" {
+		t.Skip("set OCR_PROBE=REGEXP to probe tuning-part samples")
+	}
+	re := regexp.MustCompile(pat)
+	det := testDetector(t, 2, Options{})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	for _, s := range loadReal(t, evalset.PartTune) {
+		if !re.MatchString(s.Name) {
+			continue
+		}
+		if dir := os.Getenv("OCR_PROBE_DIR"); dir != "" {
+			f, _ := os.Create(filepath.Join(dir, strings.ReplaceAll(s.Name, "/", "_")+".png"))
+			png.Encode(f, s.Image)
+			f.Close()
+			if os.Getenv("OCR_PROBE_DUMPONLY") != "" {
+				continue
+			}
+		}
+		col := toRGB(s.Image)
+		fr := det.newFrame(col)
+		g := fr.gate()
+		t.Logf("== %s kind=%s text=%v %q boxes=%v tiling=%.3f (%d,%d) lum=%.0f", s.Name, s.Kind, s.HasText, s.Text, s.Boxes, g.Score, g.DX, g.DY, g.lum)
+		for _, pass := range []string{PassRegions, PassRegionsGrey} {
+			_, _, err := det.runRegions(c, pass, regionPasses[pass], fr, func(r region, ws []rawWord, scale float64) bool {
+				var txt []string
+				for _, w := range ws {
+					txt = append(txt, w.text+"@"+itoa(int(w.conf)))
+				}
+				if dir := os.Getenv("OCR_PROBE_CROPS"); dir != "" {
+					var diff []int16
+					chans := []grayImage{fr.nativeGray}
+					if fr.up.pix != nil && max(fr.native.w, fr.native.h) < regionUpBelow {
+						chans = []grayImage{fr.upGray}
+					}
+					if r.ch == 0 {
+						if regionPasses[pass].contrast {
+							diff = chans[0].minusLocalMean(max(8, min(chans[0].w, chans[0].h)/16))
+						}
+						crop, ff, ox, oy := lineCrop(chans[0], diff, r)
+						if deg := math.Atan(r.slope) * 180 / math.Pi; math.Abs(deg) > 2 {
+							crop, _ = levelBand(crop, deg, r, ff, ox, oy)
+						}
+						im := image.NewGray(image.Rect(0, 0, crop.w, crop.h))
+						copy(im.Pix, crop.pix)
+						f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%d.png", strings.ReplaceAll(s.Name, "/", "_"), pass, r.x0, r.y0)))
+						png.Encode(f, im)
+						f.Close()
+					}
+				}
+				t.Logf("  %s line [%d %d %d %d]x%.2f ch%d light=%v lv%d glyphs=%d h=%d deg=%.1f ev=%.2f bd=%.2f: %v",
+					pass, r.x0, r.y0, r.x1, r.y1, scale, r.ch, r.light, r.level, r.glyphs, r.height, math.Atan(r.slope)*180/math.Pi, r.evidence(), r.bottomDev, txt)
+				return false
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		v, err := det.Detect(context.Background(), s.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ws []string
+		for _, w := range v.Words {
+			ws = append(ws, w.Pass+":"+w.Text+"@"+itoa(int(w.Conf))+"!"+w.Reject)
+		}
+		t.Logf("  verdict %v rule=%s pass=%s skipped=%v words=%v", v.HasText, v.Rule, v.Pass, v.Skipped, ws)
+	}
+}
+
+func itoa(v int) string {
+	b := []byte{}
+	if v == 0 {
+		return "0"
+	}
+	for ; v > 0; v /= 10 {
+		b = append([]byte{byte('0' + v%10)}, b...)
+	}
+	return string(b)
+}
