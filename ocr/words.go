@@ -1,0 +1,160 @@
+package ocr
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Rules on what words say (issue 16, wave 6): readings that texture does
+// not give, so that they may decide on less confidence than a plain word.
+//
+//   - echo: two passes that prepare the image differently read, at the
+//     same place, words sharing echoRun letters in a row, each at
+//     echoConfidence or more and each a word but for its confidence. A
+//     faint or busy word is read unsurely by every preparation, but read
+//     alike ("umbir.com" 62 and "tumbIr.com" 56; "MATE" 50, 39 and 39);
+//     what texture makes a preparation read changes with the preparation.
+
+// echoConfidence is the least confidence of either reading of an echo;
+// echoRun the letters in a row they must share.
+const (
+	echoConfidence = 35
+	echoRun        = 4
+)
+
+// echoable reports whether w may take part in an echo: read at
+// echoConfidence or more and counting as a word but for its confidence.
+func (j *judge) echoable(w Word) bool {
+	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled {
+		return false
+	}
+	return w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == ""
+}
+
+// addEcho keeps w when it is echoable and looks for an earlier reading of
+// another pass it echoes; the first pair found decides (echoRule).
+func (j *judge) addEcho(w Word) {
+	if j.echo != nil || !j.echoable(w) {
+		return
+	}
+	for _, a := range j.echoes {
+		if a.Pass != w.Pass && overlap(a.Box, w.Box) > 0.5 && sharesRun(a.Text, w.Text, echoRun) {
+			j.echo = []Word{a, w}
+			return
+		}
+	}
+	j.echoes = append(j.echoes, w)
+}
+
+// echoRule marks the two readings of an echo (see above) decisive and
+// returns RuleAgree, or "" when there is none.
+func (j *judge) echoRule() string {
+	if j.echo == nil {
+		return ""
+	}
+	for _, e := range j.echo {
+		j.markDecisive(e)
+	}
+	return RuleAgree
+}
+
+// markDecisive marks the kept word (accepted, else rejected) that is e.
+func (j *judge) markDecisive(e Word) {
+	for _, ws := range [][]Word{j.accepted, j.rejected} {
+		for i, w := range ws {
+			if w.Box == e.Box && w.Text == e.Text && w.Pass == e.Pass {
+				ws[i].Decisive = true
+				return
+			}
+		}
+	}
+}
+
+// webAddress reports whether core (a word without its leading and
+// trailing punctuation) is written like a web address: a site name of
+// webName letters or digits or more, then a dot and a domain suffix
+// (siteName's list, or two or three letters starting "c": Tesseract
+// reads a faint ".com" as ".cor", ".col", ".ce" no more often than as
+// ".com"), or a leading "www.". Texture gives dots, but not a dot
+// between a word and a domain.
+func webAddress(core string) bool {
+	l := strings.ToLower(core)
+	name := l
+	www := strings.HasPrefix(l, "www.")
+	if www {
+		name = l[4:]
+	}
+	dot := strings.LastIndexByte(name, '.')
+	suffix := ""
+	if dot >= 0 {
+		name, suffix = name[:dot], name[dot+1:]
+	}
+	if alnumCount(name) < webName || 4*alnumCount(name) < 3*len(name) {
+		return false
+	}
+	if www {
+		return true
+	}
+	switch {
+	case slices.Contains(tlds, "."+suffix):
+		return true
+	case len(suffix) >= 2 && len(suffix) <= 3 && strings.HasPrefix(suffix, "c"):
+		return true
+	}
+	return false
+}
+
+// webName: the least letters or digits of a web address's site name.
+const webName = 4
+
+// priceRe matches a price or a share as signs and tags print them:
+// "$19.99", "£5", "4,50€", "50%", "19.99".
+var priceRe = regexp.MustCompile(`^[$£€¥]?[0-9]{1,4}([.,][0-9]{2})?[$£€¥%]?$`)
+
+// priceChars returns how many characters a price or share counts for
+// (its digits, and one for its currency sign, percent sign or decimal
+// part), or 0 when text is none: "$5.99" counts 4, "50%" 3, "2024" 0 (a
+// plain number counts by its digits). Without it the rules trimmed "$",
+// found "5.99" a quarter symbols and "50" too short.
+func priceChars(text string) int {
+	s := strings.TrimFunc(text, func(r rune) bool { return strings.ContainsRune(`"'()[]:;!?*-+.,`+"\u2018\u2019\u201c\u201d", r) })
+	if !priceRe.MatchString(s) {
+		return 0
+	}
+	digits := alnumCount(s)
+	if digits == len(s) {
+		return 0
+	}
+	return digits + 1
+}
+
+// wordChars is what a word counts for against StrongChars: a price's
+// priceChars, else its letters and digits.
+func wordChars(text string) int {
+	if n := priceChars(text); n > 0 {
+		return n
+	}
+	return alnumCount(text)
+}
+
+// webConfidence: a web address counts as a word from this confidence
+// (not MinConfidence) and decides alone when it stands on glyphs
+// (judge.standsAlone).
+const webConfidence = 40
+
+// longLetters: a word of this many letters decides alone from
+// MinConfidence (not StrongConfidence) when it stands on glyphs.
+const longLetters = 5
+
+// letterCount counts the letters of s.
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
