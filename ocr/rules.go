@@ -115,8 +115,8 @@ func (j *judge) hasText() string {
 		if turnedSpecs[w.Pass].tiled {
 			continue // see tiledRule
 		}
-		if ((w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars) || w.Conf >= j.o.SureConfidence || webAddress(trimPunct(w.Text)) ||
-			letterCount(w.Text) >= longLetters) && j.standsAlone(w) {
+		strong := (w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars && (n > j.o.StrongChars || w.Conf >= shortStrongConfidence)) || w.Conf >= j.o.SureConfidence
+		if strong && j.standsAlone(w) || j.weakAlone(w) {
 			j.accepted[i].Decisive = true
 			return RuleStrong
 		}
@@ -181,15 +181,20 @@ func (j *judge) standsAlone(w Word) bool {
 	if w.Conf >= soloConfidence || j.support == nil {
 		return true
 	}
-	n, ok := j.supports[w.Box]
+	return j.glyphs(w.Box) >= minSupport
+}
+
+// glyphs is support's answer for box, asked once.
+func (j *judge) glyphs(box [4]int) int {
+	n, ok := j.supports[box]
 	if !ok {
-		n = j.support(w.Box)
+		n = j.support(box)
 		if j.supports == nil {
 			j.supports = map[[4]int]int{}
 		}
-		j.supports[w.Box] = n
+		j.supports[box] = n
 	}
-	return n >= minSupport
+	return n
 }
 
 // sameLine reports whether two word boxes could be neighbours on a line:

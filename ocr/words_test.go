@@ -31,7 +31,7 @@ func TestPriceChars(t *testing.T) {
 // TestPriceRules: prices and shares as Tesseract returns them from tags
 // ("$5.99" at 72: the "$" once trimmed left "5.99", a quarter symbols;
 // "50%" left "50", too short) count as words, and "$5.99" decides alone
-// like a four-letter word.
+// like a four-letter word (from shortStrongConfidence).
 func TestPriceRules(t *testing.T) {
 	o, _ := Options{}.withDefaults()
 	for _, tc := range []struct {
@@ -41,11 +41,12 @@ func TestPriceRules(t *testing.T) {
 		reject string
 		strong bool
 	}{
-		{"$5.99", 72, [4]int{40, 60, 120, 84}, "", true},
+		{"$5.99", 80, [4]int{40, 60, 120, 84}, "", true},
+		{"$5.99", 72, [4]int{40, 60, 120, 84}, "", false}, // four: shortStrongConfidence
 		{"$19.99", 70, [4]int{40, 60, 140, 84}, "", true},
 		{"50%", 80, [4]int{40, 60, 90, 84}, "", false},
 		{"50%", 96, [4]int{40, 60, 90, 84}, "", true},
-		{"5.99", 72, [4]int{40, 60, 100, 84}, "", true},
+		{"5.99", 80, [4]int{40, 60, 100, 84}, "", true},
 		{"50", 96, [4]int{40, 60, 70, 84}, RejectShort, false},
 		{"1.1", 96, [4]int{40, 60, 70, 84}, RejectShort, false},
 		{"1.11", 96, [4]int{40, 60, 80, 84}, RejectStrokes, false},
@@ -86,5 +87,75 @@ func TestWebAddress(t *testing.T) {
 		if got := webAddress(tc.core); got != tc.want {
 			t.Errorf("webAddress(%q) = %v, want %v", tc.core, got, tc.want)
 		}
+	}
+}
+
+// TestWordRules: the rules of words.go on words as the passes return
+// them (boxes in the original image's pixels), with the glyph support a
+// frame would give (glyphs: the support of every box).
+func TestWordRules(t *testing.T) {
+	type read struct {
+		text string
+		conf float64
+		box  [4]int
+		pass string
+	}
+	for _, tc := range []struct {
+		name   string
+		reads  []read
+		glyphs int
+		want   string
+	}{
+		// A faint watermark address read unsurely by two preparations.
+		{"echo", []read{{"umbir.com", 56, [4]int{300, 400, 420, 418}, PassOtsu}, {"tumbIr.com", 48, [4]int{296, 399, 421, 419}, PassRegions}}, 0, RuleAgree},
+		// Three readings of a dark sign word, none at MinConfidence.
+		{"echo under MinConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 39, [4]int{82, 41, 161, 69}, PassRegions}}, 0, RuleAgree},
+		{"no echo of one pass", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{82, 41, 161, 69}, PassOtsu}}, 5, ""},
+		{"no echo elsewhere", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{280, 41, 361, 69}, PassLocal}}, 5, ""},
+		{"no echo of three letters", []read{{"Rag", 50, [4]int{80, 40, 120, 70}, PassOtsu}, {"Rag", 49, [4]int{82, 41, 121, 69}, PassLocal}}, 5, ""},
+		{"no echo under echoConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 30, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
+		{"no echo of non-words", []read{{"WMHN", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"WMHN", 50, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
+		{"digits echo", []read{{"$19.99", 52, [4]int{80, 40, 180, 70}, PassOtsu}, {"19.99", 45, [4]int{100, 41, 181, 69}, PassRegions}}, 0, RuleAgree},
+		// A web address alone from webConfidence, on glyphs.
+		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 9, RuleStrong},
+		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 2, ""},
+		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions}}, 9, ""},
+		// A long word alone from MinConfidence, on glyphs.
+		{"long word", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 6, RuleStrong},
+		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 2, ""},
+		{"long number", []read{{"100006", 61, [4]int{40, 40, 160, 64}, PassLocal}}, 6, ""},
+		{"four letters", []read{{"POEM", 61, [4]int{40, 40, 120, 64}, PassRegionsGrey}}, 4, ""},
+		// Four letters alone need shortStrongConfidence: texture's "SEER" at 70.
+		{"four letters at 70", []read{{"SEER", 70, [4]int{40, 40, 120, 64}, PassRegions}}, 4, ""},
+		{"four letters at 78", []read{{"SALE", 78, [4]int{40, 40, 120, 64}, PassRegions}}, 4, RuleStrong},
+		{"five letters at 70", []read{{"SALES", 70, [4]int{40, 40, 140, 64}, PassRegions}}, 5, RuleStrong},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, _ := Options{}.withDefaults()
+			var j judge
+			j.init(o, 640, 480)
+			j.support = func([4]int) int { return tc.glyphs }
+			for _, r := range tc.reads {
+				j.add(rawWord{r.text, r.conf, r.box[0], r.box[1], r.box[2], r.box[3]}, r.pass, 1)
+			}
+			got := j.hasText()
+			if got != tc.want {
+				t.Fatalf("rule %q, want %q: %+v %+v", got, tc.want, j.accepted, j.rejected)
+			}
+			if got == "" {
+				return
+			}
+			decisive := 0
+			for _, w := range j.words() {
+				if w.Decisive {
+					decisive++
+				}
+			}
+			// An echo marks both readings, but of two accepted readings at
+			// one place only the surer is kept.
+			if lo, hi := map[string]int{RuleAgree: 1, RuleStrong: 1}[got], map[string]int{RuleAgree: 2, RuleStrong: 1}[got]; decisive < lo || decisive > hi {
+				t.Errorf("%d words marked decisive, want %d..%d: %+v", decisive, lo, hi, j.words())
+			}
+		})
 	}
 }
