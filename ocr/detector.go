@@ -373,6 +373,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
 	acc.support = fr.support
+	rereads := 0
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err
@@ -384,12 +385,31 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 		v.Pass = pass
 		if p, ok := regionPasses[pass]; ok {
 			// Judged line by line: the pass stops at the line that decides.
-			_, _, err := d.runRegions(c, pass, p, fr, func(_ region, ws []rawWord, scale float64) bool {
+			var rerr error
+			_, _, err := d.runRegions(c, pass, p, fr, func(r region, ws []rawWord, scale float64) bool {
 				for _, w := range ws {
 					acc.add(w, pass, scale)
 				}
+				if acc.hasText() != "" {
+					return true
+				}
+				if rereads < maxRereads && acc.unsureLine(ws, pass, scale) {
+					// A second reading of an unsure line (words.go).
+					rereads++
+					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+					if err != nil {
+						rerr = err
+						return true
+					}
+					for _, w := range again {
+						acc.add(w, pass+rereadSuffix, scale)
+					}
+				}
 				return acc.hasText() != ""
 			})
+			if err == nil && rerr != nil {
+				err = fmt.Errorf("ocr: %s pass, second reading: %w", pass, rerr)
+			}
 			if err != nil {
 				return v, err
 			}
@@ -433,6 +453,9 @@ type frame struct {
 	// lineEvidence is the best evidence (region.evidence) of the candidate
 	// lines the regions passes found, -1 while they found none.
 	lineEvidence float64
+	// yb: the yellow-blue channel of native [0] and up [1], made for a
+	// second reading of a line (lineChannel).
+	yb [2]grayImage
 }
 
 // lineGated holds the whole-image passes that are skipped when the regions

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,7 +28,7 @@ const (
 // echoable reports whether w may take part in an echo: read at
 // echoConfidence or more and counting as a word but for its confidence.
 func (j *judge) echoable(w Word) bool {
-	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled {
+	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled || strings.HasSuffix(w.Pass, rereadSuffix) {
 		return false
 	}
 	return w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == ""
@@ -199,4 +200,74 @@ func (j *judge) weakAlone(w Word) bool {
 		return false
 	}
 	return j.support != nil && j.glyphs(w.Box) >= minSupport
+}
+
+// A second reading of unsure lines (issue 16, wave 6): a candidate line
+// whose reading has a word of echoRun letters or digits that counts but
+// for its confidence, or counts without deciding, is read again, once,
+// as the grey crop scaled rereadScale times larger (Tesseract's line
+// recogniser reads the same glyphs differently at another size), under
+// the pass name pass+rereadSuffix, so that the two readings may echo. At
+// most maxRereads lines an image.
+const (
+	rereadScale  = 1.5
+	maxRereads   = 2
+	rereadSuffix = "+again"
+)
+
+// unsureLine reports whether a line's words ask for a second reading.
+func (j *judge) unsureLine(ws []rawWord, pass string, scale float64) bool {
+	for _, r := range ws {
+		w := Word{Text: strings.TrimSpace(r.text), Conf: r.conf, Box: wordBox(r, scale), Pass: pass}
+		if alnumCount(w.Text) < echoRun || w.Conf >= j.o.StrongConfidence {
+			continue
+		}
+		w.Reject = j.rule(w.Text, w.Conf, w.Box)
+		if j.echoable(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// rereadLine reads candidate line r of g again (see above): the grey
+// crop, rereadScale times the size readLine reads, levelled as readLine
+// levels it; boxes come back in g's pixels.
+func rereadLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) {
+	crop, f, ox, oy := lineCrop(g, nil, r)
+	w0 := crop.w
+	crop = crop.resize(rereadScale)
+	f *= float64(crop.w) / float64(max(1, w0)) // the true ratio, as lineCrop's
+	back := func(x, y float64) (float64, float64) { return x, y }
+	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
+		crop, back = crop.rotate(deg, 255)
+	}
+	ws, err := c.recognize(crop, psmLine, otsu, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range ws {
+		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
+		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
+		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
+		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
+		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
+	}
+	return ws, nil
+}
+
+// lineChannel returns the channel image the regions passes searched for
+// line r of frame fr (luma, or yellow-blue; see runRegions), making the
+// yellow-blue one once per frame.
+func (fr *frame) lineChannel(r region) grayImage {
+	up := max(fr.native.w, fr.native.h) < regionUpBelow
+	img, g, _ := fr.image(up)
+	if r.ch == 0 {
+		return g
+	}
+	k := map[bool]int{false: 0, true: 1}[up]
+	if fr.yb[k].pix == nil {
+		fr.yb[k] = img.yellowBlue()
+	}
+	return fr.yb[k]
 }
