@@ -1,6 +1,11 @@
 package ocr
 
-import "testing"
+import (
+	"context"
+	"image"
+	"strings"
+	"testing"
+)
 
 func TestPriceChars(t *testing.T) {
 	for _, tc := range []struct {
@@ -157,5 +162,73 @@ func TestWordRules(t *testing.T) {
 				t.Errorf("%d words marked decisive, want %d..%d: %+v", decisive, lo, hi, j.words())
 			}
 		})
+	}
+}
+
+// TestUnsureLine: a line is read again when it holds a word of echoRun
+// letters or digits that counts but for its confidence (words as the
+// regions passes return them from the tuning part's misses), not for
+// short fragments, non-words or sure words.
+func TestUnsureLine(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	for _, tc := range []struct {
+		name string
+		ws   []rawWord
+		want bool
+	}{
+		{"unsure word", []rawWord{{"wrens", 49, 40, 40, 110, 60}}, true},
+		{"unsure headline", []rawWord{{"leouy", 60, 40, 40, 110, 60}, {"ES,", 48, 120, 40, 150, 60}}, true},
+		{"short fragments", []rawWord{{"war", 51, 40, 40, 80, 60}, {"SE", 48, 90, 40, 110, 60}}, false},
+		{"non-word", []rawWord{{"WMHN", 50, 40, 40, 100, 60}}, false},
+		{"too unsure", []rawWord{{"wrens", 20, 40, 40, 110, 60}}, false},
+		{"sure", []rawWord{{"wrens", 80, 40, 40, 110, 60}}, false},
+	} {
+		var j judge
+		j.init(o, 400, 300)
+		if got := j.unsureLine(tc.ws, PassRegions, 1); got != tc.want {
+			t.Errorf("%s: unsureLine %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRereadLine: the second reading of a candidate line reads the
+// caption's words and maps their boxes back onto the caption.
+func TestRereadLine(t *testing.T) {
+	img, box := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	col := toRGB(img)
+	g := col.gray()
+	rs, _ := findRegions([]grayImage{g}, defaultRegionParams)
+	rs = byEvidence(rs)
+	if len(rs) == 0 {
+		t.Fatal("no candidate line")
+	}
+	det := testDetector(t, 1, Options{})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	cb := [4]int{box.Min.X, box.Min.Y, box.Max.X, box.Max.Y}
+	var read []string
+	for _, r := range rs {
+		if overlap([4]int{r.x0, r.y0, r.x1, r.y1}, cb) < 0.5 {
+			continue
+		}
+		ws, err := rereadLine(c, g, r, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			if alnumCount(w.text) < 4 {
+				continue
+			}
+			read = append(read, w.text)
+			if b := [4]int{w.x0, w.y0, w.x1, w.y1}; overlap(b, cb) < 0.8 {
+				t.Errorf("%q at %v, outside the caption %v", w.text, b, cb)
+			}
+		}
+	}
+	if got := strings.Join(read, " "); !sharesRun(got, "Fresh morning coffee", 5) {
+		t.Errorf("read %q, want the caption", got)
 	}
 }
