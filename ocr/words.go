@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Rules on what words say (issue 16, wave 6): readings that texture does
@@ -140,9 +141,12 @@ func wordChars(text string) int {
 	return alnumCount(text)
 }
 
-// webConfidence: a web address counts as a word from this confidence
-// (not MinConfidence) and decides alone when it stands on glyphs
-// (judge.standsAlone).
+// webConfidence: a web address or a handle counts as a word from this
+// confidence (not MinConfidence) and decides alone when it stands on
+// glyphs (judge.weakAlone). On the tuning part no photo without text
+// gives a word of five letters or digits with a dot inside, or "@" or
+// "#" before four letters, at any confidence (all passes, every line).
+// The stock watermarks of the tuning part's positives are read at 35-93.
 const webConfidence = 40
 
 // longLetters: a word of this many letters decides alone from
@@ -196,7 +200,7 @@ const shortStrongConfidence = 75
 // minSupport glyphs whatever its confidence (a judge without support
 // never lets one decide).
 func (j *judge) weakAlone(w Word) bool {
-	if !webAddress(trimPunct(w.Text)) && letterCount(w.Text) < longLetters {
+	if !webAddress(trimPunct(w.Text)) && !handle(w.Text) && letterCount(w.Text) < longLetters {
 		return false
 	}
 	return j.support != nil && j.glyphs(w.Box) >= minSupport
@@ -270,4 +274,22 @@ func (fr *frame) lineChannel(r region) grayImage {
 		fr.yb[k] = img.yellowBlue()
 	}
 	return fr.yb[k]
+}
+
+// handle reports whether a word is written as a handle or a tag:
+// "@name", "#tag" (after an opening quote or bracket), the name starting
+// with a letter, four letters or more, three quarters of it letters or
+// digits ("_" and "." join its parts). Texture reads "@" for round blobs,
+// but follows it with digits and symbols ("@20@e@e@" on coins).
+func handle(text string) bool {
+	s := strings.TrimLeft(strings.TrimSpace(text), `"'([`+"\u2018\u201c")
+	if s == "" || s[0] != '@' && s[0] != '#' {
+		return false
+	}
+	name := strings.TrimRight(s[1:], `"'.,;:!?)]`+"\u2019\u201d")
+	r, _ := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(r) || letterCount(name) < 4 {
+		return false
+	}
+	return 4*alnumCount(name) >= 3*utf8.RuneCountInString(name)
 }

@@ -125,6 +125,9 @@ func TestWordRules(t *testing.T) {
 		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 9, RuleStrong},
 		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 2, ""},
 		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions}}, 9, ""},
+		// A handle alone from webConfidence, on glyphs.
+		{"handle", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 7, RuleStrong},
+		{"handle off glyphs", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 1, ""},
 		// A long word alone from MinConfidence, on glyphs.
 		{"long word", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 6, RuleStrong},
 		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 2, ""},
@@ -230,5 +233,48 @@ func TestRereadLine(t *testing.T) {
 	}
 	if got := strings.Join(read, " "); !sharesRun(got, "Fresh morning coffee", 5) {
 		t.Errorf("read %q, want the caption", got)
+	}
+}
+
+func TestHandle(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"@dreamstime", true},
+		{"@mkbhd", true},
+		{"“@sad.girl.99”", true},
+		{"#MondayMotivation", true},
+		{"#tbt", false},       // under four letters
+		{"@200e9G", false},    // coins: "@" for a blob, then digits
+		{"@20@e@e@", false},   // the same
+		{"@w", false},         // a blob and a letter
+		{"dreamstime", false}, // no mark
+		{"a@b", false},
+	} {
+		if got := handle(tc.text); got != tc.want {
+			t.Errorf("handle(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	// A handle without vowels counts as a word (a name, not English),
+	// from webConfidence.
+	o, _ := Options{}.withDefaults()
+	var j judge
+	j.init(o, 640, 480)
+	for _, tc := range []struct {
+		text string
+		conf float64
+		want string
+	}{
+		{"@mkbhd", 80, ""},
+		{"mkbhd", 80, RejectNoVowel},
+		{"@fotolia", 45, ""},
+		{"fotolia", 45, RejectConfidence},
+		{"@fotolia", 35, RejectConfidence},
+		{"@llll", 80, RejectRepeats},
+	} {
+		if got := j.rule(tc.text, tc.conf, [4]int{10, 10, 10 + 12*len(tc.text), 30}); got != tc.want {
+			t.Errorf("rule(%q@%.0f) = %q, want %q", tc.text, tc.conf, got, tc.want)
+		}
 	}
 }
