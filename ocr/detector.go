@@ -14,8 +14,9 @@ type Options struct {
 	// MinConfidence: words Tesseract is less sure of (0..100) are ignored.
 	// Default 60. Lower finds more faint text and more texture noise.
 	MinConfidence float64 `json:"min_confidence"`
-	// StrongConfidence: one accepted word at or above it, with at least
-	// StrongChars letters or digits, decides "has text" alone. Default 65.
+	// StrongConfidence: one accepted word at or above it, with more than
+	// StrongChars letters or digits, decides "has text" alone; one of just
+	// StrongChars needs 75 (shortStrongConfidence). Default 65.
 	// (70 scored the same on version 2's tuning sample and would drop a
 	// lone "ware" read at 65.2 in the demo's drawn windows, but the default
 	// is also written out by runner's --init-config, which this package

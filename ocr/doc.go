@@ -118,6 +118,26 @@
 // sit side by side and read the same. The words that decided are marked
 // Word.Decisive.
 //
+// Words that say what texture never says decide on less (words.go, wave
+// 6): two passes that read, at one place, words sharing four letters or
+// digits in a row, each at confidence 35 or more and a word but for its
+// confidence, agree (an echo: "umbir.com" 62 and "tumbIr.com" 56, "MATE"
+// 50 and 39); a web address ("name.com", "www.name") or a handle ("@name",
+// "#tag", exempt from the vowel rules) counts from confidence 40 and, like
+// a word of five letters or more from MinConfidence, decides alone when it
+// stands on three chained glyphs; a price or share counts its sign
+// ("$5.99" four, "50%" three: before, the trimmed "5.99" was a quarter
+// symbols and "50" too short); and a lone word of just StrongChars letters
+// decides only from 75 (texture's four-letter words stand on glyphs at
+// 65-72). A candidate line whose reading holds a word of four letters that
+// counts but for its confidence is read a second time, as its grey crop
+// 1.5 times larger, at most twice an image; the second reading never
+// echoes its own line. Every threshold was chosen on the tuning part
+// (replayed with TestTuneSim over a cache of every line of every pass
+// that records each word's glyph support), where photos without text
+// give no echo of four letters at any confidence, no dotted word or
+// handle at any confidence, and no word of five letters over 50.
+//
 // # Evaluation
 //
 // ocr/internal/evalset builds the real-material evaluation set from Debian
