@@ -219,11 +219,17 @@ func sameLine(a, b [4]int) bool {
 	return gap < 3*hmax
 }
 
-// words returns the accepted words, then the most confident rejected ones.
+// words returns the accepted words, then the rejected ones that decided
+// (an echo's unsure reading), then the most confident other rejected ones.
 func (j *judge) words() []Word {
 	out := append([]Word(nil), j.accepted...)
 	rej := append([]Word(nil), j.rejected...)
-	sort.SliceStable(rej, func(a, b int) bool { return rej[a].Conf > rej[b].Conf })
+	sort.SliceStable(rej, func(a, b int) bool {
+		if rej[a].Decisive != rej[b].Decisive {
+			return rej[a].Decisive
+		}
+		return rej[a].Conf > rej[b].Conf
+	})
 	for _, w := range rej {
 		if len(out) >= MaxVerdictWords {
 			break

@@ -278,3 +278,29 @@ func TestHandle(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoExplained: the unsure reading of an echo is kept in the verdict's
+// words however many surer fragments were rejected, so that --explain
+// shows both boxes that decided.
+func TestEchoExplained(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	var j judge
+	j.init(o, 640, 480)
+	for i := range MaxVerdictWords + 5 {
+		j.add(rawWord{"a", 90, 10 * i, 300, 10*i + 8, 312}, PassOtsu, 1)
+	}
+	j.add(rawWord{"MATE", 50, 80, 40, 160, 70}, PassOtsu, 1)
+	j.add(rawWord{"MATE", 39, 82, 41, 161, 69}, PassRegions, 1)
+	if r := j.hasText(); r != RuleAgree {
+		t.Fatalf("rule %q, want %q", r, RuleAgree)
+	}
+	n := 0
+	for _, w := range j.words() {
+		if w.Decisive && w.Text == "MATE" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d deciding readings in the verdict's words, want 2: %+v", n, j.words())
+	}
+}
