@@ -14,8 +14,9 @@ type Options struct {
 	// MinConfidence: words Tesseract is less sure of (0..100) are ignored.
 	// Default 60. Lower finds more faint text and more texture noise.
 	MinConfidence float64 `json:"min_confidence"`
-	// StrongConfidence: one accepted word at or above it, with at least
-	// StrongChars letters or digits, decides "has text" alone. Default 65.
+	// StrongConfidence: one accepted word at or above it, with more than
+	// StrongChars letters or digits, decides "has text" alone; one of just
+	// StrongChars needs 75 (shortStrongConfidence). Default 65.
 	// (70 scored the same on version 2's tuning sample and would drop a
 	// lone "ware" read at 65.2 in the demo's drawn windows, but the default
 	// is also written out by runner's --init-config, which this package
@@ -373,6 +374,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
 	acc.support = fr.support
+	rereads := 0
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err
@@ -384,12 +386,31 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 		v.Pass = pass
 		if p, ok := regionPasses[pass]; ok {
 			// Judged line by line: the pass stops at the line that decides.
-			_, _, err := d.runRegions(c, pass, p, fr, func(_ region, ws []rawWord, scale float64) bool {
+			var rerr error
+			_, _, err := d.runRegions(c, pass, p, fr, func(r region, ws []rawWord, scale float64) bool {
 				for _, w := range ws {
 					acc.add(w, pass, scale)
 				}
+				if acc.hasText() != "" {
+					return true
+				}
+				if rereads < maxRereads && acc.unsureLine(ws, pass, scale) {
+					// A second reading of an unsure line (words.go).
+					rereads++
+					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+					if err != nil {
+						rerr = err
+						return true
+					}
+					for _, w := range again {
+						acc.add(w, pass+rereadSuffix, scale)
+					}
+				}
 				return acc.hasText() != ""
 			})
+			if err == nil && rerr != nil {
+				err = fmt.Errorf("ocr: %s pass, second reading: %w", pass, rerr)
+			}
 			if err != nil {
 				return v, err
 			}
@@ -433,6 +454,9 @@ type frame struct {
 	// lineEvidence is the best evidence (region.evidence) of the candidate
 	// lines the regions passes found, -1 while they found none.
 	lineEvidence float64
+	// yb: the yellow-blue channel of native [0] and up [1], made for a
+	// second reading of a line (lineChannel).
+	yb [2]grayImage
 }
 
 // lineGated holds the whole-image passes that are skipped when the regions

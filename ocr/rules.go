@@ -40,6 +40,9 @@ type judge struct {
 	// original image (glyphSupport); supports keeps its answers.
 	support  func(box [4]int) int
 	supports map[[4]int]int
+	// echoes are the readings that may take part in an echo (words.go),
+	// echo the first pair found.
+	echoes, echo []Word
 }
 
 func (j *judge) init(o Options, w, h int) { *j = judge{o: o, w: w, h: h} }
@@ -57,6 +60,7 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 	if w.Reject == "" || w.Reject == RejectConfidence && r.conf >= j.o.HintConfidence {
 		j.hint = true
 	}
+	j.addEcho(w)
 	if w.Reject != "" {
 		if alnumCount(text) > 0 {
 			j.rejected = append(j.rejected, w)
@@ -107,11 +111,12 @@ func sameLetters(a, b string) bool {
 // prepared.
 func (j *judge) hasText() string {
 	for i, w := range j.accepted {
-		n := alnumCount(w.Text)
+		n := wordChars(w.Text)
 		if turnedSpecs[w.Pass].tiled {
 			continue // see tiledRule
 		}
-		if ((w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars) || w.Conf >= j.o.SureConfidence) && j.standsAlone(w) {
+		strong := (w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars && (n > j.o.StrongChars || w.Conf >= shortStrongConfidence)) || w.Conf >= j.o.SureConfidence
+		if strong && j.standsAlone(w) || j.weakAlone(w) {
 			j.accepted[i].Decisive = true
 			return RuleStrong
 		}
@@ -121,6 +126,9 @@ func (j *judge) hasText() string {
 			j.accepted[i].Decisive = true
 			return RuleAgree
 		}
+	}
+	if r := j.echoRule(); r != "" {
+		return r
 	}
 	if r := j.tiledRule(); r != "" {
 		return r
@@ -173,15 +181,20 @@ func (j *judge) standsAlone(w Word) bool {
 	if w.Conf >= soloConfidence || j.support == nil {
 		return true
 	}
-	n, ok := j.supports[w.Box]
+	return j.glyphs(w.Box) >= minSupport
+}
+
+// glyphs is support's answer for box, asked once.
+func (j *judge) glyphs(box [4]int) int {
+	n, ok := j.supports[box]
 	if !ok {
-		n = j.support(w.Box)
+		n = j.support(box)
 		if j.supports == nil {
 			j.supports = map[[4]int]int{}
 		}
-		j.supports[w.Box] = n
+		j.supports[box] = n
 	}
-	return n >= minSupport
+	return n
 }
 
 // sameLine reports whether two word boxes could be neighbours on a line:
@@ -206,11 +219,17 @@ func sameLine(a, b [4]int) bool {
 	return gap < 3*hmax
 }
 
-// words returns the accepted words, then the most confident rejected ones.
+// words returns the accepted words, then the rejected ones that decided
+// (an echo's unsure reading), then the most confident other rejected ones.
 func (j *judge) words() []Word {
 	out := append([]Word(nil), j.accepted...)
 	rej := append([]Word(nil), j.rejected...)
-	sort.SliceStable(rej, func(a, b int) bool { return rej[a].Conf > rej[b].Conf })
+	sort.SliceStable(rej, func(a, b int) bool {
+		if rej[a].Decisive != rej[b].Decisive {
+			return rej[a].Decisive
+		}
+		return rej[a].Conf > rej[b].Conf
+	})
 	for _, w := range rej {
 		if len(out) >= MaxVerdictWords {
 			break
@@ -225,20 +244,25 @@ func (j *judge) words() []Word {
 
 // rule returns why the word does not count, or "" when it does.
 func (j *judge) rule(text string, conf float64, box [4]int) string {
-	core := strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	core := trimPunct(text)
 	spell := siteName(core)
 	n := alnumCount(core)
+	price := priceChars(text)
+	if price > 0 {
+		n = price // "$5.99", "50%": see priceChars
+	}
 	if n < j.o.MinChars {
 		return RejectShort
 	}
-	if 4*n < 3*utf8.RuneCountInString(core) {
+	if 4*n < 3*utf8.RuneCountInString(core) && price == 0 {
 		return RejectSymbols
 	}
-	if conf < j.o.MinConfidence {
+	marked := webAddress(core) || handle(text) // see webConfidence
+	if conf < j.o.MinConfidence && (conf < webConfidence || !marked) {
 		return RejectConfidence
 	}
-	if r := spelling(spell); r != "" {
-		return r
+	if r := spelling(spell); r != "" && !(handle(text) && (r == RejectNoVowel || r == RejectConsonants)) {
+		return r // a handle is a name, not a word: "@mkbhd"
 	}
 	bw, bh := box[2]-box[0], box[3]-box[1]
 	switch {
@@ -263,7 +287,7 @@ func siteName(core string) string {
 	if strings.HasPrefix(l, "www.") {
 		s, l = s[4:], l[4:]
 	}
-	for _, tld := range []string{".com", ".net", ".org", ".co.uk", ".co", ".io", ".de", ".fr", ".ru", ".info"} {
+	for _, tld := range tlds {
 		if strings.HasSuffix(l, tld) && len(l) > len(tld) {
 			s = s[:len(s)-len(tld)]
 			break
@@ -274,6 +298,9 @@ func siteName(core string) string {
 	}
 	return s
 }
+
+// tlds are the domain suffixes siteName strips.
+var tlds = []string{".com", ".net", ".org", ".co.uk", ".co", ".io", ".de", ".fr", ".ru", ".info"}
 
 // spelling checks that a word could be written English (or a number): the
 // dictionary-like rules that texture fragments fail.
@@ -335,6 +362,11 @@ func spelling(core string) string {
 		return RejectStrokes
 	}
 	return ""
+}
+
+// trimPunct strips what is not a letter or digit from both ends of a word.
+func trimPunct(text string) string {
+	return strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 func alnumCount(s string) int {

@@ -87,6 +87,30 @@ type cachedImage struct {
 	// Lined: the regions passes' lines are recorded (cachedPass.Lines; an
 	// older cache has only their words).
 	Lined bool `json:",omitempty"`
+	// Support holds the glyph support (frame.support) of the box, in the
+	// original image, of every word of 3 letters or digits read at
+	// confidence 30 or more (supportKey); an older cache has none and
+	// replays without the glyph-support rule.
+	Support map[string]int `json:",omitempty"`
+}
+
+// supportKey names a word box of the original image in cachedImage.Support.
+func supportKey(b [4]int) string { return fmt.Sprintf("%d,%d,%d,%d", b[0], b[1], b[2], b[3]) }
+
+// cacheSupport fills ci.Support from the frame (see cachedImage.Support).
+func cacheSupport(ci *cachedImage, fr *frame) {
+	ci.Support = map[string]int{}
+	for _, cp := range ci.Passes {
+		for _, w := range cp.Words {
+			if w.Conf < 30 || alnumCount(w.Text) < 3 {
+				continue
+			}
+			b := wordBox(rawWord{w.Text, w.Conf, w.X0, w.Y0, w.X1, w.Y1}, cp.Scale)
+			if _, done := ci.Support[supportKey(b)]; !done {
+				ci.Support[supportKey(b)] = fr.support(b)
+			}
+		}
+	}
 }
 
 func TestTuneCache(t *testing.T) {
@@ -252,6 +276,7 @@ func TestTuneCache(t *testing.T) {
 					}
 					ci.Passes[p] = cp
 				}
+				cacheSupport(&ci, fr)
 				out[i] = ci
 				line, _ := json.Marshal(ci)
 				mu.Lock()
@@ -497,6 +522,9 @@ func simulateSched(o Options, gate gateLimits, ci cachedImage, s schedule) (Verd
 	}
 	var acc judge
 	acc.init(o, ci.W, ci.H)
+	if ci.Support != nil {
+		acc.support = func(b [4]int) int { return ci.Support[supportKey(b)] }
+	}
 	ms := 0.0
 	best := -1.0 // best line evidence seen (-1: no candidate line yet)
 	for i, p := range passes {

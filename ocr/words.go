@@ -1,0 +1,295 @@
+package ocr
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Rules on what words say (issue 16, wave 6): readings that texture does
+// not give, so that they may decide on less confidence than a plain word.
+//
+//   - echo: two passes that prepare the image differently read, at the
+//     same place, words sharing echoRun letters in a row, each at
+//     echoConfidence or more and each a word but for its confidence. A
+//     faint or busy word is read unsurely by every preparation, but read
+//     alike ("umbir.com" 62 and "tumbIr.com" 56; "MATE" 50, 39 and 39);
+//     what texture makes a preparation read changes with the preparation.
+
+// echoConfidence is the least confidence of either reading of an echo;
+// echoRun the letters in a row they must share.
+const (
+	echoConfidence = 35
+	echoRun        = 4
+)
+
+// echoable reports whether w may take part in an echo: read at
+// echoConfidence or more and counting as a word but for its confidence.
+func (j *judge) echoable(w Word) bool {
+	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled || strings.HasSuffix(w.Pass, rereadSuffix) {
+		return false
+	}
+	return w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == ""
+}
+
+// addEcho keeps w when it is echoable and looks for an earlier reading of
+// another pass it echoes; the first pair found decides (echoRule).
+func (j *judge) addEcho(w Word) {
+	if j.echo != nil || !j.echoable(w) {
+		return
+	}
+	for _, a := range j.echoes {
+		if a.Pass != w.Pass && overlap(a.Box, w.Box) > 0.5 && sharesAlnumRun(a.Text, w.Text, echoRun) {
+			j.echo = []Word{a, w}
+			return
+		}
+	}
+	j.echoes = append(j.echoes, w)
+}
+
+// echoRule marks the two readings of an echo (see above) decisive and
+// returns RuleAgree, or "" when there is none.
+func (j *judge) echoRule() string {
+	if j.echo == nil {
+		return ""
+	}
+	for _, e := range j.echo {
+		j.markDecisive(e)
+	}
+	return RuleAgree
+}
+
+// markDecisive marks the kept word (accepted, else rejected) that is e.
+func (j *judge) markDecisive(e Word) {
+	for _, ws := range [][]Word{j.accepted, j.rejected} {
+		for i, w := range ws {
+			if w.Box == e.Box && w.Text == e.Text && w.Pass == e.Pass {
+				ws[i].Decisive = true
+				return
+			}
+		}
+	}
+}
+
+// webAddress reports whether core (a word without its leading and
+// trailing punctuation) is written like a web address: a site name of
+// webName letters or digits or more, then a dot and a domain suffix
+// (siteName's list, or two or three letters starting "c": Tesseract
+// reads a faint ".com" as ".cor", ".col", ".ce" no more often than as
+// ".com"), or a leading "www.". Texture gives dots, but not a dot
+// between a word and a domain.
+func webAddress(core string) bool {
+	l := strings.ToLower(core)
+	name := l
+	www := strings.HasPrefix(l, "www.")
+	if www {
+		name = l[4:]
+	}
+	dot := strings.LastIndexByte(name, '.')
+	suffix := ""
+	if dot >= 0 {
+		name, suffix = name[:dot], name[dot+1:]
+	}
+	if alnumCount(name) < webName || 4*alnumCount(name) < 3*len(name) {
+		return false
+	}
+	if www {
+		return true
+	}
+	switch {
+	case slices.Contains(tlds, "."+suffix):
+		return true
+	case len(suffix) >= 2 && len(suffix) <= 3 && strings.HasPrefix(suffix, "c"):
+		return true
+	}
+	return false
+}
+
+// webName: the least letters or digits of a web address's site name.
+const webName = 4
+
+// priceRe matches a price or a share as signs and tags print them:
+// "$19.99", "£5", "4,50€", "50%", "19.99".
+var priceRe = regexp.MustCompile(`^[$£€¥]?[0-9]{1,4}([.,][0-9]{2})?[$£€¥%]?$`)
+
+// priceChars returns how many characters a price or share counts for
+// (its digits, and one for its currency sign, percent sign or decimal
+// part), or 0 when text is none: "$5.99" counts 4, "50%" 3, "2024" 0 (a
+// plain number counts by its digits). Without it the rules trimmed "$",
+// found "5.99" a quarter symbols and "50" too short.
+func priceChars(text string) int {
+	s := strings.TrimFunc(text, func(r rune) bool { return strings.ContainsRune(`"'()[]:;!?*-+.,`+"\u2018\u2019\u201c\u201d", r) })
+	if !priceRe.MatchString(s) {
+		return 0
+	}
+	digits := alnumCount(s)
+	if digits == len(s) {
+		return 0
+	}
+	return digits + 1
+}
+
+// wordChars is what a word counts for against StrongChars: a price's
+// priceChars, else its letters and digits.
+func wordChars(text string) int {
+	if n := priceChars(text); n > 0 {
+		return n
+	}
+	return alnumCount(text)
+}
+
+// webConfidence: a web address or a handle counts as a word from this
+// confidence (not MinConfidence) and decides alone when it stands on
+// glyphs (judge.weakAlone). On the tuning part no photo without text
+// gives a word of five letters or digits with a dot inside, or "@" or
+// "#" before four letters, at any confidence (all passes, every line).
+// The stock watermarks of the tuning part's positives are read at 35-93.
+const webConfidence = 40
+
+// longLetters: a word of this many letters decides alone from
+// MinConfidence (not StrongConfidence) when it stands on glyphs.
+const longLetters = 5
+
+// letterCount counts the letters of s.
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// sharesAlnumRun reports whether a and b share n letters or digits in a
+// row, ignoring case and anything else.
+func sharesAlnumRun(a, b string, n int) bool {
+	norm := func(s string) []rune {
+		var out []rune
+		for _, r := range strings.ToLower(s) {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	la, lb := string(norm(a)), norm(b)
+	for i := 0; i+n <= len(lb); i++ {
+		if strings.Contains(la, string(lb[i:i+n])) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortStrongConfidence: a word of just StrongChars letters or digits
+// decides alone only from this confidence (StrongConfidence for longer
+// words). The lone words texture reads at 65-72 that stand on glyphs
+// ("SEER" at 70 in version 3's held-out part, the integrator's count;
+// three on version 2's before the glyph-support rule) have four letters;
+// on the tuning part no image needs a lone word of four under 80 (replayed,
+// TestTuneSim), and words of five or more are read in texture under 50.
+const shortStrongConfidence = 75
+
+// weakAlone reports whether an accepted word under StrongConfidence may
+// decide alone by what it says: a web address (from webConfidence) or a
+// word of longLetters letters (from MinConfidence), standing on
+// minSupport glyphs whatever its confidence (a judge without support
+// never lets one decide).
+func (j *judge) weakAlone(w Word) bool {
+	if !webAddress(trimPunct(w.Text)) && !handle(w.Text) && letterCount(w.Text) < longLetters {
+		return false
+	}
+	return j.support != nil && j.glyphs(w.Box) >= minSupport
+}
+
+// A second reading of unsure lines (issue 16, wave 6): a candidate line
+// whose reading has a word of echoRun letters or digits that counts but
+// for its confidence, or counts without deciding, is read again, once,
+// as the grey crop scaled rereadScale times larger (Tesseract's line
+// recogniser reads the same glyphs differently at another size), under
+// the pass name pass+rereadSuffix, so that the two readings may echo. At
+// most maxRereads lines an image.
+const (
+	rereadScale  = 1.5
+	maxRereads   = 2
+	rereadSuffix = "+again"
+)
+
+// unsureLine reports whether a line's words ask for a second reading.
+func (j *judge) unsureLine(ws []rawWord, pass string, scale float64) bool {
+	for _, r := range ws {
+		w := Word{Text: strings.TrimSpace(r.text), Conf: r.conf, Box: wordBox(r, scale), Pass: pass}
+		if alnumCount(w.Text) < echoRun || w.Conf >= j.o.StrongConfidence {
+			continue
+		}
+		w.Reject = j.rule(w.Text, w.Conf, w.Box)
+		if j.echoable(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// rereadLine reads candidate line r of g again (see above): the grey
+// crop, rereadScale times the size readLine reads, levelled as readLine
+// levels it; boxes come back in g's pixels.
+func rereadLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) {
+	crop, f, ox, oy := lineCrop(g, nil, r)
+	w0 := crop.w
+	crop = crop.resize(rereadScale)
+	f *= float64(crop.w) / float64(max(1, w0)) // the true ratio, as lineCrop's
+	back := func(x, y float64) (float64, float64) { return x, y }
+	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
+		crop, back = crop.rotate(deg, 255)
+	}
+	ws, err := c.recognize(crop, psmLine, otsu, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range ws {
+		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
+		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
+		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
+		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
+		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
+	}
+	return ws, nil
+}
+
+// lineChannel returns the channel image the regions passes searched for
+// line r of frame fr (luma, or yellow-blue; see runRegions), making the
+// yellow-blue one once per frame.
+func (fr *frame) lineChannel(r region) grayImage {
+	up := max(fr.native.w, fr.native.h) < regionUpBelow
+	img, g, _ := fr.image(up)
+	if r.ch == 0 {
+		return g
+	}
+	k := map[bool]int{false: 0, true: 1}[up]
+	if fr.yb[k].pix == nil {
+		fr.yb[k] = img.yellowBlue()
+	}
+	return fr.yb[k]
+}
+
+// handle reports whether a word is written as a handle or a tag:
+// "@name", "#tag" (after an opening quote or bracket), the name starting
+// with a letter, four letters or more, three quarters of it letters or
+// digits ("_" and "." join its parts). Texture reads "@" for round blobs,
+// but follows it with digits and symbols ("@20@e@e@" on coins).
+func handle(text string) bool {
+	s := strings.TrimLeft(strings.TrimSpace(text), `"'([`+"\u2018\u201c")
+	if s == "" || s[0] != '@' && s[0] != '#' {
+		return false
+	}
+	name := strings.TrimRight(s[1:], `"'.,;:!?)]`+"\u2019\u201d")
+	r, _ := utf8.DecodeRuneInString(name)
+	if !unicode.IsLetter(r) || letterCount(name) < 4 {
+		return false
+	}
+	return 4*alnumCount(name) >= 3*utf8.RuneCountInString(name)
+}

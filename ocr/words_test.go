@@ -1,0 +1,306 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"strings"
+	"testing"
+)
+
+func TestPriceChars(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"$19.99", 5},
+		{"$5.99", 4},
+		{"£5", 2},
+		{"4,50€", 4},
+		{"50%", 3},
+		{"(50%)", 3},
+		{"19.99", 5},
+		{"$5.99.", 4},
+		{"2024", 0},   // a plain number counts by its digits
+		{"44", 0},     // too
+		{"SALE", 0},   // a word
+		{"5.9", 0},    // not two decimals
+		{"12345%", 0}, // too long for a price
+		{"a1.99", 0},
+	} {
+		if got := priceChars(tc.text); got != tc.want {
+			t.Errorf("priceChars(%q) = %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestPriceRules: prices and shares as Tesseract returns them from tags
+// ("$5.99" at 72: the "$" once trimmed left "5.99", a quarter symbols;
+// "50%" left "50", too short) count as words, and "$5.99" decides alone
+// like a four-letter word (from shortStrongConfidence).
+func TestPriceRules(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	for _, tc := range []struct {
+		text   string
+		conf   float64
+		box    [4]int
+		reject string
+		strong bool
+	}{
+		{"$5.99", 80, [4]int{40, 60, 120, 84}, "", true},
+		{"$5.99", 72, [4]int{40, 60, 120, 84}, "", false}, // four: shortStrongConfidence
+		{"$19.99", 70, [4]int{40, 60, 140, 84}, "", true},
+		{"50%", 80, [4]int{40, 60, 90, 84}, "", false},
+		{"50%", 96, [4]int{40, 60, 90, 84}, "", true},
+		{"5.99", 80, [4]int{40, 60, 100, 84}, "", true},
+		{"50", 96, [4]int{40, 60, 70, 84}, RejectShort, false},
+		{"1.1", 96, [4]int{40, 60, 70, 84}, RejectShort, false},
+		{"1.11", 96, [4]int{40, 60, 80, 84}, RejectStrokes, false},
+	} {
+		var j judge
+		j.init(o, 400, 300)
+		j.add(rawWord{tc.text, tc.conf, tc.box[0], tc.box[1], tc.box[2], tc.box[3]}, PassRegions, 1)
+		got := ""
+		if len(j.rejected) > 0 {
+			got = j.rejected[0].Reject
+		}
+		if got != tc.reject {
+			t.Errorf("%q@%.0f: rejected %q, want %q", tc.text, tc.conf, got, tc.reject)
+		}
+		if r := j.hasText(); (r != "") != tc.strong {
+			t.Errorf("%q@%.0f: decided %q, want deciding %v", tc.text, tc.conf, r, tc.strong)
+		}
+	}
+}
+
+func TestWebAddress(t *testing.T) {
+	for _, tc := range []struct {
+		core string
+		want bool
+	}{
+		{"www.shutterstock.com", true},
+		{"umbir.com", true},    // "tumblr.com" read faint
+		{"esgram.cor", true},   // "...gram.com" read faint
+		{"jrequotes.ce", true}, // the same
+		{"dreamstime.net", true},
+		{"WWW.ALAMY", true},
+		{"abc.com", false},  // too
+		{"tumblr", false},   // no domain
+		{"end.Then", false}, // two words run together
+		{"fo.o.com", false}, // not a name
+		{"lit.cc.", false},  // ...
+	} {
+		if got := webAddress(tc.core); got != tc.want {
+			t.Errorf("webAddress(%q) = %v, want %v", tc.core, got, tc.want)
+		}
+	}
+}
+
+// TestWordRules: the rules of words.go on words as the passes return
+// them (boxes in the original image's pixels), with the glyph support a
+// frame would give (glyphs: the support of every box).
+func TestWordRules(t *testing.T) {
+	type read struct {
+		text string
+		conf float64
+		box  [4]int
+		pass string
+	}
+	for _, tc := range []struct {
+		name   string
+		reads  []read
+		glyphs int
+		want   string
+	}{
+		// A faint watermark address read unsurely by two preparations.
+		{"echo", []read{{"umbir.com", 56, [4]int{300, 400, 420, 418}, PassOtsu}, {"tumbIr.com", 48, [4]int{296, 399, 421, 419}, PassRegions}}, 0, RuleAgree},
+		// Three readings of a dark sign word, none at MinConfidence.
+		{"echo under MinConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 39, [4]int{82, 41, 161, 69}, PassRegions}}, 0, RuleAgree},
+		{"no echo of one pass", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{82, 41, 161, 69}, PassOtsu}}, 5, ""},
+		{"no echo elsewhere", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{280, 41, 361, 69}, PassLocal}}, 5, ""},
+		{"no echo of three letters", []read{{"Rag", 50, [4]int{80, 40, 120, 70}, PassOtsu}, {"Rag", 49, [4]int{82, 41, 121, 69}, PassLocal}}, 5, ""},
+		{"no echo under echoConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 30, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
+		{"no echo of non-words", []read{{"WMHN", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"WMHN", 50, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
+		{"digits echo", []read{{"$19.99", 52, [4]int{80, 40, 180, 70}, PassOtsu}, {"19.99", 45, [4]int{100, 41, 181, 69}, PassRegions}}, 0, RuleAgree},
+		// A web address alone from webConfidence, on glyphs.
+		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 9, RuleStrong},
+		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 2, ""},
+		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions}}, 9, ""},
+		// A handle alone from webConfidence, on glyphs.
+		{"handle", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 7, RuleStrong},
+		{"handle off glyphs", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 1, ""},
+		// A long word alone from MinConfidence, on glyphs.
+		{"long word", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 6, RuleStrong},
+		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 2, ""},
+		{"long number", []read{{"100006", 61, [4]int{40, 40, 160, 64}, PassLocal}}, 6, ""},
+		{"four letters", []read{{"POEM", 61, [4]int{40, 40, 120, 64}, PassRegionsGrey}}, 4, ""},
+		// Four letters alone need shortStrongConfidence: texture's "SEER" at 70.
+		{"four letters at 70", []read{{"SEER", 70, [4]int{40, 40, 120, 64}, PassRegions}}, 4, ""},
+		{"four letters at 78", []read{{"SALE", 78, [4]int{40, 40, 120, 64}, PassRegions}}, 4, RuleStrong},
+		{"five letters at 70", []read{{"SALES", 70, [4]int{40, 40, 140, 64}, PassRegions}}, 5, RuleStrong},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, _ := Options{}.withDefaults()
+			var j judge
+			j.init(o, 640, 480)
+			j.support = func([4]int) int { return tc.glyphs }
+			for _, r := range tc.reads {
+				j.add(rawWord{r.text, r.conf, r.box[0], r.box[1], r.box[2], r.box[3]}, r.pass, 1)
+			}
+			got := j.hasText()
+			if got != tc.want {
+				t.Fatalf("rule %q, want %q: %+v %+v", got, tc.want, j.accepted, j.rejected)
+			}
+			if got == "" {
+				return
+			}
+			decisive := 0
+			for _, w := range j.words() {
+				if w.Decisive {
+					decisive++
+				}
+			}
+			// An echo marks both readings, but of two accepted readings at
+			// one place only the surer is kept.
+			if lo, hi := map[string]int{RuleAgree: 1, RuleStrong: 1}[got], map[string]int{RuleAgree: 2, RuleStrong: 1}[got]; decisive < lo || decisive > hi {
+				t.Errorf("%d words marked decisive, want %d..%d: %+v", decisive, lo, hi, j.words())
+			}
+		})
+	}
+}
+
+// TestUnsureLine: a line is read again when it holds a word of echoRun
+// letters or digits that counts but for its confidence (words as the
+// regions passes return them from the tuning part's misses), not for
+// short fragments, non-words or sure words.
+func TestUnsureLine(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	for _, tc := range []struct {
+		name string
+		ws   []rawWord
+		want bool
+	}{
+		{"unsure word", []rawWord{{"wrens", 49, 40, 40, 110, 60}}, true},
+		{"unsure headline", []rawWord{{"leouy", 60, 40, 40, 110, 60}, {"ES,", 48, 120, 40, 150, 60}}, true},
+		{"short fragments", []rawWord{{"war", 51, 40, 40, 80, 60}, {"SE", 48, 90, 40, 110, 60}}, false},
+		{"non-word", []rawWord{{"WMHN", 50, 40, 40, 100, 60}}, false},
+		{"too unsure", []rawWord{{"wrens", 20, 40, 40, 110, 60}}, false},
+		{"sure", []rawWord{{"wrens", 80, 40, 40, 110, 60}}, false},
+	} {
+		var j judge
+		j.init(o, 400, 300)
+		if got := j.unsureLine(tc.ws, PassRegions, 1); got != tc.want {
+			t.Errorf("%s: unsureLine %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRereadLine: the second reading of a candidate line reads the
+// caption's words and maps their boxes back onto the caption.
+func TestRereadLine(t *testing.T) {
+	img, box := captioned(t, skimagePhoto(t, "coffee.png"), "Fresh morning coffee", 40, image.Pt(60, 70))
+	col := toRGB(img)
+	g := col.gray()
+	rs, _ := findRegions([]grayImage{g}, defaultRegionParams)
+	rs = byEvidence(rs)
+	if len(rs) == 0 {
+		t.Fatal("no candidate line")
+	}
+	det := testDetector(t, 1, Options{})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	cb := [4]int{box.Min.X, box.Min.Y, box.Max.X, box.Max.Y}
+	var read []string
+	for _, r := range rs {
+		if overlap([4]int{r.x0, r.y0, r.x1, r.y1}, cb) < 0.5 {
+			continue
+		}
+		ws, err := rereadLine(c, g, r, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			if alnumCount(w.text) < 4 {
+				continue
+			}
+			read = append(read, w.text)
+			if b := [4]int{w.x0, w.y0, w.x1, w.y1}; overlap(b, cb) < 0.8 {
+				t.Errorf("%q at %v, outside the caption %v", w.text, b, cb)
+			}
+		}
+	}
+	if got := strings.Join(read, " "); !sharesRun(got, "Fresh morning coffee", 5) {
+		t.Errorf("read %q, want the caption", got)
+	}
+}
+
+func TestHandle(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"@dreamstime", true},
+		{"@mkbhd", true},
+		{"“@sad.girl.99”", true},
+		{"#MondayMotivation", true},
+		{"#tbt", false},       // under four letters
+		{"@200e9G", false},    // coins: "@" for a blob, then digits
+		{"@20@e@e@", false},   // the same
+		{"@w", false},         // a blob and a letter
+		{"dreamstime", false}, // no mark
+		{"a@b", false},
+	} {
+		if got := handle(tc.text); got != tc.want {
+			t.Errorf("handle(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	// A handle without vowels counts as a word (a name, not English),
+	// from webConfidence.
+	o, _ := Options{}.withDefaults()
+	var j judge
+	j.init(o, 640, 480)
+	for _, tc := range []struct {
+		text string
+		conf float64
+		want string
+	}{
+		{"@mkbhd", 80, ""},
+		{"mkbhd", 80, RejectNoVowel},
+		{"@fotolia", 45, ""},
+		{"fotolia", 45, RejectConfidence},
+		{"@fotolia", 35, RejectConfidence},
+		{"@llll", 80, RejectRepeats},
+	} {
+		if got := j.rule(tc.text, tc.conf, [4]int{10, 10, 10 + 12*len(tc.text), 30}); got != tc.want {
+			t.Errorf("rule(%q@%.0f) = %q, want %q", tc.text, tc.conf, got, tc.want)
+		}
+	}
+}
+
+// TestEchoExplained: the unsure reading of an echo is kept in the verdict's
+// words however many surer fragments were rejected, so that --explain
+// shows both boxes that decided.
+func TestEchoExplained(t *testing.T) {
+	o, _ := Options{}.withDefaults()
+	var j judge
+	j.init(o, 640, 480)
+	for i := range MaxVerdictWords + 5 {
+		j.add(rawWord{"a", 90, 10 * i, 300, 10*i + 8, 312}, PassOtsu, 1)
+	}
+	j.add(rawWord{"MATE", 50, 80, 40, 160, 70}, PassOtsu, 1)
+	j.add(rawWord{"MATE", 39, 82, 41, 161, 69}, PassRegions, 1)
+	if r := j.hasText(); r != RuleAgree {
+		t.Fatalf("rule %q, want %q", r, RuleAgree)
+	}
+	n := 0
+	for _, w := range j.words() {
+		if w.Decisive && w.Text == "MATE" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d deciding readings in the verdict's words, want 2: %+v", n, j.words())
+	}
+}
