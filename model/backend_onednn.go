@@ -319,6 +319,17 @@ static int cd_conv_bwd(cd_conv *c, long i, float *x, float *w, void *wbuf, float
 	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), scr);
 }
 
+// cd_conv_bwd_data runs chunk i's backward-data alone (cd_conv_bwd's
+// second half), for timing it (chunkBackward).
+static int cd_conv_bwd_data(cd_conv *c, long i, float *w, void *wbuf, float *dy, float *dx, void *scr) {
+	cd_one_thread();
+	cd_shape *s = cd_chunk_shape(c, i);
+	int dargs[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
+	const dnnl_memory_desc_t *dmds[] = {&s->dst, &s->wb, &s->src};
+	void *dptrs[] = {dy, s->wb_user ? (void *)w : wbuf, dx};
+	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), scr);
+}
+
 // cd_impl names the implementation oneDNN runs for chunk 0's forward
 // (which 0), backward-data (1) or backward-weights (2), "" if none.
 static const char *cd_impl(cd_conv *c, int which) {
@@ -746,4 +757,25 @@ func (b *dnnlBackend) addInto(e *exec, dst, src []float32) {
 	e.run(len(dst), 1<<14, func(lo, hi int) {
 		C.cd_add(p32(dst[lo:hi]), p32(src[lo:hi]), C.long(hi-lo))
 	})
+}
+
+// chunkBackward runs one backward pass of chunk i of d on the calling
+// goroutine: backward-weights into dw (with the weight gradient's reorder
+// to the user layout) when dx is nil, else backward-data into dx (with
+// the reorder of the weights into the primitive's layout, which backward
+// runs once per op rather than per chunk). It is there to time one
+// implementation of the backward passes against another on one chunk
+// (BenchmarkDnnlGemmBackward).
+func (b *dnnlBackend) chunkBackward(d *dnnlConv, i int, x, w, dy, dx, dw []float32) {
+	wbuf := grow(&b.wbuf, floats(d.c.wb)+1)
+	scr := grow(&b.scr, floats(d.c.scr)+1)
+	dwblk := grow(&b.dwblk, floats(d.c.dwb)+1)
+	if dx == nil {
+		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x), p32(w), unsafe.Pointer(p32(wbuf)), p32(dy), nil, p32(dw), nil,
+			unsafe.Pointer(p32(dwblk)), unsafe.Pointer(p32(scr))), "convolution backward-weights")
+		return
+	}
+	b.check(C.cd_conv_weights(d.c, 1, p32(w), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
+	b.check(C.cd_conv_bwd_data(d.c, C.long(i), p32(w), unsafe.Pointer(p32(wbuf)), p32(dy), p32(dx), unsafe.Pointer(p32(scr))),
+		"convolution backward-data")
 }

@@ -4,8 +4,11 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDnnlChunks checks the onednn backend's cut of a batch into chunks:
@@ -135,5 +138,122 @@ func TestDnnlB2Primitives(t *testing.T) {
 	}
 	if len(seen) < 20 {
 		t.Errorf("only %d distinct oneDNN convolutions in B2", len(seen))
+	}
+}
+
+// BenchmarkDnnlGemmBackward times, on every distinct oneDNN convolution of
+// a B2 + 4 Gram training step (256x256, batch CURATE_BATCH, default 16),
+// one chunk's backward-data and backward-weights on oneDNN's first choice
+// and on its gemm implementation, single-threaded, the two alternating
+// within each of b.N rounds (run with -benchtime 7x), and logs the fastest
+// times with the cost per training step of each (occurrences x chunks):
+// the measurements behind gemmBackward. Backward-data counts only where
+// the input needs a gradient (not the stem's).
+func BenchmarkDnnlGemmBackward(b *testing.B) {
+	n, bs := benchNet(b, 16)
+	p, err := n.planFor(bs, 256)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be, ok := n.be.(*dnnlBackend)
+	if !ok {
+		b.Skip("needs the onednn backend")
+	}
+	type shape struct {
+		h, w, cin, cout, k, s, pt, pl, ho, wo int
+		dx                                    bool
+	}
+	var order []shape
+	count := map[shape]int{}
+	for _, o := range p.ops {
+		c, ok := o.(*convOp)
+		if !ok || c.y.H < 2 || c.y.W < 2 {
+			continue
+		}
+		s := shape{c.x.H, c.x.W, c.x.C, c.y.C, c.k, c.stride, c.padT, c.padL, c.y.H, c.y.W, c.x.needGrad}
+		if count[s] == 0 {
+			order = append(order, s)
+		}
+		count[s]++
+	}
+	b.Logf("oneDNN on %v, batch %d, %d rounds; per chunk single-threaded, fastest of the rounds in ms; step = occurrences x chunks x time", be.isa, bs, b.N)
+	rng := rand.New(rand.NewPCG(3, 4))
+	fill := func(v []float32) {
+		for i := range v {
+			v[i] = rng.Float32() - 0.5
+		}
+	}
+	// The fastest of the rounds: the work is fixed, so anything slower is
+	// the load of other processes.
+	fastest := func(v []time.Duration) float64 { return slices.Min(v).Seconds() * 1000 }
+	var stepFirst, stepGemm, stepBest, stepRule [2]float64
+	for _, s := range order {
+		x, y := newTensor(bs, s.h, s.w, s.cin, true), newTensor(bs, s.ho, s.wo, s.cout, true)
+		per := chunkImages(bs, s.h*s.w)
+		pb := (s.ho-1)*s.s + s.k - s.h - s.pt
+		pr := (s.wo-1)*s.s + s.k - s.w - s.pl
+		vs := [2]*dnnlConv{
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, false, false),
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, true, true),
+		}
+		if vs[0].c == nil || vs[1].c == nil {
+			b.Fatalf("%v: oneDNN refused the convolution", s)
+		}
+		xs := make([]float32, per*s.h*s.w*s.cin)
+		dy := make([]float32, per*s.ho*s.wo*s.cout)
+		w := make([]float32, s.k*s.k*s.cin*s.cout)
+		dx := make([]float32, len(xs))
+		dw := make([]float32, len(w))
+		fill(xs)
+		fill(dy)
+		fill(w)
+		var tw, td [2][]time.Duration
+		for v := range vs { // warm up both
+			be.chunkBackward(vs[v], 0, xs, w, dy, nil, dw)
+			be.chunkBackward(vs[v], 0, xs, w, dy, dx, dw)
+		}
+		for r := 0; r < b.N; r++ {
+			for j := 0; j < 2; j++ {
+				v := (j + r) % 2
+				t0 := time.Now()
+				be.chunkBackward(vs[v], 0, xs, w, dy, nil, dw)
+				t1 := time.Now()
+				be.chunkBackward(vs[v], 0, xs, w, dy, dx, dw)
+				tw[v] = append(tw[v], t1.Sub(t0))
+				td[v] = append(td[v], time.Since(t1))
+			}
+		}
+		var data, wts [2]float64
+		for v := range vs {
+			wts[v] = fastest(tw[v])
+			data[v] = fastest(td[v])
+			if !s.dx {
+				data[v] = 0 // no input gradient (the stem)
+			}
+		}
+		_, d0, w0 := vs[0].impls()
+		_, d1, w1 := vs[1].impls()
+		vs[0].free()
+		vs[1].free()
+		m := float64(count[s] * ((bs + per - 1) / per))
+		gd, gw := gemmBackward(be.isa, s.cin, s.cout, s.k, s.s, 1)
+		rule := [2]float64{data[0], wts[0]}
+		if gd {
+			rule[0] = data[1]
+		}
+		if gw {
+			rule[1] = wts[1]
+		}
+		for i, t := range [][2]float64{data, wts} {
+			stepFirst[i] += m * t[0]
+			stepGemm[i] += m * t[1]
+			stepBest[i] += m * min(t[0], t[1])
+			stepRule[i] += m * rule[i]
+		}
+		b.Logf("%dx%d_s%d %3dx%-3d %3d->%-4d x%-2d per %d | data %-16s %6.2f  %-12s %6.2f (%.2fx) | weights %-16s %6.2f  %-12s %6.2f (%.2fx) | rule %v %v",
+			s.k, s.k, s.s, s.h, s.w, s.cin, s.cout, count[s], per, d0, data[0], d1, data[1], data[0]/data[1], w0, wts[0], w1, wts[1], wts[0]/wts[1], gd, gw)
+	}
+	for i, name := range []string{"backward-data", "backward-weights"} {
+		b.Logf("%-16s per step: first choice %6.1f ms, gemm %6.1f ms, best of the two %6.1f ms, gemmBackward %6.1f ms", name, stepFirst[i], stepGemm[i], stepBest[i], stepRule[i])
 	}
 }
