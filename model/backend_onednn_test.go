@@ -32,10 +32,12 @@ func TestDnnlChunks(t *testing.T) {
 }
 
 // TestDnnlGemmBackward checks that the backward passes run the
-// implementation gemmBackward picks for the shape: gemm for backward-data
-// of wide or strided 3x3 convolutions and for backward-weights of every
-// 1x1 and of wide 3x3 ones, oneDNN's direct kernels otherwise (always for
-// depthwise).
+// implementation gemmBackward picks for the ISA and shape. On AVX2: gemm
+// for backward-data of wide or strided 3x3 convolutions and for
+// backward-weights of every 1x1 and of wide 3x3 ones; on AVX-512 gemm for
+// the backward-weights of 1x1 convolutions only; oneDNN's direct kernels
+// otherwise (always for depthwise, and below AVX2). The primitives are
+// checked on the ISA oneDNN runs on here.
 func TestDnnlGemmBackward(t *testing.T) {
 	be, err := NewBackend("onednn")
 	if err != nil {
@@ -43,29 +45,33 @@ func TestDnnlGemmBackward(t *testing.T) {
 	}
 	b := be.(*dnnlBackend)
 	for _, c := range []struct {
-		n, h, cin, cout, k, stride, groups int
-		gemmData, gemmWeights              bool
+		n, h, cin, cout, k, stride, groups   int
+		avx2Data, avx2Weights, avx512Weights bool
 	}{
-		{2, 8, 32, 16, 3, 1, 1, false, false}, // B2's 128x128 stage: jit is 2-8x faster
-		{2, 8, 32, 128, 3, 1, 1, false, true},
-		{2, 8, 56, 224, 3, 1, 1, true, true},
-		{2, 8, 16, 64, 3, 2, 1, true, false},
-		{2, 8, 120, 720, 1, 1, 1, false, true},
-		{2, 8, 56, 56, 1, 1, 1, false, true},
-		{2, 8, 64, 64, 3, 1, 64, false, false}, // depthwise
+		{2, 8, 32, 16, 3, 1, 1, false, false, false}, // B2's 128x128 stage: jit is 2-8x faster
+		{2, 8, 32, 128, 3, 1, 1, false, true, false},
+		{2, 8, 56, 224, 3, 1, 1, true, true, false},
+		{2, 8, 16, 64, 3, 2, 1, true, false, false},
+		{2, 8, 120, 720, 1, 1, 1, false, true, true},
+		{2, 8, 56, 56, 1, 1, 1, false, true, true},
+		{2, 8, 720, 120, 1, 1, 1, false, true, true},
+		{2, 8, 64, 64, 3, 1, 64, false, false, false}, // depthwise
 	} {
 		name := fmt.Sprintf("%dx%d_%d->%d_s%d_g%d", c.k, c.k, c.cin, c.cout, c.stride, c.groups)
-		if d, w := gemmBackward(isaAVX2, c.cin, c.cout, c.k, c.stride, c.groups); d != c.gemmData || w != c.gemmWeights {
-			t.Errorf("%s: gemmBackward on avx2 = %v, %v; want %v, %v", name, d, w, c.gemmData, c.gemmWeights)
+		if d, w := gemmBackward(isaAVX2, c.cin, c.cout, c.k, c.stride, c.groups); d != c.avx2Data || w != c.avx2Weights {
+			t.Errorf("%s: gemmBackward on avx2 = %v, %v; want %v, %v", name, d, w, c.avx2Data, c.avx2Weights)
 		}
-		for _, isa := range []dnnlISA{isaSSE41, isaAVX, isaAVX512Core, isaAVX512Core | 0x40, isaAVX512MIC} {
+		for _, isa := range []dnnlISA{isaAVX512Core, isaAVX512Core | 0x40, isaAVX512MIC} {
+			if d, w := gemmBackward(isa, c.cin, c.cout, c.k, c.stride, c.groups); d || w != c.avx512Weights {
+				t.Errorf("%s: gemmBackward on %v = %v, %v; want false, %v", name, isa, d, w, c.avx512Weights)
+			}
+		}
+		for _, isa := range []dnnlISA{isaSSE41, isaAVX} {
 			if d, w := gemmBackward(isa, c.cin, c.cout, c.k, c.stride, c.groups); d || w {
 				t.Errorf("%s: gemmBackward on %v = %v, %v; want oneDNN's first choice", name, isa, d, w)
 			}
 		}
-		if !b.isa.has(isaAVX2) || b.isa.avx512() {
-			continue // the primitives below are checked where the AVX2 rule applies
-		}
+		gd, gw := gemmBackward(b.isa, c.cin, c.cout, c.k, c.stride, c.groups)
 		ho := (c.h + c.stride - 1) / c.stride
 		pad := (c.k - 1) / 2
 		if c.stride > 1 {
@@ -78,8 +84,11 @@ func TestDnnlGemmBackward(t *testing.T) {
 		}
 		_, bd, bw := d.impls()
 		d.free()
-		if strings.Contains(bd, "gemm") != c.gemmData || strings.Contains(bw, "gemm") != c.gemmWeights {
-			t.Errorf("%s: backward-data on %q, backward-weights on %q; want gemm %v, %v", name, bd, bw, c.gemmData, c.gemmWeights)
+		if gd && !strings.Contains(bd, "gemm") || gw && !strings.Contains(bw, "gemm") {
+			t.Errorf("%s on %v: backward-data on %q, backward-weights on %q; asked gemm for %v, %v", name, b.isa, bd, bw, gd, gw)
+		}
+		if b.isa.has(isaAVX2) && (!gd && strings.Contains(bd, "gemm") || !gw && strings.Contains(bw, "gemm")) {
+			t.Errorf("%s on %v: backward-data on %q, backward-weights on %q; want oneDNN's direct kernels where gemm is not asked for", name, b.isa, bd, bw)
 		}
 	}
 }
