@@ -522,4 +522,6 @@ func (b *hostBackend) softmaxBackward(e *exec, o *softmaxCE) {
 
 // adagrad runs Keras's update (Adagrad.update, the definition) on host
 // memory, split across the exec's goroutines element-wise.
-func (b *hostBackend) adagrad(e *exec, a Adagrad, params []*Param) { a.update(&e.pool, params) }
+func (b *hostBackend) adagrad(e *exec, a Adagrad, params []*Param) {
+	a.apply(&e.pool, params, b.k.adagrad)
+}

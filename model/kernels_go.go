@@ -29,6 +29,7 @@ type kernels struct {
 	rowBcast func(v, dx []float32, rows, ch int, acc bool)
 	act      func(x, y []float32, a actKind)
 	actBack  func(x, y, dy, dx []float32, a actKind, acc bool)
+	adagrad  func(w, g, acc []float32, lr, eps float32)
 
 	im2col func(o convGeom, x, col []float32, g0, g1 int)
 	col2im func(o convGeom, dcol, dx []float32, g0, g1, r0, r1 int)
@@ -40,7 +41,7 @@ func goKernels() *kernels {
 		bnStats: bnStatsGo, bnApply: bnApplyGo, bnBack1: bnBack1Go, bnBack2: bnBack2Go,
 		dwFwd: dwFwdGo, dwBwdDx: dwBwdDxGo, dwBwdW: dwBwdWGo,
 		axpy3: axpy3Go, scaleTo: scaleToGo, rowMul: rowMulGo, rowDot: rowDotGo, rowSum: rowSumGo, rowBcast: rowBcastGo,
-		act: actGo, actBack: actBackGo, im2col: im2colGo, col2im: col2imGo}
+		act: actGo, actBack: actBackGo, adagrad: adagradGo, im2col: im2colGo, col2im: col2imGo}
 }
 
 // actGo is y = a(x) element by element (a copy for actNone).

@@ -347,7 +347,7 @@ func cKernels() *kernels {
 		bnStats: bnStatsC, bnApply: bnApplyC, bnBack1: bnBack1C, bnBack2: bnBack2C,
 		dwFwd: dwFwdC, dwBwdDx: dwBwdDxC, dwBwdW: dwBwdWC,
 		axpy3: axpy3C, scaleTo: scaleToC, rowMul: rowMulC, rowDot: rowDotC, rowSum: rowSumC, rowBcast: rowBcastC,
-		act: actC, actBack: actBackC, im2col: im2colC, col2im: col2imC}
+		act: actC, actBack: actBackC, adagrad: adagradNative, im2col: im2colC, col2im: col2imC}
 }
 
 func fp(s []float32) *C.float {
