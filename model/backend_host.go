@@ -217,27 +217,7 @@ func (b *hostBackend) bnBackward(e *exec, o *bnOp) {
 
 func (b *hostBackend) actForward(e *exec, o *actOp) {
 	x, y := o.x.Data, o.y.Data
-	e.run(len(x), 4096, func(lo, hi int) {
-		switch o.act {
-		case actSwish:
-			for i, v := range x[lo:hi] {
-				y[lo+i] = v / (1 + expf(-v))
-			}
-		case actSigmoid:
-			for i, v := range x[lo:hi] {
-				y[lo+i] = 1 / (1 + expf(-v))
-			}
-		case actLeaky:
-			for i, v := range x[lo:hi] {
-				if v < 0 {
-					v *= leakySlope
-				}
-				y[lo+i] = v
-			}
-		default:
-			copy(y[lo:hi], x[lo:hi])
-		}
-	})
+	e.run(len(x), 4096, func(lo, hi int) { b.k.act(x[lo:hi], y[lo:hi], o.act) })
 }
 
 func (b *hostBackend) actBackward(e *exec, o *actOp) {
@@ -247,30 +227,7 @@ func (b *hostBackend) actBackward(e *exec, o *actOp) {
 		return
 	}
 	x, y := o.x.Data, o.y.Data
-	e.run(len(x), 4096, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var g float32
-			switch o.act {
-			case actSwish:
-				s := 1 / (1 + expf(-x[i]))
-				g = dy[i] * s * (1 + x[i]*(1-s))
-			case actSigmoid:
-				g = dy[i] * y[i] * (1 - y[i])
-			case actLeaky:
-				g = dy[i]
-				if x[i] < 0 {
-					g *= leakySlope
-				}
-			default:
-				g = dy[i]
-			}
-			if acc {
-				dx[i] += g
-			} else {
-				dx[i] = g
-			}
-		}
-	})
+	e.run(len(x), 4096, func(lo, hi int) { b.k.actBack(x[lo:hi], y[lo:hi], dy[lo:hi], dx[lo:hi], o.act, acc) })
 }
 
 func (b *hostBackend) gapForward(e *exec, o *gapOp) {
@@ -565,4 +522,6 @@ func (b *hostBackend) softmaxBackward(e *exec, o *softmaxCE) {
 
 // adagrad runs Keras's update (Adagrad.update, the definition) on host
 // memory, split across the exec's goroutines element-wise.
-func (b *hostBackend) adagrad(e *exec, a Adagrad, params []*Param) { a.update(&e.pool, params) }
+func (b *hostBackend) adagrad(e *exec, a Adagrad, params []*Param) {
+	a.apply(&e.pool, params, b.k.adagrad)
+}

@@ -319,6 +319,17 @@ static int cd_conv_bwd(cd_conv *c, long i, float *x, float *w, void *wbuf, float
 	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), scr);
 }
 
+// cd_conv_bwd_data runs chunk i's backward-data alone (cd_conv_bwd's
+// second half), for timing it (chunkBackward).
+static int cd_conv_bwd_data(cd_conv *c, long i, float *w, void *wbuf, float *dy, float *dx, void *scr) {
+	cd_one_thread();
+	cd_shape *s = cd_chunk_shape(c, i);
+	int dargs[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
+	const dnnl_memory_desc_t *dmds[] = {&s->dst, &s->wb, &s->src};
+	void *dptrs[] = {dy, s->wb_user ? (void *)w : wbuf, dx};
+	return cd_run(s->bwdd, c->strm[i], 3, dargs, dmds, dptrs, cd_scrmd(s->bwdd), scr);
+}
+
 // cd_impl names the implementation oneDNN runs for chunk 0's forward
 // (which 0), backward-data (1) or backward-weights (2), "" if none.
 static const char *cd_impl(cd_conv *c, int which) {
@@ -549,18 +560,28 @@ func (i dnnlISA) String() string {
 // BenchmarkOpBreakdown) 3x3 backward went from 2.5-4.2x its forward to
 // 1.7-2.1x, 1x1 from 2.8x to 2.1x.
 //
-// On AVX-512 oneDNN's first choice is kept: its direct jit:avx512_core
-// and jit_1x1:avx512_core kernels (16 lanes, 32 registers) are the ones
-// oneDNN is tuned on and PyTorch runs there, and the AVX2 timings above
-// say nothing about them; a rule for AVX-512 needs timings on an
-// AVX-512 machine (none here). Below AVX2 nothing is asked for either:
-// with ONEDNN_MAX_CPU_ISA=SSE41 or AVX oneDNN's first choice for the
+// On AVX-512 (Zen 5, avx512_core; BenchmarkDnnlGemmBackward, paired,
+// single-threaded per chunk) gemm is as fast or faster for the
+// backward-weights of every 1x1 convolution: 1.0-1.3x at batch 16 (2 to
+// 4 images a chunk) and 1.0-2.6x at batch 64 (8 a chunk), most where the
+// convolution narrows (128->32 at 64x64: 1.3x and 1.6x; 720->120 at
+// 16x16: 1.2x and 1.4x), and never below 0.98x. Everything else keeps
+// oneDNN's first choice, the direct jit:avx512_core / jit_1x1 kernels:
+// their 3x3 backward-weights beat gemm on every B2 shape (gemm 0.15-0.9x;
+// 10x slower on 16 and 32 channels at 128x128), and backward-data is a
+// draw or worse on gemm at batch 16 (0.4-1.2x, 1x1 at 8x8 0.7x), gaining
+// only on one shape at batch 64 (3x3 32->128 at 64x64, 1.4x) that a rule
+// would be fitted to. Below AVX2 nothing is asked for: with
+// ONEDNN_MAX_CPU_ISA=SSE41 or AVX oneDNN's first choice for the
 // backward passes of every B2 convolution is already its gemm
 // implementation (AVX keeps jit_1x1 for 1x1 backward-data), depthwise
 // jit_dw:sse41 (TestDnnlB2Primitives logs them).
 func gemmBackward(isa dnnlISA, cin, cout, k, stride, groups int) (data, weights bool) {
-	if groups > 1 || !isa.has(isaAVX2) || isa.avx512() {
+	switch {
+	case groups > 1 || !isa.has(isaAVX2):
 		return false, false
+	case isa.avx512():
+		return false, k == 1
 	}
 	data = k > 1 && (stride > 1 || cin >= 48)
 	weights = k == 1 || (cin >= 32 && cout >= 64)
@@ -746,4 +767,25 @@ func (b *dnnlBackend) addInto(e *exec, dst, src []float32) {
 	e.run(len(dst), 1<<14, func(lo, hi int) {
 		C.cd_add(p32(dst[lo:hi]), p32(src[lo:hi]), C.long(hi-lo))
 	})
+}
+
+// chunkBackward runs one backward pass of chunk i of d on the calling
+// goroutine: backward-weights into dw (with the weight gradient's reorder
+// to the user layout) when dx is nil, else backward-data into dx (with
+// the reorder of the weights into the primitive's layout, which backward
+// runs once per op rather than per chunk). It is there to time one
+// implementation of the backward passes against another on one chunk
+// (BenchmarkDnnlGemmBackward).
+func (b *dnnlBackend) chunkBackward(d *dnnlConv, i int, x, w, dy, dx, dw []float32) {
+	wbuf := grow(&b.wbuf, floats(d.c.wb)+1)
+	scr := grow(&b.scr, floats(d.c.scr)+1)
+	dwblk := grow(&b.dwblk, floats(d.c.dwb)+1)
+	if dx == nil {
+		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x), p32(w), unsafe.Pointer(p32(wbuf)), p32(dy), nil, p32(dw), nil,
+			unsafe.Pointer(p32(dwblk)), unsafe.Pointer(p32(scr))), "convolution backward-weights")
+		return
+	}
+	b.check(C.cd_conv_weights(d.c, 1, p32(w), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
+	b.check(C.cd_conv_bwd_data(d.c, C.long(i), p32(w), unsafe.Pointer(p32(wbuf)), p32(dy), p32(dx), unsafe.Pointer(p32(scr))),
+		"convolution backward-data")
 }

@@ -4,8 +4,11 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDnnlChunks checks the onednn backend's cut of a batch into chunks:
@@ -29,10 +32,12 @@ func TestDnnlChunks(t *testing.T) {
 }
 
 // TestDnnlGemmBackward checks that the backward passes run the
-// implementation gemmBackward picks for the shape: gemm for backward-data
-// of wide or strided 3x3 convolutions and for backward-weights of every
-// 1x1 and of wide 3x3 ones, oneDNN's direct kernels otherwise (always for
-// depthwise).
+// implementation gemmBackward picks for the ISA and shape. On AVX2: gemm
+// for backward-data of wide or strided 3x3 convolutions and for
+// backward-weights of every 1x1 and of wide 3x3 ones; on AVX-512 gemm for
+// the backward-weights of 1x1 convolutions only; oneDNN's direct kernels
+// otherwise (always for depthwise, and below AVX2). The primitives are
+// checked on the ISA oneDNN runs on here.
 func TestDnnlGemmBackward(t *testing.T) {
 	be, err := NewBackend("onednn")
 	if err != nil {
@@ -40,29 +45,33 @@ func TestDnnlGemmBackward(t *testing.T) {
 	}
 	b := be.(*dnnlBackend)
 	for _, c := range []struct {
-		n, h, cin, cout, k, stride, groups int
-		gemmData, gemmWeights              bool
+		n, h, cin, cout, k, stride, groups   int
+		avx2Data, avx2Weights, avx512Weights bool
 	}{
-		{2, 8, 32, 16, 3, 1, 1, false, false}, // B2's 128x128 stage: jit is 2-8x faster
-		{2, 8, 32, 128, 3, 1, 1, false, true},
-		{2, 8, 56, 224, 3, 1, 1, true, true},
-		{2, 8, 16, 64, 3, 2, 1, true, false},
-		{2, 8, 120, 720, 1, 1, 1, false, true},
-		{2, 8, 56, 56, 1, 1, 1, false, true},
-		{2, 8, 64, 64, 3, 1, 64, false, false}, // depthwise
+		{2, 8, 32, 16, 3, 1, 1, false, false, false}, // B2's 128x128 stage: jit is 2-8x faster
+		{2, 8, 32, 128, 3, 1, 1, false, true, false},
+		{2, 8, 56, 224, 3, 1, 1, true, true, false},
+		{2, 8, 16, 64, 3, 2, 1, true, false, false},
+		{2, 8, 120, 720, 1, 1, 1, false, true, true},
+		{2, 8, 56, 56, 1, 1, 1, false, true, true},
+		{2, 8, 720, 120, 1, 1, 1, false, true, true},
+		{2, 8, 64, 64, 3, 1, 64, false, false, false}, // depthwise
 	} {
 		name := fmt.Sprintf("%dx%d_%d->%d_s%d_g%d", c.k, c.k, c.cin, c.cout, c.stride, c.groups)
-		if d, w := gemmBackward(isaAVX2, c.cin, c.cout, c.k, c.stride, c.groups); d != c.gemmData || w != c.gemmWeights {
-			t.Errorf("%s: gemmBackward on avx2 = %v, %v; want %v, %v", name, d, w, c.gemmData, c.gemmWeights)
+		if d, w := gemmBackward(isaAVX2, c.cin, c.cout, c.k, c.stride, c.groups); d != c.avx2Data || w != c.avx2Weights {
+			t.Errorf("%s: gemmBackward on avx2 = %v, %v; want %v, %v", name, d, w, c.avx2Data, c.avx2Weights)
 		}
-		for _, isa := range []dnnlISA{isaSSE41, isaAVX, isaAVX512Core, isaAVX512Core | 0x40, isaAVX512MIC} {
+		for _, isa := range []dnnlISA{isaAVX512Core, isaAVX512Core | 0x40, isaAVX512MIC} {
+			if d, w := gemmBackward(isa, c.cin, c.cout, c.k, c.stride, c.groups); d || w != c.avx512Weights {
+				t.Errorf("%s: gemmBackward on %v = %v, %v; want false, %v", name, isa, d, w, c.avx512Weights)
+			}
+		}
+		for _, isa := range []dnnlISA{isaSSE41, isaAVX} {
 			if d, w := gemmBackward(isa, c.cin, c.cout, c.k, c.stride, c.groups); d || w {
 				t.Errorf("%s: gemmBackward on %v = %v, %v; want oneDNN's first choice", name, isa, d, w)
 			}
 		}
-		if !b.isa.has(isaAVX2) || b.isa.avx512() {
-			continue // the primitives below are checked where the AVX2 rule applies
-		}
+		gd, gw := gemmBackward(b.isa, c.cin, c.cout, c.k, c.stride, c.groups)
 		ho := (c.h + c.stride - 1) / c.stride
 		pad := (c.k - 1) / 2
 		if c.stride > 1 {
@@ -75,8 +84,11 @@ func TestDnnlGemmBackward(t *testing.T) {
 		}
 		_, bd, bw := d.impls()
 		d.free()
-		if strings.Contains(bd, "gemm") != c.gemmData || strings.Contains(bw, "gemm") != c.gemmWeights {
-			t.Errorf("%s: backward-data on %q, backward-weights on %q; want gemm %v, %v", name, bd, bw, c.gemmData, c.gemmWeights)
+		if gd && !strings.Contains(bd, "gemm") || gw && !strings.Contains(bw, "gemm") {
+			t.Errorf("%s on %v: backward-data on %q, backward-weights on %q; asked gemm for %v, %v", name, b.isa, bd, bw, gd, gw)
+		}
+		if b.isa.has(isaAVX2) && (!gd && strings.Contains(bd, "gemm") || !gw && strings.Contains(bw, "gemm")) {
+			t.Errorf("%s on %v: backward-data on %q, backward-weights on %q; want oneDNN's direct kernels where gemm is not asked for", name, b.isa, bd, bw)
 		}
 	}
 }
@@ -135,5 +147,122 @@ func TestDnnlB2Primitives(t *testing.T) {
 	}
 	if len(seen) < 20 {
 		t.Errorf("only %d distinct oneDNN convolutions in B2", len(seen))
+	}
+}
+
+// BenchmarkDnnlGemmBackward times, on every distinct oneDNN convolution of
+// a B2 + 4 Gram training step (256x256, batch CURATE_BATCH, default 16),
+// one chunk's backward-data and backward-weights on oneDNN's first choice
+// and on its gemm implementation, single-threaded, the two alternating
+// within each of b.N rounds (run with -benchtime 7x), and logs the fastest
+// times with the cost per training step of each (occurrences x chunks):
+// the measurements behind gemmBackward. Backward-data counts only where
+// the input needs a gradient (not the stem's).
+func BenchmarkDnnlGemmBackward(b *testing.B) {
+	n, bs := benchNet(b, 16)
+	p, err := n.planFor(bs, 256)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be, ok := n.be.(*dnnlBackend)
+	if !ok {
+		b.Skip("needs the onednn backend")
+	}
+	type shape struct {
+		h, w, cin, cout, k, s, pt, pl, ho, wo int
+		dx                                    bool
+	}
+	var order []shape
+	count := map[shape]int{}
+	for _, o := range p.ops {
+		c, ok := o.(*convOp)
+		if !ok || c.y.H < 2 || c.y.W < 2 {
+			continue
+		}
+		s := shape{c.x.H, c.x.W, c.x.C, c.y.C, c.k, c.stride, c.padT, c.padL, c.y.H, c.y.W, c.x.needGrad}
+		if count[s] == 0 {
+			order = append(order, s)
+		}
+		count[s]++
+	}
+	b.Logf("oneDNN on %v, batch %d, %d rounds; per chunk single-threaded, fastest of the rounds in ms; step = occurrences x chunks x time", be.isa, bs, b.N)
+	rng := rand.New(rand.NewPCG(3, 4))
+	fill := func(v []float32) {
+		for i := range v {
+			v[i] = rng.Float32() - 0.5
+		}
+	}
+	// The fastest of the rounds: the work is fixed, so anything slower is
+	// the load of other processes.
+	fastest := func(v []time.Duration) float64 { return slices.Min(v).Seconds() * 1000 }
+	var stepFirst, stepGemm, stepBest, stepRule [2]float64
+	for _, s := range order {
+		x, y := newTensor(bs, s.h, s.w, s.cin, true), newTensor(bs, s.ho, s.wo, s.cout, true)
+		per := chunkImages(bs, s.h*s.w)
+		pb := (s.ho-1)*s.s + s.k - s.h - s.pt
+		pr := (s.wo-1)*s.s + s.k - s.w - s.pl
+		vs := [2]*dnnlConv{
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, false, false),
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, true, true),
+		}
+		if vs[0].c == nil || vs[1].c == nil {
+			b.Fatalf("%v: oneDNN refused the convolution", s)
+		}
+		xs := make([]float32, per*s.h*s.w*s.cin)
+		dy := make([]float32, per*s.ho*s.wo*s.cout)
+		w := make([]float32, s.k*s.k*s.cin*s.cout)
+		dx := make([]float32, len(xs))
+		dw := make([]float32, len(w))
+		fill(xs)
+		fill(dy)
+		fill(w)
+		var tw, td [2][]time.Duration
+		for v := range vs { // warm up both
+			be.chunkBackward(vs[v], 0, xs, w, dy, nil, dw)
+			be.chunkBackward(vs[v], 0, xs, w, dy, dx, dw)
+		}
+		for r := 0; r < b.N; r++ {
+			for j := 0; j < 2; j++ {
+				v := (j + r) % 2
+				t0 := time.Now()
+				be.chunkBackward(vs[v], 0, xs, w, dy, nil, dw)
+				t1 := time.Now()
+				be.chunkBackward(vs[v], 0, xs, w, dy, dx, dw)
+				tw[v] = append(tw[v], t1.Sub(t0))
+				td[v] = append(td[v], time.Since(t1))
+			}
+		}
+		var data, wts [2]float64
+		for v := range vs {
+			wts[v] = fastest(tw[v])
+			data[v] = fastest(td[v])
+			if !s.dx {
+				data[v] = 0 // no input gradient (the stem)
+			}
+		}
+		_, d0, w0 := vs[0].impls()
+		_, d1, w1 := vs[1].impls()
+		vs[0].free()
+		vs[1].free()
+		m := float64(count[s] * ((bs + per - 1) / per))
+		gd, gw := gemmBackward(be.isa, s.cin, s.cout, s.k, s.s, 1)
+		rule := [2]float64{data[0], wts[0]}
+		if gd {
+			rule[0] = data[1]
+		}
+		if gw {
+			rule[1] = wts[1]
+		}
+		for i, t := range [][2]float64{data, wts} {
+			stepFirst[i] += m * t[0]
+			stepGemm[i] += m * t[1]
+			stepBest[i] += m * min(t[0], t[1])
+			stepRule[i] += m * rule[i]
+		}
+		b.Logf("%dx%d_s%d %3dx%-3d %3d->%-4d x%-2d per %d | data %-16s %6.2f  %-12s %6.2f (%.2fx) | weights %-16s %6.2f  %-12s %6.2f (%.2fx) | rule %v %v",
+			s.k, s.k, s.s, s.h, s.w, s.cin, s.cout, count[s], per, d0, data[0], d1, data[1], data[0]/data[1], w0, wts[0], w1, wts[1], wts[0]/wts[1], gd, gw)
+	}
+	for i, name := range []string{"backward-data", "backward-weights"} {
+		b.Logf("%-16s per step: first choice %6.1f ms, gemm %6.1f ms, best of the two %6.1f ms, gemmBackward %6.1f ms", name, stepFirst[i], stepGemm[i], stepBest[i], stepRule[i])
 	}
 }

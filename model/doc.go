@@ -31,9 +31,9 @@
 // depend on the thread count.
 // Which oneDNN implementation runs a backward pass (its direct jit kernels
 // or its im2col + sgemm one) is fixed by the instruction set oneDNN runs
-// on and the convolution's shape (gemmBackward: a rule measured on AVX2,
-// applied there only; on AVX-512 and below AVX2 oneDNN's own first
-// choice), so it too is independent of the thread count.
+// on and the convolution's shape (gemmBackward: rules measured on AVX2
+// and on AVX-512, each applied on its own ISA; below AVX2 oneDNN's own
+// first choice), so it too is independent of the thread count.
 //
 // On the host backends convolutions are matrix products: 1x1 convolutions
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions

@@ -27,6 +27,9 @@ type kernels struct {
 	rowDot   func(x, d, out []float32, rows, ch int)
 	rowSum   func(x, out []float32, rows, ch int)
 	rowBcast func(v, dx []float32, rows, ch int, acc bool)
+	act      func(x, y []float32, a actKind)
+	actBack  func(x, y, dy, dx []float32, a actKind, acc bool)
+	adagrad  func(w, g, acc []float32, lr, eps float32)
 
 	im2col func(o convGeom, x, col []float32, g0, g1 int)
 	col2im func(o convGeom, dcol, dx []float32, g0, g1, r0, r1 int)
@@ -38,7 +41,59 @@ func goKernels() *kernels {
 		bnStats: bnStatsGo, bnApply: bnApplyGo, bnBack1: bnBack1Go, bnBack2: bnBack2Go,
 		dwFwd: dwFwdGo, dwBwdDx: dwBwdDxGo, dwBwdW: dwBwdWGo,
 		axpy3: axpy3Go, scaleTo: scaleToGo, rowMul: rowMulGo, rowDot: rowDotGo, rowSum: rowSumGo, rowBcast: rowBcastGo,
-		im2col: im2colGo, col2im: col2imGo}
+		act: actGo, actBack: actBackGo, adagrad: adagradGo, im2col: im2colGo, col2im: col2imGo}
+}
+
+// actGo is y = a(x) element by element (a copy for actNone).
+func actGo(x, y []float32, a actKind) {
+	y = y[:len(x)]
+	switch a {
+	case actSwish:
+		for i, v := range x {
+			y[i] = v / (1 + expf(-v))
+		}
+	case actSigmoid:
+		for i, v := range x {
+			y[i] = 1 / (1 + expf(-v))
+		}
+	case actLeaky:
+		for i, v := range x {
+			if v < 0 {
+				v *= leakySlope
+			}
+			y[i] = v
+		}
+	default:
+		copy(y, x)
+	}
+}
+
+// actBackGo is dx = dy * a'(x) (dx += with acc), where y = a(x) (the
+// sigmoid's derivative reads it).
+func actBackGo(x, y, dy, dx []float32, a actKind, acc bool) {
+	y, dy, dx = y[:len(x)], dy[:len(x)], dx[:len(x)]
+	for i := range x {
+		var g float32
+		switch a {
+		case actSwish:
+			s := 1 / (1 + expf(-x[i]))
+			g = dy[i] * s * (1 + x[i]*(1-s))
+		case actSigmoid:
+			g = dy[i] * y[i] * (1 - y[i])
+		case actLeaky:
+			g = dy[i]
+			if x[i] < 0 {
+				g *= leakySlope
+			}
+		default:
+			g = dy[i]
+		}
+		if acc {
+			dx[i] += g
+		} else {
+			dx[i] = g
+		}
+	}
 }
 
 // bnStatsGo adds per-channel sums and sums of squares of rows x ch values.

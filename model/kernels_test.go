@@ -115,6 +115,19 @@ func TestVectorKernelsMatchReference(t *testing.T) {
 		k.rowSum(x, o1, rows, ch)
 		rowSumGo(x, o2, rows, ch)
 		eq("rowsum", o1, o2)
+		for _, a := range []actKind{actNone, actSwish, actSigmoid, actLeaky} {
+			y1, y2 := make([]float32, rows*ch), make([]float32, rows*ch)
+			k.act(x, y1, a)
+			actGo(x, y2, a)
+			eq("act "+a.String(), y1, y2)
+			for _, acc := range []bool{false, true} {
+				d1, d2 := randSlice(rng, rows*ch), make([]float32, rows*ch)
+				copy(d2, d1)
+				k.actBack(x, y2, d, d1, a, acc)
+				actBackGo(x, y2, d, d2, a, acc)
+				eq("act_back "+a.String(), d1, d2)
+			}
+		}
 		y1, y2 := make([]float32, rows*ch), make([]float32, rows*ch)
 		k.axpy3(y1, x, d, 1.25)
 		axpy3Go(y2, x, d, 1.25)

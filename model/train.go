@@ -19,7 +19,13 @@ type Adagrad struct {
 // Keras's defaults (initial accumulator 0.1, epsilon 1e-7).
 func DefaultAdagrad() Adagrad { return Adagrad{LR: 0.002, InitialAccumulator: 0.1, Epsilon: 1e-7} }
 
-func (a Adagrad) update(pl *pool, params []*Param) {
+func (a Adagrad) update(pl *pool, params []*Param) { a.apply(pl, params, adagradGo) }
+
+// apply runs kernel (adagradGo, the definition, or a vector copy with the
+// same bits) over every trainable parameter in blocks of 8192 values
+// shared out across the pool; each value is updated on its own, so the
+// result does not depend on the thread count.
+func (a Adagrad) apply(pl *pool, params []*Param, kernel func(w, g, acc []float32, lr, eps float32)) {
 	for _, p := range params {
 		if !p.Trainable {
 			continue
@@ -31,12 +37,17 @@ func (a Adagrad) update(pl *pool, params []*Param) {
 			}
 		}
 		w, g, acc := p.Data, p.Grad, p.accum
-		pl.run(len(w), 8192, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				acc[i] += g[i] * g[i]
-				w[i] -= a.LR * g[i] / (float32(math.Sqrt(float64(acc[i]))) + a.Epsilon)
-			}
-		})
+		pl.run(len(w), 8192, func(lo, hi int) { kernel(w[lo:hi], g[lo:hi], acc[lo:hi], a.LR, a.Epsilon) })
+	}
+}
+
+// adagradGo is one Adagrad update of w from its gradient g and
+// accumulator acc: acc += g²; w -= lr * g / (sqrt(acc) + eps).
+func adagradGo(w, g, acc []float32, lr, eps float32) {
+	g, acc = g[:len(w)], acc[:len(w)]
+	for i := range w {
+		acc[i] += g[i] * g[i]
+		w[i] -= lr * g[i] / (float32(math.Sqrt(float64(acc[i]))) + eps)
 	}
 }
 

@@ -27,6 +27,17 @@
 #   ONEDNN_MAX_CPU_ISA=AVX DNNL_MAX_CPU_ISA=AVX make bench-train
 # (the backend line then names the C kernels' level and OpenBLAS's core; go build rebuilds bin/curate for the new CGO_CFLAGS).
 # PyTorch comes from Debian's python3-torch, installed here when `import torch` fails.
+# TORCH_MALLOC (cache; or glibc): PyTorch's CPU allocator is glibc malloc, which hands every block
+# over 32 MiB (its largest mmap threshold) back to the kernel when a tensor is freed, so every step
+# page-faults and zeroes its large activations again: at batch 64 (activations of 134 MiB) that was
+# 9.2M minor faults and 18 s of system time in 3 steps, 11.3 img/s, against 14.6-16.5 img/s with
+# freed memory kept for reuse (quiet window, /work/bench/bwd-w2-torch-b64-malloc.txt; batch 16,
+# whose activations mostly fit under the threshold, moved within the noise). CPU tuning guides for
+# PyTorch (e.g. AMD's ZenDNN user guide, "Memory Allocators") tell users to switch to a caching
+# allocator (jemalloc, TCMalloc) for this, so the baseline gets one: by default glibc is told to
+# never mmap and never trim
+# (GLIBC_TUNABLES below; peak RSS rises 2-4%, and the table reports it). TORCH_MALLOC=glibc runs
+# PyTorch on glibc's defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +50,12 @@ THREADS=${THREADS:-$(nproc)}
 BACKEND=${BACKEND:-}
 PROFILE=${PROFILE:-0}
 ROUNDS=${ROUNDS:-3}
+TORCH_MALLOC=${TORCH_MALLOC:-cache}
+case "$TORCH_MALLOC" in
+cache) TORCH_TUNABLES="glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736" ;;
+glibc) TORCH_TUNABLES=${GLIBC_TUNABLES:-} ;;
+*) echo "bench-train: TORCH_MALLOC is cache or glibc, not '$TORCH_MALLOC'" >&2; exit 2 ;;
+esac
 # PyTorch hands Linear/bmm to OpenBLAS, whose own pool would otherwise use every core.
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
 
@@ -69,7 +86,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 status=0
 for BATCH in $BATCHES; do
-	echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "bench-train: batch $BATCH, size ${SIZE}x$SIZE, gram $GRAM, threads $THREADS, steps $STEPS, PyTorch malloc $TORCH_MALLOC; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 	curate_ok=1
 	torch_ok=1
@@ -86,7 +103,7 @@ for BATCH in $BATCHES; do
 		fi
 	}
 	run_torch() { # $1: output file
-		if ! "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+		if ! GLIBC_TUNABLES=$TORCH_TUNABLES "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
 			--threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" >"$1"; then
 			echo "PyTorch: scripts/torch_effnet.py --bench failed" >&2
 			torch_ok=0
@@ -170,7 +187,7 @@ EOF
 		echo "per-op time of one curate training step (batch $BATCH, $THREADS threads; load $(cut -d' ' -f1-3 /proc/loadavg)):"
 		CURATE_BATCH=$BATCH CURATE_THREADS=$THREADS CURATE_BACKEND=$BACKEND \
 			go test -run '^$' -bench OpBreakdown -benchtime 1x -v ./model | grep 'opbreakdown_test' | sed 's/^ *opbreakdown_test.go:[0-9]*: /  /'
-		"$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
+		GLIBC_TUNABLES=$TORCH_TUNABLES "$PY" scripts/torch_effnet.py --bench --batch "$BATCH" --size "$SIZE" --gram "$GRAM" \
 			--threads "$THREADS" --steps 1 --warmup "$WARMUP" --profile "$PROFILE" 2>&1 >/dev/null
 	fi
 done

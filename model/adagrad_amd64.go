@@ -1,0 +1,74 @@
+//go:build cgo && !noblas && amd64
+
+package model
+
+/*
+#cgo CFLAGS: -O3 -std=c11
+#include <immintrin.h>
+
+// Adagrad's update in AVX-512 or AVX2 (chosen at load time), with the
+// roundings of adagradGo: no fused multiply-add (-std=c11 leaves
+// contraction off and this file does not turn it on, unlike
+// kernels_native.go), and the vector square roots are correctly rounded,
+// as float32(math.Sqrt(float64(a))) is; so the bits are Go's
+// (TestAdagradKernels). Written with intrinsics because GCC vectorises
+// sqrtf only with -fno-math-errno, which cgo does not accept and
+// GCC 12's optimize pragma and attribute do not set. The tail and CPUs
+// without AVX2 take the scalar SSE square root.
+
+static void ka_tail(float *w, const float *g, float *acc, long i, long n, float lr, float eps) {
+	for (; i < n; i++) {
+		float a = acc[i] + g[i] * g[i];
+		acc[i] = a;
+		w[i] -= lr * g[i] / (_mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(a))) + eps);
+	}
+}
+
+__attribute__((target("avx512f"))) static void ka_512(float *w, const float *g, float *acc, long n, float lr, float eps) {
+	__m512 vlr = _mm512_set1_ps(lr), veps = _mm512_set1_ps(eps);
+	long i = 0;
+	for (; i + 16 <= n; i += 16) {
+		__m512 gv = _mm512_loadu_ps(g + i);
+		__m512 a = _mm512_add_ps(_mm512_loadu_ps(acc + i), _mm512_mul_ps(gv, gv));
+		_mm512_storeu_ps(acc + i, a);
+		__m512 d = _mm512_div_ps(_mm512_mul_ps(vlr, gv), _mm512_add_ps(_mm512_sqrt_ps(a), veps));
+		_mm512_storeu_ps(w + i, _mm512_sub_ps(_mm512_loadu_ps(w + i), d));
+	}
+	ka_tail(w, g, acc, i, n, lr, eps);
+}
+
+__attribute__((target("avx2"))) static void ka_256(float *w, const float *g, float *acc, long n, float lr, float eps) {
+	__m256 vlr = _mm256_set1_ps(lr), veps = _mm256_set1_ps(eps);
+	long i = 0;
+	for (; i + 8 <= n; i += 8) {
+		__m256 gv = _mm256_loadu_ps(g + i);
+		__m256 a = _mm256_add_ps(_mm256_loadu_ps(acc + i), _mm256_mul_ps(gv, gv));
+		_mm256_storeu_ps(acc + i, a);
+		__m256 d = _mm256_div_ps(_mm256_mul_ps(vlr, gv), _mm256_add_ps(_mm256_sqrt_ps(a), veps));
+		_mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), d));
+	}
+	ka_tail(w, g, acc, i, n, lr, eps);
+}
+
+static void k_adagrad(float *w, const float *g, float *acc, long n, float lr, float eps) {
+	static int level = -1;
+	if (level < 0) {
+		__builtin_cpu_init();
+		level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+	}
+	if (level == 2) ka_512(w, g, acc, n, lr, eps);
+	else if (level == 1) ka_256(w, g, acc, n, lr, eps);
+	else ka_tail(w, g, acc, 0, n, lr, eps);
+}
+*/
+import "C"
+
+// adagradNative is adagradGo in C (4-16 lanes); the cpu backend's
+// optimiser.
+func adagradNative(w, g, acc []float32, lr, eps float32) {
+	if len(w) == 0 {
+		return
+	}
+	_, _ = g[len(w)-1], acc[len(w)-1]
+	C.k_adagrad((*C.float)(&w[0]), (*C.float)(&g[0]), (*C.float)(&acc[0]), C.long(len(w)), C.float(lr), C.float(eps))
+}
