@@ -368,13 +368,20 @@ func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 // MatchCentre reports whether a and b agree inside the centred window w,
 // verified by the Colour and the Local detail of that window.
 func MatchCentre(a, b *Signature, w, maxDist int) bool {
-	if a.Windows == nil || b.Windows == nil || a.Windows[w].Flat() || b.Windows[w].Flat() {
+	if a.Windows == nil || b.Windows == nil || !a.Windows[w].CentreSharp() || !b.Windows[w].CentreSharp() {
 		return false
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
 	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
 		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w])
 }
+
+// CentreSharp reports whether a window's key may match by MatchCentre: its
+// pHash has MinSure sure bits. Unlike Flat it allows little contrast: the
+// same window of a dark scene and of its copy agrees on its sure bits, its
+// Means within CentreMean and its Local detail, so low contrast alone does
+// not make the match unsure.
+func (k Key) CentreSharp() bool { return k.Sure >= MinSure }
 
 // CentreMean is the most the Means of the same window of two images that
 // match by MatchCentre differ, in grey levels: the window of a copy rotated
