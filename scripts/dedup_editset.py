@@ -3,17 +3,23 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in three parts:
+Sources (installed by scripts/install-deps.sh), in four parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
   validation  24 photos of plasma-workspace-wallpapers and
-              lomiri-wallpapers-16.04/-20.04: the held-out part of the first two
-              rounds, looked at since, now tuned on like the tuning part;
-  heldout     (v2) palapeli-data's puzzle photos and table textures,
+              lomiri-wallpapers-16.04/-20.04: held out in the first two
+              rounds, tuned on since;
+  validation2 (the held-out v2 of the previous round, tuned on since)
+              palapeli-data's puzzle photos and table textures,
               python-matplotlib-data's sample photo, xfdesktop4-data's
               backgrounds and the plasma-workspace-wallpapers renders no other
-              part uses: never used to choose a rule or threshold.
+              part uses;
+  heldout3    (v3) lxqt-themes' wallpapers, libjxl-testdata's photos, the
+              sddm-theme-maldives/-maui login photos, gnome-backgrounds' and
+              desktop-base's renders and the photos in jigzo-data's puzzles:
+              packages no other part uses, never used to choose a rule or
+              threshold.
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -58,10 +64,14 @@ not overlap, and two table textures of one colour). Same-shoot frames that ARE n
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
-{"file", "family", "edit", "kind", "part", "pair"}; family names the
+{"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation or heldout, pair (look-alikes and frames only) names the pair. The output
+validation, validation2 or heldout3, pair (look-alikes and frames only) names the pair,
+source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
+gradient) and package the Debian package that ships it. Family and pair names
+carry their part's prefix (PREFIX); check_disjoint exits unless no source,
+family or pair is in two parts and no held-out package in another. The output
 depends on nothing but the installed packages.
 """
 import glob
