@@ -336,8 +336,9 @@ var CentreMatchWindows = func() []int {
 // bits apart must be verified by the Local detail (LocalAgree).
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) && greyAgree(a, b, a.Full, b.Full) &&
-			ShapeCorrelation(a, b, false) >= MinShape && ColourAgree(a, b, false) && DetailAgree(a, b, false)
+		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
+			ShapeCorrelation(a, b, false) >= MinShape && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+			DetailAgree(a, b, false)
 	}
 	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
 		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole))
@@ -346,8 +347,9 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 // MatchMirror reports whether a flipped left to right and b are copies.
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) && greyAgree(a, b, a.Mirror, b.Full) &&
-			ShapeCorrelation(a, b, true) >= MinShape && ColourAgree(a, b, true) && DetailAgree(b, a, true)
+		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
+			ShapeCorrelation(a, b, true) >= MinShape && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
+			DetailAgree(b, a, true)
 	}
 	return a.Mirror.Near(b.Full, maxDist) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
 		(a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
