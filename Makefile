@@ -88,9 +88,10 @@ bench-dedup:
 	uptime
 
 # The near-duplicate edit set (real Debian photos): recall per edit and false merges per
-# --near-distance, the table printed. Also part of `make test`, without the table.
+# --near-distance, the table printed. Also part of `make test`, without the sweep (the set
+# is generated once per version of scripts/dedup_editset.py, in $TMPDIR).
 test-editset: deps
-	$(GO) test -count=1 -run TestEditSet -v ./split
+	CURATE_EDITSET_SWEEP=1 $(GO) test -count=1 -run TestEditSet -v ./split
 
 bench-augment:
 	$(GO) test -run '^$$' -bench . ./augment

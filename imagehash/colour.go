@@ -144,3 +144,58 @@ func ColourAgree(a, b *Signature, mirror bool) bool {
 	}
 	return ColourDiff(a, b, mirror) <= ColourSlack+ColourShare*max(a.Colour.chroma(), b.Colour.chroma())
 }
+
+// meanChroma is the mean (Cb, Cr) of c's cells inside window w, each cell
+// weighted by its area inside the window.
+func (c *Colour) meanChroma(w Window) (cb, cr float64) {
+	const n = ColourGrid
+	total := 0.0
+	for y := range n {
+		oy := max(0, min(w.Y1, float64(y+1)/n)-max(w.Y0, float64(y)/n))
+		for x := range n {
+			ox := max(0, min(w.X1, float64(x+1)/n)-max(w.X0, float64(x)/n))
+			a := ox * oy
+			cb += a * float64(c[y*n+x])
+			cr += a * float64(c[n*n+y*n+x])
+			total += a
+		}
+	}
+	if total == 0 {
+		return 0, 0
+	}
+	return cb / total, cr / total
+}
+
+// WindowColourAgree reports whether crop (a whole image) has the colours
+// of window w of orig: the mean chroma of crop and that of orig's cells
+// under w (area-weighted) within ColourSlack plus ColourShare of the larger
+// (mean absolute Cb and Cr), or either is grey.
+func WindowColourAgree(crop, orig *Signature, w Window) bool {
+	if crop.Colour.Gray() || orig.Colour.Gray() {
+		return true
+	}
+	cb0, cr0 := crop.Colour.meanChroma(Window{0, 0, 1, 1})
+	cb1, cr1 := orig.Colour.meanChroma(w)
+	d := (math.Abs(cb0-cb1) + math.Abs(cr0-cr1)) / 2
+	size := max(math.Abs(cb0)+math.Abs(cr0), math.Abs(cb1)+math.Abs(cr1)) / 2
+	return d <= ColourSlack+ColourShare*size
+}
+
+// Grey against colour: a grey image matches a colourful one only as its
+// grayscale copy, which keeps its luma: the keys' Mean within GreyMean grey
+// levels and Spread (plus one) within GreySpread of each other.
+const (
+	GreyMean   = 4
+	GreySpread = 1.08
+)
+
+// greyAgree reports whether the keys ka of a and kb of b may match as far as
+// grey is concerned: both grey or both colourful, or the luma statistics of
+// a grayscale copy.
+func greyAgree(a, b *Signature, ka, kb Key) bool {
+	if a.Colour.Gray() == b.Colour.Gray() {
+		return true
+	}
+	sa, sb := float64(ka.Spread)+1, float64(kb.Spread)+1
+	return math.Abs(float64(ka.Mean)-float64(kb.Mean)) <= GreyMean && max(sa, sb) <= GreySpread*min(sa, sb)
+}

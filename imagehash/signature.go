@@ -111,6 +111,10 @@ type Signature struct {
 	// thumbnail without the frame: DetailAgree compares the fine
 	// structure that Shape and the hashes do not see.
 	Detail *Detail
+	// Local is, for an image that is not flat only (nil otherwise), its
+	// 16x16 luma thumbnail without the frame: LocalAgree verifies the
+	// matches the hashes are unsure of with it.
+	Local *Local
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -144,6 +148,7 @@ func Sign(img image.Image) Signature {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		return s
 	}
+	s.Local = localOf(grid)
 	work := g.Resize(whole, WorkSize, WorkSize)
 	s.Windows = make([]Key, len(Windows))
 	for i, p := range windowPlans() {
@@ -327,36 +332,63 @@ var CentreMatchWindows = func() []int {
 // MatchWhole reports whether a and b are copies as whole images: within
 // maxDist bits. When either is flat, its few sure bits do not decide alone:
 // the luma statistics, the Shape correlation and the Colour must agree too.
+// Otherwise the Colour must agree too, and a match more than SureDistance
+// bits apart must be verified by the Local detail (LocalAgree).
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, false) >= MinShape && ColourAgree(a, b, false) && DetailAgree(a, b, false)
+			ShapeCorrelation(a, b, false) >= MinShape && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+			DetailAgree(a, b, false)
 	}
-	return a.Full.Near(b.Full, maxDist)
+	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole))
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, true) >= MinShape && ColourAgree(a, b, true) && DetailAgree(b, a, true)
+			ShapeCorrelation(a, b, true) >= MinShape && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
+			DetailAgree(b, a, true)
 	}
-	return a.Mirror.Near(b.Full, maxDist)
+	return a.Mirror.Near(b.Full, maxDist) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
+		(a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
 }
 
 // MatchCrop reports whether crop is a crop of orig: crop's whole image
-// against orig's window w. Flat images never match as crops.
+// against orig's window w, verified by the colour of that window
+// (WindowColourAgree) and the Local detail. Flat images never match as
+// crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 	if crop.Full.Flat() || orig.Windows == nil || orig.Windows[w].Flat() {
 		return false
 	}
-	return crop.Full.Near(orig.Windows[w], min(maxDist, CropDistance))
+	return crop.Full.Near(orig.Windows[w], min(maxDist, CropDistance)) && greyAgree(crop, orig, crop.Full, orig.Windows[w]) &&
+		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w])
 }
 
-// MatchCentre reports whether a and b agree inside the centred window w.
+// MatchCentre reports whether a and b agree inside the centred window w,
+// verified by the Colour and the Local detail of that window.
 func MatchCentre(a, b *Signature, w, maxDist int) bool {
-	if a.Windows == nil || b.Windows == nil || a.Windows[w].Flat() || b.Windows[w].Flat() {
+	if a.Windows == nil || b.Windows == nil || !a.Windows[w].CentreSharp() || !b.Windows[w].CentreSharp() {
 		return false
 	}
-	return a.Windows[w].Near(b.Windows[w], maxDist)
+	ka, kb := a.Windows[w], b.Windows[w]
+	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
+		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w])
 }
+
+// CentreSharp reports whether a window's key may match by MatchCentre: its
+// pHash has MinSure sure bits. Unlike Flat it allows little contrast: the
+// same window of a dark scene and of its copy agrees on its sure bits, its
+// Means within CentreMean and its Local detail, so low contrast alone does
+// not make the match unsure.
+func (k Key) CentreSharp() bool { return k.Sure >= MinSure }
+
+// CentreMean is the most the Means of the same window of two images that
+// match by MatchCentre differ, in grey levels: the window of a copy rotated
+// by a few degrees or with a mark in the opposite corner keeps its pixels
+// (on the tuning and validation parts they differ by at most 1 but once),
+// while the same corner of two pictures that share a mark, or of two
+// quadrants of one dark render, need not.
+const CentreMean = 2

@@ -3,17 +3,23 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in three parts:
+Sources (installed by scripts/install-deps.sh), in four parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
   validation  24 photos of plasma-workspace-wallpapers and
-              lomiri-wallpapers-16.04/-20.04: the held-out part of the first two
-              rounds, looked at since, now tuned on like the tuning part;
-  heldout     (v2) palapeli-data's puzzle photos and table textures,
+              lomiri-wallpapers-16.04/-20.04: held out in the first two
+              rounds, tuned on since;
+  validation2 (the held-out v2 of the previous round, tuned on since)
+              palapeli-data's puzzle photos and table textures,
               python-matplotlib-data's sample photo, xfdesktop4-data's
               backgrounds and the plasma-workspace-wallpapers renders no other
-              part uses: never used to choose a rule or threshold.
+              part uses;
+  heldout3    (v3) lxqt-themes' wallpapers, libjxl-testdata's photos, the
+              sddm-theme-maldives/-maui login photos, gnome-backgrounds' and
+              desktop-base's renders and the photos in jigzo-data's puzzles:
+              packages no other part uses, never used to choose a rule or
+              threshold.
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -58,10 +64,14 @@ not overlap, and two table textures of one colour). Same-shoot frames that ARE n
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
-{"file", "family", "edit", "kind", "part", "pair"}; family names the
+{"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation or heldout, pair (look-alikes and frames only) names the pair. The output
+validation, validation2 or heldout3, pair (look-alikes and frames only) names the pair,
+source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
+gradient) and package the Debian package that ships it. Family and pair names
+carry their part's prefix (PREFIX); check_disjoint exits unless no source,
+family or pair is in two parts and no held-out package in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -70,6 +80,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
@@ -177,9 +188,54 @@ HELDOUT_PAIRS = [
     ("lookalike", "chameleon-frames", PALAPELI + "collection/panther-chameleon-female.jpg#0,0,1,0.45",
      PALAPELI + "collection/panther-chameleon-female.jpg#0,0.55,1,1"),
 ]
+
+# The held-out part v3: photos and renders of packages that no other part
+# uses (lxqt-themes' wallpapers, libjxl-testdata's photos, the sddm themes'
+# login photos, gnome-backgrounds' and desktop-base's renders, the photos
+# inside jigzo-data's puzzles). Frozen before any rule of this round was
+# changed; looked at once, at the end.
+LXQT = "/usr/share/lxqt/wallpapers/"
+GNOME = BACKGROUNDS + "gnome/"
+JIGZO = "/usr/share/games/jigzo/puzzles/00_default/"
+JXL = "/usr/share/libjxl-testdata/"
+HELDOUT3 = [LXQT + n for n in [
+    "Butterfly-Kenneth-Wimer.jpg", "Valendas.png", "after-the-rain.jpg", "appleflower.png", "beam.png",
+    "butterfly.png", "cloud.png", "drop.png", "flowers.png", "fog.jpg", "this-is-not-windows.jpg",
+    "origami-dark.png", "triangles.png",
+]] + [JXL + n for n in [
+    "jxl/flower/flower.png", "jxl/hdr_room.png", "external/wesaturate/500px/cvo9xd_keong_macan_srgb8.png",
+    "external/wesaturate/500px/tmshre_riaphotographs_srgb8.png", "external/wesaturate/500px/u76c0g_bliznaca_srgb8.png",
+]] + ["/usr/share/sddm/themes/maldives/background.jpg", "/usr/share/sddm/themes/maui/maui.jpg"] + [
+    GNOME + n for n in ["wood-l.webp", "pixels-l.webp", "truchet-l.webp", "licorice-l.webp"]
+] + ["/usr/share/plymouth/themes/homeworld/plymouth_background_homeworld.png",
+     "/usr/share/plymouth/themes/futureprototype/plymouth_background_future.png",
+     "/usr/share/plymouth/themes/joy/background.png"] + [JIGZO + n for n in [
+    "bike-3x4.pzl", "bird-2x3.pzl", "blackberry-3x3.pzl", "castle-6x3.pzl", "clouds-4x4.pzl", "gorilla2-3x3.pzl",
+    "heli-4x3.pzl", "horse-4x3.pzl", "penguin-3x2.pzl", "tobogan-4x3.pzl", "windmill-4x4.pzl",
+]]
+HELDOUT3_SKIES = [LXQT + "fog.jpg", LXQT + "this-is-not-windows.jpg"]
+HELDOUT3_PAIRS = [
+    # One layout in other colours (a light and a dark variant of one render).
+    ("lookalike", "adwaita-ld", GNOME + "adwaita-l.webp", GNOME + "adwaita-d.webp"),
+    ("lookalike", "grid-ld", GNOME + "grid-l.webp", GNOME + "grid-d.webp"),
+    ("lookalike", "symbolic-ld", GNOME + "symbolic-l.webp", GNOME + "symbolic-d.webp"),
+    ("lookalike", "origami-ld", LXQT + "origami-light.png", LXQT + "lxqt-origami-green.png"),
+    # Two crops of one photo that do not overlap.
+    ("lookalike", "drop-frames", LXQT + "drop.png#0,0,0.48,1", LXQT + "drop.png#0.52,0,1,1"),
+    ("lookalike", "maldives-frames", "/usr/share/sddm/themes/maldives/background.jpg#0,0,1,0.45",
+     "/usr/share/sddm/themes/maldives/background.jpg#0,0.55,1,1"),
+]
+# Parts, in order: the two tuned-on parts, the second validation part (the
+# held-out v2 of the previous round, looked at once then, tuned on since) and
+# the held-out v3.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
-         ("heldout", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS)]
+         ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
+         ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS)]
+HELDOUT_PART = "heldout3"
+# Packages two tuned-on parts may share (never the held-out part): the
+# validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
+SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # Mirror images are copies under --near-flips, so no two originals may be
 # mirror images of each other: a source whose left and right quadrants (or a
 # pair whose two pictures) correlate at MIRROR_NCC or more with one mirrored
@@ -300,12 +356,21 @@ def mirror_ncc(a, b):
     return sum(p * q for p, q in zip(x, y)) / den if den else 1.0
 
 
+def open_image(path):
+    """The picture in the file at path, RGB (a jigzo puzzle holds it as a JPEG after a text header)."""
+    if path.endswith(".pzl"):
+        data = open(path, "rb").read()
+        img = Image.open(io.BytesIO(data[data.index(b"\xff\xd8\xff"):]))
+    else:
+        img = Image.open(path)
+    img.load()
+    return img.convert("RGB")  # alpha dropped, as in every part
+
+
 def open_source(path):
     """The picture at path, or its crop when path ends in #x0,y0,x1,y1."""
     path, _, box = path.partition("#")
-    img = Image.open(path)
-    img.load()
-    img = img.convert("RGB")
+    img = open_image(path)
     if box:
         w, h = img.size
         x0, y0, x1, y1 = (float(v) for v in box.split(","))
@@ -325,11 +390,53 @@ def originals(sources, skies):
                      for x, y in [(0, 0), (1, 0), (0, 1), (1, 1)]]
             if max(mirror_ncc(tiles[0], tiles[1]), mirror_ncc(tiles[2], tiles[3])) < MIRROR_NCC:
                 for k, tile in enumerate(tiles):
-                    yield "photo", "%s-q%d" % (name, k), thumb(tile)
+                    yield "photo", "%s-q%d" % (name, k), thumb(tile), path
             else:  # mirror-symmetric: one original, below its sky strip
-                yield "photo", name, thumb(img.crop((0, top, w, h)))
+                yield "photo", name, thumb(img.crop((0, top, w, h))), path
         else:
-            yield "photo", name, thumb(img)
+            yield "photo", name, thumb(img), path
+
+
+PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-"}
+
+
+def package_of(paths):
+    """The Debian package that ships each path (one dpkg -S call)."""
+    out = subprocess.run(["dpkg", "-S"] + paths, capture_output=True, text=True, check=True).stdout
+    pkgs = {}
+    for line in out.splitlines():
+        pkg, _, path = line.partition(": ")
+        if path in paths:
+            pkgs[path] = pkg.split(":")[0]
+    lost = [p for p in paths if p not in pkgs]
+    if lost:
+        sys.exit("dedup_editset: no package ships " + ", ".join(lost))
+    return pkgs
+
+
+def check_disjoint(manifest):
+    """Exits unless the parts are disjoint: no source file (the picture, crops
+    of one picture included), family or pair in two parts, and no package of
+    the held-out part in another part (the tuned-on parts may share
+    SHARED_TUNED). split's TestEditSetDisjoint checks the manifest again."""
+    seen = {}
+    for m in manifest:
+        for what in ("source", "family", "pair", "package"):
+            v = m.get(what)
+            if v is None:
+                continue
+            if what == "source":
+                v = v.partition("#")[0]
+            seen.setdefault((what, v), set()).add(m["part"])
+    bad = []
+    for (what, v), parts in sorted(seen.items()):
+        if len(parts) < 2:
+            continue
+        if what == "package" and v in SHARED_TUNED and HELDOUT_PART not in parts:
+            continue
+        bad.append("%s %s in %s" % (what, v, ", ".join(sorted(parts))))
+    if bad:
+        sys.exit("dedup_editset: parts not disjoint: " + "; ".join(bad))
 
 
 def main():
@@ -340,13 +447,14 @@ def main():
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 16)
     manifest = []
 
-    def put(family, edit, kind, data, ext, part, pair=None):
+    def put(family, edit, kind, data, ext, part, source, pair=None):
+        family = PREFIX[part] + family  # namespaced: no family name in two parts
         name = "%s__%s.%s" % (family, edit, ext)
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
-        m = {"file": name, "family": family, "edit": edit, "kind": kind, "part": part}
+        m = {"file": name, "family": family, "edit": edit, "kind": kind, "part": part, "source": source}
         if pair:
-            m["pair"] = pair
+            m["pair"] = PREFIX[part] + pair
         manifest.append(m)
 
     missing = sorted({p.partition("#")[0] for _, sources, skies, pairs in PARTS
@@ -358,26 +466,26 @@ def main():
     for part, sources, skies, pairs in PARTS:
         photos = list(originals(sources, skies))
         nphotos += len(photos)
-        for i, (kind, family, img) in enumerate(photos):
-            rng = random.Random(family)
-            put(family, "original", kind, jpeg(img), "jpg", part)
+        for i, (kind, family, img, path) in enumerate(photos):
+            rng = random.Random(family)  # the family's name without its part's prefix, as before
+            put(family, "original", kind, jpeg(img), "jpg", part, path)
             for edit, data in photo_edits(img, rng, font).items():
-                put(family, edit, kind, data, "png" if edit == "png" else "jpg", part)
+                put(family, edit, kind, data, "png" if edit == "png" else "jpg", part, path)
             if i % DARK_EVERY == 0:
-                put(family, "dark", "dark", jpeg(darken(img)), "jpg", part)
+                put(family, "dark", "dark", jpeg(darken(img)), "jpg", part, path)
         for path in skies:
-            img = Image.open(path).convert("RGB")
+            img = open_image(path)
             w, h = img.size
             sky = thumb(img.crop((0, 0, w, h // 4)))
-            put("sky-" + source_name(path), "original", "sky", jpeg(sky), "jpg", part,
+            put("sky-" + source_name(path), "original", "sky", jpeg(sky), "jpg", part, path,
                 "sky-" + part)
         # Dark pairs: photos 1 and 4, 7 and 10, ... (not the ones with a dark edit), darkened.
         for k in range(DARK_PAIRS):
             for j in (6 * k + 1, 6 * k + 4):
-                _, family, img = photos[j]
-                put("darkpair-" + family, "original", "lookalike", jpeg(darken(img)), "jpg", part,
+                _, family, img, path = photos[j]
+                put("darkpair-" + family, "original", "lookalike", jpeg(darken(img)), "jpg", part, path,
                     "dark-%s-%d" % (part, k))
-        whole = {f for k, f, _ in photos}  # photo families that are a whole source
+        whole = {f for k, f, _, _ in photos}  # photo families that are a whole source
         for kind, pair, a, b in pairs:
             ia, ib = open_source(a), open_source(b)
             if mirror_ncc(ia, ib) >= MIRROR_NCC:
@@ -390,10 +498,10 @@ def main():
                 name = source_name(path)
                 if path in sources and name in whole:  # a photo original already: pair that
                     for m in manifest:
-                        if m["family"] == name and m["edit"] == "original":
-                            m["pair"] = pair
+                        if m["family"] == PREFIX[part] + name and m["edit"] == "original":
+                            m["pair"] = PREFIX[part] + pair
                     continue
-                put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(open_source(path))), "jpg", part, pair)
+                put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(open_source(path))), "jpg", part, path, pair)
     # No two gradients are mirror images of each other (mirroring turns angle
     # a into 180-a), so --near-flips may not join them either. The held-out
     # part has its own colours and angles.
@@ -402,18 +510,30 @@ def main():
     grads = [(kind, angle, ci, c, "tuning" if (angle // 45 + ci) % 2 == 0 else "validation")
              for kind, angles in [("linear", [0, 45, 90, 270, 315]), ("radial", [0, 90, 270])]
              for angle in angles for ci, c in enumerate(colours)]
-    grads += [(kind, angle, 3 + ci, c, "heldout")
+    grads += [(kind, angle, 3 + ci, c, "validation2")
               for kind, angles in [("linear", [30, 120, 200]), ("radial", [45, 180])]
               for angle in angles for ci, c in enumerate(colours2)]
+    # Held-out v3: angles and colours of its own (60, 150, 240 and 135, 225
+    # mirror to none of its others).
+    colours3 = [((200, 40, 40), (30, 30, 80)), ((240, 200, 60), (60, 120, 200)), ((90, 70, 50), (200, 190, 170))]
+    grads += [(kind, angle, 6 + ci, c, "heldout3")
+              for kind, angles in [("linear", [60, 150, 240]), ("radial", [135, 225])]
+              for angle in angles for ci, c in enumerate(colours3)]
     for kind, angle, ci, (c0, c1), part in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)
         w, h = g.size
-        put(family, "original", "gradient", jpeg(g), "jpg", part)
+        put(family, "original", "gradient", jpeg(g), "jpg", part, "gradient:" + family)
         put(family, "resize90-jpeg70", "gradient",
-            jpeg(g.resize((round(w * 0.9), round(h * 0.9)), Image.LANCZOS), 70), "jpg", part)
-        put(family, "jpeg50", "gradient", jpeg(g, 50), "jpg", part)
-        put(family, "png", "gradient", png(g), "png", part)
+            jpeg(g.resize((round(w * 0.9), round(h * 0.9)), Image.LANCZOS), 70), "jpg", part, "gradient:" + family)
+        put(family, "jpeg50", "gradient", jpeg(g, 50), "jpg", part, "gradient:" + family)
+        put(family, "png", "gradient", png(g), "png", part, "gradient:" + family)
+    packages = package_of(sorted({m["source"].partition("#")[0] for m in manifest
+                                  if not m["source"].startswith("gradient:")}))
+    for m in manifest:
+        if not m["source"].startswith("gradient:"):
+            m["package"] = packages[m["source"].partition("#")[0]]
+    check_disjoint(manifest)
     with open(os.path.join(out, "manifest.jsonl"), "w") as f:
         for m in manifest:
             f.write(json.dumps(m, sort_keys=True) + "\n")

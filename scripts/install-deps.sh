@@ -69,7 +69,8 @@ done
 [ -e /usr/share/backgrounds/xfce/xfce-teal.jpg ] || missing+=(xfdesktop4-data)
 [ -e /usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg ] || missing+=(python-matplotlib-data)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
-# Version 3 of the OCR set (its held-out part heldout3): photos and fonts of
+# Version 3 of the OCR set (its held-out part heldout3) and the near-duplicate edit
+# set's held-out v3 (scripts/dedup_editset.py): photos and fonts of
 # packages that no other part of that set uses. Installed without their
 # recommends (the sddm themes recommend the sddm display manager itself).
 norec=()

@@ -149,7 +149,12 @@ func nearPairs(sigs []*imagehash.Signature, maxDist int, flips bool, join func(a
 		})
 	}
 	for _, w := range imagehash.CentreMatchWindows {
-		keys := windowKeys(sigs, w)
+		keys := keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) {
+			if s.Windows == nil || !s.Windows[w].CentreSharp() {
+				return imagehash.Key{}, false
+			}
+			return s.Windows[w], true
+		})
 		newMultiIndex(keys, maxDist).join(keys, maxDist, workers, skip, func(wk, i, j int) {
 			if j > i && imagehash.MatchCentre(sigs[i], sigs[j], w, maxDist) {
 				add(wk, i, j)

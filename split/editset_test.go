@@ -3,6 +3,7 @@ package split
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -24,29 +25,63 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning, validation or heldout
+	Part   string `json:"part"`   // tuning, validation, validation2 or heldout3
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
+	Source string `json:"source"` // the picture it was cut from (path, "#box" for a crop)
+	// Package is the Debian package that ships Source ("" for gradients).
+	Package string `json:"package"`
 }
 
-// editSet runs scripts/dedup_editset.py (Debian's python3-pil on photos
-// from Debian packages) into dir and writes its images as a fetch-like
-// dataset at dir/input: one row per file, its ID the file name, each family
-// one label (alternately sadness and others). The script needs the packages
-// scripts/install-deps.sh installs; without them the test fails and says so.
-func editSet(t *testing.T, dir string) []editFile {
+// editParts are the parts of the edit set: tuning and the two validation
+// parts are what rules and thresholds are chosen on; heldout3 never is.
+var editParts = []string{"tuning", "validation", "validation2", "heldout3"}
+
+// heldoutPart is the part the rules were not chosen on.
+const heldoutPart = "heldout3"
+
+// editSetDir generates the edit set once per version of the script: into
+// os.TempDir()/curate-editset-<sha256 of the script>, reused while that
+// directory is complete (the script's output depends on nothing else but
+// the installed packages). CURATE_EDITSET names a set generated before
+// instead.
+func editSetDir(t *testing.T) string {
 	t.Helper()
-	raw := filepath.Join(dir, "raw")
-	start := time.Now()
 	if reuse := os.Getenv("CURATE_EDITSET"); reuse != "" {
-		raw = reuse // an edit set generated before, for quick reruns
-	} else {
-		cmd := exec.Command("/usr/bin/python3", "../scripts/dedup_editset.py", raw)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("scripts/dedup_editset.py (run scripts/install-deps.sh for python3-pil and the photo packages): %v\n%s", err, out)
-		}
+		return reuse
 	}
-	t.Logf("edit set in %.1fs", time.Since(start).Seconds())
-	f, err := os.Open(filepath.Join(raw, "manifest.jsonl"))
+	const script = "../scripts/dedup_editset.py"
+	src, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(src)
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("curate-editset-%x", sum[:8]))
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
+		return dir
+	}
+	tmp, err := os.MkdirTemp(os.TempDir(), "curate-editset-new-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("/usr/bin/python3", script, tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("scripts/dedup_editset.py (run scripts/install-deps.sh for python3-pil and the photo packages): %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "complete"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(dir) // an incomplete one
+	if err := os.Rename(tmp, dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// readManifest reads the edit set's manifest.jsonl in dir.
+func readManifest(t *testing.T, dir string) []editFile {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "manifest.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +98,21 @@ func editSet(t *testing.T, dir string) []editFile {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+// editSet runs scripts/dedup_editset.py (Debian's python3-pil on photos
+// from Debian packages; cached, see editSetDir) and writes its images as a
+// fetch-like dataset at dir/input: one row per file, its ID the file name,
+// each family one label (alternately sadness and others). The script needs
+// the packages scripts/install-deps.sh installs; without them the test
+// fails and says so.
+func editSet(t *testing.T, dir string) []editFile {
+	t.Helper()
+	start := time.Now()
+	raw := editSetDir(t)
+	t.Logf("edit set in %.1fs (%s)", time.Since(start).Seconds(), raw)
+	files := readManifest(t, raw)
 	label := map[string]int64{}
 	w, err := shards.Create(filepath.Join(dir, "input", "train25"), shards.WriterOptions{
 		LabelNames: webemo.DefaultCategories().Level3Names(), Split: "train25"})
@@ -222,29 +272,35 @@ var requiredRecall = map[string]float64{
 	"bright10": 0.99, "watermark": 0.99, "crop5": 0.95, "rotate3": 0.95, "crop15": 0.8, "mirror": 1,
 }
 
-// heldoutFloor is the held-out part's (v2) recall at the default distance
-// with --near-flips where it is below the issue's bar (requiredRecall): the
+// partFloor is, per part, the recall at the default distance with
+// --near-flips where it is below the issue's bar (requiredRecall): the
 // floor there, so the test guards what was measured and the report says the
-// bar is not met. Measured once, after the rules were final, on its 79
-// photo originals: border1 0.987, crop5 0.911, rotate3 0.911, watermark
-// 0.886 (crop15 0.823 meets its 0.8).
-var heldoutFloor = map[string]float64{"border1": 0.98, "crop5": 0.90, "rotate3": 0.90, "watermark": 0.88}
+// bar is not met. validation2 (the earlier held-out v2, tuned on since, 79
+// photo originals): border1 0.987, crop5 0.911, rotate3 0.911, watermark
+// 0.924. heldout3 (89 photo originals), measured once after the rules were
+// final: rotate3 0.944, watermark 0.933 (crop5 0.966, crop15 0.865 and
+// border1 1.000 meet their bars).
+var partFloor = map[string]map[string]float64{
+	"validation2": {"border1": 0.98, "crop5": 0.91, "rotate3": 0.91, "watermark": 0.92},
+	heldoutPart:   {"rotate3": 0.94, "watermark": 0.93},
+}
+
+// gradientFloor is, per part, the share of gradient copies grouped with
+// their original where it is below the issue's "all": heldout3 0.978 (one
+// of its 45 copies), measured once after the rules were final.
+var gradientFloor = map[string]float64{heldoutPart: 0.97}
 
 // maxMerged is, per part, the most images in a group with another picture
 // at the default distance with --near-flips, and the most look-alike
-// distinct pairs merged. Tuning: none (the issue's 0.5% is met; the two
-// near-copy video frames of a shoot that merge are reported, not counted).
-// Validation (4.49%, not met): two pairs of photos that are not flat, a
-// sunset's left quadrants that are near mirror images of each other (mirror
-// correlation 0.67, under the set's 0.85 exclusion) and a chance crop match
-// of a kite-sky quadrant with a crop of another photo, each with its 14
-// copies. Held-out v2 (4.19%, not met): top and bottom quadrants of two dark
-// renders (Cluster, MilkyWay) and three radial gradients of one layout in
-// other colours, one of them grey (a grey image agrees with any colour).
+// distinct pairs merged: the issue's 0.5% and none in every part. Measured:
+// tuning, validation and validation2 0.00% (the two near-copy video frames
+// of a shoot that merge in tuning are reported, not counted), heldout3
+// 0.15% (the top and bottom quadrants of one render, origami-dark), no
+// look-alike pair merged.
 var maxMerged = map[string]struct {
 	share float64
 	pairs int
-}{"tuning": {0.005, 0}, "validation": {0.05, 0}, "heldout": {0.045, 0}}
+}{"tuning": {0.005, 0}, "validation": {0.005, 0}, "validation2": {0.005, 0}, heldoutPart: {0.005, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
@@ -253,10 +309,12 @@ var maxMerged = map[string]struct {
 // validation parts are what rules and thresholds are chosen on, the
 // held-out part never is).
 // At the default distance with --near-flips the real `split` run must, in
-// each part, reach requiredRecall (heldoutFloor where the held-out part is
-// below it), group every gradient copy, merge no more images and look-alike
-// pairs with another picture than maxMerged, and put every duplicate group
-// of the whole set in a single split.
+// each part, reach requiredRecall (partFloor where a part is below it),
+// group every gradient copy (gradientFloor), merge no more images and
+// look-alike pairs with another picture than maxMerged, and put every
+// duplicate group of the whole set in a single split. The sweep over
+// distances runs with CURATE_EDITSET_SWEEP=1 only (make test-editset), so
+// make test plans once.
 func TestEditSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
@@ -283,13 +341,16 @@ func TestEditSet(t *testing.T) {
 		edits = append(edits, ed)
 	}
 	slices.Sort(edits)
-	parts := []string{"tuning", "validation", "heldout"}
+	parts := editParts
 	header := fmt.Sprintf("%-10s %-4s %-5s", "part", "dist", "flips")
 	for _, ed := range edits {
 		header += fmt.Sprintf(" %8.8s", ed)
 	}
 	t.Logf("%s %8s %8s %8s %9s %6s", header, "gradient", "merged", "photo", "lookalike", "frames")
 	for _, part := range parts {
+		if os.Getenv("CURATE_EDITSET_SWEEP") == "" {
+			break
+		}
 		for _, flips := range []bool{false, true} {
 			for _, d := range []int{4, 6, 8, 10, 12, 15} {
 				po := defaultPlanOptions()
@@ -351,7 +412,7 @@ func TestEditSet(t *testing.T) {
 		s := score(files, groups, part)
 		for _, ed := range edits {
 			want, ok := requiredRecall[ed]
-			if f, low := heldoutFloor[ed]; low && part == "heldout" {
+			if f, low := partFloor[part][ed]; low {
 				want = f
 			}
 			switch {
@@ -363,8 +424,12 @@ func TestEditSet(t *testing.T) {
 				t.Logf("%s: recall %-14s %.3f (>= %.2f)", part, ed, s.recall[ed], want)
 			}
 		}
-		if s.gradients < 1 {
-			t.Errorf("%s: gradient copies grouped with their original: %.3f, want all", part, s.gradients)
+		wantGrad := 1.0
+		if f, low := gradientFloor[part]; low {
+			wantGrad = f
+		}
+		if s.gradients < wantGrad {
+			t.Errorf("%s: gradient copies grouped with their original: %.3f, want >= %.3f", part, s.gradients, wantGrad)
 		}
 		t.Logf("%s: images merged with another picture: %.2f%% overall, %v by kind; look-alike pairs merged %d of %d; near-copy frames merged %d of %d (pairs merged: %v); groups: %v",
 			part, 100*s.overall, s.falseMerge, s.lookalike[0], s.lookalike[1], s.frames[0], s.frames[1], s.mergedPairs, s.worst)
@@ -375,5 +440,49 @@ func TestEditSet(t *testing.T) {
 		if s.lookalike[0] > bar.pairs {
 			t.Errorf("%s: %d of %d look-alike distinct pairs merged, want <= %d: %v", part, s.lookalike[0], s.lookalike[1], bar.pairs, s.mergedPairs)
 		}
+	}
+}
+
+// TestEditSetDisjoint checks that the edit set's parts share nothing: no
+// source picture (crops of one picture included), family or pair in two
+// parts, and no Debian package of the held-out part in another; the
+// tuned-on parts may share a package (sharedTuned) but not a picture.
+func TestEditSetDisjoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("edit set: not in -short")
+	}
+	files := readManifest(t, editSetDir(t))
+	sharedTuned := map[string]bool{"plasma-workspace-wallpapers": true}
+	partsOf := map[[2]string]map[string]bool{}
+	byPart := map[string]int{}
+	for _, e := range files {
+		if !slices.Contains(editParts, e.Part) {
+			t.Fatalf("%s: part %q, want one of %v", e.File, e.Part, editParts)
+		}
+		byPart[e.Part]++
+		src, _, _ := strings.Cut(e.Source, "#")
+		if e.Source == "" || (e.Package == "" && e.Kind != "gradient") {
+			t.Errorf("%s: no source or package (%q, %q)", e.File, e.Source, e.Package)
+		}
+		for _, k := range [][2]string{{"source", src}, {"family", e.Family}, {"pair", e.Pair}, {"package", e.Package}} {
+			if k[1] == "" {
+				continue
+			}
+			if partsOf[k] == nil {
+				partsOf[k] = map[string]bool{}
+			}
+			partsOf[k][e.Part] = true
+		}
+	}
+	for _, part := range editParts {
+		if byPart[part] == 0 {
+			t.Errorf("part %s: no files", part)
+		}
+	}
+	for k, ps := range partsOf {
+		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart]) {
+			continue
+		}
+		t.Errorf("%s %s is in parts %v", k[0], k[1], slices.Sorted(maps.Keys(ps)))
 	}
 }

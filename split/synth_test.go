@@ -1,6 +1,7 @@
 package split
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/curate-ml/curate/imagehash"
@@ -61,6 +62,55 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 		}
 		return imagehash.NewDetail(&d)
 	}
+	const ls = imagehash.LocalSize
+	// local is a photo's Local: a few random waves about its mean.
+	local := func(mean, spread int) *imagehash.Local {
+		var l imagehash.Local
+		type wave struct{ fx, fy, ph, amp float64 }
+		var ws [4]wave
+		for k := range ws {
+			ws[k] = wave{rng.Float64() * 0.8, rng.Float64() * 0.8, rng.Float64() * 6.3, float64(spread) * (0.3 + rng.Float64())}
+		}
+		// sin(fx x + fy y + ph) = sin(fx x + ph) cos(fy y) + cos(fx x + ph) sin(fy y), tabulated
+		var sx, cx, sy, cy [4][ls]float64
+		for k, w := range ws {
+			for t := range ls {
+				sx[k][t], cx[k][t] = math.Sincos(w.fx*float64(t) + w.ph)
+				sy[k][t], cy[k][t] = math.Sincos(w.fy * float64(t))
+			}
+		}
+		for y := range ls {
+			for x := range ls {
+				v := float64(mean) + rng.NormFloat64()*float64(spread)*0.2
+				for k, w := range ws {
+					v += w.amp * (sx[k][x]*cy[k][y] + cx[k][x]*sy[k][y])
+				}
+				l[y*ls+x] = uint8(min(255, max(0, v)))
+			}
+		}
+		return &l
+	}
+	// copyLocal is o's Local over window w (nearest sample), mirrored when
+	// mirror is set, with JPEG-like noise.
+	copyLocal := func(o *imagehash.Local, w imagehash.Window, mirror bool) *imagehash.Local {
+		if o == nil {
+			return nil
+		}
+		var l imagehash.Local
+		for y := range ls {
+			for x := range ls {
+				u := w.X0 + (w.X1-w.X0)*(float64(x)+0.5)/ls
+				if mirror {
+					u = 1 - u
+				}
+				v := w.Y0 + (w.Y1-w.Y0)*(float64(y)+0.5)/ls
+				sx, sy := min(ls-1, int(u*ls)), min(ls-1, int(v*ls))
+				l[y*ls+x] = uint8(min(255, max(0, float64(o[sy*ls+sx])+rng.NormFloat64()*2)))
+			}
+		}
+		return &l
+	}
+	all := imagehash.Window{X0: 0, Y0: 0, X1: 1, Y1: 1}
 	sigs := make([]*imagehash.Signature, n)
 	for i := range sigs {
 		r := rng.IntN(100)
@@ -73,6 +123,7 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			case e < 6 || o.Windows == nil: // re-encode, resize, border, brightness
 				s.Full.P, s.Full.D = flip(o.Full.P, k), flip(o.Full.D, k)
 				s.Mirror.P = flip(o.Mirror.P, k)
+				s.Local = copyLocal(o.Local, all, false)
 				if o.Windows != nil {
 					s.Windows = make([]imagehash.Key, len(o.Windows))
 					for w, key := range o.Windows {
@@ -81,7 +132,9 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 					}
 				}
 			case e < 9: // a crop: its whole image is one of the original's windows
-				w := o.Windows[rng.IntN(len(o.Windows))]
+				wi := rng.IntN(len(o.Windows))
+				w := o.Windows[wi]
+				s.Local = copyLocal(o.Local, imagehash.Windows[wi], false)
 				s.Full = imagehash.Key{P: flip(w.P, rng.IntN(7)), D: flip(w.D, rng.IntN(7)), Sure: w.Sure, Mean: w.Mean, Spread: w.Spread}
 				s.Mirror = photoKey(int(w.Mean), int(w.Spread))
 				s.Windows = make([]imagehash.Key, len(o.Windows))
@@ -91,6 +144,7 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			default: // a mirror image
 				s.Full, s.Mirror = o.Mirror, o.Full
 				s.Full.P = flip(s.Full.P, k)
+				s.Local = copyLocal(o.Local, all, true)
 				s.Windows = nil
 			}
 			s.PHash = s.Full.P
@@ -125,6 +179,7 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 				}
 			}
 			s.PHash = s.Full.P
+			s.Local = local(mean, spread)
 			shape(&s.Shape, -1)
 			sigs[i] = &s
 		}
