@@ -121,33 +121,7 @@ func detailSample(t *[DetailSize * DetailSize]uint8, w int, mirror bool) (v deta
 	if mirror {
 		xs = &p.xMirror
 	}
-	// The plane's coordinates are centred on the grid, so mean, x and y
-	// slopes are orthogonal and fit apart.
-	var sum, sx, sy float32
-	for j, ty := range p.y {
-		r0, r1 := t[ty.i0*DetailSize:][:DetailSize], t[ty.i1*DetailSize:][:DetailSize]
-		y := float32(j) - (n-1)/2.0
-		for i, tx := range xs {
-			a := float32(r0[tx.i0]) + (float32(r0[tx.i1])-float32(r0[tx.i0]))*tx.t
-			b := float32(r1[tx.i0]) + (float32(r1[tx.i1])-float32(r1[tx.i0]))*tx.t
-			val := a + (b-a)*ty.t
-			v[j*n+i] = val
-			sum += val
-			sx += val * (float32(i) - (n-1)/2.0)
-			sy += val * y
-		}
-	}
-	const sxx = n * n * (n*n - 1) / 12.0 // sum of x*x over the grid
-	mean, bx, by := sum/(n*n), sx/sxx, sy/sxx
-	var norm float32
-	for j := range n {
-		y := float32(j) - (n-1)/2.0
-		for i := range n {
-			r := v[j*n+i] - mean - bx*(float32(i)-(n-1)/2.0) - by*y
-			v[j*n+i] = r
-			norm += r * r
-		}
-	}
+	norm := planeResidual(t[:], DetailSize, xs[:], p.y[:], v[:])
 	if norm < 1e-6 {
 		return detailVec{}, 0
 	}
@@ -157,6 +131,41 @@ func detailSample(t *[DetailSize * DetailSize]uint8, w int, mirror bool) (v deta
 		v[k] *= inv
 	}
 	return v, spread
+}
+
+// planeResidual samples the size x size grey levels src bilinearly at the
+// square grid of taps xs x ys into v (row by row) and removes the mean and
+// the best-fitting plane; it returns the squared norm of what is left. The
+// plane's coordinates are centred on the grid, so mean, x and y slopes are
+// orthogonal and fit apart. detailSample and Local.sample share it.
+func planeResidual(src []uint8, size int, xs, ys []axisTap, v []float32) (norm float32) {
+	n := len(xs)
+	c := float32(n-1) / 2
+	var sum, sx, sy float32
+	for j, ty := range ys {
+		r0, r1 := src[ty.i0*size:][:size], src[ty.i1*size:][:size]
+		y := float32(j) - c
+		for i, tx := range xs {
+			a := float32(r0[tx.i0]) + (float32(r0[tx.i1])-float32(r0[tx.i0]))*tx.t
+			b := float32(r1[tx.i0]) + (float32(r1[tx.i1])-float32(r1[tx.i0]))*tx.t
+			val := a + (b-a)*ty.t
+			v[j*n+i] = val
+			sum += val
+			sx += val * (float32(i) - c)
+			sy += val * y
+		}
+	}
+	sxx := float32(n*n*(n*n-1)) / 12 // sum of x*x over the grid
+	mean, bx, by := sum/float32(n*n), sx/sxx, sy/sxx
+	for j := range n {
+		y := float32(j) - c
+		for i := range n {
+			r := v[j*n+i] - mean - bx*(float32(i)-c) - by*y
+			v[j*n+i] = r
+			norm += r * r
+		}
+	}
+	return norm
 }
 
 func (v *detailVec) dot(o *detailVec) float64 {

@@ -52,31 +52,7 @@ func (l *Local) sample(w Window, mirror bool) (v localVec) {
 	}
 	taps(w.X0, w.X1, mirror, &xs)
 	taps(w.Y0, w.Y1, false, &ys)
-	var sum, sx, sy float32
-	for j, ty := range ys {
-		r0, r1 := l[ty.i0*LocalSize:][:LocalSize], l[ty.i1*LocalSize:][:LocalSize]
-		y := float32(j) - (n-1)/2.0
-		for i, tx := range xs {
-			a := float32(r0[tx.i0]) + (float32(r0[tx.i1])-float32(r0[tx.i0]))*tx.t
-			b := float32(r1[tx.i0]) + (float32(r1[tx.i1])-float32(r1[tx.i0]))*tx.t
-			val := a + (b-a)*ty.t
-			v[j*n+i] = val
-			sum += val
-			sx += val * (float32(i) - (n-1)/2.0)
-			sy += val * y
-		}
-	}
-	const sxx = n * n * (n*n - 1) / 12.0
-	mean, bx, by := sum/(n*n), sx/sxx, sy/sxx
-	var norm float32
-	for j := range n {
-		y := float32(j) - (n-1)/2.0
-		for i := range n {
-			r := v[j*n+i] - mean - bx*(float32(i)-(n-1)/2.0) - by*y
-			v[j*n+i] = r
-			norm += r * r
-		}
-	}
+	norm := planeResidual(l[:], LocalSize, xs[:], ys[:], v[:])
 	if norm < 1e-3 {
 		return localVec{}
 	}

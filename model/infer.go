@@ -352,20 +352,26 @@ func (ln *inferLane) images(ib inferBackend, images, probs, logits []float32, ne
 		copy(p.input.Data, images[img*per:(img+1)*per])
 		p.ce.labels[0] = -1
 		for i := range ln.prog.steps {
-			s := &ln.prog.steps[i]
-			switch {
-			case s.conv != nil:
-				ib.inferConv(ln.e, &ln.run, s.conv)
-				s.conv.ran()
-			case s.dw != nil:
-				ib.inferDW(ln.e, &ln.run, s.dw)
-				s.dw.ran()
-			default:
-				s.op.forward(ln.e)
-			}
+			ln.prog.steps[i].run(ib, ln.e, &ln.run)
 		}
 		copy(probs[img*classes:(img+1)*classes], p.ce.probs)
 		copy(logits[img*classes:(img+1)*classes], p.ce.x.Data)
+	}
+}
+
+// run runs one step of a folded inference program: a fused convolution or
+// depthwise convolution on the inference backend, anything else as the
+// graph's forward op.
+func (s *inferStep) run(ib inferBackend, e *exec, r *inferRun) {
+	switch {
+	case s.conv != nil:
+		ib.inferConv(e, r, s.conv)
+		s.conv.ran()
+	case s.dw != nil:
+		ib.inferDW(e, r, s.dw)
+		s.dw.ran()
+	default:
+		s.op.forward(e)
 	}
 }
 

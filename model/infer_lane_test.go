@@ -86,17 +86,7 @@ func BenchmarkInferLane(b *testing.B) {
 		t0 := threadCPU()
 		for i := range steps {
 			s0 := threadCPU()
-			st := &steps[i]
-			switch {
-			case st.conv != nil:
-				ib.inferConv(e, run, st.conv)
-				st.conv.ran()
-			case st.dw != nil:
-				ib.inferDW(e, run, st.dw)
-				st.dw.ran()
-			default:
-				st.op.forward(e)
-			}
+			steps[i].run(ib, e, run)
 			best[i] = min(best[i], (threadCPU()-s0)/time.Duration(group))
 		}
 		total += (threadCPU() - t0) / time.Duration(group)
@@ -172,17 +162,7 @@ func runLane(ib inferBackend, l *inferLane, batch Batch, lo, hi int) (wall, cpu 
 	for img := lo; img < hi; img++ {
 		copy(l.prog.plan.input.Data, batch.Images[img*per:(img+1)*per])
 		for i := range l.prog.steps {
-			st := &l.prog.steps[i]
-			switch {
-			case st.conv != nil:
-				ib.inferConv(l.e, &l.run, st.conv)
-				st.conv.ran()
-			case st.dw != nil:
-				ib.inferDW(l.e, &l.run, st.dw)
-				st.dw.ran()
-			default:
-				st.op.forward(l.e)
-			}
+			l.prog.steps[i].run(ib, l.e, &l.run)
 		}
 	}
 	return time.Since(w0), threadCPU() - c0

@@ -33,18 +33,8 @@ func BenchmarkInferStepsISA(b *testing.B) {
 		for img := range bs {
 			copy(l.prog.plan.input.Data, batch.Images[img*per:(img+1)*per])
 			for i := range l.prog.steps {
-				st := &l.prog.steps[i]
 				s0 := time.Now()
-				switch {
-				case st.conv != nil:
-					ib.inferConv(l.e, &l.run, st.conv)
-					st.conv.ran()
-				case st.dw != nil:
-					ib.inferDW(l.e, &l.run, st.dw)
-					st.dw.ran()
-				default:
-					st.op.forward(l.e)
-				}
+				l.prog.steps[i].run(ib, l.e, &l.run)
 				times[i] += time.Since(s0)
 			}
 		}
@@ -107,10 +97,11 @@ type abVariant struct {
 	host bool // the cpu backend's path
 }
 
-// BenchmarkInferAB times, per spatial convolution of one inference lane,
-// the current choice against alternatives, alternating, and logs the
-// per-shape times and implementations.
-func BenchmarkInferAB(b *testing.B) {
+// oneDNNLane folds B2 + 4 Gram for 256x256 inference on the onednn backend
+// (one Predict of 16 random images) and returns the backend and a lane of
+// one thread.
+func oneDNNLane(b *testing.B) (*dnnlBackend, *inferLane) {
+	b.Helper()
 	n, bs := benchNet(b, 16)
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
 	probs := make([]float32, bs*2)
@@ -123,6 +114,14 @@ func BenchmarkInferAB(b *testing.B) {
 		b.Fatal(err)
 	}
 	l := lanes[0]
+	return be, l
+}
+
+// BenchmarkInferAB times, per spatial convolution of one inference lane,
+// the current choice against alternatives, alternating, and logs the
+// per-shape times and implementations.
+func BenchmarkInferAB(b *testing.B) {
+	be, l := oneDNNLane(b)
 	tot := map[string]time.Duration{}
 	rounds := 3 * b.N
 	for i := range l.prog.steps {
@@ -327,18 +326,7 @@ func BenchmarkTrainAB(b *testing.B) {
 // lane on one image four times against one primitive of four images (the
 // fastest of 3*b.N rounds), with the kernel and layout the lane uses.
 func BenchmarkInferBatchAB(b *testing.B) {
-	n, bs := benchNet(b, 16)
-	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
-	probs := make([]float32, bs*2)
-	if err := n.Predict(batch, probs); err != nil {
-		b.Fatal(err)
-	}
-	be := n.be.(*dnnlBackend)
-	lanes, err := n.inferLanes(256, 1, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	l := lanes[0]
+	be, l := oneDNNLane(b)
 	const N = 4
 	var t1, t4 time.Duration
 	kinds := map[string][2]time.Duration{}

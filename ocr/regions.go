@@ -772,15 +772,22 @@ func readCrop(c *Client, g grayImage, diff []int16, r region, deg float64, band 
 	if err != nil {
 		return nil, err
 	}
+	mapWordsBack(ws, back, f, ox, oy)
+	return ws, nil
+}
+
+// mapWordsBack moves the boxes of words read in a line crop back onto the
+// image: back undoes the crop's turn (or levelled band), f its scale, and
+// (ox, oy) is the crop's corner. A box keeps its size, centred where the
+// word's centre was.
+func mapWordsBack(ws []rawWord, back func(x, y float64) (float64, float64), f float64, ox, oy int) {
 	for i, w := range ws {
-		// The same size, centred where the word's centre was.
 		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
 		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
 		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
 		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
 		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
 	}
-	return ws, nil
 }
 
 // levelBand turns crop (region r cut from its image at (ox, oy) and

@@ -250,13 +250,7 @@ func rereadLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error
 	if err != nil {
 		return nil, err
 	}
-	for i, w := range ws {
-		cx, cy := back(float64(w.x0+w.x1)/2, float64(w.y0+w.y1)/2)
-		hw, hh := float64(w.x1-w.x0)/2/f, float64(w.y1-w.y0)/2/f
-		cx, cy = float64(ox)+cx/f, float64(oy)+cy/f
-		ws[i].x0, ws[i].y0 = int(cx-hw), int(cy-hh)
-		ws[i].x1, ws[i].y1 = int(cx+hw+0.999), int(cy+hh+0.999)
-	}
+	mapWordsBack(ws, back, f, ox, oy)
 	return ws, nil
 }
 
