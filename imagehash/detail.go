@@ -82,18 +82,26 @@ type axisTap struct {
 	t      float32
 }
 
-// detailTaps are the sample positions of window w's axis from lo to hi:
-// sample k sits at the centre of the k-th of detailGrid equal parts.
-func detailTaps(lo, hi float64, mirror bool) (taps [detailGrid]axisTap) {
+// gridTaps fills taps with the sample positions of an axis from lo to hi
+// (fractions of the image, mirrored when mirror is set) on a thumbnail of
+// size pixels: sample k sits at the centre of the k-th of len(taps) equal
+// parts. Detail and Local sample their thumbnails through it.
+func gridTaps(lo, hi float64, mirror bool, size int, taps []axisTap) {
 	for k := range taps {
-		u := lo + (hi-lo)*(float64(k)+0.5)/detailGrid
+		u := lo + (hi-lo)*(float64(k)+0.5)/float64(len(taps))
 		if mirror {
 			u = 1 - u
 		}
-		f := u*DetailSize - 0.5
+		f := u*float64(size) - 0.5
 		i0 := int(math.Floor(f))
-		taps[k] = axisTap{min(max(i0, 0), DetailSize-1), min(max(i0+1, 0), DetailSize-1), float32(f - float64(i0))}
+		taps[k] = axisTap{min(max(i0, 0), size-1), min(max(i0+1, 0), size-1), float32(f - float64(i0))}
 	}
+}
+
+// detailTaps are the sample positions of window w's axis from lo to hi on
+// the detail grid (gridTaps).
+func detailTaps(lo, hi float64, mirror bool) (taps [detailGrid]axisTap) {
+	gridTaps(lo, hi, mirror, DetailSize, taps[:])
 	return taps
 }
 

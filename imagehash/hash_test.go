@@ -18,7 +18,8 @@ type vector struct {
 	Resize32  string  `json:"resize32"`
 }
 
-func loadGray(t *testing.T, path string) *Gray {
+// decodeFile is the picture at path, decoded.
+func decodeFile(t *testing.T, path string) image.Image {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -29,7 +30,12 @@ func loadGray(t *testing.T, path string) *Gray {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	return Luma(img)
+	return img
+}
+
+func loadGray(t *testing.T, path string) *Gray {
+	t.Helper()
+	return Luma(decodeFile(t, path))
 }
 
 // TestMatchesImagehash compares with vectors written by

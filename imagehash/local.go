@@ -39,19 +39,8 @@ type localVec [localGrid * localGrid]float32
 func (l *Local) sample(w Window, mirror bool) (v localVec) {
 	const n = localGrid
 	var xs, ys [n]axisTap
-	taps := func(lo, hi float64, mirror bool, out *[n]axisTap) {
-		for k := range out {
-			u := lo + (hi-lo)*(float64(k)+0.5)/n
-			if mirror {
-				u = 1 - u
-			}
-			f := u*LocalSize - 0.5
-			i0 := int(math.Floor(f))
-			out[k] = axisTap{min(max(i0, 0), LocalSize-1), min(max(i0+1, 0), LocalSize-1), float32(f - float64(i0))}
-		}
-	}
-	taps(w.X0, w.X1, mirror, &xs)
-	taps(w.Y0, w.Y1, false, &ys)
+	gridTaps(w.X0, w.X1, mirror, LocalSize, xs[:])
+	gridTaps(w.Y0, w.Y1, false, LocalSize, ys[:])
 	norm := planeResidual(l[:], LocalSize, xs[:], ys[:], v[:])
 	if norm < 1e-3 {
 		return localVec{}

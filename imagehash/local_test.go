@@ -4,22 +4,13 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"os"
 	"testing"
 )
 
 // loadRGBA is the picture at path as RGBA.
 func loadRGBA(t *testing.T, path string) *image.RGBA {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	img := decodeFile(t, path)
 	out := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
 	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
 	return out

@@ -81,12 +81,7 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 // anything but a blocked convolution is blocked, and a residual is in its
 // destination's layout unless oneDNN adds it itself.
 func TestInferOneDNNLayout(t *testing.T) {
-	n, _, prog := b2Program(t, 2)
-	b, ok := n.be.(*dnnlBackend)
-	if !ok {
-		t.Skipf("default backend is %s", n.Backend())
-	}
-	b.inferLayout(prog)
+	_, prog := b2LayoutPlan(t, 2)
 	blocked := map[*Tensor]bool{}
 	convs := 0
 	for _, s := range prog.steps {
@@ -146,4 +141,18 @@ func laneRan(l *inferLane) bool {
 		}
 	}
 	return false
+}
+
+// b2LayoutPlan is B2's inference program on threads threads with the
+// onednn backend's layout plan (inferLayout); it skips when the default
+// backend is another.
+func b2LayoutPlan(t *testing.T, threads int) (*dnnlBackend, *inferProg) {
+	t.Helper()
+	n, _, prog := b2Program(t, threads)
+	b, ok := n.be.(*dnnlBackend)
+	if !ok {
+		t.Skipf("default backend is %s", n.Backend())
+	}
+	b.inferLayout(prog)
+	return b, prog
 }

@@ -77,12 +77,7 @@ func TestInferISAKernels(t *testing.T) {
 // depthwise convolutions on jit_dw:sse41 below AVX2 (oneDNN 2.6 has no AVX
 // one).
 func TestInferISAKernelsHere(t *testing.T) {
-	n, _, prog := b2Program(t, 1)
-	b, ok := n.be.(*dnnlBackend)
-	if !ok {
-		t.Skipf("default backend is %s", n.Backend())
-	}
-	b.inferLayout(prog)
+	b, prog := b2LayoutPlan(t, 1)
 	kernel := ":" + b.isa.String()
 	impls := map[string]int{}
 	for _, s := range prog.steps {

@@ -768,6 +768,12 @@ func readCrop(c *Client, g grayImage, diff []int16, r region, deg float64, band 
 	case deg != 0:
 		crop, back = crop.rotate(deg, 255)
 	}
+	return readLineCrop(c, crop, back, f, ox, oy)
+}
+
+// readLineCrop reads a prepared line crop as one line (PSM 7, Otsu) and
+// maps the words' boxes back onto the image (mapWordsBack).
+func readLineCrop(c *Client, crop grayImage, back func(x, y float64) (float64, float64), f float64, ox, oy int) ([]rawWord, error) {
 	ws, err := c.recognize(crop, psmLine, otsu, false)
 	if err != nil {
 		return nil, err

@@ -246,12 +246,7 @@ func rereadLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error
 	if deg := math.Atan(r.slope) * 180 / math.Pi; deskew && math.Abs(deg) > 2 {
 		crop, back = crop.rotate(deg, 255)
 	}
-	ws, err := c.recognize(crop, psmLine, otsu, false)
-	if err != nil {
-		return nil, err
-	}
-	mapWordsBack(ws, back, f, ox, oy)
-	return ws, nil
+	return readLineCrop(c, crop, back, f, ox, oy)
 }
 
 // lineChannel returns the channel image the regions passes searched for
