@@ -394,17 +394,18 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads < maxRereads && acc.unsureLine(ws, pass, scale) {
-					// A second reading of an unsure line (words.go).
-					rereads++
-					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
-					if err != nil {
-						rerr = err
-						return true
-					}
-					for _, w := range again {
-						acc.add(w, pass+rereadSuffix, scale)
-					}
+				if rereads == maxRereads || !acc.unsureLine(ws, pass, scale) {
+					return false
+				}
+				// A second reading of an unsure line (words.go).
+				rereads++
+				again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+				if err != nil {
+					rerr = err
+					return true
+				}
+				for _, w := range again {
+					acc.add(w, pass+rereadSuffix, scale)
 				}
 				return acc.hasText() != ""
 			})

@@ -257,11 +257,12 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 	if 4*n < 3*utf8.RuneCountInString(core) && price == 0 {
 		return RejectSymbols
 	}
-	marked := webAddress(core) || handle(text) // see webConfidence
+	tag := handle(text)
+	marked := webAddress(core) || tag // see webConfidence
 	if conf < j.o.MinConfidence && (conf < webConfidence || !marked) {
 		return RejectConfidence
 	}
-	if r := spelling(spell); r != "" && !(handle(text) && (r == RejectNoVowel || r == RejectConsonants)) {
+	if r := spelling(spell); r != "" && !(tag && (r == RejectNoVowel || r == RejectConsonants)) {
 		return r // a handle is a name, not a word: "@mkbhd"
 	}
 	bw, bh := box[2]-box[0], box[3]-box[1]

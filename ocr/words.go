@@ -211,7 +211,9 @@ func (j *judge) weakAlone(w Word) bool {
 // for its confidence, or counts without deciding, is read again, once,
 // as the grey crop scaled rereadScale times larger (Tesseract's line
 // recogniser reads the same glyphs differently at another size), under
-// the pass name pass+rereadSuffix, so that the two readings may echo. At
+// the pass name pass+rereadSuffix. A second reading decides by the other
+// rules, never by an echo (echoable): echoing its own line's first reading
+// it made a false positive on the tuning part ("hone" at 39 read twice). At
 // most maxRereads lines an image.
 const (
 	rereadScale  = 1.5
