@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in four parts:
+Sources (installed by scripts/install-deps.sh), in five parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -20,6 +20,11 @@ Sources (installed by scripts/install-deps.sh), in four parts:
               desktop-base's renders and the photos in jigzo-data's puzzles:
               packages no other part uses, never used to choose a rule or
               threshold.
+  heldout4    (v4) endless-sky-data's landscape photos, tuxpaint-data's
+              template photos and xplanet-images' Earth: packages no other
+              part uses; left out of make test and make test-editset (split's
+              tests drop it unless CURATE_EDITSET_HELDOUT4=1, make
+              eval-editset-heldout4), so no one who tunes sees it.
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -67,11 +72,12 @@ Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2 or heldout3, pair (look-alikes and frames only) names the pair,
+validation, validation2, heldout3 or heldout4, pair (look-alikes and frames only) names the pair,
 source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
 gradient) and package the Debian package that ships it. Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
-family or pair is in two parts and no held-out package in another. The output
+family or pair is in two parts and no package of a held-out part (heldout3,
+heldout4) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -225,14 +231,45 @@ HELDOUT3_PAIRS = [
     ("lookalike", "maldives-frames", "/usr/share/sddm/themes/maldives/background.jpg#0,0,1,0.45",
      "/usr/share/sddm/themes/maldives/background.jpg#0,0.55,1,1"),
 ]
+# The held-out part v4: photos of packages that no other part uses
+# (endless-sky-data's landing photos, 720x360, each an original; tuxpaint-data's
+# template photos, the 1296x864 ones cut into quadrants; xplanet-images' Earth,
+# 2048x1024, in quadrants). Chosen by looking at the pictures only (no text,
+# logos, renders or letterboxed ones; no two shots of one scene among the
+# originals), never scored before it was frozen.
+ESKY = "/usr/share/games/endless-sky/images/land/"
+TUXPAINT = "/usr/share/tuxpaint/templates/"
+HELDOUT4 = [ESKY + n + ".jpg" for n in [
+    "badlands3", "beach0", "bwerner1", "canyon1", "canyon6", "city11", "city18-iridium", "desert2",
+    "dmottl3", "earthrise", "fields5", "fog0", "forest5", "industrial0-iridium", "lava1", "loc0",
+    "mountain1", "nasa2", "nasa7", "sky8", "snow9", "space2", "station4",
+]] + [TUXPAINT + n + ".jpg" for n in [
+    "cliff", "rocks", "sun_behind_clouds", "burnt_bark", "corn_maze", "jellyfish", "lighthouse", "mossy_log",
+    "mudstone", "ocean_splash", "ocean_waves", "redwoods_above", "sheep", "spiders_web", "sun_behind_leaves",
+    "trees_above", "trees_at_dusk", "wool_mill_machine",
+]] + ["/usr/share/xplanet/images/earth.jpg"]
+# Sky strips of two photos that are no original of their own (a strip of a
+# small original would be a crop of it).
+HELDOUT4_SKIES = [ESKY + "dune5.jpg", ESKY + "desert7.jpg"]
+HELDOUT4_PAIRS = [
+    ("lookalike", "forests", TUXPAINT + "redwoods_above.jpg", TUXPAINT + "trees_above.jpg"),  # two canopies
+    ("lookalike", "jupiter", ESKY + "nasa8.jpg", ESKY + "nasa9.jpg"),  # two views of Jupiter's clouds
+    ("lookalike", "stormy-seas", ESKY + "sea1.jpg", ESKY + "fog3.jpg"),
+    ("lookalike", "haze", ESKY + "desert9-sfiera.jpg", ESKY + "fields12-sfiera.jpg"),  # near-flat hazy scenes
+    ("lookalike", "night-city", ESKY + "mfield0.jpg", ESKY + "mfield1.jpg"),  # one skyline, another viewpoint
+    # Two crops of one photo that do not overlap.
+    ("lookalike", "mountain-frames", ESKY + "mountain5.jpg#0,0,0.48,1", ESKY + "mountain5.jpg#0.52,0,1,1"),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
-# the held-out v3.
+# the held-out v3 and v4.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
-         ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS)]
+         ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS),
+         ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS)]
 HELDOUT_PART = "heldout3"
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -397,7 +434,7 @@ def originals(sources, skies):
             yield "photo", name, thumb(img), path
 
 
-PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-"}
+PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-"}
 
 
 def package_of(paths):
@@ -417,7 +454,7 @@ def package_of(paths):
 def check_disjoint(manifest):
     """Exits unless the parts are disjoint: no source file (the picture, crops
     of one picture included), family or pair in two parts, and no package of
-    the held-out part in another part (the tuned-on parts may share
+    a held-out part (HELDOUT_PARTS) in another part (the tuned-on parts may share
     SHARED_TUNED). split's TestEditSetDisjoint checks the manifest again."""
     seen = {}
     for m in manifest:
@@ -432,7 +469,7 @@ def check_disjoint(manifest):
     for (what, v), parts in sorted(seen.items()):
         if len(parts) < 2:
             continue
-        if what == "package" and v in SHARED_TUNED and HELDOUT_PART not in parts:
+        if what == "package" and v in SHARED_TUNED and not parts & HELDOUT_PARTS:
             continue
         bad.append("%s %s in %s" % (what, v, ", ".join(sorted(parts))))
     if bad:
@@ -519,6 +556,13 @@ def main():
     grads += [(kind, angle, 6 + ci, c, "heldout3")
               for kind, angles in [("linear", [60, 150, 240]), ("radial", [135, 225])]
               for angle in angles for ci, c in enumerate(colours3)]
+    # Held-out v4: linear 15, 105, 255 and radial 300, 340 (mirrored: 165, 75,
+    # 285 and 240, 200, none of its others), 15 degrees or more from every
+    # linear angle of the other parts.
+    colours4 = [((20, 100, 110), (240, 210, 120)), ((70, 20, 90), (180, 200, 230)), ((150, 150, 40), (20, 30, 20))]
+    grads += [(kind, angle, 9 + ci, c, "heldout4")
+              for kind, angles in [("linear", [15, 105, 255]), ("radial", [300, 340])]
+              for angle in angles for ci, c in enumerate(colours4)]
     for kind, angle, ci, (c0, c1), part in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)

@@ -92,6 +92,12 @@ for f in lxqt/wallpapers/fog.jpg:lxqt-themes palapeli/collection/citrus-fruits.j
 	fonts/truetype/humor-sans/Humor-Sans.ttf:fonts-humor-sans "fonts/opentype/courier-prime/Courier Prime Sans Bold.otf:fonts-courier-prime"; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
+# The near-duplicate edit set's held-out part v4 (scripts/dedup_editset.py): photos of
+# packages no other part uses.
+for f in games/endless-sky/images/land/mountain5.jpg:endless-sky-data tuxpaint/templates/rocks.jpg:tuxpaint-data \
+	xplanet/images/earth.jpg:xplanet-images; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
 [ ${#missing[@]} -eq 0 ] && [ ${#norec[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} ${norec[*]}"
 sudo=""
