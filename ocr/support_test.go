@@ -7,14 +7,7 @@ import (
 	"image/draw"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
-
-	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
 
 // TestGlyphSupport: lone strong words read in texture stand on no glyphs,
@@ -82,34 +75,26 @@ func TestGlyphSupport(t *testing.T) {
 	}
 }
 
-// turnedCaption draws text in DejaVu Sans Bold (fonts-dejavu-core), white,
+// turnedCaption draws text as captioned does (DejaVu Sans Bold, white),
 // px high, turned deg degrees (descending to the right for positive deg)
 // with its centre at (cx, cy) on a copy of img, and returns the copy and
 // the word's box as the detector reports a word read on a turned line
 // (mapWordsBack: the word's size along the line, centred on the word).
 func turnedCaption(t *testing.T, img image.Image, text string, px, deg float64, cx, cy int) (*image.RGBA, [4]int) {
 	t.Helper()
-	path := filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (installed by the Debian package fonts-dejavu-core)", err)
-	}
-	f, err := opentype.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
-	d := font.Drawer{Face: face}
-	b, _ := d.BoundString(text)
-	ink := image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+	// The level word, white on black (captioned), is the mask to turn.
+	n := len(text)
 	pad := int(px)
-	mask := image.NewGray(image.Rect(0, 0, ink.Dx()+2*pad, ink.Dy()+2*pad))
-	d = font.Drawer{Dst: mask, Src: image.White, Face: face, Dot: fixed.P(pad-ink.Min.X, pad-ink.Min.Y)}
-	d.DrawString(text)
+	black := image.NewRGBA(image.Rect(0, 0, n*int(px)+2*pad, 3*int(px)+2*pad))
+	for k := 3; k < len(black.Pix); k += 4 {
+		black.Pix[k] = 255
+	}
+	level, ink := captioned(t, black, text, px, image.Pt(pad, pad+2*int(px)))
+	mask := image.NewGray(black.Rect)
+	for k := range mask.Pix {
+		mask.Pix[k] = level.Pix[4*k]
+	}
+	ink = ink.Intersect(mask.Rect)
 	m := grayImage{w: mask.Rect.Dx(), h: mask.Rect.Dy(), pix: mask.Pix}
 	rot, _ := m.rotate(-deg, 0)
 	out := image.NewRGBA(img.Bounds())
@@ -127,7 +112,7 @@ func turnedCaption(t *testing.T, img image.Image, text string, px, deg float64, 
 		}
 	}
 	// The ink box's centre, turned with the mask.
-	fx, fy := turnPoint(m, rot, -deg, float64(pad+ink.Dx()/2), float64(pad+ink.Dy()/2))
+	fx, fy := turnPoint(m, rot, -deg, float64(ink.Min.X)+float64(ink.Dx())/2, float64(ink.Min.Y)+float64(ink.Dy())/2)
 	wx, wy := float64(ox)+fx, float64(oy)+fy
 	return out, [4]int{int(wx - float64(ink.Dx())/2), int(wy - float64(ink.Dy())/2), int(wx + float64(ink.Dx())/2 + 0.999), int(wy + float64(ink.Dy())/2 + 0.999)}
 }
