@@ -373,7 +373,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
-	acc.support = fr.support
+	acc.support, acc.supportAlong = fr.support, fr.supportAlong
 	rereads := 0
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
@@ -388,9 +388,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 			// Judged line by line: the pass stops at the line that decides.
 			var rerr error
 			_, _, err := d.runRegions(c, pass, p, fr, func(r region, ws []rawWord, scale float64) bool {
-				for _, w := range ws {
-					acc.add(w, pass, scale)
-				}
+				acc.addLine(ws, pass, scale, readSlope(r, p.deskew))
 				if acc.hasText() != "" {
 					return true
 				}
@@ -404,9 +402,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 					rerr = err
 					return true
 				}
-				for _, w := range again {
-					acc.add(w, pass+rereadSuffix, scale)
-				}
+				acc.addLine(again, pass+rereadSuffix, scale, readSlope(r, p.deskew))
 				return acc.hasText() != ""
 			})
 			if err == nil && rerr != nil {

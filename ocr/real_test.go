@@ -131,7 +131,15 @@ var heldOutFloors = realFloors{full: 0.93, thumb: 0.88, precision: 0.97}
 // 0.901) and on make test's sample of every fifth scene (90 images: full
 // size and thumbnails each P 1.000 R 0.765 F1 0.867, tp 13 fp 0 fn 4 tn
 // 28); one floor below both.
-var heldOut3Floors = realFloors{full: 0.85, thumb: 0.85, precision: 0.97}
+//
+// Wave 7 (version 3's held-out part is validation since; the word rules
+// of words.go and support along turned lines were checked on it), with
+// the defaults of commit time: all 448 images full size P 1.000 R 0.915
+// F1 0.955 (tp 75 fp 0 fn 7), thumbnails P 1.000 R 0.902 F1 0.949 (tp
+// 74 fp 0 fn 8); make test's sample (stride 5, 90 images) full size and
+// thumbnails P 1.000 F1 0.970 and 0.938 (tp 16 and 15 of 17). The floors
+// rise below both, so that one more image lost at stride 5 still passes.
+var heldOut3Floors = realFloors{full: 0.93, thumb: 0.90, precision: 0.97}
 
 // realFloors are the least F1 per size and precision a held-out part must
 // score.

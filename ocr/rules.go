@@ -40,6 +40,11 @@ type judge struct {
 	// original image (glyphSupport); supports keeps its answers.
 	support  func(box [4]int) int
 	supports map[[4]int]int
+	// supportAlong, when set, counts them along a line of the given slope
+	// (frame.supportAlong); slopes holds the slope of the candidate line
+	// each box was read on (addLine), where it was read turned level.
+	supportAlong func(box [4]int, slope float64) int
+	slopes       map[[4]int]float64
 	// echoes are the readings that may take part in an echo (words.go),
 	// echo the first pair found.
 	echoes, echo []Word
@@ -80,6 +85,21 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 	}
 	j.accepted = append(j.accepted, w)
 	j.seen = append(j.seen, map[string]bool{pass: true})
+}
+
+// addLine adds the words read on one candidate line (see add); slope is
+// the line's (dy/dx) when it was read turned level, else 0, and the glyph
+// support of its words is measured along it (judge.glyphs).
+func (j *judge) addLine(ws []rawWord, pass string, scale, slope float64) {
+	for _, r := range ws {
+		if slope != 0 {
+			if j.slopes == nil {
+				j.slopes = map[[4]int]float64{}
+			}
+			j.slopes[wordBox(r, scale)] = slope
+		}
+		j.add(r, pass, scale)
+	}
 }
 
 // wordBox maps a raw word's box to the original image (scale: the pass's
@@ -130,7 +150,13 @@ func (j *judge) hasText() string {
 	if r := j.echoRule(); r != "" {
 		return r
 	}
+	if r := j.acronymRule(); r != "" {
+		return r
+	}
 	if r := j.tiledRule(); r != "" {
+		return r
+	}
+	if r := j.tiledEcho(); r != "" {
 		return r
 	}
 	for i, a := range j.accepted {
@@ -184,11 +210,19 @@ func (j *judge) standsAlone(w Word) bool {
 	return j.glyphs(w.Box) >= minSupport
 }
 
-// glyphs is support's answer for box, asked once.
+// glyphs is support's answer for box, asked once; for a box read on a
+// turned line the more of support's and supportAlong's (measured along
+// the line, the turned words of tiled watermarks stand on their letters;
+// the few that stood on glyphs upright keep them: on the three parts no
+// photo without text has a strong word on a turned line standing on
+// glyphs either way).
 func (j *judge) glyphs(box [4]int) int {
 	n, ok := j.supports[box]
 	if !ok {
 		n = j.support(box)
+		if sl, turned := j.slopes[box]; turned && j.supportAlong != nil {
+			n = max(n, j.supportAlong(box, sl))
+		}
 		if j.supports == nil {
 			j.supports = map[[4]int]int{}
 		}

@@ -1,5 +1,7 @@
 package ocr
 
+import "math"
+
 // Geometric support of a word (issue 16): how many glyph-like components
 // sit side by side under the box Tesseract put a word in. Words of real
 // text stand on glyphs: strokes of one width, of about the box's height,
@@ -24,7 +26,7 @@ func glyphSupport(g grayImage, box [4]int, levels []int) int {
 	if !ok {
 		return 0
 	}
-	return cropSupport(g.crop(crop), b, levels)
+	return cropSupport(g.crop(crop), b, levels, false)
 }
 
 // supportCrop returns the neighbourhood of box (a margin of one box height)
@@ -51,8 +53,12 @@ func (g grayImage) crop(r [4]int) grayImage {
 	return out
 }
 
-// cropSupport is glyphSupport on a word's neighbourhood, box in its pixels.
-func cropSupport(crop grayImage, box [4]int, levels []int) int {
+// cropSupport is glyphSupport on a word's neighbourhood, box in its
+// pixels. With level (a neighbourhood turned so that its word lies level:
+// supportAlong) only chains within levelChainDeg of level count: the
+// word's letters lie level there, while grass blades and gravel turned
+// with it chain into steep lines as readily as upright ones do.
+func cropSupport(crop grayImage, box [4]int, levels []int, level bool) int {
 	bh := box[3] - box[1]
 	f := min(4, max(0.25, float64(supportHeight)/float64(bh)))
 	crop = crop.resize(f)
@@ -68,6 +74,14 @@ func cropSupport(crop grayImage, box [4]int, levels []int) int {
 	var lab labeller
 	best := 0
 	lab.eachThreshold(diff, crop.w, crop.h, levels, centred, func(_ bool, _ int, glyphs []component) {
+		if level {
+			for _, r := range chainPairs(glyphs, 1, false) {
+				if math.Abs(r.slope) <= math.Tan(levelChainDeg*math.Pi/180) {
+					best = max(best, r.glyphs)
+				}
+			}
+			return
+		}
 		for _, r := range chainLines(glyphs, 1) {
 			best = max(best, r.glyphs)
 		}
@@ -84,13 +98,81 @@ func (fr *frame) support(box [4]int) int {
 	if !ok {
 		return 0
 	}
-	n := cropSupport(g.crop(crop), cb, defaultRegionParams.levels)
+	n := cropSupport(g.crop(crop), cb, defaultRegionParams.levels, false)
 	if n >= minSupport {
 		return n
 	}
 	// Text that differs from its surroundings in hue more than in
 	// brightness, as the region finder searches it.
-	return max(n, cropSupport(col.crop(crop).yellowBlue(), cb, defaultRegionParams.levels))
+	return max(n, cropSupport(col.crop(crop).yellowBlue(), cb, defaultRegionParams.levels, false))
+}
+
+// minAlongDeg: words read on a line sloping by more than this (degrees)
+// are measured along it (supportAlong); closer to level the line is read
+// upright (readLine deskews only past 2 degrees) and so are its words.
+const minAlongDeg = 2
+
+// supportAlong is support for a word read on a candidate line that slopes
+// by slope (dy/dx, the chain's fitted line): the word's box (its size
+// along the line, centred on the word: mapWordsBack) lies turned on the
+// image, so its neighbourhood is cut around the turned box, turned level
+// and measured there. Measured upright, the glyphs of a line turned by 20
+// degrees or more leave the box at its ends and their upright boxes grow
+// taller than the word's, so a word read well on a turned line ("RIGH" at
+// 68) stood on one glyph or none.
+func (fr *frame) supportAlong(box [4]int, slope float64) int {
+	deg := math.Atan(slope) * 180 / math.Pi
+	if math.Abs(deg) <= minAlongDeg {
+		return fr.support(box)
+	}
+	col, g, s := fr.image(false)
+	cx, cy := float64(box[0]+box[2])/2*s, float64(box[1]+box[3])/2*s
+	hw, hh := float64(box[2]-box[0])/2*s, float64(box[3]-box[1])/2*s
+	if hh < 1 || hw < 1 {
+		return 0
+	}
+	a := deg * math.Pi / 180
+	c, sn := math.Abs(math.Cos(a)), math.Abs(math.Sin(a))
+	// The turned box's upright bounds, with supportCrop's margin of one
+	// box height.
+	ex, ey := hw*c+hh*sn+2*hh, hw*sn+hh*c+2*hh
+	r := [4]int{max(0, int(cx-ex)), max(0, int(cy-ey)), min(g.w, int(cx+ex+0.999)), min(g.h, int(cy+ey+0.999))}
+	if r[2]-r[0] < 4 || r[3]-r[1] < 4 {
+		return 0
+	}
+	level := func(crop grayImage) (grayImage, [4]int) {
+		rot, _ := crop.rotate(deg, uint8(crop.meanLum()))
+		fx, fy := turnPoint(crop, rot, deg, cx-float64(r[0]), cy-float64(r[1]))
+		return rot, [4]int{int(fx - hw), int(fy - hh), int(fx + hw + 0.999), int(fy + hh + 0.999)}
+	}
+	rot, b := level(g.crop(r))
+	n := cropSupport(rot, b, defaultRegionParams.levels, true)
+	if n >= minSupport {
+		return n
+	}
+	rot, b = level(col.crop(r).yellowBlue())
+	return max(n, cropSupport(rot, b, defaultRegionParams.levels, true))
+}
+
+// readSlope is the slope a candidate line was read turned level by
+// (readLine: deskewed past 2 degrees), 0 when it was read upright.
+func readSlope(r region, deskew bool) float64 {
+	if !deskew || math.Abs(math.Atan(r.slope)*180/math.Pi) <= minAlongDeg {
+		return 0
+	}
+	return r.slope
+}
+
+// levelChainDeg: see cropSupport.
+const levelChainDeg = 10
+
+// turnPoint maps the point (x, y) of crop to rot, crop turned by deg
+// (grayImage.rotate: the inverse of its back mapping).
+func turnPoint(crop, rot grayImage, deg, x, y float64) (float64, float64) {
+	a := deg * math.Pi / 180
+	c, sn := math.Cos(a), math.Sin(a)
+	dx, dy := x-float64(crop.w)/2, y-float64(crop.h)/2
+	return c*dx + sn*dy + float64(rot.w)/2, -sn*dx + c*dy + float64(rot.h)/2
 }
 
 // crop copies the rectangle r (x0, y0, x1, y1, inside c) out of c.

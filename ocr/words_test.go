@@ -83,11 +83,18 @@ func TestWebAddress(t *testing.T) {
 		{"jrequotes.ce", true}, // the same
 		{"dreamstime.net", true},
 		{"WWW.ALAMY", true},
-		{"abc.com", false},  // too
-		{"tumblr", false},   // no domain
-		{"end.Then", false}, // two words run together
-		{"fo.o.com", false}, // not a name
-		{"lit.cc.", false},  // ...
+		{"abc.com", false},        // too
+		{"tumblr", false},         // no domain
+		{"end.Then", false},       // two words run together
+		{"fo.o.com", false},       // not a name
+		{"lit.cc.", false},        // ...
+		{"photodune-cor", true},   // ".photodune.com" read faint
+		{"photodune,com", true},   // the same
+		{"photo-com", false},      // too short a name after a misread dot
+		{"anti-climax", false},    // a word with a hyphen
+		{"dream-stime.co", true},  // a real dot wins
+		{"ph0t0dune-cor", true},   // digits count as the name
+		{"photo-dune-cor", false}, // not all of the name is letters or digits
 	} {
 		if got := webAddress(tc.core); got != tc.want {
 			t.Errorf("webAddress(%q) = %v, want %v", tc.core, got, tc.want)
@@ -104,47 +111,77 @@ func TestWordRules(t *testing.T) {
 		conf float64
 		box  [4]int
 		pass string
+		// slope: read on a candidate line turned level (judge.addLine).
+		slope float64
 	}
 	for _, tc := range []struct {
 		name   string
 		reads  []read
 		glyphs int
 		want   string
+		// along: the support along a turned line (supportAlong).
+		along int
 	}{
 		// A faint watermark address read unsurely by two preparations.
-		{"echo", []read{{"umbir.com", 56, [4]int{300, 400, 420, 418}, PassOtsu}, {"tumbIr.com", 48, [4]int{296, 399, 421, 419}, PassRegions}}, 0, RuleAgree},
+		{"echo", []read{{"umbir.com", 56, [4]int{300, 400, 420, 418}, PassOtsu, 0}, {"tumbIr.com", 48, [4]int{296, 399, 421, 419}, PassRegions, 0}}, 0, RuleAgree, 0},
 		// Three readings of a dark sign word, none at MinConfidence.
-		{"echo under MinConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 39, [4]int{82, 41, 161, 69}, PassRegions}}, 0, RuleAgree},
-		{"no echo of one pass", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{82, 41, 161, 69}, PassOtsu}}, 5, ""},
-		{"no echo elsewhere", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 49, [4]int{280, 41, 361, 69}, PassLocal}}, 5, ""},
-		{"no echo of three letters", []read{{"Rag", 50, [4]int{80, 40, 120, 70}, PassOtsu}, {"Rag", 49, [4]int{82, 41, 121, 69}, PassLocal}}, 5, ""},
-		{"no echo under echoConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"MATE", 30, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
-		{"no echo of non-words", []read{{"WMHN", 50, [4]int{80, 40, 160, 70}, PassOtsu}, {"WMHN", 50, [4]int{82, 41, 161, 69}, PassLocal}}, 5, ""},
-		{"digits echo", []read{{"$19.99", 52, [4]int{80, 40, 180, 70}, PassOtsu}, {"19.99", 45, [4]int{100, 41, 181, 69}, PassRegions}}, 0, RuleAgree},
+		{"echo under MinConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 39, [4]int{82, 41, 161, 69}, PassRegions, 0}}, 0, RuleAgree, 0},
+		{"no echo of one pass", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 49, [4]int{82, 41, 161, 69}, PassOtsu, 0}}, 5, "", 0},
+		{"no echo elsewhere", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 49, [4]int{280, 41, 361, 69}, PassLocal, 0}}, 5, "", 0},
+		{"no echo of three letters", []read{{"Rag", 50, [4]int{80, 40, 120, 70}, PassOtsu, 0}, {"Rag", 49, [4]int{82, 41, 121, 69}, PassLocal, 0}}, 5, "", 0},
+		{"no echo under echoConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 30, [4]int{82, 41, 161, 69}, PassLocal, 0}}, 5, "", 0},
+		{"no echo of non-words", []read{{"WMHN", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"WMHN", 50, [4]int{82, 41, 161, 69}, PassLocal, 0}}, 5, "", 0},
+		{"digits echo", []read{{"$19.99", 52, [4]int{80, 40, 180, 70}, PassOtsu, 0}, {"19.99", 45, [4]int{100, 41, 181, 69}, PassRegions, 0}}, 0, RuleAgree, 0},
 		// A web address alone from webConfidence, on glyphs.
-		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 9, RuleStrong},
-		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions}}, 2, ""},
-		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions}}, 9, ""},
+		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, RuleStrong, 0},
+		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 2, "", 0},
+		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, "", 0},
 		// A handle alone from webConfidence, on glyphs.
-		{"handle", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 7, RuleStrong},
-		{"handle off glyphs", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu}}, 1, ""},
+		{"handle", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu, 0}}, 7, RuleStrong, 0},
+		{"handle off glyphs", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu, 0}}, 1, "", 0},
 		// A long word alone from MinConfidence, on glyphs.
-		{"long word", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 6, RuleStrong},
-		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey}}, 2, ""},
-		{"long number", []read{{"100006", 61, [4]int{40, 40, 160, 64}, PassLocal}}, 6, ""},
-		{"four letters", []read{{"POEM", 61, [4]int{40, 40, 120, 64}, PassRegionsGrey}}, 4, ""},
+		{"long word", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey, 0}}, 6, RuleStrong, 0},
+		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey, 0}}, 2, "", 0},
+		{"long number", []read{{"100006", 61, [4]int{40, 40, 160, 64}, PassLocal, 0}}, 6, "", 0},
+		{"four letters", []read{{"POEM", 61, [4]int{40, 40, 120, 64}, PassRegionsGrey, 0}}, 4, "", 0},
 		// Four letters alone need shortStrongConfidence: texture's "SEER" at 70.
-		{"four letters at 70", []read{{"SEER", 70, [4]int{40, 40, 120, 64}, PassRegions}}, 4, ""},
-		{"four letters at 78", []read{{"SALE", 78, [4]int{40, 40, 120, 64}, PassRegions}}, 4, RuleStrong},
-		{"five letters at 70", []read{{"SALES", 70, [4]int{40, 40, 140, 64}, PassRegions}}, 5, RuleStrong},
+		{"four letters at 70", []read{{"SEER", 70, [4]int{40, 40, 120, 64}, PassRegions, 0}}, 4, "", 0},
+		{"four letters at 78", []read{{"SALE", 78, [4]int{40, 40, 120, 64}, PassRegions, 0}}, 4, RuleStrong, 0},
+		{"five letters at 70", []read{{"SALES", 70, [4]int{40, 40, 140, 64}, PassRegions, 0}}, 5, RuleStrong, 0},
+		// Four letters from StrongConfidence on a turned line, standing on
+		// glyphs along it: "RIGH" at 68 on a tiled watermark's line at 23
+		// degrees stood on none upright.
+		{"four letters along a turned line", []read{{"RIGH", 68, [4]int{183, 19, 221, 40}, PassRegions, 0.43}}, 0, RuleStrong, 3},
+		{"four letters off glyphs along a turned line", []read{{"RIGH", 68, [4]int{183, 19, 221, 40}, PassRegions, 0.43}}, 0, "", 2},
+		{"four letters on a turned line under StrongConfidence", []read{{"RIGH", 63, [4]int{183, 19, 221, 40}, PassRegions, 0.43}}, 0, "", 4},
+		{"four letters upright on glyphs", []read{{"RIGH", 68, [4]int{183, 19, 221, 40}, PassRegions, 0}}, 4, "", 4},
+		{"three letters along a turned line", []read{{"RIG", 70, [4]int{183, 19, 212, 40}, PassRegions, 0.43}}, 0, "", 3},
+		// A tiled pass's reading echoed by an upright pass's.
+		{"tiled echo", []read{{"ttyima", 75, [4]int{-1, 75, 41, 89}, PassSteep, 0}, {"ttyime", 58, [4]int{-4, 74, 39, 92}, PassRegionsGrey, -0.77}}, 0, RuleAgree, 0},
+		{"no echo of two tiled passes", []read{{"ttyima", 55, [4]int{-1, 75, 41, 89}, PassSteep, 0}, {"ttyime", 58, [4]int{-4, 74, 39, 92}, PassSteepDark, 0}}, 0, "", 0},
+		// An acronym read alike twice.
+		{"acronym", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0.1}, {"SLX", 74, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, RuleAgree, 4},
+		{"acronym of two lines", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 33, [4]int{55, 64, 133, 100}, PassRegions, 0}}, 4, RuleAgree, 4},
+		{"acronym once", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}}, 4, "", 4},
+		{"acronym and its second reading", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 70, [4]int{56, 64, 133, 98}, PassRegions + rereadSuffix, 0}}, 4, "", 4},
+		{"acronym elsewhere", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 74, [4]int{258, 63, 331, 94}, PassLocal, 0}}, 4, "", 4},
+		{"acronym under acronymSecond", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 28, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, "", 4},
+		{"lower-case consonants twice", []read{{"Psst", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"psst", 70, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, "", 4},
+		{"acronym read surely once, unsurely once", []read{{"SLX", 58, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 74, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, RuleAgree, 4},
+		// A tiled watermark's word read in pieces at two places.
+		{"tiled run", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
+		{"tiled runs that overlap", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{120, 62, 170, 96}, PassSteep, 0}}, 0, "", 0},
+		{"tiled run under tiledRunConfidence", []read{{"REN", 68, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		{"tiled run of two letters", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"RED", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o, _ := Options{}.withDefaults()
 			var j judge
 			j.init(o, 640, 480)
 			j.support = func([4]int) int { return tc.glyphs }
+			j.supportAlong = func([4]int, float64) int { return tc.along }
 			for _, r := range tc.reads {
-				j.add(rawWord{r.text, r.conf, r.box[0], r.box[1], r.box[2], r.box[3]}, r.pass, 1)
+				j.addLine([]rawWord{{r.text, r.conf, r.box[0], r.box[1], r.box[2], r.box[3]}}, r.pass, 1, r.slope)
 			}
 			got := j.hasText()
 			if got != tc.want {
@@ -161,7 +198,7 @@ func TestWordRules(t *testing.T) {
 			}
 			// An echo marks both readings, but of two accepted readings at
 			// one place only the surer is kept.
-			if lo, hi := map[string]int{RuleAgree: 1, RuleStrong: 1}[got], map[string]int{RuleAgree: 2, RuleStrong: 1}[got]; decisive < lo || decisive > hi {
+			if lo, hi := map[string]int{RuleAgree: 1, RuleStrong: 1, RuleRepeat: 2}[got], map[string]int{RuleAgree: 2, RuleStrong: 1, RuleRepeat: 2}[got]; decisive < lo || decisive > hi {
 				t.Errorf("%d words marked decisive, want %d..%d: %+v", decisive, lo, hi, j.words())
 			}
 		})
