@@ -23,8 +23,8 @@ type actBenchCase struct {
 
 // actBenchCases are the loops of the engine that evaluate e^x (swish,
 // sigmoid, their gradients, batch norm + swish both ways, the inference
-// epilogue), on n floats of N(0, 3) (pre-activations' scale), rows of 64
-// channels.
+// epilogue) and batch norm's statistics, on n floats of N(0, 3)
+// (pre-activations' scale), rows of 64 channels.
 func actBenchCases(n int) []actBenchCase {
 	rng := rand.New(rand.NewPCG(7, 7))
 	vec := func(n int) []float32 {
@@ -49,6 +49,7 @@ func actBenchCases(n int) []actBenchCase {
 			cRun: func() { ck.actBack(x, y, dy, dx, actSwish, false) }},
 		{name: "bn_swish", elems: n, goRun: func() { gk.bnApply(x, y, rows, ch, scale, shift, true) },
 			cRun: func() { ck.bnApply(x, y, rows, ch, scale, shift, true) }},
+		{name: "bn_stats", elems: n, goRun: func() { gk.bnStats(x, rows, ch, sd, sdx) }, cRun: func() { ck.bnStats(x, rows, ch, sd, sdx) }},
 		{name: "bn_swish_back1", elems: n, before: func() { copy(dx, dy) },
 			goRun: func() { gk.bnBack1(x, dx, rows, ch, scale, shift, true, sd, sdx) },
 			cRun:  func() { ck.bnBack1(x, dx, rows, ch, scale, shift, true, sd, sdx) }},
