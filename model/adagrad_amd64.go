@@ -28,44 +28,25 @@ static void ka_tail(float *w, const float *g, float *acc, long i, long n, float 
 	}
 }
 
-__attribute__((target("avx512f"))) static void ka_512(float *w, const float *g, float *acc, long n, float lr, float eps) {
-	__m512 vlr = _mm512_set1_ps(lr), veps = _mm512_set1_ps(eps);
-	long i = 0;
-	for (; i + 16 <= n; i += 16) {
-		__m512 gv = _mm512_loadu_ps(g + i);
-		__m512 a = _mm512_add_ps(_mm512_loadu_ps(acc + i), _mm512_mul_ps(gv, gv));
-		_mm512_storeu_ps(acc + i, a);
-		__m512 d = _mm512_div_ps(_mm512_mul_ps(vlr, gv), _mm512_add_ps(_mm512_sqrt_ps(a), veps));
-		_mm512_storeu_ps(w + i, _mm512_sub_ps(_mm512_loadu_ps(w + i), d));
+// KA_LOOP defines name: the update W lanes at a time with the intrinsics
+// of prefix P (_mm512, _mm256, _mm) on vectors of type V, then ka_tail.
+#define KA_LOOP(name, attr, V, W, P)                                                              \
+	attr static void name(float *w, const float *g, float *acc, long n, float lr, float eps) {    \
+		V vlr = P##_set1_ps(lr), veps = P##_set1_ps(eps);                                      \
+		long i = 0;                                                                            \
+		for (; i + W <= n; i += W) {                                                           \
+			V gv = P##_loadu_ps(g + i);                                                    \
+			V a = P##_add_ps(P##_loadu_ps(acc + i), P##_mul_ps(gv, gv));                   \
+			P##_storeu_ps(acc + i, a);                                                     \
+			V d = P##_div_ps(P##_mul_ps(vlr, gv), P##_add_ps(P##_sqrt_ps(a), veps));       \
+			P##_storeu_ps(w + i, P##_sub_ps(P##_loadu_ps(w + i), d));                      \
+		}                                                                                      \
+		ka_tail(w, g, acc, i, n, lr, eps);                                                     \
 	}
-	ka_tail(w, g, acc, i, n, lr, eps);
-}
 
-__attribute__((target("avx2"))) static void ka_256(float *w, const float *g, float *acc, long n, float lr, float eps) {
-	__m256 vlr = _mm256_set1_ps(lr), veps = _mm256_set1_ps(eps);
-	long i = 0;
-	for (; i + 8 <= n; i += 8) {
-		__m256 gv = _mm256_loadu_ps(g + i);
-		__m256 a = _mm256_add_ps(_mm256_loadu_ps(acc + i), _mm256_mul_ps(gv, gv));
-		_mm256_storeu_ps(acc + i, a);
-		__m256 d = _mm256_div_ps(_mm256_mul_ps(vlr, gv), _mm256_add_ps(_mm256_sqrt_ps(a), veps));
-		_mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), d));
-	}
-	ka_tail(w, g, acc, i, n, lr, eps);
-}
-
-static void ka_128(float *w, const float *g, float *acc, long n, float lr, float eps) {
-	__m128 vlr = _mm_set1_ps(lr), veps = _mm_set1_ps(eps);
-	long i = 0;
-	for (; i + 4 <= n; i += 4) {
-		__m128 gv = _mm_loadu_ps(g + i);
-		__m128 a = _mm_add_ps(_mm_loadu_ps(acc + i), _mm_mul_ps(gv, gv));
-		_mm_storeu_ps(acc + i, a);
-		__m128 d = _mm_div_ps(_mm_mul_ps(vlr, gv), _mm_add_ps(_mm_sqrt_ps(a), veps));
-		_mm_storeu_ps(w + i, _mm_sub_ps(_mm_loadu_ps(w + i), d));
-	}
-	ka_tail(w, g, acc, i, n, lr, eps);
-}
+KA_LOOP(ka_512, __attribute__((target("avx512f"))), __m512, 16, _mm512)
+KA_LOOP(ka_256, __attribute__((target("avx2"))), __m256, 8, _mm256)
+KA_LOOP(ka_128, , __m128, 4, _mm)
 
 // ka_level is the best loop here: 2 (AVX-512), 1 (AVX2) or 0 (SSE2).
 static int ka_level(void) {
