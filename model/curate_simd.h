@@ -27,6 +27,32 @@
 #define CLONES
 #endif
 
+// GCC's jump threading (-fthread-jumps, on from -O2) splits a loop over ex
+// at each clamp into paths where x is the constant bound, folds ex of it,
+// and the if-conversion that vectorises the loop then computes every path
+// for every element and selects: for swish the x < -88 path is
+// x * 6.05e-39, a subnormal for |x| < 2, so almost every vector takes the
+// CPU's subnormal assist (the epilogue's z / 1.65e38 likewise). With the
+// threading off the clamps stay selects on the input and each element
+// runs one path. Where nothing is contracted (the SSE2 clone, the
+// inference epilogues) each element's arithmetic is unchanged, and the Go
+// definitions still match bit for bit where they did (TestInferKernels,
+// TestActKernelsExtremes; 5 training steps on the SSE2 clone end on the
+// same loss). kernels_native.go's AVX2 and AVX-512 clones fuse
+// multiply-adds, and GCC now contracts a few differently: results move
+// by an ulp or so (loss after 5 AVX2 steps 0.124327324 -> 0.124327146),
+// within TestKernelsMatchReference's bound. BenchmarkActISA, one thread, 64K floats of
+// N(0, 3), quiet window, this Zen 4, before -> after, ns an element:
+//
+//	clone             swish             swish grad        bn+swish          epilogue swish
+//	default (SSE2)    4.0-5.0 -> 2.0    5.7-7.2 -> 2.3-2.7  6.3-6.7 -> 2.5-2.7  5.2-5.4 -> 2.0-2.1
+//	x86-64-v3 (AVX2)  1.0-1.2 -> 0.5-0.6  1.6-1.8 -> 0.7-0.8  1.4-1.6 -> 0.6-0.7  2.5-2.7 -> 0.8-1.1
+//	x86-64-v4         0.37-0.41 -> 0.35   0.48-0.55 -> 0.40   0.48 -> 0.40      0.60-0.64 -> 0.55-0.61
+//
+// (sigmoid, whose clamped paths are constants, and bn+swish backward's
+// first pass, which the sums dominate, moved within the noise.)
+#pragma GCC optimize("no-thread-jumps")
+
 // ex is e^x, the same reduction and Cephes polynomial as expf in mathf.go.
 static inline float ex(float x) {
 	x = x > 88.0f ? 88.0f : x;

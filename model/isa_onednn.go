@@ -32,6 +32,13 @@ package model
 //   - avx2: the epilogue instead of the post-op was 5% faster with the
 //     epilogue's AVX-512 clone, 27% slower with its AVX2 one (what an AVX2
 //     CPU runs: CGO_CFLAGS=-DCURATE_X86_MAX=3): 39.7 vs 31.2 ms an image.
+//     Again after the AVX2 clone's swish went 2.5-2.7 -> 0.8-1.1 ns an
+//     element (curate_simd.h), modelled as an AVX2 CPU in every part
+//     (OPENBLAS_CORETYPE=Haswell too; Zen 4, quiet window): 44.0 vs 40.3
+//     ms an image; the post-op wins on the 16x16 and 8x8 maps of 720 and
+//     1248 channels (1x1 120->720: 0.59 vs 0.88 ms, depthwise 720: 0.16
+//     vs 0.41), and the epilogue gains nowhere by more than noise.
+//     NHWC for the 3x3 convolutions there: 40.1 ms, a draw.
 //   - sse41: 12% faster under the cap (70.7 vs 80.0 ms an image), but with
 //     the SSE2 epilogue of a real SSE4.1 CPU 10% slower (110 vs 100 ms).
 //   - the cpu backend's path (im2col + OpenBLAS) under the sse41 cap:

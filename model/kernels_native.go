@@ -34,8 +34,36 @@ package model
 // mathf.go's expf), shared with infer_native.go.
 #include "curate_simd.h"
 
+// The per-channel sums of k_bn_stats and k_bn_back1 take rows four at a
+// time: each channel's running sums are loaded and stored once per four
+// rows instead of once per row (a store and reload on every add's chain),
+// and still add the rows one after another, so the sums are the same
+// numbers in the same order (bnStatsGo's, bnBack1Go's). BenchmarkActISA
+// (quiet window, 64K floats, one thread): batch norm's statistics 0.34-0.36
+// -> 0.25-0.26 ns an element on SSE2, 0.13-0.145 -> 0.11-0.13 on AVX2,
+// 0.138 -> 0.113-0.122 on AVX-512; from memory (4M floats) unchanged;
+// bn+swish backward's first pass within the noise on SSE2 and AVX2,
+// 0.77-0.81 -> 0.69-0.73 on AVX-512.
 CLONES static void k_bn_stats(const float *restrict x, long rows, long C, double *restrict sum, double *restrict sq) {
-	for (long r = 0; r < rows; r++) {
+	long r = 0;
+	for (; r + 4 <= rows; r += 4) {
+		const float *x0 = x + r * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+		for (long c = 0; c < C; c++) {
+			double v0 = x0[c], v1 = x1[c], v2 = x2[c], v3 = x3[c];
+			double s = sum[c], q = sq[c];
+			s += v0;
+			q += v0 * v0;
+			s += v1;
+			q += v1 * v1;
+			s += v2;
+			q += v2 * v2;
+			s += v3;
+			q += v3 * v3;
+			sum[c] = s;
+			sq[c] = q;
+		}
+	}
+	for (; r < rows; r++) {
 		const float *xi = x + r * C;
 		for (long c = 0; c < C; c++) {
 			double v = xi[c];
@@ -65,18 +93,43 @@ CLONES static void k_bn_apply(const float *restrict x, float *restrict y, long r
 	}
 }
 
+// bn_swish_grad is d *= swish'(x*scale + shift) over one row.
+static inline void bn_swish_grad(const float *restrict xi, float *restrict dr, long C, const float *restrict scale,
+				 const float *restrict shift) {
+	for (long c = 0; c < C; c++) {
+		float z = xi[c] * scale[c] + shift[c];
+		float s = 1.0f / (1.0f + ex(-z));
+		dr[c] *= s * (1.0f + z * (1.0f - s));
+	}
+}
+
 CLONES static void k_bn_back1(const float *restrict x, float *restrict d, long rows, long C, const float *restrict scale,
 		       const float *restrict shift, int swish, double *restrict sd, double *restrict sdx) {
-	for (long r = 0; r < rows; r++) {
+	long r = 0;
+	for (; r + 4 <= rows; r += 4) {
+		const float *x0 = x + r * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+		float *d0 = d + r * C, *d1 = d0 + C, *d2 = d1 + C, *d3 = d2 + C;
+		if (swish)
+			for (long j = 0; j < 4; j++) bn_swish_grad(x0 + j * C, d0 + j * C, C, scale, shift);
+		for (long c = 0; c < C; c++) {
+			double g0 = d0[c], g1 = d1[c], g2 = d2[c], g3 = d3[c];
+			double s = sd[c], q = sdx[c];
+			s += g0;
+			q += g0 * (double)x0[c];
+			s += g1;
+			q += g1 * (double)x1[c];
+			s += g2;
+			q += g2 * (double)x2[c];
+			s += g3;
+			q += g3 * (double)x3[c];
+			sd[c] = s;
+			sdx[c] = q;
+		}
+	}
+	for (; r < rows; r++) {
 		const float *xi = x + r * C;
 		float *dr = d + r * C;
-		if (swish) {
-			for (long c = 0; c < C; c++) {
-				float z = xi[c] * scale[c] + shift[c];
-				float s = 1.0f / (1.0f + ex(-z));
-				dr[c] *= s * (1.0f + z * (1.0f - s));
-			}
-		}
+		if (swish) bn_swish_grad(xi, dr, C, scale, shift);
 		for (long c = 0; c < C; c++) {
 			double g = dr[c];
 			sd[c] += g;
