@@ -99,7 +99,7 @@ var sceneText4 = []scene3{
 	sc3("fluxbox", "images/fluxbox/fluxbox.png", 0.15, 0.3, 0.9, 0.7),
 	sc3("tuxtype-data", "tuxtype/images/standby.png", 0, 0, 1, 1),
 	sc3("hugin-data", "hugin/xrc/data/splash.png", 0, 0.5, 1, 1),
-	sc3("imagemagick-6-doc", "doc/imagemagick-6-common/html/images/logo.png", 0, 0.1, 0.62, 0.6),
+	sc3("imagemagick-6-doc", "doc/imagemagick-6-common/html/images/logo.png", 0, 0.03, 0.62, 0.6),
 	sc3("imagemagick-6-doc", "doc/imagemagick-6-common/html/images/t-shirt.png", 0.15, 0.4, 0.55, 1),
 }
 
