@@ -93,10 +93,30 @@ for f in lxqt/wallpapers/fog.jpg:lxqt-themes palapeli/collection/citrus-fruits.j
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
 # The near-duplicate edit set's held-out part v4 (scripts/dedup_editset.py): photos of
-# packages no other part uses.
-for f in games/endless-sky/images/land/mountain5.jpg:endless-sky-data tuxpaint/templates/rocks.jpg:tuxpaint-data \
-	xplanet/images/earth.jpg:xplanet-images; do
+# packages no other part uses (endless-sky-data and tuxpaint-data also serve the OCR set's v4, below).
+[ -e /usr/share/xplanet/images/earth.jpg ] || norec+=(xplanet-images)
+# Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
+# packages that no earlier part uses, without their recommends.
+for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \
+	tuxtype/images/kcas0.jpg:tuxtype-data mypaint/backgrounds/ramon/HR_Cork.png:mypaint-data-extras \
+	images/fluxbox/fluxbox.png:fluxbox icewm/themes/NanoBlue/eos.jpg:icewm-common \
+	lxde/wallpapers/lxde_blue.jpg:lxde-common hugin/xrc/data/splash.png:hugin-data \
+	doc/imagemagick-6-common/html/images/logo.png:imagemagick-6-doc; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
+for f in paratype/PTN77F.ttf:paratype roadgeek/RG2014C.ttf:roadgeek adf/GilliusADF-Regular.otf:adf-gillius \
+	beteckna/Beteckna.ttf:beteckna clear-sans/ClearSans-Bold.ttf:clear-sans oxygen/Oxygen-Sans.ttf:oxygen \
+	quicksand/Quicksand-Bold.ttf:quicksand tuffy/Tuffy.ttf:tuffy jetbrains-mono/JetBrainsMono-Bold.ttf:jetbrains-mono \
+	comfortaa/Comfortaa-Bold.ttf:comfortaa adf/BerenisADFPro-Regular.otf:adf-berenis fanwood/Fanwood.otf:fanwood \
+	lindenhill/LindenHill.otf:lindenhill fonts-century-catalogue/Century-Catalogue.ttf:century-catalogue \
+	doulos/DoulosSIL-Regular.ttf:sil-doulos averia-gwf/AveriaSerifGWF-Regular.ttf:averia-serif-gwf \
+	leckerli-one/LeckerliOne-Regular.ttf:leckerli-one kristi/Kristi.ttf:kristi tomsontalks/TomsonTalks.ttf:tomsontalks; do
+	[ -e "/usr/share/fonts/truetype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
+for f in dosis/Dosis-ExtraBold.otf:dosis national-park/NationalPark-Heavy.otf:national-park play/Play-Bold.otf:play \
+	sora/Sora-Regular.otf:sora sortsmill/GoudyBookletter1911.otf:goudybookletter arapey/Arapey-Regular.otf:arapey \
+	cherrybomb/CherryBomb-Regular.otf:cherrybomb; do
+	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
 [ ${#missing[@]} -eq 0 ] && [ ${#norec[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} ${norec[*]}"

@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"math"
 	"math/rand"
 	"strings"
 
 	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/font/sfnt"
 )
 
 // Version 3's text: its own word list, agencies, accounts and sign texts
@@ -63,48 +61,8 @@ func sansOrImpact(rng *rand.Rand, fs *fontSet) *opentype.Font {
 func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string, []image.Rectangle, legibility) {
 	W, H := img.Bounds().Dx(), img.Bounds().Dy()
 	long, short := float64(max(W, H)), float64(min(W, H))
-	scale := float64(ThumbSize) / long
-	leg := legibility{thumbPx: math.Inf(1), contrast: math.Inf(1)}
-	var boxes []image.Rectangle
-	var under *image.RGBA // the picture before any text was set (plates and bands included)
-	var glyphBuf sfnt.Buffer
-	draw := func(s style, lines []string, cx, cy int) {
-		if under == nil {
-			under = image.NewRGBA(img.Bounds())
-			copy(under.Pix, img.Pix)
-		}
-		for _, l := range lines {
-			for _, c := range l {
-				if i, err := s.font.GlyphIndex(&glyphBuf, c); err != nil || (i == 0 && c != ' ') {
-					leg.missing = true // the face has no glyph for c: it would draw a box
-				}
-			}
-		}
-		whole := s.drawWhole(img, lines, cx, cy)
-		r := whole.Intersect(img.Bounds())
-		if r.Empty() {
-			return
-		}
-		if kind != "tiled" && !whole.In(img.Bounds()) {
-			leg.cut = true // only tiled watermarks run past the edges
-		}
-		boxes = append(boxes, r)
-		bg := lumOf(under, r)
-		if s.panel != nil {
-			bg = lum(*s.panel)
-		}
-		leg.measure(s, bg, scale)
-	}
-	band := func(y0, y1 int, c color.RGBA, opacity float64) {
-		for y := max(0, y0); y < min(H, y1); y++ {
-			for x := range W {
-				i := img.PixOffset(x, y)
-				for k, v := range []uint8{c.R, c.G, c.B} {
-					img.Pix[i+k] = uint8(float64(img.Pix[i+k])*(1-opacity) + float64(v)*opacity)
-				}
-			}
-		}
-	}
+	ly := newLayer(img, kind)
+	scale, draw, band := ly.scale, ly.draw, ly.band
 	minPx := MinThumbPx / scale // the smallest legible size, in full-size pixels
 	black, white := color.RGBA{0, 0, 0, 255}, color.RGBA{255, 255, 255, 255}
 	yellow := color.RGBA{255, 228, 40, 255}
@@ -122,7 +80,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			bandH := int(px * (1.25*float64(len(lines)) + 0.8))
 			band(0, bandH, white, 1)
 			draw(style{font: f, px: px, fill: rgb(15, 15, 15), opacity: 1}, lines, W/2, bandH/2)
-			return text, boxes, leg
+			return text, ly.boxes, ly.leg
 		}
 		f := fs.pick(rng, roleImpact)
 		fill := white
@@ -152,7 +110,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			draw(s, lines, W/2, cy)
 			parts = append(parts, strings.Join(lines, " "))
 		}
-		return strings.Join(parts, " / "), boxes, leg
+		return strings.Join(parts, " / "), ly.boxes, ly.leg
 	case "quote":
 		if rng.Intn(2) == 0 {
 			darken(img, 0.35+rng.Float64()*0.45)
@@ -190,7 +148,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			draw(as, []string{a}, W/2, min(H-int(as.px), cy+int(px*0.62*float64(len(lines)+1))+int(as.px)))
 			text += " " + a
 		}
-		return text, boxes, leg
+		return text, ly.boxes, ly.leg
 	case "watermark":
 		f := fs.pick(rng, roleSans)
 		site := sites3[rng.Intn(len(sites3))]
@@ -218,7 +176,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			}
 			s := style{font: f, px: px, fill: c, opacity: 0.4 + rng.Float64()*0.25, angle: (rng.Float64()*2 - 1) * 35}
 			draw(s, []string{text}, W/2+rng.Intn(W/5+1)-W/10, H/2+rng.Intn(H/5+1)-H/10)
-			return text, boxes, leg
+			return text, ly.boxes, ly.leg
 		}
 		px := max(minPx, fit(f, minPx*(1+rng.Float64()*0.5), []string{text}, int(float64(W)*0.7)))
 		wid := widest(f, px, []string{text})
@@ -247,7 +205,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			s.outline, s.outlineW = &o, 1
 		}
 		draw(s, []string{text}, cx, cy)
-		return text, boxes, leg
+		return text, ly.boxes, ly.leg
 	case "sign":
 		f := sansOrImpact(rng, fs)
 		text := signWords3[rng.Intn(len(signWords3))]
@@ -272,7 +230,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			frame.draw(img, lines, cx, cy)
 		}
 		draw(s, lines, cx, cy)
-		return text, boxes, leg
+		return text, ly.boxes, ly.leg
 	case "caption":
 		f := fs.pick(rng, roleSans)
 		text := styleCase(rng, words3(rng, 3+rng.Intn(6)))
@@ -305,7 +263,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			}
 			draw(s, lines, W/2, y0+bandH/2)
 		}
-		return text, boxes, leg
+		return text, ly.boxes, ly.leg
 	case "tiled":
 		f := sansOrImpact(rng, fs)
 		site := sites3[rng.Intn(len(sites3))]
@@ -326,7 +284,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 				draw(s, []string{site}, x, y)
 			}
 		}
-		return site, boxes, leg
+		return site, ly.boxes, ly.leg
 	case "card":
 		f := fs.pick(rng, roleSerif)
 		if rng.Intn(3) == 0 {
@@ -367,7 +325,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		ap := max(minPx, px*0.55)
 		as := style{font: fs.pick(rng, roleSans), px: ap, fill: ink, opacity: 0.9}
 		draw(as, []string{author}, W/2, min(H-my-int(ap), H/2+int(px*0.7*float64(len(lines)+1))))
-		return text + " / " + author, boxes, leg
+		return text + " / " + author, ly.boxes, ly.leg
 	case "price":
 		f := fs.pick(rng, roleImpact)
 		cur := pickS(rng, "$", "£", "€", "", "¥")
@@ -391,7 +349,7 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		s := style{font: f, px: px, fill: p[1], opacity: 1, panel: &p[0], panelPad: 0.3 + rng.Float64()*0.2,
 			angle: (rng.Float64()*2 - 1) * 20, shadow: rng.Intn(3) > 0}
 		draw(s, lines, W/5+rng.Intn(3*W/5+1), H/5+rng.Intn(3*H/5+1))
-		return strings.Join(lines, " "), boxes, leg
+		return strings.Join(lines, " "), ly.boxes, ly.leg
 	default: // headline
 		f := fs.pick(rng, roleDisplay)
 		text := styleCase(rng, words3(rng, 1+rng.Intn(3)))
@@ -427,6 +385,6 @@ func compose3(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			s.outline, s.outlineW, s.shadow = &o, max(1, int(px/14)), true
 		}
 		draw(s, lines, cx, cy)
-		return text, boxes, leg
+		return text, ly.boxes, ly.leg
 	}
 }

@@ -8,7 +8,8 @@
 // Version 3 (real3.go, compose3.go) adds one more held-out part,
 // PartHeldOut3, that shares no package, photo, font, word list or
 // compositing choice with the others, to be scored once a wave by the
-// integrator and never tuned on.
+// integrator and never tuned on. Version 4 (real4.go, compose4.go) is one
+// more such part, PartHeldOut4, sharing nothing with versions 1-3.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

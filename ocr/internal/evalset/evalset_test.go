@@ -146,6 +146,34 @@ func TestRealParts(t *testing.T) {
 // content), no typeface or font package, no entry of the word, agency and
 // sign lists.
 func TestHeldOut3Disjoint(t *testing.T) {
+	checkDisjoint(t, "version 3", concat(sceneText, plain, sceneText2, plain2), withScenes(plain3, sceneText3),
+		append(append([]fontFile(nil), realFontFiles...), heldOutFontFiles...), heldOut3FontFiles,
+		[]wordLists{{"words", vocabulary, vocabulary3}, {"agencies", append(append([]string(nil), sites...), brands...), sites3},
+			{"signs", signWords, signWords3}})
+}
+
+// wordLists are a list of a new part and the lists of the parts before it
+// that it must share no entry with.
+type wordLists struct {
+	name     string
+	old, new []string
+}
+
+// withScenes is a part's plain photos and its scene-text photos.
+func withScenes(plain []photo, scenes []scene3) []photo {
+	out := append([]photo(nil), plain...)
+	for _, s := range scenes {
+		out = append(out, s.photo)
+	}
+	return out
+}
+
+// checkDisjoint checks that a new part's photos (by package, path and
+// content), typefaces (by file and package) and lists share nothing with
+// the older parts', that its photos have unique names and that every font
+// role has at least four typefaces.
+func checkDisjoint(t *testing.T, part string, oldPhotos, newPhotos []photo, oldFontFiles, newFontFiles []fontFile, lists []wordLists) {
+	t.Helper()
 	sum := func(path string) string {
 		path, err := wallpaperFile(path)
 		if err != nil {
@@ -159,44 +187,46 @@ func TestHeldOut3Disjoint(t *testing.T) {
 		return hex.EncodeToString(s[:])
 	}
 	oldPkgs, oldFiles, oldSums := map[string]bool{}, map[string]bool{}, map[string]string{}
-	for _, p := range concat(sceneText, plain, sceneText2, plain2) {
+	for _, p := range oldPhotos {
 		oldPkgs[p.pkg] = true
 		oldFiles[p.file()] = true
 		oldSums[sum(p.file())] = p.file()
 	}
-	v3 := append([]photo(nil), plain3...)
-	for _, s := range sceneText3 {
-		v3 = append(v3, s.photo)
-	}
-	for _, p := range v3 {
+	newSums := map[string]string{}
+	for _, p := range newPhotos {
 		if oldPkgs[p.pkg] {
-			t.Errorf("%s: package %s is used by version 1 or 2", p.path, p.pkg)
+			t.Errorf("%s: package %s is used by a part before %s", p.path, p.pkg, part)
 		}
 		if oldFiles[p.file()] {
-			t.Errorf("%s is a photo of version 1 or 2", p.file())
+			t.Errorf("%s is a photo of a part before %s", p.file(), part)
 		}
-		if f, ok := oldSums[sum(p.file())]; ok {
-			t.Errorf("%s has the same bytes as %s of version 1 or 2", p.file(), f)
+		h := sum(p.file())
+		if f, ok := oldSums[h]; ok {
+			t.Errorf("%s has the same bytes as %s of a part before %s", p.file(), f, part)
 		}
+		if f, ok := newSums[h]; ok {
+			t.Errorf("%s has the same bytes as %s of %s", p.file(), f, part)
+		}
+		newSums[h] = p.file()
 	}
-	if n := len(names3(v3)); n != len(v3) {
-		t.Errorf("%d names for %d photos", n, len(v3))
+	if n := len(names3(newPhotos)); n != len(newPhotos) {
+		t.Errorf("%d names for %d photos", n, len(newPhotos))
 	}
 	seen := map[string]bool{}
-	for _, n := range names3(v3) {
+	for _, n := range names3(newPhotos) {
 		if seen[n] {
 			t.Errorf("two photos named %s", n)
 		}
 		seen[n] = true
 	}
 	oldFonts, oldFontPkgs := map[string]bool{}, map[string]bool{}
-	for _, f := range append(append([]fontFile(nil), realFontFiles...), heldOutFontFiles...) {
+	for _, f := range oldFontFiles {
 		oldFonts[f.file], oldFontPkgs[f.pkg] = true, true
 	}
 	roles := map[int]int{}
-	for _, f := range heldOut3FontFiles {
+	for _, f := range newFontFiles {
 		if oldFonts[f.file] || oldFontPkgs[f.pkg] {
-			t.Errorf("font %s (%s) is used by version 1 or 2", f.file, f.pkg)
+			t.Errorf("font %s (%s) is used by a part before %s", f.file, f.pkg, part)
 		}
 		for _, r := range f.roles {
 			roles[r]++
@@ -204,21 +234,17 @@ func TestHeldOut3Disjoint(t *testing.T) {
 	}
 	for r := range nRoles {
 		if roles[r] < 4 {
-			t.Errorf("role %d has %d typefaces in version 3, want at least 4", r, roles[r])
+			t.Errorf("role %d has %d typefaces in %s, want at least 4", r, roles[r], part)
 		}
 	}
-	for _, c := range []struct {
-		name     string
-		old, new []string
-	}{{"words", vocabulary, vocabulary3}, {"agencies", append(append([]string(nil), sites...), brands...), sites3},
-		{"signs", signWords, signWords3}} {
+	for _, c := range lists {
 		had := map[string]bool{}
 		for _, w := range c.old {
 			had[strings.ToLower(w)] = true
 		}
 		for _, w := range c.new {
 			if had[strings.ToLower(w)] {
-				t.Errorf("%s: %q is in version 1/2's list too", c.name, w)
+				t.Errorf("%s: %q of %s is in a list before it too", c.name, w, part)
 			}
 		}
 	}
@@ -282,19 +308,27 @@ func TestPuzzlePhoto(t *testing.T) {
 }
 
 // TestRealHeldOut3 builds version 3's held-out part twice (40 s at load
-// 4.6: EVALSET_V3=1, make test-evalset3) and checks it: the same bytes
-// both times, every kind at both sizes, full size and thumbnail side by
-// side, boxes inside their images, and in every composite's thumbnail
-// pixels that differ inside each text box as much as the label rule asks.
+// 4.6: EVALSET_V3=1, make test-evalset3) and checks it (checkHeldOutPart).
 func TestRealHeldOut3(t *testing.T) {
 	if os.Getenv("EVALSET_V3") == "" {
 		t.Skip("set EVALSET_V3=1 (make test-evalset3) to build version 3's held-out part")
 	}
-	s, dropped, err := real3(RealOptions{})
+	checkHeldOutPart(t, real3)
+}
+
+// checkHeldOutPart builds a held-out part twice and checks it: the same
+// bytes both times, every kind at both sizes, full size and thumbnail side
+// by side, unique names, boxes inside their images, and in every
+// composite's thumbnail pixels that differ inside each text box as much as
+// the label rule asks. It returns the full-size images by kind and the
+// number of positives.
+func checkHeldOutPart(t *testing.T, build func(RealOptions) ([]Sample, int, error)) (map[string]int, int) {
+	t.Helper()
+	s, dropped, err := build(RealOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _, err := real3(RealOptions{})
+	again, _, err := build(RealOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,6 +380,7 @@ func TestRealHeldOut3(t *testing.T) {
 	}
 	t.Logf("%d images: %d scenes, %d with text; by kind %v; %d composites dropped and drawn again by the label rule",
 		len(s), len(s)/2, pos, kinds, dropped)
+	return kinds, pos
 }
 
 // spread is the range of luma between the 5th and the 95th percentile

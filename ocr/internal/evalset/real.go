@@ -221,8 +221,15 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		s, _, err := real3(o)
 		return s, err
 	}
+	if part == PartHeldOut4 {
+		if o.Version != 0 && o.Version != 4 {
+			return nil, fmt.Errorf("evalset: part %q is version 4 only (asked for version %d)", part, o.Version)
+		}
+		s, _, err := real4(o)
+		return s, err
+	}
 	if part != PartTune && part != PartHeldOut {
-		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3)
+		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4)
 	}
 	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
 		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)

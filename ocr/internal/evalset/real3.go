@@ -199,18 +199,37 @@ const composite3Min = 400
 // real3 builds PartHeldOut3 and says how many composites the label rule
 // dropped and drew again.
 func real3(o RealOptions) ([]Sample, int, error) {
+	return buildHeldOut(heldOutSpec{part: PartHeldOut3, plain: plain3, scenes: sceneText3,
+		fonts: heldOut3FontFiles, seed: 9, compose: compose3}, o)
+}
+
+// heldOutSpec is what one held-out part of version 3 or later is made of.
+type heldOutSpec struct {
+	part    string
+	plain   []photo  // photos without text: negatives, crops and backgrounds
+	scenes  []scene3 // photos with text and the windows around it
+	fonts   []fontFile
+	seed    int64
+	compose func(*rand.Rand, *fontSet, string, *image.RGBA) (string, []image.Rectangle, legibility)
+}
+
+// buildHeldOut builds a held-out part (PartHeldOut3, PartHeldOut4) the
+// same way: the scene windows, sp.compose's composites of every kind drawn
+// again until they pass the label rule, the photos and their crops as
+// negatives. It says how many composites the label rule dropped.
+func buildHeldOut(sp heldOutSpec, o RealOptions) ([]Sample, int, error) {
 	if o.PerKind <= 0 {
 		o.PerKind = 8
 	}
 	if o.Crops <= 0 {
 		o.Crops = 2
 	}
-	fonts, err := loadFontFiles(PartHeldOut3, heldOut3FontFiles)
+	fonts, err := loadFontFiles(sp.part, sp.fonts)
 	if err != nil {
 		return nil, 0, err
 	}
-	all := append([]photo(nil), plain3...)
-	for _, s := range sceneText3 {
+	all := append([]photo(nil), sp.plain...)
+	for _, s := range sp.scenes {
 		all = append(all, s.photo)
 	}
 	for _, p := range all {
@@ -229,9 +248,9 @@ func real3(o RealOptions) ([]Sample, int, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, 0, err
 	}
-	bgs := make([]*image.RGBA, len(plain3))
+	bgs := make([]*image.RGBA, len(sp.plain))
 	var backs []int // photos composites are drawn on
-	for i := range plain3 {
+	for i := range sp.plain {
 		bgs[i] = fitPhoto(srcs[i])
 		if b := bgs[i].Bounds(); max(b.Dx(), b.Dy()) >= composite3Min {
 			backs = append(backs, i)
@@ -239,9 +258,9 @@ func real3(o RealOptions) ([]Sample, int, error) {
 	}
 	names := names3(all)
 	var out []Sample
-	add := func(s Sample, img *image.RGBA) { out = append(out, bothSizes(PartHeldOut3, s, img)...) }
-	for k, s := range sceneText3 {
-		src := srcs[len(plain3)+k]
+	add := func(s Sample, img *image.RGBA) { out = append(out, bothSizes(sp.part, s, img)...) }
+	for k, s := range sp.scenes {
+		src := srcs[len(sp.plain)+k]
 		b := src.Bounds()
 		win := image.Rect(b.Min.X+int(s.x0*float64(b.Dx())), b.Min.Y+int(s.y0*float64(b.Dy())),
 			b.Min.X+int(s.x1*float64(b.Dx())), b.Min.Y+int(s.y1*float64(b.Dy())))
@@ -253,7 +272,7 @@ func real3(o RealOptions) ([]Sample, int, error) {
 		}
 		add(Sample{Name: "pos-scene-" + names[s.photo], Kind: "scene", HasText: true, Source: s.file()}, fitPhoto(sub.SubImage(win)))
 	}
-	const seed = 9
+	seed := sp.seed
 	dropped := 0
 	kinds := append(append([]string(nil), CompositeKinds...), CompositeKinds2...)
 	for k, kind := range kinds {
@@ -265,18 +284,18 @@ func real3(o RealOptions) ([]Sample, int, error) {
 				rng := rand.New(rand.NewSource(seed*1_000_003 + int64(k*1000+i) + int64(try)*100_000))
 				b := backs[rng.Intn(len(backs))]
 				bg := randomCropAR(rng, bgs[b], 0.45, 0.6, 1.0)
-				text, boxes, leg := compose3(rng, fonts, kind, bg)
+				text, boxes, leg := sp.compose(rng, fonts, kind, bg)
 				if !leg.ok() || len(boxes) == 0 {
 					dropped++
 					continue
 				}
 				add(Sample{Name: fmt.Sprintf("pos-%s-%02d", kind, i), Kind: kind, HasText: true, Text: text,
-					Source: plain3[b].file(), Boxes: boxes}, bg)
+					Source: sp.plain[b].file(), Boxes: boxes}, bg)
 				break
 			}
 		}
 	}
-	for i, p := range plain3 {
+	for i, p := range sp.plain {
 		add(Sample{Name: "neg-" + names[p], Kind: "photo", Source: p.file()}, bgs[i])
 		if b := bgs[i].Bounds(); max(b.Dx(), b.Dy()) < composite3Min {
 			continue // already thumbnail-sized: no crops
@@ -361,9 +380,9 @@ func names3(list []photo) map[photo]string {
 	return out
 }
 
-// file names a version 3 photo under ShareDir.
+// file names a version 3 or 4 photo under ShareDir.
 func (p photo) file3() (string, bool) {
-	if v3Packages[p.pkg] {
+	if v3Packages[p.pkg] || v4Packages[p.pkg] {
 		return filepath.Join(ShareDir, p.path), true
 	}
 	return "", false

@@ -5,6 +5,7 @@
 //
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout3
+//	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout4
 package main
 
 import (
@@ -24,7 +25,7 @@ func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
 	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
-	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+": version 3's held-out part)")
+	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+": version 3's and 4's held-out parts)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")
