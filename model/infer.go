@@ -51,7 +51,9 @@ import (
 //     it and no step waits for its slowest thread; a lane's dense layers
 //     are then products of one row, which the host backends run as a
 //     vector-matrix product (BLAS sgemv: its sgemm spends most of the
-//     time packing the kernel, 3-4x slower there).
+//     time packing the kernel, 3-4x slower there). From output stride 16
+//     on (small maps, large kernels) a lane runs fixed groups of four
+//     images at once, a partial group padded with zeros (inferLane).
 //
 // The program is backend-independent; the fused convolutions go through
 // the optional inferBackend interface (every built backend implements it:
@@ -207,10 +209,10 @@ type inferLane struct {
 	slots [][]float32
 	run   inferRun
 	e     *exec
-	grp   *inferProg  // the program of inferGroup images, run from step split on; nil: image by image throughout
-	split int         // the first step grp runs
+	grp   *inferProg   // the program of inferGroup images, run from step split on; nil: image by image throughout
+	split int          // the first step grp runs
 	cross [][2]*Tensor // tensors of prog that steps from split on read, with grp's of the same place
-	gslot [][]float32 // grp's activation slots (steps from split on only)
+	gslot [][]float32  // grp's activation slots (steps from split on only)
 }
 
 // inferGroup is the images a lane runs at once from its split on, and
