@@ -434,10 +434,13 @@ func (b *dnnlBackend) Describe() string {
 // function of the shape alone, never of the thread count, so results do
 // not depend on the latter.
 const (
-	dnnlChunks         = 8
 	dnnlMinChunks      = 4
 	dnnlChunkPositions = 512
 )
+
+// dnnlChunks is the most chunks (a variable only so that a benchmark can
+// try others: BenchmarkOpBreakdown's CURATE_DNNL_CHUNKS).
+var dnnlChunks = 8
 
 // dnnlConv is an op's prepared oneDNN convolution; a nil c means the op
 // runs on the cpu backend.

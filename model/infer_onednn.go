@@ -220,14 +220,15 @@ static int ci_conv_share(ci_conv *c, int threads, int fresh, float *w) {
 
 // ci_conv_run: with a lead (image by image: the first lane's primitive of
 // the same step, whose kernel ci_conv_share laid out before the lanes
-// ran), the convolution reads the lead's kernel and fresh is ignored.
+// ran), the convolution reads the lead's kernel and fresh is ignored; a
+// lead whose kernel was never laid out (a lane's step that Predict runs
+// in its group program instead, run by a benchmark) is not used.
 static int ci_conv_run(ci_conv *c, ci_conv *lead, int threads, int fresh, float *x, float *w, float *b, float *y,
 		       float *res) {
 	dnnl_memory_set_data_handle(c->wuser, w);
 	dnnl_memory_t wm = c->wuser;
 	omp_set_num_threads(threads);
-	if (c->wreorder && lead) {
-		if (!lead->wbuf) return 1;
+	if (c->wreorder && lead && lead->wbuf) {
 		dnnl_memory_set_data_handle(c->wconv, lead->wbuf);
 		wm = c->wconv;
 	} else if (c->wreorder) {

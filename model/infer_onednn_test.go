@@ -28,7 +28,7 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 	// A lane that took no image of the three (the other lanes were quicker
 	// to the shared counter) has set up no primitive: only lanes that ran
 	// are checked, and at least one must have.
-	var steps []inferStep
+	var steps []*inferStep
 	ran := 0
 	for _, ls := range n.infer.lanes {
 		for _, l := range ls {
@@ -36,7 +36,7 @@ func TestInferOneDNNPrimitives(t *testing.T) {
 				continue
 			}
 			ran++
-			steps = append(steps, l.prog.steps...)
+			steps = append(steps, l.steps()...)
 		}
 	}
 	if ran == 0 {
@@ -135,7 +135,7 @@ func TestInferOneDNNLayout(t *testing.T) {
 // laneRan reports whether lane l ran an image: any of its spatial
 // convolutions holds a state.
 func laneRan(l *inferLane) bool {
-	for _, s := range l.prog.steps {
+	for _, s := range l.steps() {
 		if s.conv != nil && s.conv.y.H > 1 && s.conv.opState.state != nil {
 			return true
 		}
