@@ -433,14 +433,16 @@ func (b *dnnlBackend) Describe() string {
 // sums (B2's 8x8 stages: 260k weights per convolution). The count is a
 // function of the shape alone, never of the thread count, so results do
 // not depend on the latter.
+//
+// The cap of 8 was measured against others on the Zen 4 box of wave 7
+// (paired training steps, 3 rounds): 32 chunks 0.90x at batch 64 and 0.93x
+// at batch 16; 16 chunks at batch 64 1.07x median but spread 0.94-1.08,
+// too noisy to adopt.
 const (
+	dnnlChunks         = 8
 	dnnlMinChunks      = 4
 	dnnlChunkPositions = 512
 )
-
-// dnnlChunks is the most chunks (a variable only so that a benchmark can
-// try others: BenchmarkOpBreakdown's CURATE_DNNL_CHUNKS).
-var dnnlChunks = 8
 
 // dnnlConv is an op's prepared oneDNN convolution; a nil c means the op
 // runs on the cpu backend.
