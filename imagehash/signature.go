@@ -95,9 +95,9 @@ func (k Key) Flat() bool { return k.Sure < MinSure || k.Spread < MinSpread }
 
 // Signature is what near-duplicate detection compares about one image.
 type Signature struct {
-	PHash   Hash  // imagehash.phash of the whole image, bit for bit
-	Full    Key   // the whole image
-	Mirror  Key   // the whole image flipped left to right
+	PHash  Hash // imagehash.phash of the whole image, bit for bit
+	Full   Key  // the whole image
+	Mirror Key  // the whole image flipped left to right
 	// Windows has one key per entry of Windows; nil for a flat image whose
 	// whole key is not CentreSharp either (a low-contrast texture keeps
 	// them: its windows match by MatchCentre).
@@ -392,13 +392,20 @@ func MatchMirror(a, b *Signature, maxDist int) bool {
 
 // MatchCrop reports whether crop is a crop of orig: crop's whole image
 // against orig's window w, verified by the colour of that window
-// (WindowColourAgree) and the Local detail. Flat images never match as
-// crops.
+// (WindowColourAgree) and the Local detail. Both keys must be CentreSharp;
+// where either has little contrast (a crop of a low-contrast texture, or
+// the low-contrast window of a sharp image), their Means must also be within
+// CentreMean, as the same pixels' are. Images with few sure bits never match
+// as crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
-	if crop.Full.Flat() || orig.Windows == nil || orig.Windows[w].Flat() {
+	if orig.Windows == nil || !crop.Full.CentreSharp() || !orig.Windows[w].CentreSharp() {
 		return false
 	}
-	return crop.Full.Near(orig.Windows[w], min(maxDist, CropDistance)) && greyAgree(crop, orig, crop.Full, orig.Windows[w]) &&
+	c, o := crop.Full, orig.Windows[w]
+	if (c.Flat() || o.Flat()) && max(c.Mean, o.Mean)-min(c.Mean, o.Mean) > CentreMean {
+		return false
+	}
+	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
 		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w])
 }
 

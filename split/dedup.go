@@ -87,21 +87,23 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 // nearPairs calls join(a, b) for pairs of signatures that match
 // (imagehash's MatchWhole, MatchCrop, MatchCentre and, with flips,
 // MatchMirror) at maxDist bits, enough of them that the transitive closure
-// of the joins is that of all matching pairs, and returns how many images were crowded (see
-// below). Every rule requires the P hashes of the two keys it compares
+// of the joins is that of all matching pairs, and returns how many images
+// were crowded (see below). Every rule requires the P hashes of the two keys it compares
 // within its threshold and their luma statistics to agree
 // (Key.StatsAgree), so candidates come from two exact filters:
 //
 //   - Images that are not flat: multi-index hashing (Norouzi et al. 2012) of
 //     their whole-image P hashes (the sharp index), joined with every
-//     image's whole hash (MatchWhole), mirror hash (MatchMirror) and the
-//     hash of each of its windows (MatchCrop: which images are a crop of
-//     this one), and one index per centre-match window (MatchCentre).
+//     image's whole hash (MatchWhole) and mirror hash (MatchMirror); an
+//     index of the whole hashes that are CentreSharp (the sharp ones and
+//     low-contrast textures; the sharp index itself when there are no such
+//     textures) joined with each CentreSharp window (MatchCrop: which
+//     images are a crop of this one); and one index per centre-match window
+//     (MatchCentre).
 //     Windows are queries, never index entries, so an index holds one key
 //     per image, and the queries of one kind run as a batch (multiIndex.join)
 //     that reads only the part of a bucket whose Mean agrees with the query's.
-//   - Pairs with a flat image (whole and mirror rules only; flat images
-//     have no windows and never match as crops): flat pHashes keep a few
+//   - Pairs with a flat image as whole or mirror images: flat pHashes keep a few
 //     low-frequency bits, so dark scenes and studio backgrounds crowd the
 //     same P buckets. They are looked up instead in a grid of every image's
 //     (Mean, Spread), in the cells whose statistics agree with the query's.
@@ -136,10 +138,13 @@ func nearPairs(sigs []*imagehash.Signature, maxDist int, flips bool, join func(a
 			}
 		})
 	}
+	// Crops: every whole key that is CentreSharp (the sharp ones and the
+	// low-contrast textures) against every CentreSharp window.
 	cropDist := min(maxDist, imagehash.CropDistance)
+	cropKeys := keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) { return s.Full, s.Full.CentreSharp() })
 	cropIx := sharpIx // its buckets serve any radius
-	if chooseBlocks(len(sharp.keys), cropDist) != len(sharpIx.widths) {
-		cropIx = newMultiIndex(sharp, cropDist)
+	if len(cropKeys.keys) != len(sharp.keys) || chooseBlocks(len(sharp.keys), cropDist) != len(sharpIx.widths) {
+		cropIx = newMultiIndex(cropKeys, cropDist)
 	}
 	for w := range imagehash.Windows {
 		cropIx.join(windowKeys(sigs, w), cropDist, workers, skip, func(wk, i, j int) {
@@ -211,10 +216,10 @@ func keysOf(sigs []*imagehash.Signature, key func(*imagehash.Signature) (imageha
 }
 
 // windowKeys is the keySet of window w of the images whose window w is
-// not flat.
+// CentreSharp.
 func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 	return keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) {
-		if s.Windows == nil || s.Windows[w].Flat() {
+		if s.Windows == nil || !s.Windows[w].CentreSharp() {
 			return imagehash.Key{}, false
 		}
 		return s.Windows[w], true
@@ -371,7 +376,7 @@ type multiIndex struct {
 	widths []int
 	shifts []int
 	start  [][]int32 // per block: bucket v holds entries start[v]:start[v+1]
-	bucket []keySet // per block: the entries, in bucket order
+	bucket []keySet  // per block: the entries, in bucket order
 }
 
 // newMultiIndex indexes ks for queries within maxDist bits (any radius
