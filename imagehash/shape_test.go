@@ -41,12 +41,7 @@ func TestShapeAgree(t *testing.T) {
 				if got := shapeAgree(a, b, mirror); got != want {
 					t.Fatalf("%s trial %d mirror %v: shapeAgree %v, correlation %.4f", c.name, trial, mirror, got, ShapeCorrelation(a, b, mirror))
 				}
-				d := 0
-				for i := range shapeLead {
-					x := shapeAt(a, i, mirror) - int(b.Shape[i])
-					d += x * x
-				}
-				if d > shapeBound {
+				if !LeadsAgree(a.ShapeLead(mirror), b.ShapeLead(false)) {
 					early++
 				}
 				if want {

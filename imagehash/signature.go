@@ -321,11 +321,16 @@ func shapeAt(a *Signature, i int, mirror bool) int {
 	return int(a.Shape[i])
 }
 
-// shapeLead is how many leading Shape coefficients shapeAgree compares
-// before the whole correlation, and shapeBound the most their squared
-// difference can be in two Shapes that correlate at MinShape: a Shape is
-// 127 x a unit vector rounded, so its squared length is at most
-// (127 + sqrt(63)/2)^2, and |a-b|^2 = |a|^2 + |b|^2 - 2 a.b.
+// ShapeLead is the first coefficients of a Shape (of the mirror image's,
+// from Signature.ShapeLead): enough to rule out, exactly, most pairs of
+// Shapes that do not correlate at MinShape (LeadsAgree), in 8 bytes a
+// search can keep beside its keys.
+type ShapeLead [shapeLead]int8
+
+// shapeLead is the length of a ShapeLead, and shapeBound the most the
+// squared difference of two ShapeLeads can be in Shapes that correlate at
+// MinShape: a Shape is 127 x a unit vector rounded, so its squared length is
+// at most (127 + sqrt(63)/2)^2, and |a-b|^2 = |a|^2 + |b|^2 - 2 a.b.
 const shapeLead = 8
 
 var shapeBound = func() int {
@@ -333,17 +338,31 @@ var shapeBound = func() int {
 	return int(math.Ceil(2*l*l - 2*MinShape*127*127))
 }()
 
-// shapeAgree reports whether ShapeCorrelation(a, b, mirror) >= MinShape,
-// first ruling out, exactly, the pairs whose leading coefficients already
-// differ too much: the duplicate search asks it of crowds of flat images,
-// nearly all of another layout.
-func shapeAgree(a, b *Signature, mirror bool) bool {
+// ShapeLead is the ShapeLead of a's Shape, mirrored when mirror is set.
+func (a *Signature) ShapeLead(mirror bool) (l ShapeLead) {
+	for i := range l {
+		l[i] = int8(shapeAt(a, i, mirror))
+	}
+	return l
+}
+
+// LeadsAgree reports whether the Shapes of two ShapeLeads may correlate at
+// MinShape: when it is false, they do not.
+func LeadsAgree(a, b ShapeLead) bool {
 	d := 0
-	for i := range shapeLead {
-		x := shapeAt(a, i, mirror) - int(b.Shape[i])
+	for i := range a {
+		x := int(a[i]) - int(b[i])
 		d += x * x
 	}
-	return d <= shapeBound && ShapeCorrelation(a, b, mirror) >= MinShape
+	return d <= shapeBound
+}
+
+// shapeAgree reports whether ShapeCorrelation(a, b, mirror) >= MinShape,
+// first ruling out, exactly, the pairs whose leading coefficients already
+// differ too much (LeadsAgree): the duplicate search asks it of crowds of
+// flat images, nearly all of another layout.
+func shapeAgree(a, b *Signature, mirror bool) bool {
+	return LeadsAgree(a.ShapeLead(mirror), b.ShapeLead(false)) && ShapeCorrelation(a, b, mirror) >= MinShape
 }
 
 // CropDistance caps the P distance of a crop match (a whole image against

@@ -241,10 +241,14 @@ func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 // one verification per member.
 func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int, skip func(wk, i int), add func(wk, i, j int)) {
 	n := len(sigs)
-	fullGrid := newStatsGrid(n, func(i int) (imagehash.Key, bool) { return sigs[i].Full, true })
+	fullGrid := newStatsGrid(n, func(i int) (imagehash.Key, imagehash.ShapeLead, bool) {
+		return sigs[i].Full, sigs[i].ShapeLead(false), true
+	})
 	var mirrorGrid *statsGrid
 	if flips {
-		mirrorGrid = newStatsGrid(n, func(i int) (imagehash.Key, bool) { return sigs[i].Mirror, !sigs[i].Full.Flat() })
+		mirrorGrid = newStatsGrid(n, func(i int) (imagehash.Key, imagehash.ShapeLead, bool) {
+			return sigs[i].Mirror, sigs[i].ShapeLead(true), !sigs[i].Full.Flat()
+		})
 	}
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -257,8 +261,8 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 				if !s.Full.Flat() {
 					continue
 				}
-				lookup := func(g *statsGrid, k imagehash.Key, match func(j int) bool) {
-					if !g.query(k, maxDist, func(j int) {
+				lookup := func(g *statsGrid, k imagehash.Key, mirror bool, match func(j int) bool) {
+					if !g.query(k, s.ShapeLead(mirror), maxDist, func(j int) {
 						if joined.find(i) != joined.find(j) && match(j) {
 							joined.union(i, j)
 							add(wk, i, j)
@@ -267,12 +271,12 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 						skip(wk, i)
 					}
 				}
-				lookup(fullGrid, s.Full, func(j int) bool {
+				lookup(fullGrid, s.Full, false, func(j int) bool {
 					return j != i && (j > i || !sigs[j].Full.Flat()) && imagehash.MatchWhole(s, sigs[j], maxDist)
 				})
 				if flips {
-					lookup(fullGrid, s.Mirror, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
-					lookup(mirrorGrid, s.Full, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
+					lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
+					lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
 				}
 			}
 		}()
@@ -284,18 +288,20 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 // 256x256 grid, in one array, a Mean's cells consecutive, so the cells a
 // query's statistics agree with are one slice per Mean.
 type statsGrid struct {
-	start []int32  // cell c holds entries start[c]:start[c+1]
-	img   []int32  // the image of each entry
-	keys  []uint64 // its P hash, read in the same pass
+	start []int32               // cell c holds entries start[c]:start[c+1]
+	img   []int32               // the image of each entry
+	keys  []uint64              // its P hash, read in the same pass
+	leads []imagehash.ShapeLead // and its ShapeLead
 }
 
-// newStatsGrid builds the grid of images 0..n-1 by key(i); images whose
-// second result is false are left out.
-func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
+// newStatsGrid builds the grid of images 0..n-1 by key(i), which gives the
+// key and the ShapeLead of image i; images whose third result is false are
+// left out.
+func newStatsGrid(n int, key func(i int) (imagehash.Key, imagehash.ShapeLead, bool)) *statsGrid {
 	cell := func(k imagehash.Key) int { return int(k.Mean)<<8 | int(k.Spread) }
 	g := &statsGrid{start: make([]int32, 1<<16+1)}
 	for i := range n {
-		if k, ok := key(i); ok {
+		if k, _, ok := key(i); ok {
 			g.start[cell(k)+1]++
 		}
 	}
@@ -305,10 +311,11 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
 	fill := slices.Clone(g.start[:1<<16])
 	g.img = make([]int32, g.start[1<<16])
 	g.keys = make([]uint64, len(g.img))
+	g.leads = make([]imagehash.ShapeLead, len(g.img))
 	for i := range n {
-		if k, ok := key(i); ok {
+		if k, l, ok := key(i); ok {
 			c := cell(k)
-			g.img[fill[c]], g.keys[fill[c]] = int32(i), uint64(k.P)
+			g.img[fill[c]], g.keys[fill[c]], g.leads[fill[c]] = int32(i), uint64(k.P), l
 			fill[c]++
 		}
 	}
@@ -316,10 +323,12 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
 }
 
 // query calls fn(j) for every image j whose key's statistics agree with
-// k's (Key.StatsAgree) and whose P hash is within maxDist bits of k's. When
-// those cells hold more than crowdLimit entries it calls nothing and
-// returns false.
-func (g *statsGrid) query(k imagehash.Key, maxDist int, fn func(j int)) bool {
+// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's and whose
+// ShapeLead agrees with lead (imagehash.LeadsAgree: every pair with a flat
+// image needs its Shapes to correlate, and the check reads the grid, not
+// the signatures). When those cells hold more than crowdLimit entries it
+// calls nothing and returns false.
+func (g *statsGrid) query(k imagehash.Key, lead imagehash.ShapeLead, maxDist int, fn func(j int)) bool {
 	ranges := agreeRanges()
 	means, spreads := ranges.mean[k.Mean], ranges.spread[k.Spread]
 	total := 0
@@ -332,7 +341,7 @@ func (g *statsGrid) query(k imagehash.Key, maxDist int, fn func(j int)) bool {
 	for m := int(means[0]); m <= int(means[1]); m++ {
 		lo, hi := g.start[m<<8|int(spreads[0])], g.start[m<<8|int(spreads[1])+1]
 		for e, key := range g.keys[lo:hi] {
-			if bits.OnesCount64(key^uint64(k.P)) <= maxDist {
+			if bits.OnesCount64(key^uint64(k.P)) <= maxDist && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
 				fn(int(g.img[int(lo)+e]))
 			}
 		}
