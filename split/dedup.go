@@ -232,8 +232,9 @@ func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 // that are not flat (for the mirror images of those that match a flat one).
 // Two flat images are looked at once. A lookup over crowdLimit candidates
 // is skipped and its image passed to skip. A candidate already joined to
-// the flat image through the pairs its worker found is not verified again:
-// the pair adds nothing to the transitive closure. Flat images crowd (dark
+// the flat image through the pairs found in its chunk (flatChunk images,
+// fixed ranges, so the pairs do not depend on the number of workers) is not
+// verified again: the pair adds nothing to the transitive closure. Flat images crowd (dark
 // scenes, studio backgrounds: thousands share their statistics and their
 // few sure bits), and their copies form cliques, so verifying every pair
 // of a clique made this search quadratic (a 220,854-image crawl verified
@@ -250,38 +251,98 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 			return sigs[i].Mirror, sigs[i].ShapeLead(true), !sigs[i].Full.Flat()
 		})
 	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			joined := newUnionFind(n) // the pairs this worker found
-			for i := wk; i < n; i += workers {
-				s := sigs[i]
-				if !s.Full.Flat() {
-					continue
+			joined := newChunkJoins(n)
+			for {
+				c := int(next.Add(1) - 1)
+				if c*flatChunk >= n {
+					return
 				}
-				lookup := func(g *statsGrid, k imagehash.Key, mirror bool, match func(j int) bool) {
-					if !g.query(k, s.ShapeLead(mirror), maxDist, func(j int) {
-						if joined.find(i) != joined.find(j) && match(j) {
-							joined.union(i, j)
-							add(wk, i, j)
-						}
-					}) {
-						skip(wk, i)
-					}
-				}
-				lookup(fullGrid, s.Full, false, func(j int) bool {
-					return j != i && (j > i || !sigs[j].Full.Flat()) && imagehash.MatchWhole(s, sigs[j], maxDist)
-				})
-				if flips {
-					lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
-					lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
-				}
+				joined.reset()
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, joined,
+					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// flatChunk is the number of images whose flat ones a chunk of flatPairs
+// looks up: chunks are fixed ranges of images, whatever the number of
+// workers, so the pairs found do not depend on it.
+const flatChunk = 1 << 14
+
+// flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
+// candidate skipped when joined already joins it to the query.
+func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
+	joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	for i := lo; i < hi; i++ {
+		s := sigs[i]
+		if !s.Full.Flat() {
+			continue
+		}
+		lookup := func(g *statsGrid, k imagehash.Key, mirror bool, match func(j int) bool) {
+			if !g.query(k, s.ShapeLead(mirror), maxDist, func(j int) {
+				if joined.find(i) != joined.find(j) && match(j) {
+					joined.union(i, j)
+					add(i, j)
+				}
+			}) {
+				skip(i)
+			}
+		}
+		lookup(fullGrid, s.Full, false, func(j int) bool {
+			return j != i && (j > i || !sigs[j].Full.Flat()) && imagehash.MatchWhole(s, sigs[j], maxDist)
+		})
+		if flips {
+			lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
+			lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
+		}
+	}
+}
+
+// chunkJoins is a union-find over 0..n-1 that a worker keeps for one chunk
+// at a time: reset undoes the unions of the last chunk only, in the time
+// they took.
+type chunkJoins struct {
+	parent  []int32
+	touched []int32 // the images whose parent is not themselves
+}
+
+func newChunkJoins(n int) *chunkJoins {
+	c := &chunkJoins{parent: make([]int32, n)}
+	for i := range c.parent {
+		c.parent[i] = int32(i)
+	}
+	return c
+}
+
+func (c *chunkJoins) find(x int) int {
+	for int(c.parent[x]) != x {
+		c.parent[x] = c.parent[c.parent[x]] // path halving: x was touched already
+		x = int(c.parent[x])
+	}
+	return x
+}
+
+func (c *chunkJoins) union(a, b int) {
+	a, b = c.find(a), c.find(b)
+	if a != b {
+		c.parent[b] = int32(a)
+		c.touched = append(c.touched, int32(b))
+	}
+}
+
+func (c *chunkJoins) reset() {
+	for _, x := range c.touched {
+		c.parent[x] = x
+	}
+	c.touched = c.touched[:0]
 }
 
 // statsGrid holds keys by their luma statistics: cell (Mean, Spread) of a
