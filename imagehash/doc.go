@@ -22,7 +22,10 @@
 // image, and of 34 sub-windows (Windows), plus the low-frequency Shape of
 // the image, its Colour (mean Cb and Cr on a 4x4 grid) and, for flat
 // images only, its Detail (the 32x32 luma thumbnail, 1 KiB), for the
-// others its Local (the 16x16 luma thumbnail, 256 bytes). A uniform
+// others its Local (the 16x16 luma thumbnail, 256 bytes). A flat image
+// whose whole key is still CentreSharp (a low-contrast texture: wood, a
+// starry sky) keeps its windows and Local too, so its rotated, watermarked
+// and cropped copies match by MatchCentre and MatchCrop. A uniform
 // frame of up to 4% per side is trimmed first, so an added border does not
 // move the keys. The Match functions are the rules: MatchWhole (resizes,
 // re-encodes, borders, brightness, grayscale), MatchCrop (a whole image
@@ -34,7 +37,8 @@
 // grayscale copy is) and the Detail (DetailAgree: the fine structure that
 // the 8x8 DCT does not see, 16x16 samples with their mean and plane
 // removed, correlates, allowing for a crop of 5-15% per side) instead, and
-// never match as crops. Images that are not flat are verified too where the
+// match as crops only as low-contrast textures (both keys CentreSharp, their
+// Means within CentreMean). Images that are not flat are verified too where the
 // hashes are unsure: every whole, mirror and centre match needs the Colour
 // to agree (two renders of one layout in other colours hash alike), a crop
 // match the mean chroma of the window (WindowColourAgree); a grey image

@@ -95,10 +95,13 @@ func (k Key) Flat() bool { return k.Sure < MinSure || k.Spread < MinSpread }
 
 // Signature is what near-duplicate detection compares about one image.
 type Signature struct {
-	PHash   Hash  // imagehash.phash of the whole image, bit for bit
-	Full    Key   // the whole image
-	Mirror  Key   // the whole image flipped left to right
-	Windows []Key // one per entry of Windows; nil for a flat image
+	PHash  Hash // imagehash.phash of the whole image, bit for bit
+	Full   Key  // the whole image
+	Mirror Key  // the whole image flipped left to right
+	// Windows has one key per entry of Windows; nil for a flat image whose
+	// whole key is not CentreSharp either (a low-contrast texture keeps
+	// them: its windows match by MatchCentre).
+	Windows []Key
 	// Shape is the image's 8x8 lowest DCT frequencies without the DC term,
 	// scaled to unit length (x127): their correlation verifies matches of
 	// flat images, which agree on few sure bits.
@@ -111,7 +114,7 @@ type Signature struct {
 	// thumbnail without the frame: DetailAgree compares the fine
 	// structure that Shape and the hashes do not see.
 	Detail *Detail
-	// Local is, for an image that is not flat only (nil otherwise), its
+	// Local is, for an image with Windows only (nil otherwise), its
 	// 16x16 luma thumbnail without the frame: LocalAgree verifies the
 	// matches the hashes are unsure of with it.
 	Local *Local
@@ -146,7 +149,9 @@ func Sign(img image.Image) Signature {
 	}
 	if s.Full.Flat() {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
-		return s
+		if !s.Full.CentreSharp() { // a low-contrast texture keeps its windows for MatchCentre
+			return s
+		}
 	}
 	s.Local = localOf(grid)
 	work := g.Resize(whole, WorkSize, WorkSize)
@@ -302,13 +307,62 @@ func (a Key) StatsAgree(b Key) bool {
 func ShapeCorrelation(a, b *Signature, mirror bool) float64 {
 	dot := 0
 	for i := range a.Shape {
-		v := int(a.Shape[i])
-		if mirror && (i+1)%hashBits%2 == 1 { // odd horizontal frequency: mirroring flips its sign
-			v = -v
-		}
-		dot += v * int(b.Shape[i])
+		dot += shapeAt(a, i, mirror) * int(b.Shape[i])
 	}
 	return float64(dot) / (127 * 127)
+}
+
+// shapeAt is coefficient i of a's Shape, of its mirror image when mirror is
+// set (an odd horizontal frequency changes sign).
+func shapeAt(a *Signature, i int, mirror bool) int {
+	if mirror && (i+1)%hashBits%2 == 1 {
+		return -int(a.Shape[i])
+	}
+	return int(a.Shape[i])
+}
+
+// ShapeLead is the first coefficients of a Shape (of the mirror image's,
+// from Signature.ShapeLead): enough to rule out, exactly, most pairs of
+// Shapes that do not correlate at MinShape (LeadsAgree), in 8 bytes a
+// search can keep beside its keys.
+type ShapeLead [shapeLead]int8
+
+// shapeLead is the length of a ShapeLead, and shapeBound the most the
+// squared difference of two ShapeLeads can be in Shapes that correlate at
+// MinShape: a Shape is 127 x a unit vector rounded, so its squared length is
+// at most (127 + sqrt(63)/2)^2, and |a-b|^2 = |a|^2 + |b|^2 - 2 a.b.
+const shapeLead = 8
+
+var shapeBound = func() int {
+	l := 127 + math.Sqrt(63)/2
+	return int(math.Ceil(2*l*l - 2*MinShape*127*127))
+}()
+
+// ShapeLead is the ShapeLead of a's Shape, mirrored when mirror is set.
+func (a *Signature) ShapeLead(mirror bool) (l ShapeLead) {
+	for i := range l {
+		l[i] = int8(shapeAt(a, i, mirror))
+	}
+	return l
+}
+
+// LeadsAgree reports whether the Shapes of two ShapeLeads may correlate at
+// MinShape: when it is false, they do not.
+func LeadsAgree(a, b ShapeLead) bool {
+	d := 0
+	for i := range a {
+		x := int(a[i]) - int(b[i])
+		d += x * x
+	}
+	return d <= shapeBound
+}
+
+// shapeAgree reports whether ShapeCorrelation(a, b, mirror) >= MinShape,
+// first ruling out, exactly, the pairs whose leading coefficients already
+// differ too much (LeadsAgree): the duplicate search asks it of crowds of
+// flat images, nearly all of another layout.
+func shapeAgree(a, b *Signature, mirror bool) bool {
+	return LeadsAgree(a.ShapeLead(mirror), b.ShapeLead(false)) && ShapeCorrelation(a, b, mirror) >= MinShape
 }
 
 // CropDistance caps the P distance of a crop match (a whole image against
@@ -337,7 +391,7 @@ var CentreMatchWindows = func() []int {
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, false) >= MinShape && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
 			DetailAgree(a, b, false)
 	}
 	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
@@ -348,7 +402,7 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			ShapeCorrelation(a, b, true) >= MinShape && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
+			shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
 			DetailAgree(b, a, true)
 	}
 	return a.Mirror.Near(b.Full, maxDist) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
@@ -357,13 +411,20 @@ func MatchMirror(a, b *Signature, maxDist int) bool {
 
 // MatchCrop reports whether crop is a crop of orig: crop's whole image
 // against orig's window w, verified by the colour of that window
-// (WindowColourAgree) and the Local detail. Flat images never match as
-// crops.
+// (WindowColourAgree) and the Local detail. Both keys must be CentreSharp;
+// where either has little contrast (a crop of a low-contrast texture, or
+// the low-contrast window of a sharp image), their Means must also be within
+// CentreMean, as the same pixels' are. Images with few sure bits never match
+// as crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
-	if crop.Full.Flat() || orig.Windows == nil || orig.Windows[w].Flat() {
+	if orig.Windows == nil || !crop.Full.CentreSharp() || !orig.Windows[w].CentreSharp() {
 		return false
 	}
-	return crop.Full.Near(orig.Windows[w], min(maxDist, CropDistance)) && greyAgree(crop, orig, crop.Full, orig.Windows[w]) &&
+	c, o := crop.Full, orig.Windows[w]
+	if (c.Flat() || o.Flat()) && max(c.Mean, o.Mean)-min(c.Mean, o.Mean) > CentreMean {
+		return false
+	}
+	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
 		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w])
 }
 

@@ -84,24 +84,26 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 	return groups, crowded
 }
 
-// nearPairs calls join(a, b) for every pair of signatures that match
+// nearPairs calls join(a, b) for pairs of signatures that match
 // (imagehash's MatchWhole, MatchCrop, MatchCentre and, with flips,
-// MatchMirror) at maxDist bits, so the transitive closure of the joins is
-// that of all matching pairs, and returns how many images were crowded (see
-// below). Every rule requires the P hashes of the two keys it compares
+// MatchMirror) at maxDist bits, enough of them that the transitive closure
+// of the joins is that of all matching pairs, and returns how many images
+// were crowded (see below). Every rule requires the P hashes of the two keys it compares
 // within its threshold and their luma statistics to agree
 // (Key.StatsAgree), so candidates come from two exact filters:
 //
 //   - Images that are not flat: multi-index hashing (Norouzi et al. 2012) of
 //     their whole-image P hashes (the sharp index), joined with every
-//     image's whole hash (MatchWhole), mirror hash (MatchMirror) and the
-//     hash of each of its windows (MatchCrop: which images are a crop of
-//     this one), and one index per centre-match window (MatchCentre).
+//     image's whole hash (MatchWhole) and mirror hash (MatchMirror); an
+//     index of the whole hashes that are CentreSharp (the sharp ones and
+//     low-contrast textures; the sharp index itself when there are no such
+//     textures) joined with each CentreSharp window (MatchCrop: which
+//     images are a crop of this one); and one index per centre-match window
+//     (MatchCentre).
 //     Windows are queries, never index entries, so an index holds one key
 //     per image, and the queries of one kind run as a batch (multiIndex.join)
 //     that reads only the part of a bucket whose Mean agrees with the query's.
-//   - Pairs with a flat image (whole and mirror rules only; flat images
-//     have no windows and never match as crops): flat pHashes keep a few
+//   - Pairs with a flat image as whole or mirror images: flat pHashes keep a few
 //     low-frequency bits, so dark scenes and studio backgrounds crowd the
 //     same P buckets. They are looked up instead in a grid of every image's
 //     (Mean, Spread), in the cells whose statistics agree with the query's.
@@ -136,10 +138,13 @@ func nearPairs(sigs []*imagehash.Signature, maxDist int, flips bool, join func(a
 			}
 		})
 	}
+	// Crops: every whole key that is CentreSharp (the sharp ones and the
+	// low-contrast textures) against every CentreSharp window.
 	cropDist := min(maxDist, imagehash.CropDistance)
-	cropIx := sharpIx
-	if chooseBlocks(len(sharp.keys), cropDist) != len(sharpIx.widths) {
-		cropIx = newMultiIndex(sharp, cropDist)
+	cropKeys := keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) { return s.Full, s.Full.CentreSharp() })
+	cropIx := sharpIx // its buckets serve any radius
+	if len(cropKeys.keys) != len(sharp.keys) || chooseBlocks(len(sharp.keys), cropDist) != len(sharpIx.widths) {
+		cropIx = newMultiIndex(cropKeys, cropDist)
 	}
 	for w := range imagehash.Windows {
 		cropIx.join(windowKeys(sigs, w), cropDist, workers, skip, func(wk, i, j int) {
@@ -211,10 +216,10 @@ func keysOf(sigs []*imagehash.Signature, key func(*imagehash.Signature) (imageha
 }
 
 // windowKeys is the keySet of window w of the images whose window w is
-// not flat.
+// CentreSharp.
 func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 	return keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) {
-		if s.Windows == nil || s.Windows[w].Flat() {
+		if s.Windows == nil || !s.Windows[w].CentreSharp() {
 			return imagehash.Key{}, false
 		}
 		return s.Windows[w], true
@@ -226,62 +231,138 @@ func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 // of every image's whole-image key and of the mirror keys of the images
 // that are not flat (for the mirror images of those that match a flat one).
 // Two flat images are looked at once. A lookup over crowdLimit candidates
-// is skipped and its image passed to skip.
+// is skipped and its image passed to skip. A candidate already joined to
+// the flat image through the pairs found in its chunk (flatChunk images,
+// fixed ranges, so the pairs do not depend on the number of workers) is not
+// verified again: the pair adds nothing to the transitive closure. Flat images crowd (dark
+// scenes, studio backgrounds: thousands share their statistics and their
+// few sure bits), and their copies form cliques, so verifying every pair
+// of a clique made this search quadratic (a 220,854-image crawl verified
+// 16 times the pairs of a quarter of it); with the skip a clique costs about
+// one verification per member.
 func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int, skip func(wk, i int), add func(wk, i, j int)) {
 	n := len(sigs)
-	fullGrid := newStatsGrid(n, func(i int) (imagehash.Key, bool) { return sigs[i].Full, true })
+	fullGrid := newStatsGrid(n, func(i int) (imagehash.Key, imagehash.ShapeLead, bool) {
+		return sigs[i].Full, sigs[i].ShapeLead(false), true
+	})
 	var mirrorGrid *statsGrid
 	if flips {
-		mirrorGrid = newStatsGrid(n, func(i int) (imagehash.Key, bool) { return sigs[i].Mirror, !sigs[i].Full.Flat() })
+		mirrorGrid = newStatsGrid(n, func(i int) (imagehash.Key, imagehash.ShapeLead, bool) {
+			return sigs[i].Mirror, sigs[i].ShapeLead(true), !sigs[i].Full.Flat()
+		})
 	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := wk; i < n; i += workers {
-				s := sigs[i]
-				if !s.Full.Flat() {
-					continue
+			joined := newChunkJoins(n)
+			for {
+				c := int(next.Add(1) - 1)
+				if c*flatChunk >= n {
+					return
 				}
-				lookup := func(g *statsGrid, k imagehash.Key, match func(j int) bool) {
-					if !g.query(k, maxDist, func(j int) {
-						if match(j) {
-							add(wk, i, j)
-						}
-					}) {
-						skip(wk, i)
-					}
-				}
-				lookup(fullGrid, s.Full, func(j int) bool {
-					return j != i && (j > i || !sigs[j].Full.Flat()) && imagehash.MatchWhole(s, sigs[j], maxDist)
-				})
-				if flips {
-					lookup(fullGrid, s.Mirror, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
-					lookup(mirrorGrid, s.Full, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
-				}
+				joined.reset()
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, joined,
+					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
 	}
 	wg.Wait()
 }
 
+// flatChunk is the number of images whose flat ones a chunk of flatPairs
+// looks up: chunks are fixed ranges of images, whatever the number of
+// workers, so the pairs found do not depend on it.
+const flatChunk = 1 << 14
+
+// flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
+// candidate skipped when joined already joins it to the query.
+func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
+	joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	for i := lo; i < hi; i++ {
+		s := sigs[i]
+		if !s.Full.Flat() {
+			continue
+		}
+		lookup := func(g *statsGrid, k imagehash.Key, mirror bool, match func(j int) bool) {
+			if !g.query(k, s.ShapeLead(mirror), maxDist, func(j int) {
+				if joined.find(i) != joined.find(j) && match(j) {
+					joined.union(i, j)
+					add(i, j)
+				}
+			}) {
+				skip(i)
+			}
+		}
+		lookup(fullGrid, s.Full, false, func(j int) bool {
+			return j != i && (j > i || !sigs[j].Full.Flat()) && imagehash.MatchWhole(s, sigs[j], maxDist)
+		})
+		if flips {
+			lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
+			lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
+		}
+	}
+}
+
+// chunkJoins is a union-find over 0..n-1 that a worker keeps for one chunk
+// at a time: reset undoes the unions of the last chunk only, in the time
+// they took.
+type chunkJoins struct {
+	parent  []int32
+	touched []int32 // the images whose parent is not themselves
+}
+
+func newChunkJoins(n int) *chunkJoins {
+	c := &chunkJoins{parent: make([]int32, n)}
+	for i := range c.parent {
+		c.parent[i] = int32(i)
+	}
+	return c
+}
+
+func (c *chunkJoins) find(x int) int {
+	for int(c.parent[x]) != x {
+		c.parent[x] = c.parent[c.parent[x]] // path halving: x was touched already
+		x = int(c.parent[x])
+	}
+	return x
+}
+
+func (c *chunkJoins) union(a, b int) {
+	a, b = c.find(a), c.find(b)
+	if a != b {
+		c.parent[b] = int32(a)
+		c.touched = append(c.touched, int32(b))
+	}
+}
+
+func (c *chunkJoins) reset() {
+	for _, x := range c.touched {
+		c.parent[x] = x
+	}
+	c.touched = c.touched[:0]
+}
+
 // statsGrid holds keys by their luma statistics: cell (Mean, Spread) of a
 // 256x256 grid, in one array, a Mean's cells consecutive, so the cells a
 // query's statistics agree with are one slice per Mean.
 type statsGrid struct {
-	start []int32  // cell c holds entries start[c]:start[c+1]
-	img   []int32  // the image of each entry
-	keys  []uint64 // its P hash, read in the same pass
+	start []int32               // cell c holds entries start[c]:start[c+1]
+	img   []int32               // the image of each entry
+	keys  []uint64              // its P hash, read in the same pass
+	leads []imagehash.ShapeLead // and its ShapeLead
 }
 
-// newStatsGrid builds the grid of images 0..n-1 by key(i); images whose
-// second result is false are left out.
-func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
+// newStatsGrid builds the grid of images 0..n-1 by key(i), which gives the
+// key and the ShapeLead of image i; images whose third result is false are
+// left out.
+func newStatsGrid(n int, key func(i int) (imagehash.Key, imagehash.ShapeLead, bool)) *statsGrid {
 	cell := func(k imagehash.Key) int { return int(k.Mean)<<8 | int(k.Spread) }
 	g := &statsGrid{start: make([]int32, 1<<16+1)}
 	for i := range n {
-		if k, ok := key(i); ok {
+		if k, _, ok := key(i); ok {
 			g.start[cell(k)+1]++
 		}
 	}
@@ -291,10 +372,11 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
 	fill := slices.Clone(g.start[:1<<16])
 	g.img = make([]int32, g.start[1<<16])
 	g.keys = make([]uint64, len(g.img))
+	g.leads = make([]imagehash.ShapeLead, len(g.img))
 	for i := range n {
-		if k, ok := key(i); ok {
+		if k, l, ok := key(i); ok {
 			c := cell(k)
-			g.img[fill[c]], g.keys[fill[c]] = int32(i), uint64(k.P)
+			g.img[fill[c]], g.keys[fill[c]], g.leads[fill[c]] = int32(i), uint64(k.P), l
 			fill[c]++
 		}
 	}
@@ -302,10 +384,12 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, bool)) *statsGrid {
 }
 
 // query calls fn(j) for every image j whose key's statistics agree with
-// k's (Key.StatsAgree) and whose P hash is within maxDist bits of k's. When
-// those cells hold more than crowdLimit entries it calls nothing and
-// returns false.
-func (g *statsGrid) query(k imagehash.Key, maxDist int, fn func(j int)) bool {
+// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's and whose
+// ShapeLead agrees with lead (imagehash.LeadsAgree: every pair with a flat
+// image needs its Shapes to correlate, and the check reads the grid, not
+// the signatures). When those cells hold more than crowdLimit entries it
+// calls nothing and returns false.
+func (g *statsGrid) query(k imagehash.Key, lead imagehash.ShapeLead, maxDist int, fn func(j int)) bool {
 	ranges := agreeRanges()
 	means, spreads := ranges.mean[k.Mean], ranges.spread[k.Spread]
 	total := 0
@@ -318,7 +402,7 @@ func (g *statsGrid) query(k imagehash.Key, maxDist int, fn func(j int)) bool {
 	for m := int(means[0]); m <= int(means[1]); m++ {
 		lo, hi := g.start[m<<8|int(spreads[0])], g.start[m<<8|int(spreads[1])+1]
 		for e, key := range g.keys[lo:hi] {
-			if bits.OnesCount64(key^uint64(k.P)) <= maxDist {
+			if bits.OnesCount64(key^uint64(k.P)) <= maxDist && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
 				fn(int(g.img[int(lo)+e]))
 			}
 		}
@@ -351,9 +435,9 @@ var agreeRanges = sync.OnceValue(func() *statsRanges {
 })
 
 // multiIndex finds the keys within a Hamming radius of a query: the 64 bits
-// are cut into m blocks, and two keys within d bits agree to within d/m bits
-// on at least one block (pigeonhole), so probing every block value within
-// d/m of the query's finds them all. m is chosen for the number of keys and
+// are cut into m blocks, and two keys within d bits agree to within
+// blockRadius bits on at least one block (pigeonhole), so probing every
+// block value within that radius of the query's finds them all. m is chosen for the number of keys and
 // the radius, to balance probes against bucket sizes. Buckets are slices of
 // one array per block (a sorted layout, no maps) holding the keys beside
 // their Means and images, a bucket's entries in Mean order, so a probe reads
@@ -361,18 +445,18 @@ var agreeRanges = sync.OnceValue(func() *statsRanges {
 type multiIndex struct {
 	widths []int
 	shifts []int
-	start  [][]int32  // per block: bucket v holds entries start[v]:start[v+1]
-	bucket []keySet   // per block: the entries, in bucket order
-	probes [][]uint32 // per block: the masks with at most d/m bits set
+	start  [][]int32 // per block: bucket v holds entries start[v]:start[v+1]
+	bucket []keySet  // per block: the entries, in bucket order
 }
 
-// newMultiIndex indexes ks for queries within maxDist bits.
+// newMultiIndex indexes ks for queries within maxDist bits (any radius
+// works; the number of blocks is chosen for this one).
 func newMultiIndex(ks keySet, maxDist int) *multiIndex {
-	return newMultiIndexBlocks(ks, maxDist, chooseBlocks(len(ks.keys), maxDist))
+	return newMultiIndexBlocks(ks, chooseBlocks(len(ks.keys), maxDist))
 }
 
-// newMultiIndexBlocks is newMultiIndex with m blocks.
-func newMultiIndexBlocks(ks keySet, maxDist, m int) *multiIndex {
+// newMultiIndexBlocks indexes ks in m blocks.
+func newMultiIndexBlocks(ks keySet, m int) *multiIndex {
 	ix := &multiIndex{}
 	shift := 0
 	for b := range m {
@@ -386,9 +470,22 @@ func newMultiIndexBlocks(ks keySet, maxDist, m int) *multiIndex {
 		st, sorted := bucketOrder(ks, shift-w, w)
 		ix.start = append(ix.start, st)
 		ix.bucket = append(ix.bucket, sorted)
-		ix.probes = append(ix.probes, masksUpTo(w, maxDist/m))
 	}
 	return ix
+}
+
+// blockRadius is the radius block b of m is probed with for keys within d
+// bits: with d = m*r + a (0 <= a < m), blocks 0..a are probed within r bits
+// and the others within r-1 (-1: not probed), since two keys that differ in
+// more than r bits on each of blocks 0..a and in more than r-1 on each other
+// block differ in at least (a+1)(r+1) + (m-a-1)r = d+1 bits (the refinement
+// of Norouzi et al.'s pigeonhole). At 10 bits in 4 blocks it saves a fifth
+// of the probes of radius d/m everywhere, at 8 bits two thirds.
+func blockRadius(m, b, d int) int {
+	if b <= d%m {
+		return d / m
+	}
+	return d/m - 1
 }
 
 // bucketOrder sorts ks by their w bits from shift, then by Mean (two stable
@@ -442,7 +539,7 @@ func chooseBlocks(n, maxDist int) int {
 			if b < 64%m {
 				w++
 			}
-			cost += float64(len(masksUpTo(w, maxDist/m))) * (2 + float64(n)/float64(uint64(1)<<w))
+			cost += float64(len(masksUpTo(w, blockRadius(m, b, maxDist)))) * (2 + float64(n)/float64(uint64(1)<<w))
 		}
 		if bestCost < 0 || cost < bestCost {
 			best, bestCost = m, cost
@@ -470,8 +567,12 @@ func (ix *multiIndex) join(qs keySet, maxDist, workers int, skip func(worker, im
 	}
 	var passes []pass
 	for b, w := range ix.widths {
+		masks := masksUpTo(w, blockRadius(len(ix.widths), b, maxDist))
+		if len(masks) == 0 {
+			continue
+		}
 		_, byBlock[b] = bucketOrder(qs, ix.shifts[b], w)
-		for _, f := range ix.probes[b] {
+		for _, f := range masks {
 			passes = append(passes, pass{b, f})
 		}
 	}
@@ -516,9 +617,13 @@ func (ix *multiIndex) join(qs keySet, maxDist, workers int, skip func(worker, im
 	wg.Wait()
 }
 
-// masksUpTo lists every w-bit mask with at most r bits set.
+// masksUpTo lists every w-bit mask with at most r bits set (none when r
+// is negative).
 func masksUpTo(w, r int) []uint32 {
 	var out []uint32
+	if r < 0 {
+		return nil
+	}
 	var rec func(start int, mask uint32, left int)
 	rec = func(start int, mask uint32, left int) {
 		out = append(out, mask)

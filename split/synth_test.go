@@ -21,8 +21,9 @@ import (
 //   - 10% flat images (few sure bits, no windows): two thirds dark scenes
 //     (mean 5..40, spread 3..15), a third studio backgrounds and skies
 //     (mean 150..240), whose pHashes keep only a few low-frequency bits, so
-//     they crowd the same buckets, with the Shape and the Detail texture of
-//     one of 40 layouts plus noise, so many of them verify as matches.
+//     they crowd the same buckets, with the Shape (unit length x127, as
+//     Sign's) and the Detail texture of one of 40 layouts plus noise, so
+//     many of them verify as matches.
 func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 	rng := rand.New(rand.NewPCG(seed, 17))
 	flip := func(h imagehash.Hash, k int) imagehash.Hash {
@@ -44,14 +45,22 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 		return imagehash.Key{P: bitsP(0.45), D: bitsP(0.45), Sure: uint8(45 + rng.IntN(20)),
 			Mean: uint8(min(255, max(0, mean+rng.IntN(21)-10))), Spread: uint8(max(1, spread+rng.IntN(9)-4))}
 	}
+	// shape is a Shape as Sign makes them, unit length x127: one of the
+	// layouts plus noise (proto < 0: a layout of its own).
 	shape := func(s *[63]int8, proto int) {
 		r := rand.New(rand.NewPCG(uint64(proto), 3))
-		for i := range s {
-			v := r.NormFloat64() * 40 / float64(1+i/8)
+		var v [63]float64
+		norm := 0.0
+		for i := range v {
+			v[i] = r.NormFloat64() * 40 / float64(1+i/8)
 			if proto < 0 {
-				v = rng.NormFloat64() * 40 / float64(1+i/8)
+				v[i] = rng.NormFloat64() * 40 / float64(1+i/8)
 			}
-			s[i] = int8(max(-127, min(127, v+rng.NormFloat64()*4)))
+			v[i] += rng.NormFloat64() * 4
+			norm += v[i] * v[i]
+		}
+		for i := range s {
+			s[i] = int8(math.Round(127 * v[i] / math.Sqrt(norm)))
 		}
 	}
 	detail := func(proto, mean int) *imagehash.Detail {
