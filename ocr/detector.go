@@ -375,6 +375,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 	acc.init(d.opts, col.w, col.h)
 	acc.support = fr.support
 	rereads := 0
+	looked := map[lookKey]bool{}
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err
@@ -394,18 +395,33 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads == maxRereads || !acc.unsureLine(ws, pass, scale) {
+				if rereads < maxRereads && acc.unsureLine(ws, pass, scale) {
+					// A second reading of an unsure line (words.go).
+					rereads++
+					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+					if err != nil {
+						rerr = err
+						return true
+					}
+					for _, w := range again {
+						acc.add(w, pass+rereadSuffix, scale)
+					}
+					if acc.hasText() != "" {
+						return true
+					}
+				}
+				if len(looked) == maxLooks || r.evidence() < lookEvidence || looked[keyOf(r)] {
 					return false
 				}
-				// A second reading of an unsure line (words.go).
-				rereads++
-				again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+				// A second look at a strong line (look.go).
+				looked[keyOf(r)] = true
+				more, err := fr.lookLine(c, r, p.deskew)
 				if err != nil {
 					rerr = err
 					return true
 				}
-				for _, w := range again {
-					acc.add(w, pass+rereadSuffix, scale)
+				for _, w := range more {
+					acc.add(w, pass+lookSuffix, scale)
 				}
 				return acc.hasText() != ""
 			})
