@@ -132,7 +132,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassLocal, PassOtsu, PassSteep, PassSteepDark}
+var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -149,10 +149,12 @@ const (
 	PassTilted    = "tilted"     // local, upscaled when small, read turned by +20 and -20 degrees: diagonal watermarks, tilted headlines
 	PassSteep     = "steep"      // tilted turned by +36 and -36 degrees, lower contrast floor, at 384 px, gated (tiled.go): tiled diagonal semi-transparent watermarks
 	PassSteepDark = "steep-dark" // steep on local contrast the other way (darker than the surroundings): dark tiled watermarks on bright photos
+	// steep on the image averaged with its copies along the repetition the gate measured (tiled.go, stackTiles)
+	PassSteepStack = "steep-stack"
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassRegions, PassRegionsGrey}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassSteepStack, PassRegions, PassRegionsGrey}
 
 type prep int
 
@@ -188,18 +190,19 @@ type passSpec struct {
 }
 
 var passSpecs = map[string]passSpec{
-	PassAuto:      {psmAuto, sauvola, false, prepNone, false, 0, 0, false},
-	PassAutoUp:    {psmAuto, sauvola, true, prepNone, false, 0, 0, false},
-	PassSparse:    {psmSparse, sauvola, true, prepNone, false, 0, 0, false},
-	PassOtsu:      {psmSparse, otsu, true, prepNone, true, 0, 0, false},
-	PassInverted:  {psmSparse, otsu, true, prepInvert, false, 0, 0, false},
-	PassLocal:     {psmSparse, otsu, false, prepLocal, false, 0, 0, false},
-	PassLocalUp:   {psmSparse, otsu, true, prepLocal, false, 0, 0, false},
-	PassDark:      {psmSparse, otsu, true, prepDark, false, 0, 0, false},
-	PassChroma:    {psmSparse, otsu, true, prepChroma, false, 0, 0, false},
-	PassTilted:    {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false},
-	PassSteep:     {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
-	PassSteepDark: {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true},
+	PassAuto:       {psmAuto, sauvola, false, prepNone, false, 0, 0, false},
+	PassAutoUp:     {psmAuto, sauvola, true, prepNone, false, 0, 0, false},
+	PassSparse:     {psmSparse, sauvola, true, prepNone, false, 0, 0, false},
+	PassOtsu:       {psmSparse, otsu, true, prepNone, true, 0, 0, false},
+	PassInverted:   {psmSparse, otsu, true, prepInvert, false, 0, 0, false},
+	PassLocal:      {psmSparse, otsu, false, prepLocal, false, 0, 0, false},
+	PassLocalUp:    {psmSparse, otsu, true, prepLocal, false, 0, 0, false},
+	PassDark:       {psmSparse, otsu, true, prepDark, false, 0, 0, false},
+	PassChroma:     {psmSparse, otsu, true, prepChroma, false, 0, 0, false},
+	PassTilted:     {psmSparse, otsu, true, prepTilted, false, tiltDegrees, 0.25, false},
+	PassSteep:      {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
+	PassSteepDark:  {psmSparse, otsu, true, prepTilted, false, 36, 0.12, true},
+	PassSteepStack: {psmSparse, otsu, true, prepTilted, false, 36, 0.12, false},
 }
 
 // DefaultOptions returns the documented defaults.
