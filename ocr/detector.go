@@ -378,7 +378,6 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 	acc.init(d.opts, col.w, col.h)
 	acc.support = fr.support
 	rereads := 0
-	looked := map[lookKey]bool{}
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {
 			return v, err
@@ -398,33 +397,18 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads < maxRereads && acc.unsureLine(ws, pass, scale) {
-					// A second reading of an unsure line (words.go).
-					rereads++
-					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
-					if err != nil {
-						rerr = err
-						return true
-					}
-					for _, w := range again {
-						acc.add(w, pass+rereadSuffix, scale)
-					}
-					if acc.hasText() != "" {
-						return true
-					}
-				}
-				if len(looked) == maxLooks || r.evidence() < lookEvidence || looked[keyOf(r)] {
+				if rereads == maxRereads || !acc.unsureLine(ws, pass, scale) {
 					return false
 				}
-				// A second look at a strong line (look.go).
-				looked[keyOf(r)] = true
-				more, err := fr.lookLine(c, r, p.deskew)
+				// A second reading of an unsure line (words.go).
+				rereads++
+				again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
 				if err != nil {
 					rerr = err
 					return true
 				}
-				for _, w := range more {
-					acc.add(w, pass+lookSuffix, scale)
+				for _, w := range again {
+					acc.add(w, pass+rereadSuffix, scale)
 				}
 				return acc.hasText() != ""
 			})

@@ -15,8 +15,7 @@ import (
 	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
 
-// TestProbeLines (the tuning part; OCR_PROBE_PART names another part
-// one may look at, such as the validation parts heldout and heldout3) prints, for the samples whose name
+// TestProbeLines (tuning part only) prints, for the samples whose name
 // matches OCR_PROBE, the candidate lines the finder proposes (angle,
 // evidence, words read), the tiled gate and the verdict; with
 // OCR_PROBE_DIR it writes each image there as PNG.
@@ -34,11 +33,7 @@ func TestProbeLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer det.pool.Put(c)
-	part := evalset.PartTune
-	if p := os.Getenv("OCR_PROBE_PART"); p != "" {
-		part = p
-	}
-	for _, s := range loadReal(t, part) {
+	for _, s := range loadReal(t, evalset.PartTune) {
 		if !re.MatchString(s.Name) {
 			continue
 		}
@@ -79,16 +74,6 @@ func TestProbeLines(t *testing.T) {
 						f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%d.png", strings.ReplaceAll(s.Name, "/", "_"), pass, r.x0, r.y0)))
 						png.Encode(f, im)
 						f.Close()
-					}
-				}
-				if r.evidence() >= lookEvidence && pass == PassRegions {
-					more, err := fr.lookLine(c, r, true)
-					if err != nil {
-						t.Fatal(err)
-					}
-					txt = append(txt, "look:")
-					for _, w := range more {
-						txt = append(txt, w.text+"@"+itoa(int(w.conf)))
 					}
 				}
 				t.Logf("  %s line [%d %d %d %d]x%.2f ch%d light=%v lv%d glyphs=%d h=%d deg=%.1f ev=%.2f bd=%.2f: %v",

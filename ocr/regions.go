@@ -118,17 +118,7 @@ type region struct {
 	// (see centreLine).
 	slope              float64
 	cx0, cy0, cx1, cy1 float64
-	// baseSlope is the slope of the glyphs' bottoms (baselineSlope):
-	// the centres of a line of capitals and lower-case letters ("2017
-	// Coupon") slope down towards the lower-case ones, its baseline does
-	// not (see lineDeg).
-	baseSlope float64
-	// parts are the boxes of the chain's glyphs left and right of its
-	// widest gap when split (splitChain) is set: a line of text chained
-	// with a row of lamps or windows beside it.
-	parts [2][4]int
-	split bool
-	score float64
+	score              float64
 	// bottomDev is the spread of the glyphs' bottoms about a straight
 	// baseline and strokeDev that of their stroke widths, each relative
 	// (to the height, to the mean stroke): letters of one line sit on one
@@ -571,7 +561,6 @@ func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
 			continue
 		}
 		reg.slope, reg.cx0, reg.cy0, reg.cx1, reg.cy1 = centreLine(cs, g)
-		reg.baseSlope = baselineSlope(cs, g)
 		// A line is longer than high; a chain that wanders off its own
 		// straight line (texture) is not one. Measured along the line
 		// through the glyph centres, so that a tilted line (a diagonal
@@ -581,7 +570,6 @@ func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
 		}
 		reg.score = lineScore(cs, g, reg.height)
 		reg.bottomDev, reg.strokeDev = lineSpread(cs, g, reg.height)
-		reg.parts, reg.split = splitChain(cs, g, reg.height)
 		out = append(out, reg)
 	}
 	return out
@@ -619,74 +607,6 @@ func centreLine(cs []component, g []int) (slope, x0, y0, x1, y1 float64) {
 	}
 	b := (sy - slope*sx) / n
 	return slope, x0, slope*x0 + b, x1, slope*x1 + b
-}
-
-// splitChain finds the widest gap between the glyphs g of a chain (in x
-// order; med is their median height) and returns the boxes of the glyphs
-// left and right of it, and whether the gap parts two lines: at least
-// half a glyph height and splitGap times the chain's median gap, with
-// minSplitGlyphs glyphs on each side.
-func splitChain(cs []component, g []int, med int) ([2][4]int, bool) {
-	var parts [2][4]int
-	if len(g) < 2*minSplitGlyphs {
-		return parts, false
-	}
-	idx := slices.Clone(g)
-	sort.SliceStable(idx, func(a, b int) bool { return cs[idx[a]].x0 < cs[idx[b]].x0 })
-	gaps := make([]int, 0, len(idx)-1)
-	right := cs[idx[0]].x1
-	best, at := -1, 0
-	for k := 1; k < len(idx); k++ {
-		c := cs[idx[k]]
-		gap := c.x0 - right
-		gaps = append(gaps, max(0, gap))
-		if gap > best && k >= minSplitGlyphs && len(idx)-k >= minSplitGlyphs {
-			best, at = gap, k
-		}
-		right = max(right, c.x1)
-	}
-	sort.Ints(gaps)
-	if best < 0 || 2*best < med || float64(best) < splitGap*float64(gaps[len(gaps)/2]) {
-		return parts, false
-	}
-	for p, side := range [2][]int{idx[:at], idx[at:]} {
-		b := [4]int{math.MaxInt, math.MaxInt, math.MinInt, math.MinInt}
-		for _, k := range side {
-			c := cs[k]
-			b = [4]int{min(b[0], c.x0), min(b[1], c.y0), max(b[2], c.x1), max(b[3], c.y1)}
-		}
-		parts[p] = b
-	}
-	return parts, true
-}
-
-// splitGap and minSplitGlyphs: see splitChain.
-const (
-	splitGap       = 3
-	minSplitGlyphs = 3
-)
-
-// baselineSlope is the median of the slopes between the bottoms of every
-// pair of glyphs of g at least a glyph apart (Theil-Sen): a descender or
-// two ("p", "y") do not move it.
-func baselineSlope(cs []component, g []int) float64 {
-	var ss []float64
-	for i, a := range g {
-		ca := cs[a]
-		for _, b := range g[i+1:] {
-			cb := cs[b]
-			dx := float64(cb.x0+cb.x1-ca.x0-ca.x1) / 2
-			if math.Abs(dx) < float64(min(ca.h(), cb.h())) {
-				continue
-			}
-			ss = append(ss, float64(cb.y1-ca.y1)/dx)
-		}
-	}
-	if len(ss) == 0 {
-		return 0
-	}
-	sort.Float64s(ss)
-	return ss[len(ss)/2]
 }
 
 // maxLineDeg is the steepest line (degrees off level) the finder takes for
@@ -806,7 +726,10 @@ const lineHeight = 32
 
 // readLine reads one candidate line and maps the words' boxes back to g.
 func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
-	deg := lineDeg(r, deskew, false)
+	deg := math.Atan(r.slope) * 180 / math.Pi
+	if !deskew || math.Abs(deg) <= 2 {
+		deg = 0
+	}
 	ws, err := readCrop(c, g, diff, r, deg, false)
 	if err != nil || math.Abs(deg) < minBandDeg || r.glyphs < minBandGlyphs {
 		return ws, err
@@ -881,12 +804,6 @@ func mapWordsBack(ws []rawWord, back func(x, y float64) (float64, float64), f fl
 // then fails to read (a "REVIEW" of a tiled watermark at 21 degrees read
 // as nothing). It returns the band and the map from its pixels to crop's.
 func levelBand(crop grayImage, deg float64, r region, f float64, ox, oy int) (grayImage, func(x, y float64) (float64, float64)) {
-	return levelBandReach(crop, deg, r, f, ox, oy, 0)
-}
-
-// levelBandReach is levelBand with the band reaching reach pixels of crop
-// further along the line past its first and last glyph (see lookLine).
-func levelBandReach(crop grayImage, deg float64, r region, f float64, ox, oy int, reach float64) (grayImage, func(x, y float64) (float64, float64)) {
 	rot, back := crop.rotate(deg, 255)
 	// forward maps crop's pixels into rot's (the inverse of back).
 	a := deg * math.Pi / 180
@@ -901,7 +818,7 @@ func levelBandReach(crop grayImage, deg float64, r region, f float64, ox, oy int
 	// by deg is taller than the glyph, so r.height overstates it; half a
 	// height above and below the centre line, plus lineCrop's margin.
 	h := float64(r.height) * f
-	mx, my := max(2, h/2)+h/2+reach, max(2, h/3)+h/2
+	mx, my := max(2, h/2)+h/2, max(2, h/3)+h/2
 	x0, x1 := int(max(0, min(ax, bx)-mx)), int(min(float64(rot.w), max(ax, bx)+mx+0.999))
 	y0, y1 := int(max(0, (ay+by)/2-my)), int(min(float64(rot.h), (ay+by)/2+my+0.999))
 	if x1-x0 < 8 || y1-y0 < 8 {

@@ -67,13 +67,10 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 		}
 		return
 	}
-	// A second look (look.go) agrees with other passes, never with the
-	// pass whose crop it cut again.
-	by := strings.TrimSuffix(pass, lookSuffix)
 	for i, a := range j.accepted {
 		if overlap(a.Box, w.Box) > 0.5 {
 			if sameLetters(a.Text, w.Text) {
-				j.seen[i][by] = true
+				j.seen[i][pass] = true
 			}
 			if w.Conf > a.Conf {
 				j.accepted[i] = w
@@ -82,7 +79,7 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 		}
 	}
 	j.accepted = append(j.accepted, w)
-	j.seen = append(j.seen, map[string]bool{by: true})
+	j.seen = append(j.seen, map[string]bool{pass: true})
 }
 
 // wordBox maps a raw word's box to the original image (scale: the pass's

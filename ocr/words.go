@@ -29,7 +29,7 @@ const (
 // echoable reports whether w may take part in an echo: read at
 // echoConfidence or more and counting as a word but for its confidence.
 func (j *judge) echoable(w Word) bool {
-	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled || strings.HasSuffix(w.Pass, rereadSuffix) || strings.HasSuffix(w.Pass, lookSuffix) {
+	if w.Conf < echoConfidence || turnedSpecs[w.Pass].tiled || strings.HasSuffix(w.Pass, rereadSuffix) {
 		return false
 	}
 	return w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == ""
