@@ -15,7 +15,8 @@ import (
 	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
 
-// TestProbeLines (tuning part only) prints, for the samples whose name
+// TestProbeLines (the tuning part; OCR_PROBE_PART names another part
+// one may look at, such as the validation parts heldout and heldout3) prints, for the samples whose name
 // matches OCR_PROBE, the candidate lines the finder proposes (angle,
 // evidence, words read), the tiled gate and the verdict; with
 // OCR_PROBE_DIR it writes each image there as PNG.
@@ -33,7 +34,11 @@ func TestProbeLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer det.pool.Put(c)
-	for _, s := range loadReal(t, evalset.PartTune) {
+	part := evalset.PartTune
+	if p := os.Getenv("OCR_PROBE_PART"); p != "" {
+		part = p
+	}
+	for _, s := range loadReal(t, part) {
 		if !re.MatchString(s.Name) {
 			continue
 		}

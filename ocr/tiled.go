@@ -188,12 +188,17 @@ type turnedSpec struct {
 	// tiled marks the passes for tiled watermarks, whose words decide by
 	// the tiled rules (see judge.tiledRule), not the upright ones.
 	tiled bool
+	// stack reads the image averaged with its copies shifted by the
+	// repetition the gate measured (stackTiles), its text light or dark
+	// by the image's brightness.
+	stack bool
 }
 
 // turnedSpecs holds the turned passes that differ from a plain turn.
 var turnedSpecs = map[string]turnedSpec{
-	PassSteep:     {side: 384, tiled: true},
-	PassSteepDark: {side: 384, tiled: true},
+	PassSteep:      {side: 384, tiled: true},
+	PassSteepDark:  {side: 384, tiled: true},
+	PassSteepStack: {side: 384, tiled: true, stack: true},
 }
 
 // tiledConfidence: a word of a tiled pass (steep, steep-dark) with
@@ -310,7 +315,14 @@ func (g grayImage) meanLum() float64 {
 func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) ([]rawWord, float64, error) {
 	_, src, scale := fr.image(spec.upscale)
 	ts := turnedSpecs[pass]
-	if ts.tiled && !d.gate.open(fr.gate(), spec.dark) {
+	dark := spec.dark
+	if ts.stack {
+		g := fr.gate()
+		if g.Score < d.gate.minScore {
+			return nil, scale, nil
+		}
+		dark = g.lum > stackDarkLum
+	} else if ts.tiled && !d.gate.open(fr.gate(), spec.dark) {
 		return nil, scale, nil
 	}
 	if ts.side > 0 && max(src.w, src.h) > ts.side {
@@ -318,7 +330,15 @@ func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) (
 		src = src.resize(f)
 		scale *= f
 	}
-	if spec.dark {
+	if ts.stack {
+		// The gate measured the repetition at tileSide (long side) of
+		// the native image.
+		nat := fr.nativeGray
+		f := float64(max(src.w, src.h)) / float64(min(tileSide, max(nat.w, nat.h)))
+		g := fr.gate()
+		src = src.stackTiles(float64(g.DX)*f, float64(g.DY)*f, stackCopies)
+	}
+	if dark {
 		src = src.stretch(0, 1, true)
 	}
 	lc := src.localContrast(max(8, min(src.w, src.h)/16), spec.floor)
@@ -339,4 +359,45 @@ func (d *Detector) runTurned(c *Client, pass string, spec passSpec, fr *frame) (
 		}
 	}
 	return out, scale, nil
+}
+
+// stackCopies and stackDarkLum: the stacked pass (steep-stack) averages
+// the image with stackCopies copies each way along the repetition, and
+// reads dark text on images of mean luma over stackDarkLum, light text on
+// the others.
+const (
+	stackCopies  = 2
+	stackDarkLum = 150
+)
+
+// stackTiles returns the mean of g and its copies shifted by k*(dx, dy)
+// for k = -n..n (bilinear for fractional shifts), each pixel over the
+// copies that cover it. A tiled watermark is the same word at every
+// multiple of its step, so its strokes add up where the photo under it,
+// different at each copy, averages towards flat: the word stands out from
+// foliage, wood grain or cloud that hid it in any single copy.
+func (g grayImage) stackTiles(dx, dy float64, n int) grayImage {
+	out := grayImage{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
+	for y := range g.h {
+		for x := range g.w {
+			sum, cnt := 0.0, 0
+			for k := -n; k <= n; k++ {
+				sx, sy := float64(x)+float64(k)*dx, float64(y)+float64(k)*dy
+				x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+				if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
+					continue
+				}
+				tx, ty := sx-float64(x0), sy-float64(y0)
+				p, q := g.pix[y0*g.w+x0:], g.pix[(y0+1)*g.w+x0:]
+				sum += (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty
+				cnt++
+			}
+			if cnt == 0 {
+				out.pix[y*g.w+x] = g.pix[y*g.w+x]
+				continue
+			}
+			out.pix[y*g.w+x] = uint8(sum/float64(cnt) + 0.5)
+		}
+	}
+	return out
 }

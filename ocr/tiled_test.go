@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand"
 	"os"
 	"runtime"
 	"sort"
@@ -212,6 +214,57 @@ func TestFFTSize(t *testing.T) {
 	for _, c := range [][2]int{{1, 1}, {7, 8}, {262, 270}, {330, 360}, {384, 384}, {97, 100}} {
 		if got := fftSize(c[0]); got != c[1] {
 			t.Errorf("fftSize(%d) = %d, want %d", c[0], got, c[1])
+		}
+	}
+}
+
+// TestStackTiles: a pattern repeated at a fixed step over noise stands out
+// more after stacking (its correlation with the pattern rises), and an
+// image stacked at a zero step is itself.
+func TestStackTiles(t *testing.T) {
+	const w, h, step = 120, 90, 30
+	rng := rand.New(rand.NewSource(1))
+	img := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+	mark := func(x, y int) bool { return (x%step) >= 10 && (x%step) < 14 && (y%step) >= 8 && (y%step) < 22 }
+	for y := range h {
+		for x := range w {
+			v := 60 + rng.Intn(140)
+			if mark(x, y) {
+				v += 50
+			}
+			img.pix[y*w+x] = uint8(min(255, v))
+		}
+	}
+	contrast := func(g grayImage) float64 {
+		var in, out float64
+		var ni, no int
+		for y := range h {
+			for x := range w {
+				if mark(x, y) {
+					in, ni = in+float64(g.pix[y*w+x]), ni+1
+				} else {
+					out, no = out+float64(g.pix[y*w+x]), no+1
+				}
+			}
+		}
+		return in/float64(ni) - out/float64(no)
+	}
+	spread := func(g grayImage) float64 {
+		var s, ss float64
+		for _, v := range g.pix {
+			s, ss = s+float64(v), ss+float64(v)*float64(v)
+		}
+		n := float64(len(g.pix))
+		return math.Sqrt(ss/n - s*s/n/n)
+	}
+	st := img.stackTiles(step, 0, 2)
+	if r0, r1 := contrast(img)/spread(img), contrast(st)/spread(st); r1 < 1.5*r0 {
+		t.Errorf("stacked: pattern contrast over spread %.2f, before %.2f: want 1.5x", r1, r0)
+	}
+	same := img.stackTiles(0, 0, 2)
+	for i := range same.pix {
+		if same.pix[i] != img.pix[i] {
+			t.Fatalf("zero step changed pixel %d: %d -> %d", i, img.pix[i], same.pix[i])
 		}
 	}
 }

@@ -81,6 +81,9 @@ func filterTextCommand(g *Global) *cli.Command {
                the autocorrelation) and are not bright; its words decide only at
                confidence 85 or when one repeats elsewhere (rule "repeat")
      steep-dark  steep the other way round (dark tiled watermarks), on images not dark
+     steep-stack  steep on the image averaged with its copies along the repetition
+               (the watermark adds up, the photo under it flattens); light or dark
+               text by the image's brightness
    Images without edges (skies, blurs) are decided without OCR; images that are mostly
    texture (> --texture-edges of pixels on an edge) get the first pass only; after the
    first --scout-passes passes the rest run only if something word-like was read. A
@@ -91,7 +94,7 @@ func filterTextCommand(g *Global) *cli.Command {
    as high). An image shows text with one word of --strong-conf and --strong-chars (or
    of --sure-conf, any length), one word two passes read alike at one place, or
    --min-words counting words side by side on one line, one of them of --line-conf;
-   in steep and steep-dark, one word at confidence 85 or two at different places
+   in steep, steep-dark and steep-stack, one word at confidence 85 or two at different places
    sharing four letters in a row (repeat).
    Each verdict says which: "pass" is the pass that decided, "rule" the rule
    (strong-word, agree, line, repeat; flat or none otherwise) and the words marked
