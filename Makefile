@@ -78,7 +78,7 @@ eval-ocr-heldout3: deps
 
 # Version 4's held-out part: built and checked (test-evalset4), and the
 # default detector scored on all of it (eval-ocr-heldout4: once, by the
-# integrator at the end of a wave; make test never scores it).
+# integrator at the end of a wave; make test scores every fifth scene against floors).
 test-evalset4: deps
 	EVALSET_V4=1 $(GO) test -count=1 -timeout 10m -run 'TestRealHeldOut4$$' -v ./ocr/internal/evalset
 
