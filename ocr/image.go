@@ -320,18 +320,26 @@ func (g grayImage) rotate(deg float64, fill uint8) (grayImage, func(x, y float64
 	for y := range nh {
 		for x := range nw {
 			sx, sy := back(float64(x)+0.5, float64(y)+0.5)
-			sx, sy = sx-0.5, sy-0.5
-			x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
-			if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
+			v, ok := g.bilinear(sx-0.5, sy-0.5)
+			if !ok {
 				out.pix[y*nw+x] = fill
 				continue
 			}
-			tx, ty := sx-float64(x0), sy-float64(y0)
-			p := g.pix[y0*g.w+x0:]
-			q := g.pix[(y0+1)*g.w+x0:]
-			v := (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty
 			out.pix[y*nw+x] = uint8(v + 0.5)
 		}
 	}
 	return out, back
+}
+
+// bilinear is the image's value at (sx, sy) (pixel centres at integers),
+// interpolated between its four neighbours; false when they are not all
+// inside the image.
+func (g grayImage) bilinear(sx, sy float64) (float64, bool) {
+	x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+	if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
+		return 0, false
+	}
+	tx, ty := sx-float64(x0), sy-float64(y0)
+	p, q := g.pix[y0*g.w+x0:], g.pix[(y0+1)*g.w+x0:]
+	return (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty, true
 }

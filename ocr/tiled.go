@@ -226,29 +226,51 @@ func (j *judge) tiledRule() string {
 			j.accepted[i].Decisive = true
 			return RuleStrong
 		}
-		for k, b := range j.accepted {
-			if k != i && turnedSpecs[b.Pass].tiled && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, minRepeat) {
-				j.accepted[i].Decisive, j.accepted[k].Decisive = true, true
-				return RuleRepeat
-			}
+		if j.tiledRepeat(i, minRepeat, 0) {
+			return RuleRepeat
 		}
 	}
 	return ""
 }
 
+// tiledRepeat reports whether accepted word i, of a tiled pass, repeats
+// at another place: another accepted word of a tiled pass, read at conf or
+// more and not overlapping it, shares run letters in a row with it. It
+// marks both decisive when it does (tiledRule, tiledEcho).
+func (j *judge) tiledRepeat(i, run int, conf float64) bool {
+	a := j.accepted[i]
+	for k, b := range j.accepted {
+		if k != i && turnedSpecs[b.Pass].tiled && b.Conf >= conf && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, run) {
+			j.accepted[i].Decisive, j.accepted[k].Decisive = true, true
+			return true
+		}
+	}
+	return false
+}
+
 // sharesRun reports whether a and b share n letters in a row, ignoring
 // case and anything but letters.
-func sharesRun(a, b string, n int) bool {
-	letters := func(s string) []rune {
+func sharesRun(a, b string, n int) bool { return sharesRunOf(a, b, n, unicode.IsLetter) }
+
+// sharesAlnumRun reports whether a and b share n letters or digits in a
+// row, ignoring case and anything else.
+func sharesAlnumRun(a, b string, n int) bool {
+	return sharesRunOf(a, b, n, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+// sharesRunOf reports whether a and b share n runes in a row, of those
+// keep keeps, ignoring case and the runes it drops.
+func sharesRunOf(a, b string, n int, keep func(rune) bool) bool {
+	norm := func(s string) []rune {
 		var out []rune
 		for _, r := range strings.ToLower(s) {
-			if unicode.IsLetter(r) {
+			if keep(r) {
 				out = append(out, r)
 			}
 		}
 		return out
 	}
-	la, lb := string(letters(a)), letters(b)
+	la, lb := string(norm(a)), norm(b)
 	for i := 0; i+n <= len(lb); i++ {
 		if strings.Contains(la, string(lb[i:i+n])) {
 			return true
@@ -382,15 +404,10 @@ func (g grayImage) stackTiles(dx, dy float64, n int) grayImage {
 		for x := range g.w {
 			sum, cnt := 0.0, 0
 			for k := -n; k <= n; k++ {
-				sx, sy := float64(x)+float64(k)*dx, float64(y)+float64(k)*dy
-				x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
-				if x0 < 0 || y0 < 0 || x0+1 >= g.w || y0+1 >= g.h {
-					continue
+				if v, ok := g.bilinear(float64(x)+float64(k)*dx, float64(y)+float64(k)*dy); ok {
+					sum += v
+					cnt++
 				}
-				tx, ty := sx-float64(x0), sy-float64(y0)
-				p, q := g.pix[y0*g.w+x0:], g.pix[(y0+1)*g.w+x0:]
-				sum += (float64(p[0])*(1-tx)+float64(p[1])*tx)*(1-ty) + (float64(q[0])*(1-tx)+float64(q[1])*tx)*ty
-				cnt++
 			}
 			if cnt == 0 {
 				out.pix[y*g.w+x] = g.pix[y*g.w+x]

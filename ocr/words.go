@@ -198,27 +198,6 @@ func letterCount(s string) int {
 	return n
 }
 
-// sharesAlnumRun reports whether a and b share n letters or digits in a
-// row, ignoring case and anything else.
-func sharesAlnumRun(a, b string, n int) bool {
-	norm := func(s string) []rune {
-		var out []rune
-		for _, r := range strings.ToLower(s) {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
-	la, lb := string(norm(a)), norm(b)
-	for i := 0; i+n <= len(lb); i++ {
-		if strings.Contains(la, string(lb[i:i+n])) {
-			return true
-		}
-	}
-	return false
-}
-
 // shortStrongConfidence: a word of just StrongChars letters or digits
 // decides alone only from this confidence (StrongConfidence for longer
 // words). The lone words texture reads at 65-72 that stand on glyphs
@@ -408,14 +387,8 @@ const (
 // RuleRepeat, or "".
 func (j *judge) tiledEcho() string {
 	for i, a := range j.accepted {
-		if !turnedSpecs[a.Pass].tiled || a.Conf < tiledRunConfidence {
-			continue
-		}
-		for k, b := range j.accepted {
-			if k != i && turnedSpecs[b.Pass].tiled && b.Conf >= tiledRunConfidence && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, minTiledRun) {
-				j.accepted[i].Decisive, j.accepted[k].Decisive = true, true
-				return RuleRepeat
-			}
+		if turnedSpecs[a.Pass].tiled && a.Conf >= tiledRunConfidence && j.tiledRepeat(i, minTiledRun, tiledRunConfidence) {
+			return RuleRepeat
 		}
 	}
 	return ""
