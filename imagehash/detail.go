@@ -176,10 +176,14 @@ func planeResidual(src []uint8, size int, xs, ys []axisTap, v []float32) (norm f
 	return norm
 }
 
-func (v *detailVec) dot(o *detailVec) float64 {
+func (v *detailVec) dot(o *detailVec) float64 { return dot32(v[:], o[:]) }
+
+// dot32 is the dot product of a and b (of one length), summed in float32
+// in order.
+func dot32(a, b []float32) float64 {
 	var s float32
-	for k := range v {
-		s += v[k] * o[k]
+	for k := range a {
+		s += a[k] * b[k]
 	}
 	return float64(s)
 }

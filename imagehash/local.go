@@ -52,13 +52,7 @@ func (l *Local) sample(w Window, mirror bool) (v localVec) {
 	return v
 }
 
-func (v *localVec) dot(o *localVec) float64 {
-	var s float32
-	for k := range v {
-		s += v[k] * o[k]
-	}
-	return float64(s)
-}
+func (v *localVec) dot(o *localVec) float64 { return dot32(v[:], o[:]) }
 
 // whole is the window of the whole image.
 var whole = Window{0, 0, 1, 1}
