@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -521,5 +522,39 @@ func TestLineGate(t *testing.T) {
 	}
 	if !v.HasText || v.Pass != PassRegions || len(v.Skipped) != 0 {
 		t.Errorf("captioned coffee: %+v, want text found by the regions pass, nothing skipped", v)
+	}
+}
+
+// TestBestRegionsOtherSlope checks that bestRegions keeps a candidate
+// inside a better one of the same polarity only when it is another line
+// (otherSlope: a straighter baseline and a slope more than dupSlopeDeg
+// steeper), and drops the same line found again.
+func TestBestRegionsOtherSlope(t *testing.T) {
+	deg := func(d float64) float64 { return math.Tan(d * math.Pi / 180) }
+	// A sign's letters chained with what lies beside them: nine glyphs,
+	// pulled towards level, bottoms far from one baseline.
+	chain := region{x0: 40, y0: 170, x1: 180, y1: 300, glyphs: 9, score: 9, slope: deg(-11.8), bottomDev: 0.67}
+	inside := func(slope, bottomDev float64, light bool) region {
+		return region{x0: 64, y0: 229, x1: 180, y1: 300, glyphs: 6, score: 6, slope: deg(slope), bottomDev: bottomDev, light: light}
+	}
+	for _, tc := range []struct {
+		name string
+		r    region
+		kept bool
+	}{
+		{"steeper and straighter: another line", inside(-20.3, 0.02, false), true},
+		{"steeper the other way", inside(-2, 0.02, false), false},
+		{"within dupSlopeDeg: the same line", inside(-14, 0.02, false), false},
+		{"steeper but its baseline strays more", inside(-20.3, 0.8, false), false},
+		{"less steep, straighter", inside(-5, 0.02, false), false},
+		{"the other polarity is kept anyway", inside(-11.8, 0.9, true), true},
+	} {
+		got := bestRegions([]region{chain, tc.r}, 10)
+		if kept := len(got) == 2; kept != tc.kept {
+			t.Errorf("%s: kept %v, want %v (%d candidates)", tc.name, kept, tc.kept, len(got))
+		}
+		if got[0].glyphs != 9 {
+			t.Errorf("%s: the best candidate is not first: %+v", tc.name, got[0])
+		}
 	}
 }
