@@ -292,8 +292,8 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 		return RejectSymbols
 	}
 	tag := handle(text)
-	marked := webAddress(core) || tag // see webConfidence
-	if conf < j.o.MinConfidence && (conf < webConfidence || !marked) {
+	web := webAddress(core) // see webConfidence and webAddressConfidence
+	if conf < j.o.MinConfidence && !(tag && conf >= webConfidence) && !(web && conf >= webAddressConfidence) {
 		return RejectConfidence
 	}
 	if r := spelling(spell); r != "" && !(tag && (r == RejectNoVowel || r == RejectConsonants)) {

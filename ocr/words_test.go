@@ -135,7 +135,11 @@ func TestWordRules(t *testing.T) {
 		// A web address alone from webConfidence, on glyphs.
 		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, RuleStrong, 0},
 		{"web address off glyphs", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 2, "", 0},
-		{"web address under webConfidence", []read{{"esgram.cor", 38, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, "", 0},
+		// A faint web address from webAddressConfidence; a handle not under webConfidence.
+		{"faint web address", []read{{"‘tumblir.com", 34, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, RuleStrong, 0},
+		{"faint web address off glyphs", []read{{"‘tumblir.com", 34, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 2, "", 0},
+		{"web address under webAddressConfidence", []read{{"esgram.cor", 28, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, "", 0},
+		{"handle under webConfidence", []read{{"@fotolia", 35, [4]int{300, 400, 400, 418}, PassOtsu, 0}}, 7, "", 0},
 		// A handle alone from webConfidence, on glyphs.
 		{"handle", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu, 0}}, 7, RuleStrong, 0},
 		{"handle off glyphs", []read{{"@fotolia", 45, [4]int{300, 400, 400, 418}, PassOtsu, 0}}, 1, "", 0},
@@ -171,7 +175,13 @@ func TestWordRules(t *testing.T) {
 		// A tiled watermark's word read in pieces at two places.
 		{"tiled run", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
 		{"tiled runs that overlap", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{120, 62, 170, 96}, PassSteep, 0}}, 0, "", 0},
-		{"tiled run under tiledRunConfidence", []read{{"REN", 68, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		// One copy read surely, another faintly ("ock" and "sock" of a faint tiled "stock").
+		{"faint tiled run", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassSteepStack, 0}}, 0, RuleRepeat, 0},
+		{"faint tiled run of two passes", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 52, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
+		{"tiled run under tiledRunConfidence", []read{{"REN", 58, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 59, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		{"tiled run under tiledRunLow", []read{{"wae", 44, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"Awae", 73, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		{"faint tiled run of a non-word", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"kkkock", 57, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		{"faint tiled run upright", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassRegions, 0}}, 0, "", 0},
 		{"tiled run of two letters", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"RED", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
