@@ -406,6 +406,10 @@ type dnnlBackend struct {
 	threads int
 	// isa is the instruction set oneDNN runs on (gemmBackward).
 	isa dnnlISA
+	// maxChunks caps a convolution's chunks (chunkImages); 0 means
+	// dnnlChunks. Only BenchmarkDnnlChunkCap sets it, to pair caps in one
+	// process.
+	maxChunks int
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -437,7 +441,9 @@ func (b *dnnlBackend) Describe() string {
 // The cap of 8 was measured against others on the Zen 4 box of wave 7
 // (paired training steps, 3 rounds): 32 chunks 0.90x at batch 64 and 0.93x
 // at batch 16; 16 chunks at batch 64 1.07x median but spread 0.94-1.08,
-// too noisy to adopt.
+// too noisy to adopt. Settled on this box's kind (Zen 5, wave 8,
+// BenchmarkDnnlChunkCap, 14 paired rounds of batch-64 steps in one quiet
+// run): 16 chunks 0.998x median (0.93-1.08), so 8 stays.
 const (
 	dnnlChunks         = 8
 	dnnlMinChunks      = 4
@@ -449,6 +455,10 @@ const (
 type dnnlConv struct {
 	c   *C.cd_conv
 	per int // images per chunk
+	// most is the backend's maxChunks it was prepared under, other the
+	// op's preparation under another cap (BenchmarkDnnlChunkCap only).
+	most  int
+	other *dnnlConv
 }
 
 // floats is the number of float32s holding n bytes, rounded up to 64 bytes
@@ -480,12 +490,29 @@ func (s *opState) slot() *opState { return s }
 func (b *dnnlBackend) convState(o opStateHolder, prepare func() *dnnlConv) *dnnlConv {
 	st := o.slot()
 	d, ok := st.state.(*dnnlConv)
+	if ok && d.most != b.maxChunks {
+		// BenchmarkDnnlChunkCap switched caps: take the op's other
+		// preparation, or prepare one and keep this one beside it.
+		if o := d.other; o != nil && o.most == b.maxChunks {
+			d.other, o.other = nil, d
+			d = o
+		} else {
+			ok = false
+		}
+	}
 	if !ok {
+		old := d
+		if old != nil {
+			old.other = nil
+		}
 		d = prepare()
+		d.most, d.other = b.maxChunks, old
 		st.state = d
 		if d.c != nil {
 			runtime.SetFinalizer(d, (*dnnlConv).free)
 		}
+	} else {
+		st.state = d
 	}
 	if d.c == nil {
 		return nil
@@ -501,8 +528,12 @@ func p32(s []float32) *C.float {
 }
 
 // chunkImages is the images per chunk of a batch of n maps of hw positions.
-func chunkImages(n, hw int) int {
-	c := max(dnnlMinChunks, min(dnnlChunks, n*hw/dnnlChunkPositions))
+func chunkImages(n, hw int) int { return chunkImagesUpTo(n, hw, dnnlChunks) }
+
+// chunkImagesUpTo is chunkImages with a cap of most chunks instead of
+// dnnlChunks.
+func chunkImagesUpTo(n, hw, most int) int {
+	c := max(dnnlMinChunks, min(most, n*hw/dnnlChunkPositions))
 	return (n + c - 1) / c
 }
 
@@ -595,6 +626,9 @@ func gemmBackward(isa dnnlISA, cin, cout, k, stride, groups int) (data, weights 
 
 func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, bias bool) *dnnlConv {
 	per := chunkImages(x.N, x.H*x.W)
+	if b.maxChunks > 0 {
+		per = chunkImagesUpTo(x.N, x.H*x.W, b.maxChunks)
+	}
 	pb := (y.H-1)*stride + k - x.H - padT
 	pr := (y.W-1)*stride + k - x.W - padL
 	gd, gw := gemmBackward(b.isa, x.C, y.C, k, stride, groups)

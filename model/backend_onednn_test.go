@@ -5,7 +5,9 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +29,33 @@ func TestDnnlChunks(t *testing.T) {
 		per := chunkImages(c.n, c.hw)
 		if chunks := (c.n + per - 1) / per; per != c.per || chunks != c.chunks {
 			t.Errorf("batch %d of %d positions: %d images a chunk, %d chunks; want %d, %d", c.n, c.hw, per, chunks, c.per, c.chunks)
+		}
+	}
+}
+
+// TestDnnlChunkCapStates checks that switching the backend's chunk cap
+// (BenchmarkDnnlChunkCap) keeps each op's preparation under the last two
+// caps, switches between them without preparing again, and that a cap
+// counts in the cut of a batch.
+func TestDnnlChunkCapStates(t *testing.T) {
+	if per := chunkImagesUpTo(64, 128*128, 16); per != 4 {
+		t.Errorf("batch 64 of 128x128 under a cap of 16: %d images a chunk, want 4", per)
+	}
+	if per := chunkImagesUpTo(64, 128*128, dnnlChunks); per != chunkImages(64, 128*128) {
+		t.Errorf("a cap of dnnlChunks cuts %d images a chunk, chunkImages %d", per, chunkImages(64, 128*128))
+	}
+	b := &dnnlBackend{}
+	var st opState
+	prepared := 0
+	prep := func() *dnnlConv { prepared++; return &dnnlConv{per: prepared} }
+	for i, c := range []struct{ cap, per, prepared int }{
+		{0, 1, 1}, {0, 1, 1}, {16, 2, 2}, {0, 1, 2}, {16, 2, 2}, {4, 3, 3}, {16, 2, 3}, {0, 4, 4},
+	} {
+		b.maxChunks = c.cap
+		b.convState(&st, prep)
+		d, _ := st.state.(*dnnlConv)
+		if d == nil || d.per != c.per || d.most != c.cap || prepared != c.prepared {
+			t.Fatalf("call %d, cap %d: state %+v after %d preparations; want preparation %d, %d preparations", i, c.cap, d, prepared, c.per, c.prepared)
 		}
 	}
 }
@@ -265,4 +294,46 @@ func BenchmarkDnnlGemmBackward(b *testing.B) {
 	for i, name := range []string{"backward-data", "backward-weights"} {
 		b.Logf("%-16s per step: first choice %6.1f ms, gemm %6.1f ms, best of the two %6.1f ms, gemmBackward %6.1f ms", name, stepFirst[i], stepGemm[i], stepBest[i], stepRule[i])
 	}
+}
+
+// BenchmarkDnnlChunkCap pairs training steps of one B2 + 4 Gram network
+// (256x256) under the default cap of dnnlChunks chunks a convolution and
+// under CURATE_CHUNK_CAP (16), alternating which goes first each round, and
+// logs each round's speed ratio (cap / default) and their median.
+// CURATE_BATCH (64), CURATE_THREADS (0 = all CPUs).
+func BenchmarkDnnlChunkCap(b *testing.B) {
+	n, bs := benchNet(b, 64)
+	be, ok := n.be.(*dnnlBackend)
+	if !ok {
+		b.Skipf("backend %s is not onednn", n.Backend())
+	}
+	most, _ := strconv.Atoi(os.Getenv("CURATE_CHUNK_CAP"))
+	if most <= 0 {
+		most = 16
+	}
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	step := func(m int) time.Duration {
+		be.maxChunks = m
+		t0 := time.Now()
+		if _, err := n.Step(batch); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t0)
+	}
+	step(0)
+	step(most)
+	var ratios []float64
+	for i := 0; i < b.N; i++ {
+		var base, alt time.Duration
+		if i%2 == 0 {
+			base, alt = step(0), step(most)
+		} else {
+			alt, base = step(most), step(0)
+		}
+		ratios = append(ratios, base.Seconds()/alt.Seconds())
+		b.Logf("round %d: cap %d %.0f ms, cap %d %.0f ms, speed ratio %.3f", i, dnnlChunks, base.Seconds()*1e3, most, alt.Seconds()*1e3, ratios[i])
+	}
+	slices.Sort(ratios)
+	b.Logf("batch %d: cap %d against %d, median speed ratio %.3f (min %.3f, max %.3f) over %d rounds", bs, most, dnnlChunks, ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], len(ratios))
+	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 }
