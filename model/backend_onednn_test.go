@@ -4,6 +4,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -264,5 +265,68 @@ func BenchmarkDnnlGemmBackward(b *testing.B) {
 	}
 	for i, name := range []string{"backward-data", "backward-weights"} {
 		b.Logf("%-16s per step: first choice %6.1f ms, gemm %6.1f ms, best of the two %6.1f ms, gemmBackward %6.1f ms", name, stepFirst[i], stepGemm[i], stepBest[i], stepRule[i])
+	}
+}
+
+// TestDnnlFusedBNStats checks the batch-norm statistics the oneDNN
+// convolutions add up in their forward chunks: every batch norm right
+// after a oneDNN convolution (regular or depthwise) gets them (and skips
+// its own pass), and its batch mean and inverse deviation agree with the
+// separate pass over the whole activation (noFusedStats) to float32
+// rounding: the same double sums in another grouping. Thread-count
+// independence of the fused sums is TestDeterministicSteps' (onednn).
+func TestDnnlFusedBNStats(t *testing.T) {
+	cfg := narrowConfig(1)
+	cfg.Backend = "onednn"
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	if _, err := n.Step(colourBatch(rng, 6, 32)); err != nil {
+		t.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	p, e := n.cur, n.exec(true)
+	stats := func() (means, invs [][]float32, fused int) {
+		for _, o := range p.ops {
+			o.forward(e)
+			var bn *bnOp
+			var d *dnnlConv
+			switch c := o.(type) {
+			case *convOp:
+				bn, d = c.bn, be.conv(c)
+			case *dwConvOp:
+				bn, d = c.bn, be.dw(c)
+			}
+			if bn != nil && d != nil && !be.noFusedStats {
+				if bn.fusedChunks != int(d.c.chunks) {
+					t.Fatalf("batch norm after a oneDNN convolution has %d fused chunks, want %d", bn.fusedChunks, d.c.chunks)
+				}
+				fused++
+			}
+			if bn, ok := o.(*bnOp); ok {
+				if bn.fusedChunks != 0 {
+					t.Fatal("batch norm left its fused statistics set")
+				}
+				means, invs = append(means, slices.Clone(bn.bmean)), append(invs, slices.Clone(bn.binv))
+			}
+		}
+		return means, invs, fused
+	}
+	m1, i1, fused := stats()
+	be.noFusedStats = true
+	m2, i2, _ := stats()
+	be.noFusedStats = false
+	if fused < 10 {
+		t.Fatalf("%d batch norms took fused statistics, want most of the network's %d", fused, len(m1))
+	}
+	close := func(a, b float32) bool { return math.Abs(float64(a-b)) <= 1e-6*max(1, math.Abs(float64(b))) }
+	for k := range m1 {
+		for c := range m1[k] {
+			if !close(m1[k][c], m2[k][c]) || !close(i1[k][c], i2[k][c]) {
+				t.Fatalf("batch norm %d channel %d: fused mean %v inv %v, separate %v %v", k, c, m1[k][c], i1[k][c], m2[k][c], i2[k][c])
+			}
+		}
 	}
 }
