@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -329,4 +331,58 @@ func TestDnnlFusedBNStats(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkDnnlFusedBNStats times B2 + 4 Gram training steps (256x256,
+// CURATE_BATCH, default 16; CURATE_THREADS) with the batch-norm statistics
+// added up in the convolutions' forward chunks and with the separate pass
+// (noFusedStats), alternating step by step in one run, and reports the
+// median ms a step of each and the median and range of the pairs' ratios
+// (separate / fused).
+func BenchmarkDnnlFusedBNStats(b *testing.B) {
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = "onednn"
+	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
+	if bs <= 0 {
+		bs = 16
+	}
+	n, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	if _, err := n.Step(batch); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var fused, sep []float64
+	for range b.N {
+		for _, off := range []bool{false, true} {
+			be.noFusedStats = off
+			s := time.Now()
+			if _, err := n.Step(batch); err != nil {
+				b.Fatal(err)
+			}
+			ms := time.Since(s).Seconds() * 1000
+			if off {
+				sep = append(sep, ms)
+			} else {
+				fused = append(fused, ms)
+			}
+		}
+	}
+	be.noFusedStats = false
+	b.Logf("fused %.0f, separate %.0f ms", fused, sep)
+	ratios := make([]float64, len(fused))
+	for i := range fused {
+		ratios[i] = sep[i] / fused[i]
+	}
+	med := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
+	f, s, r := med(fused), med(sep), med(ratios)
+	b.Logf("%s, batch %d: fused %.0f ms a step, separate %.0f ms (medians of %d); separate/fused by pair, median %.3f, range %.3f-%.3f",
+		be.Describe(), bs, f, s, b.N, r, ratios[0], ratios[len(ratios)-1])
+	b.ReportMetric(f, "fused-ms/step")
+	b.ReportMetric(s, "separate-ms/step")
 }
