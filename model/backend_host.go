@@ -174,12 +174,17 @@ func (b *hostBackend) bnStatistics(e *exec, o *bnOp) {
 	x := o.x
 	C := x.C
 	rows := x.N * x.H * x.W
-	if e.train {
+	nc := o.fusedChunks
+	o.fusedChunks = 0
+	switch {
+	case e.train && nc > 0: // added up by the convolution that wrote x
+		o.setBatchStats(o.sumParts(nc), rows)
+	case e.train:
 		tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
 			b.k.bnStats(x.Data[r0*C:r1*C], r1-r0, C, s[:C], s[C:2*C])
 		})
 		o.setBatchStats(tot, rows)
-	} else {
+	default:
 		o.setMovingStats()
 	}
 	o.setAffine()

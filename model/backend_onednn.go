@@ -410,6 +410,10 @@ type dnnlBackend struct {
 	// dnnlChunks. Only BenchmarkDnnlChunkCap sets it, to pair caps in one
 	// process.
 	maxChunks int
+	// noFusedStats turns off the batch-norm statistics added up in the
+	// convolutions' forward chunks (forward), for paired measurements and
+	// tests against the separate pass.
+	noFusedStats bool
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -676,7 +680,7 @@ func (b *dnnlBackend) dwForward(e *exec, o *dwConvOp) {
 		b.hostBackend.dwForward(e, o)
 		return
 	}
-	b.forward(e, d, o.x, o.y, o.w, nil)
+	b.forward(e, d, o.x, o.y, o.w, nil, o.bn)
 }
 
 func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
@@ -717,11 +721,16 @@ func (b *dnnlBackend) convForward(e *exec, o *convOp) {
 		b.hostBackend.convForward(e, o)
 		return
 	}
-	b.forward(e, d, o.x, o.y, o.w, o.b)
+	b.forward(e, d, o.x, o.y, o.w, o.b, o.bn)
 }
 
 // forward runs the chunks of a prepared convolution y = x * w (+ bias).
-func (b *dnnlBackend) forward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param) {
+// In training, when bn (the batch norm that reads y next) is given, each
+// chunk also adds up bn's statistics of its own output right after writing
+// it, while it is still in cache, into bn's partials (bnOp.fusedChunks):
+// the batch norm then skips its pass over y. The chunks are fixed by the
+// shape, so the sums are the same whatever the thread count.
+func (b *dnnlBackend) forward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param, bn *bnOp) {
 	var bp *C.float
 	if bias != nil {
 		bp = p32(bias.Data)
@@ -731,10 +740,25 @@ func (b *dnnlBackend) forward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param
 	scr := grow(&b.scr, int(d.c.chunks)*ss+1)
 	b.check(C.cd_conv_weights(d.c, 0, p32(w.Data), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
 	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
+	var part []float64
+	if !e.train || b.noFusedStats || bn == nil || bn.x != y {
+		bn = nil
+	} else {
+		part = bn.statParts(int(d.c.chunks))
+	}
+	Cy := y.C
 	b.chunks(e, d, func(i, n0 int) {
 		b.check(C.cd_conv_fwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), unsafe.Pointer(p32(wbuf)), bp,
 			p32(y.Data[n0*ys:]), unsafe.Pointer(p32(scr[i*ss:]))), "convolution forward")
+		if bn != nil {
+			n1 := min(n0+d.per, y.N)
+			s := part[(i+1)*2*Cy : (i+2)*2*Cy]
+			b.k.bnStats(y.Data[n0*ys:n1*ys], (n1-n0)*y.H*y.W, Cy, s[:Cy], s[Cy:])
+		}
 	})
+	if bn != nil {
+		bn.fusedChunks = int(d.c.chunks)
+	}
 }
 
 // convBackward runs each chunk's backward-weights (into its own partial,

@@ -4,6 +4,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -336,4 +337,121 @@ func BenchmarkDnnlChunkCap(b *testing.B) {
 	slices.Sort(ratios)
 	b.Logf("batch %d: cap %d against %d, median speed ratio %.3f (min %.3f, max %.3f) over %d rounds", bs, most, dnnlChunks, ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], len(ratios))
 	b.ReportMetric(ratios[len(ratios)/2], "ratio")
+}
+
+// TestDnnlFusedBNStats checks the batch-norm statistics the oneDNN
+// convolutions add up in their forward chunks: every batch norm right
+// after a oneDNN convolution (regular or depthwise) gets them (and skips
+// its own pass), and its batch mean and inverse deviation agree with the
+// separate pass over the whole activation (noFusedStats) to float32
+// rounding: the same double sums in another grouping. Thread-count
+// independence of the fused sums is TestDeterministicSteps' (onednn).
+func TestDnnlFusedBNStats(t *testing.T) {
+	cfg := narrowConfig(1)
+	cfg.Backend = "onednn"
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	if _, err := n.Step(colourBatch(rng, 6, 32)); err != nil {
+		t.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	p, e := n.cur, n.exec(true)
+	stats := func() (means, invs [][]float32, fused int) {
+		for _, o := range p.ops {
+			o.forward(e)
+			var bn *bnOp
+			var d *dnnlConv
+			switch c := o.(type) {
+			case *convOp:
+				bn, d = c.bn, be.conv(c)
+			case *dwConvOp:
+				bn, d = c.bn, be.dw(c)
+			}
+			if bn != nil && d != nil && !be.noFusedStats {
+				if bn.fusedChunks != int(d.c.chunks) {
+					t.Fatalf("batch norm after a oneDNN convolution has %d fused chunks, want %d", bn.fusedChunks, d.c.chunks)
+				}
+				fused++
+			}
+			if bn, ok := o.(*bnOp); ok {
+				if bn.fusedChunks != 0 {
+					t.Fatal("batch norm left its fused statistics set")
+				}
+				means, invs = append(means, slices.Clone(bn.bmean)), append(invs, slices.Clone(bn.binv))
+			}
+		}
+		return means, invs, fused
+	}
+	m1, i1, fused := stats()
+	be.noFusedStats = true
+	m2, i2, _ := stats()
+	be.noFusedStats = false
+	if fused < 10 {
+		t.Fatalf("%d batch norms took fused statistics, want most of the network's %d", fused, len(m1))
+	}
+	close := func(a, b float32) bool { return math.Abs(float64(a-b)) <= 1e-6*max(1, math.Abs(float64(b))) }
+	for k := range m1 {
+		for c := range m1[k] {
+			if !close(m1[k][c], m2[k][c]) || !close(i1[k][c], i2[k][c]) {
+				t.Fatalf("batch norm %d channel %d: fused mean %v inv %v, separate %v %v", k, c, m1[k][c], i1[k][c], m2[k][c], i2[k][c])
+			}
+		}
+	}
+}
+
+// BenchmarkDnnlFusedBNStats times B2 + 4 Gram training steps (256x256,
+// CURATE_BATCH, default 16; CURATE_THREADS) with the batch-norm statistics
+// added up in the convolutions' forward chunks and with the separate pass
+// (noFusedStats), alternating step by step in one run, and reports the
+// median ms a step of each and the median and range of the pairs' ratios
+// (separate / fused).
+func BenchmarkDnnlFusedBNStats(b *testing.B) {
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = "onednn"
+	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
+	if bs <= 0 {
+		bs = 16
+	}
+	n, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	be := n.be.(*dnnlBackend)
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	if _, err := n.Step(batch); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var fused, sep []float64
+	for range b.N {
+		for _, off := range []bool{false, true} {
+			be.noFusedStats = off
+			s := time.Now()
+			if _, err := n.Step(batch); err != nil {
+				b.Fatal(err)
+			}
+			ms := time.Since(s).Seconds() * 1000
+			if off {
+				sep = append(sep, ms)
+			} else {
+				fused = append(fused, ms)
+			}
+		}
+	}
+	be.noFusedStats = false
+	b.Logf("fused %.0f, separate %.0f ms", fused, sep)
+	ratios := make([]float64, len(fused))
+	for i := range fused {
+		ratios[i] = sep[i] / fused[i]
+	}
+	med := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
+	f, s, r := med(fused), med(sep), med(ratios)
+	b.Logf("%s, batch %d: fused %.0f ms a step, separate %.0f ms (medians of %d); separate/fused by pair, median %.3f, range %.3f-%.3f",
+		be.Describe(), bs, f, s, b.N, r, ratios[0], ratios[len(ratios)-1])
+	b.ReportMetric(f, "fused-ms/step")
+	b.ReportMetric(s, "separate-ms/step")
 }

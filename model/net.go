@@ -238,6 +238,18 @@ func (b *builder) bn(name string, x *Tensor, act actKind, actName string) *Tenso
 	v := b.param(name+"/moving_variance:0", []int{C}, false, initOnes)
 	o := newBNOp(x, act, g, be, m, v)
 	o.y.flat = x.flat
+	if n := len(b.p.ops); n > 0 {
+		switch c := b.p.ops[n-1].(type) {
+		case *convOp:
+			if c.y == x {
+				c.bn = o
+			}
+		case *dwConvOp:
+			if c.y == x {
+				c.bn = o
+			}
+		}
+	}
 	b.add(o, o.y)
 	b.layer(name, "BatchNormalization", o.y.Shape(), g, be, m, v)
 	if act != actNone {

@@ -24,6 +24,7 @@ type convOp struct {
 	w, b       *Param
 	k, stride  int
 	padT, padL int
+	bn         *bnOp // the batch norm right after it on y, or nil (bnOp.fusedChunks)
 }
 
 func newConvOp(x *Tensor, cout, k, stride int, w, b *Param, needGrad bool) *convOp {
@@ -59,6 +60,7 @@ type dwConvOp struct {
 	acc        []float32 // kernel-gradient partials
 	k, stride  int
 	padT, padL int
+	bn         *bnOp // the batch norm right after it on y, or nil (bnOp.fusedChunks)
 }
 
 func newDWConvOp(x *Tensor, k, stride int, w *Param) *dwConvOp {

@@ -37,7 +37,14 @@ type bnOp struct {
 	eps, momentum             float32
 	bmean, binv, scale, shift []float32
 	coefB, coefC              []float32 // backward coefficients
-	partial                   []float64 // statChunks x 2C reduction partials
+	partial                   []float64 // (chunks+1) x 2C reduction partials, [0, 2C) the total
+	// fusedChunks, when not 0, says that partial holds this step's sums
+	// and sums of squares of x in that many chunks (chunk i's at
+	// (i+1)*2C): the convolution that wrote x added them up chunk by chunk
+	// while each chunk's output was still in cache (dnnlBackend.forward),
+	// and the statistics pass reads them instead of x. Set by the
+	// producer, cleared when used.
+	fusedChunks int
 }
 
 func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {
@@ -52,16 +59,32 @@ func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {
 // own 2C partial, and returns the partials summed in chunk order.
 func (o *bnOp) chunkSums(e *exec, rows, C int, fn func(r0, r1 int, s []float64)) []float64 {
 	nc := min(statChunks, rows)
-	if len(o.partial) < (nc+1)*2*C {
-		o.partial = make([]float64, (statChunks+1)*2*C)
-	}
-	part := o.partial[:(nc+1)*2*C]
-	clear(part)
+	part := o.statParts(nc)
 	e.run(nc, 1, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			fn(rows*ch/nc, rows*(ch+1)/nc, part[(ch+1)*2*C:(ch+2)*2*C])
 		}
 	})
+	return o.sumParts(nc)
+}
+
+// statParts returns the cleared partials of nc chunks: chunk i's 2C sums
+// at [(i+1)*2C, (i+2)*2C), the total's place at [0, 2C).
+func (o *bnOp) statParts(nc int) []float64 {
+	C := o.x.C
+	if len(o.partial) < (nc+1)*2*C {
+		o.partial = make([]float64, (max(nc, statChunks)+1)*2*C)
+	}
+	part := o.partial[:(nc+1)*2*C]
+	clear(part)
+	return part
+}
+
+// sumParts adds the nc partials of statParts in chunk order into the total
+// and returns it (2C values: sums, then sums of squares or products).
+func (o *bnOp) sumParts(nc int) []float64 {
+	C := o.x.C
+	part := o.partial[:(nc+1)*2*C]
 	tot := part[:2*C]
 	for ch := 1; ch <= nc; ch++ {
 		for i, v := range part[ch*2*C : (ch+1)*2*C] {
