@@ -30,7 +30,7 @@
 // move the keys. The Match functions are the rules: MatchWhole (resizes,
 // re-encodes, borders, brightness, grayscale), MatchCrop (a whole image
 // against another's window), MatchCentre (the same window of both: small rotations,
-// watermarks) and MatchMirror. Every rule verifies the pHash candidate with
+// watermarks; windows with MinCentreSure sure bits, a smooth texture's too) and MatchMirror. Every rule verifies the pHash candidate with
 // the dHash and the luma statistics; flat images (few sure pHash bits or
 // little contrast) are verified with the Shape correlation, the Colour
 // (ColourAgree: the chroma of the cells agrees, or one side is grey, as a

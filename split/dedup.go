@@ -155,7 +155,7 @@ func nearPairs(sigs []*imagehash.Signature, maxDist int, flips bool, join func(a
 	}
 	for _, w := range imagehash.CentreMatchWindows {
 		keys := keysOf(sigs, func(s *imagehash.Signature) (imagehash.Key, bool) {
-			if s.Windows == nil || !s.Windows[w].CentreSharp() {
+			if s.Windows == nil || !s.Windows[w].CentreMatchable() {
 				return imagehash.Key{}, false
 			}
 			return s.Windows[w], true
