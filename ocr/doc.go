@@ -158,13 +158,11 @@
 // tuning part and the held-out parts of versions 2 and 3 (TestWordDump):
 // no photo without text fires any.
 //
-// Wave 8 (words.go): the tiled repeat takes a less sure copy: the surer
-// reading from 60, the other from 50 and a word but for its confidence
-// ("ock" 66 and "sock" 56 of a faint tiled "stock" in a thumbnail); and a
-// web address counts from confidence 30 (a faint corner "tumblir.com" at
-// 34), handles still from 40. Checked the same way: no photo without text
-// reads a web address at any confidence, or such a tiled pair from 60 and
-// 35.
+// Wave 8 (words.go): a web address counts from confidence 30 (a faint
+// corner "tumblir.com" at 34), handles still from 40: no photo without
+// text of tune, v2 or v3 reads a web address at any confidence. A tiled
+// repeat from 60 and 50 was tried and dropped: it decided four of make
+// demo's drawn scenes without text (tiledRunConfidence).
 //
 // # Evaluation
 //

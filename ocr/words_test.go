@@ -175,10 +175,12 @@ func TestWordRules(t *testing.T) {
 		// A tiled watermark's word read in pieces at two places.
 		{"tiled run", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
 		{"tiled runs that overlap", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{120, 62, 170, 96}, PassSteep, 0}}, 0, "", 0},
-		// One copy read surely, another faintly ("ock" and "sock" of a faint tiled "stock").
-		{"faint tiled run", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassSteepStack, 0}}, 0, RuleRepeat, 0},
-		{"faint tiled run of two passes", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 52, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
-		{"tiled run under tiledRunConfidence", []read{{"REN", 58, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 59, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		// One copy read surely, another faintly ("ock" and "sock" of a faint tiled "stock"):
+		// not enough (make demo's scenes without text read such pairs at 62-68).
+		{"faint tiled run", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassSteepStack, 0}}, 0, "", 0},
+		{"demo scene's tiled pair", []read{{"wee", 62, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"wee", 66, [4]int{74, 147, 124, 182}, PassSteepStack, 0}}, 0, "", 0},
+		{"tiled run from tiledRunConfidence", []read{{"ock", 72, [4]int{84, 62, 133, 96}, PassSteepStack, 0}, {"sock", 70, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, RuleRepeat, 0},
+		{"tiled run under tiledRunConfidence", []read{{"REN", 68, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"REN", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 		{"tiled run under tiledRunLow", []read{{"wae", 44, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"Awae", 73, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 		{"faint tiled run of a non-word", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"kkkock", 57, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 		{"faint tiled run upright", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassRegions, 0}}, 0, "", 0},
