@@ -176,6 +176,13 @@ for name, key, inverse in rows:
     print(f"{name:<16} | {cell(median(cs)):>10} | {cell(median(ts)):>10} | {cell(median(rs)):>12}{per}")
 print("curate and PyTorch columns: medians of the rounds; ratios > 1: curate better"
       " (images/s curate/PyTorch, memory PyTorch/curate)")
+# Each round's images/s of both engines, in the order they ran (curate first in odd rounds):
+# which engine moved between rounds, which the ratios alone do not say.
+for name, key, _ in rows[:2]:
+    per = "; ".join(
+        f"round {i + 1} ({'curate first' if i % 2 == 0 else 'PyTorch first'}) curate {cell(c.get(key))}, PyTorch {cell(t.get(key))}"
+        for i, (c, t) in enumerate(rounds))
+    print(f"{name} by round: {per}")
 if curate:
     print(f"curate: backend {curate.get('backend')} ({curate.get('blas')}), loss {curate.get('first_loss')} -> {curate.get('last_loss')}")
 if torch:
