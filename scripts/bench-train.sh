@@ -4,7 +4,7 @@
 # other on this machine, and a table of both and their ratio.
 #
 # Both are measured ROUNDS times, alternating (curate then PyTorch in odd rounds, PyTorch then
-# curate in even ones), and the table gives each round's ratio and the median of the per-round
+# curate in even ones), and the table gives each round's ratio (a line below it each round's images/s of both) and the median of the per-round
 # ratios: this machine's speed drifts by 10-25% between minutes (a shared virtual machine), so
 # one curate run against one PyTorch run a minute later measures the drift as much as the
 # engines. Run it on a quiet machine: PyTorch's OpenMP threads lose far more than curate to any
