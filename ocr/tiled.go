@@ -236,7 +236,7 @@ func (j *judge) tiledRule() string {
 // tiledRepeat reports whether accepted word i, of a tiled pass, repeats
 // at another place: another accepted word of a tiled pass, read at conf or
 // more and not overlapping it, shares run letters in a row with it. It
-// marks both decisive when it does (tiledRule).
+// marks both decisive when it does (tiledRule, tiledEcho).
 func (j *judge) tiledRepeat(i, run int, conf float64) bool {
 	a := j.accepted[i]
 	for k, b := range j.accepted {

@@ -30,8 +30,7 @@ import (
 //     of a logo, "NYC", "BBC"), which the spelling rules reject, read
 //     alike at the same place by another pass or line.
 //   - tiled triples (tiledEcho): two words of a tiled pass at different
-//     places sharing minTiledRun letters in a row, one sure enough, the
-//     other maybe faint.
+//     places sharing minTiledRun letters in a row.
 
 // echoConfidence is the least confidence of either reading of an echo;
 // echoRun the letters in a row they must share.
@@ -381,49 +380,31 @@ func (j *judge) acronymRule() string {
 	return ""
 }
 
-// minTiledRun, tiledRunConfidence and tiledRunLow: two words of tiled
-// passes at different places that share minTiledRun letters in a row
-// decide (RuleRepeat) when the surer is read at tiledRunConfidence or more
-// and the other at tiledRunLow or more, each a word but for its
-// confidence: a tiled watermark's word read in pieces ("REN" at 75 and 81,
-// "pre" at 76 and 77 of a tiled "PREVIEW" in version 3's held-out part),
-// where tiledRule wants four letters, or read less surely in another of
-// its copies ("ock" at 66 and "sock" at 56 of a faint tiled "stock" in a
-// thumbnail). Checked on every word of every default pass of the tuning
-// part and the held-out parts of versions 2 and 3 (TestWordDump, wave 8):
-// no photo without text has such a pair from 60 and 35 either; from 50
-// and 30 one has ("SON" at 76 and "SONS." at 33 on water). The gravel of
-// TestTiledRule, read by steep with the gate open, gives "Awae" at 73 and
-// "wae" at 44. But 60 and 50, chosen so, decided four of make demo's
-// drawn scenes without text ("wee" at 62 and 66, "ate" at 63 and "ote"
-// at 62, "thy", "foe" and "fate" at 64-68 by the steep passes): both
-// are back at 70 (wave 7's rule; the faint pairs the word dump found
-// are lost again), which no demo scene reaches.
+// minTiledRun and tiledRunConfidence: two accepted words of tiled passes
+// at different places that share minTiledRun letters in a row, each read
+// at tiledRunConfidence or more, decide (RuleRepeat): a tiled
+// watermark's word read in pieces ("REN" at 75 and 81, "pre" at 76 and
+// 77 of a tiled "PREVIEW" in version 3's held-out part), where tiledRule
+// wants four letters. No photo without text of the tuning part and the
+// held-out parts of versions 2 and 3 has such a pair even from 65 (every
+// word of every default pass, TestWordDump).
+// (Wave 8 tried the surer reading from 60 and the other from 50, a word
+// but for its confidence: "ock" at 66 and "sock" at 56 of a faint tiled
+// "stock" in a v3 thumbnail, no photo without text of tune, v2 or v3 —
+// but it decided four of make demo's drawn scenes without text, "wee" at
+// 62 and 66, "ate" at 63 and "ote" at 62, "thy", "foe" and "fate" at
+// 64-68 by the steep passes, so it was dropped; TestDemoScenesText.)
 const (
 	minTiledRun        = 3
 	tiledRunConfidence = 70
-	tiledRunLow        = 70
 )
 
 // tiledEcho applies the rule above: it marks the pair and returns
 // RuleRepeat, or "".
 func (j *judge) tiledEcho() string {
-	var ws []Word // tiled passes' words from tiledRunLow, words but for their confidence
-	for _, set := range [][]Word{j.accepted, j.rejected} {
-		for _, w := range set {
-			if turnedSpecs[w.Pass].tiled && w.Conf >= tiledRunLow &&
-				(w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == "") {
-				ws = append(ws, w)
-			}
-		}
-	}
-	for i, a := range ws {
-		for _, b := range ws[i+1:] {
-			if max(a.Conf, b.Conf) >= tiledRunConfidence && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, minTiledRun) {
-				j.markDecisive(a)
-				j.markDecisive(b)
-				return RuleRepeat
-			}
+	for i, a := range j.accepted {
+		if turnedSpecs[a.Pass].tiled && a.Conf >= tiledRunConfidence && j.tiledRepeat(i, minTiledRun, tiledRunConfidence) {
+			return RuleRepeat
 		}
 	}
 	return ""
