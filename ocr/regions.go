@@ -738,12 +738,15 @@ func bestRegions(all []region, n int) []region {
 // "00S*S" at 78 on a 4-glyph part at 4.5 degrees of a 6-glyph chain at
 // 9.4 (a full-size false positive).
 func otherSlope(r, k region) bool {
-	d := math.Abs(math.Atan(r.slope)-math.Atan(k.slope)) * 180 / math.Pi
+	d := math.Abs(slopeDeg(r.slope) - slopeDeg(k.slope))
 	return d > dupSlopeDeg && r.bottomDev < k.bottomDev && math.Abs(r.slope) > math.Abs(k.slope)
 }
 
 // dupSlopeDeg: see otherSlope.
 const dupSlopeDeg = 3
+
+// slopeDeg is the angle in degrees of a line of the given slope (dy/dx).
+func slopeDeg(slope float64) float64 { return math.Atan(slope) * 180 / math.Pi }
 
 // lineHeight is the glyph height (median of a line's glyphs, px) a crop is
 // scaled to before Tesseract reads it: an x-height of some 20-25 px.
@@ -751,7 +754,7 @@ const lineHeight = 32
 
 // readLine reads one candidate line and maps the words' boxes back to g.
 func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
-	deg := math.Atan(r.slope) * 180 / math.Pi
+	deg := slopeDeg(r.slope)
 	if !deskew || math.Abs(deg) <= 2 {
 		deg = 0
 	}

@@ -121,7 +121,7 @@ const minAlongDeg = 2
 // taller than the word's, so a word read well on a turned line ("RIGH" at
 // 68) stood on one glyph or none.
 func (fr *frame) supportAlong(box [4]int, slope float64) int {
-	deg := math.Atan(slope) * 180 / math.Pi
+	deg := slopeDeg(slope)
 	if math.Abs(deg) <= minAlongDeg {
 		return fr.support(box)
 	}
