@@ -95,6 +95,15 @@ done
 # The near-duplicate edit set's held-out part v4 (scripts/dedup_editset.py): photos of
 # packages no other part uses (endless-sky-data and tuxpaint-data also serve the OCR set's v4, below).
 [ -e /usr/share/xplanet/images/earth.jpg ] || norec+=(xplanet-images)
+# The near-duplicate edit set's held-out part v5 (scripts/dedup_editset.py): photos and
+# renders of packages no other part uses (dark space scenes, game skyboxes and level
+# shots, near-uniform paper textures), without their recommends.
+for f in games/moon-lander/images/backgrounds/saturn.jpg:moon-lander-data games/etr/env/etr/night/front.png:extremetuxracer-data \
+	krita/patterns/03_default-paper.png:krita-data digikam/about/images/body-background.jpg:digikam-data \
+	games/frozen-bubble/gfx/backgrnd.png:frozen-bubble-data games/neverball/shot-easy/easy.jpg:neverball-data \
+	Eterm/pix/scale/Neopolis-horizon.jpg:eterm; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
 # packages that no earlier part uses, without their recommends.
 for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \
