@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in five parts:
+Sources (installed by scripts/install-deps.sh), in six parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -25,6 +25,14 @@ Sources (installed by scripts/install-deps.sh), in five parts:
               part uses; left out of make test and make test-editset (split's
               tests drop it unless CURATE_EDITSET_HELDOUT4=1, make
               eval-editset-heldout4), so no one who tunes sees it.
+  heldout5    (v5) moon-lander-data's space backgrounds, eterm's dark grid
+              horizon, extremetuxracer-data's skybox views, neverball-data's
+              level shots, krita-data's paper and wall patterns and
+              digikam-data's textures and lake photo: packages no other part
+              uses, many pictures dark or near-uniform; built blind (never
+              scored by its builder) and left out like heldout4 (split's
+              tests drop it unless CURATE_EDITSET_HELDOUT5=1, make
+              eval-editset-heldout5).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -65,19 +73,21 @@ scenes (two photos darkened as above), two skies, two studio-like smooth
 backgrounds, and two frames of one shoot that are not copies (another
 viewpoint or lighting; in the validation part two photos of one
 photographer's series; in the held-out part two crops of one photo that do
-not overlap, and two table textures of one colour). Same-shoot frames that ARE near-copies (consecutive video or stereo
+not overlap, and two table textures of one colour; in heldout5 also two
+dark views of one game level's skybox, two dark levels of one game, two
+levels of one layout in other tiles and two near-uniform grey papers). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2, heldout3 or heldout4, pair (look-alikes and frames only) names the pair,
+validation, validation2, heldout3, heldout4 or heldout5, pair (look-alikes and frames only) names the pair,
 source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
 gradient) and package the Debian package that ships it. Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
 family or pair is in two parts and no package of a held-out part (heldout3,
-heldout4) in another. The output
+heldout4, heldout5) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -260,16 +270,63 @@ HELDOUT4_PAIRS = [
     # Two crops of one photo that do not overlap.
     ("lookalike", "mountain-frames", ESKY + "mountain5.jpg#0,0,0.48,1", ESKY + "mountain5.jpg#0.52,0,1,1"),
 ]
+# The held-out part v5: photos and renders of packages that no other part
+# uses, many of them dark or near-uniform (moon-lander-data's space
+# backgrounds, 640x480; eterm's dark grid horizon; extremetuxracer-data's
+# skybox views, 512x512 and 256x256 faces, 1024x1024 for the sky strips;
+# neverball-data's level shots, 256x256; krita-data's paper and wall
+# patterns, 512x512; digikam-data's paper and wire textures and its lake
+# photo, 4032x3024, as two crops). Chosen by looking at the pictures only (no
+# text, logos, drawings or UI; no two views of one skybox among the
+# originals, and no picture that a 32x32 correlation finds a copy of another
+# part's), never scored by whoever built or tunes on it.
+MOON = "/usr/share/games/moon-lander/images/backgrounds/"
+ETR = "/usr/share/games/etr/env/"
+NEVERBALL = "/usr/share/games/neverball/"
+KRITA = "/usr/share/krita/patterns/"
+DIGIKAM = "/usr/share/digikam/"
+HELDOUT5 = [MOON + n + ".jpg" for n in [
+    "blue_nebula", "earth_moon", "fingers", "fire_and_planet", "glowing_nebula", "orange_gas", "red_plain",
+    "saturn",
+]] + ["/usr/share/Eterm/pix/scale/Neopolis-horizon.jpg"] + [ETR + n + "/front.png" for n in [
+    # Not tuxracer/sunny: tuxracer/evening's render in other colours (32x32 luma correlation 0.999).
+    "etr/cloudy", "tuxracer/night", "etr/evening", "tuxracer/cloudy", "etr/sunny", "tuxracer/evening",
+]] + [NEVERBALL + n for n in [
+    "shot-hard/invis.jpg", "shot-medium/coneskeleton.jpg", "shot-mym/descent.jpg", "shot-hard/pyramid.jpg",
+    "shot-misc/ocean.jpg", "shot-medium/woodmaze.jpg", "shot-hard/ring.jpg", "shot-fwp/tennis.png",
+    "shot-mym/snow.jpg",
+]] + [KRITA + n + ".png" for n in [
+    "01_canvas", "05_paper-torchon", "16_texture-woody", "Rough_Wall_With_Impasto", "Sand_fine",
+]] + [DIGIKAM + "data/paper2-texture.png", DIGIKAM + "data/metalwire-texture.png"]
+# Sky strips of two skybox faces that are no original of their own (the
+# 1024-px faces of two scenes whose other faces are not used).
+HELDOUT5_SKIES = [ETR + "etr/cloudy/leftH.png", ETR + "etr/sunny/rightH.png"]
+HELDOUT5_PAIRS = [
+    # Two dark views of one level's skybox (its left and right faces).
+    ("lookalike", "etr-night-views", ETR + "etr/night/left.png", ETR + "etr/night/right.png"),
+    # Two dark levels of one theme (a track on black).
+    ("lookalike", "circuits", NEVERBALL + "shot-mym/circuit1.jpg", NEVERBALL + "shot-mym/circuit2.jpg"),
+    # Two frames of one level layout (other tiles, other camera).
+    ("lookalike", "spiral-levels", NEVERBALL + "shot-medium/spiraldn.jpg", NEVERBALL + "shot-medium/spiralup.jpg"),
+    # Two near-uniform grey papers of one theme.
+    ("lookalike", "papers", KRITA + "03_default-paper.png", KRITA + "Rough_Paper.png"),
+    # Two dark starfields with a planet (both photo originals too).
+    ("lookalike", "planets", MOON + "red_plain.jpg", MOON + "saturn.jpg"),
+    # Two crops of one photo that do not overlap.
+    ("lookalike", "lake-frames", DIGIKAM + "about/images/body-background.jpg#0,0,0.48,1",
+     DIGIKAM + "about/images/body-background.jpg#0.52,0,1,1"),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
-# the held-out v3 and v4.
+# the held-out v3, v4 and v5.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
          ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS),
-         ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS)]
+         ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS),
+         ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS)]
 HELDOUT_PART = "heldout3"
-HELDOUT_PARTS = {HELDOUT_PART, "heldout4"}  # no package of these in another part
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -369,12 +426,15 @@ def gradient(kind, angle, c0, c1, w=220, h=165):
 
 def source_name(path):
     """A source's name: its file's, or a plasma wallpaper's folder (its files are named by size),
+    or an extremetuxracer skybox face's theme, scene and face (every scene's faces share names),
     with "-crop" and the box's first two fractions for a crop."""
     path, _, box = path.partition("#")
     if box:
         return source_name(path) + "-crop" + "-".join(box.split(",")[:2])
     if path.startswith(PLASMA):
         return path[len(PLASMA):].split("/")[0]
+    if path.startswith(ETR):  # a skybox face: its theme, scene and face
+        return "etr-" + os.path.splitext(path[len(ETR):])[0].replace("/", "-")
     return os.path.splitext(os.path.basename(path))[0]
 
 
@@ -434,7 +494,8 @@ def originals(sources, skies):
             yield "photo", name, thumb(img), path
 
 
-PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-"}
+PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-",
+          "heldout5": "v5-"}
 
 
 def package_of(paths):
@@ -563,6 +624,14 @@ def main():
     grads += [(kind, angle, 9 + ci, c, "heldout4")
               for kind, angles in [("linear", [15, 105, 255]), ("radial", [300, 340])]
               for angle in angles for ci, c in enumerate(colours4)]
+    # Held-out v5: linear 175, 215, 330 and radial 20, 110 (mirrored: 5, 325,
+    # 210 and 160, 70, none of its others), 15 degrees or more from every
+    # linear angle of the other parts and none the mirror of one; one colour
+    # pair dark, one near-uniform (a luma span of about 25 levels).
+    colours5 = [((10, 10, 30), (60, 50, 90)), ((200, 205, 210), (170, 180, 200)), ((120, 40, 10), (250, 170, 90))]
+    grads += [(kind, angle, 12 + ci, c, "heldout5")
+              for kind, angles in [("linear", [175, 215, 330]), ("radial", [20, 110])]
+              for angle in angles for ci, c in enumerate(colours5)]
     for kind, angle, ci, (c0, c1), part in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)
