@@ -97,11 +97,11 @@ done
 [ -e /usr/share/xplanet/images/earth.jpg ] || norec+=(xplanet-images)
 # The near-duplicate edit set's held-out part v5 (scripts/dedup_editset.py): photos and
 # renders of packages no other part uses (dark space scenes, game skyboxes and level
-# shots, near-uniform paper textures), without their recommends.
-for f in games/moon-lander/images/backgrounds/saturn.jpg:moon-lander-data games/etr/env/etr/night/front.png:extremetuxracer-data \
+# shots, near-uniform paper textures), without their recommends. Not frozen-bubble-data
+# (its backgrounds carry logos and text).
+for f in games/moon-lander/images/backgrounds/saturn.jpg:moon-lander-data games/etr/env/etr/night/left.png:extremetuxracer-data \
 	krita/patterns/03_default-paper.png:krita-data digikam/about/images/body-background.jpg:digikam-data \
-	games/frozen-bubble/gfx/backgrnd.png:frozen-bubble-data games/neverball/shot-easy/easy.jpg:neverball-data \
-	Eterm/pix/scale/Neopolis-horizon.jpg:eterm; do
+	games/neverball/shot-mym/circuit1.jpg:neverball-data Eterm/pix/scale/Neopolis-horizon.jpg:eterm; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
