@@ -25,7 +25,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning, validation, validation2, heldout3 or heldout4
+	Part   string `json:"part"`   // tuning, validation, validation2, heldout3, heldout4 or heldout5
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 	Source string `json:"source"` // the picture it was cut from (path, "#box" for a crop)
 	// Package is the Debian package that ships Source ("" for gradients).
@@ -48,13 +48,36 @@ const heldout4Part = "heldout4"
 // heldout4 reports whether CURATE_EDITSET_HELDOUT4=1 asks for heldout4.
 func heldout4() bool { return os.Getenv("CURATE_EDITSET_HELDOUT4") == "1" }
 
-// scoredParts are the parts TestEditSet scores: editParts, or heldout4
-// alone with CURATE_EDITSET_HELDOUT4=1.
+// heldout5Part is the sixth part, built blind (its builder never ran the
+// de-duplication on it) and held out like heldout4: its files are dropped
+// from the set unless CURATE_EDITSET_HELDOUT5=1 (make
+// eval-editset-heldout5), which scores it alone with every other part's
+// files, heldout4's included, in the run.
+const heldout5Part = "heldout5"
+
+// heldout5 reports whether CURATE_EDITSET_HELDOUT5=1 asks for heldout5.
+func heldout5() bool { return os.Getenv("CURATE_EDITSET_HELDOUT5") == "1" }
+
+// scoredParts are the parts TestEditSet scores: editParts, heldout4 alone
+// with CURATE_EDITSET_HELDOUT4=1, or heldout5 alone with
+// CURATE_EDITSET_HELDOUT5=1 (which wins when both are set).
 func scoredParts() []string {
-	if heldout4() {
+	switch {
+	case heldout5():
+		return []string{heldout5Part}
+	case heldout4():
 		return []string{heldout4Part}
 	}
 	return editParts
+}
+
+// dropHeldOut removes the files of the held-out parts not asked for:
+// heldout4's unless CURATE_EDITSET_HELDOUT4=1 or CURATE_EDITSET_HELDOUT5=1,
+// heldout5's unless CURATE_EDITSET_HELDOUT5=1.
+func dropHeldOut(files []editFile) []editFile {
+	return slices.DeleteFunc(files, func(e editFile) bool {
+		return (e.Part == heldout4Part && !heldout4() && !heldout5()) || (e.Part == heldout5Part && !heldout5())
+	})
 }
 
 // editSetDir generates the edit set once per version of the script: into
@@ -123,7 +146,8 @@ func readManifest(t *testing.T, dir string) []editFile {
 // from Debian packages; cached, see editSetDir) and writes its images as a
 // fetch-like dataset at dir/input: one row per file, its ID the file name,
 // each family one label (alternately sadness and others); heldout4's files
-// only with CURATE_EDITSET_HELDOUT4=1. The script needs
+// only with CURATE_EDITSET_HELDOUT4=1 or CURATE_EDITSET_HELDOUT5=1,
+// heldout5's only with CURATE_EDITSET_HELDOUT5=1 (dropHeldOut). The script needs
 // the packages scripts/install-deps.sh installs; without them the test
 // fails and says so.
 func editSet(t *testing.T, dir string) []editFile {
@@ -131,10 +155,7 @@ func editSet(t *testing.T, dir string) []editFile {
 	start := time.Now()
 	raw := editSetDir(t)
 	t.Logf("edit set in %.1fs (%s)", time.Since(start).Seconds(), raw)
-	files := readManifest(t, raw)
-	if !heldout4() {
-		files = slices.DeleteFunc(files, func(e editFile) bool { return e.Part == heldout4Part })
-	}
+	files := dropHeldOut(readManifest(t, raw))
 	label := map[string]int64{}
 	w, err := shards.Create(filepath.Join(dir, "input", "train25"), shards.WriterOptions{
 		LabelNames: webemo.DefaultCategories().Level3Names(), Split: "train25"})
@@ -320,13 +341,13 @@ var gradientFloor = map[string]float64{heldoutPart: 0.97}
 // of a shoot that merge in tuning are reported, not counted), heldout3
 // 0.22% (the top and bottom quadrants of one render, origami-dark; 0.15%
 // before wave 8's MinCentreSure chained one more copy into it), no
-// look-alike pair merged; heldout4 has the issue's bars (scored only by
-// make eval-editset-heldout4).
+// look-alike pair merged; heldout4 and heldout5 have the issue's bars
+// (scored only by make eval-editset-heldout4 and make eval-editset-heldout5).
 var maxMerged = map[string]struct {
 	share float64
 	pairs int
 }{"tuning": {0.005, 0}, "validation": {0.005, 0}, "validation2": {0.005, 0}, heldoutPart: {0.005, 0},
-	heldout4Part: {0.005, 0}}
+	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
@@ -342,7 +363,9 @@ var maxMerged = map[string]struct {
 // distances runs with CURATE_EDITSET_SWEEP=1 only (make test-editset), so
 // make test plans once. heldout4 is neither in the set nor scored unless
 // CURATE_EDITSET_HELDOUT4=1, which scores it alone (against the issue's bars,
-// the whole set's files in the run: make eval-editset-heldout4).
+// the whole set's files but heldout5's in the run: make
+// eval-editset-heldout4); heldout5 likewise with CURATE_EDITSET_HELDOUT5=1
+// (the whole set's files in the run: make eval-editset-heldout5).
 func TestEditSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
@@ -473,17 +496,17 @@ func TestEditSet(t *testing.T) {
 
 // TestEditSetDisjoint checks that the edit set's parts share nothing: no
 // source picture (crops of one picture included), family or pair in two
-// parts, and no Debian package of a held-out part (heldout3, heldout4) in
-// another; the tuned-on parts may share a package (sharedTuned) but not a
-// picture. It reads the whole manifest, heldout4 included, and names
-// heldout4's files only when they break a rule.
+// parts, and no Debian package of a held-out part (heldout3, heldout4,
+// heldout5) in another; the tuned-on parts may share a package (sharedTuned)
+// but not a picture. It reads the whole manifest, heldout4 and heldout5
+// included, and names their files only when they break a rule.
 func TestEditSetDisjoint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
 	}
 	files := readManifest(t, editSetDir(t))
 	sharedTuned := map[string]bool{"plasma-workspace-wallpapers": true}
-	allParts := append(slices.Clone(editParts), heldout4Part)
+	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part)
 	partsOf := map[[2]string]map[string]bool{}
 	byPart := map[string]int{}
 	for _, e := range files {
@@ -511,9 +534,47 @@ func TestEditSetDisjoint(t *testing.T) {
 		}
 	}
 	for k, ps := range partsOf {
-		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart] && !ps[heldout4Part]) {
+		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart] && !ps[heldout4Part] && !ps[heldout5Part]) {
 			continue
 		}
 		t.Errorf("%s %s is in parts %v", k[0], k[1], slices.Sorted(maps.Keys(ps)))
+	}
+}
+
+// TestDropHeldOut checks which parts' files the edit set keeps and which
+// part TestEditSet scores under each setting of CURATE_EDITSET_HELDOUT4 and
+// CURATE_EDITSET_HELDOUT5: no held-out part is in a run that did not ask
+// for it.
+func TestDropHeldOut(t *testing.T) {
+	all := append(slices.Clone(editParts), heldout4Part, heldout5Part)
+	for _, tc := range []struct {
+		h4, h5 string
+		kept   []string
+		scored []string
+	}{
+		{"", "", editParts, editParts},
+		{"1", "", append(slices.Clone(editParts), heldout4Part), []string{heldout4Part}},
+		{"", "1", all, []string{heldout5Part}},
+		{"1", "1", all, []string{heldout5Part}},
+		{"0", "yes", editParts, editParts},
+	} {
+		t.Run("h4="+tc.h4+",h5="+tc.h5, func(t *testing.T) {
+			t.Setenv("CURATE_EDITSET_HELDOUT4", tc.h4)
+			t.Setenv("CURATE_EDITSET_HELDOUT5", tc.h5)
+			var files []editFile
+			for _, p := range all {
+				files = append(files, editFile{File: p + ".jpg", Part: p})
+			}
+			var kept []string
+			for _, e := range dropHeldOut(files) {
+				kept = append(kept, e.Part)
+			}
+			if !slices.Equal(kept, tc.kept) {
+				t.Errorf("kept parts %v, want %v", kept, tc.kept)
+			}
+			if got := scoredParts(); !slices.Equal(got, tc.scored) {
+				t.Errorf("scored parts %v, want %v", got, tc.scored)
+			}
+		})
 	}
 }
