@@ -298,9 +298,11 @@ HELDOUT5 = [MOON + n + ".jpg" for n in [
 ]] + [KRITA + n + ".png" for n in [
     "01_canvas", "05_paper-torchon", "16_texture-woody", "Rough_Wall_With_Impasto", "Sand_fine",
 ]] + [DIGIKAM + "data/paper2-texture.png", DIGIKAM + "data/metalwire-texture.png"]
-# Sky strips of two skybox faces that are no original of their own (the
-# 1024-px faces of two scenes whose other faces are not used).
-HELDOUT5_SKIES = [ETR + "etr/cloudy/leftH.png", ETR + "etr/sunny/rightH.png"]
+# Sky strips of two 1024-px skybox faces that are no original of their own
+# and overlap none (other faces of their scenes): two near-flat blue skies,
+# a starry night's and a clear day's (luma 18-108 and 61-102). Not cloudy's
+# left face with sunny's: mirror images by MIRROR_NCC (0.855).
+HELDOUT5_SKIES = [ETR + "etr/night/frontH.png", ETR + "etr/sunny/leftH.png"]
 HELDOUT5_PAIRS = [
     # Two dark views of one level's skybox (its left and right faces).
     ("lookalike", "etr-night-views", ETR + "etr/night/left.png", ETR + "etr/night/right.png"),
