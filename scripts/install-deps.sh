@@ -126,7 +126,7 @@ for f in games/etr/env/etr/sunny/frontH.png:extremetuxracer-data games/moon-land
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
 for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCond.otf:adf-universalis \
-	adf/LibrisADFStd-Regular.otf:adf-libris adf/BaskervaldADFStd.otf:adf-baskervald adf/RomandeADFStd-Regular.otf:adf-romande \
+	adf/LibrisADFStd-Regular.otf:adf-libris adf/RomandeADFStd-Regular.otf:adf-romande \
 	adf/TribunADFStd-Regular.otf:adf-tribun opendin/OSP-DIN.ttf:opendin karmilla/Karmilla-Regular.ttf:karmilla \
 	hack/Hack-Regular.ttf:hack firacode/FiraCode-Bold.ttf:firacode mononoki/mononoki-Regular.ttf:mononoki \
 	tiresias/tiresias_infofont.ttf:tiresias routed-gothic/routed-gothic.ttf:routed-gothic eurofurence/eurof55.ttf:eurofurence \
