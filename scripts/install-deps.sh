@@ -127,7 +127,7 @@ for f in games/etr/env/etr/sunny/frontH.png:extremetuxracer-data games/moon-land
 done
 for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCond.otf:adf-universalis \
 	adf/LibrisADFStd-Regular.otf:adf-libris adf/RomandeADFStd-Regular.otf:adf-romande \
-	adf/TribunADFStd-Regular.otf:adf-tribun opendin/OSP-DIN.ttf:opendin karmilla/Karmilla-Regular.ttf:karmilla \
+	adf/TribunADFStd-Regular.otf:adf-tribun karmilla/Karmilla-Regular.ttf:karmilla \
 	hack/Hack-Regular.ttf:hack firacode/FiraCode-Bold.ttf:firacode mononoki/mononoki-Regular.ttf:mononoki \
 	tiresias/tiresias_infofont.ttf:tiresias routed-gothic/routed-gothic.ttf:routed-gothic eurofurence/eurof55.ttf:eurofurence \
 	rufscript/Rufscript010.ttf:rufscript fifthhorseman/dkg.ttf:dkg-handwriting isabella/Isabella.ttf:isabella; do
@@ -135,7 +135,7 @@ for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCon
 done
 for f in league-mono/LeagueMono-CondensedExtraBold.otf:league-mono le-murmure/le-murmure.otf:le-murmure \
 	junction/Junction.otf:junction didot/GFSDidot.otf:gfs-didot junicode/JunicodeTwoBeta-Regular.otf:junicode \
-	levien/MuseumFourteen.otf:levien-museum allerta/allerta_stencil.otf:allerta bajaderka/Bajaderka-Regular.otf:bajaderka \
+	allerta/allerta_stencil.otf:allerta bajaderka/Bajaderka-Regular.otf:bajaderka \
 	fantasque-sans/Normal/OTF/FantasqueSansMono-Regular.otf:fantasque-sans; do
 	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done

@@ -22,18 +22,18 @@ terminal directory recursive verbose argument parameter variable process signal 
 kernel module archive compress extract symbolic timestamp checksum pipeline wildcard prompt session
 keyboard cursor console printer scanner monitor device partition mount backup restore upgrade
 invoke execute compile debug trace profile benchmark install configure locale encoding charset
-harbour lantern meadow orchard pebble thistle heather juniper willow hazel acorn chestnut
+harbour quartz fjord bramble gravel thistle heather juniper willow hazel acorn chestnut
 `)
 
-var sites5 = []string{"fotosearch", "colourbox", "photodune", "lightstock", "gratisography", "kaboompics",
+var sites5 = []string{"stockunlimited", "pxhere", "snapwire", "lightstock", "gratisography", "kaboompics",
 	"stockvault", "freeimages", "morguefile", "pikwizard", "reshot", "skitterphoto", "picjumbo", "lifeofpix",
 	"foodiesfeed", "negativespace"}
 
-var signWords5 = []string{"CAMPSITE", "FERRY", "HARBOUR", "POST OFFICE", "BOOKSHOP", "CINEMA", "PETROL", "CHEMIST",
-	"FLORIST", "ICE CREAM", "SKI LIFT", "SUMMIT TRAIL", "HOSTEL", "BANK", "CHECK IN", "DEPARTURES", "ARRIVALS",
-	"BAGGAGE", "CUSTOMS", "PHOTO BOOTH", "BICYCLE HIRE", "OBSERVATORY", "PLANETARIUM", "AQUARIUM", "GALLERY",
-	"TICKETS", "BOX OFFICE", "SOUVENIRS", "PICNIC AREA", "FIRST AID", "LIFEGUARD", "SLOW", "NO SWIMMING",
-	"SKATE PARK", "CAMPING", "MOTEL", "DINER", "BURGERS"}
+var signWords5 = []string{"CAMPSITE", "FERRY TERMINAL", "HARBOUR", "MAIL DROP", "BOOKSHOP", "MULTIPLEX", "PETROL", "CHEMIST",
+	"GREENGROCER", "GELATO", "SKI LIFT", "SUMMIT TRAIL", "HOSTEL", "CURRENCY EXCHANGE", "CHECK IN", "DEPARTURES", "ARRIVALS",
+	"BAGGAGE", "CUSTOMS", "PHOTO BOOTH", "BICYCLE HIRE", "OBSERVATORY", "PLANETARIUM", "AQUARIUM", "ART STUDIO",
+	"TICKET DESK", "BOX OFFICE", "SOUVENIRS", "PICNIC AREA", "FIRST AID", "LIFEGUARD", "REDUCE SPEED", "NO SWIMMING",
+	"SKATE PARK", "RV PARK", "GUEST HOUSE", "CANTEEN", "FALAFEL"}
 
 // newsLabels5 are the boxes at the left of version 5's lower thirds.
 var newsLabels5 = []string{"BREAKING", "LIVE", "UPDATE", "EXCLUSIVE", "WEATHER", "JUST IN"}
@@ -212,6 +212,46 @@ func (c *layer) drawHollow(s style, lines []string, cx, cy int) {
 	c.leg.measure(m, lumOf(c.under, r), c.scale)
 }
 
+// lumStd is the standard deviation of the luma of img inside r (every
+// other pixel): how busy the picture is under a block.
+func lumStd(img *image.RGBA, r image.Rectangle) float64 {
+	r = r.Intersect(img.Bounds())
+	var s, s2, n float64
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			c := img.RGBAAt(x, y)
+			v := lum(c)
+			s, s2, n = s+v, s2+v*v, n+1
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	m := s / n
+	return math.Sqrt(math.Max(0, s2/n-m*m))
+}
+
+// BusyFactor is version 5's addition to the label rule: text over a busy
+// part of the picture (bark, rock, a starfield) needs more contrast than
+// text over a flat one, MinContrast plus BusyFactor times the standard
+// deviation of the luma under the busiest block (before any text or plate
+// was set, plates and bands measured as drawn).
+const BusyFactor = 1.5
+
+// busy applies BusyFactor to what the layer measured.
+func (c *layer) busy(plated bool) {
+	if c.under == nil || plated {
+		return
+	}
+	worst := 0.0
+	for _, r := range c.boxes {
+		worst = max(worst, lumStd(c.under, r))
+	}
+	if c.leg.contrast < MinContrast+BusyFactor*worst {
+		c.leg.contrast = 0
+	}
+}
+
 // stacked is a word set one letter a line (vertical signs).
 func stacked(word string) []string {
 	var out []string
@@ -230,7 +270,11 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 	ly := newLayer(img, kind)
 	minPx := MinThumbPx / ly.scale // the smallest legible size, in full-size pixels
 	black, white := color.RGBA{0, 0, 0, 255}, color.RGBA{255, 255, 255, 255}
-	done := func(text string) (string, []image.Rectangle, legibility) { return text, ly.boxes, ly.leg }
+	plated := false // the text sits on a plate, band or card of its own: the busy rule does not apply
+	done := func(text string) (string, []image.Rectangle, legibility) {
+		ly.busy(plated)
+		return text, ly.boxes, ly.leg
+	}
 	// rule draws a thin horizontal line with a small diamond in its middle.
 	rule := func(cx, y, half int, c color.RGBA, th int) {
 		ly.blend(image.Rect(cx-half, y-th/2, cx-th*3, y-th/2+th), c, 1)
@@ -258,8 +302,12 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			return done(text)
 		case 1: // a speech bubble: black words in a white ellipse with a tail
 			text := strings.ToUpper(words5(rng, 2+rng.Intn(4)))
-			lines := splitLines(text, 1+rng.Intn(3))
+			n := 1 + rng.Intn(3)
+			lines := splitLines(text, n)
 			px := max(minPx*1.1, fit(f, short*(0.06+rng.Float64()*0.04), lines, int(float64(W)*0.5)))
+			for ; widest(f, px, lines) > W/2 && n < 4; n++ {
+				lines = splitLines(text, n+1) // too wide at the smallest legible size: more lines
+			}
 			wid := float64(widest(f, px, lines))
 			hgt := px * 1.15 * float64(len(lines))
 			rx, ry := wid*0.62+px*0.5, hgt*0.62+px*0.6
@@ -273,7 +321,8 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			fillPoly(img, ellipsePts(cx, cy, rx, ry), white, 1)
 			fillPoly(img, tail, white, 1)
 			ly.drawOver(style{font: f, px: px, fill: rgb(15, 15, 15), opacity: 1}, lines, int(cx), int(cy), 255)
-			return done(text)
+			plated = true
+			return done(strings.Join(lines, " "))
 		case 2: // outline-only (hollow) letters across the middle, a soft shadow
 			text := strings.ToUpper(words5(rng, 2+rng.Intn(3)))
 			lines := splitLines(text, 1+rng.Intn(2))
@@ -333,7 +382,8 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		case 1: // light on light: the photo washed out, white words with a thin dark outline
 			ly.blend(img.Bounds(), rgb(245, 245, 240), 0.45+rng.Float64()*0.25)
 			o := rgb(40+rng.Float64()*30, 40, 50)
-			s := style{font: f, px: max(minPx*1.15, px), fill: white, opacity: 1, outline: &o, outlineW: max(1, int(px/16))}
+			s := style{font: f, px: max(minPx*1.4, px), fill: white, opacity: 1, outline: &o}
+			s.outlineW = max(int(1.3/ly.scale+0.5), int(s.px/12)) // at least 1.3 px on the thumbnail
 			ly.draw(s, lines, W/2, H/2+rng.Intn(H/4+1)-H/8)
 			return done(strings.Join(lines, " "))
 		}
@@ -391,8 +441,18 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		px := max(minPx, minPx*(1.05+rng.Float64()*0.4))
 		wid := widest(f, px, lines)
 		cx, cy := int(px*0.7)+wid/2, H-int(px*1.6)
-		c := lightOrDark(img, image.Rect(cx-wid/2, cy-int(px), cx+wid/2, cy+int(px)))
-		ly.draw(style{font: f, px: px, fill: c, opacity: 0.75 + rng.Float64()*0.25}, lines, cx, cy)
+		region := image.Rect(cx-wid/2, cy-int(px), cx+wid/2, cy+int(px))
+		c := lightOrDark(img, region)
+		op := 0.75 + rng.Float64()*0.25
+		if lumStd(img, region) > 30 { // a busy corner: a translucent plate under the credit
+			plate := rgb(10, 10, 10)
+			if lum(c) < 128 {
+				plate = rgb(250, 250, 250)
+			}
+			ly.blend(region.Inset(-int(px*0.4)), plate, 0.5+rng.Float64()*0.2)
+			op = 0.9 + rng.Float64()*0.1
+		}
+		ly.draw(style{font: f, px: px, fill: c, opacity: op}, lines, cx, cy)
 		return done(strings.Join(lines, " "))
 	case "sign":
 		text := signWords5[rng.Intn(len(signWords5))]
@@ -417,6 +477,7 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			cy := H / 2
 			s := style{font: f, px: px, fill: p[1], opacity: 1, panel: &p[0], panelPad: 0.25}
 			ly.draw(s, lines, cx, cy)
+			plated = true
 			return done(word)
 		case 1: // stencil letters sprayed straight on the picture
 			f := fs.pick(rng, roleDisplay)
@@ -424,7 +485,7 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 				f = fs.pick(rng, roleImpact)
 			}
 			lines := splitLines(text, 1+rng.Intn(2))
-			px := max(minPx*1.2, fit(f, short*(0.1+rng.Float64()*0.06), lines, int(float64(W)*0.8)))
+			px := max(minPx*1.5, fit(f, short*(0.1+rng.Float64()*0.06), lines, int(float64(W)*0.8)))
 			cx, cy := W/2+rng.Intn(W/5+1)-W/10, H/2+rng.Intn(H/3+1)-H/6
 			wid := widest(f, px, lines)
 			c := lightOrDark(img, image.Rect(cx-wid/2, cy-int(px), cx+wid/2, cy+int(px)))
@@ -611,8 +672,8 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		case 1: // a badge: a disc with a ring, two or three lines inside
 			lines := splitLines(text, 2+rng.Intn(2))
 			r := short * (0.28 + rng.Float64()*0.1)
-			px := max(minPx, fit(f, r*0.3, lines, int(r*1.4)))
-			for float64(len(lines))*px*1.15 > r*1.4 && len(lines) > 1 {
+			px := max(minPx, fit(f, r*0.3, lines, int(r*1.2)))
+			for float64(len(lines))*px*1.15 > r*1.2 && len(lines) > 1 {
 				lines = lines[:len(lines)-1]
 			}
 			cx := int(r) + 2 + rng.Intn(max(1, W-2*int(r)-4))
@@ -689,6 +750,7 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			ly.blend(image.Rect(cx-1, 0, cx+1, hy), rgb(60, 50, 40), 1) // the string
 			s := style{font: f, px: px, fill: ink, opacity: 1, panel: &col, panelPad: 0.45, angle: (rng.Float64()*2 - 1) * 8, shadow: rng.Intn(2) == 0}
 			ly.draw(s, lines, cx, cy)
+			plated = true
 			fillDisc(img, cx, hy+int(px*0.3), math.Max(2, px/6), rgb(40, 40, 40))
 			return done(strings.Join(lines, " "))
 		}
