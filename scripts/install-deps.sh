@@ -130,7 +130,7 @@ for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCon
 	adf/TribunADFStd-Regular.otf:adf-tribun karmilla/Karmilla-Regular.ttf:karmilla \
 	hack/Hack-Regular.ttf:hack firacode/FiraCode-Bold.ttf:firacode mononoki/mononoki-Regular.ttf:mononoki \
 	tiresias/tiresias_infofont.ttf:tiresias routed-gothic/routed-gothic.ttf:routed-gothic eurofurence/eurof55.ttf:eurofurence \
-	rufscript/Rufscript010.ttf:rufscript fifthhorseman/dkg.ttf:dkg-handwriting isabella/Isabella.ttf:isabella; do
+	rufscript/Rufscript010.ttf:rufscript fifthhorseman/dkg.ttf:dkg-handwriting; do
 	[ -e "/usr/share/fonts/truetype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
 for f in league-mono/LeagueMono-CondensedExtraBold.otf:league-mono le-murmure/le-murmure.otf:le-murmure \

@@ -338,7 +338,7 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		for _, top := range []bool{true, false} {
 			line := strings.ToUpper(words5(rng, 2+rng.Intn(3)))
 			lines := splitLines(line, 1+rng.Intn(2))
-			px := max(minPx*1.2, fit(f, float64(H)*(0.08+rng.Float64()*0.05), lines, int(float64(W)*0.92)))
+			px := max(minPx*1.5, fit(f, float64(H)*(0.08+rng.Float64()*0.05), lines, int(float64(W)*0.92))) // no edge: larger
 			h := int(px * 1.1 * float64(len(lines)))
 			cy := h/2 + int(px/3)
 			if !top {
