@@ -135,7 +135,7 @@ for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCon
 done
 for f in league-mono/LeagueMono-CondensedExtraBold.otf:league-mono le-murmure/le-murmure.otf:le-murmure \
 	junction/Junction.otf:junction didot/GFSDidot.otf:gfs-didot junicode/JunicodeTwoBeta-Regular.otf:junicode \
-	allerta/allerta_stencil.otf:allerta bajaderka/Bajaderka-Regular.otf:bajaderka \
+	allerta/allerta_stencil.otf:allerta \
 	fantasque-sans/Normal/OTF/FantasqueSansMono-Regular.otf:fantasque-sans; do
 	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
