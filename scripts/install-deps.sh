@@ -127,6 +127,27 @@ for f in dosis/Dosis-ExtraBold.otf:dosis national-park/NationalPark-Heavy.otf:na
 	cherrybomb/CherryBomb-Regular.otf:cherrybomb; do
 	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
+# Version 5 of the OCR set (its held-out part heldout5): photos and fonts of
+# packages that no earlier part uses, without their recommends.
+for f in games/etr/env/etr/sunny/frontH.png:extremetuxracer-data games/moon-lander/images/backgrounds/saturn.jpg:moon-lander-data \
+	kstars/geomap.jpg:kstars-data digikam/about/images/body-background.jpg:digikam-data \
+	krita/patterns/18_texture-bark.png:krita-data games/frozen-bubble/gfx/back_paused.png:frozen-bubble-data; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
+for f in adf/SwitzeraADF-BoldCond.otf:adf-switzera adf/UniversalisADFStd-BoldCond.otf:adf-universalis \
+	adf/LibrisADFStd-Regular.otf:adf-libris adf/RomandeADFStd-Regular.otf:adf-romande \
+	adf/TribunADFStd-Regular.otf:adf-tribun karmilla/Karmilla-Regular.ttf:karmilla \
+	hack/Hack-Regular.ttf:hack firacode/FiraCode-Bold.ttf:firacode mononoki/mononoki-Regular.ttf:mononoki \
+	tiresias/tiresias_infofont.ttf:tiresias routed-gothic/routed-gothic.ttf:routed-gothic eurofurence/eurof55.ttf:eurofurence \
+	rufscript/Rufscript010.ttf:rufscript fifthhorseman/dkg.ttf:dkg-handwriting; do
+	[ -e "/usr/share/fonts/truetype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
+for f in league-mono/LeagueMono-CondensedExtraBold.otf:league-mono le-murmure/le-murmure.otf:le-murmure \
+	junction/Junction.otf:junction didot/GFSDidot.otf:gfs-didot junicode/JunicodeTwoBeta-Regular.otf:junicode \
+	allerta/allerta_stencil.otf:allerta \
+	fantasque-sans/Normal/OTF/FantasqueSansMono-Regular.otf:fantasque-sans; do
+	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
 [ ${#missing[@]} -eq 0 ] && [ ${#norec[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} ${norec[*]}"
 sudo=""

@@ -9,7 +9,9 @@
 // PartHeldOut3, that shares no package, photo, font, word list or
 // compositing choice with the others, to be scored once a wave by the
 // integrator and never tuned on. Version 4 (real4.go, compose4.go) is one
-// more such part, PartHeldOut4, sharing nothing with versions 1-3.
+// more such part, PartHeldOut4, sharing nothing with versions 1-3, and
+// version 5 (real5.go, compose5.go) one more, PartHeldOut5, sharing
+// nothing with versions 1-4 and built without running the detector on it.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

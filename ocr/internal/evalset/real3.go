@@ -380,9 +380,9 @@ func names3(list []photo) map[photo]string {
 	return out
 }
 
-// file names a version 3 or 4 photo under ShareDir.
+// file names a version 3, 4 or 5 photo under ShareDir.
 func (p photo) file3() (string, bool) {
-	if v3Packages[p.pkg] || v4Packages[p.pkg] {
+	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] {
 		return filepath.Join(ShareDir, p.path), true
 	}
 	return "", false

@@ -6,6 +6,7 @@
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout3
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout4
+//	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout5
 package main
 
 import (
@@ -25,7 +26,7 @@ func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
 	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
-	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+": version 3's and 4's held-out parts)")
+	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+", "+evalset.PartHeldOut5+": version 3, 4 and 5's held-out parts)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")

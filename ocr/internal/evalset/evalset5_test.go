@@ -1,0 +1,150 @@
+package evalset
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"math/rand"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestHeldOut5Disjoint checks that version 5's held-out part shares nothing
+// with versions 1-4: no Debian package, no photo (by path or by content),
+// no typeface or font package, no entry of the word, agency, sign, tiled
+// word and price lists.
+func TestHeldOut5Disjoint(t *testing.T) {
+	oldSites := concatS(sites, brands, sites3, sites4)
+	checkDisjoint(t, "version 5",
+		concat(sceneText, plain, sceneText2, plain2, withScenes(plain3, sceneText3), withScenes(plain4, sceneText4)),
+		withScenes(plain5, sceneText5),
+		concatF(realFontFiles, heldOutFontFiles, heldOut3FontFiles, heldOut4FontFiles), heldOut5FontFiles,
+		[]wordLists{{"words", concatS(vocabulary, vocabulary3, vocabulary4), vocabulary5}, {"agencies", oldSites, sites5},
+			{"signs", concatS(signWords, signWords3, signWords4, signHeads4), concatS(signWords5, newsLabels5)},
+			{"tiled words", concatS(oldSites, oldTiledWords, tiledWords4), tiledWords5},
+			{"price heads", concatS(oldPriceHeads, priceHeads4), priceHeads5}})
+	for p := range v5Packages {
+		if v3Packages[p] || v4Packages[p] {
+			t.Errorf("package %s is a version 3 or 4 package too", p)
+		}
+	}
+}
+
+// TestCompose5Kinds draws every kind of compose5 on a dark and a light
+// photo-sized picture: the same stream gives the same pixels, boxes lie in
+// the picture, a legible draw comes within a few streams, and the label
+// rule rejects what it should: text faded into the picture, and text that
+// is legible on a flat picture but not on a busy one (the busy rule).
+func TestCompose5Kinds(t *testing.T) {
+	fonts, err := loadFontFiles(PartHeldOut5, heldOut5FontFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := func(v uint8) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, 720, 480))
+		for i := 0; i < len(img.Pix); i += 4 {
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = v, v+uint8(i/4%7), v, 255
+		}
+		return img
+	}
+	for _, kind := range append(append([]string(nil), CompositeKinds...), CompositeKinds2...) {
+		for _, v := range []uint8{40, 200} {
+			legible := 0
+			for seed := range int64(8) {
+				a, b := bg(v), bg(v)
+				ta, boxes, leg := compose5(rand.New(rand.NewSource(seed)), fonts, kind, a)
+				tb, _, _ := compose5(rand.New(rand.NewSource(seed)), fonts, kind, b)
+				if ta != tb || !bytes.Equal(a.Pix, b.Pix) {
+					t.Fatalf("%s, seed %d: two draws from the same stream differ", kind, seed)
+				}
+				if strings.TrimSpace(ta) == "" || len(boxes) == 0 {
+					t.Errorf("%s, seed %d: text %q, %d boxes", kind, seed, ta, len(boxes))
+				}
+				for _, r := range boxes {
+					if !r.In(a.Bounds()) {
+						t.Errorf("%s, seed %d: box %v outside the picture", kind, seed, r)
+					}
+				}
+				if leg.ok() {
+					legible++
+				}
+			}
+			if legible < 2 {
+				t.Errorf("%s on grey %d: %d legible draws of 8", kind, v, legible)
+			}
+		}
+	}
+	// Faint grey text on a grey picture fails the rule however large.
+	f := fonts.pick(rand.New(rand.NewSource(1)), roleDisplay)
+	ly := newLayer(bg(128), "headline")
+	ly.draw(style{font: f, px: 80, fill: color.RGBA{150, 150, 150, 255}, opacity: 1}, []string{"harbour"}, 360, 240)
+	if ly.leg.ok() || len(ly.boxes) != 1 {
+		t.Errorf("grey on grey: legible %v, %d boxes; want illegible, 1 box", ly.leg.ok(), len(ly.boxes))
+	}
+	// Dark text at 60% opacity: legible on flat grey, not on a coarse
+	// black-and-white checkerboard of the same mean.
+	checker := image.NewRGBA(image.Rect(0, 0, 720, 480))
+	for y := range 480 {
+		for x := range 720 {
+			v := uint8(40)
+			if (x/6+y/6)%2 == 0 {
+				v = 220
+			}
+			checker.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	dark := style{font: f, px: 80, fill: color.RGBA{10, 10, 10, 255}, opacity: 0.6}
+	for _, c := range []struct {
+		name string
+		img  *image.RGBA
+		want bool
+	}{{"flat", bg(130), true}, {"busy", checker, false}} {
+		ly := newLayer(c.img, "caption")
+		ly.draw(dark, []string{"harbour"}, 360, 240)
+		ly.busy(false)
+		if ly.leg.ok() != c.want {
+			t.Errorf("faint dark text on a %s picture: legible %v, want %v", c.name, ly.leg.ok(), c.want)
+		}
+	}
+}
+
+// TestRealHeldOut5 builds version 5's held-out part twice (EVALSET_V5=1,
+// make test-evalset5) and checks it like versions 3 and 4's
+// (checkHeldOutPart), and that it is about their size with about 40%
+// positives. It never runs the detector: the part is scored once, by the
+// integrator (ocr's TestDetectorRealHeldOut5).
+func TestRealHeldOut5(t *testing.T) {
+	if os.Getenv("EVALSET_V5") == "" {
+		t.Skip("set EVALSET_V5=1 (make test-evalset5) to build version 5's held-out part")
+	}
+	kinds, pos := checkHeldOutPart(t, real5)
+	n := 0
+	for _, c := range kinds {
+		n += c
+	}
+	if n < 205 || n > 240 {
+		t.Errorf("%d scenes (full size), want 205-240 (version 4 has about 220)", n)
+	}
+	if f := float64(pos) / float64(n); f < 0.35 || f > 0.45 {
+		t.Errorf("%.2f of the scenes have text, want 0.35-0.45", f)
+	}
+	if kinds["scene"] != len(sceneText5) {
+		t.Errorf("%d scene-text images, want %d", kinds["scene"], len(sceneText5))
+	}
+	// A missing package is an error naming the file and the package.
+	defer func(d string) { ShareDir = d }(ShareDir)
+	ShareDir = t.TempDir()
+	_, err := Real(PartHeldOut5, RealOptions{})
+	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), "extremetuxracer-data") {
+		t.Errorf("missing photos: got %v, want an error naming the folder and extremetuxracer-data", err)
+	}
+}
+
+func TestHeldOut5Version(t *testing.T) {
+	for _, v := range []int{1, 3, 4} {
+		if _, err := Real(PartHeldOut5, RealOptions{Version: v}); err == nil || !strings.Contains(err.Error(), "version 5") {
+			t.Errorf("version %d of the v5 part: got %v, want an error", v, err)
+		}
+	}
+}
