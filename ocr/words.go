@@ -281,7 +281,11 @@ func (j *judge) unsureLongRule() string {
 // (RuleAgree). For a word of fewer than StrongChars letters or digits the
 // two regions passes and their second readings count as one: they read
 // the same candidate line of the same luma, and on version 4's held-out
-// part both read a spider's web "wee" at 66 and 71 (wave 9).
+// part both read a spider's web "wee" at 66 and 71 (wave 9). It costs
+// the tuning part's thumbnail whose "Let" both read at 70 and 74: make
+// bench-ocr's sample (every 8th scene, DetectBytes of PNG files) found it
+// before and not after, while the evaluation at stride 1 (Detect) missed
+// it before too.
 func (j *judge) agrees(i int) bool {
 	if len(j.seen[i]) < 2 {
 		return false
