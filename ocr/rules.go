@@ -141,8 +141,11 @@ func (j *judge) hasText() string {
 			return RuleStrong
 		}
 	}
+	if r := j.unsureLongRule(); r != "" {
+		return r
+	}
 	for i := range j.accepted {
-		if len(j.seen[i]) >= 2 {
+		if j.agrees(i) {
 			j.accepted[i].Decisive = true
 			return RuleAgree
 		}
@@ -299,6 +302,12 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 	if r := spelling(spell); r != "" && !(tag && (r == RejectNoVowel || r == RejectConsonants)) {
 		return r // a handle is a name, not a word: "@mkbhd"
 	}
+	return j.boxRule(box, n)
+}
+
+// boxRule returns why a word of n letters or digits in box does not count
+// (its box is implausible), or "".
+func (j *judge) boxRule(box [4]int, n int) string {
 	bw, bh := box[2]-box[0], box[3]-box[1]
 	switch {
 	case bh < j.o.MinWordHeight:

@@ -59,6 +59,24 @@ func (g grayImage) crop(r [4]int) grayImage {
 // word's letters lie level there, while grass blades and gravel turned
 // with it chain into steep lines as readily as upright ones do.
 func cropSupport(crop grayImage, box [4]int, levels []int, level bool) int {
+	return cropFit(crop, box, levels, level).glyphs
+}
+
+// chainFit describes the longest chain of glyphs under a word's box
+// (cropFit): its glyphs, the spread of their bottoms about one baseline
+// and of their stroke widths (region.bottomDev, strokeDev), its score
+// (lineScore: even heights), and its width and median height over the
+// box's.
+type chainFit struct {
+	glyphs               int
+	bottomDev, strokeDev float64
+	score                float64
+	cover, height        float64
+}
+
+// cropFit is cropSupport's longest chain (the first found of the most
+// glyphs), described.
+func cropFit(crop grayImage, box [4]int, levels []int, level bool) chainFit {
 	bh := box[3] - box[1]
 	f := min(4, max(0.25, float64(supportHeight)/float64(bh)))
 	crop = crop.resize(f)
@@ -72,21 +90,47 @@ func cropSupport(crop grayImage, box [4]int, levels []int, level bool) int {
 		return cx >= bx0 && cx < bx1 && cy >= by0 && cy < by1 && 4*c.h() >= sh && 10*c.h() <= 14*sh && glyphLike(c, 1, 1<<30)
 	}
 	var lab labeller
-	best := 0
+	var best chainFit
+	keep := func(r region) {
+		if r.glyphs <= best.glyphs {
+			return
+		}
+		best = chainFit{glyphs: r.glyphs, bottomDev: r.bottomDev, strokeDev: r.strokeDev, score: r.score,
+			cover: float64(r.x1-r.x0) / float64(max(1, bx1-bx0)), height: float64(r.height) / float64(max(1, sh))}
+	}
 	lab.eachThreshold(diff, crop.w, crop.h, levels, centred, func(_ bool, _ int, glyphs []component) {
 		if level {
 			for _, r := range chainPairs(glyphs, 1, false) {
 				if math.Abs(r.slope) <= math.Tan(levelChainDeg*math.Pi/180) {
-					best = max(best, r.glyphs)
+					keep(r)
 				}
 			}
 			return
 		}
 		for _, r := range chainLines(glyphs, 1) {
-			best = max(best, r.glyphs)
+			keep(r)
 		}
 	})
 	return best
+}
+
+// supportFit is support's longest chain described (chainFit): in luma,
+// or in yellow-blue where luma has under minSupport glyphs and it more.
+func (fr *frame) supportFit(box [4]int) chainFit {
+	col, g, s := fr.image(false)
+	b := [4]int{int(float64(box[0]) * s), int(float64(box[1]) * s), int(float64(box[2])*s + 0.999), int(float64(box[3])*s + 0.999)}
+	crop, cb, ok := supportCrop(g.w, g.h, b)
+	if !ok {
+		return chainFit{}
+	}
+	n := cropFit(g.crop(crop), cb, defaultRegionParams.levels, false)
+	if n.glyphs >= minSupport {
+		return n
+	}
+	if yb := cropFit(col.crop(crop).yellowBlue(), cb, defaultRegionParams.levels, false); yb.glyphs > n.glyphs {
+		return yb
+	}
+	return n
 }
 
 // support is glyphSupport on the frame's native image of a box of the

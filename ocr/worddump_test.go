@@ -1,13 +1,20 @@
 package ocr
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
+	"image"
+	"image/draw"
+	"image/jpeg"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/curate-ml/curate/cmd/curate/demodata"
+	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
 
 // dumpedWord is one word TestWordDump writes: where it was read (pass,
@@ -24,11 +31,28 @@ type dumpedWord struct {
 	Box              [4]int
 	Reject           string
 	Support, Along   int
+	// The candidate line the word was read on (regions passes): its box in
+	// the original image, glyphs, median glyph height (px of the image
+	// searched), evidence, spreads, channel, polarity and level, and
+	// whether the detector reads it (its evidence reaches the pass's
+	// minEvidence).
+	LineBox             [4]int
+	LineGlyphs, LineH   int
+	LineEv, LineBD      float64
+	LineSD              float64
+	LineCh, LineLevel   int
+	LineLight, LineRead bool
+	// Fit describes the longest chain of glyphs under the word's box
+	// upright (frame.supportFit): glyphs, bottom and stroke spread,
+	// score, width and height over the box's.
+	FitGlyphs              int
+	FitBD, FitSD, FitScore float64
+	FitCover, FitHeight    float64
 }
 
 // TestWordDump writes every word each default pass reads (every candidate
 // line whatever its evidence, every pass whatever the verdict) on the
-// parts OCR_WDUMP_PARTS (default all three) to OCR_WDUMP as JSON lines,
+// parts OCR_WDUMP_PARTS (default the four one may tune or validate on; "demo" names make demo's 240 drawn scenes) to OCR_WDUMP as JSON lines,
 // so that word rules can be checked against every reading of every image
 // (on photos without text above all) without rerunning Tesseract.
 //
@@ -45,8 +69,13 @@ func TestWordDump(t *testing.T) {
 	defer out.Close()
 	det := testDetector(t, 2, Options{})
 	enc := json.NewEncoder(out)
-	for _, part := range strings.Split(cmp.Or(os.Getenv("OCR_WDUMP_PARTS"), "tune,heldout,heldout3"), ",") {
-		samples := loadReal(t, part)
+	for _, part := range strings.Split(cmp.Or(os.Getenv("OCR_WDUMP_PARTS"), "tune,heldout,heldout3,heldout4"), ",") {
+		var samples []evalset.Sample
+		if part == "demo" {
+			samples = demoSamples(t)
+		} else {
+			samples = loadReal(t, part)
+		}
 		res := make([][]dumpedWord, len(samples))
 		errs := make([]error, len(samples))
 		var wg sync.WaitGroup
@@ -56,13 +85,22 @@ func TestWordDump(t *testing.T) {
 			slots <- struct{}{}
 			go func() {
 				defer func() { <-slots; wg.Done() }()
-				c, err := det.pool.Get(context.Background())
-				if err != nil {
+				func() {
+					c, err := det.pool.Get(context.Background())
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					defer det.pool.Put(c)
+					res[i], errs[i] = dumpWords(det, c, toRGB(s.Image))
+				}()
+				if errs[i] == nil && os.Getenv("OCR_WDUMP_VERDICT") != "" {
+					// The default detector's verdict, as one record whose
+					// Pass is "verdict", Text its rule and Conf 1 for text.
+					v, err := det.Detect(context.Background(), s.Image)
 					errs[i] = err
-					return
+					res[i] = append(res[i], dumpedWord{Pass: "verdict", Line: -1, Text: v.Rule, Conf: b2f(v.HasText)})
 				}
-				defer det.pool.Put(c)
-				res[i], errs[i] = dumpWords(det, c, toRGB(s.Image))
 			}()
 		}
 		wg.Wait()
@@ -80,6 +118,34 @@ func TestWordDump(t *testing.T) {
 	}
 }
 
+// demoSamples are make demo's 240 drawn scenes (cmd/curate's
+// TestDemoScenesText), as samples whose label is their kind "text": the
+// part "demo" of TestWordDump.
+func demoSamples(t *testing.T) []evalset.Sample {
+	images, err := demodata.Generate(240)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []evalset.Sample
+	for _, im := range images {
+		m, err := jpeg.Decode(bytes.NewReader(im.Data))
+		if err != nil {
+			t.Fatalf("%s: %v", im.Name, err)
+		}
+		rgba := image.NewRGBA(m.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), m, m.Bounds().Min, draw.Src)
+		out = append(out, evalset.Sample{Name: im.Name, Kind: im.Kind, HasText: im.Kind == "text", Image: rgba})
+	}
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // dumpWords is TestWordDump's reading of one image.
 func dumpWords(det *Detector, c *Client, col rgbImage) ([]dumpedWord, error) {
 	if col.w < 8 || col.h < 8 || col.gray().edgeDensity(16) < det.opts.MinEdgeDensity {
@@ -89,7 +155,7 @@ func dumpWords(det *Detector, c *Client, col rgbImage) ([]dumpedWord, error) {
 	var j judge
 	j.init(det.opts, col.w, col.h)
 	var out []dumpedWord
-	add := func(pass string, line int, slope float64, ws []rawWord, scale float64) {
+	add := func(pass string, line int, slope float64, ws []rawWord, scale float64, lr *region, read bool) {
 		for _, r := range ws {
 			text := strings.TrimSpace(r.text)
 			if alnumCount(text) == 0 {
@@ -99,19 +165,41 @@ func dumpWords(det *Detector, c *Client, col rgbImage) ([]dumpedWord, error) {
 			d := dumpedWord{Pass: pass, Line: line, Slope: slope, Text: text, Conf: r.conf, Box: b, Reject: j.rule(text, r.conf, b)}
 			if r.conf >= 30 && alnumCount(text) >= 3 {
 				d.Support, d.Along = fr.support(b), fr.supportAlong(b, slope)
+				f := fr.supportFit(b)
+				d.FitGlyphs, d.FitBD, d.FitSD, d.FitScore, d.FitCover, d.FitHeight = f.glyphs, f.bottomDev, f.strokeDev, f.score, f.cover, f.height
+			}
+			if lr != nil {
+				d.LineBox = wordBox(rawWord{x0: lr.x0, y0: lr.y0, x1: lr.x1, y1: lr.y1}, scale)
+				d.LineGlyphs, d.LineH, d.LineEv, d.LineBD, d.LineSD = lr.glyphs, lr.height, lr.evidence(), lr.bottomDev, lr.strokeDev
+				d.LineCh, d.LineLevel, d.LineLight, d.LineRead = lr.ch, lr.level, lr.light, read
 			}
 			out = append(out, d)
 		}
 	}
 	for _, pass := range det.opts.Passes {
 		if p, ok := regionPasses[pass]; ok {
+			minEv := p.minEvidence
 			p.minEvidence = 0
 			line := 0
+			var rerr error
 			_, _, err := det.runRegions(c, pass, p, fr, func(r region, ws []rawWord, scale float64) bool {
-				add(pass, line, readSlope(r, p.deskew), ws, scale)
+				add(pass, line, readSlope(r, p.deskew), ws, scale, &r, r.evidence() >= minEv)
+				// Every unsure line's second reading (the detector reads at
+				// most maxRereads an image).
+				if j.unsureLine(ws, pass, scale) {
+					again, err := rereadLine(c, fr.lineChannel(r), r, p.deskew)
+					if err != nil {
+						rerr = err
+						return true
+					}
+					add(pass+rereadSuffix, line, readSlope(r, p.deskew), again, scale, &r, r.evidence() >= minEv)
+				}
 				line++
 				return false
 			})
+			if err == nil {
+				err = rerr
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -121,7 +209,7 @@ func dumpWords(det *Detector, c *Client, col rgbImage) ([]dumpedWord, error) {
 		if err != nil {
 			return nil, err
 		}
-		add(pass, -1, 0, raw, scale)
+		add(pass, -1, 0, raw, scale, nil, true)
 	}
 	return out, nil
 }

@@ -130,7 +130,8 @@ func TestWordRules(t *testing.T) {
 		{"no echo elsewhere", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 49, [4]int{280, 41, 361, 69}, PassLocal, 0}}, 5, "", 0},
 		{"no echo of three letters", []read{{"Rag", 50, [4]int{80, 40, 120, 70}, PassOtsu, 0}, {"Rag", 49, [4]int{82, 41, 121, 69}, PassLocal, 0}}, 5, "", 0},
 		{"no echo under echoConfidence", []read{{"MATE", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"MATE", 30, [4]int{82, 41, 161, 69}, PassLocal, 0}}, 5, "", 0},
-		{"no echo of non-words", []read{{"WMHN", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"WMHN", 50, [4]int{82, 41, 161, 69}, PassLocal, 0}}, 5, "", 0},
+		{"no echo of non-words", []read{{"wmhn", 50, [4]int{80, 40, 160, 70}, PassOtsu, 0}, {"wmhn", 50, [4]int{82, 41, 161, 69}, PassLocal, 0}}, 5, "", 0},
+		// (In capitals two passes' "WMHN" at 50 is an acronym read twice: acronymRule.)
 		{"digits echo", []read{{"$19.99", 52, [4]int{80, 40, 180, 70}, PassOtsu, 0}, {"19.99", 45, [4]int{100, 41, 181, 69}, PassRegions, 0}}, 0, RuleAgree, 0},
 		// A web address alone from webConfidence, on glyphs.
 		{"web address", []read{{"esgram.cor", 48, [4]int{300, 400, 420, 418}, PassRegions, 0}}, 9, RuleStrong, 0},
@@ -148,6 +149,21 @@ func TestWordRules(t *testing.T) {
 		{"long word off glyphs", []read{{"POETRY", 61, [4]int{40, 40, 160, 64}, PassRegionsGrey, 0}}, 2, "", 0},
 		{"long number", []read{{"100006", 61, [4]int{40, 40, 160, 64}, PassLocal, 0}}, 6, "", 0},
 		{"four letters", []read{{"POEM", 61, [4]int{40, 40, 120, 64}, PassRegionsGrey, 0}}, 4, "", 0},
+		// A word of six letters or more alone from unsureLongConfidence, on
+		// glyphs: version 4's thumbnail headline "HOLLOW" at 59.7.
+		{"unsure long word", []read{{"HOLLOW", 59.7, [4]int{70, 58, 141, 72}, PassRegions, 0}}, 5, RuleStrong, 0},
+		{"unsure long word with a mark", []read{{"BACKPACK?", 56.3, [4]int{109, 53, 172, 70}, PassLocal, 0}}, 9, RuleStrong, 0},
+		{"unsure long word off glyphs", []read{{"HOLLOW", 59.7, [4]int{70, 58, 141, 72}, PassRegions, 0}}, 2, "", 0},
+		{"unsure long word under unsureLongConfidence", []read{{"HOLLOW", 48, [4]int{70, 58, 141, 72}, PassRegions, 0}}, 5, "", 0},
+		{"unsure five letters", []read{{"KEITH", 57, [4]int{13, 58, 64, 82}, PassRegions, 0}}, 5, "", 0},
+		{"unsure long non-word", []read{{"HHHOLW", 59, [4]int{70, 58, 141, 72}, PassRegions, 0}}, 5, "", 0},
+		{"unsure long word of a tiled pass", []read{{"HOLLOW", 59, [4]int{70, 58, 141, 72}, PassSteep, 0}}, 5, "", 0},
+		// Three letters read alike by the two regions passes on one line
+		// do not agree (a spider's web "wee" at 66 and 71); by another pass they do.
+		{"three letters of the regions passes", []read{{"wee", 66, [4]int{219, 189, 248, 208}, PassRegions, 0}, {"wee", 70.6, [4]int{218, 189, 248, 209}, PassRegionsGrey, 0}}, 3, "", 0},
+		{"three letters of a regions pass and its second reading", []read{{"wee", 66, [4]int{219, 189, 248, 208}, PassRegions, 0}, {"wee", 70.6, [4]int{218, 189, 248, 209}, PassRegions + rereadSuffix, 0}}, 3, "", 0},
+		{"three letters of two preparations", []read{{"BAR", 66, [4]int{219, 189, 248, 208}, PassRegions, 0}, {"BAR", 70.6, [4]int{218, 189, 248, 209}, PassOtsu, 0}}, 3, RuleAgree, 0},
+		{"four letters of the regions passes", []read{{"SEER", 66, [4]int{219, 189, 258, 208}, PassRegions, 0}, {"SEER", 70.6, [4]int{218, 189, 258, 209}, PassRegionsGrey, 0}}, 3, RuleAgree, 0},
 		// Four letters alone need shortStrongConfidence: texture's "SEER" at 70.
 		{"four letters at 70", []read{{"SEER", 70, [4]int{40, 40, 120, 64}, PassRegions, 0}}, 4, "", 0},
 		{"four letters at 78", []read{{"SALE", 78, [4]int{40, 40, 120, 64}, PassRegions, 0}}, 4, RuleStrong, 0},
@@ -169,7 +185,8 @@ func TestWordRules(t *testing.T) {
 		{"acronym once", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}}, 4, "", 4},
 		{"acronym and its second reading", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 70, [4]int{56, 64, 133, 98}, PassRegions + rereadSuffix, 0}}, 4, "", 4},
 		{"acronym elsewhere", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 74, [4]int{258, 63, 331, 94}, PassLocal, 0}}, 4, "", 4},
-		{"acronym under acronymSecond", []read{{"SLX", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 28, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, "", 4},
+		{"acronym read faintly twice", []read{{"SLX", 49.3, [4]int{236, 345, 502, 472}, PassOtsu, 0}, {"SLX", 33.4, [4]int{233, 342, 506, 477}, PassRegionsGrey, 0}}, 4, RuleAgree, 4},
+		{"acronym under acronymConfidence", []read{{"SLX", 42, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 40, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, "", 4},
 		{"lower-case consonants twice", []read{{"Psst", 71, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"psst", 70, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, "", 4},
 		{"acronym read surely once, unsurely once", []read{{"SLX", 58, [4]int{56, 64, 133, 98}, PassRegions, 0}, {"SLX", 74, [4]int{58, 63, 131, 94}, PassLocal, 0}}, 4, RuleAgree, 4},
 		// A tiled watermark's word read in pieces at two places.
@@ -184,6 +201,13 @@ func TestWordRules(t *testing.T) {
 		{"tiled run under tiledRunLow", []read{{"wae", 44, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"Awae", 73, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 		{"faint tiled run of a non-word", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"kkkock", 57, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 		{"faint tiled run upright", []read{{"ock", 66, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"sock", 56, [4]int{74, 147, 124, 182}, PassRegions, 0}}, 0, "", 0},
+		// A tiled pass's word that only the strokes rule rejects, from
+		// tiledConfidence on glyphs: "flic" of a tiled "flickr".
+		{"tiled strokes word", []read{{"flic’", 86, [4]int{85, 83, 127, 106}, PassSteepStack, 0}}, 3, RuleStrong, 0},
+		{"tiled strokes word off glyphs", []read{{"flic’", 86, [4]int{85, 83, 127, 106}, PassSteepStack, 0}}, 2, "", 0},
+		{"tiled strokes word under tiledConfidence", []read{{"flic", 80, [4]int{85, 83, 127, 106}, PassSteep, 0}}, 3, "", 0},
+		{"tiled strokes of three letters", []read{{"fli", 90, [4]int{85, 83, 117, 106}, PassSteep, 0}}, 3, "", 0},
+		{"upright strokes word", []read{{"flic", 86, [4]int{85, 83, 127, 106}, PassRegions, 0}}, 3, "", 0},
 		{"tiled run of two letters", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"RED", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
