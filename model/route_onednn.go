@@ -1,0 +1,36 @@
+//go:build cgo && !nodnnl
+
+package model
+
+// pass is the implementation one pass (forward, backward-data or
+// backward-weights) of a convolution runs on in the onednn backend.
+type pass uint8
+
+const (
+	onDnnl     pass = iota // oneDNN's first choice (its direct jit kernels)
+	onDnnlGemm             // oneDNN's gemm implementation (backward passes only)
+	onBLAS                 // OpenBLAS's sgemm on the host path (1x1 convolutions only)
+)
+
+func (p pass) String() string {
+	switch p {
+	case onDnnlGemm:
+		return "dnnl-gemm"
+	case onBLAS:
+		return "openblas"
+	}
+	return "dnnl"
+}
+
+// convRoute says which implementation runs each pass of a convolution.
+type convRoute struct{ fwd, data, weights pass }
+
+// route1x1 is the route of a 1x1 stride-1 convolution of n maps of hw
+// positions, cin -> cout channels, on the ISA oneDNN runs on.
+func route1x1(isa dnnlISA, n, hw, cin, cout int) convRoute {
+	r := convRoute{fwd: onDnnl, data: onDnnl, weights: onDnnl}
+	if _, gw := gemmBackward(isa, cin, cout, 1, 1, 1); gw {
+		r.weights = onDnnlGemm
+	}
+	return r
+}

@@ -1,0 +1,213 @@
+//go:build cgo && !nodnnl
+
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// conv1x1Shape is one distinct 1x1 convolution of a network (maps of at
+// least 2x2, which the onednn backend prepares) and how often it occurs.
+type conv1x1Shape struct {
+	h, w, cin, cout int
+	bias, dx        bool
+	count           int
+}
+
+// b2Conv1x1Shapes lists the distinct 1x1 convolutions of a B2 + 4 Gram
+// training step (256x256) in plan order.
+func b2Conv1x1Shapes(tb testing.TB) []conv1x1Shape {
+	tb.Helper()
+	cfg, _ := Preset("b2", 4)
+	cfg.Backend = "ref"
+	n, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := n.planFor(2, 256)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []conv1x1Shape
+	at := map[conv1x1Shape]int{}
+	for _, o := range p.ops {
+		c, ok := o.(*convOp)
+		if !ok || !c.direct() || c.y.H < 2 || c.y.W < 2 {
+			continue
+		}
+		s := conv1x1Shape{h: c.x.H, w: c.x.W, cin: c.x.C, cout: c.y.C, bias: c.b != nil, dx: c.x.needGrad}
+		if i, ok := at[s]; ok {
+			out[i].count++
+			continue
+		}
+		at[s] = len(out)
+		s.count = 1
+		out = append(out, s)
+	}
+	return out
+}
+
+// BenchmarkConv1x1Routes times every pass of every distinct 1x1
+// convolution of a B2 + 4 Gram training step (256x256) at batch 16 and 64
+// (CURATE_BATCHES, e.g. "16,64") on each implementation the onednn
+// backend can route it to, as the backend runs it (the whole op across
+// the exec's goroutines, CURATE_THREADS, 0 = all CPUs): forward on
+// oneDNN's first choice or OpenBLAS (plus the batch-norm statistics pass
+// OpenBLAS's forward leaves to the batch norm, which oneDNN's chunks add
+// up as they go), backward-data and backward-weights each on oneDNN's
+// first choice, its gemm implementation or OpenBLAS, and both backward
+// passes as route1x1 runs them. The variants alternate within each of
+// b.N rounds (run with -benchtime 5x); it logs the median ms of each, the
+// GFLOP/s, and per step (occurrences) the totals of the route in force and
+// of the fastest variant per pass: the measurements behind route1x1.
+func BenchmarkConv1x1Routes(b *testing.B) {
+	batches := []int{16, 64}
+	if v := os.Getenv("CURATE_BATCHES"); v != "" {
+		batches = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("CURATE_BATCHES=%q", v)
+			}
+			batches = append(batches, n)
+		}
+	}
+	be0, err := NewBackend("onednn")
+	if err != nil {
+		b.Fatal(err)
+	}
+	be := be0.(*dnnlBackend)
+	threads, _ := strconv.Atoi(os.Getenv("CURATE_THREADS"))
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	be.setThreads(threads)
+	e := &exec{pool: pool{threads: threads}, be: be, train: true}
+	shapes := b2Conv1x1Shapes(b)
+	b.Logf("%s, %d threads, %d rounds; median ms of the whole op; GFLOP/s in brackets", be.Describe(), threads, b.N)
+	rng := rand.New(rand.NewPCG(7, 8))
+	fill := func(v []float32) {
+		for i := range v {
+			v[i] = rng.Float32() - 0.5
+		}
+	}
+	med := func(v []time.Duration) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		return s[len(s)/2].Seconds() * 1000
+	}
+	for _, bs := range batches {
+		names := []string{"fwd dnnl", "fwd blas", "fwd blas+stats", "data dnnl", "data dnnl-gemm", "data blas",
+			"wts dnnl", "wts dnnl-gemm", "wts blas", "bwd route"}
+		var step, stepBest [3]float64 // fwd, data, weights
+		var stepRoute, stepRouteBwd float64
+		for _, s := range shapes {
+			x := newTensor(bs, s.h, s.w, s.cin, true)
+			x.alloc()
+			x.allocGrad()
+			w := &Param{Data: make([]float32, s.cin*s.cout), Grad: make([]float32, s.cin*s.cout), Trainable: true}
+			var bias *Param
+			if s.bias {
+				bias = &Param{Data: make([]float32, s.cout), Grad: make([]float32, s.cout), Trainable: true}
+			}
+			o := newConvOp(x, s.cout, 1, 1, w, bias, true)
+			o.y.alloc()
+			o.y.allocGrad()
+			fill(x.Data)
+			fill(o.y.Grad)
+			fill(w.Data)
+			bn := &bnOp{x: o.y}
+			route := route1x1(be.isa, bs, s.h*s.w, s.cin, s.cout)
+			first := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{})
+			gemm := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{data: onDnnlGemm, weights: onDnnlGemm})
+			cur := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, route)
+			if first.c == nil || gemm.c == nil || cur.c == nil {
+				b.Fatalf("%v: oneDNN refused the convolution", s)
+			}
+			o.state = cur
+			dy := o.y.Grad
+			dx := x.Grad
+			runs := []func(){
+				func() { be.forward(e, first, x, o.y, w, bias, nil) },
+				func() { be.hostBackend.convForward(e, o) },
+				func() {
+					be.hostBackend.convForward(e, o)
+					bn.chunkSums(e, bs*s.h*s.w, s.cout, func(r0, r1 int, p []float64) {
+						be.k.bnStats(o.y.Data[r0*s.cout:r1*s.cout], r1-r0, s.cout, p[:s.cout], p[s.cout:])
+					})
+				},
+				func() { be.backwardOn(e, first, x, dy, w, bias, dx, false, false) },
+				func() { be.backwardOn(e, gemm, x, dy, w, bias, dx, false, false) },
+				func() { be.hostBackend.directData(e, o, dy, dx, false) },
+				func() { be.backwardOn(e, first, x, dy, w, bias, nil, false, true) },
+				func() { be.backwardOn(e, gemm, x, dy, w, bias, nil, false, true) },
+				func() { be.hostBackend.directWeights(e, o, dy) },
+				func() {
+					x.gradLive = false
+					o.y.gradLive = true
+					be.convBackward(e, o)
+				},
+			}
+			ts := make([][]time.Duration, len(runs))
+			for _, f := range runs { // warm up
+				f()
+			}
+			for r := 0; r < b.N; r++ {
+				for j := range runs {
+					v := (j + r) % len(runs)
+					t0 := time.Now()
+					runs[v]()
+					ts[v] = append(ts[v], time.Since(t0))
+				}
+			}
+			ms := make([]float64, len(runs))
+			for v := range runs {
+				ms[v] = med(ts[v])
+			}
+			if !s.dx {
+				ms[3], ms[4], ms[5] = 0, 0, 0
+			}
+			_, d0, w0 := first.impls()
+			_, d1, w1 := gemm.impls()
+			f0, _, _ := first.impls()
+			first.free()
+			gemm.free()
+			cur.free()
+			gf := 2 * float64(bs*s.h*s.w) * float64(s.cin*s.cout) / 1e6
+			var line strings.Builder
+			fmt.Fprintf(&line, "b%d 1x1 %3dx%-3d %4d->%-4d x%d", bs, s.h, s.w, s.cin, s.cout, s.count)
+			for v, m := range ms {
+				g := 0.0
+				if m > 0 {
+					g = gf / m
+				}
+				fmt.Fprintf(&line, " | %s %.2f (%.0f)", names[v], m, g)
+			}
+			fmt.Fprintf(&line, " | route %v/%v/%v; %s %s %s; gemm %s %s", route.fwd, route.data, route.weights, f0, d0, w0, d1, w1)
+			b.Log(line.String())
+			c := float64(s.count)
+			fwdRoute := ms[0]
+			if route.fwd == onBLAS {
+				fwdRoute = ms[2]
+			}
+			step[0] += c * ms[0]
+			step[1] += c * ms[3]
+			step[2] += c * ms[6]
+			stepBest[0] += c * min(ms[0], ms[2])
+			stepBest[1] += c * min(ms[3], ms[4], ms[5])
+			stepBest[2] += c * min(ms[6], ms[7], ms[8])
+			stepRoute += c * fwdRoute
+			stepRouteBwd += c * ms[9]
+		}
+		b.Logf("b%d per step: fwd dnnl %.1f ms, best %.1f; data dnnl %.1f, best %.1f; weights dnnl %.1f, best %.1f; best total %.1f; route1x1 fwd %.1f + bwd %.1f = %.1f ms",
+			bs, step[0], stepBest[0], step[1], stepBest[1], step[2], stepBest[2], stepBest[0]+stepBest[1]+stepBest[2], stepRoute, stepRouteBwd, stepRoute+stepRouteBwd)
+	}
+}
