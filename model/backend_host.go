@@ -230,7 +230,7 @@ func (b *hostBackend) bnBackward(e *exec, o *bnOp) {
 	d := y.gradOut() // overwritten in place with the gradient before the activation
 	swish := o.act == actSwish
 	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-		b.k.bnBack1(x.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
+		b.k.bnBack1(x.Data[r0*C:r1*C], y.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
 	})
 	o.setBackCoefs(tot, rows)
 	dx, acc := x.gradIn()

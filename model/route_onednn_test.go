@@ -65,7 +65,7 @@ func b2Conv1x1Shapes(tb testing.TB) []conv1x1Shape {
 // up as they go), backward-data and backward-weights each on oneDNN's
 // first choice, its gemm implementation or OpenBLAS, and both backward
 // passes as route1x1 runs them. The variants alternate within each of
-// b.N rounds (run with -benchtime 5x); it logs the median ms of each, the
+// CURATE_ROUNDS rounds (7; run with -benchtime 1x -v); it logs the median ms of each, the
 // GFLOP/s, and per step (occurrences) the totals of the route in force and
 // of the fastest variant per pass: the measurements behind route1x1.
 func BenchmarkConv1x1Routes(b *testing.B) {
@@ -91,8 +91,12 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 	}
 	be.setThreads(threads)
 	e := &exec{pool: pool{threads: threads}, be: be, train: true}
+	rounds, _ := strconv.Atoi(os.Getenv("CURATE_ROUNDS"))
+	if rounds <= 0 {
+		rounds = 7
+	}
 	shapes := b2Conv1x1Shapes(b)
-	b.Logf("%s, %d threads, %d rounds; median ms of the whole op; GFLOP/s in brackets", be.Describe(), threads, b.N)
+	b.Logf("%s, %d threads, %d rounds; median ms of the whole op; GFLOP/s in brackets", be.Describe(), threads, rounds)
 	rng := rand.New(rand.NewPCG(7, 8))
 	fill := func(v []float32) {
 		for i := range v {
@@ -160,7 +164,7 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 			for _, f := range runs { // warm up
 				f()
 			}
-			for r := 0; r < b.N; r++ {
+			for r := range rounds {
 				for j := range runs {
 					v := (j + r) % len(runs)
 					t0 := time.Now()
