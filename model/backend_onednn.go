@@ -140,7 +140,7 @@ static void cd_conv_free(cd_conv *c) {
 // kernel, stride s, padding pt/pl before and pb/pr after; groups = Cin =
 // Cout for depthwise. train also prepares the backward passes.
 static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			      long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmd, int gemmw) {
+			      long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmf, int gemmd, int gemmw) {
 	cd_shape *c = calloc(1, sizeof(cd_shape));
 	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL;
 	dnnl_memory_desc_t wany;
@@ -163,7 +163,7 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 	dnnl_convolution_desc_t fd, bdd, bwd;
 	CK(dnnl_convolution_forward_desc_init(&fd, train ? dnnl_forward_training : dnnl_forward_inference,
 		dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL, &c->dst, st, padl, padr));
-	fpd = cd_pd(&fd, NULL, 0, NULL);
+	fpd = cd_pd(&fd, NULL, 0, gemmf ? "gemm" : NULL);
 	if (!fpd) goto fail;
 	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
 	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
@@ -199,17 +199,17 @@ fail:
 // cd_conv_new prepares a convolution of an N-image batch cut into chunks
 // of per images (the last one smaller when per does not divide N).
 static cd_conv *cd_conv_new(long N, long per, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			    long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmd, int gemmw) {
+			    long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmf, int gemmd, int gemmw) {
 	cd_one_thread();
 	cd_conv *c = calloc(1, sizeof(cd_conv));
 	c->per = per;
 	c->chunks = (N + per - 1) / per;
 	c->bias = bias;
 	c->wlen = k * k * Cin * Cout / groups;
-	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmd, gemmw);
+	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmf, gemmd, gemmw);
 	if (!c->full) goto fail;
 	if (N % per) {
-		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmd, gemmw);
+		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmf, gemmd, gemmw);
 		if (!c->rest) goto fail;
 		if (!dnnl_memory_desc_equal(&c->rest->wf, &c->full->wf)) goto fail;
 		if (train && !dnnl_memory_desc_equal(&c->rest->wb, &c->full->wb)) goto fail;
@@ -414,6 +414,9 @@ type dnnlBackend struct {
 	// convolutions' forward chunks (forward), for paired measurements and
 	// tests against the separate pass.
 	noFusedStats bool
+	// force1x1 overrides route1x1's table for every 1x1 convolution when
+	// not nil (TestDnnlRoutes runs each route against ref).
+	force1x1 *convRoute
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -654,17 +657,20 @@ func (b *dnnlBackend) prepareRoute(x, y *Tensor, k, stride, padT, padL, groups i
 	}
 	pb := (y.H-1)*stride + k - x.H - padT
 	pr := (y.W-1)*stride + k - x.W - padL
-	d := b.prepareOn(x, y, per, k, stride, padT, padL, pb, pr, groups, bias, r.data == onDnnlGemm, r.weights == onDnnlGemm)
+	if r.chunks > 0 {
+		per = chunkImagesUpTo(x.N, x.H*x.W, r.chunks)
+	}
+	d := b.prepareOn(x, y, per, k, stride, padT, padL, pb, pr, groups, bias, r.fwd == onDnnlGemm, r.data == onDnnlGemm, r.weights == onDnnlGemm)
 	d.route = r
 	return d
 }
 
 // prepareOn prepares the convolution with the given chunk size, asking for
-// oneDNN's gemm implementation of backward-data (gd) and backward-weights
-// (gw) or taking its first choice.
-func (b *dnnlBackend) prepareOn(x, y *Tensor, per, k, stride, padT, padL, pb, pr, groups int, bias, gd, gw bool) *dnnlConv {
+// oneDNN's gemm implementation of the forward (gf), backward-data (gd)
+// and backward-weights (gw) or taking its first choice.
+func (b *dnnlBackend) prepareOn(x, y *Tensor, per, k, stride, padT, padL, pb, pr, groups int, bias, gf, gd, gw bool) *dnnlConv {
 	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1, cbool(gd), cbool(gw))
+		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1, cbool(gf), cbool(gd), cbool(gw))
 	return &dnnlConv{c: c, per: per, ho: y.H, wo: y.W, cout: y.C}
 }
 
@@ -680,6 +686,9 @@ func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
 	return b.convState(o, func() *dnnlConv {
 		if o.direct() {
 			r := route1x1(b.isa, o.x.N, o.x.H*o.x.W, o.x.C, o.y.C)
+			if b.force1x1 != nil {
+				r = *b.force1x1
+			}
 			return b.prepareRoute(o.x, o.y, 1, 1, 0, 0, 1, o.b != nil, r)
 		}
 		return b.prepare(o.x, o.y, o.k, o.stride, o.padT, o.padL, 1, o.b != nil)

@@ -8,7 +8,7 @@ type pass uint8
 
 const (
 	onDnnl     pass = iota // oneDNN's first choice (its direct jit kernels)
-	onDnnlGemm             // oneDNN's gemm implementation (backward passes only)
+	onDnnlGemm             // oneDNN's gemm implementation
 	onBLAS                 // OpenBLAS's sgemm on the host path (1x1 convolutions only)
 )
 
@@ -23,7 +23,12 @@ func (p pass) String() string {
 }
 
 // convRoute says which implementation runs each pass of a convolution.
-type convRoute struct{ fwd, data, weights pass }
+// chunks, when not 0, caps the chunks the batch is cut into
+// (chunkImagesUpTo) instead of dnnlChunks.
+type convRoute struct {
+	fwd, data, weights pass
+	chunks             int
+}
 
 // route1x1 is the route of a 1x1 stride-1 convolution of n maps of hw
 // positions, cin -> cout channels, on the ISA oneDNN runs on.

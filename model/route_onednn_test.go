@@ -110,9 +110,9 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 	}
 	for _, bs := range batches {
 		names := []string{"fwd dnnl", "fwd blas", "fwd blas+stats", "data dnnl", "data dnnl-gemm", "data blas",
-			"wts dnnl", "wts dnnl-gemm", "wts blas", "bwd route"}
+			"wts dnnl", "wts dnnl-gemm", "wts blas", "bwd route", "fwd dnnl-gemm", "fwd c4", "bwd route c4"}
 		var step, stepBest [3]float64 // fwd, data, weights
-		var stepRoute, stepRouteBwd float64
+		var stepRoute, stepRouteBwd, stepC4 float64
 		for _, s := range shapes {
 			x := newTensor(bs, s.h, s.w, s.cin, true)
 			x.alloc()
@@ -131,9 +131,12 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 			bn := &bnOp{x: o.y}
 			route := route1x1(be.isa, bs, s.h*s.w, s.cin, s.cout)
 			first := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{})
-			gemm := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{data: onDnnlGemm, weights: onDnnlGemm})
+			gemm := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{fwd: onDnnlGemm, data: onDnnlGemm, weights: onDnnlGemm})
 			cur := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, route)
-			if first.c == nil || gemm.c == nil || cur.c == nil {
+			r4 := route
+			r4.chunks = 4
+			cur4 := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, r4)
+			if first.c == nil || gemm.c == nil || cur.c == nil || cur4.c == nil {
 				b.Fatalf("%v: oneDNN refused the convolution", s)
 			}
 			o.state = cur
@@ -157,6 +160,15 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 				func() {
 					x.gradLive = false
 					o.y.gradLive = true
+					o.state = cur
+					be.convBackward(e, o)
+				},
+				func() { be.forward(e, gemm, x, o.y, w, bias, nil) },
+				func() { be.forward(e, cur4, x, o.y, w, bias, nil) },
+				func() {
+					x.gradLive = false
+					o.y.gradLive = true
+					o.state = cur4
 					be.convBackward(e, o)
 				},
 			}
@@ -180,11 +192,12 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 				ms[3], ms[4], ms[5] = 0, 0, 0
 			}
 			_, d0, w0 := first.impls()
-			_, d1, w1 := gemm.impls()
+			f1, d1, w1 := gemm.impls()
 			f0, _, _ := first.impls()
 			first.free()
 			gemm.free()
 			cur.free()
+			cur4.free()
 			gf := 2 * float64(bs*s.h*s.w) * float64(s.cin*s.cout) / 1e6
 			var line strings.Builder
 			fmt.Fprintf(&line, "b%d 1x1 %3dx%-3d %4d->%-4d x%d", bs, s.h, s.w, s.cin, s.cout, s.count)
@@ -195,7 +208,7 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 				}
 				fmt.Fprintf(&line, " | %s %.2f (%.0f)", names[v], m, g)
 			}
-			fmt.Fprintf(&line, " | route %v/%v/%v; %s %s %s; gemm %s %s", route.fwd, route.data, route.weights, f0, d0, w0, d1, w1)
+			fmt.Fprintf(&line, " | route %v/%v/%v; %s %s %s; gemm %s %s %s; c4 per %d", route.fwd, route.data, route.weights, f0, d0, w0, f1, d1, w1, cur4.per)
 			b.Log(line.String())
 			c := float64(s.count)
 			fwdRoute := ms[0]
@@ -205,13 +218,136 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 			step[0] += c * ms[0]
 			step[1] += c * ms[3]
 			step[2] += c * ms[6]
-			stepBest[0] += c * min(ms[0], ms[2])
+			stepBest[0] += c * min(ms[0], ms[2], ms[10], ms[11])
 			stepBest[1] += c * min(ms[3], ms[4], ms[5])
 			stepBest[2] += c * min(ms[6], ms[7], ms[8])
 			stepRoute += c * fwdRoute
 			stepRouteBwd += c * ms[9]
+			stepC4 += c * (ms[11] + ms[12])
 		}
-		b.Logf("b%d per step: fwd dnnl %.1f ms, best %.1f; data dnnl %.1f, best %.1f; weights dnnl %.1f, best %.1f; best total %.1f; route1x1 fwd %.1f + bwd %.1f = %.1f ms",
-			bs, step[0], stepBest[0], step[1], stepBest[1], step[2], stepBest[2], stepBest[0]+stepBest[1]+stepBest[2], stepRoute, stepRouteBwd, stepRoute+stepRouteBwd)
+		b.Logf("b%d per step: fwd dnnl %.1f ms, best %.1f; data dnnl %.1f, best %.1f; weights dnnl %.1f, best %.1f; best total %.1f; route1x1 fwd %.1f + bwd %.1f = %.1f ms; with 4 chunks %.1f ms",
+			bs, step[0], stepBest[0], step[1], stepBest[1], step[2], stepBest[2], stepBest[0]+stepBest[1]+stepBest[2], stepRoute, stepRouteBwd, stepRoute+stepRouteBwd, stepC4)
+	}
+}
+
+// BenchmarkBNSwishFromYStep pairs B2 + 4 Gram training steps (256x256,
+// CURATE_BATCH, default 16; CURATE_THREADS) with batch norm + swish's
+// backward taking the sigmoid from the forward's output (bnSwishFromY)
+// and from e^x, alternating which goes first each of b.N rounds, and
+// reports the median ms a step of each and the median of the pairs'
+// speed ratios (e^x / from y).
+func BenchmarkBNSwishFromYStep(b *testing.B) {
+	n, bs := benchNet(b, 16)
+	defer func() { bnSwishFromY = true }()
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	step := func(fromY bool) float64 {
+		bnSwishFromY = fromY
+		t0 := time.Now()
+		if _, err := n.Step(batch); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t0).Seconds() * 1000
+	}
+	step(true)
+	step(false)
+	var exp, fromY, ratios []float64
+	for i := range b.N {
+		var e, y float64
+		if i%2 == 0 {
+			e, y = step(false), step(true)
+		} else {
+			y, e = step(true), step(false)
+		}
+		exp, fromY, ratios = append(exp, e), append(fromY, y), append(ratios, e/y)
+	}
+	med := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return s[len(s)/2] }
+	b.Logf("%s, batch %d: e^x %.0f ms a step, from y %.0f ms (medians of %d); e^x/from-y by pair %.3f (%.3f-%.3f)",
+		n.be.Describe(), bs, med(exp), med(fromY), b.N, med(ratios), slices.Min(ratios), slices.Max(ratios))
+	b.ReportMetric(med(ratios), "ratio")
+}
+
+// TestDnnlRoutes runs a 1x1 convolution (with a bias, 9 images so the
+// last chunk is smaller) on every route the onednn backend can give one,
+// each pass on oneDNN's first choice, its gemm implementation or
+// OpenBLAS, under 8 chunks and a cap of 4, against the ref backend, and
+// checks forward and backward with finite differences; the second case
+// has its input's gradient added to (a residual), which the mixed routes
+// write in two parts.
+func TestDnnlRoutes(t *testing.T) {
+	passes := []pass{onDnnl, onDnnlGemm, onBLAS}
+	builds := []struct {
+		name  string
+		build func(h *gradHarness)
+	}{
+		{"bias_batch9", func(h *gradHarness) {
+			x := h.input(9, 4, 3, 6)
+			h.add(newConvOp(x, 5, 1, 1, h.param(1, 1, 6, 5), h.param(5), true))
+		}},
+		{"residual", func(h *gradHarness) {
+			x := h.input(3, 4, 4, 7)
+			y := h.add(newConvOp(x, 7, 1, 1, h.param(1, 1, 7, 7), nil, true))
+			h.add(newAddOp(x, y, 0, 0))
+		}},
+	}
+	for _, f := range passes {
+		for _, d := range passes {
+			for _, w := range passes {
+				for _, chunks := range []int{0, 4} {
+					r := convRoute{fwd: f, data: d, weights: w, chunks: chunks}
+					for _, c := range builds {
+						t.Run(fmt.Sprintf("%v_%v_%v_c%d/%s", f, d, w, chunks, c.name), func(t *testing.T) {
+							be, err := NewBackend("onednn")
+							if err != nil {
+								t.Fatal(err)
+							}
+							be.(*dnnlBackend).force1x1 = &r
+							h, ref := newHarness(t, be), newHarness(t, refBackend())
+							c.build(h)
+							c.build(ref)
+							conv := h.ops[0].(*convOp)
+							out := h.outGrad()
+							got, want := h.backward(out), ref.backward(out)
+							if dc := be.(*dnnlBackend).conv(conv); dc == nil || dc.route != r {
+								t.Fatalf("the convolution did not take route %+v", r)
+							}
+							closeTo(t, "forward", h.output(), ref.output())
+							for i := range want {
+								closeTo(t, want[i].name+" gradient", got[i].g, want[i].g)
+							}
+							h2 := newHarness(t, be)
+							c.build(h2)
+							h2.check()
+						})
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRoute1x1 checks route1x1's table on every ISA: oneDNN's first
+// choice for the forward and backward-data passes, its gemm
+// implementation for backward-weights on AVX2 and AVX-512, the first
+// choice below AVX2, never OpenBLAS, for every 1x1 shape of B2 at batch
+// 16 and 64.
+func TestRoute1x1(t *testing.T) {
+	for _, s := range b2Conv1x1Shapes(t) {
+		for _, n := range []int{16, 64} {
+			for _, c := range []struct {
+				isa  dnnlISA
+				want convRoute
+			}{
+				{isaSSE41, convRoute{}},
+				{isaAVX, convRoute{}},
+				{isaAVX2, convRoute{weights: onDnnlGemm}},
+				{isaAVX2 | 0x40, convRoute{weights: onDnnlGemm}}, // AVX2 with VNNI
+				{isaAVX512Core, convRoute{weights: onDnnlGemm}},
+				{isaAVX512Core | 0x40, convRoute{weights: onDnnlGemm}},
+			} {
+				if got := route1x1(c.isa, n, s.h*s.w, s.cin, s.cout); got != c.want {
+					t.Errorf("%v, batch %d, %dx%d %d->%d: route %+v, want %+v", c.isa, n, s.h, s.w, s.cin, s.cout, got, c.want)
+				}
+			}
+		}
 	}
 }
