@@ -86,32 +86,14 @@ func (b *hostBackend) convBackward(e *exec, o *convOp) {
 	x, y := o.x, o.y
 	cin, cout := x.C, y.C
 	dy := y.gradOut()
-	if o.b != nil {
-		db := o.b.Grad[:cout]
-		// Bias gradient: ordered per-column sums, split by columns.
-		rows := y.N * y.H * y.W
-		e.run(cout, 8, func(lo, hi int) {
-			for c := lo; c < hi; c++ {
-				var s float64
-				for r := 0; r < rows; r++ {
-					s += float64(dy[r*cout+c])
-				}
-				db[c] += float32(s)
-			}
-		})
-	}
 	if o.direct() {
-		M := x.N * x.H * x.W
-		b.gemm(e, true, false, cin, cout, M, 1, x.Data, cin, dy, cout, 1, o.w.Grad, cout)
+		b.directWeights(e, o, dy)
 		if dx, acc := x.gradIn(); dx != nil {
-			beta := float32(0)
-			if acc {
-				beta = 1
-			}
-			b.gemm(e, false, true, M, cin, cout, 1, dy, cout, o.w.Data, cout, beta, dx, cin)
+			b.directData(e, o, dy, dx, acc)
 		}
 		return
 	}
+	b.biasGrad(e, o, dy)
 	K := o.k * o.k * cin
 	dx := x.gradZeroed()
 	G := y.N * y.H
@@ -132,6 +114,46 @@ func (b *hostBackend) convBackward(e *exec, o *convOp) {
 			b.col2im(e, o, dcol, dx, g0, g1)
 		}
 	}
+}
+
+// biasGrad adds the bias gradient (when the convolution has a bias) from
+// dy: ordered per-column sums, split by columns.
+func (b *hostBackend) biasGrad(e *exec, o *convOp, dy []float32) {
+	if o.b == nil {
+		return
+	}
+	cout := o.y.C
+	db := o.b.Grad[:cout]
+	rows := o.y.N * o.y.H * o.y.W
+	e.run(cout, 8, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var s float64
+			for r := 0; r < rows; r++ {
+				s += float64(dy[r*cout+c])
+			}
+			db[c] += float32(s)
+		}
+	})
+}
+
+// directWeights adds the weight (and bias) gradient of a 1x1 stride-1
+// convolution or dense layer: one product xᵀ dy over the (N*H*W) x in
+// activation.
+func (b *hostBackend) directWeights(e *exec, o *convOp, dy []float32) {
+	b.biasGrad(e, o, dy)
+	cin, cout := o.x.C, o.y.C
+	b.gemm(e, true, false, cin, cout, o.x.N*o.x.H*o.x.W, 1, o.x.Data, cin, dy, cout, 1, o.w.Grad, cout)
+}
+
+// directData writes (acc: adds) the input gradient dy wᵀ of a 1x1
+// stride-1 convolution or dense layer into dx.
+func (b *hostBackend) directData(e *exec, o *convOp, dy, dx []float32, acc bool) {
+	cin, cout := o.x.C, o.y.C
+	beta := float32(0)
+	if acc {
+		beta = 1
+	}
+	b.gemm(e, false, true, o.x.N*o.x.H*o.x.W, cin, cout, 1, dy, cout, o.w.Data, cout, beta, dx, cin)
 }
 
 func (b *hostBackend) dwForward(e *exec, o *dwConvOp) {
@@ -208,7 +230,7 @@ func (b *hostBackend) bnBackward(e *exec, o *bnOp) {
 	d := y.gradOut() // overwritten in place with the gradient before the activation
 	swish := o.act == actSwish
 	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-		b.k.bnBack1(x.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
+		b.k.bnBack1(x.Data[r0*C:r1*C], y.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
 	})
 	o.setBackCoefs(tot, rows)
 	dx, acc := x.gradIn()

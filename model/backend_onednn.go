@@ -140,7 +140,7 @@ static void cd_conv_free(cd_conv *c) {
 // kernel, stride s, padding pt/pl before and pb/pr after; groups = Cin =
 // Cout for depthwise. train also prepares the backward passes.
 static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			      long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmd, int gemmw) {
+			      long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmf, int gemmd, int gemmw) {
 	cd_shape *c = calloc(1, sizeof(cd_shape));
 	dnnl_primitive_desc_t fpd = NULL, dpd = NULL, wpd = NULL;
 	dnnl_memory_desc_t wany;
@@ -163,7 +163,7 @@ static cd_shape *cd_shape_new(long nb, long H, long W, long Cin, long Ho, long W
 	dnnl_convolution_desc_t fd, bdd, bwd;
 	CK(dnnl_convolution_forward_desc_init(&fd, train ? dnnl_forward_training : dnnl_forward_inference,
 		dnnl_convolution_direct, &c->src, &wany, bias ? &c->bmd : NULL, &c->dst, st, padl, padr));
-	fpd = cd_pd(&fd, NULL, 0, NULL);
+	fpd = cd_pd(&fd, NULL, 0, gemmf ? "gemm" : NULL);
 	if (!fpd) goto fail;
 	c->wf = *dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
 	if (!(c->fwd = cd_prim(fpd, &c->scr))) goto fail;
@@ -199,17 +199,17 @@ fail:
 // cd_conv_new prepares a convolution of an N-image batch cut into chunks
 // of per images (the last one smaller when per does not divide N).
 static cd_conv *cd_conv_new(long N, long per, long H, long W, long Cin, long Ho, long Wo, long Cout, long k, long s,
-			    long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmd, int gemmw) {
+			    long pt, long pl, long pb, long pr, long groups, int bias, int train, int gemmf, int gemmd, int gemmw) {
 	cd_one_thread();
 	cd_conv *c = calloc(1, sizeof(cd_conv));
 	c->per = per;
 	c->chunks = (N + per - 1) / per;
 	c->bias = bias;
 	c->wlen = k * k * Cin * Cout / groups;
-	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmd, gemmw);
+	c->full = cd_shape_new(per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmf, gemmd, gemmw);
 	if (!c->full) goto fail;
 	if (N % per) {
-		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmd, gemmw);
+		c->rest = cd_shape_new(N % per, H, W, Cin, Ho, Wo, Cout, k, s, pt, pl, pb, pr, groups, bias, train, gemmf, gemmd, gemmw);
 		if (!c->rest) goto fail;
 		if (!dnnl_memory_desc_equal(&c->rest->wf, &c->full->wf)) goto fail;
 		if (train && !dnnl_memory_desc_equal(&c->rest->wb, &c->full->wb)) goto fail;
@@ -414,6 +414,9 @@ type dnnlBackend struct {
 	// convolutions' forward chunks (forward), for paired measurements and
 	// tests against the separate pass.
 	noFusedStats bool
+	// force1x1 overrides route1x1's table for every 1x1 convolution when
+	// not nil (TestDnnlRoutes runs each route against ref).
+	force1x1 *convRoute
 }
 
 // onednnBackend is oneDNN over the cpu backend, or nil if oneDNN cannot
@@ -459,6 +462,10 @@ const (
 type dnnlConv struct {
 	c   *C.cd_conv
 	per int // images per chunk
+	// ho, wo, cout are the output's geometry (backwardOn).
+	ho, wo, cout int
+	// route says which implementation runs each pass (route1x1).
+	route convRoute
 	// most is the backend's maxChunks it was prepared under, other the
 	// op's preparation under another cap (BenchmarkDnnlChunkCap only).
 	most  int
@@ -629,23 +636,42 @@ func gemmBackward(isa dnnlISA, cin, cout, k, stride, groups int) (data, weights 
 }
 
 func (b *dnnlBackend) prepare(x, y *Tensor, k, stride, padT, padL, groups int, bias bool) *dnnlConv {
+	gd, gw := gemmBackward(b.isa, x.C, y.C, k, stride, groups)
+	r := convRoute{fwd: onDnnl, data: onDnnl, weights: onDnnl}
+	if gd {
+		r.data = onDnnlGemm
+	}
+	if gw {
+		r.weights = onDnnlGemm
+	}
+	return b.prepareRoute(x, y, k, stride, padT, padL, groups, bias, r)
+}
+
+// prepareRoute prepares the convolution for the route r: oneDNN's gemm
+// implementation for the backward passes r puts on it, its first choice
+// for the others (a pass on OpenBLAS runs on the host backend).
+func (b *dnnlBackend) prepareRoute(x, y *Tensor, k, stride, padT, padL, groups int, bias bool, r convRoute) *dnnlConv {
 	per := chunkImages(x.N, x.H*x.W)
 	if b.maxChunks > 0 {
 		per = chunkImagesUpTo(x.N, x.H*x.W, b.maxChunks)
 	}
 	pb := (y.H-1)*stride + k - x.H - padT
 	pr := (y.W-1)*stride + k - x.W - padL
-	gd, gw := gemmBackward(b.isa, x.C, y.C, k, stride, groups)
-	return b.prepareOn(x, y, per, k, stride, padT, padL, pb, pr, groups, bias, gd, gw)
+	if r.chunks > 0 {
+		per = chunkImagesUpTo(x.N, x.H*x.W, r.chunks)
+	}
+	d := b.prepareOn(x, y, per, k, stride, padT, padL, pb, pr, groups, bias, r.fwd == onDnnlGemm, r.data == onDnnlGemm, r.weights == onDnnlGemm)
+	d.route = r
+	return d
 }
 
 // prepareOn prepares the convolution with the given chunk size, asking for
-// oneDNN's gemm implementation of backward-data (gd) and backward-weights
-// (gw) or taking its first choice.
-func (b *dnnlBackend) prepareOn(x, y *Tensor, per, k, stride, padT, padL, pb, pr, groups int, bias, gd, gw bool) *dnnlConv {
+// oneDNN's gemm implementation of the forward (gf), backward-data (gd)
+// and backward-weights (gw) or taking its first choice.
+func (b *dnnlBackend) prepareOn(x, y *Tensor, per, k, stride, padT, padL, pb, pr, groups int, bias, gf, gd, gw bool) *dnnlConv {
 	c := C.cd_conv_new(C.long(x.N), C.long(per), C.long(x.H), C.long(x.W), C.long(x.C), C.long(y.H), C.long(y.W), C.long(y.C),
-		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1, cbool(gd), cbool(gw))
-	return &dnnlConv{c: c, per: per}
+		C.long(k), C.long(stride), C.long(padT), C.long(padL), C.long(pb), C.long(pr), C.long(groups), cbool(bias), 1, cbool(gf), cbool(gd), cbool(gw))
+	return &dnnlConv{c: c, per: per, ho: y.H, wo: y.W, cout: y.C}
 }
 
 // conv prepares the op's convolution on maps of at least 2x2 (1x1 and 3x3,
@@ -658,6 +684,13 @@ func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
 		return nil
 	}
 	return b.convState(o, func() *dnnlConv {
+		if o.direct() {
+			r := route1x1(b.isa, o.x.N, o.x.H*o.x.W, o.x.C, o.y.C)
+			if b.force1x1 != nil {
+				r = *b.force1x1
+			}
+			return b.prepareRoute(o.x, o.y, 1, 1, 0, 0, 1, o.b != nil, r)
+		}
 		return b.prepare(o.x, o.y, o.k, o.stride, o.padT, o.padL, 1, o.b != nil)
 	})
 }
@@ -717,7 +750,7 @@ func (b *dnnlBackend) chunks(e *exec, d *dnnlConv, fn func(i, n0 int)) {
 
 func (b *dnnlBackend) convForward(e *exec, o *convOp) {
 	d := b.conv(o)
-	if d == nil {
+	if d == nil || d.route.fwd == onBLAS {
 		b.hostBackend.convForward(e, o)
 		return
 	}
@@ -771,13 +804,42 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 		b.hostBackend.convBackward(e, o)
 		return
 	}
-	b.backward(e, d, o.x, o.y, o.w, o.b)
+	r := d.route
+	if r.data != onBLAS && r.weights != onBLAS {
+		b.backward(e, d, o.x, o.y, o.w, o.b)
+		return
+	}
+	// A 1x1 convolution with a pass on OpenBLAS (route1x1).
+	dy := o.y.gradOut()
+	dx, acc := o.x.gradIn()
+	var ddx []float32
+	if r.data != onBLAS {
+		ddx = dx
+	}
+	b.backwardOn(e, d, o.x, dy, o.w, o.b, ddx, acc, r.weights != onBLAS)
+	if r.weights == onBLAS {
+		b.hostBackend.directWeights(e, o, dy)
+	}
+	if dx != nil && r.data == onBLAS {
+		b.hostBackend.directData(e, o, dy, dx, acc)
+	}
 }
 
 // backward runs the chunks' backward passes of a prepared convolution.
 func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param) {
-	dy := y.gradOut()
 	dx, acc := x.gradIn()
+	b.backwardOn(e, d, x, y.gradOut(), w, bias, dx, acc, true)
+}
+
+// backwardOn runs the chunks' backward passes of d on x's geometry and
+// data and the output gradient dy: the weight (and bias) gradients when
+// wts, added to the parameters' gradients; the input gradient into dx
+// when dx is not nil (added when acc). Both passes of a chunk run in one
+// call, while the chunk's dy is in cache.
+func (b *dnnlBackend) backwardOn(e *exec, d *dnnlConv, x *Tensor, dy []float32, w, bias *Param, dx []float32, acc, wts bool) {
+	if !wts && dx == nil {
+		return
+	}
 	target := dx
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
@@ -785,41 +847,53 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 	chunks, wlen := int(d.c.chunks), int(d.c.wlen)
 	plen := wlen
 	if bias != nil {
-		plen += y.C
+		plen += d.cout
 	}
 	wbuf := grow(&b.wbuf, floats(d.c.wb)+1)
 	ss, ds := floats(d.c.scr), floats(d.c.dwb)
 	scr := grow(&b.scr, chunks*ss+1)
-	dwblk := grow(&b.dwblk, chunks*ds+1)
-	parts := grow(&b.part, chunks*plen)
+	var dwblk, parts []float32
+	if wts {
+		dwblk = grow(&b.dwblk, chunks*ds+1)
+		parts = grow(&b.part, chunks*plen)
+	}
 	if dx != nil {
 		b.check(C.cd_conv_weights(d.c, 1, p32(w.Data), unsafe.Pointer(p32(wbuf)), unsafe.Pointer(p32(scr))), "weight reorder")
 	}
-	xs, ys := x.H*x.W*x.C, y.H*y.W*y.C
+	xs, ys := x.H*x.W*x.C, d.ho*d.wo*d.cout
 	b.chunks(e, d, func(i, n0 int) {
-		part := parts[i*plen : (i+1)*plen]
-		var db, dxc *C.float
-		if bias != nil {
-			db = p32(part[wlen:])
-		}
+		var dxc *C.float
 		if target != nil {
 			dxc = p32(target[n0*xs:])
+		}
+		if !wts {
+			b.check(C.cd_conv_bwd_data(d.c, C.long(i), p32(w.Data), unsafe.Pointer(p32(wbuf)), p32(dy[n0*ys:]), dxc,
+				unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward-data")
+			return
+		}
+		part := parts[i*plen : (i+1)*plen]
+		var db *C.float
+		if bias != nil {
+			db = p32(part[wlen:])
 		}
 		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), unsafe.Pointer(p32(wbuf)), p32(dy[n0*ys:]), dxc,
 			p32(part[:wlen]), db, unsafe.Pointer(p32(dwblk[i*ds:])), unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward")
 	})
-	// Partials in chunk order: the sum does not depend on which goroutine
-	// ran which chunk, nor on the split of the parameters across them.
-	e.run(plen, 4096, func(lo, hi int) {
-		if lo < wlen {
-			h := min(hi, wlen)
-			C.cd_sum_parts(p32(w.Grad[lo:h]), p32(parts[lo:]), C.long(plen), C.long(chunks), C.long(h-lo))
-		}
-		if hi > wlen {
-			l := max(lo, wlen)
-			C.cd_sum_parts(p32(bias.Grad[l-wlen:hi-wlen]), p32(parts[l:]), C.long(plen), C.long(chunks), C.long(hi-l))
-		}
-	})
+	if wts {
+		// Partials in chunk order: the sum does not depend on which
+		// goroutine ran which chunk, nor on the split of the parameters
+		// across them.
+		e.run(plen, 4096, func(lo, hi int) {
+			if lo < wlen {
+				h := min(hi, wlen)
+				C.cd_sum_parts(p32(w.Grad[lo:h]), p32(parts[lo:]), C.long(plen), C.long(chunks), C.long(h-lo))
+			}
+			if hi > wlen {
+				l := max(lo, wlen)
+				C.cd_sum_parts(p32(bias.Grad[l-wlen:hi-wlen]), p32(parts[l:]), C.long(plen), C.long(chunks), C.long(hi-l))
+			}
+		})
+	}
 	if acc {
 		b.addInto(e, dx, target)
 	}

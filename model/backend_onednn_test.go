@@ -232,8 +232,8 @@ func BenchmarkDnnlGemmBackward(b *testing.B) {
 		pb := (s.ho-1)*s.s + s.k - s.h - s.pt
 		pr := (s.wo-1)*s.s + s.k - s.w - s.pl
 		vs := [2]*dnnlConv{
-			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, false, false),
-			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, true, true),
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, false, false, false),
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, 1, false, false, true, true),
 		}
 		if vs[0].c == nil || vs[1].c == nil {
 			b.Fatalf("%v: oneDNN refused the convolution", s)

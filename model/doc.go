@@ -35,6 +35,10 @@
 // and on AVX-512, each applied on its own ISA; below AVX2 oneDNN's own
 // first choice), so it too is independent of the thread count.
 //
+// Each pass of a 1x1 convolution runs where route1x1's per-ISA table puts
+// it (route_onednn.go: oneDNN's direct kernels, its gemm implementation,
+// or OpenBLAS on the host path), a function of the ISA and shape alone.
+//
 // On the host backends convolutions are matrix products: 1x1 convolutions
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions
 // through im2col in chunks of output rows. Products run single-threaded

@@ -51,8 +51,8 @@ func actBenchCases(n int) []actBenchCase {
 			cRun: func() { ck.bnApply(x, y, rows, ch, scale, shift, true) }},
 		{name: "bn_stats", elems: n, goRun: func() { gk.bnStats(x, rows, ch, sd, sdx) }, cRun: func() { ck.bnStats(x, rows, ch, sd, sdx) }},
 		{name: "bn_swish_back1", elems: n, before: func() { copy(dx, dy) },
-			goRun: func() { gk.bnBack1(x, dx, rows, ch, scale, shift, true, sd, sdx) },
-			cRun:  func() { ck.bnBack1(x, dx, rows, ch, scale, shift, true, sd, sdx) }},
+			goRun: func() { gk.bnBack1(x, y, dx, rows, ch, scale, shift, true, sd, sdx) },
+			cRun:  func() { ck.bnBack1(x, y, dx, rows, ch, scale, shift, true, sd, sdx) }},
 		{name: "epilogue_swish", elems: n, before: reset, goRun: func() { gi.epilogue(ep, rows, ch, bias, actSwish, nil) },
 			cRun: func() { ci.epilogue(ep, rows, ch, bias, actSwish, nil) }},
 	}
@@ -162,5 +162,75 @@ func TestActKernelsExtremes(t *testing.T) {
 		if math.IsNaN(g) || math.IsInf(g, 0) != math.IsInf(w, 0) || (!math.IsInf(w, 0) && math.Abs(g-w) > 1e-6*(1+math.Abs(w))) {
 			t.Fatalf("bn_apply swish(%v) = %v (%s), reference %v", x[i], got[i], cKernelsLevel(), want[i])
 		}
+	}
+	// Its backward, with the sigmoid from the forward's output (the C
+	// kernels) and from e^x (the Go definition): within float32's epsilon
+	// times |z|, the error 1-s already carries in either, and finite.
+	for _, fromY := range []bool{false, true} {
+		bnSwishFromY = fromY
+		dg, dc := make([]float32, n), make([]float32, n)
+		for i := range dg {
+			dg[i], dc[i] = 1, 1
+		}
+		sd, sdx := make([]float64, ch), make([]float64, ch)
+		gk.bnBack1(x, want, dg, rows, ch, one, zero, true, sd, sdx)
+		ck.bnBack1(x, got, dc, rows, ch, one, zero, true, sd, sdx)
+		for i := range dg {
+			w, g, z := float64(dg[i]), float64(dc[i]), math.Abs(float64(x[i]))
+			if math.IsNaN(g) || math.IsInf(g, 0) || math.Abs(g-w) > 1e-6*(1+math.Abs(w))+2.5e-7*min(z, 1e3) {
+				t.Errorf("bn_back1 swish'(%v) = %v (%s, sigmoid from y %v), reference %v", x[i], dc[i], cKernelsLevel(), fromY, dg[i])
+			}
+		}
+	}
+	bnSwishFromY = true
+}
+
+// BenchmarkBNSwishBack1 times batch norm + swish's first backward pass
+// (the swish gradient in place and the per-channel sums, k_bn_back1)
+// with the sigmoid from the forward's output (bnSwishFromY) and from e^x,
+// alternating in the same run, one thread, on 64K floats (L2-resident)
+// and 4M (from memory) in rows of 64 channels, and reports ns an element
+// of each and their ratio (e^x / from y). The clone is this CPU's best
+// within CGO_CFLAGS=-DCURATE_X86_MAX=N (logged).
+func BenchmarkBNSwishBack1(b *testing.B) {
+	b.Logf("%s", cKernelsLevel())
+	ck := cKernels()
+	defer func() { bnSwishFromY = true }()
+	for _, n := range []int{1 << 16, 1 << 22} {
+		b.Run(fmt.Sprintf("%dK", n>>10), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(9, 9))
+			const ch = 64
+			rows := n / ch
+			vec := func(n int, sd float64) []float32 {
+				v := make([]float32, n)
+				for i := range v {
+					v[i] = float32(rng.NormFloat64() * sd)
+				}
+				return v
+			}
+			x, dy, d, y := vec(n, 3), vec(n, 1), make([]float32, n), make([]float32, n)
+			scale, shift := vec(ch, 1), vec(ch, 1)
+			ck.bnApply(x, y, rows, ch, scale, shift, true)
+			sd, sdx := make([]float64, ch), make([]float64, ch)
+			var t [2]time.Duration
+			for range b.N {
+				for _, fromY := range []bool{false, true} {
+					bnSwishFromY = fromY
+					copy(d, dy)
+					s0 := time.Now()
+					ck.bnBack1(x, y, d, rows, ch, scale, shift, true, sd, sdx)
+					if fromY {
+						t[1] += time.Since(s0)
+					} else {
+						t[0] += time.Since(s0)
+					}
+				}
+			}
+			per := float64(b.N) * float64(n)
+			b.ReportMetric(float64(t[0].Nanoseconds())/per, "exp-ns/elem")
+			b.ReportMetric(float64(t[1].Nanoseconds())/per, "fromy-ns/elem")
+			b.ReportMetric(float64(t[0])/float64(t[1]), "exp/fromy")
+			b.ReportMetric(0, "ns/op")
+		})
 	}
 }

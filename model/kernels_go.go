@@ -15,7 +15,9 @@ type kernels struct {
 
 	bnStats func(x []float32, rows, ch int, sum, sq []float64)
 	bnApply func(x, y []float32, rows, ch int, scale, shift []float32, swish bool)
-	bnBack1 func(x, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64)
+	// bnBack1's y is the forward's output (swish of x*scale + shift),
+	// which an implementation may take the sigmoid from.
+	bnBack1 func(x, y, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64)
 	bnBack2 func(x, d, dx []float32, rows, ch int, A, B, Cc []float32, acc bool)
 	dwFwd   func(o dwGeom, x, wt, y []float32, g0, g1 int)
 	dwBwdDx func(o dwGeom, dy, wt, dx []float32, r0, r1 int, acc bool)
@@ -128,8 +130,9 @@ func bnApplyGo(x, y []float32, rows, ch int, scale, shift []float32, swish bool)
 }
 
 // bnBack1Go turns d (gradient after the activation) into the gradient
-// before it, in place, and adds per-channel sums of d and d*x.
-func bnBack1Go(x, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
+// before it, in place, and adds per-channel sums of d and d*x. It
+// defines the swish gradient from x; y (the forward's output) is unused.
+func bnBack1Go(x, _, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
 	sd, sdx = sd[:ch], sdx[:ch]
 	for r := 0; r < rows; r++ {
 		in := x[r*ch : (r+1)*ch]

@@ -31,8 +31,8 @@ func TestKernelsMatchReference(t *testing.T) {
 				close("bn_apply", y1, y2, 1e-6)
 				d1, d2 := append([]float32(nil), d...), append([]float32(nil), d...)
 				s1, s2 := make([]float64, 2*ch), make([]float64, 2*ch)
-				k.bnBack1(x, d1, rows, ch, scale, shift, swish, s1[:ch], s1[ch:])
-				bnBack1Go(x, d2, rows, ch, scale, shift, swish, s2[:ch], s2[ch:])
+				k.bnBack1(x, y1, d1, rows, ch, scale, shift, swish, s1[:ch], s1[ch:])
+				bnBack1Go(x, y2, d2, rows, ch, scale, shift, swish, s2[:ch], s2[ch:])
 				close("bn_back1", d1, d2, 1e-6)
 				for i := range s1 {
 					if math.Abs(s1[i]-s2[i]) > 1e-5*(1+math.Abs(s2[i])) {

@@ -1,0 +1,67 @@
+//go:build cgo && !nodnnl
+
+package model
+
+// pass is the implementation one pass (forward, backward-data or
+// backward-weights) of a convolution runs on in the onednn backend.
+type pass uint8
+
+const (
+	onDnnl     pass = iota // oneDNN's first choice (its direct jit kernels)
+	onDnnlGemm             // oneDNN's gemm implementation
+	onBLAS                 // OpenBLAS's sgemm on the host path (1x1 convolutions only)
+)
+
+func (p pass) String() string {
+	switch p {
+	case onDnnlGemm:
+		return "dnnl-gemm"
+	case onBLAS:
+		return "openblas"
+	}
+	return "dnnl"
+}
+
+// convRoute says which implementation runs each pass of a convolution.
+// chunks, when not 0, caps the chunks the batch is cut into
+// (chunkImagesUpTo) instead of dnnlChunks.
+type convRoute struct {
+	fwd, data, weights pass
+	chunks             int
+}
+
+// route1x1 is the route of a 1x1 stride-1 convolution of n maps of hw
+// positions, cin -> cout channels, on the ISA oneDNN runs on: which of
+// oneDNN's direct kernels, oneDNN's gemm implementation or OpenBLAS runs
+// each pass. The table, by ISA (BenchmarkConv1x1Routes: every B2 1x1
+// shape at batch 16 and 64, whole ops on 2 threads, the variants
+// alternating in 5-7 rounds of one process, medians):
+//
+//	oneDNN ISA        forward         backward-data   backward-weights
+//	avx512_core       dnnl (brgconv)  dnnl (jit_1x1)  dnnl gemm
+//	avx2 (+vnni)      dnnl (jit_1x1)  dnnl (jit_1x1)  dnnl gemm
+//	avx, sse41        dnnl            dnnl            dnnl (its first choice is gemm)
+//
+// OpenBLAS is on no row. Measured on the Intel Xeon of wave 9 (family 6
+// model 207, 2 cores) under the AVX2 model (ONEDNN_MAX_CPU_ISA=AVX2,
+// OPENBLAS_CORETYPE=Haswell, CGO_CFLAGS=-DCURATE_X86_MAX=3): OpenBLAS's
+// forward never beat jit_1x1:avx2 by more than 2% and lost 10-75% on most
+// shapes (more with the statistics pass it leaves to the batch norm,
+// which oneDNN's chunks add up in cache); its backward-weights won a few
+// batch-64 shapes by 1-20% (416->104 at 16x16: 16.8 vs 20.9 ms), but per
+// step the best of the three implementations per pass, run as separate
+// passes (batch 16: 900-1242 ms, batch 64: 3552-3854), did not beat the
+// route above (918-1201, 3308-3713), which runs a chunk's backward-data
+// and backward-weights in one call while its output gradient is in cache.
+// Natively (avx512_core) OpenBLAS ran 4-7x slower: Debian's OpenBLAS
+// 0.3.21 does not know model 207 and runs its Prescott (SSE3) kernels.
+// oneDNN's gemm forward and a cap of 4 chunks (convRoute.chunks) were
+// within the noise of the route in force on both ISAs (batch 16: 919 vs
+// 918 ms a step under AVX2, 917 vs 925 natively), so neither is taken.
+func route1x1(isa dnnlISA, n, hw, cin, cout int) convRoute {
+	r := convRoute{fwd: onDnnl, data: onDnnl, weights: onDnnl}
+	if _, gw := gemmBackward(isa, cin, cout, 1, 1, 1); gw {
+		r.weights = onDnnlGemm
+	}
+	return r
+}
