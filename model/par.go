@@ -25,6 +25,7 @@ type pool struct {
 	threads int
 	part    []float32 // partial products of k-split gemms
 	spawn   bool      // start goroutines for each call instead of the helpers (paired benchmarks only)
+	static  bool      // each hands out fixed contiguous ranges, as run does (paired benchmarks only)
 }
 
 // run calls fn on [0,n) split into at most p.threads contiguous ranges.
@@ -65,6 +66,32 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 	}
 	fn(0, n/t)
 	wg.Wait()
+}
+
+// each calls fn(i) once for every i in [0, n), the goroutines taking the
+// next index as they finish one, so a core the machine slows (time stolen
+// by the hypervisor, another process) takes fewer. fn must write only what
+// index i owns (its chunk of the output, its own scratch and partials):
+// then which goroutine ran i changes nothing in the result.
+func (p *pool) each(n int, fn func(i int)) {
+	if p.threads <= 1 || n <= 1 || p.static {
+		p.run(n, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		})
+		return
+	}
+	var next atomic.Int64
+	p.run(min(p.threads, n), 1, func(int, int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			fn(i)
+		}
+	})
 }
 
 // helperSpin is how long a helper, and a caller waiting for one, spins

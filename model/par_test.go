@@ -84,6 +84,30 @@ func TestPoolRun(t *testing.T) {
 	}
 }
 
+// TestPoolEach: each calls fn once for every index, with the indices taken
+// as the goroutines finish and in fixed ranges (static), at any thread count.
+func TestPoolEach(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 5} {
+		for _, static := range []bool{false, true} {
+			for _, n := range []int{0, 1, 2, 7, 64} {
+				p := &pool{threads: threads, static: static}
+				hits := make([]atomic.Int32, n)
+				p.each(n, func(i int) {
+					if i%3 == 0 {
+						time.Sleep(50 * time.Microsecond) // uneven tasks
+					}
+					hits[i].Add(1)
+				})
+				for i := range hits {
+					if h := hits[i].Load(); h != 1 {
+						t.Fatalf("threads %d static %v n %d: index %d ran %d times", threads, static, n, i, h)
+					}
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkPoolRun is the cost of one run of two ranges of about work
 // microseconds each, with the helpers and with goroutines started for the
 // call (spawn), alternating.
@@ -108,11 +132,20 @@ func BenchmarkPoolRun(b *testing.B) {
 }
 
 // BenchmarkPoolHelpers times B2 + 4 Gram training steps (256x256,
-// CURATE_BATCH, default 16; CURATE_THREADS) of one network with its pool's
-// ranges on the helpers and on goroutines started for each call (spawn),
-// alternating step by step (which goes first alternating too), and logs
-// the medians and the pairs' ratios (spawn / helpers).
+// CURATE_BATCH, default 16; CURATE_THREADS) of one network with its pool
+// as built and with CURATE_POOL_OTHER: "spawn" (default; ranges on
+// goroutines started for each call instead of the helpers) or "static"
+// (pool.each's indices in fixed ranges instead of taken as the goroutines
+// finish), alternating step by step (which goes first alternating too),
+// and logs the medians and the pairs' ratios (other / as built).
 func BenchmarkPoolHelpers(b *testing.B) {
+	other := os.Getenv("CURATE_POOL_OTHER")
+	if other == "" {
+		other = "spawn"
+	}
+	if other != "spawn" && other != "static" {
+		b.Fatalf("CURATE_POOL_OTHER is spawn or static, not %q", other)
+	}
 	cfg, _ := Preset("b2", 4)
 	cfg.Backend = os.Getenv("CURATE_BACKEND")
 	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
@@ -128,12 +161,13 @@ func BenchmarkPoolHelpers(b *testing.B) {
 	if _, err := n.Step(batch); err != nil {
 		b.Fatal(err)
 	}
-	var ms [2][]float64 // helpers, spawn
+	var ms [2][]float64 // as built, other
 	b.ResetTimer()
 	for r := range b.N {
 		for k := range 2 {
 			i := (r + k) % 2
-			n.ex.spawn = i == 1
+			n.ex.spawn = i == 1 && other == "spawn"
+			n.ex.static = i == 1 && other == "static"
 			s := time.Now()
 			if _, err := n.Step(batch); err != nil {
 				b.Fatal(err)
@@ -141,13 +175,13 @@ func BenchmarkPoolHelpers(b *testing.B) {
 			ms[i] = append(ms[i], time.Since(s).Seconds()*1000)
 		}
 	}
-	n.ex.spawn = false
+	n.ex.spawn, n.ex.static = false, false
 	med := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
 	ratios := make([]float64, b.N)
 	for j := range ratios {
 		ratios[j] = ms[1][j] / ms[0][j]
 	}
 	slices.Sort(ratios)
-	b.Logf("%s, batch %d, %d threads: helpers %.0f ms a step, spawn %.0f ms (medians of %d); spawn/helpers by pair median %.3f, range %.3f-%.3f",
-		n.be.Describe(), bs, n.threads, med(ms[0]), med(ms[1]), b.N, med(ratios), ratios[0], ratios[len(ratios)-1])
+	b.Logf("%s, batch %d, %d threads: as built %.0f ms a step, %s %.0f ms (medians of %d); %s/built by pair median %.3f, range %.3f-%.3f",
+		n.be.Describe(), bs, n.threads, med(ms[0]), other, med(ms[1]), b.N, other, med(ratios), ratios[0], ratios[len(ratios)-1])
 }
