@@ -43,7 +43,18 @@
 // and dense layers directly on the (N*H*W) x C activation, 3x3 convolutions
 // through im2col in chunks of output rows. Products run single-threaded
 // BLAS calls on blocks of the output, shared out across the engine's
-// goroutines, so BLAS threads never compete with the engine's own.
+// goroutines, so BLAS threads never compete with the engine's own. Where
+// OpenBLAS does not know the CPU and falls back to its SSE3 kernels
+// (Debian 12's 0.3.21 on the Xeon of family 6 model 207), the engine makes
+// it run the kernels of the CPU's x86-64 level instead (blascore_native.go).
+//
+// The engine's goroutines beyond the caller's are persistent helpers
+// (par.go) that spin for a millisecond after each range before parking:
+// a training step makes thousands of parallel calls, and waking an idle
+// core's thread for each cost 120-200 us in a virtual machine. A
+// convolution's oneDNN chunks go to whichever goroutine is free next
+// (pool.each); each chunk owns its outputs and partials, so that changes
+// nothing in the result.
 //
 // Results do not depend on the thread count: every reduction, and every
 // cut of a matrix product into blocks (rows, columns, or slices of the inner

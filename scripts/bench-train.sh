@@ -10,6 +10,9 @@
 # engines. Run it on a quiet machine: PyTorch's OpenMP threads lose far more than curate to any
 # other load.
 #
+# After the table, the share of CPU time the hypervisor stole during each run (a virtual
+# machine's /proc/stat steal column): the Xeon of wave 9, a KVM guest, lost 0-25% by minute.
+#
 # Run it with `make bench-train` (which builds bin/curate first). Settings from the environment:
 #   BATCH (16; several, e.g. "16 64", run one after the other)  SIZE (256)  GRAM (4)  STEPS (5)
 #   ROUNDS (3; alternating curate/PyTorch measurements per batch)
@@ -110,14 +113,24 @@ for BATCH in $BATCHES; do
 			echo '{}' >"$1"
 		fi
 	}
+	# steal_of RUN FILE: RUN FILE, then the share of the machine's CPU time the hypervisor
+	# stole while it ran (/proc/stat's steal column; 0 on bare metal), appended to $steals.
+	steals=""
+	steal_of() {
+		local a b
+		a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9; exit}' /proc/stat)
+		"$1" "$2"
+		b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9; exit}' /proc/stat)
+		steals+="${steals:+; }round $r ${1#run_} $(echo "$a $b" | awk '{t = $3 - $1; printf "%.1f%%", (t > 0 ? 100 * ($4 - $2) / t : 0)}')"
+	}
 	files=()
 	for r in $(seq 1 "$ROUNDS"); do
 		if [ $((r % 2)) = 1 ]; then
-			run_curate "$tmp/curate-$r.json"
-			run_torch "$tmp/torch-$r.json"
+			steal_of run_curate "$tmp/curate-$r.json"
+			steal_of run_torch "$tmp/torch-$r.json"
 		else
-			run_torch "$tmp/torch-$r.json"
-			run_curate "$tmp/curate-$r.json"
+			steal_of run_torch "$tmp/torch-$r.json"
+			steal_of run_curate "$tmp/curate-$r.json"
 		fi
 		files+=("$tmp/curate-$r.json" "$tmp/torch-$r.json")
 	done
@@ -189,6 +202,9 @@ if torch:
     print(f"PyTorch: {torch.get('engine')}, final loss {torch.get('final_loss')}")
 EOF
 
+	# In a virtual machine the host may take CPU time from it (steal): a run with a high share
+	# measured the neighbours as much as the engine.
+	echo "CPU time stolen by the hypervisor during each run: $steals"
 	[ "$curate_ok" = 1 ] && [ "$torch_ok" = 1 ] || status=1
 	if [ "$PROFILE" -gt 0 ]; then
 		echo "per-op time of one curate training step (batch $BATCH, $THREADS threads; load $(cut -d' ' -f1-3 /proc/loadavg)):"
