@@ -470,6 +470,8 @@ type frame struct {
 	// lineEvidence is the best evidence (region.evidence) of the candidate
 	// lines the regions passes found, -1 while they found none.
 	lineEvidence float64
+	// looks counts the second looks at candidate lines (regions.go).
+	looks int
 	// yb: the yellow-blue channel of native [0] and up [1], made for a
 	// second reading of a line (lineChannel).
 	yb [2]grayImage

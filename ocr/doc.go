@@ -54,7 +54,13 @@
 //     time as the levelled band along it alone (levelBand), without the
 //     picture above and below it that its turned upright box holds. regions-grey reads the same lines of luma as
 //     grey crops that Tesseract thresholds itself (better on thumbnails).
-//     Images under 400 px are searched upscaled.
+//     Images under 400 px are searched upscaled. A line of strong
+//     evidence (3 or more) that did not decide is looked at a second
+//     time, at most twice an image (lookAgain): without the glyphs at
+//     its ends that a wide gap parts from the rest or that sit off its
+//     top and bottom lines (a bird chained with a caption's first
+//     letter makes one-line Tesseract read nothing), else with its
+//     glyphs 22 px high.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
 //   - sparse: sparse text (PSM 11) with Sauvola; otsu: sparse text with
@@ -180,6 +186,14 @@
 // 71). Version 4's part, all 454: full size F1 0.972 -> 0.983 (its one
 // false positive gone), thumbnails 0.935 -> 0.953; version 3 full size
 // 0.962 -> 0.969; the tuning part and version 2 unchanged.
+//
+// Wave 9 (regions.go, the second look above), every image of each part
+// (stride 1): version 4's thumbnails F1 0.935 -> 0.947 (tp 79 -> 81: a
+// meme caption with a bird chained at its left, a headline with junk at
+// its right end), version 2's 0.955 -> 0.962 (75 -> 76: a tiled
+// "picturequotes" line at -27 degrees), full size, version 3 and the
+// tuning part unchanged, no new false positive; 135-145 ms of CPU an
+// image beside 130-140 before (the eval's own count, different loads).
 //
 // # Evaluation
 //

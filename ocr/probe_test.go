@@ -54,6 +54,9 @@ func TestProbeLines(t *testing.T) {
 		fr := det.newFrame(col)
 		g := fr.gate()
 		t.Logf("== %s kind=%s text=%v %q boxes=%v tiling=%.3f (%d,%d) lum=%.0f", s.Name, s.Kind, s.HasText, s.Text, s.Boxes, g.Score, g.DX, g.DY, g.lum)
+		if os.Getenv("OCR_PROBE_COMPS") != "" {
+			probeComponents(t, fr, s.Boxes)
+		}
 		for _, pass := range []string{PassRegions, PassRegionsGrey} {
 			_, _, err := det.runRegions(c, pass, regionPasses[pass], fr, func(r region, ws []rawWord, scale float64) bool {
 				var txt []string
@@ -110,4 +113,60 @@ func itoa(v int) string {
 		b = append([]byte{byte('0' + v%10)}, b...)
 	}
 	return string(b)
+}
+
+// probeComponents logs (OCR_PROBE_COMPS) the components of every
+// binarisation the regions finder makes that lie inside the text boxes
+// (OCR_PROBE_BOX "x0,y0,x1,y1" in the sample's pixels, else its Boxes):
+// their size, fill and stroke, whether glyphLike keeps them, and the
+// chains they make, to see why a line of text makes no candidate.
+func probeComponents(t *testing.T, fr *frame, boxes []image.Rectangle) {
+	if b := os.Getenv("OCR_PROBE_BOX"); b != "" {
+		var r image.Rectangle
+		fmt.Sscanf(b, "%d,%d,%d,%d", &r.Min.X, &r.Min.Y, &r.Max.X, &r.Max.Y)
+		boxes = []image.Rectangle{r}
+	}
+	up := max(fr.native.w, fr.native.h) < regionUpBelow
+	p := defaultRegionParams
+	if up {
+		p.minHeight = p.minHeightUp
+	}
+	img, g, scale := fr.image(up)
+	chans := map[string]grayImage{"luma": g, "yb": img.yellowBlue()}
+	for _, name := range []string{"luma", "yb"} {
+		ch := chans[name]
+		diff := ch.minusLocalMean(max(8, min(ch.w, ch.h)/16))
+		var lab labeller
+		lab.eachThreshold(diff, ch.w, ch.h, p.levels, func(component) bool { return true }, func(light bool, lv int, cs []component) {
+			var in, kept []component
+			for _, c := range cs {
+				cx, cy := float64(c.x0+c.x1)/2/scale, float64(c.y0+c.y1)/2/scale
+				for _, b := range boxes {
+					if image.Pt(int(cx), int(cy)).In(b) && c.area >= 4 {
+						in = append(in, c)
+						if glyphLike(c, p.minHeight, ch.h) {
+							kept = append(kept, c)
+						}
+						break
+					}
+				}
+			}
+			if len(in) == 0 {
+				return
+			}
+			var desc []string
+			for _, c := range in {
+				if c.h() < 3 {
+					continue
+				}
+				fill := float64(c.area) / float64(c.w()*c.h())
+				desc = append(desc, fmt.Sprintf("%dx%d@%d,%d f%.2f s%.1f%s", c.w(), c.h(), c.x0, c.y0, fill, c.stroke(), map[bool]string{true: "+", false: ""}[glyphLike(c, p.minHeight, ch.h)]))
+			}
+			var chains []string
+			for _, r := range chainLines(append([]component(nil), kept...), 2) {
+				chains = append(chains, fmt.Sprintf("[%d %d %d %d]g%d h%d", r.x0, r.y0, r.x1, r.y1, r.glyphs, r.height))
+			}
+			t.Logf("  comps %s light=%v lv%d: %d in box, %d glyph-like, chains %v\n      %s", name, light, lv, len(in), len(kept), chains, strings.Join(desc, " "))
+		})
+	}
 }
