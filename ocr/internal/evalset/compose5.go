@@ -828,5 +828,5 @@ func compose5(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 	}
 }
 
-func pickI(rng *rand.Rand, l ...int) int       { return l[rng.Intn(len(l))] }
+func pickI(rng *rand.Rand, l ...int) int         { return l[rng.Intn(len(l))] }
 func pickF(rng *rand.Rand, l ...float64) float64 { return l[rng.Intn(len(l))] }
