@@ -118,6 +118,10 @@ type Signature struct {
 	// 16x16 luma thumbnail without the frame: LocalAgree verifies the
 	// matches the hashes are unsure of with it.
 	Local *Local
+	// Plain is, for a near-uniform image only (nil otherwise), what
+	// MatchPlain compares: its median and its fine structure with a mark's
+	// or a corner's outlying samples left out.
+	Plain *Plain
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -147,6 +151,7 @@ func Sign(img image.Image) Signature {
 			s.Shape[i] = int8(math.Round(127 * v / norm))
 		}
 	}
+	s.Plain = plainOf(grid)
 	if s.Full.Flat() {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		if !s.Full.CentreSharp() { // a low-contrast texture keeps its windows for MatchCentre
@@ -392,10 +397,11 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
 			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			DetailAgree(a, b, false)
+			DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
 	}
 	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole))
+		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
+		PlainAgree(a, whole, b, whole)
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.
@@ -425,7 +431,8 @@ func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 		return false
 	}
 	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w])
+		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
+		PlainAgree(crop, whole, orig, Windows[w])
 }
 
 // MatchCentre reports whether a and b agree inside the centred window w,
@@ -437,7 +444,8 @@ func MatchCentre(a, b *Signature, w, maxDist int) bool {
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
 	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w])
+		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
+		PlainAgree(a, Windows[w], b, Windows[w])
 }
 
 // CentreSharp reports whether a window's key may match by MatchCentre: its

@@ -251,6 +251,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 			return sigs[i].Mirror, sigs[i].ShapeLead(true), !sigs[i].Full.Flat()
 		})
 	}
+	plainIx := newPlainIndex(sigs)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -264,7 +265,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 					return
 				}
 				joined.reset()
-				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, joined,
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, joined,
 					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
@@ -280,7 +281,7 @@ const flatChunk = 1 << 14
 // flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
 // candidate skipped when joined already joins it to the query.
 func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
-	joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	plainIx *plainIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
 	for i := lo; i < hi; i++ {
 		s := sigs[i]
 		if !s.Full.Flat() {
@@ -303,7 +304,72 @@ func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool
 			lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
 			lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
 		}
+		if s.Plain != nil && !plainIx.query(s.Plain, func(j int) {
+			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchPlain(s, sigs[j]) {
+				joined.union(i, j)
+				add(i, j)
+			}
+		}) {
+			skip(i)
+		}
 	}
+}
+
+// plainIndex holds the images with a Plain (near-uniform ones) by median,
+// each entry with its residual signs and whether it is blank, so a query
+// rules out most candidates of another structure with four popcounts
+// before MatchPlain reads their signatures.
+type plainIndex struct {
+	start [257]int32 // median m holds entries start[m]:start[m+1]
+	img   []int32
+	bits  [][4]uint64
+	blank []bool
+}
+
+func newPlainIndex(sigs []*imagehash.Signature) *plainIndex {
+	ix := &plainIndex{}
+	for _, s := range sigs {
+		if s.Plain != nil {
+			ix.start[int(s.Plain.Median)+1]++
+		}
+	}
+	for m := range 256 {
+		ix.start[m+1] += ix.start[m]
+	}
+	fill := ix.start
+	ix.img = make([]int32, ix.start[256])
+	ix.bits = make([][4]uint64, len(ix.img))
+	ix.blank = make([]bool, len(ix.img))
+	for i, s := range sigs {
+		if p := s.Plain; p != nil {
+			e := fill[p.Median]
+			ix.img[e], ix.bits[e], ix.blank[e] = int32(i), p.Bits, p.Blank()
+			fill[p.Median]++
+		}
+	}
+	return ix
+}
+
+// query calls fn(j) for every image j whose Plain's median agrees with p's
+// (imagehash.PlainMediansAgree) and whose residual signs are within
+// imagehash.PlainBits of p's or, when both are blank, any: the candidates
+// MatchPlain may accept. When those medians hold more than crowdLimit
+// entries it calls nothing and returns false.
+func (ix *plainIndex) query(p *imagehash.Plain, fn func(j int)) bool {
+	r := agreeRanges().mean[p.Median]
+	lo, hi := ix.start[r[0]], ix.start[int(r[1])+1]
+	if hi-lo > crowdLimit {
+		return false
+	}
+	blank := p.Blank()
+	for e := lo; e < hi; e++ {
+		b := &ix.bits[e]
+		if blank && ix.blank[e] || bits.OnesCount64(b[0]^p.Bits[0])+bits.OnesCount64(b[1]^p.Bits[1])+
+			bits.OnesCount64(b[2]^p.Bits[2])+bits.OnesCount64(b[3]^p.Bits[3]) <= imagehash.PlainBits {
+			fn(int(ix.img[e]))
+		}
+	}
+	return true
 }
 
 // chunkJoins is a union-find over 0..n-1 that a worker keeps for one chunk
