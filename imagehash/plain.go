@@ -310,3 +310,10 @@ const MinPlainVeto = 0.25
 // PlainMediansAgree reports whether two Plain medians agree as the Means of
 // two keys must (Key.StatsAgree).
 func PlainMediansAgree(a, b uint8) bool { return Key{Mean: a}.StatsAgree(Key{Mean: b}) }
+
+// NewPlain is the Plain of an image whose 32x32 grid (the Lanczos resize of
+// the image without its frame, row by row) is grid, or nil when it is not
+// near-uniform: for signatures built without Sign (synthetic crawls).
+func NewPlain(grid *[DetailSize * DetailSize]uint8) *Plain {
+	return plainOf(&Gray{W: phashSize, H: phashSize, Pix: grid[:]})
+}
