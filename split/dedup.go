@@ -106,7 +106,9 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 //   - Pairs with a flat image as whole or mirror images: flat pHashes keep a few
 //     low-frequency bits, so dark scenes and studio backgrounds crowd the
 //     same P buckets. They are looked up instead in a grid of every image's
-//     (Mean, Spread), in the cells whose statistics agree with the query's.
+//     (Mean, Spread), in the cells whose statistics agree with the query's,
+//     and, when near-uniform (MatchPlain), in an index of every near-uniform
+//     image by median (plainIndex), its residual signs compared inline.
 //
 // Every candidate is then verified by its rule. The search is exact except
 // for crowds: where one probe would read more than crowdLimit candidates
@@ -227,9 +229,10 @@ func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 }
 
 // flatPairs calls add for the pairs with a flat image that match as whole
-// images or, with flips, mirror images: each flat image looked up in grids
-// of every image's whole-image key and of the mirror keys of the images
-// that are not flat (for the mirror images of those that match a flat one).
+// images (MatchWhole, MatchPlain) or, with flips, mirror images: each flat
+// image looked up in grids of every image's whole-image key and of the
+// mirror keys of the images that are not flat (for the mirror images of
+// those that match a flat one), and a near-uniform one in the plainIndex.
 // Two flat images are looked at once. A lookup over crowdLimit candidates
 // is skipped and its image passed to skip. A candidate already joined to
 // the flat image through the pairs found in its chunk (flatChunk images,
