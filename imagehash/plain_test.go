@@ -126,3 +126,33 @@ func TestPlainAgreeVeto(t *testing.T) {
 		t.Errorf("a render and its marked copy disagree (correlation %.3f on %.2f of the samples)", corr, inliers)
 	}
 }
+
+// TestFlatSlack checks flatDistanceAgree: a flat pair FlatSlack bits past
+// the threshold matches only with Shapes at MinShapeSlack.
+func TestFlatSlack(t *testing.T) {
+	var shape, other [63]int8
+	shape[0], other[1] = 127, 127
+	cases := []struct {
+		name  string
+		bits  int
+		other bool
+		want  bool
+	}{
+		{"within the threshold, Shapes apart", 10, true, true},
+		{"two bits past, one Shape", 12, false, true},
+		{"two bits past, Shapes apart", 12, true, false},
+		{"three bits past, one Shape", 13, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := &Signature{Shape: shape}
+			b := &Signature{Shape: shape, Full: Key{P: Hash(uint64(1)<<c.bits - 1)}}
+			if c.other {
+				b.Shape = other
+			}
+			if got := flatDistanceAgree(a, b, 10); got != c.want {
+				t.Errorf("flatDistanceAgree = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -389,19 +389,38 @@ var CentreMatchWindows = func() []int {
 }()
 
 // MatchWhole reports whether a and b are copies as whole images: within
-// maxDist bits. When either is flat, its few sure bits do not decide alone:
+// maxDist bits (a flat pair FlatSlack more with Shapes at MinShapeSlack:
+// flatDistanceAgree). When either is flat, its few sure bits do not decide alone:
 // the luma statistics, the Shape correlation and the Colour must agree too.
 // Otherwise the Colour must agree too, and a match more than SureDistance
 // bits apart must be verified by the Local detail (LocalAgree).
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
+		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
 			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
 			DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
 	}
 	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
 		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
 		PlainAgree(a, whole, b, whole)
+}
+
+// Flat images' few sure bits are noise near the dead zone: a smooth
+// gradient's JPEG q50 copy moves 12 of them. A flat whole-image match may be
+// FlatSlack bits past maxDist when the Shapes correlate at MinShapeSlack or
+// more (that copy: 0.996; distinct flat originals whose statistics agree
+// seldom pass 0.98).
+const (
+	FlatSlack     = 2
+	MinShapeSlack = 0.98
+)
+
+// flatDistanceAgree reports whether the whole-image P hashes of a and b,
+// one of them flat, are close enough: within maxDist, or within FlatSlack
+// more with Shapes correlating at MinShapeSlack.
+func flatDistanceAgree(a, b *Signature, maxDist int) bool {
+	d := a.Full.P.Distance(b.Full.P)
+	return d <= maxDist || d <= maxDist+FlatSlack && ShapeCorrelation(a, b, false) >= MinShapeSlack
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.

@@ -453,7 +453,8 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, imagehash.ShapeLead, bo
 }
 
 // query calls fn(j) for every image j whose key's statistics agree with
-// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's and whose
+// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's (plus
+// imagehash.FlatSlack, which a flat whole-image match may use) and whose
 // ShapeLead agrees with lead (imagehash.LeadsAgree: every pair with a flat
 // image needs its Shapes to correlate, and the check reads the grid, not
 // the signatures). When those cells hold more than crowdLimit entries it
@@ -471,7 +472,7 @@ func (g *statsGrid) query(k imagehash.Key, lead imagehash.ShapeLead, maxDist int
 	for m := int(means[0]); m <= int(means[1]); m++ {
 		lo, hi := g.start[m<<8|int(spreads[0])], g.start[m<<8|int(spreads[1])+1]
 		for e, key := range g.keys[lo:hi] {
-			if bits.OnesCount64(key^uint64(k.P)) <= maxDist && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
+			if bits.OnesCount64(key^uint64(k.P)) <= maxDist+imagehash.FlatSlack && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
 				fn(int(g.img[int(lo)+e]))
 			}
 		}
