@@ -56,4 +56,20 @@
 // compares plane-removed thumbnails over a set of crop windows, and they
 // run only on pairs every other check accepted (Local costs about 1 us a
 // pair; make bench-dedup).
+//
+// Near-uniform images (the interquartile range of the 32x32 luma grid at
+// most PlainIQR: flat renders, dark templates, plain wallpaper quadrants)
+// also keep a Plain: their median, a 16x16 thumbnail, the signs of its
+// residual after a robust plane and that plane's outliers. A copy of such
+// an image with a watermark, a rotation's black corners or a 1-px border
+// moves most of its few sure bits, its Spread past SpreadRatio and its
+// Shape, so MatchWhole rejects it; MatchPlain (one side flat, medians as
+// Means agree, colours agree, residual signs within PlainBits, and the
+// residuals correlating at MinPlain on the samples neither image calls an
+// outlier; or both blank patches of one median and colour) accepts it. Where
+// both images have a Plain every other rule is vetoed by PlainAgree when
+// that inlier structure correlates under MinPlainVeto: a mark two dark
+// renders share can carry their hashes and Local detail. Plain is this
+// package's own code (about 250 lines): a robust plane fit over 256 samples
+// with an outlier mask is not in a Go image library.
 package imagehash

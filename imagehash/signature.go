@@ -118,6 +118,10 @@ type Signature struct {
 	// 16x16 luma thumbnail without the frame: LocalAgree verifies the
 	// matches the hashes are unsure of with it.
 	Local *Local
+	// Plain is, for a near-uniform image only (nil otherwise), what
+	// MatchPlain compares: its median and its fine structure with a mark's
+	// or a corner's outlying samples left out.
+	Plain *Plain
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -147,6 +151,7 @@ func Sign(img image.Image) Signature {
 			s.Shape[i] = int8(math.Round(127 * v / norm))
 		}
 	}
+	s.Plain = plainOf(grid)
 	if s.Full.Flat() {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		if !s.Full.CentreSharp() { // a low-contrast texture keeps its windows for MatchCentre
@@ -384,18 +389,38 @@ var CentreMatchWindows = func() []int {
 }()
 
 // MatchWhole reports whether a and b are copies as whole images: within
-// maxDist bits. When either is flat, its few sure bits do not decide alone:
+// maxDist bits (a flat pair FlatSlack more with Shapes at MinShapeSlack:
+// flatDistanceAgree). When either is flat, its few sure bits do not decide alone:
 // the luma statistics, the Shape correlation and the Colour must agree too.
 // Otherwise the Colour must agree too, and a match more than SureDistance
 // bits apart must be verified by the Local detail (LocalAgree).
 func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Full.P.Distance(b.Full.P) <= maxDist && a.Full.StatsAgree(b.Full) &&
+		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
 			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			DetailAgree(a, b, false)
+			DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
 	}
 	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole))
+		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
+		PlainAgree(a, whole, b, whole)
+}
+
+// Flat images' few sure bits are noise near the dead zone: a smooth
+// gradient's JPEG q50 copy moves 12 of them. A flat whole-image match may be
+// FlatSlack bits past maxDist when the Shapes correlate at MinShapeSlack or
+// more (that copy: 0.996; distinct flat originals whose statistics agree
+// seldom pass 0.98).
+const (
+	FlatSlack     = 2
+	MinShapeSlack = 0.98
+)
+
+// flatDistanceAgree reports whether the whole-image P hashes of a and b,
+// one of them flat, are close enough: within maxDist, or within FlatSlack
+// more with Shapes correlating at MinShapeSlack.
+func flatDistanceAgree(a, b *Signature, maxDist int) bool {
+	d := a.Full.P.Distance(b.Full.P)
+	return d <= maxDist || d <= maxDist+FlatSlack && ShapeCorrelation(a, b, false) >= MinShapeSlack
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.
@@ -425,7 +450,8 @@ func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 		return false
 	}
 	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w])
+		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
+		PlainAgree(crop, whole, orig, Windows[w])
 }
 
 // MatchCentre reports whether a and b agree inside the centred window w,
@@ -437,7 +463,8 @@ func MatchCentre(a, b *Signature, w, maxDist int) bool {
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
 	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w])
+		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
+		PlainAgree(a, Windows[w], b, Windows[w])
 }
 
 // CentreSharp reports whether a window's key may match by MatchCentre: its

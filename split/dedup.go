@@ -106,7 +106,9 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 //   - Pairs with a flat image as whole or mirror images: flat pHashes keep a few
 //     low-frequency bits, so dark scenes and studio backgrounds crowd the
 //     same P buckets. They are looked up instead in a grid of every image's
-//     (Mean, Spread), in the cells whose statistics agree with the query's.
+//     (Mean, Spread), in the cells whose statistics agree with the query's,
+//     and, when near-uniform (MatchPlain), in an index of every near-uniform
+//     image by median (plainIndex), its residual signs compared inline.
 //
 // Every candidate is then verified by its rule. The search is exact except
 // for crowds: where one probe would read more than crowdLimit candidates
@@ -227,9 +229,10 @@ func windowKeys(sigs []*imagehash.Signature, w int) keySet {
 }
 
 // flatPairs calls add for the pairs with a flat image that match as whole
-// images or, with flips, mirror images: each flat image looked up in grids
-// of every image's whole-image key and of the mirror keys of the images
-// that are not flat (for the mirror images of those that match a flat one).
+// images (MatchWhole, MatchPlain) or, with flips, mirror images: each flat
+// image looked up in grids of every image's whole-image key and of the
+// mirror keys of the images that are not flat (for the mirror images of
+// those that match a flat one), and a near-uniform one in the plainIndex.
 // Two flat images are looked at once. A lookup over crowdLimit candidates
 // is skipped and its image passed to skip. A candidate already joined to
 // the flat image through the pairs found in its chunk (flatChunk images,
@@ -251,6 +254,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 			return sigs[i].Mirror, sigs[i].ShapeLead(true), !sigs[i].Full.Flat()
 		})
 	}
+	plainIx := newPlainIndex(sigs)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -264,7 +268,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 					return
 				}
 				joined.reset()
-				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, joined,
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, joined,
 					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
@@ -280,7 +284,7 @@ const flatChunk = 1 << 14
 // flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
 // candidate skipped when joined already joins it to the query.
 func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
-	joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	plainIx *plainIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
 	for i := lo; i < hi; i++ {
 		s := sigs[i]
 		if !s.Full.Flat() {
@@ -303,7 +307,72 @@ func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool
 			lookup(fullGrid, s.Mirror, true, func(j int) bool { return j != i && imagehash.MatchMirror(s, sigs[j], maxDist) })
 			lookup(mirrorGrid, s.Full, false, func(j int) bool { return j != i && imagehash.MatchMirror(sigs[j], s, maxDist) })
 		}
+		if s.Plain != nil && !plainIx.query(s.Plain, func(j int) {
+			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchPlain(s, sigs[j]) {
+				joined.union(i, j)
+				add(i, j)
+			}
+		}) {
+			skip(i)
+		}
 	}
+}
+
+// plainIndex holds the images with a Plain (near-uniform ones) by median,
+// each entry with its residual signs and whether it is blank, so a query
+// rules out most candidates of another structure with four popcounts
+// before MatchPlain reads their signatures.
+type plainIndex struct {
+	start [257]int32 // median m holds entries start[m]:start[m+1]
+	img   []int32
+	bits  [][4]uint64
+	blank []bool
+}
+
+func newPlainIndex(sigs []*imagehash.Signature) *plainIndex {
+	ix := &plainIndex{}
+	for _, s := range sigs {
+		if s.Plain != nil {
+			ix.start[int(s.Plain.Median)+1]++
+		}
+	}
+	for m := range 256 {
+		ix.start[m+1] += ix.start[m]
+	}
+	fill := ix.start
+	ix.img = make([]int32, ix.start[256])
+	ix.bits = make([][4]uint64, len(ix.img))
+	ix.blank = make([]bool, len(ix.img))
+	for i, s := range sigs {
+		if p := s.Plain; p != nil {
+			e := fill[p.Median]
+			ix.img[e], ix.bits[e], ix.blank[e] = int32(i), p.Bits, p.Blank()
+			fill[p.Median]++
+		}
+	}
+	return ix
+}
+
+// query calls fn(j) for every image j whose Plain's median agrees with p's
+// (imagehash.PlainMediansAgree) and whose residual signs are within
+// imagehash.PlainBits of p's or, when both are blank, any: the candidates
+// MatchPlain may accept. When those medians hold more than crowdLimit
+// entries it calls nothing and returns false.
+func (ix *plainIndex) query(p *imagehash.Plain, fn func(j int)) bool {
+	r := agreeRanges().mean[p.Median]
+	lo, hi := ix.start[r[0]], ix.start[int(r[1])+1]
+	if hi-lo > crowdLimit {
+		return false
+	}
+	blank := p.Blank()
+	for e := lo; e < hi; e++ {
+		b := &ix.bits[e]
+		if blank && ix.blank[e] || bits.OnesCount64(b[0]^p.Bits[0])+bits.OnesCount64(b[1]^p.Bits[1])+
+			bits.OnesCount64(b[2]^p.Bits[2])+bits.OnesCount64(b[3]^p.Bits[3]) <= imagehash.PlainBits {
+			fn(int(ix.img[e]))
+		}
+	}
+	return true
 }
 
 // chunkJoins is a union-find over 0..n-1 that a worker keeps for one chunk
@@ -384,7 +453,8 @@ func newStatsGrid(n int, key func(i int) (imagehash.Key, imagehash.ShapeLead, bo
 }
 
 // query calls fn(j) for every image j whose key's statistics agree with
-// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's and whose
+// k's (Key.StatsAgree), whose P hash is within maxDist bits of k's (plus
+// imagehash.FlatSlack, which a flat whole-image match may use) and whose
 // ShapeLead agrees with lead (imagehash.LeadsAgree: every pair with a flat
 // image needs its Shapes to correlate, and the check reads the grid, not
 // the signatures). When those cells hold more than crowdLimit entries it
@@ -402,7 +472,7 @@ func (g *statsGrid) query(k imagehash.Key, lead imagehash.ShapeLead, maxDist int
 	for m := int(means[0]); m <= int(means[1]); m++ {
 		lo, hi := g.start[m<<8|int(spreads[0])], g.start[m<<8|int(spreads[1])+1]
 		for e, key := range g.keys[lo:hi] {
-			if bits.OnesCount64(key^uint64(k.P)) <= maxDist && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
+			if bits.OnesCount64(key^uint64(k.P)) <= maxDist+imagehash.FlatSlack && imagehash.LeadsAgree(lead, g.leads[int(lo)+e]) {
 				fn(int(g.img[int(lo)+e]))
 			}
 		}

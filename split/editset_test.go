@@ -318,31 +318,32 @@ var requiredRecall = map[string]float64{
 // partFloor is, per part, the recall at the default distance with
 // --near-flips where it is below the bar (requiredRecall): the
 // floor there, so the test guards what was measured and the report says the
-// bar is not met. Measured after wave 7's rules (windows and crops of
-// low-contrast textures), all four parts tuned on: validation2 (79 photo
-// originals): border1, watermark 0.987 (one copy each, a flat render of
-// luma spread 2); heldout3 (89 photo originals, looked at once in wave 6,
-// tuned on since): watermark 0.955, 0.966 since wave 8's MinCentreSure (crop5
-// 1.000, crop15 0.944, rotate3 0.978 and border1 1.000 meet their bars).
+// bar is not met. Measured after wave 9's MatchPlain (near-uniform images),
+// all four parts tuned on: heldout3 watermark 0.989 (one copy: a plymouth
+// render with 16 sure bits and a luma spread of 27, not near-uniform);
+// every other edit with a bar meets it in every part (validation2 border1,
+// watermark, rotate3 and crop5 1.000 where wave 8 read 0.987: FlyingKonqui's
+// plain quadrant; heldout3 rotate3 1.000, watermark 0.989 where it read
+// 0.978 and 0.966: origami-dark).
 var partFloor = map[string]map[string]float64{
-	"validation2": {"border1": 0.98, "watermark": 0.98},
-	heldoutPart:   {"watermark": 0.96},
+	heldoutPart: {"watermark": 0.98},
 }
 
 // gradientFloor is, per part, the share of gradient copies grouped with
-// their original where it is below the "all": heldout3 0.978 (one
-// of its 45 copies), measured once after the rules were final.
-var gradientFloor = map[string]float64{heldoutPart: 0.97}
+// their original where it is below the "all": none since wave 9's
+// FlatSlack joined heldout3's one missed copy (0.978 before).
+var gradientFloor = map[string]float64{}
 
 // maxMerged is, per part, the most images in a group with another picture
 // at the default distance with --near-flips, and the most look-alike
 // distinct pairs merged: the 0.5% and none in every part. Measured:
-// tuning, validation and validation2 0.00% (the two near-copy video frames
-// of a shoot that merge in tuning are reported, not counted), heldout3
-// 0.22% (the top and bottom quadrants of one render, origami-dark; 0.15%
-// before wave 8's MinCentreSure chained one more copy into it), no
-// look-alike pair merged; heldout4 and heldout5 have the bars
-// (scored only by make eval-editset-heldout4 and make eval-editset-heldout5).
+// tuning, validation, validation2 and heldout3 0.00% (the two near-copy
+// video frames of a shoot that merge in tuning are reported, not counted;
+// heldout3 read 0.22% before wave 9's PlainAgree: the watermarked top and
+// bottom quadrants of one dark render, origami-dark, matched by their
+// shared mark), no look-alike pair merged; heldout4 and heldout5 have the
+// issue's bars (scored only by make eval-editset-heldout4 and make
+// eval-editset-heldout5).
 var maxMerged = map[string]struct {
 	share float64
 	pairs int

@@ -23,9 +23,21 @@ import (
 //     (mean 150..240), whose pHashes keep only a few low-frequency bits, so
 //     they crowd the same buckets, with the Shape (unit length x127, as
 //     Sign's) and the Detail texture of one of 40 layouts plus noise, so
-//     many of them verify as matches.
+//     many of them verify as matches; those of spread 6 or less also a
+//     Plain (near-uniform: the same layouts at 1.5 grey levels, plus noise).
 func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 	rng := rand.New(rand.NewPCG(seed, 17))
+	// The Plains of near-uniform flat images come from a stream of their
+	// own, so the rest of the crawl is what it was before they existed.
+	plainRng := rand.New(rand.NewPCG(seed, 29))
+	plain := func(proto, mean int) *imagehash.Plain {
+		r := rand.New(rand.NewPCG(uint64(proto), 7))
+		var g [imagehash.DetailSize * imagehash.DetailSize]uint8
+		for k := range g {
+			g[k] = uint8(min(255, max(0, math.Round(float64(mean)+r.NormFloat64()*1.5+plainRng.NormFloat64()*0.5))))
+		}
+		return imagehash.NewPlain(&g)
+	}
 	flip := func(h imagehash.Hash, k int) imagehash.Hash {
 		for range k {
 			h ^= 1 << rng.IntN(64)
@@ -176,6 +188,9 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 			proto := rng.IntN(40)
 			shape(&s.Shape, proto)
 			s.Detail = detail(proto, mean)
+			if spread <= 6 { // near-uniform: a Plain of one of the layouts, its own median
+				s.Plain = plain(proto, mean)
+			}
 			sigs[i] = &s
 		default:
 			mean, spread := 20+rng.IntN(211), 15+rng.IntN(60)
