@@ -87,7 +87,8 @@ eval-ocr-heldout4: deps
 
 # Version 5's held-out part: built and checked (test-evalset5, never runs the
 # detector), and the default detector scored on all of it (eval-ocr-heldout5:
-# once, by the integrator at the end of wave 9; make test does not score it).
+# scored once, blind, by the integrator at the end of wave 9; make test scores
+# every fifth scene against floors set from that score).
 test-evalset5: deps
 	EVALSET_V5=1 $(GO) test -count=1 -timeout 10m -run 'TestRealHeldOut5$$' -v ./ocr/internal/evalset
 

@@ -256,26 +256,35 @@ func TestDetectorRealHeldOut4(t *testing.T) {
 	testRealPart(t, evalset.PartHeldOut4, envInt("OCR_REAL_STRIDE", stride), &heldOut4Floors)
 }
 
-// heldOut5Floors are 0 until version 5's held-out part has been scored:
-// the integrator scores it once, at the end of wave 9, with that wave's
-// merged defaults (nobody who tuned the detector, nor the helper who built
-// the part, has run the detector on it), and sets the floors just below
-// those numbers then.
-var heldOut5Floors = realFloors{full: 0, thumb: 0, precision: 0}
+// heldOut5Floors are set just below version 5's held-out numbers, scored
+// once by the integrator at the end of wave 9 with that wave's merged
+// defaults (nobody who tuned the detector, nor the developer who built the
+// part, had run the detector on it; make eval-ocr-heldout5, 16:36 UTC):
+// all 438 images full size P 0.972 R 0.767 F1 0.857 (tp 69 fp 2 fn 21 tn
+// 127), thumbnails P 1.000 R 0.744 F1 0.854 (tp 67 fp 0 fn 23 tn 129),
+// 313 ms of CPU an image; wrong by kind: headline 8 + 7 (turned, arched
+// and stacked headlines), scene 4 + 4 (logos, game screens), sign 3 + 3,
+// tiled 2 + 3, meme 2 + 2, price 1 + 2, watermark 1 + 2, and two photos
+// read as text ("Bows" on a skybox, words on a floor texture). make test's
+// sample (stride 5, 88 images): full size P 0.941 R 0.889 F1 0.914,
+// thumbnails P 1.000 R 0.833 F1 0.909. The floors sit so that one more
+// image lost at stride 5 still passes; the 0.95 is far off here.
+var heldOut5Floors = realFloors{full: 0.83, thumb: 0.83, precision: 0.93}
 
 // TestDetectorRealHeldOut5 scores the default detector on version 5's
 // held-out part (evalset.PartHeldOut5: photos, fonts, words and layouts
-// that no earlier part uses) against heldOut5Floors, all of it by default
-// (OCR_REAL_STRIDE), and logs tp/fp/fn/tn per size and the wrong verdicts
-// by kind. Unlike versions 3 and 4 it runs only with OCR_HELDOUT5=1 (make
-// eval-ocr-heldout5, by the integrator): make test skips it, so that
-// nobody sees its verdicts before it is scored; once it has been scored
-// and its floors set, it can join make test at a stride like version 4's.
+// that no earlier part uses) against heldOut5Floors, and logs tp/fp/fn/tn
+// per size and the wrong verdicts by kind. make test scores every fifth
+// scene (the default stride) and prints nothing unless a floor fails;
+// OCR_HELDOUT5=1 (make eval-ocr-heldout5) scores all of it. It was scored
+// once, blind, at the end of wave 9: from wave 10 it is validation, and a
+// version 6 is the held-out part.
 //
 //	OCR_HELDOUT5=1 go test ./ocr -run 'TestDetectorRealHeldOut5$' -count=1 -v
 func TestDetectorRealHeldOut5(t *testing.T) {
-	if os.Getenv("OCR_HELDOUT5") == "" {
-		t.Skip("set OCR_HELDOUT5=1 (make eval-ocr-heldout5: once, by the integrator) to score version 5's held-out part")
+	stride := 5
+	if os.Getenv("OCR_HELDOUT5") != "" {
+		stride = 1
 	}
-	testRealPart(t, evalset.PartHeldOut5, envInt("OCR_REAL_STRIDE", 1), &heldOut5Floors)
+	testRealPart(t, evalset.PartHeldOut5, envInt("OCR_REAL_STRIDE", stride), &heldOut5Floors)
 }
