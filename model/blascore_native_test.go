@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,17 +47,7 @@ func BenchmarkBLASCore(b *testing.B) {
 		other = "Prescott"
 	}
 	defer setBLASCore(chosen)
-	cfg, _ := Preset("b2", 4)
-	cfg.Backend = os.Getenv("CURATE_BACKEND")
-	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
-	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
-	if bs <= 0 {
-		bs = 16
-	}
-	n, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	n, bs := benchNet(b, 16)
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
 	probs := make([]float32, bs*2)
 	if _, err := n.Step(batch); err != nil {
@@ -78,6 +67,7 @@ func BenchmarkBLASCore(b *testing.B) {
 					b.Fatal(err)
 				}
 				s := time.Now()
+				var err error
 				if w == 0 {
 					_, err = n.Step(batch)
 				} else {

@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -146,17 +145,7 @@ func BenchmarkPoolHelpers(b *testing.B) {
 	if other != "spawn" && other != "static" {
 		b.Fatalf("CURATE_POOL_OTHER is spawn or static, not %q", other)
 	}
-	cfg, _ := Preset("b2", 4)
-	cfg.Backend = os.Getenv("CURATE_BACKEND")
-	cfg.Threads, _ = strconv.Atoi(os.Getenv("CURATE_THREADS"))
-	bs, _ := strconv.Atoi(os.Getenv("CURATE_BATCH"))
-	if bs <= 0 {
-		bs = 16
-	}
-	n, err := New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	n, bs := benchNet(b, 16)
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
 	if _, err := n.Step(batch); err != nil {
 		b.Fatal(err)
