@@ -1,7 +1,6 @@
 package evalset
 
 import (
-	"bytes"
 	"image"
 	"image/color"
 	"math/rand"
@@ -41,43 +40,10 @@ func TestCompose5Kinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bg := func(v uint8) *image.RGBA {
-		img := image.NewRGBA(image.Rect(0, 0, 720, 480))
-		for i := 0; i < len(img.Pix); i += 4 {
-			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = v, v+uint8(i/4%7), v, 255
-		}
-		return img
-	}
-	for _, kind := range append(append([]string(nil), CompositeKinds...), CompositeKinds2...) {
-		for _, v := range []uint8{40, 200} {
-			legible := 0
-			for seed := range int64(8) {
-				a, b := bg(v), bg(v)
-				ta, boxes, leg := compose5(rand.New(rand.NewSource(seed)), fonts, kind, a)
-				tb, _, _ := compose5(rand.New(rand.NewSource(seed)), fonts, kind, b)
-				if ta != tb || !bytes.Equal(a.Pix, b.Pix) {
-					t.Fatalf("%s, seed %d: two draws from the same stream differ", kind, seed)
-				}
-				if strings.TrimSpace(ta) == "" || len(boxes) == 0 {
-					t.Errorf("%s, seed %d: text %q, %d boxes", kind, seed, ta, len(boxes))
-				}
-				for _, r := range boxes {
-					if !r.In(a.Bounds()) {
-						t.Errorf("%s, seed %d: box %v outside the picture", kind, seed, r)
-					}
-				}
-				if leg.ok() {
-					legible++
-				}
-			}
-			if legible < 2 {
-				t.Errorf("%s on grey %d: %d legible draws of 8", kind, v, legible)
-			}
-		}
-	}
+	checkComposeKinds(t, compose5, fonts, 8)
 	// Faint grey text on a grey picture fails the rule however large.
 	f := fonts.pick(rand.New(rand.NewSource(1)), roleDisplay)
-	ly := newLayer(bg(128), "headline")
+	ly := newLayer(greyPicture(128), "headline")
 	ly.draw(style{font: f, px: 80, fill: color.RGBA{150, 150, 150, 255}, opacity: 1}, []string{"harbour"}, 360, 240)
 	if ly.leg.ok() || len(ly.boxes) != 1 {
 		t.Errorf("grey on grey: legible %v, %d boxes; want illegible, 1 box", ly.leg.ok(), len(ly.boxes))
@@ -99,7 +65,7 @@ func TestCompose5Kinds(t *testing.T) {
 		name string
 		img  *image.RGBA
 		want bool
-	}{{"flat", bg(130), true}, {"busy", checker, false}} {
+	}{{"flat", greyPicture(130), true}, {"busy", checker, false}} {
 		ly := newLayer(c.img, "caption")
 		ly.draw(dark, []string{"harbour"}, 360, 240)
 		ly.busy(false)
