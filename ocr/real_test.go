@@ -259,7 +259,7 @@ func TestDetectorRealHeldOut4(t *testing.T) {
 // heldOut5Floors are set just below version 5's held-out numbers, scored
 // once by the integrator at the end of wave 9 with that wave's merged
 // defaults (nobody who tuned the detector, nor the developer who built the
-// part, had run the detector on it; make eval-ocr-heldout5, 16:36 UTC):
+// part, had run the detector on it; make eval-ocr-heldout5, 16:28 UTC):
 // all 438 images full size P 0.972 R 0.767 F1 0.857 (tp 69 fp 2 fn 21 tn
 // 127), thumbnails P 1.000 R 0.744 F1 0.854 (tp 67 fp 0 fn 23 tn 129),
 // 313 ms of CPU an image; wrong by kind: headline 8 + 7 (turned, arched
