@@ -128,26 +128,35 @@ func TestRealHeldOut4(t *testing.T) {
 	if os.Getenv("EVALSET_V4") == "" {
 		t.Skip("set EVALSET_V4=1 (make test-evalset4) to build version 4's held-out part")
 	}
-	kinds, pos := checkHeldOutPart(t, real4)
+	checkHeldOutShape(t, real4, PartHeldOut4, 210, 240, len(sceneText4), "endless-sky-data")
+}
+
+// checkHeldOutShape builds a held-out part twice and checks it
+// (checkHeldOutPart), then that it has lo-hi scenes at full size, 35-45%
+// of them with text and scenes scene-text images, and that with its photos
+// missing Real fails naming the folder and pkg.
+func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi, scenes int, pkg string) {
+	t.Helper()
+	kinds, pos := checkHeldOutPart(t, build)
 	n := 0
 	for _, c := range kinds {
 		n += c
 	}
-	if n < 210 || n > 240 {
-		t.Errorf("%d scenes (full size), want 210-240 (version 3 has 224)", n)
+	if n < lo || n > hi {
+		t.Errorf("%d scenes (full size), want %d-%d", n, lo, hi)
 	}
 	if f := float64(pos) / float64(n); f < 0.35 || f > 0.45 {
 		t.Errorf("%.2f of the scenes have text, want 0.35-0.45", f)
 	}
-	if kinds["scene"] != len(sceneText4) {
-		t.Errorf("%d scene-text images, want %d", kinds["scene"], len(sceneText4))
+	if kinds["scene"] != scenes {
+		t.Errorf("%d scene-text images, want %d", kinds["scene"], scenes)
 	}
 	// A missing package is an error naming the file and the package.
 	defer func(d string) { ShareDir = d }(ShareDir)
 	ShareDir = t.TempDir()
-	_, err := Real(PartHeldOut4, RealOptions{})
-	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), "endless-sky-data") {
-		t.Errorf("missing photos: got %v, want an error naming the folder and endless-sky-data", err)
+	_, err := Real(part, RealOptions{})
+	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), pkg) {
+		t.Errorf("missing photos: got %v, want an error naming the folder and %s", err, pkg)
 	}
 }
 

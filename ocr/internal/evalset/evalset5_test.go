@@ -84,27 +84,7 @@ func TestRealHeldOut5(t *testing.T) {
 	if os.Getenv("EVALSET_V5") == "" {
 		t.Skip("set EVALSET_V5=1 (make test-evalset5) to build version 5's held-out part")
 	}
-	kinds, pos := checkHeldOutPart(t, real5)
-	n := 0
-	for _, c := range kinds {
-		n += c
-	}
-	if n < 205 || n > 240 {
-		t.Errorf("%d scenes (full size), want 205-240 (version 4 has about 220)", n)
-	}
-	if f := float64(pos) / float64(n); f < 0.35 || f > 0.45 {
-		t.Errorf("%.2f of the scenes have text, want 0.35-0.45", f)
-	}
-	if kinds["scene"] != len(sceneText5) {
-		t.Errorf("%d scene-text images, want %d", kinds["scene"], len(sceneText5))
-	}
-	// A missing package is an error naming the file and the package.
-	defer func(d string) { ShareDir = d }(ShareDir)
-	ShareDir = t.TempDir()
-	_, err := Real(PartHeldOut5, RealOptions{})
-	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), "extremetuxracer-data") {
-		t.Errorf("missing photos: got %v, want an error naming the folder and extremetuxracer-data", err)
-	}
+	checkHeldOutShape(t, real5, PartHeldOut5, 205, 240, len(sceneText5), "extremetuxracer-data")
 }
 
 func TestHeldOut5Version(t *testing.T) {
