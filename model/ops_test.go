@@ -18,6 +18,23 @@ type gradHarness struct {
 	e      exec
 }
 
+// matchRef builds one network with build on be and on ref, runs one
+// backward pass of the same output gradient through both and checks the
+// forward output and every gradient against ref's; it returns be's harness.
+func matchRef(t *testing.T, be Backend, build func(h *gradHarness)) *gradHarness {
+	t.Helper()
+	h, ref := newHarness(t, be), newHarness(t, refBackend())
+	build(h)
+	build(ref)
+	r := h.outGrad()
+	got, want := h.backward(r), ref.backward(r)
+	closeTo(t, "forward", h.output(), ref.output())
+	for i := range want {
+		closeTo(t, want[i].name+" gradient", got[i].g, want[i].g)
+	}
+	return h
+}
+
 func newHarness(t *testing.T, be Backend) *gradHarness {
 	return &gradHarness{t: t, rng: rand.New(rand.NewPCG(1, 2)), e: exec{pool: pool{threads: 2}, be: be, train: true, stepSeed: 77}}
 }
@@ -325,15 +342,7 @@ func TestBackendSuite(t *testing.T) {
 		for _, c := range opCases {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
 				if name != "ref" {
-					h, ref := newHarness(t, be), newHarness(t, refBackend())
-					c.build(h)
-					c.build(ref)
-					r := h.outGrad()
-					got, want := h.backward(r), ref.backward(r)
-					closeTo(t, "forward", h.output(), ref.output())
-					for i := range want {
-						closeTo(t, want[i].name+" gradient", got[i].g, want[i].g)
-					}
+					matchRef(t, be, c.build)
 				}
 				h := newHarness(t, be)
 				c.build(h)
