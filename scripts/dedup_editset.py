@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in six parts:
+Sources (installed by scripts/install-deps.sh), in seven parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -33,6 +33,16 @@ Sources (installed by scripts/install-deps.sh), in six parts:
               scored by its builder) and left out like heldout4 (split's
               tests drop it unless CURATE_EDITSET_HELDOUT5=1, make
               eval-editset-heldout5).
+  heldout6    (v6) stellarium-data's deep-sky photos, landscape panorama
+              slices and planet maps, tuxmath-data's space photos,
+              tuxpaint-stamps-default's cut-out object photos set on
+              near-uniform studio backdrops, and posters (flat colour and
+              text) drawn in fonts-bebas-neue's, fonts-league-spartan's and
+              fonts-lobster's fonts: packages no other part uses, weighted to
+              dark scenes, near-uniform backgrounds, frames of one shoot and
+              text on flat colour; built blind and left out like heldout5
+              (split's tests drop it unless CURATE_EDITSET_HELDOUT6=1, make
+              eval-editset-heldout6; no other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -67,6 +77,8 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
+A poster (heldout6, kind "poster") gets the same copies as a photo.
+
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
 scenes (two photos darkened as above), two skies, two studio-like smooth
@@ -75,19 +87,29 @@ viewpoint or lighting; in the validation part two photos of one
 photographer's series; in the held-out part two crops of one photo that do
 not overlap, and two table textures of one colour; in heldout5 also two
 dark views of one game level's skybox, two dark levels of one game, two
-levels of one layout in other tiles and two near-uniform grey papers). Same-shoot frames that ARE near-copies (consecutive video or stereo
+levels of one layout in other tiles and two near-uniform grey papers; in
+heldout6 neighbouring slices of one panorama, two tiles of one mosaic, two
+crops of one wide photo that overlap a little, dark deep-sky photos of one
+kind, two grey moon maps, two objects of one kind on one studio backdrop,
+two posters of one design with other words, and three pairs of gradients
+that are near mirror images of each other, 20 to 30 degrees off, in one
+colour pair; a gradient pair's originals are kind "gradient" and keep
+their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
-kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2, heldout3, heldout4 or heldout5, pair (look-alikes and frames only) names the pair,
-source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
-gradient) and package the Debian package that ships it. Family and pair names
+kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
+validation, validation2, heldout3, heldout4, heldout5 or heldout6, pair (look-alikes, frames and
+heldout6's gradient pairs only) names the pair,
+source is the picture's file (with "#box" for a crop, "#studio:K" for a
+cut-out photo on a studio backdrop, "#poster:NAME" after the font a poster
+is drawn in; "gradient:<name>" for a gradient) and package the Debian
+package that ships it (for a poster: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
 family or pair is in two parts and no package of a held-out part (heldout3,
-heldout4, heldout5) in another. The output
+heldout4, heldout5, heldout6) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
