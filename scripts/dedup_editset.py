@@ -372,37 +372,32 @@ LOBSTER = "/usr/share/fonts/opentype/lobster/lobster.otf"
 PLACES = [(0.5, 0.5, 0.75), (0.36, 0.55, 0.6), (0.5, 0.42, 0.5)]
 STUDIO = [((244, 243, 240), (212, 210, 206)), ((236, 240, 246), (198, 206, 220)),
           ((246, 240, 228), (218, 206, 186)), ((226, 226, 226), (188, 188, 188))]
-# Posters: name -> (background, ink, lines); the first line the headline.
+# Posters: name -> (font, background, ink, lines); the first line the headline.
 POSTERS = {
-    "grand-opening": ((200, 30, 40), (255, 255, 255), ["GRAND OPENING", "SATURDAY 10 AM", "MAIN STREET 14"]),
-    "summer-sale": ((250, 220, 60), (20, 20, 20), ["SUMMER SALE", "UP TO 50% OFF"]),
-    "jazz-night": ((20, 24, 40), (240, 200, 120), ["Jazz Night", "live every friday"]),
-    "farmers-market": ((235, 230, 215), (40, 80, 40), ["FARMERS MARKET", "EVERY SUNDAY 8-13"]),
-    "book-fair": ((245, 245, 245), (30, 30, 30), ["BOOK FAIR", "SCHOOL HALL", "MAY 3-5"]),
-    "morning-yoga": ((190, 220, 210), (40, 60, 70), ["Morning Yoga", "in the park"]),
-    "film-festival": ((10, 10, 10), (255, 255, 255), ["FILM FESTIVAL", "2026"]),
-    "car-wash": ((30, 110, 200), (255, 255, 255), ["CAR WASH", "$5"]),
-    "bake-sale": ((250, 200, 210), (120, 30, 60), ["Bake Sale", "cakes & cookies"]),
-    "lost-cat": ((255, 255, 255), (0, 0, 0), ["LOST CAT", "CALL 555 0142"]),
-    "concert": ((90, 20, 110), (255, 230, 0), ["CONCERT", "CITY PARK", "8 PM"]),
-    "open-house": ((60, 60, 60), (250, 250, 250), ["OPEN HOUSE", "SUNDAY 2-4 PM"]),
-    "closed": ((240, 240, 240), (200, 0, 0), ["CLOSED", "FOR RENOVATION"]),
-    "welcome": ((20, 70, 60), (255, 255, 255), ["Welcome", "to our shop"]),
+    "grand-opening": (BEBAS, (200, 30, 40), (255, 255, 255), ["GRAND OPENING", "SATURDAY 10 AM", "MAIN STREET 14"]),
+    "summer-sale": (SPARTAN, (250, 220, 60), (20, 20, 20), ["SUMMER SALE", "UP TO 50% OFF"]),
+    "jazz-night": (LOBSTER, (20, 24, 40), (240, 200, 120), ["Jazz Night", "live every friday"]),
+    "farmers-market": (BEBAS, (235, 230, 215), (40, 80, 40), ["FARMERS MARKET", "EVERY SUNDAY 8-13"]),
+    "book-fair": (SPARTAN, (245, 245, 245), (30, 30, 30), ["BOOK FAIR", "SCHOOL HALL", "MAY 3-5"]),
+    "morning-yoga": (LOBSTER, (190, 220, 210), (40, 60, 70), ["Morning Yoga", "in the park"]),
+    "film-festival": (BEBAS, (10, 10, 10), (255, 255, 255), ["FILM FESTIVAL", "2026"]),
+    "car-wash": (SPARTAN, (30, 110, 200), (255, 255, 255), ["CAR WASH", "$5"]),
+    "bake-sale": (LOBSTER, (250, 200, 210), (120, 30, 60), ["Bake Sale", "cakes & cookies"]),
+    "lost-cat": (BEBAS, (255, 255, 255), (0, 0, 0), ["LOST CAT", "CALL 555 0142"]),
+    "concert": (SPARTAN, (90, 20, 110), (255, 230, 0), ["CONCERT", "CITY PARK", "8 PM"]),
+    "open-house": (BEBAS, (60, 60, 60), (250, 250, 250), ["OPEN HOUSE", "SUNDAY 2-4 PM"]),
+    "closed": (SPARTAN, (240, 240, 240), (200, 0, 0), ["CLOSED", "FOR RENOVATION"]),
+    "welcome": (LOBSTER, (20, 70, 60), (255, 255, 255), ["Welcome", "to our shop"]),
     # Look-alike pairs: one background, ink, font and layout, other words.
-    "todays-special": ((120, 20, 20), (250, 235, 200), ["TODAY'S SPECIAL", "PASTA & WINE"]),
-    "chefs-choice": ((120, 20, 20), (250, 235, 200), ["CHEF'S CHOICE", "FISH OF THE DAY"]),
-    "chess-club": ((0, 90, 80), (255, 255, 255), ["CHESS CLUB", "TUESDAYS"]),
-    "drama-class": ((0, 90, 80), (255, 255, 255), ["DRAMA CLASS", "THURSDAYS"]),
+    "todays-special": (BEBAS, (120, 20, 20), (250, 235, 200), ["TODAY'S SPECIAL", "PASTA & WINE"]),
+    "chefs-choice": (BEBAS, (120, 20, 20), (250, 235, 200), ["CHEF'S CHOICE", "FISH OF THE DAY"]),
+    "chess-club": (SPARTAN, (0, 90, 80), (255, 255, 255), ["CHESS CLUB", "TUESDAYS"]),
+    "drama-class": (SPARTAN, (0, 90, 80), (255, 255, 255), ["DRAMA CLASS", "THURSDAYS"]),
 }
-POSTER_FONT = {"grand-opening": BEBAS, "summer-sale": SPARTAN, "jazz-night": LOBSTER, "farmers-market": BEBAS,
-               "book-fair": SPARTAN, "morning-yoga": LOBSTER, "film-festival": BEBAS, "car-wash": SPARTAN,
-               "bake-sale": LOBSTER, "lost-cat": BEBAS, "concert": SPARTAN, "open-house": BEBAS,
-               "closed": SPARTAN, "welcome": LOBSTER, "todays-special": BEBAS, "chefs-choice": BEBAS,
-               "chess-club": SPARTAN, "drama-class": SPARTAN}
 
 
 def poster_source(name):
-    return POSTER_FONT[name] + "#poster:" + name
+    return POSTERS[name][0] + "#poster:" + name
 
 
 STAMP_NAMES = [
@@ -645,7 +640,7 @@ def poster(font_path, name):
     """POSTERS[name] drawn in the font at font_path, 600x400: the lines
     centred, the headline as large as fits 84% of the width (at most 120 px),
     the others at most 44 px, a rule in the ink under the headline."""
-    bg, ink, lines = POSTERS[name]
+    _, bg, ink, lines = POSTERS[name]
     w, h = 600, 400
     img = Image.new("RGB", (w, h), bg)
     d = ImageDraw.Draw(img)
