@@ -480,6 +480,10 @@ SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # whole; the next most symmetric source correlates 0.77 (summer_1am), in the
 # held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
 MIRROR_NCC = 0.85
+# The parts whose photo, poster and look-alike originals are checked two by
+# two (check_distinct): heldout6, built with the check; the earlier parts
+# predate it.
+DISTINCT_PARTS = {"heldout6"}
 # A picture whose luma spans fewer levels is blank (an overlay whose content
 # is in its alpha): not a picture of its own.
 BLANK = 16
@@ -598,6 +602,29 @@ def mirror_ncc(a, b):
     x, y = luma(a), luma(ImageOps.mirror(b))
     den = math.sqrt(sum(p * p for p in x) * sum(q * q for q in y))
     return sum(p * q for p, q in zip(x, y)) / den if den else 1.0
+
+
+def check_distinct(part, pictures):
+    """Exits unless no two of pictures ((name, pair or None, image) each)
+    correlate at MIRROR_NCC or more, mirrored or not (32x32 luma, mean
+    removed), but the two of one pair unmirrored: distinct pictures that look
+    that much alike are a pair, never two originals that any merge of theirs
+    would count against (a pair's mirror correlation is checked in main)."""
+    def unit(img):
+        v = [float(p) for p in img.convert("L").resize((32, 32), Image.LANCZOS).getdata()]
+        m = sum(v) / len(v)
+        v = [p - m for p in v]
+        n = math.sqrt(sum(p * p for p in v)) or 1.0
+        return [p / n for p in v]
+    vecs = [(name, pair, unit(img), unit(ImageOps.mirror(img))) for name, pair, img in pictures]
+    bad = []
+    for i, (na, pa, a, _) in enumerate(vecs):
+        for nb, pb, b, bm in vecs[i + 1:]:
+            plain, mirrored = sum(p * q for p, q in zip(a, b)), sum(p * q for p, q in zip(a, bm))
+            if mirrored >= MIRROR_NCC or (plain >= MIRROR_NCC and not (pa and pa == pb)):
+                bad.append("%s and %s (%.3f, mirrored %.3f)" % (na, nb, plain, mirrored))
+    if bad:
+        sys.exit("dedup_editset: %s: pictures alike but not a pair: %s" % (part, "; ".join(bad)))
 
 
 def open_image(path):
@@ -809,6 +836,12 @@ def main():
                             m["pair"] = PREFIX[part] + pair
                     continue
                 put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(open_source(path))), "jpg", part, path, pair)
+        if part in DISTINCT_PARTS:
+            paired = {(p, pr) for _, pr, a, b in pairs for p in (a, b)}
+            photo_pair = {source_name(p): pr for p, pr in paired if p in sources}
+            check_distinct(part, [(f, photo_pair.get(f), img) for _, f, img, _ in photos] +
+                           [(source_name(p), pr, thumb(open_source(p))) for p, pr in sorted(paired)
+                            if not (p in sources and source_name(p) in whole)])
     # No two gradients are mirror images of each other (mirroring turns angle
     # a into 180-a), so --near-flips may not join them either. The held-out
     # part has its own colours and angles.
