@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in six parts:
+Sources (installed by scripts/install-deps.sh), in seven parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -33,6 +33,16 @@ Sources (installed by scripts/install-deps.sh), in six parts:
               scored by its builder) and left out like heldout4 (split's
               tests drop it unless CURATE_EDITSET_HELDOUT5=1, make
               eval-editset-heldout5).
+  heldout6    (v6) stellarium-data's deep-sky photos, landscape panorama
+              slices and planet maps, tuxmath-data's space photos,
+              tuxpaint-stamps-default's cut-out object photos set on
+              near-uniform studio backdrops, and posters (flat colour and
+              text) drawn in fonts-bebas-neue's, fonts-league-spartan's and
+              fonts-lobster's fonts: packages no other part uses, weighted to
+              dark scenes, near-uniform backgrounds, frames of one shoot and
+              text on flat colour; built blind and left out like heldout5
+              (split's tests drop it unless CURATE_EDITSET_HELDOUT6=1, make
+              eval-editset-heldout6; no other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
 gives its four quadrants as four originals; a smaller one gives itself.
@@ -67,6 +77,8 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
+A poster (heldout6, kind "poster") gets the same copies as a photo.
+
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
 scenes (two photos darkened as above), two skies, two studio-like smooth
@@ -75,19 +87,29 @@ viewpoint or lighting; in the validation part two photos of one
 photographer's series; in the held-out part two crops of one photo that do
 not overlap, and two table textures of one colour; in heldout5 also two
 dark views of one game level's skybox, two dark levels of one game, two
-levels of one layout in other tiles and two near-uniform grey papers). Same-shoot frames that ARE near-copies (consecutive video or stereo
+levels of one layout in other tiles and two near-uniform grey papers; in
+heldout6 neighbouring slices of one panorama, two tiles of one mosaic, two
+crops of one wide photo that overlap a little, dark deep-sky photos of one
+kind, two grey moon maps, two objects of one kind on one studio backdrop,
+two posters of one design with other words, and three pairs of gradients
+that are near mirror images of each other, 20 to 30 degrees off, in one
+colour pair; a gradient pair's originals are kind "gradient" and keep
+their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
-kind is photo, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2, heldout3, heldout4 or heldout5, pair (look-alikes and frames only) names the pair,
-source is the picture's file (with "#box" for a crop; "gradient:<name>" for a
-gradient) and package the Debian package that ships it. Family and pair names
+kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
+validation, validation2, heldout3, heldout4, heldout5 or heldout6, pair (look-alikes, frames and
+heldout6's gradient pairs only) names the pair,
+source is the picture's file (with "#box" for a crop, "#studio:K" for a
+cut-out photo on a studio backdrop, "#poster:NAME" after the font a poster
+is drawn in; "gradient:<name>" for a gradient) and package the Debian
+package that ships it (for a poster: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
 family or pair is in two parts and no package of a held-out part (heldout3,
-heldout4, heldout5) in another. The output
+heldout4, heldout5, heldout6) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -318,6 +340,124 @@ HELDOUT5_PAIRS = [
     ("lookalike", "lake-frames", DIGIKAM + "about/images/body-background.jpg#0,0,0.48,1",
      DIGIKAM + "about/images/body-background.jpg#0.52,0,1,1"),
 ]
+# The held-out part v6, built blind like v5: photos of packages that no other
+# part uses, weighted to what is hard. stellarium-data's deep-sky photos (dark
+# scenes, 256-1024 px), its landscape panoramas' slices (frames of one shoot:
+# grass fields under a black sky, a near-uniform sea, snow under a white sky;
+# 256-512 px, each an original), its planet and moon maps (near-uniform grey
+# and brown textures, 512x256 and 1024x512) and, as two crops that overlap a
+# little, its wide panoramas; tuxmath-data's space photos (1280x1024, the
+# shared lunar ground below 0.78 of the height cut off, so each is whole);
+# tuxpaint-stamps-default's cut-out object photos, each set on a
+# near-uniform studio backdrop ("#studio:K", STUDIO); posters of flat colour
+# and text drawn in the poster fonts of fonts-bebas-neue,
+# fonts-league-spartan and fonts-lobster ("#poster:NAME", POSTERS). Chosen by
+# looking at the pictures only (no drawings, logos or cartoons among the
+# stamps; no two deep-sky photos of one object; no centred round blob that
+# is all a photo shows, such as most globular clusters and elliptical
+# galaxies; no two originals, in this part (check_distinct) or with one of
+# another part's, that correlate at MIRROR_NCC, mirrored or not, outside a
+# pair), never scored by whoever built it.
+STELLARIUM = "/usr/share/stellarium/"
+NEBULAE = STELLARIUM + "nebulae/default/"
+LANDSCAPES = STELLARIUM + "landscapes/"
+PLANETS = STELLARIUM + "textures/"
+TUXMATH = "/usr/share/tuxmath/images/"
+STAMPS = "/usr/share/tuxpaint/stamps/"
+BEBAS = "/usr/share/fonts/opentype/bebas-neue/BebasNeue-Bold.otf"
+SPARTAN = "/usr/share/fonts/opentype/league-spartan/LeagueSpartan-Black.otf"
+LOBSTER = "/usr/share/fonts/opentype/lobster/lobster.otf"
+# Near-uniform studio backdrops: a soft vertical fall from the top colour to
+# the bottom one (a luma span of about 30 levels); "#studio:K" puts the object
+# on backdrop K % 4 at placement K // 4 (PLACES: the centre's fractions of the
+# width and height, and the share of the height the object fills at most).
+PLACES = [(0.5, 0.5, 0.75), (0.36, 0.55, 0.6), (0.5, 0.42, 0.5)]
+STUDIO = [((244, 243, 240), (212, 210, 206)), ((236, 240, 246), (198, 206, 220)),
+          ((246, 240, 228), (218, 206, 186)), ((226, 226, 226), (188, 188, 188))]
+# Posters: name -> (font, background, ink, lines); the first line the headline.
+POSTERS = {
+    "grand-opening": (BEBAS, (200, 30, 40), (255, 255, 255), ["GRAND OPENING", "SATURDAY 10 AM", "MAIN STREET 14"]),
+    "summer-sale": (SPARTAN, (250, 220, 60), (20, 20, 20), ["SUMMER SALE", "UP TO 50% OFF"]),
+    "jazz-night": (LOBSTER, (20, 24, 40), (240, 200, 120), ["Jazz Night", "live every friday"]),
+    "farmers-market": (BEBAS, (235, 230, 215), (40, 80, 40), ["FARMERS MARKET", "EVERY SUNDAY 8-13"]),
+    "book-fair": (SPARTAN, (245, 245, 245), (30, 30, 30), ["BOOK FAIR", "SCHOOL HALL", "MAY 3-5"]),
+    "morning-yoga": (LOBSTER, (190, 220, 210), (40, 60, 70), ["Morning Yoga", "in the park"]),
+    "film-festival": (BEBAS, (10, 10, 10), (255, 255, 255), ["FILM FESTIVAL", "2026"]),
+    "car-wash": (SPARTAN, (30, 110, 200), (255, 255, 255), ["CAR WASH", "$5"]),
+    "bake-sale": (LOBSTER, (250, 200, 210), (120, 30, 60), ["Bake Sale", "cakes & cookies"]),
+    "lost-cat": (BEBAS, (255, 255, 255), (0, 0, 0), ["LOST CAT", "CALL 555 0142"]),
+    "concert": (SPARTAN, (90, 20, 110), (255, 230, 0), ["CONCERT", "CITY PARK", "8 PM"]),
+    "open-house": (BEBAS, (60, 60, 60), (250, 250, 250), ["OPEN HOUSE", "SUNDAY 2-4 PM"]),
+    "closed": (SPARTAN, (240, 240, 240), (200, 0, 0), ["CLOSED", "FOR RENOVATION"]),
+    "welcome": (LOBSTER, (20, 70, 60), (255, 255, 255), ["Welcome", "to our shop"]),
+    # Look-alike pairs: one background, ink, font and layout, other words.
+    "todays-special": (BEBAS, (120, 20, 20), (250, 235, 200), ["TODAY'S SPECIAL", "PASTA & WINE"]),
+    "chefs-choice": (BEBAS, (120, 20, 20), (250, 235, 200), ["CHEF'S CHOICE", "FISH OF THE DAY"]),
+    "chess-club": (SPARTAN, (0, 90, 80), (255, 255, 255), ["CHESS CLUB", "TUESDAYS"]),
+    "drama-class": (SPARTAN, (0, 90, 80), (255, 255, 255), ["DRAMA CLASS", "THURSDAYS"]),
+}
+
+
+def poster_source(name):
+    return POSTERS[name][0] + "#poster:" + name
+
+
+STAMP_NAMES = [
+    "food/fruit/avocado", "food/fruit/pomegranate", "food/nuts/almond",
+    "food/spices/ginger", "food/vegetables/broccoli",
+    "food/vegetables/eggplant", "food/vegetables/mushroom", "food/vegetables/onion",
+    "food/vegetables/potato", "food/vegetables/tomato", "plants/flowers/daffodil", "plants/flowers/iris",
+    "plants/mushrooms/cep-1", "household/dishes/mug", "household/dishes/pitcher_small",
+    "household/rubberduck", "household/toilet", "animals/amphibians/frog-1", "animals/birds/crowned_crane",
+    "animals/birds/hen", "animals/birds/little-penguin", "animals/birds/owl", "animals/birds/rainbow-lorikeet",
+    "animals/fish/butterflyfish",
+]
+HELDOUT6 = [TUXMATH + "backgrounds/%d.jpg#0,0,1,0.78" % k for k in [0, 2, 3, 4, 5, 7]] + [
+    TUXMATH + "title/menu_bkg.jpg"] + [LANDSCAPES + n + ".png" for n in [
+    "guereins/guereins2", "guereins/guereins8", "guereins/guereinsb", "ocean/ocean1", "ocean/ocean3", "ocean/ocean6", "ocean/ocean8",
+    "ocean/ocean9", "hurricane/hurricane2", "hurricane/hurricane4", "hurricane/hurricane5",
+    "hurricane/hurricane6", "hurricane/hurricaneb", "garching/garching-gl1", "garching/garching-gl3",
+]] + [STAMPS + n + ".png#studio:%d" % (i % (len(STUDIO) * len(PLACES))) for i, n in enumerate(STAMP_NAMES)] + [
+    NEBULAE + n + ".png" for n in [
+    "GammaCygni-vasey", "abell31", "barnard72", "ic1295", "ic1805", "ic2220",
+    "ic434", "ldn673", "lmc_11", "m108", "m64", "m78", "m97dumont", "n1313", "n1532-darkskies",
+    "n1555", "n1788", "n2623", "n2818", "n3293", "n3572", "n3808",
+    "n4298", "n4676", "n5189", "n5307", "n6334", "n6537", "n672-vasey", "n7129",
+    "n7497", "rcw32", "sh2-80", "u1810", "velasnr",
+]] + [PLANETS + n + ".png" for n in [
+    "io", "callisto", "ganymede", "moon", "mars", "triton", "rhea", "dione", "iapetus", "pluto", "sedna",
+]] + [poster_source(n) for n in [
+    "grand-opening", "summer-sale", "jazz-night", "farmers-market", "book-fair", "morning-yoga",
+    "film-festival", "car-wash", "bake-sale", "lost-cat", "concert", "open-house", "closed", "welcome",
+]]
+# Sky strips of two pictures that are no original of their own: two dark
+# night skies, the Milky Way panorama's and a comet photo's.
+HELDOUT6_SKIES = [PLANETS + "milkyway.png", TUXMATH + "backgrounds/1.jpg"]
+HELDOUT6_PAIRS = [
+    # Frames of one shoot that are not copies: neighbouring slices of one
+    # panorama (a field, the sea, snow), and two tiles of one mosaic.
+    ("lookalike", "sea-slices", LANDSCAPES + "ocean/ocean2.png", LANDSCAPES + "ocean/ocean5.png"),
+    ("lookalike", "snow-slices", LANDSCAPES + "hurricane/hurricane1.png", LANDSCAPES + "hurricane/hurricane8.png"),
+    ("lookalike", "lmc-tiles", NEBULAE + "lmc_02.png", NEBULAE + "lmc_05.png"),
+    # Two crops of one wide photo that overlap a little (a tenth to a sixth of a crop).
+    ("lookalike", "flowerfield-crops", LANDSCAPES + "garching/garching-gl2.png#0,0,0.55,1",
+     LANDSCAPES + "garching/garching-gl2.png#0.45,0,1,1"),
+    ("lookalike", "apollo-crops", LANDSCAPES + "moon/apollo17.png#0,0.2,0.55,0.6",
+     LANDSCAPES + "moon/apollo17.png#0.45,0.2,1,0.6"),
+    # Dark scenes of one kind: two edge-on galaxies at one angle, two red shells.
+    ("lookalike", "edge-on", NEBULAE + "n134.png", NEBULAE + "n253.png"),
+    ("lookalike", "red-shells", NEBULAE + "sh2-240.png", NEBULAE + "n6888.png"),
+    # Two near-uniform grey moon maps.
+    ("lookalike", "grey-moons", PLANETS + "mercury.png", PLANETS + "charon.png"),
+    # Studio shots: two objects of one kind on one backdrop, framed apart.
+    ("lookalike", "red-apples", STAMPS + "food/fruit/apple_red.png#studio:0", STAMPS + "food/fruit/apple_fuji.png#studio:4"),
+    ("lookalike", "green-apples", STAMPS + "food/fruit/apple_granny_smith.png#studio:9",
+     STAMPS + "food/fruit/apple_green.png#studio:5"),
+    ("lookalike", "kettles", STAMPS + "household/dishes/teapot.png#studio:3", STAMPS + "household/kettle.png#studio:7"),
+    # Posters: one background, ink, font and layout, other words.
+    ("lookalike", "menu-posters", poster_source("todays-special"), poster_source("chefs-choice")),
+    ("lookalike", "club-posters", poster_source("chess-club"), poster_source("drama-class")),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
 # the held-out v3, v4 and v5.
@@ -326,9 +466,10 @@ PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
          ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS),
          ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS),
-         ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS)]
+         ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS),
+         ("heldout6", HELDOUT6, HELDOUT6_SKIES, HELDOUT6_PAIRS)]
 HELDOUT_PART = "heldout3"
-HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5"}  # no package of these in another part
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -341,6 +482,10 @@ SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # whole; the next most symmetric source correlates 0.77 (summer_1am), in the
 # held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
 MIRROR_NCC = 0.85
+# The parts whose photo, poster and look-alike originals are checked two by
+# two (check_distinct): heldout6, built with the check; the earlier parts
+# predate it.
+DISTINCT_PARTS = {"heldout6"}
 # A picture whose luma spans fewer levels is blank (an overlay whose content
 # is in its alpha): not a picture of its own.
 BLANK = 16
@@ -431,12 +576,18 @@ def source_name(path):
     or an extremetuxracer skybox face's theme, scene and face (every scene's faces share names),
     with "-crop" and the box's first two fractions for a crop."""
     path, _, box = path.partition("#")
+    if box.startswith("poster:"):
+        return "poster-" + box[len("poster:"):]
+    if box.startswith("studio:"):
+        return source_name(path) + "-studio"
     if box:
         return source_name(path) + "-crop" + "-".join(box.split(",")[:2])
     if path.startswith(PLASMA):
         return path[len(PLASMA):].split("/")[0]
     if path.startswith(ETR):  # a skybox face: its theme, scene and face
         return "etr-" + os.path.splitext(path[len(ETR):])[0].replace("/", "-")
+    if path.startswith(TUXMATH):  # its backgrounds are named 0.jpg..7.jpg
+        return "tuxmath-" + os.path.splitext(os.path.basename(path))[0]
     return os.path.splitext(os.path.basename(path))[0]
 
 
@@ -455,6 +606,29 @@ def mirror_ncc(a, b):
     return sum(p * q for p, q in zip(x, y)) / den if den else 1.0
 
 
+def check_distinct(part, pictures):
+    """Exits unless no two of pictures ((name, pair or None, image) each)
+    correlate at MIRROR_NCC or more, mirrored or not (32x32 luma, mean
+    removed), but the two of one pair unmirrored: distinct pictures that look
+    that much alike are a pair, never two originals that any merge of theirs
+    would count against (a pair's mirror correlation is checked in main)."""
+    def unit(img):
+        v = [float(p) for p in img.convert("L").resize((32, 32), Image.LANCZOS).getdata()]
+        m = sum(v) / len(v)
+        v = [p - m for p in v]
+        n = math.sqrt(sum(p * p for p in v)) or 1.0
+        return [p / n for p in v]
+    vecs = [(name, pair, unit(img), unit(ImageOps.mirror(img))) for name, pair, img in pictures]
+    bad = []
+    for i, (na, pa, a, _) in enumerate(vecs):
+        for nb, pb, b, bm in vecs[i + 1:]:
+            plain, mirrored = sum(p * q for p, q in zip(a, b)), sum(p * q for p, q in zip(a, bm))
+            if mirrored >= MIRROR_NCC or (plain >= MIRROR_NCC and not (pa and pa == pb)):
+                bad.append("%s and %s (%.3f, mirrored %.3f)" % (na, nb, plain, mirrored))
+    if bad:
+        sys.exit("dedup_editset: %s: pictures alike but not a pair: %s" % (part, "; ".join(bad)))
+
+
 def open_image(path):
     """The picture in the file at path, RGB (a jigzo puzzle holds it as a JPEG after a text header)."""
     if path.endswith(".pzl"):
@@ -466,9 +640,70 @@ def open_image(path):
     return img.convert("RGB")  # alpha dropped, as in every part
 
 
+def studio(path, k):
+    """The cut-out object photo at path (its background transparent) on the
+    near-uniform studio backdrop STUDIO[k % 4], 600x450, placed by
+    PLACES[k // 4]: the object's opaque box scaled to fit 70% of the width
+    and the placement's share of the height, centred where it says."""
+    obj = Image.open(path)
+    obj.load()
+    obj = obj.convert("RGBA")
+    box = obj.getchannel("A").point(lambda a: 255 if a > 8 else 0).getbbox()
+    if box is None:
+        sys.exit("dedup_editset: %s: no opaque pixel" % path)
+    obj = obj.crop(box)
+    w, h = 600, 450
+    cx, cy, share = PLACES[k // len(STUDIO)]
+    s = min(0.7 * w / obj.size[0], share * h / obj.size[1])
+    obj = obj.resize((max(1, round(obj.size[0] * s)), max(1, round(obj.size[1] * s))), Image.LANCZOS)
+    top, bottom = STUDIO[k % len(STUDIO)]
+    fall = Image.linear_gradient("L").resize((w, h), Image.BILINEAR)
+    img = Image.composite(Image.new("RGBA", (w, h), bottom + (255,)), Image.new("RGBA", (w, h), top + (255,)), fall)
+    x = min(max(0, round(cx * w - obj.size[0] / 2)), w - obj.size[0])
+    y = min(max(0, round(cy * h - obj.size[1] / 2)), h - obj.size[1])
+    img.alpha_composite(obj, (x, y))
+    return img.convert("RGB")
+
+
+def poster(font_path, name):
+    """POSTERS[name] drawn in the font at font_path, 600x400: the lines
+    centred, the headline as large as fits 84% of the width (at most 120 px),
+    the others at most 44 px, a rule in the ink under the headline."""
+    _, bg, ink, lines = POSTERS[name]
+    w, h = 600, 400
+    img = Image.new("RGB", (w, h), bg)
+    d = ImageDraw.Draw(img)
+    fonts = []
+    for i, line in enumerate(lines):
+        size = 120 if i == 0 else 44
+        while size > 10:
+            f = ImageFont.truetype(font_path, size)
+            x0, _, x1, _ = d.textbbox((0, 0), line, font=f)
+            if x1 - x0 <= 0.84 * w:
+                break
+            size -= 2
+        fonts.append(f)
+    boxes = [d.textbbox((0, 0), line, font=f) for line, f in zip(lines, fonts)]
+    gap = 22
+    total = sum(b[3] - b[1] for b in boxes) + gap * len(lines)
+    y = (h - total) // 2
+    for i, (line, f, b) in enumerate(zip(lines, fonts, boxes)):
+        d.text(((w - (b[2] - b[0])) // 2 - b[0], y - b[1]), line, font=f, fill=ink)
+        y += b[3] - b[1] + gap
+        if i == 0:
+            d.rectangle((w // 2 - 90, y - gap // 2 - 2, w // 2 + 90, y - gap // 2 + 2), fill=ink)
+    return img
+
+
 def open_source(path):
-    """The picture at path, or its crop when path ends in #x0,y0,x1,y1."""
+    """The picture at path, or its crop when path ends in #x0,y0,x1,y1; a
+    path ending in #studio:K is a cut-out photo on backdrop K (studio), one
+    ending in #poster:NAME a font's file and the poster drawn in it (poster)."""
     path, _, box = path.partition("#")
+    if box.startswith("studio:"):
+        return studio(path, int(box[len("studio:"):]))
+    if box.startswith("poster:"):
+        return poster(path, box[len("poster:"):])
     img = open_image(path)
     if box:
         w, h = img.size
@@ -481,6 +716,7 @@ def originals(sources, skies):
     for path in sources:
         img = open_source(path)
         name = source_name(path)
+        kind = "poster" if "#poster:" in path else "photo"
         w, h = img.size
         top = h // 4 if path in skies else 0  # the top strip is a sky original of its own
         if w >= 800 and h - top >= 800:
@@ -489,15 +725,15 @@ def originals(sources, skies):
                      for x, y in [(0, 0), (1, 0), (0, 1), (1, 1)]]
             if max(mirror_ncc(tiles[0], tiles[1]), mirror_ncc(tiles[2], tiles[3])) < MIRROR_NCC:
                 for k, tile in enumerate(tiles):
-                    yield "photo", "%s-q%d" % (name, k), thumb(tile), path
+                    yield kind, "%s-q%d" % (name, k), thumb(tile), path
             else:  # mirror-symmetric: one original, below its sky strip
-                yield "photo", name, thumb(img.crop((0, top, w, h))), path
+                yield kind, name, thumb(img.crop((0, top, w, h))), path
         else:
-            yield "photo", name, thumb(img), path
+            yield kind, name, thumb(img), path
 
 
 PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-",
-          "heldout5": "v5-"}
+          "heldout5": "v5-", "heldout6": "v6-"}
 
 
 def package_of(paths):
@@ -602,6 +838,12 @@ def main():
                             m["pair"] = PREFIX[part] + pair
                     continue
                 put("%s-%s" % (kind, name), "original", kind, jpeg(thumb(open_source(path))), "jpg", part, path, pair)
+        if part in DISTINCT_PARTS:
+            paired = {(p, pr) for _, pr, a, b in pairs for p in (a, b)}
+            photo_pair = {source_name(p): pr for p, pr in paired if p in sources}
+            check_distinct(part, [(f, photo_pair.get(f), img) for _, f, img, _ in photos] +
+                           [(source_name(p), pr, thumb(open_source(p))) for p, pr in sorted(paired)
+                            if not (p in sources and source_name(p) in whole)])
     # No two gradients are mirror images of each other (mirroring turns angle
     # a into 180-a), so --near-flips may not join them either. The held-out
     # part has its own colours and angles.
@@ -634,11 +876,28 @@ def main():
     grads += [(kind, angle, 12 + ci, c, "heldout5")
               for kind, angles in [("linear", [175, 215, 330]), ("radial", [20, 110])]
               for angle in angles for ci, c in enumerate(colours5)]
-    for kind, angle, ci, (c0, c1), part in grads:
+    # Held-out v6: hues no other part uses (dark magenta to pink, dark
+    # blue-green to cyan, a near-uniform lavender with a luma span of about
+    # 30), linear 20, 100, 190, 290 and radial 60, 250 (mirrored: 160, 80,
+    # 350, 250 and 120, 290: none of its others in one colour); and three
+    # look-alike pairs in a fourth (brown to ice blue), near mirror images
+    # of each other but different pictures: linear 40 and 170 (40 mirrored
+    # is 140, 30 degrees off), linear 235 and 325 (235 mirrored is 305, 20
+    # off), radial 35 and 175 (35 mirrored is 145, 30 off).
+    colours6 = [((60, 0, 60), (255, 150, 230)), ((0, 50, 70), (120, 250, 255)), ((150, 120, 170), (180, 150, 200))]
+    grads += [(kind, angle, 15 + ci, c, "heldout6")
+              for kind, angles in [("linear", [20, 100, 190, 290]), ("radial", [60, 250])]
+              for angle in angles for ci, c in enumerate(colours6)]
+    pair6 = ((70, 30, 0), (190, 240, 255))
+    grads += [(kind, angle, 18, pair6, "heldout6", pair)
+              for kind, angle, pair in [("linear", 40, "grad-mirror-40-170"), ("linear", 170, "grad-mirror-40-170"),
+                                        ("linear", 235, "grad-mirror-235-325"), ("linear", 325, "grad-mirror-235-325"),
+                                        ("radial", 35, "grad-mirror-35-175"), ("radial", 175, "grad-mirror-35-175")]]
+    for kind, angle, ci, (c0, c1), part, *pair in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)
         w, h = g.size
-        put(family, "original", "gradient", jpeg(g), "jpg", part, "gradient:" + family)
+        put(family, "original", "gradient", jpeg(g), "jpg", part, "gradient:" + family, *pair)
         put(family, "resize90-jpeg70", "gradient",
             jpeg(g.resize((round(w * 0.9), round(h * 0.9)), Image.LANCZOS), 70), "jpg", part, "gradient:" + family)
         put(family, "jpeg50", "gradient", jpeg(g, 50), "jpg", part, "gradient:" + family)

@@ -104,6 +104,14 @@ for f in games/moon-lander/images/backgrounds/saturn.jpg:moon-lander-data games/
 	games/neverball/shot-mym/circuit1.jpg:neverball-data Eterm/pix/scale/Neopolis-horizon.jpg:eterm; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
+# The near-duplicate edit set's held-out part v6 (scripts/dedup_editset.py): deep-sky photos,
+# landscape panoramas and planet maps, space photos, cut-out object photos (set on studio
+# backdrops) of packages no other part uses, without their recommends; its posters' fonts
+# (fonts-bebas-neue, fonts-league-spartan, fonts-lobster) are installed above.
+for f in stellarium/nebulae/default/m64.png:stellarium-data tuxmath/images/backgrounds/0.jpg:tuxmath-data \
+	tuxpaint/stamps/food/fruit/apple_red.png:tuxpaint-stamps-default; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
 # packages that no earlier part uses, without their recommends.
 for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \
