@@ -58,12 +58,28 @@ func (j *judge) addEcho(w Word) {
 		if turnedSpecs[a.Pass].tiled && turnedSpecs[w.Pass].tiled {
 			continue // two tiled passes: see tiledEcho
 		}
-		if a.Pass != w.Pass && overlap(a.Box, w.Box) > 0.5 && sharesAlnumRun(a.Text, w.Text, echoRun) {
+		if a.Pass != w.Pass && overlap(a.Box, w.Box) > 0.5 && sharesAlnumRun(a.Text, w.Text, echoRun) && j.echoStands(a, w) {
 			j.echo = []Word{a, w}
 			return
 		}
 	}
 	j.echoes = append(j.echoes, w)
+}
+
+// echoStands reports whether two readings that echo each other may
+// decide: readings of two different preparations always; the two
+// regions passes' readings (the same candidate line of the same luma,
+// binarised two ways) only when one of them stands on minSupport glyphs
+// (wave 10: "Bows" at 71 and 46, standing on two glyphs and none, on a
+// skybox of version 5's validation part; the echoes of the regions
+// passes on its images with text stand on three or more).
+func (j *judge) echoStands(a, b Word) bool {
+	_, ra := regionPasses[a.Pass]
+	_, rb := regionPasses[b.Pass]
+	if !ra || !rb {
+		return true
+	}
+	return j.support != nil && max(j.glyphs(a.Box), j.glyphs(b.Box)) >= minSupport
 }
 
 // echoRule marks the two readings of an echo (see above) decisive and
@@ -166,6 +182,24 @@ func priceChars(text string) int {
 	return digits + 1
 }
 
+// priceDigits: a price or share of this many digits or more, with its
+// currency sign, percent sign or decimal part (priceChars), decides alone
+// from MinConfidence standing on minSupport glyphs (weakAlone; wave 10):
+// price tags read unsurely ("$068.00" at 61 and "(16.25" at 62 on
+// version 5's thumbnails, on four and five glyphs), while no photo
+// without text of the tuning part, versions 2 to 5 or make demo's scenes
+// reads such a word from 55 on three glyphs (every word of every default
+// pass, TestWordDump). Under three digits ("$50", "5%") the glyphs are too
+// few to tell a tag from speckle.
+const priceDigits = 3
+
+// priceWord reports whether text is a price or share of priceDigits
+// digits or more (see priceDigits).
+func priceWord(text string) bool {
+	n := priceChars(text)
+	return n > 0 && n-1 >= priceDigits
+}
+
 // wordChars is what a word counts for against StrongChars: a price's
 // priceChars, else its letters and digits.
 func wordChars(text string) int {
@@ -218,12 +252,12 @@ func letterCount(s string) int {
 const shortStrongConfidence = 75
 
 // weakAlone reports whether an accepted word under StrongConfidence may
-// decide alone by what it says: a web address (from webAddressConfidence), a handle (from webConfidence) or a
-// word of longLetters letters (from MinConfidence), standing on
+// decide alone by what it says: a web address (from webAddressConfidence), a handle (from webConfidence), a
+// word of longLetters letters or a price (priceWord; both from MinConfidence), standing on
 // minSupport glyphs whatever its confidence (a judge without support
 // never lets one decide).
 func (j *judge) weakAlone(w Word) bool {
-	if !webAddress(trimPunct(w.Text)) && !handle(w.Text) && letterCount(w.Text) < longLetters && !j.turnedShort(w) {
+	if !webAddress(trimPunct(w.Text)) && !handle(w.Text) && letterCount(w.Text) < longLetters && !j.turnedShort(w) && !priceWord(w.Text) {
 		return false
 	}
 	return j.support != nil && j.glyphs(w.Box) >= minSupport
@@ -286,19 +320,34 @@ func (j *judge) unsureLongRule() string {
 // bench-ocr's sample (every 8th scene, DetectBytes of PNG files) found it
 // before and not after, while the evaluation at stride 1 (Detect) missed
 // it before too.
+//
+// Two tiled passes count as one (wave 10): they read the same image turned
+// by the same angles, and a texture read turned gives them the same word
+// at the same place ("tate" at 72 and 73 by steep and steep-stack on a
+// floor texture of version 5's validation part); a tiled watermark's
+// words decide by the tiled rules, which want the word repeated at
+// another place (tiledRule).
 func (j *judge) agrees(i int) bool {
-	if len(j.seen[i]) < 2 {
-		return false
-	}
-	if wordChars(j.accepted[i].Text) >= j.o.StrongChars {
-		return true
-	}
+	short := wordChars(j.accepted[i].Text) < j.o.StrongChars
+	groups := map[string]bool{}
 	for p := range j.seen[i] {
-		if _, line := regionPasses[strings.TrimSuffix(p, rereadSuffix)]; !line {
-			return true
-		}
+		groups[agreeGroup(p, short)] = true
 	}
-	return false
+	return len(groups) >= 2
+}
+
+// agreeGroup names the passes that count as one for agrees: the tiled
+// passes, and for a short word the regions passes and their second
+// readings; any other pass counts as itself.
+func agreeGroup(pass string, short bool) string {
+	p := strings.TrimSuffix(pass, rereadSuffix)
+	if turnedSpecs[p].tiled {
+		return "tiled"
+	}
+	if _, line := regionPasses[p]; line && short {
+		return "regions"
+	}
+	return pass
 }
 
 // A second reading of unsure lines (issue 16, wave 6): a candidate line

@@ -209,6 +209,24 @@ func TestWordRules(t *testing.T) {
 		{"tiled strokes of three letters", []read{{"fli", 90, [4]int{85, 83, 117, 106}, PassSteep, 0}}, 3, "", 0},
 		{"upright strokes word", []read{{"flic", 86, [4]int{85, 83, 127, 106}, PassRegions, 0}}, 3, "", 0},
 		{"tiled run of two letters", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"RED", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		// A price alone from MinConfidence, on glyphs (wave 10: version 5's
+		// price tags read at 61 and 62 in thumbnails).
+		{"price", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, RuleStrong, 0},
+		{"price in brackets", []read{{"(16.25", 62, [4]int{42, 114, 60, 131}, PassOtsu, 0}}, 5, RuleStrong, 0},
+		{"price off glyphs", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 2, "", 0},
+		{"price under MinConfidence", []read{{"$068.00", 58, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, "", 0},
+		{"price of two digits", []read{{"$50", 64, [4]int{106, 89, 130, 110}, PassRegions, 0}}, 4, "", 0},
+		{"plain number", []read{{"0680", 64, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, "", 0},
+		{"price of a tiled pass", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassSteep, 0}}, 4, "", 0},
+		// Two tiled passes at one place count as one (wave 10: "tate" at 72
+		// and 73 on a floor texture); a tiled and an upright pass agree.
+		{"two tiled passes at one place", []read{{"tate", 72, [4]int{65, 108, 93, 118}, PassSteep, 0}, {"tate", 73, [4]int{65, 108, 93, 118}, PassSteepStack, 0}}, 3, "", 0},
+		{"a tiled and an upright pass at one place", []read{{"tate", 72, [4]int{65, 108, 93, 118}, PassSteep, 0}, {"tate", 70, [4]int{65, 108, 93, 118}, PassOtsu, 0}}, 3, RuleAgree, 0},
+		// An echo of the two regions passes needs a reading on glyphs (wave
+		// 10: "Bows" at 71 and 46 on a skybox, on two glyphs and none).
+		{"echo of the regions passes off glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassRegionsGrey, 0}}, 2, "", 0},
+		{"echo of the regions passes on glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassRegionsGrey, 0}}, 3, RuleAgree, 0},
+		{"echo of a regions pass and otsu off glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassOtsu, 0}}, 2, RuleAgree, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o, _ := Options{}.withDefaults()
