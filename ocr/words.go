@@ -280,6 +280,44 @@ func (j *judge) turnedShort(w Word) bool {
 	return turned && wordChars(w.Text) == j.o.StrongChars && w.Conf >= j.o.StrongConfidence
 }
 
+// sureShortConfidence and the fit bounds: a word of fewer than
+// StrongChars letters or digits read by an upright pass from
+// sureShortConfidence (under SureConfidence) decides alone when the
+// longest chain of glyphs under its box (frame.supportFit) has
+// minSupport glyphs, spans sureShortCover of the box's width, its glyphs
+// sureShortHeight of its height, their bottoms on one baseline
+// (bottomDev up to sureShortBottomDev): letters that fill the box Tesseract
+// drew (wave 10: a headline's "DIS" at 92.6 on version 5's validation
+// part, its chain 0.97 of the box wide and 0.88 high). Texture's short
+// words read that surely stand on chains that do not fill their box
+// ("ASS" and "ANA" at 88, "WIS" at 86 on lace, chains 0.56-0.68 wide or
+// 0.34-0.50 high); with the fit bounds the surest three-letter word of a
+// photo without text is "AMA" at 76 (tuning part, versions 2 to 5, make
+// demo's scenes; every word of every default pass, TestWordDump).
+const (
+	sureShortConfidence = 90
+	sureShortCover      = 0.8
+	sureShortHeight     = 0.6
+	sureShortBottomDev  = 0.15
+)
+
+// sureShort applies the rule above to an accepted word.
+func (j *judge) sureShort(w Word) bool {
+	if j.fit == nil || w.Conf < sureShortConfidence || wordChars(w.Text) >= j.o.StrongChars ||
+		turnedSpecs[strings.TrimSuffix(w.Pass, rereadSuffix)].tiled {
+		return false
+	}
+	f, ok := j.fits[w.Box]
+	if !ok {
+		f = j.fit(w.Box)
+		if j.fits == nil {
+			j.fits = map[[4]int]chainFit{}
+		}
+		j.fits[w.Box] = f
+	}
+	return f.glyphs >= minSupport && f.cover >= sureShortCover && f.height >= sureShortHeight && f.bottomDev <= sureShortBottomDev
+}
+
 // unsureLongLetters and unsureLongConfidence: a word of unsureLongLetters
 // letters or more that counts but for its confidence decides alone from
 // unsureLongConfidence (not MinConfidence) when it stands on minSupport
@@ -288,10 +326,32 @@ func (j *judge) turnedShort(w Word) bool {
 // "BACKPACK?" at 56.3 on version 4's thumbnails), while texture's words of
 // six letters stay under 50 on every part (TestWordDump's table in the
 // commit that added it).
+//
+// Words of unsureVeryLongLetters letters or more decide so from
+// unsureVeryLongConfidence (wave 10): meme captions in display faces read
+// unsurely on ten glyphs or more ("MONITOR}" at 48.8 on a thumbnail,
+// "EXTRAGTVERBOSE" at 49.9 on version 5's validation part), while no
+// photo without text of the tuning part, versions 2 to 5 or make demo's
+// scenes reads a word of seven letters over 36 in an upright pass (every
+// word of every default pass, TestWordDump).
 const (
-	unsureLongLetters    = 6
-	unsureLongConfidence = 50
+	unsureLongLetters        = 6
+	unsureLongConfidence     = 50
+	unsureVeryLongLetters    = 7
+	unsureVeryLongConfidence = 45
 )
+
+// unsureLongFloor is the least confidence a word of n letters decides at
+// by unsureLongRule, or 101 (never) under unsureLongLetters.
+func unsureLongFloor(n int) float64 {
+	switch {
+	case n >= unsureVeryLongLetters:
+		return unsureVeryLongConfidence
+	case n >= unsureLongLetters:
+		return unsureLongConfidence
+	}
+	return 101
+}
 
 // unsureLongRule applies the rule above to the rejected words of upright
 // passes: it marks the first that decides and returns RuleStrong, or "".
@@ -300,7 +360,7 @@ func (j *judge) unsureLongRule() string {
 		return ""
 	}
 	for i, w := range j.rejected {
-		if w.Reject != RejectConfidence || w.Conf < unsureLongConfidence || letterCount(w.Text) < unsureLongLetters || turnedSpecs[w.Pass].tiled {
+		if w.Reject != RejectConfidence || w.Conf < unsureLongFloor(letterCount(w.Text)) || turnedSpecs[w.Pass].tiled {
 			continue
 		}
 		if j.rule(w.Text, j.o.MinConfidence, w.Box) == "" && j.glyphs(w.Box) >= minSupport {
