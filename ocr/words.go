@@ -71,8 +71,9 @@ func (j *judge) addEcho(w Word) {
 // regions passes' readings (the same candidate line of the same luma,
 // binarised two ways) only when one of them stands on minSupport glyphs
 // (wave 10: "Bows" at 71 and 46, standing on two glyphs and none, on a
-// skybox of version 5's validation part; the echoes of the regions
-// passes on its images with text stand on three or more).
+// skybox of version 5's validation part; no verdict on an image with
+// text of the tuning part or versions 2 to 5 rests on a regions-pair echo
+// off glyphs: none changed, stride 1).
 func (j *judge) echoStands(a, b Word) bool {
 	_, ra := regionPasses[a.Pass]
 	_, rb := regionPasses[b.Pass]
