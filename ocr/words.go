@@ -380,7 +380,14 @@ func (j *judge) unsureLongRule() string {
 // the tuning part's thumbnail whose "Let" both read at 70 and 74: make
 // bench-ocr's sample (every 8th scene, DetectBytes of PNG files) found it
 // before and not after, while the evaluation at stride 1 (Detect) missed
-// it before too.
+// it before too. Wave 10 compared the two paths on the current code: both
+// give the detector the same options (Options{} and its defaults, all
+// seven passes), and on every image with text of the bench's tuning
+// sample DetectBytes of the PNG file and Detect, with a pool of one or two
+// engines, read the same words and reach the same verdict; on the "Let"
+// thumbnail the regions pass now reads "esc" at 59 (the second look of
+// regions.go came after), so only regions-grey reads "Let" (74) and both
+// paths miss it.
 //
 // Two tiled passes count as one (wave 10): they read the same image turned
 // by the same angles, and a texture read turned gives them the same word
