@@ -392,7 +392,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 
 	var acc judge
 	acc.init(d.opts, col.w, col.h)
-	acc.support, acc.supportAlong = fr.support, fr.supportAlong
+	acc.support, acc.supportAlong, acc.fit = fr.support, fr.supportAlong, fr.supportFit
 	rereads := 0
 	for i, pass := range passes {
 		if err := ctx.Err(); err != nil {

@@ -45,6 +45,10 @@ type judge struct {
 	// each box was read on (addLine), where it was read turned level.
 	supportAlong func(box [4]int, slope float64) int
 	slopes       map[[4]int]float64
+	// fit, when set, describes the longest chain of glyphs under a box of
+	// the original image (frame.supportFit); fits keeps its answers.
+	fit  func(box [4]int) chainFit
+	fits map[[4]int]chainFit
 	// echoes are the readings that may take part in an echo (words.go),
 	// echo the first pair found.
 	echoes, echo []Word
@@ -136,7 +140,7 @@ func (j *judge) hasText() string {
 			continue // see tiledRule
 		}
 		strong := (w.Conf >= j.o.StrongConfidence && n >= j.o.StrongChars && (n > j.o.StrongChars || w.Conf >= shortStrongConfidence)) || w.Conf >= j.o.SureConfidence
-		if strong && j.standsAlone(w) || j.weakAlone(w) {
+		if strong && j.standsAlone(w) || j.weakAlone(w) || j.sureShort(w) {
 			j.accepted[i].Decisive = true
 			return RuleStrong
 		}

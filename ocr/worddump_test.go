@@ -55,6 +55,8 @@ type dumpedWord struct {
 // parts OCR_WDUMP_PARTS (default the four one may tune or validate on; "demo" names make demo's 240 drawn scenes) to OCR_WDUMP as JSON lines,
 // so that word rules can be checked against every reading of every image
 // (on photos without text above all) without rerunning Tesseract.
+// OCR_WDUMP_NEG=1 dumps the images without text only (half the time);
+// OCR_WDUMP_VERDICT=1 adds each image's verdict.
 //
 //	OCR_WDUMP=/tmp/words.jsonl go test ./ocr -run TestWordDump -timeout 60m
 func TestWordDump(t *testing.T) {
@@ -75,6 +77,16 @@ func TestWordDump(t *testing.T) {
 			samples = demoSamples(t)
 		} else {
 			samples = loadReal(t, part)
+		}
+		if os.Getenv("OCR_WDUMP_NEG") != "" {
+			// Photos without text only: what a new rule must not fire on.
+			var neg []evalset.Sample
+			for _, s := range samples {
+				if !s.HasText {
+					neg = append(neg, s)
+				}
+			}
+			samples = neg
 		}
 		res := make([][]dumpedWord, len(samples))
 		errs := make([]error, len(samples))

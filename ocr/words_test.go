@@ -209,6 +209,28 @@ func TestWordRules(t *testing.T) {
 		{"tiled strokes of three letters", []read{{"fli", 90, [4]int{85, 83, 117, 106}, PassSteep, 0}}, 3, "", 0},
 		{"upright strokes word", []read{{"flic", 86, [4]int{85, 83, 127, 106}, PassRegions, 0}}, 3, "", 0},
 		{"tiled run of two letters", []read{{"REN", 75, [4]int{84, 62, 133, 96}, PassSteep, 0}, {"RED", 81, [4]int{74, 147, 124, 182}, PassSteep, 0}}, 0, "", 0},
+		// Seven letters or more alone from unsureVeryLongConfidence, on glyphs.
+		{"unsure very long word", []read{{"MONITOR}", 48.8, [4]int{79, 96, 152, 129}, PassRegionsGrey, 0}}, 10, RuleStrong, 0},
+		{"unsure very long word under unsureVeryLongConfidence", []read{{"MONITOR}", 43, [4]int{79, 96, 152, 129}, PassRegionsGrey, 0}}, 10, "", 0},
+		{"unsure six letters under unsureLongConfidence", []read{{"MONITO", 48.8, [4]int{79, 96, 142, 129}, PassRegionsGrey, 0}}, 10, "", 0},
+		// A price alone from MinConfidence, on glyphs (wave 10: version 5's
+		// price tags read at 61 and 62 in thumbnails).
+		{"price", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, RuleStrong, 0},
+		{"price in brackets", []read{{"(16.25", 62, [4]int{42, 114, 60, 131}, PassOtsu, 0}}, 5, RuleStrong, 0},
+		{"price off glyphs", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 2, "", 0},
+		{"price under MinConfidence", []read{{"$068.00", 58, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, "", 0},
+		{"price of two digits", []read{{"$50", 64, [4]int{106, 89, 130, 110}, PassRegions, 0}}, 4, "", 0},
+		{"plain number", []read{{"0680", 64, [4]int{106, 89, 137, 110}, PassRegions, 0}}, 4, "", 0},
+		{"price of a tiled pass", []read{{"$068.00", 61, [4]int{106, 89, 137, 110}, PassSteep, 0}}, 4, "", 0},
+		// Two tiled passes at one place count as one (wave 10: "tate" at 72
+		// and 73 on a floor texture); a tiled and an upright pass agree.
+		{"two tiled passes at one place", []read{{"tate", 72, [4]int{65, 108, 93, 118}, PassSteep, 0}, {"tate", 73, [4]int{65, 108, 93, 118}, PassSteepStack, 0}}, 3, "", 0},
+		{"a tiled and an upright pass at one place", []read{{"tate", 72, [4]int{65, 108, 93, 118}, PassSteep, 0}, {"tate", 70, [4]int{65, 108, 93, 118}, PassOtsu, 0}}, 3, RuleAgree, 0},
+		// An echo of the two regions passes needs a reading on glyphs (wave
+		// 10: "Bows" at 71 and 46 on a skybox, on two glyphs and none).
+		{"echo of the regions passes off glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassRegionsGrey, 0}}, 2, "", 0},
+		{"echo of the regions passes on glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassRegionsGrey, 0}}, 3, RuleAgree, 0},
+		{"echo of a regions pass and otsu off glyphs", []read{{"Bows", 46, [4]int{150, 195, 196, 222}, PassRegions, 0}, {"Bows", 71, [4]int{161, 195, 196, 222}, PassOtsu, 0}}, 2, RuleAgree, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o, _ := Options{}.withDefaults()
@@ -375,5 +397,45 @@ func TestEchoExplained(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d deciding readings in the verdict's words, want 2: %+v", n, j.words())
+	}
+}
+
+// TestSureShort: a word of three letters or digits decides alone from
+// sureShortConfidence when the longest chain of glyphs under its box fills
+// it (wave 10: a headline's "DIS" at 92.6; texture's "ASS" and "WIS" at
+// 86-88 stand on chains too narrow or too low).
+func TestSureShort(t *testing.T) {
+	type read struct {
+		text string
+		conf float64
+		box  [4]int
+		pass string
+	}
+	for _, tc := range []struct {
+		name   string
+		r      read
+		glyphs int
+		want   string
+		fit    chainFit
+	}{
+		{"sure three letters filling the box", read{"DIS", 92.6, [4]int{242, 253, 295, 279}, PassOtsu}, 3, RuleStrong, chainFit{glyphs: 3, bottomDev: 0.01, cover: 0.97, height: 0.88}},
+		{"sure three letters on a narrow chain", read{"ASS", 92.6, [4]int{342, 220, 401, 267}, PassOtsu}, 3, "", chainFit{glyphs: 3, bottomDev: 0.28, cover: 0.56, height: 0.34}},
+		{"sure three letters on a low chain", read{"WIS", 92.6, [4]int{266, 76, 342, 105}, PassLocal}, 5, "", chainFit{glyphs: 5, bottomDev: 0.1, cover: 0.99, height: 0.44}},
+		{"sure three letters off a baseline", read{"DIS", 92.6, [4]int{242, 253, 295, 279}, PassOtsu}, 3, "", chainFit{glyphs: 3, bottomDev: 0.2, cover: 0.97, height: 0.88}},
+		{"sure three letters on two glyphs", read{"DIS", 92.6, [4]int{242, 253, 295, 279}, PassOtsu}, 2, "", chainFit{glyphs: 2, cover: 0.97, height: 0.88}},
+		{"three letters under sureShortConfidence", read{"DIS", 88, [4]int{242, 253, 295, 279}, PassOtsu}, 3, "", chainFit{glyphs: 3, cover: 0.97, height: 0.88}},
+		{"sure three letters of a tiled pass", read{"DIS", 92.6, [4]int{242, 253, 295, 279}, PassSteep}, 3, "", chainFit{glyphs: 3, cover: 0.97, height: 0.88}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, _ := Options{}.withDefaults()
+			var j judge
+			j.init(o, 640, 480)
+			j.support = func([4]int) int { return tc.glyphs }
+			j.fit = func([4]int) chainFit { return tc.fit }
+			j.addLine([]rawWord{{tc.r.text, tc.r.conf, tc.r.box[0], tc.r.box[1], tc.r.box[2], tc.r.box[3]}}, tc.r.pass, 1, 0)
+			if got := j.hasText(); got != tc.want {
+				t.Fatalf("rule %q, want %q: %+v %+v", got, tc.want, j.accepted, j.rejected)
+			}
+		})
 	}
 }
