@@ -126,6 +126,60 @@ func (c *layer) drawWave(s style, line string, cx, cy int, amp, waves, phase flo
 	c.leg.measure(s, lumOf(c.under, r), c.scale)
 }
 
+// drawArc6 is drawArc with the letters spread by track em (arched
+// words set tight crowd into each other on the inside of the curve).
+func (c *layer) drawArc6(s style, line string, cx, cy int, bend, track float64) {
+	img := c.img
+	if c.under == nil {
+		c.under = image.NewRGBA(img.Bounds())
+		copy(c.under.Pix, img.Pix)
+	}
+	for _, r := range line {
+		if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
+			c.leg.missing = true
+		}
+	}
+	adv := func(r rune) float64 {
+		if r == ' ' {
+			return s.px * 0.35
+		}
+		return float64(widest(s.font, s.px, []string{string(r)})) + track*s.px
+	}
+	total := 0.0
+	for _, r := range line {
+		total += adv(r)
+	}
+	theta := math.Abs(bend) * math.Pi / 180
+	radius := total / math.Max(theta, 1e-3)
+	sign := 1.0
+	if bend < 0 {
+		sign = -1
+	}
+	ox, oy := float64(cx), float64(cy)+sign*radius
+	var whole image.Rectangle
+	x := -total / 2
+	for _, r := range line {
+		w := adv(r)
+		a := (x + w/2) / radius
+		x += w
+		if r == ' ' {
+			continue
+		}
+		cs := s
+		cs.angle = -sign * a * 180 / math.Pi
+		whole = whole.Union(cs.drawWhole(img, []string{string(r)}, int(ox+radius*math.Sin(a)), int(oy-sign*radius*math.Cos(a))))
+	}
+	r := whole.Intersect(img.Bounds())
+	if r.Empty() {
+		return
+	}
+	if !whole.In(img.Bounds()) {
+		c.leg.cut = true
+	}
+	c.boxes = append(c.boxes, r)
+	c.leg.measure(s, lumOf(c.under, r), c.scale)
+}
+
 // pxForWidth is the size at which f sets word exactly wid pixels wide.
 func pxForWidth(f *opentype.Font, word string, wid int) float64 {
 	w := widest(f, 100, []string{word})
@@ -187,7 +241,7 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 				o = white
 			}
 			s := style{font: f, px: px, fill: c, opacity: 1, outline: &o, outlineW: max(1, int(px/11))}
-			ly.drawArc(s, text, W/2, cy, pickF(rng, 1, -1)*(60+rng.Float64()*60))
+			ly.drawArc6(s, text, W/2, cy, pickF(rng, 1, -1)*(40+rng.Float64()*50), 0.08+rng.Float64()*0.08)
 			return done(text)
 		case 1: // a wave: the letters ride a sine curve
 			px := max(minPx*1.3, fit(f, short*(0.09+rng.Float64()*0.05), []string{text}, int(float64(W)*0.8)))
@@ -228,7 +282,7 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		case 3: // one line turned 20-45 degrees across the picture
 			line := text
 			angle := pickF(rng, 1, -1) * (20 + rng.Float64()*25)
-			px := max(minPx*1.2, fit(f, short*(0.09+rng.Float64()*0.05), []string{line}, int(float64(min(W, H))*1.0)))
+			px := max(minPx*1.5, fit(f, short*(0.1+rng.Float64()*0.05), []string{line}, int(float64(min(W, H))*1.0)))
 			c := vivid(rng, lumOf(img, img.Bounds()) < 128)
 			o := black
 			if lum(c) < 128 {
@@ -355,6 +409,11 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 				px *= 0.9
 			}
 			px = max(px, minPx*1.1)
+			// The diamond grows until its words fit inside it.
+			d = math.Max(d, float64(widest(f, px, lines))/1.4+px*0.6+float64(len(lines)-1)*px*0.6)
+			if 2*int(d)+4 > min(W, H) {
+				return done("")
+			}
 			cx := int(d) + 2 + rng.Intn(max(1, W-2*int(d)-4))
 			cy := int(d) + 2 + rng.Intn(max(1, H-2*int(d)-4))
 			fx, fy := float64(cx), float64(cy)
@@ -494,7 +553,7 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		wid := float64(widest(f, s.px, []string{word}))
 		sin, cos := math.Abs(math.Sin(s.angle*math.Pi/180)), math.Abs(math.Cos(s.angle*math.Pi/180))
 		stepX := int(wid*cos + s.px*sin + s.px*(0.5+rng.Float64()*0.6))
-		stepY := int(wid*sin*0.5 + s.px*cos + s.px*(0.5+rng.Float64()*0.8)) // dense: rows overlap in x
+		stepY := int(wid*sin + s.px*cos + s.px*(0.3+rng.Float64()*0.6))
 		for row, y := 0, rng.Intn(stepY); y < H+stepY; row, y = row+1, y+stepY {
 			for x := (row%3)*stepX/3 - rng.Intn(stepX/2+1); x < W+stepX; x += stepX {
 				ly.draw(s, []string{word}, x, y)
@@ -614,7 +673,7 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			tf := fs.pick(rng, roleSans)
 			tp := max(minPx, r*0.16)
 			if widest(tf, tp, []string{tag}) < int(r*1.6) {
-				ly.drawArc(style{font: tf, px: tp, fill: ink, opacity: 1}, tag, cx, cy-int(r*0.62), 70+rng.Float64()*30)
+				ly.drawArc6(style{font: tf, px: tp, fill: ink, opacity: 1}, tag, cx, cy-int(r*0.62), 60+rng.Float64()*20, 0.12)
 				return done(brand + " " + tag)
 			}
 			return done(brand)

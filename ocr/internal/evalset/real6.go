@@ -19,7 +19,9 @@ package evalset
 //
 // Photos (ShareDir is /usr/share), all looked at at full size; photos with
 // any lettering are left out of the negatives (Scorched 3D's tank
-// textures, whose sheets carry their authors' notes):
+// textures, whose sheets carry their authors' notes; Hedgewars' brick
+// textures, with "CAKE" scratched into a brick; a Scorched 3D cloud
+// texture with a ghost of a mirrored mark):
 //
 //   - wesnoth-1.16-data: the story paintings (landscapes, a castle, a
 //     coast, swamps) and unit portraits (faces over white); its logo (two
@@ -73,12 +75,12 @@ var plain6 = concat(
 	prefixed("stellarium-data", "stellarium/nebulae/default/", ".png", "etaCarinae", "ic1396", "m42", "m101-vasey", "m44"),
 	share("stellarium-data", "stellarium/landscapes/garching/garching-ground3.png", "stellarium/landscapes/guereins/guereinsb.png",
 		"stellarium/landscapes/hurricane/hurricane1.png", "stellarium/landscapes/ocean/ocean9.png",
-		"stellarium/landscapes/trees/trees_512.png"),
-	prefixed("hedgewars-data", "games/hedgewars/Data/Themes/", ".png", "Brick/LandTex", "Castle/LandTex", "Cave/LandTex",
-		"City/LandTex", "City/LandBackTex", "Hell/LandTex", "Island/LandTex", "Planes/LandTex", "Stage/LandTex",
-		"Underwater/LandTex", "Golf/Sky"),
+		"stellarium/landscapes/trees/trees_512.png", "stellarium/landscapes/hurricane/hurricaneb.png"),
+	prefixed("hedgewars-data", "games/hedgewars/Data/Themes/", ".png", "Castle/LandTex", "Cave/LandTex",
+		"Hell/LandTex", "Island/LandTex", "Stage/LandTex", "Underwater/LandTex", "Desert/LandTex", "Jungle/LandTex",
+		"Golf/Sky"),
 	prefixed("scorched3d-data", "games/scorched3d/data/globalmods/none/data/textures/landscape/", ".jpg",
-		"arizona/detail", "denali/detail", "tuscan/detail", "default/cloud1", "storm/cloud1"),
+		"arizona/detail", "denali/detail", "tuscan/detail", "storm/cloud1"),
 	share("scorched3d-data", "games/scorched3d/data/images/backdrop.jpg"),
 	prefixed("pingus-data", "games/pingus/data/images/textures/", "", "bluestars.jpg", "industrial.jpg", "mountain.png"),
 	prefixed("supertux-data", "games/supertux2/images/background/", "", "forest/forest_para3.png", "antarctic/semi_arctic.jpg",
