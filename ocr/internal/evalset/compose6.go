@@ -56,10 +56,13 @@ var brands6 = []string{"Nordwind", "Bluefin", "Kestrel", "Orbitex", "Greenleaf",
 var taglines6 = []string{"EST. 1987", "SINCE 1952", "QUALITY GOODS", "TRUSTED WORLDWIDE", "HANDCRAFTED", "OUTDOOR GEAR",
 	"COFFEE ROASTERS", "BREWING CO", "DESIGN STUDIO", "CYCLE WORKS"}
 
-func words6(rng *rand.Rand, n int) string {
+func words6(rng *rand.Rand, n int) string { return pickWords(rng, vocabulary6, n) }
+
+// pickWords is n words drawn from list, joined by spaces.
+func pickWords(rng *rand.Rand, list []string, n int) string {
 	w := make([]string, n)
 	for i := range w {
-		w[i] = vocabulary6[rng.Intn(len(vocabulary6))]
+		w[i] = list[rng.Intn(len(list))]
 	}
 	return strings.Join(w, " ")
 }
@@ -86,15 +89,7 @@ func price6(rng *rand.Rand) string {
 // the line. The line is one block.
 func (c *layer) drawWave(s style, line string, cx, cy int, amp, waves, phase float64) {
 	img := c.img
-	if c.under == nil {
-		c.under = image.NewRGBA(img.Bounds())
-		copy(c.under.Pix, img.Pix)
-	}
-	for _, r := range line {
-		if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
-			c.leg.missing = true
-		}
-	}
+	c.begin(s, line)
 	total := float64(widest(s.font, s.px, []string{line}))
 	k := 2 * math.Pi * waves / math.Max(total, 1)
 	var whole image.Rectangle
@@ -115,30 +110,12 @@ func (c *layer) drawWave(s style, line string, cx, cy int, amp, waves, phase flo
 		cs.angle = -math.Atan(amp*k*math.Cos(k*mid+phase)) * 180 / math.Pi
 		whole = whole.Union(cs.drawWhole(img, []string{ch}, cx+int(mid), int(py)))
 	}
-	r := whole.Intersect(img.Bounds())
-	if r.Empty() {
-		return
-	}
-	if !whole.In(img.Bounds()) {
-		c.leg.cut = true
-	}
-	c.boxes = append(c.boxes, r)
-	c.leg.measure(s, lumOf(c.under, r), c.scale)
+	c.end(s, whole)
 }
 
 // drawArc6 is drawArc with the letters spread by track em (arched
 // words set tight crowd into each other on the inside of the curve).
 func (c *layer) drawArc6(s style, line string, cx, cy int, bend, track float64) {
-	img := c.img
-	if c.under == nil {
-		c.under = image.NewRGBA(img.Bounds())
-		copy(c.under.Pix, img.Pix)
-	}
-	for _, r := range line {
-		if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
-			c.leg.missing = true
-		}
-	}
 	adv := func(r rune) float64 {
 		if r == ' ' {
 			return s.px * 0.35
@@ -149,35 +126,7 @@ func (c *layer) drawArc6(s style, line string, cx, cy int, bend, track float64) 
 	for _, r := range line {
 		total += adv(r)
 	}
-	theta := math.Abs(bend) * math.Pi / 180
-	radius := total / math.Max(theta, 1e-3)
-	sign := 1.0
-	if bend < 0 {
-		sign = -1
-	}
-	ox, oy := float64(cx), float64(cy)+sign*radius
-	var whole image.Rectangle
-	x := -total / 2
-	for _, r := range line {
-		w := adv(r)
-		a := (x + w/2) / radius
-		x += w
-		if r == ' ' {
-			continue
-		}
-		cs := s
-		cs.angle = -sign * a * 180 / math.Pi
-		whole = whole.Union(cs.drawWhole(img, []string{string(r)}, int(ox+radius*math.Sin(a)), int(oy-sign*radius*math.Cos(a))))
-	}
-	r := whole.Intersect(img.Bounds())
-	if r.Empty() {
-		return
-	}
-	if !whole.In(img.Bounds()) {
-		c.leg.cut = true
-	}
-	c.boxes = append(c.boxes, r)
-	c.leg.measure(s, lumOf(c.under, r), c.scale)
+	c.arcLetters(s, line, cx, cy, bend, total, adv)
 }
 
 // pxForWidth is the size at which f sets word exactly wid pixels wide.
@@ -554,11 +503,7 @@ func compose6(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		sin, cos := math.Abs(math.Sin(s.angle*math.Pi/180)), math.Abs(math.Cos(s.angle*math.Pi/180))
 		stepX := int(wid*cos + s.px*sin + s.px*(0.5+rng.Float64()*0.6))
 		stepY := int(wid*sin + s.px*cos + s.px*(0.3+rng.Float64()*0.6))
-		for row, y := 0, rng.Intn(stepY); y < H+stepY; row, y = row+1, y+stepY {
-			for x := (row%3)*stepX/3 - rng.Intn(stepX/2+1); x < W+stepX; x += stepX {
-				ly.draw(s, []string{word}, x, y)
-			}
-		}
+		ly.tileGrid(rng, s, word, stepX, stepY, 3)
 		return done(word)
 	case "quote":
 		f := fs.pick(rng, roleSerif)

@@ -1,7 +1,6 @@
 package evalset
 
 import (
-	"image"
 	"image/color"
 	"math/rand"
 	"os"
@@ -57,28 +56,8 @@ func TestCompose6Kinds(t *testing.T) {
 	if ly.leg.ok() || len(ly.boxes) != 1 {
 		t.Errorf("grey on grey: legible %v, %d boxes; want illegible, 1 box", ly.leg.ok(), len(ly.boxes))
 	}
-	checker := image.NewRGBA(image.Rect(0, 0, 720, 480))
-	for y := range 480 {
-		for x := range 720 {
-			v := uint8(40)
-			if (x/6+y/6)%2 == 0 {
-				v = 220
-			}
-			checker.SetRGBA(x, y, color.RGBA{v, v, v, 255})
-		}
-	}
-	for _, c := range []struct {
-		name string
-		img  *image.RGBA
-		want bool
-	}{{"flat", greyPicture(130), true}, {"busy", checker, false}} {
-		ly := newLayer(c.img, "headline")
-		ly.drawWave(style{font: f, px: 80, fill: color.RGBA{10, 10, 10, 255}, opacity: 0.6}, "comet", 360, 240, 20, 1, 0)
-		ly.busy(false)
-		if ly.leg.ok() != c.want {
-			t.Errorf("faint dark wave on a %s picture: legible %v, want %v", c.name, ly.leg.ok(), c.want)
-		}
-	}
+	dark := style{font: f, px: 80, fill: color.RGBA{10, 10, 10, 255}, opacity: 0.6}
+	checkBusyRule(t, "headline", func(ly *layer) { ly.drawWave(dark, "comet", 360, 240, 20, 1, 0) })
 }
 
 // TestRealHeldOut6 builds version 6's held-out part twice (EVALSET_V6=1,
