@@ -7,7 +7,7 @@ package evalset
 // detector (nobody ran the detector on it while it was built). It shares
 // nothing with versions 1-5 (TestHeldOut6Disjoint checks it): its photos
 // come from ten Debian packages none of them uses, its typefaces from
-// thirty-odd font packages none of them uses, its words, agencies, sign
+// thirty-one font packages none of them uses, its words, agencies, sign
 // texts, tiled words and price heads are new lists, and its composites are
 // drawn by compose6, weighted to what version 5 showed is hard and to what
 // no version drew: arched, waved, stacked and turned headlines (more of
