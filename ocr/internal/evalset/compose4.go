@@ -420,11 +420,7 @@ func compose4(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		sin, cos := math.Abs(math.Sin(s.angle*math.Pi/180)), math.Abs(math.Cos(s.angle*math.Pi/180))
 		stepX := int(wid*cos + s.px*sin + s.px*(0.8+rng.Float64()*1.5))
 		stepY := int(wid*sin + s.px*cos + s.px*(0.6+rng.Float64()*1.5))
-		for row, y := 0, rng.Intn(stepY); y < H+stepY; row, y = row+1, y+stepY {
-			for x := (row%2)*stepX/2 - rng.Intn(stepX/2+1); x < W+stepX; x += stepX {
-				ly.draw(s, []string{word}, x, y)
-			}
-		}
+		ly.tileGrid(rng, s, word, stepX, stepY, 2)
 		return done(word)
 	case "card":
 		f := fs.pick(rng, roleSerif)

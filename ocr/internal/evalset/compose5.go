@@ -119,17 +119,21 @@ func starPts(cx, cy, r0, r1 float64, n int, turn float64) [][2]float64 {
 // letter turned to the arc; bend is the arc's angle in degrees (positive
 // bends the ends down: a smile below a frown). The line is one block.
 func (c *layer) drawArc(s style, line string, cx, cy int, bend float64) {
-	img := c.img
-	if c.under == nil {
-		c.under = image.NewRGBA(img.Bounds())
-		copy(c.under.Pix, img.Pix)
-	}
-	for _, r := range line {
-		if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
-			c.leg.missing = true
+	adv := func(r rune) float64 {
+		if r == ' ' {
+			return s.px * 0.3
 		}
+		return float64(widest(s.font, s.px, []string{string(r)}))
 	}
-	total := float64(widest(s.font, s.px, []string{line}))
+	c.arcLetters(s, line, cx, cy, bend, float64(widest(s.font, s.px, []string{line})), adv)
+}
+
+// arcLetters sets line's letters along a circular arc of bend degrees
+// through (cx, cy), total pixels long, each advancing adv and turned to
+// the arc. The line is one block.
+func (c *layer) arcLetters(s style, line string, cx, cy int, bend, total float64, adv func(rune) float64) {
+	img := c.img
+	c.begin(s, line)
 	theta := math.Abs(bend) * math.Pi / 180
 	radius := total / math.Max(theta, 1e-3)
 	sign := 1.0
@@ -142,11 +146,7 @@ func (c *layer) drawArc(s style, line string, cx, cy int, bend float64) {
 	var whole image.Rectangle
 	x := -total / 2
 	for _, r := range line {
-		ch := string(r)
-		w := float64(widest(s.font, s.px, []string{ch}))
-		if r == ' ' {
-			w = s.px * 0.3
-		}
+		w := adv(r)
 		a := (x + w/2) / radius // angle from the top of the circle
 		px := ox + radius*math.Sin(a)
 		py := oy - sign*radius*math.Cos(a)
@@ -156,17 +156,9 @@ func (c *layer) drawArc(s style, line string, cx, cy int, bend float64) {
 		}
 		cs := s
 		cs.angle = -sign * a * 180 / math.Pi
-		whole = whole.Union(cs.drawWhole(img, []string{ch}, int(px), int(py)))
+		whole = whole.Union(cs.drawWhole(img, []string{string(r)}, int(px), int(py)))
 	}
-	r := whole.Intersect(img.Bounds())
-	if r.Empty() {
-		return
-	}
-	if !whole.In(img.Bounds()) {
-		c.leg.cut = true
-	}
-	c.boxes = append(c.boxes, r)
-	c.leg.measure(s, lumOf(c.under, r), c.scale)
+	c.end(s, whole)
 }
 
 // drawHollow sets lines as outlines only (the ring the outline adds
@@ -175,17 +167,7 @@ func (c *layer) drawArc(s style, line string, cx, cy int, bend float64) {
 // smaller than filled ones.
 func (c *layer) drawHollow(s style, lines []string, cx, cy int) {
 	img := c.img
-	if c.under == nil {
-		c.under = image.NewRGBA(img.Bounds())
-		copy(c.under.Pix, img.Pix)
-	}
-	for _, l := range lines {
-		for _, r := range l {
-			if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
-				c.leg.missing = true
-			}
-		}
-	}
+	c.begin(s, lines...)
 	pad := s.outlineW + int(s.px/4) + 4
 	fill := textMask(s.font, s.px, lines, pad)
 	edge := dilate(fill, max(1, s.outlineW))

@@ -11,7 +11,10 @@
 // integrator and never tuned on. Version 4 (real4.go, compose4.go) is one
 // more such part, PartHeldOut4, sharing nothing with versions 1-3, and
 // version 5 (real5.go, compose5.go) one more, PartHeldOut5, sharing
-// nothing with versions 1-4 and built without running the detector on it.
+// nothing with versions 1-4 and built without running the detector on it,
+// and version 6 (real6.go, compose6.go) one more, PartHeldOut6, sharing
+// nothing with versions 1-5, built the same way, with logos and game or UI
+// screens as kinds of their own.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

@@ -92,7 +92,13 @@ func greyPicture(v uint8) *image.RGBA {
 // are legible.
 func checkComposeKinds(t *testing.T, compose composeFunc, fonts *fontSet, seeds int64) {
 	t.Helper()
-	for _, kind := range append(append([]string(nil), CompositeKinds...), CompositeKinds2...) {
+	checkComposeKindsOf(t, compose, fonts, seeds, append(append([]string(nil), CompositeKinds...), CompositeKinds2...))
+}
+
+// checkComposeKindsOf is checkComposeKinds for the given kinds.
+func checkComposeKindsOf(t *testing.T, compose composeFunc, fonts *fontSet, seeds int64, kinds []string) {
+	t.Helper()
+	for _, kind := range kinds {
 		for _, v := range []uint8{40, 200} {
 			legible := 0
 			for seed := range seeds {
@@ -134,8 +140,9 @@ func TestRealHeldOut4(t *testing.T) {
 // checkHeldOutShape builds a held-out part twice and checks it
 // (checkHeldOutPart), then that it has lo-hi scenes at full size, 35-45%
 // of them with text and scenes scene-text images, and that with its photos
-// missing Real fails naming the folder and pkg.
-func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi, scenes int, pkg string) {
+// missing Real fails naming the folder and pkg. It returns the full-size
+// images by kind.
+func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi, scenes int, pkg string) map[string]int {
 	t.Helper()
 	kinds, pos := checkHeldOutPart(t, build)
 	n := 0
@@ -158,6 +165,7 @@ func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, err
 	if err == nil || !strings.Contains(err.Error(), ShareDir) || !strings.Contains(err.Error(), pkg) {
 		t.Errorf("missing photos: got %v, want an error naming the folder and %s", err, pkg)
 	}
+	return kinds
 }
 
 func TestHeldOut4Version(t *testing.T) {

@@ -50,6 +50,15 @@ func TestCompose5Kinds(t *testing.T) {
 	}
 	// Dark text at 60% opacity: legible on flat grey, not on a coarse
 	// black-and-white checkerboard of the same mean.
+	dark := style{font: f, px: 80, fill: color.RGBA{10, 10, 10, 255}, opacity: 0.6}
+	checkBusyRule(t, "caption", func(ly *layer) { ly.draw(dark, []string{"harbour"}, 360, 240) })
+}
+
+// checkBusyRule draws faint text with draw on a flat grey picture and on a
+// coarse black-and-white checkerboard of the same mean: the label rule
+// with the busy rule passes the first and fails the second.
+func checkBusyRule(t *testing.T, kind string, draw func(ly *layer)) {
+	t.Helper()
 	checker := image.NewRGBA(image.Rect(0, 0, 720, 480))
 	for y := range 480 {
 		for x := range 720 {
@@ -60,14 +69,13 @@ func TestCompose5Kinds(t *testing.T) {
 			checker.SetRGBA(x, y, color.RGBA{v, v, v, 255})
 		}
 	}
-	dark := style{font: f, px: 80, fill: color.RGBA{10, 10, 10, 255}, opacity: 0.6}
 	for _, c := range []struct {
 		name string
 		img  *image.RGBA
 		want bool
 	}{{"flat", greyPicture(130), true}, {"busy", checker, false}} {
-		ly := newLayer(c.img, "caption")
-		ly.draw(dark, []string{"harbour"}, 360, 240)
+		ly := newLayer(c.img, kind)
+		draw(ly)
 		ly.busy(false)
 		if ly.leg.ok() != c.want {
 			t.Errorf("faint dark text on a %s picture: legible %v, want %v", c.name, ly.leg.ok(), c.want)

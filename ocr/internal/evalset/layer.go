@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -38,17 +39,7 @@ func (c *layer) draw(s style, lines []string, cx, cy int) {
 // (or the plate's).
 func (c *layer) drawOver(s style, lines []string, cx, cy int, bgLum float64) {
 	img := c.img
-	if c.under == nil {
-		c.under = image.NewRGBA(img.Bounds())
-		copy(c.under.Pix, img.Pix)
-	}
-	for _, l := range lines {
-		for _, r := range l {
-			if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
-				c.leg.missing = true // the face has no glyph for r: it would draw a box
-			}
-		}
-	}
+	c.begin(s, lines...) // a missing glyph would draw a box
 	whole := s.drawWhole(img, lines, cx, cy)
 	r := whole.Intersect(img.Bounds())
 	if r.Empty() {
@@ -82,6 +73,50 @@ func (c *layer) blend(r image.Rectangle, col color.RGBA, opacity float64) {
 			for k, v := range []uint8{col.R, col.G, col.B} {
 				c.img.Pix[i+k] = uint8(float64(c.img.Pix[i+k])*(1-opacity) + float64(v)*opacity)
 			}
+		}
+	}
+}
+
+// begin keeps the picture as it was before the first block (what later
+// blocks are measured against) and notes a character of lines the face
+// has no glyph for.
+func (c *layer) begin(s style, lines ...string) {
+	if c.under == nil {
+		c.under = image.NewRGBA(c.img.Bounds())
+		copy(c.under.Pix, c.img.Pix)
+	}
+	for _, l := range lines {
+		for _, r := range l {
+			if i, err := s.font.GlyphIndex(&c.glyphBuf, r); err != nil || (i == 0 && r != ' ') {
+				c.leg.missing = true
+			}
+		}
+	}
+}
+
+// end records a block drawn letter by letter (arcs, waves) whose glyphs
+// landed in whole: its box, whether it runs past the picture, and its
+// legibility against what was under it.
+func (c *layer) end(s style, whole image.Rectangle) {
+	r := whole.Intersect(c.img.Bounds())
+	if r.Empty() {
+		return
+	}
+	if !whole.In(c.img.Bounds()) {
+		c.leg.cut = true
+	}
+	c.boxes = append(c.boxes, r)
+	c.leg.measure(s, lumOf(c.under, r), c.scale)
+}
+
+// tileGrid sets word in rows stepY apart, stepX apart along a row, each
+// row shifted by a phases-th of stepX more than the one above and all by
+// a random part of stepX (tiled watermarks).
+func (c *layer) tileGrid(rng *rand.Rand, s style, word string, stepX, stepY, phases int) {
+	W, H := c.img.Bounds().Dx(), c.img.Bounds().Dy()
+	for row, y := 0, rng.Intn(stepY); y < H+stepY; row, y = row+1, y+stepY {
+		for x := (row%phases)*stepX/phases - rng.Intn(stepX/2+1); x < W+stepX; x += stepX {
+			c.draw(s, []string{word}, x, y)
 		}
 	}
 }

@@ -235,8 +235,15 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		s, _, err := real5(o)
 		return s, err
 	}
+	if part == PartHeldOut6 {
+		if o.Version != 0 && o.Version != 6 {
+			return nil, fmt.Errorf("evalset: part %q is version 6 only (asked for version %d)", part, o.Version)
+		}
+		s, _, err := real6(o)
+		return s, err
+	}
 	if part != PartTune && part != PartHeldOut {
-		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5)
+		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5, PartHeldOut6)
 	}
 	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
 		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)

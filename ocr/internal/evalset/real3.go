@@ -211,6 +211,8 @@ type heldOutSpec struct {
 	fonts   []fontFile
 	seed    int64
 	compose func(*rand.Rand, *fontSet, string, *image.RGBA) (string, []image.Rectangle, legibility)
+	kinds   []string       // the composite kinds, in order; nil: CompositeKinds then CompositeKinds2
+	counts  map[string]int // composites of each kind; nil: RealOptions.PerKind of every kind
 }
 
 // buildHeldOut builds a held-out part (PartHeldOut3, PartHeldOut4) the
@@ -275,8 +277,15 @@ func buildHeldOut(sp heldOutSpec, o RealOptions) ([]Sample, int, error) {
 	seed := sp.seed
 	dropped := 0
 	kinds := append(append([]string(nil), CompositeKinds...), CompositeKinds2...)
+	if sp.kinds != nil {
+		kinds = sp.kinds
+	}
 	for k, kind := range kinds {
-		for i := range o.PerKind {
+		n := o.PerKind
+		if c, ok := sp.counts[kind]; ok {
+			n = c
+		}
+		for i := range n {
 			for try := 0; ; try++ {
 				if try == 50 {
 					return nil, 0, fmt.Errorf("evalset: %s %d: no legible draw in 50 tries", kind, i)
@@ -380,9 +389,9 @@ func names3(list []photo) map[photo]string {
 	return out
 }
 
-// file names a version 3, 4 or 5 photo under ShareDir.
+// file names a version 3, 4, 5 or 6 photo under ShareDir.
 func (p photo) file3() (string, bool) {
-	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] {
+	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] || v6Packages[p.pkg] {
 		return filepath.Join(ShareDir, p.path), true
 	}
 	return "", false
