@@ -685,7 +685,7 @@ func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
 	}
 	return b.convState(o, func() *dnnlConv {
 		if o.direct() {
-			r := route1x1(b.isa, o.x.N, o.x.H*o.x.W, o.x.C, o.y.C)
+			r := route1x1(b.isa, o.x.C, o.y.C)
 			if b.force1x1 != nil {
 				r = *b.force1x1
 			}
