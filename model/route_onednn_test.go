@@ -232,16 +232,22 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 
 // BenchmarkBNSwishFromYStep pairs B2 + 4 Gram training steps (256x256,
 // CURATE_BATCH, default 16; CURATE_THREADS) with batch norm + swish's
-// backward taking the sigmoid from the forward's output (bnSwishFromY)
-// and from e^x, alternating which goes first each of b.N rounds, and
+// backward taking the sigmoid from the forward's output (bnBack1C) and
+// from e^x (bnBack1ExpC, swapped into the network's own kernels), alternating which goes first each of b.N rounds, and
 // reports the median ms a step of each and the median of the pairs'
 // speed ratios (e^x / from y).
 func BenchmarkBNSwishFromYStep(b *testing.B) {
 	n, bs := benchNet(b, 16)
-	defer func() { bnSwishFromY = true }()
+	be, ok := n.be.(*dnnlBackend)
+	if !ok {
+		b.Fatalf("backend %s: want onednn", n.Backend())
+	}
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
 	step := func(fromY bool) float64 {
-		bnSwishFromY = fromY
+		be.k.bnBack1 = bnBack1ExpC
+		if fromY {
+			be.k.bnBack1 = bnBack1C
+		}
 		t0 := time.Now()
 		if _, err := n.Step(batch); err != nil {
 			b.Fatal(err)
