@@ -233,9 +233,10 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 // BenchmarkBNSwishFromYStep pairs B2 + 4 Gram training steps (256x256,
 // CURATE_BATCH, default 16; CURATE_THREADS) with batch norm + swish's
 // backward taking the sigmoid from the forward's output (bnBack1C) and
-// from e^x (bnBack1ExpC, swapped into the network's own kernels), alternating which goes first each of b.N rounds, and
-// reports the median ms a step of each and the median of the pairs'
-// speed ratios (e^x / from y).
+// from e^x (bnBack1ExpC, swapped into the network's own kernels),
+// alternating which goes first each of b.N rounds (pairSteps), and
+// reports the median ms a step of each and the median of the pairs' speed
+// ratios (e^x / from y).
 func BenchmarkBNSwishFromYStep(b *testing.B) {
 	n, bs := benchNet(b, 16)
 	be, ok := n.be.(*dnnlBackend)
@@ -243,33 +244,46 @@ func BenchmarkBNSwishFromYStep(b *testing.B) {
 		b.Fatalf("backend %s: want onednn", n.Backend())
 	}
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
-	step := func(fromY bool) float64 {
-		be.k.bnBack1 = bnBack1ExpC
-		if fromY {
-			be.k.bnBack1 = bnBack1C
+	step := func(kernel func(x, y, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64)) func() float64 {
+		return func() float64 {
+			be.k.bnBack1 = kernel
+			return timedStep(b, n, batch)
 		}
-		t0 := time.Now()
-		if _, err := n.Step(batch); err != nil {
-			b.Fatal(err)
-		}
-		return time.Since(t0).Seconds() * 1000
 	}
-	step(true)
-	step(false)
-	var exp, fromY, ratios []float64
+	exp, fromY, r := pairSteps(b, step(bnBack1ExpC), step(bnBack1C))
+	b.Logf("%s, batch %d: e^x %.0f ms a step, from y %.0f ms (medians of %d); e^x/from-y by pair %s",
+		n.be.Describe(), bs, exp, fromY, b.N, r)
+}
+
+// timedStep runs one training step of n on batch and returns its ms.
+func timedStep(b *testing.B, n *Net, batch Batch) float64 {
+	t0 := time.Now()
+	if _, err := n.Step(batch); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t0).Seconds() * 1000
+}
+
+// pairSteps runs each of two step functions (returning ms) once to warm
+// up, then b.N pairs alternating which goes first; it returns each one's
+// median ms and the median and range of the pairs' ratios (a/b), which it
+// also reports as the benchmark's "ratio" metric.
+func pairSteps(b *testing.B, a, c func() float64) (ma, mc float64, ratio string) {
+	a()
+	c()
+	var ta, tc, ratios []float64
 	for i := range b.N {
-		var e, y float64
+		var x, y float64
 		if i%2 == 0 {
-			e, y = step(false), step(true)
+			x, y = a(), c()
 		} else {
-			y, e = step(true), step(false)
+			y, x = c(), a()
 		}
-		exp, fromY, ratios = append(exp, e), append(fromY, y), append(ratios, e/y)
+		ta, tc, ratios = append(ta, x), append(tc, y), append(ratios, x/y)
 	}
 	med := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return s[len(s)/2] }
-	b.Logf("%s, batch %d: e^x %.0f ms a step, from y %.0f ms (medians of %d); e^x/from-y by pair %.3f (%.3f-%.3f)",
-		n.be.Describe(), bs, med(exp), med(fromY), b.N, med(ratios), slices.Min(ratios), slices.Max(ratios))
 	b.ReportMetric(med(ratios), "ratio")
+	return med(ta), med(tc), fmt.Sprintf("%.3f (%.3f-%.3f)", med(ratios), slices.Min(ratios), slices.Max(ratios))
 }
 
 // TestDnnlRoutes runs a 1x1 convolution (with a bias, 9 images so the
@@ -344,4 +358,25 @@ func TestRoute1x1(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkRoute1x1Step pairs B2 + 4 Gram training steps (256x256,
+// CURATE_BATCH, default 16; CURATE_THREADS) of two networks built alike,
+// one on route1x1's table and one with every 1x1 pass on oneDNN's first
+// choice (on AVX-512 and AVX2: backward-weights on jit_1x1 instead of
+// gemm), alternating which goes first each of b.N rounds (pairSteps), and
+// logs the median ms a step of each and the median of the pairs' ratios
+// (first choice / table).
+func BenchmarkRoute1x1Step(b *testing.B) {
+	nt, bs := benchNet(b, 16)
+	nf, _ := benchNet(b, 16)
+	be, ok := nf.be.(*dnnlBackend)
+	if !ok {
+		b.Fatalf("backend %s: want onednn", nf.Backend())
+	}
+	be.force1x1 = &convRoute{}
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	first, table, r := pairSteps(b, func() float64 { return timedStep(b, nf, batch) }, func() float64 { return timedStep(b, nt, batch) })
+	b.Logf("%s, batch %d: route1x1 %.0f ms a step, first choice %.0f ms (medians of %d); first/route1x1 by pair %s",
+		nt.be.Describe(), bs, table, first, b.N, r)
 }
