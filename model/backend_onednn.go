@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 
@@ -450,7 +450,11 @@ func (b *dnnlBackend) Describe() string {
 // at batch 16; 16 chunks at batch 64 1.07x median but spread 0.94-1.08,
 // too noisy to adopt. Settled on this box's kind (Zen 5, wave 8,
 // BenchmarkDnnlChunkCap, 14 paired rounds of batch-64 steps in one quiet
-// run): 16 chunks 0.998x median (0.93-1.08), so 8 stays.
+// run): 16 chunks 0.998x median (0.93-1.08), so 8 stays. Fewer, larger
+// chunks do not pay either: on the Zen 4 of wave 10 (batch 16, one thread,
+// fastest of 5, BenchmarkDnnlChunkSize) chunks of twice the images took
+// 1.04x as long a step (933 + 2368 against 898 + 2288 ms forward +
+// backward; an earlier run under heavier load 0.95x), per shape 0.6-1.4x.
 const (
 	dnnlChunks         = 8
 	dnnlMinChunks      = 4
@@ -685,7 +689,7 @@ func (b *dnnlBackend) conv(o *convOp) *dnnlConv {
 	}
 	return b.convState(o, func() *dnnlConv {
 		if o.direct() {
-			r := route1x1(b.isa, o.x.N, o.x.H*o.x.W, o.x.C, o.y.C)
+			r := route1x1(b.isa, o.x.C, o.y.C)
 			if b.force1x1 != nil {
 				r = *b.force1x1
 			}

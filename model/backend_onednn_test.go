@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 
@@ -180,15 +180,10 @@ func TestDnnlB2Primitives(t *testing.T) {
 	}
 }
 
-// BenchmarkDnnlGemmBackward times, on every distinct oneDNN convolution of
-// a B2 + 4 Gram training step (256x256, batch CURATE_BATCH, default 16),
-// one chunk's backward-data and backward-weights on oneDNN's first choice
-// and on its gemm implementation, single-threaded, the two alternating
-// within each of b.N rounds (run with -benchtime 7x), and logs the fastest
-// times with the cost per training step of each (occurrences x chunks):
-// the measurements behind gemmBackward. Backward-data counts only where
-// the input needs a gradient (not the stem's).
-func BenchmarkDnnlGemmBackward(b *testing.B) {
+// dnnlBenchPlan is benchNet's network's training plan (256x256) on its
+// onednn backend, and the batch size; it skips the benchmark on another
+// backend.
+func dnnlBenchPlan(b *testing.B) (*plan, *dnnlBackend, int) {
 	n, bs := benchNet(b, 16)
 	p, err := n.planFor(bs, 256)
 	if err != nil {
@@ -198,6 +193,19 @@ func BenchmarkDnnlGemmBackward(b *testing.B) {
 	if !ok {
 		b.Skip("needs the onednn backend")
 	}
+	return p, be, bs
+}
+
+// BenchmarkDnnlGemmBackward times, on every distinct oneDNN convolution of
+// a B2 + 4 Gram training step (256x256, batch CURATE_BATCH, default 16),
+// one chunk's backward-data and backward-weights on oneDNN's first choice
+// and on its gemm implementation, single-threaded, the two alternating
+// within each of b.N rounds (run with -benchtime 7x), and logs the fastest
+// times with the cost per training step of each (occurrences x chunks):
+// the measurements behind gemmBackward. Backward-data counts only where
+// the input needs a gradient (not the stem's).
+func BenchmarkDnnlGemmBackward(b *testing.B) {
+	p, be, bs := dnnlBenchPlan(b)
 	type shape struct {
 		h, w, cin, cout, k, s, pt, pl, ho, wo int
 		dx                                    bool
@@ -454,4 +462,106 @@ func BenchmarkDnnlFusedBNStats(b *testing.B) {
 		be.Describe(), bs, f, s, b.N, r, ratios[0], ratios[len(ratios)-1])
 	b.ReportMetric(f, "fused-ms/step")
 	b.ReportMetric(s, "separate-ms/step")
+}
+
+// BenchmarkDnnlChunkSize times, on every distinct oneDNN convolution of a
+// B2 + 4 Gram training step (256x256, batch CURATE_BATCH, default 16), the
+// whole op's forward and backward passes on one thread with the batch cut
+// as chunkImages cuts it and into chunks of twice as many images (half as
+// many chunks, at least 2), alternating within each of b.N rounds (run
+// with -benchtime 7x -v), the fastest of the rounds each (the load of
+// other processes only adds time); it logs per shape and per step
+// (occurrences x time) what larger chunks would save in work, leaving
+// aside how evenly fewer chunks spread over the threads.
+func BenchmarkDnnlChunkSize(b *testing.B) {
+	p, be, bs := dnnlBenchPlan(b)
+	e := &exec{pool: pool{threads: 1}, be: be, train: true}
+	rng := rand.New(rand.NewPCG(5, 6))
+	fill := func(v []float32) {
+		for i := range v {
+			v[i] = rng.Float32() - 0.5
+		}
+	}
+	type shape struct{ h, w, cin, cout, k, s, pt, pl, ho, wo, groups int }
+	var order []shape
+	count := map[shape]int{}
+	for _, o := range p.ops {
+		var s shape
+		switch c := o.(type) {
+		case *convOp:
+			if c.y.H < 2 || c.y.W < 2 {
+				continue
+			}
+			s = shape{c.x.H, c.x.W, c.x.C, c.y.C, c.k, c.stride, c.padT, c.padL, c.y.H, c.y.W, 1}
+		case *dwConvOp:
+			if c.y.H < 2 || c.y.W < 2 {
+				continue
+			}
+			s = shape{c.x.H, c.x.W, c.x.C, c.y.C, c.k, c.stride, c.padT, c.padL, c.y.H, c.y.W, c.x.C}
+		default:
+			continue
+		}
+		if count[s] == 0 {
+			order = append(order, s)
+		}
+		count[s]++
+	}
+	var step [2][2]float64 // [default, double][fwd, bwd]
+	for _, s := range order {
+		per := chunkImages(bs, s.h*s.w)
+		if 2*per > bs/2 && bs/per <= 2 {
+			continue
+		}
+		x, y := newTensor(bs, s.h, s.w, s.cin, true), newTensor(bs, s.ho, s.wo, s.cout, true)
+		x.alloc()
+		x.allocGrad()
+		y.alloc()
+		y.allocGrad()
+		fill(x.Data)
+		fill(y.Grad)
+		w := &Param{Data: make([]float32, s.k*s.k*s.cin*s.cout/s.groups), Grad: make([]float32, s.k*s.k*s.cin*s.cout/s.groups), Trainable: true}
+		fill(w.Data)
+		pb := (s.ho-1)*s.s + s.k - s.h - s.pt
+		pr := (s.wo-1)*s.s + s.k - s.w - s.pl
+		gd, gw := false, false
+		if s.groups == 1 {
+			gd, gw = gemmBackward(be.isa, s.cin, s.cout, s.k, s.s, 1)
+		}
+		vs := [2]*dnnlConv{
+			be.prepareOn(x, y, per, s.k, s.s, s.pt, s.pl, pb, pr, s.groups, false, false, gd, gw),
+			be.prepareOn(x, y, 2*per, s.k, s.s, s.pt, s.pl, pb, pr, s.groups, false, false, gd, gw),
+		}
+		if vs[0].c == nil || vs[1].c == nil {
+			b.Fatalf("%v: oneDNN refused the convolution", s)
+		}
+		var tf, tb [2]time.Duration
+		for r := -1; r < b.N; r++ { // round -1 warms up
+			for j := range 2 {
+				v := (j + max(r, 0)) % 2
+				t0 := time.Now()
+				be.forward(e, vs[v], x, y, w, nil, nil)
+				t1 := time.Now()
+				be.backwardOn(e, vs[v], x, y.Grad, w, nil, x.Grad, false, true)
+				df, db := t1.Sub(t0), time.Since(t1)
+				if r == 0 || df < tf[v] {
+					tf[v] = df
+				}
+				if r == 0 || db < tb[v] {
+					tb[v] = db
+				}
+			}
+		}
+		vs[0].free()
+		vs[1].free()
+		c := float64(count[s])
+		for v := range 2 {
+			step[v][0] += c * tf[v].Seconds() * 1000
+			step[v][1] += c * tb[v].Seconds() * 1000
+		}
+		b.Logf("%dx%d_s%d g%-4d %3dx%-3d %4d->%-4d x%-2d | per %d: fwd %6.2f bwd %6.2f ms | per %d: fwd %6.2f (%.2fx) bwd %6.2f (%.2fx)",
+			s.k, s.k, s.s, s.groups, s.h, s.w, s.cin, s.cout, count[s], per, tf[0].Seconds()*1000, tb[0].Seconds()*1000,
+			2*per, tf[1].Seconds()*1000, tf[1].Seconds()/tf[0].Seconds(), tb[1].Seconds()*1000, tb[1].Seconds()/tb[0].Seconds())
+	}
+	b.Logf("per step, one thread: chunkImages fwd %.0f bwd %.0f ms; chunks of twice the images fwd %.0f bwd %.0f ms (%s)",
+		step[0][0], step[0][1], step[1][0], step[1][1], be.Describe())
 }

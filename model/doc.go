@@ -17,7 +17,8 @@
 // GCC target_clones for AVX-512/AVX2/baseline, chosen at load time); and
 // "onednn", the cpu backend with Intel's oneDNN (Debian libdnnl-dev) for
 // every convolution on a map of 2x2 or more (1x1, 3x3, strided, depthwise;
-// absent with the nodnnl build tag). Config.Backend chooses; "" is the
+// absent with the nodnnl build tag, and with noblas, which leaves out the
+// cpu backend it runs on). Config.Backend chooses; "" is the
 // first built of onednn, cpu, ref (the fastest). The shared backend suite
 // (TestBackendSuite) checks every op of every backend against ref and
 // against finite differences.

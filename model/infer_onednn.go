@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 
@@ -60,6 +60,15 @@ static int ci_init(void) {
 }
 
 static int ci_block(void) { return ci_init() ? 0 : ci_blk; }
+
+// ci_set_block makes the blocked layout nChw16c (blk 16), nChw8c (8) or
+// none (0) for the programs laid out from now on, whatever oneDNN prefers
+// (paired benchmarks only; programs already laid out keep theirs).
+static void ci_set_block(int blk) {
+	if (ci_init()) return;
+	ci_blk = blk;
+	ci_tags[2] = blk == 16 ? dnnl_nChw16c : dnnl_nChw8c;
+}
 
 
 typedef struct {
@@ -326,6 +335,14 @@ const (
 // choice, asked once, so the layout follows the CPU rather than the one the
 // engine was tuned on.
 func dnnlBlock() int { return int(C.ci_block()) }
+
+// setDnnlBlock overrides dnnlBlock for programs laid out from now on and
+// returns the block it replaced (paired benchmarks only: BenchmarkInferBlocked).
+func setDnnlBlock(blk int) int {
+	old := dnnlBlock()
+	C.ci_set_block(C.int(blk))
+	return old
+}
 
 // inferLayout runs in the blocked layout oneDNN prefers (dnnlBlock:
 // nChw8c up to AVX2, nChw16c on AVX-512) the convolutions for which that

@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 

@@ -167,14 +167,17 @@ func TestActKernelsExtremes(t *testing.T) {
 	// kernels) and from e^x (the Go definition): within float32's epsilon
 	// times |z|, the error 1-s already carries in either, and finite.
 	for _, fromY := range []bool{false, true} {
-		bnSwishFromY = fromY
+		back1 := bnBack1ExpC
+		if fromY {
+			back1 = bnBack1C
+		}
 		dg, dc := make([]float32, n), make([]float32, n)
 		for i := range dg {
 			dg[i], dc[i] = 1, 1
 		}
 		sd, sdx := make([]float64, ch), make([]float64, ch)
 		gk.bnBack1(x, want, dg, rows, ch, one, zero, true, sd, sdx)
-		ck.bnBack1(x, got, dc, rows, ch, one, zero, true, sd, sdx)
+		back1(x, got, dc, rows, ch, one, zero, true, sd, sdx)
 		for i := range dg {
 			w, g, z := float64(dg[i]), float64(dc[i]), math.Abs(float64(x[i]))
 			if math.IsNaN(g) || math.IsInf(g, 0) || math.Abs(g-w) > 1e-6*(1+math.Abs(w))+2.5e-7*min(z, 1e3) {
@@ -182,20 +185,18 @@ func TestActKernelsExtremes(t *testing.T) {
 			}
 		}
 	}
-	bnSwishFromY = true
 }
 
 // BenchmarkBNSwishBack1 times batch norm + swish's first backward pass
 // (the swish gradient in place and the per-channel sums, k_bn_back1)
-// with the sigmoid from the forward's output (bnSwishFromY) and from e^x,
-// alternating in the same run, one thread, on 64K floats (L2-resident)
-// and 4M (from memory) in rows of 64 channels, and reports ns an element
+// with the sigmoid from the forward's output (bnBack1C) and from e^x
+// (bnBack1ExpC), alternating in the same run, one thread, on 64K floats
+// (L2-resident) and 4M (from memory) in rows of 64 channels, and reports ns an element
 // of each and their ratio (e^x / from y). The clone is this CPU's best
 // within CGO_CFLAGS=-DCURATE_X86_MAX=N (logged).
 func BenchmarkBNSwishBack1(b *testing.B) {
 	b.Logf("%s", cKernelsLevel())
 	ck := cKernels()
-	defer func() { bnSwishFromY = true }()
 	for _, n := range []int{1 << 16, 1 << 22} {
 		b.Run(fmt.Sprintf("%dK", n>>10), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(9, 9))
@@ -215,10 +216,13 @@ func BenchmarkBNSwishBack1(b *testing.B) {
 			var t [2]time.Duration
 			for range b.N {
 				for _, fromY := range []bool{false, true} {
-					bnSwishFromY = fromY
+					back1 := bnBack1ExpC
+					if fromY {
+						back1 = bnBack1C
+					}
 					copy(d, dy)
 					s0 := time.Now()
-					ck.bnBack1(x, y, d, rows, ch, scale, shift, true, sd, sdx)
+					back1(x, y, d, rows, ch, scale, shift, true, sd, sdx)
 					if fromY {
 						t[1] += time.Since(s0)
 					} else {

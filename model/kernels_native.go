@@ -471,17 +471,26 @@ func bnApplyC(x, y []float32, rows, ch int, scale, shift []float32, swish bool) 
 	C.k_bn_apply(fp(x), fp(y), C.long(rows), C.long(ch), fp(scale), fp(shift), cb(swish))
 }
 
-// bnSwishFromY says whether bnBack1C takes swish's sigmoid from the
-// forward's output (k_bn_back1's bn_swish_grad_y) rather than e^x.
-var bnSwishFromY = true
-
+// bnBack1C is k_bn_back1 with swish's sigmoid taken from the forward's
+// output y (bn_swish_grad_y) when y is given; bnBack1ExpC takes it from
+// e^x (bn_swish_grad) whatever y. The cpu backend's kernels use bnBack1C;
+// bnBack1ExpC is the kernel before that change, which tests and paired
+// benchmarks put in a kernels value of their own (no global switches it).
 func bnBack1C(x, y, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
+	bnBack1Native(x, y, d, rows, ch, scale, shift, swish, sd, sdx)
+}
+
+func bnBack1ExpC(x, _, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
+	bnBack1Native(x, nil, d, rows, ch, scale, shift, swish, sd, sdx)
+}
+
+func bnBack1Native(x, y, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64) {
 	if rows*ch == 0 {
 		return
 	}
 	_, _, _, _ = x[rows*ch-1], d[rows*ch-1], shift[ch-1], sdx[ch-1]
 	var yp *C.float
-	if swish && bnSwishFromY && y != nil {
+	if swish && y != nil {
 		_ = y[rows*ch-1]
 		yp = fp(y)
 	}

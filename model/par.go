@@ -102,6 +102,17 @@ const helperSpin = time.Millisecond
 
 // helpers is the process's helper goroutines, grown to the most any pool
 // asked for; one run holds them at a time (busy).
+//
+// It is a package variable on purpose, not a field of a pool or backend:
+// the helpers stand for the process's cores, not for one network. Helpers
+// per pool would let two networks (a trainer and its evaluation, tests run
+// in parallel) each keep goroutines spinning on the same cores for
+// helperSpin after every range, and, as a Net has no Close, each would
+// leave its parked goroutines behind when dropped. With one set, a run
+// that finds it held takes goroutines of its own for that call (run's
+// fallback), with the same ranges and so the same results. Nothing in it
+// is state a caller could observe: which goroutine runs a range never
+// changes a value.
 var helpers helperSet
 
 type helperSet struct {

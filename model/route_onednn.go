@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 
@@ -30,8 +30,9 @@ type convRoute struct {
 	chunks             int
 }
 
-// route1x1 is the route of a 1x1 stride-1 convolution of n maps of hw
-// positions, cin -> cout channels, on the ISA oneDNN runs on: which of
+// route1x1 is the route of a 1x1 stride-1 convolution of cin -> cout
+// channels on the ISA oneDNN runs on (no row depends on the batch or the
+// map size, so neither is asked for): which of
 // oneDNN's direct kernels, oneDNN's gemm implementation or OpenBLAS runs
 // each pass. The table, by ISA (BenchmarkConv1x1Routes: every B2 1x1
 // shape at batch 16 and 64, whole ops on 2 threads, the variants
@@ -58,7 +59,14 @@ type convRoute struct {
 // oneDNN's gemm forward and a cap of 4 chunks (convRoute.chunks) were
 // within the noise of the route in force on both ISAs (batch 16: 919 vs
 // 918 ms a step under AVX2, 917 vs 925 natively), so neither is taken.
-func route1x1(isa dnnlISA, n, hw, cin, cout int) convRoute {
+// On an AMD EPYC Zen 4 (wave 10, avx512_core, 2 cores, a box under load
+// 7-13): one chunk single-threaded, fastest of 5 (BenchmarkDnnlGemmBackward,
+// batch 16), gemm's 1x1 backward-weights ran 0.89-1.35x jit_1x1's speed by
+// shape, 13.5 ms a step less in all; paired steps with every 1x1 pass on
+// oneDNN's first choice against this table (BenchmarkRoute1x1Step, 10
+// pairs) took 1.13x as long (0.82-1.40). PyTorch on the same oneDNN runs
+// jit_1x1 there (ONEDNN_VERBOSE=1), and brgconv_1x1 forward, as here.
+func route1x1(isa dnnlISA, cin, cout int) convRoute {
 	r := convRoute{fwd: onDnnl, data: onDnnl, weights: onDnnl}
 	if _, gw := gemmBackward(isa, cin, cout, 1, 1, 1); gw {
 		r.weights = onDnnlGemm

@@ -1,4 +1,4 @@
-//go:build cgo && !nodnnl
+//go:build cgo && !nodnnl && !noblas
 
 package model
 
@@ -129,7 +129,7 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 			fill(o.y.Grad)
 			fill(w.Data)
 			bn := &bnOp{x: o.y}
-			route := route1x1(be.isa, bs, s.h*s.w, s.cin, s.cout)
+			route := route1x1(be.isa, s.cin, s.cout)
 			first := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{})
 			gemm := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, convRoute{fwd: onDnnlGemm, data: onDnnlGemm, weights: onDnnlGemm})
 			cur := be.prepareRoute(x, o.y, 1, 1, 0, 0, 1, s.bias, route)
@@ -232,38 +232,58 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 
 // BenchmarkBNSwishFromYStep pairs B2 + 4 Gram training steps (256x256,
 // CURATE_BATCH, default 16; CURATE_THREADS) with batch norm + swish's
-// backward taking the sigmoid from the forward's output (bnSwishFromY)
-// and from e^x, alternating which goes first each of b.N rounds, and
-// reports the median ms a step of each and the median of the pairs'
-// speed ratios (e^x / from y).
+// backward taking the sigmoid from the forward's output (bnBack1C) and
+// from e^x (bnBack1ExpC, swapped into the network's own kernels),
+// alternating which goes first each of b.N rounds (pairSteps), and
+// reports the median ms a step of each and the median of the pairs' speed
+// ratios (e^x / from y).
 func BenchmarkBNSwishFromYStep(b *testing.B) {
 	n, bs := benchNet(b, 16)
-	defer func() { bnSwishFromY = true }()
-	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
-	step := func(fromY bool) float64 {
-		bnSwishFromY = fromY
-		t0 := time.Now()
-		if _, err := n.Step(batch); err != nil {
-			b.Fatal(err)
-		}
-		return time.Since(t0).Seconds() * 1000
+	be, ok := n.be.(*dnnlBackend)
+	if !ok {
+		b.Fatalf("backend %s: want onednn", n.Backend())
 	}
-	step(true)
-	step(false)
-	var exp, fromY, ratios []float64
-	for i := range b.N {
-		var e, y float64
-		if i%2 == 0 {
-			e, y = step(false), step(true)
-		} else {
-			y, e = step(true), step(false)
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	step := func(kernel func(x, y, d []float32, rows, ch int, scale, shift []float32, swish bool, sd, sdx []float64)) func() float64 {
+		return func() float64 {
+			be.k.bnBack1 = kernel
+			return timedStep(b, n, batch)
 		}
-		exp, fromY, ratios = append(exp, e), append(fromY, y), append(ratios, e/y)
+	}
+	exp, fromY, r := pairSteps(b, step(bnBack1ExpC), step(bnBack1C))
+	b.Logf("%s, batch %d: e^x %.0f ms a step, from y %.0f ms (medians of %d); e^x/from-y by pair %s",
+		n.be.Describe(), bs, exp, fromY, b.N, r)
+}
+
+// timedStep runs one training step of n on batch and returns its ms.
+func timedStep(b *testing.B, n *Net, batch Batch) float64 {
+	t0 := time.Now()
+	if _, err := n.Step(batch); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t0).Seconds() * 1000
+}
+
+// pairSteps runs each of two step functions (returning ms) once to warm
+// up, then b.N pairs alternating which goes first; it returns each one's
+// median ms and the median and range of the pairs' ratios (a/b), which it
+// also reports as the benchmark's "ratio" metric.
+func pairSteps(b *testing.B, a, c func() float64) (ma, mc float64, ratio string) {
+	a()
+	c()
+	var ta, tc, ratios []float64
+	for i := range b.N {
+		var x, y float64
+		if i%2 == 0 {
+			x, y = a(), c()
+		} else {
+			y, x = c(), a()
+		}
+		ta, tc, ratios = append(ta, x), append(tc, y), append(ratios, x/y)
 	}
 	med := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return s[len(s)/2] }
-	b.Logf("%s, batch %d: e^x %.0f ms a step, from y %.0f ms (medians of %d); e^x/from-y by pair %.3f (%.3f-%.3f)",
-		n.be.Describe(), bs, med(exp), med(fromY), b.N, med(ratios), slices.Min(ratios), slices.Max(ratios))
 	b.ReportMetric(med(ratios), "ratio")
+	return med(ta), med(tc), fmt.Sprintf("%.3f (%.3f-%.3f)", med(ratios), slices.Min(ratios), slices.Max(ratios))
 }
 
 // TestDnnlRoutes runs a 1x1 convolution (with a bias, 9 images so the
@@ -319,26 +339,44 @@ func TestDnnlRoutes(t *testing.T) {
 // TestRoute1x1 checks route1x1's table on every ISA: oneDNN's first
 // choice for the forward and backward-data passes, its gemm
 // implementation for backward-weights on AVX2 and AVX-512, the first
-// choice below AVX2, never OpenBLAS, for every 1x1 shape of B2 at batch
-// 16 and 64.
+// choice below AVX2, never OpenBLAS, for every 1x1 shape of B2.
 func TestRoute1x1(t *testing.T) {
 	for _, s := range b2Conv1x1Shapes(t) {
-		for _, n := range []int{16, 64} {
-			for _, c := range []struct {
-				isa  dnnlISA
-				want convRoute
-			}{
-				{isaSSE41, convRoute{}},
-				{isaAVX, convRoute{}},
-				{isaAVX2, convRoute{weights: onDnnlGemm}},
-				{isaAVX2 | 0x40, convRoute{weights: onDnnlGemm}}, // AVX2 with VNNI
-				{isaAVX512Core, convRoute{weights: onDnnlGemm}},
-				{isaAVX512Core | 0x40, convRoute{weights: onDnnlGemm}},
-			} {
-				if got := route1x1(c.isa, n, s.h*s.w, s.cin, s.cout); got != c.want {
-					t.Errorf("%v, batch %d, %dx%d %d->%d: route %+v, want %+v", c.isa, n, s.h, s.w, s.cin, s.cout, got, c.want)
-				}
+		for _, c := range []struct {
+			isa  dnnlISA
+			want convRoute
+		}{
+			{isaSSE41, convRoute{}},
+			{isaAVX, convRoute{}},
+			{isaAVX2, convRoute{weights: onDnnlGemm}},
+			{isaAVX2 | 0x40, convRoute{weights: onDnnlGemm}}, // AVX2 with VNNI
+			{isaAVX512Core, convRoute{weights: onDnnlGemm}},
+			{isaAVX512Core | 0x40, convRoute{weights: onDnnlGemm}},
+		} {
+			if got := route1x1(c.isa, s.cin, s.cout); got != c.want {
+				t.Errorf("%v, %dx%d %d->%d: route %+v, want %+v", c.isa, s.h, s.w, s.cin, s.cout, got, c.want)
 			}
 		}
 	}
+}
+
+// BenchmarkRoute1x1Step pairs B2 + 4 Gram training steps (256x256,
+// CURATE_BATCH, default 16; CURATE_THREADS) of two networks built alike,
+// one on route1x1's table and one with every 1x1 pass on oneDNN's first
+// choice (on AVX-512 and AVX2: backward-weights on jit_1x1 instead of
+// gemm), alternating which goes first each of b.N rounds (pairSteps), and
+// logs the median ms a step of each and the median of the pairs' ratios
+// (first choice / table).
+func BenchmarkRoute1x1Step(b *testing.B) {
+	nt, bs := benchNet(b, 16)
+	nf, _ := benchNet(b, 16)
+	be, ok := nf.be.(*dnnlBackend)
+	if !ok {
+		b.Fatalf("backend %s: want onednn", nf.Backend())
+	}
+	be.force1x1 = &convRoute{}
+	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
+	first, table, r := pairSteps(b, func() float64 { return timedStep(b, nf, batch) }, func() float64 { return timedStep(b, nt, batch) })
+	b.Logf("%s, batch %d: route1x1 %.0f ms a step, first choice %.0f ms (medians of %d); first/route1x1 by pair %s",
+		nt.be.Describe(), bs, table, first, b.N, r)
 }
