@@ -424,15 +424,45 @@ func flatDistanceAgree(a, b *Signature, maxDist int) bool {
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.
+// A mirror image is a copy with nothing else changed, so beyond what
+// MatchWhole asks, the mirrored Shape must correlate at MinShape with b's
+// (images that are not flat too: two radial gradients of one colour pair
+// whose centres lie 50 degrees apart, one mirrored, pass the hashes and the
+// Local detail at 0.75, the mirror copies of the edit set read 0.977 or
+// more), and a flat pair's luma slopes must agree (SlopeAgree).
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
-			DetailAgree(b, a, true)
+			shapeAgree(a, b, true) && SlopeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
+			ColourAgree(a, b, true) && DetailAgree(b, a, true)
 	}
-	return a.Mirror.Near(b.Full, maxDist) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
-		(a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
+	return a.Mirror.Near(b.Full, maxDist) && shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
+		ColourAgree(a, b, true) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
 }
+
+// SlopeDistance is how far the luma slopes of a (mirrored when mirror is
+// set) and b lie apart: the distance of their first horizontal and first
+// vertical Shape coefficients (the image's overall luma ramp), in Shape
+// units (the Shape has length 127).
+func SlopeDistance(a, b *Signature, mirror bool) float64 {
+	const vertical = hashBits - 1 // Shape index of the first vertical frequency
+	dx := float64(shapeAt(a, 0, mirror) - shapeAt(b, 0, false))
+	dy := float64(shapeAt(a, vertical, mirror) - shapeAt(b, vertical, false))
+	return math.Hypot(dx, dy)
+}
+
+// MaxSlope is the most SlopeDistance of a flat mirror match. A smooth
+// gradient is almost all slope, so one at 215 degrees mirrored (325) and one
+// at 330 correlate as Shapes at 0.991-0.999, as a flat photo and its mirror
+// copy do (0.995-1.000), but their slopes lie 10 or more apart (heldout5's
+// three colour pairs), while every flat photo's mirror copy in the edit set
+// (every part) keeps its slope within 5.3 of its original's (a wood
+// texture's quadrant; most within 2).
+const MaxSlope = 7
+
+// SlopeAgree reports whether a (mirrored when mirror is set) and b have
+// the same luma slope: SlopeDistance at most MaxSlope.
+func SlopeAgree(a, b *Signature, mirror bool) bool { return SlopeDistance(a, b, mirror) <= MaxSlope }
 
 // MatchCrop reports whether crop is a crop of orig: crop's whole image
 // against orig's window w, verified by the colour of that window
