@@ -110,6 +110,10 @@ type Signature struct {
 	// uniform frame): flat images that match must agree on it too, unless
 	// one of them is grey.
 	Colour Colour
+	// Hues is the share of the pixels in each hue sector (of the image
+	// without a uniform frame): whole, mirror and centre matches must
+	// agree on it (HueAgree).
+	Hues Hues
 	// Detail is, for a flat image only (nil otherwise), its 32x32 luma
 	// thumbnail without the frame: DetailAgree compares the fine
 	// structure that Shape and the hashes do not see.
@@ -133,7 +137,7 @@ func Sign(img image.Image) Signature {
 	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
 	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
 	b := trimFrame(g)
-	s.Colour = colourOf(img, b)
+	s.Colour, s.Hues = colourOf(img, b)
 	if b != whole {
 		g = g.crop(b)
 		whole = Box{0, 0, float64(g.W), float64(g.H)}
@@ -398,9 +402,9 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
 			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
+			HueAgree(a, b) && DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
 	}
-	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) && HueAgree(a, b) &&
 		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
 		PlainAgree(a, whole, b, whole)
 }
@@ -434,10 +438,10 @@ func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
 			shapeAgree(a, b, true) && SlopeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-			ColourAgree(a, b, true) && DetailAgree(b, a, true)
+			ColourAgree(a, b, true) && HueAgree(a, b) && DetailAgree(b, a, true)
 	}
 	return a.Mirror.Near(b.Full, maxDist) && shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-		ColourAgree(a, b, true) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
+		ColourAgree(a, b, true) && HueAgree(a, b) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
 }
 
 // SlopeDistance is how far the luma slopes of a (mirrored when mirror is
@@ -480,7 +484,7 @@ func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 		return false
 	}
 	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
+		WindowColourAgree(crop, orig, Windows[w]) && HueCropAgree(crop, orig) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
 		PlainAgree(crop, whole, orig, Windows[w])
 }
 
@@ -493,7 +497,7 @@ func MatchCentre(a, b *Signature, w, maxDist int) bool {
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
 	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
+		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && HueAgree(a, b) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
 		PlainAgree(a, Windows[w], b, Windows[w])
 }
 
