@@ -112,7 +112,8 @@ type Signature struct {
 	Colour Colour
 	// Hues is the share of the pixels in each hue sector (of the image
 	// without a uniform frame): whole, mirror and centre matches must
-	// agree on it (HueAgree).
+	// agree on it (HueAgree), a crop must have no hue its original lacks
+	// (HueCropAgree).
 	Hues Hues
 	// Detail is, for a flat image only (nil otherwise), its 32x32 luma
 	// thumbnail without the frame: DetailAgree compares the fine
