@@ -57,6 +57,19 @@
 // run only on pairs every other check accepted (Local costs about 1 us a
 // pair; make bench-dedup).
 //
+// Every whole, mirror and centre match also needs the Hues (the share of
+// the pixels in each of 8 hue sectors, 8 bytes) to agree (HueAgree: one
+// image keeps HueKeep of each of the other's hues; a crop may lose a hue,
+// not gain one, HueCropAgree): two renders of one layout whose small parts
+// are green in one and blue in the other agree on every hash, the coarse
+// Colour grid and the luma detail, but each has a hue the other lacks. A
+// mirror match, a copy with nothing else changed, needs the mirrored Shape
+// to correlate at MinShape (sharp images too), and a flat pair's overall
+// luma slope (the first horizontal and vertical DCT terms of the Shape) to
+// agree within MaxSlope: a smooth gradient is almost all slope, so one
+// whose mirror image runs 5 degrees off another's correlates with it as a
+// flat photo does with its mirror copy, but its slope does not agree.
+//
 // Near-uniform images (the interquartile range of the 32x32 luma grid at
 // most PlainIQR: flat renders, dark templates, plain wallpaper quadrants)
 // also keep a Plain: their median, a 16x16 thumbnail, the signs of its

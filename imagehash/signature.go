@@ -110,6 +110,11 @@ type Signature struct {
 	// uniform frame): flat images that match must agree on it too, unless
 	// one of them is grey.
 	Colour Colour
+	// Hues is the share of the pixels in each hue sector (of the image
+	// without a uniform frame): whole, mirror and centre matches must
+	// agree on it (HueAgree), a crop must have no hue its original lacks
+	// (HueCropAgree).
+	Hues Hues
 	// Detail is, for a flat image only (nil otherwise), its 32x32 luma
 	// thumbnail without the frame: DetailAgree compares the fine
 	// structure that Shape and the hashes do not see.
@@ -133,7 +138,7 @@ func Sign(img image.Image) Signature {
 	raw := lowDCT(g.Resize(whole, phashSize, phashSize))
 	s := Signature{PHash: thresholdBits(&raw, median64(raw))}
 	b := trimFrame(g)
-	s.Colour = colourOf(img, b)
+	s.Colour, s.Hues = colourOf(img, b)
 	if b != whole {
 		g = g.crop(b)
 		whole = Box{0, 0, float64(g.W), float64(g.H)}
@@ -398,9 +403,9 @@ func MatchWhole(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
 			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
+			HueAgree(a, b) && DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
 	}
-	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
+	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) && HueAgree(a, b) &&
 		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
 		PlainAgree(a, whole, b, whole)
 }
@@ -424,15 +429,45 @@ func flatDistanceAgree(a, b *Signature, maxDist int) bool {
 }
 
 // MatchMirror reports whether a flipped left to right and b are copies.
+// A mirror image is a copy with nothing else changed, so beyond what
+// MatchWhole asks, the mirrored Shape must correlate at MinShape with b's
+// (images that are not flat too: two radial gradients of one colour pair
+// whose centres lie 50 degrees apart, one mirrored, pass the hashes and the
+// Local detail at 0.75, the mirror copies of the edit set read 0.977 or
+// more), and a flat pair's luma slopes must agree (SlopeAgree).
 func MatchMirror(a, b *Signature, maxDist int) bool {
 	if a.Full.Flat() || b.Full.Flat() {
 		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
-			DetailAgree(b, a, true)
+			shapeAgree(a, b, true) && SlopeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
+			ColourAgree(a, b, true) && HueAgree(a, b) && DetailAgree(b, a, true)
 	}
-	return a.Mirror.Near(b.Full, maxDist) && greyAgree(a, b, a.Mirror, b.Full) && ColourAgree(a, b, true) &&
-		(a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
+	return a.Mirror.Near(b.Full, maxDist) && shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
+		ColourAgree(a, b, true) && HueAgree(a, b) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
 }
+
+// SlopeDistance is how far the luma slopes of a (mirrored when mirror is
+// set) and b lie apart: the distance of their first horizontal and first
+// vertical Shape coefficients (the image's overall luma ramp), in Shape
+// units (the Shape has length 127).
+func SlopeDistance(a, b *Signature, mirror bool) float64 {
+	const vertical = hashBits - 1 // Shape index of the first vertical frequency
+	dx := float64(shapeAt(a, 0, mirror) - shapeAt(b, 0, false))
+	dy := float64(shapeAt(a, vertical, mirror) - shapeAt(b, vertical, false))
+	return math.Hypot(dx, dy)
+}
+
+// MaxSlope is the most SlopeDistance of a flat mirror match. A smooth
+// gradient is almost all slope, so one at 215 degrees mirrored (325) and one
+// at 330 correlate as Shapes at 0.991-0.999, as a flat photo and its mirror
+// copy do (0.995-1.000), but their slopes lie 10 or more apart (heldout5's
+// three colour pairs), while every flat photo's mirror copy in the edit set
+// (every part) keeps its slope within 5.3 of its original's (a wood
+// texture's quadrant; most within 2).
+const MaxSlope = 7
+
+// SlopeAgree reports whether a (mirrored when mirror is set) and b have
+// the same luma slope: SlopeDistance at most MaxSlope.
+func SlopeAgree(a, b *Signature, mirror bool) bool { return SlopeDistance(a, b, mirror) <= MaxSlope }
 
 // MatchCrop reports whether crop is a crop of orig: crop's whole image
 // against orig's window w, verified by the colour of that window
@@ -450,7 +485,7 @@ func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 		return false
 	}
 	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
+		WindowColourAgree(crop, orig, Windows[w]) && HueCropAgree(crop, orig) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
 		PlainAgree(crop, whole, orig, Windows[w])
 }
 
@@ -463,7 +498,7 @@ func MatchCentre(a, b *Signature, w, maxDist int) bool {
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
 	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
+		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && HueAgree(a, b) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
 		PlainAgree(a, Windows[w], b, Windows[w])
 }
 

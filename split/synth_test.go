@@ -162,9 +162,14 @@ func synthCrawl(n int, seed uint64) []*imagehash.Signature {
 				for w := range s.Windows {
 					s.Windows[w] = photoKey(int(s.Full.Mean), int(s.Full.Spread))
 				}
-			default: // a mirror image
+			default: // a mirror image: its Shape mirrored too (odd horizontal frequencies change sign)
 				s.Full, s.Mirror = o.Mirror, o.Full
 				s.Full.P = flip(s.Full.P, k)
+				for c := range s.Shape {
+					if (c+1)%8%2 == 1 {
+						s.Shape[c] = -o.Shape[c]
+					}
+				}
 				s.Local = copyLocal(o.Local, all, true)
 				s.Windows = nil
 			}
