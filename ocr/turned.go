@@ -1,0 +1,159 @@
+package ocr
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// Quarter-turned lines (issue 16, wave 10): headlines turned a quarter up
+// an edge of the picture, tiled words set in vertical columns and signs
+// whose letters are stacked one a line run top to bottom, which the
+// finder's upright chaining (lines up to maxLineDeg off level) never
+// chains: their glyphs sit one above the other. The finder labels each
+// binarisation once; its components are chained a second time with the
+// axes swapped (each box turned a quarter clockwise, quarterBox), so
+// that glyphs one above the other chain as glyphs side by side do, and
+// the chains within maxQuarterDeg of level there are lines running up or
+// down the picture (region.quarter), mapped back to the image's pixels.
+//
+// Such a line is read turned both ways (Tesseract cannot tell a line
+// read upside down from texture, so both readings are taken and the word
+// rules judge them), and once more with its glyphs cut out and set side
+// by side upright (restacked): the letters of a vertical sign stand
+// upright one above the other, and turned they are a line of letters
+// lying on their sides.
+
+// maxQuarterDeg: chains of the turned components steeper than this are
+// left to the upright chaining, which takes lines up to maxLineDeg.
+const maxQuarterDeg = 90 - maxLineDeg + 5
+
+// quarterBox is the box of component c of an image h pixels high in the
+// image turned a quarter clockwise (pixel (x, y) goes to (h-1-y, x)).
+func quarterBox(c component, h int) component {
+	c.x0, c.y0, c.x1, c.y1 = h-c.y1, c.x0, h-c.y0, c.x1
+	return c
+}
+
+// unquarter maps a line found among quarterBox'ed components (an image h
+// pixels high, turned a quarter clockwise) back to the image: box and
+// centre line; its slope becomes that of the image's line, steep, and
+// it is marked quarter. The trimmed box is dropped (it was measured
+// along the turned line).
+func unquarter(r region, h int) region {
+	pt := func(x, y float64) (float64, float64) { return y, float64(h) - x }
+	r.x0, r.y0, r.x1, r.y1 = r.y0, h-r.x1, r.y1, h-r.x0
+	r.cx0, r.cy0 = pt(r.cx0, r.cy0)
+	r.cx1, r.cy1 = pt(r.cx1, r.cy1)
+	dx, dy := r.cx1-r.cx0, r.cy1-r.cy0
+	if math.Abs(dx) < 1e-6 {
+		dx = 1e-6
+	}
+	r.slope = dy / dx
+	r.quarter, r.trim = true, [4]int{}
+	return r
+}
+
+// quarterLines chains the components cs of an image w x h, turned a
+// quarter clockwise, into lines (chainLines; glyphLike judged turned) and
+// returns those within maxQuarterDeg of level there, mapped back
+// (unquarter), each with the boxes of the glyphs it holds.
+func quarterLines(cs []component, minH, minGlyphs, w, h int) []region {
+	var turned []component
+	for _, c := range cs {
+		if q := quarterBox(c, h); glyphLike(q, minH, w) {
+			turned = append(turned, q)
+		}
+	}
+	if len(turned) < minGlyphs {
+		return nil
+	}
+	var out []region
+	for _, r := range chainLines(turned, minGlyphs) {
+		if math.Abs(slopeDeg(r.slope)) > maxQuarterDeg {
+			continue
+		}
+		var boxes [][4]int
+		for _, c := range turned {
+			if c.x0 >= r.x0 && c.x1 <= r.x1 && c.y0 >= r.y0 && c.y1 <= r.y1 {
+				boxes = append(boxes, [4]int{c.y0, h - c.x1, c.y1, h - c.x0})
+			}
+		}
+		q := unquarter(r, h)
+		q.glyphBoxes = boxes
+		out = append(out, q)
+	}
+	return out
+}
+
+// Quarter lines of less evidence are not read, and at most maxQuarter of
+// them an image (best first).
+const (
+	minQuarterEvidence = 3
+	maxQuarter         = 3
+)
+
+// readQuarter reads a quarter line (see above): its crop turned level
+// both ways, then its glyphs restacked side by side.
+func readQuarter(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error) {
+	deg := slopeDeg(r.slope)
+	ws, err := readCrop(c, g, diff, r, deg, false)
+	if err != nil {
+		return nil, err
+	}
+	more, err := readCrop(c, g, diff, r, deg+180, false)
+	if err != nil {
+		return nil, err
+	}
+	ws = append(ws, more...)
+	if len(r.glyphBoxes) < 3 {
+		return ws, nil
+	}
+	crop, back, f, ox, oy := restacked(g, diff, r)
+	more, err = readLineCrop(c, crop, back, f, ox, oy)
+	return append(ws, more...), err
+}
+
+// restacked cuts line r's crop (lineCrop: scaled, dark glyphs on white)
+// and sets its glyphs side by side, top one first, bottoms on one line,
+// a third of the median glyph height apart, with lineCrop's margins. The
+// words read there map back to the middle of the line (back), their size
+// kept.
+func restacked(g grayImage, diff []int16, r region) (grayImage, func(x, y float64) (float64, float64), float64, int, int) {
+	crop, f, ox, oy := lineCrop(g, diff, r)
+	bs := slices.Clone(r.glyphBoxes)
+	sort.Slice(bs, func(a, b int) bool { return bs[a][1]+bs[a][3] < bs[b][1]+bs[b][3] })
+	// Glyph boxes in crop's pixels, clipped to it.
+	hs := make([]int, 0, len(bs))
+	for i, b := range bs {
+		x0, y0 := max(0, int(float64(b[0]-ox)*f)), max(0, int(float64(b[1]-oy)*f))
+		x1, y1 := min(crop.w, int(float64(b[2]-ox)*f+0.999)), min(crop.h, int(float64(b[3]-oy)*f+0.999))
+		bs[i] = [4]int{x0, y0, max(x0, x1), max(y0, y1)}
+		hs = append(hs, y1-y0)
+	}
+	sort.Ints(hs)
+	med := max(1, hs[len(hs)/2])
+	top := 0
+	for _, h := range hs {
+		top = max(top, h)
+	}
+	gap, mx, my := max(2, med/3), max(2, med/2), max(2, med/3)
+	w := 2*mx - gap
+	for _, b := range bs {
+		w += b[2] - b[0] + gap
+	}
+	out := grayImage{w: max(1, w), h: top + 2*my, pix: make([]uint8, max(1, w)*(top+2*my))}
+	for i := range out.pix {
+		out.pix[i] = 255
+	}
+	x := mx
+	for _, b := range bs {
+		dy := my + top - (b[3] - b[1]) // bottoms on one line
+		for y := b[1]; y < b[3]; y++ {
+			copy(out.pix[(dy+y-b[1])*out.w+x:], crop.pix[y*crop.w+b[0]:y*crop.w+b[2]])
+		}
+		x += b[2] - b[0] + gap
+	}
+	cx, cy := (float64(r.x0+r.x1)/2-float64(ox))*f, (float64(r.y0+r.y1)/2-float64(oy))*f
+	return out, func(float64, float64) (float64, float64) { return cx, cy }, f, ox, oy
+}
