@@ -83,6 +83,9 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}
+		if r.quarter {
+			ws = sureWords(ws)
+		}
 		out = append(out, ws...)
 		if each != nil && each(r, ws, scale) {
 			break
@@ -319,7 +322,7 @@ func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region
 	}
 	var quarter []region
 	all = slices.DeleteFunc(all, func(r region) bool {
-		if r.quarter {
+		if r.quarter && r.evidence() >= minQuarterEvidence {
 			quarter = append(quarter, r)
 		}
 		return r.quarter
