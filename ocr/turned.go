@@ -113,20 +113,23 @@ func sureWords(ws []rawWord) []rawWord {
 // both ways, then its glyphs restacked side by side.
 func readQuarter(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error) {
 	deg := slopeDeg(r.slope)
-	ws, err := readCrop(c, g, diff, r, deg, false)
-	if err != nil {
-		return nil, err
+	var ws []rawWord
+	for _, d := range []float64{deg, deg + 180} {
+		// lineCrop's margins, turned: a third of a glyph height across
+		// the line, half of one along it.
+		crop, f, ox, oy := lineCropMargin(g, diff, r, max(2, r.height/3), max(2, r.height/2))
+		crop, back := crop.rotate(d, 255)
+		more, err := readLineCrop(c, crop, back, f, ox, oy)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, more...)
 	}
-	more, err := readCrop(c, g, diff, r, deg+180, false)
-	if err != nil {
-		return nil, err
-	}
-	ws = append(ws, more...)
 	if len(r.glyphBoxes) < 3 {
 		return ws, nil
 	}
 	crop, back, f, ox, oy := restacked(g, diff, r)
-	more, err = readLineCrop(c, crop, back, f, ox, oy)
+	more, err := readLineCrop(c, crop, back, f, ox, oy)
 	return append(ws, more...), err
 }
 
