@@ -84,7 +84,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}
 		if r.quarter {
-			ws = sureWords(ws)
+			ws = sureWords(ws, p.quarterConf)
 		}
 		out = append(out, ws...)
 		if each != nil && each(r, ws, scale) {
@@ -210,8 +210,10 @@ type regionParams struct {
 	// splits letters and outline from the background, not from each other.
 	contrast bool
 	// quarter also chains the glyphs one above the other into lines that
-	// run up or down the picture (turned.go).
-	quarter bool
+	// run up or down the picture (turned.go), whose words of less than
+	// quarterConf are dropped.
+	quarter     bool
+	quarterConf float64
 }
 
 var defaultRegionParams = regionParams{
@@ -225,6 +227,7 @@ var defaultRegionParams = regionParams{
 	contrast:    true,
 	chroma:      true,
 	quarter:     true,
+	quarterConf: quarterConfidence,
 }
 
 // minLineEvidence: candidate lines of less evidence are not read.

@@ -104,9 +104,9 @@ const (
 // signs of version 5 read at 86-96.
 const quarterConfidence = soloConfidence
 
-// sureWords keeps the words of quarterConfidence or more.
-func sureWords(ws []rawWord) []rawWord {
-	return slices.DeleteFunc(ws, func(w rawWord) bool { return w.conf < quarterConfidence })
+// sureWords keeps the words of confidence conf or more.
+func sureWords(ws []rawWord, conf float64) []rawWord {
+	return slices.DeleteFunc(ws, func(w rawWord) bool { return w.conf < conf })
 }
 
 // readQuarter reads a quarter line (see above): its crop turned level

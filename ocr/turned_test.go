@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/image/font"
@@ -210,5 +211,95 @@ func TestQuarterRead(t *testing.T) {
 				t.Errorf("%s: without quarter lines the pass read %q@%.0f", tc.name, w.text, w.conf)
 			}
 		}
+	}
+}
+
+// TestQuarterWords (OCR_QUARTER_WORDS=PARTS, comma-separated; "demo" names
+// make demo's 240 drawn scenes) reads every quarter line the two regions
+// passes would read on each image of the parts, keeping every word
+// (quarterConf 0), and logs per part the most confident word of three
+// letters or more that the word rules take but for its confidence, on
+// each photo without text and each image with text: what
+// quarterConfidence was chosen from.
+//
+//	OCR_QUARTER_WORDS=tune,heldout go test ./ocr -run TestQuarterWords -v -timeout 60m
+func TestQuarterWords(t *testing.T) {
+	parts := os.Getenv("OCR_QUARTER_WORDS")
+	if parts == "" {
+		t.Skip("set OCR_QUARTER_WORDS=PARTS to census the words read on quarter lines")
+	}
+	det := testDetector(t, 1, Options{})
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.pool.Put(c)
+	for _, part := range strings.Split(parts, ",") {
+		var samples []evalset.Sample
+		if part == "demo" {
+			samples = demoSamples(t)
+		} else {
+			samples = loadReal(t, part)
+		}
+		var neg, pos []float64
+		for _, s := range samples {
+			fr := det.newFrame(toRGB(s.Image))
+			var j judge
+			j.init(det.opts, fr.native.w, fr.native.h)
+			best, word := 0.0, ""
+			for _, pass := range []string{PassRegions, PassRegionsGrey} {
+				p := regionPasses[pass]
+				p.quarterConf = 0
+				up := max(fr.native.w, fr.native.h) < regionUpBelow
+				if up {
+					p.minHeight = p.minHeightUp
+				}
+				img, g, scale := fr.image(up)
+				chans := []grayImage{g}
+				if p.chroma {
+					chans = append(chans, img.yellowBlue())
+				}
+				rs, diffs := findRegions(chans, p)
+				for _, r := range rs {
+					if !r.quarter {
+						continue
+					}
+					var diff []int16
+					if p.contrast {
+						diff = diffs[r.ch]
+					}
+					ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, w := range ws {
+						text := strings.TrimSpace(w.text)
+						if rej := j.rule(text, 100, wordBox(w, scale)); rej == "" && w.conf > best {
+							best, word = w.conf, text
+						}
+					}
+				}
+			}
+			if s.HasText {
+				pos = append(pos, best)
+			} else {
+				neg = append(neg, best)
+				if best >= 70 {
+					t.Logf("%s: %q@%.0f", s.Name, word, best)
+				}
+			}
+		}
+		count := func(v []float64, at float64) int {
+			n := 0
+			for _, x := range v {
+				if x >= at {
+					n++
+				}
+			}
+			return n
+		}
+		t.Logf("%s: photos without text %d, with a quarter word at 70/75/80/85/90: %d %d %d %d %d; images with text %d: %d %d %d %d %d",
+			part, len(neg), count(neg, 70), count(neg, 75), count(neg, 80), count(neg, 85), count(neg, 90),
+			len(pos), count(pos, 70), count(pos, 75), count(pos, 80), count(pos, 85), count(pos, 90))
 	}
 }
