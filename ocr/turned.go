@@ -17,12 +17,12 @@ import (
 // the chains within maxQuarterDeg of level there are lines running up or
 // down the picture (region.quarter), mapped back to the image's pixels.
 //
-// Such a line is read turned both ways (Tesseract cannot tell a line
-// read upside down from texture, so both readings are taken and the word
-// rules judge them), and once more with its glyphs cut out and set side
-// by side upright (restacked): the letters of a vertical sign stand
-// upright one above the other, and turned they are a line of letters
-// lying on their sides.
+// Such a line is read turned both ways (which way it reads is not known
+// before Tesseract reads it), or, when its glyph boxes are taller than
+// wide, with its glyphs cut out and set side by side upright
+// (restacked): the letters of a vertical sign stand upright one above
+// the other, and turned they are a line of letters lying on their
+// sides. Only the regions pass reads them (greyRegionParams).
 
 // maxQuarterDeg: chains of the turned components steeper than this are
 // left to the upright chaining, which takes lines up to maxLineDeg.
@@ -110,8 +110,12 @@ func sureWords(ws []rawWord, conf float64) []rawWord {
 }
 
 // readQuarter reads a quarter line (see above): its crop turned level
-// both ways, then its glyphs restacked side by side.
+// both ways, or its glyphs restacked side by side (stackedGlyphs).
 func readQuarter(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error) {
+	if stackedGlyphs(r.glyphBoxes) {
+		crop, back, f, ox, oy := restacked(g, diff, r)
+		return readLineCrop(c, crop, back, f, ox, oy)
+	}
 	deg := slopeDeg(r.slope)
 	var ws []rawWord
 	for _, d := range []float64{deg, deg + 180} {
@@ -125,12 +129,21 @@ func readQuarter(c *Client, g grayImage, diff []int16, r region) ([]rawWord, err
 		}
 		ws = append(ws, more...)
 	}
-	if len(r.glyphBoxes) < 3 {
-		return ws, nil
+	return ws, nil
+}
+
+// stackedGlyphs reports whether the glyph boxes of a quarter line look
+// like upright letters stacked (most boxes taller than wide) rather than
+// letters turned a quarter (wider than tall): the line is then read
+// restacked only, else turned only, one reading or two instead of three.
+func stackedGlyphs(bs [][4]int) bool {
+	tall := 0
+	for _, b := range bs {
+		if b[3]-b[1] > b[2]-b[0] {
+			tall++
+		}
 	}
-	crop, back, f, ox, oy := restacked(g, diff, r)
-	more, err := readLineCrop(c, crop, back, f, ox, oy)
-	return append(ws, more...), err
+	return len(bs) >= 3 && 2*tall > len(bs)
 }
 
 // restacked cuts line r's crop (lineCrop: scaled, dark glyphs on white)
