@@ -261,11 +261,6 @@ var regionPasses = map[string]regionParams{
 var greyRegionParams = func() regionParams {
 	p := defaultRegionParams
 	p.contrast, p.chroma = false, false
-	// The quarter lines are found (the luma lines are shared with the
-	// regions pass) but not read again: on version 5 the regions pass
-	// read every quarter line found, and reading them twice cost 10% of
-	// CPU an image on version 2 (turned.go).
-	p.readQuarter = false
 	return p
 }()
 

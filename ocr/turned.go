@@ -22,7 +22,7 @@ import (
 // wide, with its glyphs cut out and set side by side upright
 // (restacked): the letters of a vertical sign stand upright one above
 // the other, and turned they are a line of letters lying on their
-// sides. Only the regions pass reads them (greyRegionParams).
+// sides.
 
 // maxQuarterDeg: chains of the turned components steeper than this are
 // left to the upright chaining, which takes lines up to maxLineDeg.
