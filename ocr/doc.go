@@ -61,6 +61,13 @@
 //     top and bottom lines (a bird chained with a caption's first
 //     letter makes one-line Tesseract read nothing), else with its
 //     glyphs 22 px high.
+//     Lines that run up or down the picture (turned.go: headlines
+//     turned a quarter up an edge, tiled words in vertical columns,
+//     signs with their letters stacked one a line) are chained from the
+//     same components with the axes swapped, at most three an image of
+//     evidence 3 or more, read by the regions pass turned both ways or,
+//     glyphs taller than wide, restacked side by side; only their words
+//     of confidence 85 or more count.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
 //   - sparse: sparse text (PSM 11) with Sauvola; otsu: sparse text with

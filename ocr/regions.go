@@ -62,13 +62,18 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 	// No candidate at all leaves the evidence unknown (-1): the text may lie
 	// outside the finder's range (on the tuning part, a scene thumbnail
 	// that only otsu reads), so the whole-image passes still run.
-	if len(rs) > 0 {
-		fr.lineEvidence = max(fr.lineEvidence, rs[0].evidence())
+	// Quarter lines (turned.go) leave it as it is: the gate was chosen on
+	// upright lines.
+	if i := slices.IndexFunc(rs, func(r region) bool { return !r.quarter }); i >= 0 {
+		fr.lineEvidence = max(fr.lineEvidence, rs[i].evidence())
 	}
 	var out []rawWord
 	for _, r := range rs {
 		if r.evidence() < p.minEvidence {
 			break
+		}
+		if r.quarter && (!p.readQuarter || r.evidence() < minQuarterEvidence) {
+			continue
 		}
 		var diff []int16
 		if p.contrast {
@@ -78,11 +83,14 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}
+		if r.quarter {
+			ws = sureWords(ws, p.quarterConf)
+		}
 		out = append(out, ws...)
 		if each != nil && each(r, ws, scale) {
 			break
 		}
-		if fr.looks == maxLooks || r.evidence() < lookEvidence {
+		if fr.looks == maxLooks || r.evidence() < lookEvidence || r.quarter {
 			continue
 		}
 		// A second look at a line of strong evidence that did not decide.
@@ -173,6 +181,10 @@ type region struct {
 	// or that sit off its top and bottom lines (trimmedBox); zero when
 	// nothing is trimmed.
 	trim [4]int
+	// quarter marks a line that runs up or down the picture (turned.go),
+	// glyphBoxes the boxes of its glyphs.
+	quarter    bool
+	glyphBoxes [][4]int
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -197,6 +209,11 @@ type regionParams struct {
 	// grey image: one global threshold on a crop with outlined letters
 	// splits letters and outline from the background, not from each other.
 	contrast bool
+	// quarter also chains the glyphs one above the other into lines that
+	// run up or down the picture (turned.go); readQuarter reads them, and
+	// drops their words of less than quarterConf.
+	quarter, readQuarter bool
+	quarterConf          float64
 }
 
 var defaultRegionParams = regionParams{
@@ -209,6 +226,9 @@ var defaultRegionParams = regionParams{
 	deskew:      true,
 	contrast:    true,
 	chroma:      true,
+	quarter:     true,
+	readQuarter: true,
+	quarterConf: quarterConfidence,
 }
 
 // minLineEvidence: candidate lines of less evidence are not read.
@@ -304,16 +324,40 @@ func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region
 			all = append(all, r)
 		}
 	}
-	return bestRegions(all, p.maxLines), diffs
+	var quarter []region
+	all = slices.DeleteFunc(all, func(r region) bool {
+		if r.quarter && r.evidence() >= minQuarterEvidence {
+			quarter = append(quarter, r)
+		}
+		return r.quarter
+	})
+	return append(bestRegions(all, p.maxLines), bestRegions(quarter, maxQuarter)...), diffs
 }
 
 // channelRegions finds the candidate lines of one channel.
 func channelRegions(g grayImage, diff []int16, p regionParams) []region {
 	var all []region
 	var lab labeller
-	lab.eachThreshold(diff, g.w, g.h, p.levels, func(c component) bool { return glyphLike(c, p.minHeight, g.h) },
+	keep := func(c component) bool {
+		return glyphLike(c, p.minHeight, g.h) || p.quarter && glyphLike(quarterBox(c, g.h), p.minHeight, g.w)
+	}
+	var upright []component
+	lab.eachThreshold(diff, g.w, g.h, p.levels, keep,
 		func(light bool, lv int, glyphs []component) {
-			for _, r := range chainLines(glyphs, p.minGlyphs) {
+			upright = upright[:0]
+			for _, c := range glyphs {
+				if glyphLike(c, p.minHeight, g.h) {
+					upright = append(upright, c)
+				}
+			}
+			for _, r := range chainLines(upright, p.minGlyphs) {
+				r.light, r.level = light, lv
+				all = append(all, r)
+			}
+			if !p.quarter {
+				return
+			}
+			for _, r := range quarterLines(glyphs, p.minHeight, p.minGlyphs, g.w, g.h) {
 				r.light, r.level = light, lv
 				all = append(all, r)
 			}
@@ -866,6 +910,9 @@ const lineHeight = 32
 
 // readLine reads one candidate line and maps the words' boxes back to g.
 func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
+	if r.quarter {
+		return readQuarter(c, g, diff, r)
+	}
 	deg := slopeDeg(r.slope)
 	if !deskew || math.Abs(deg) <= 2 {
 		deg = 0
