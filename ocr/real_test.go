@@ -289,19 +289,36 @@ func TestDetectorRealHeldOut5(t *testing.T) {
 	testRealPart(t, evalset.PartHeldOut5, envInt("OCR_REAL_STRIDE", stride), &heldOut5Floors)
 }
 
+// heldOut6Floors are set just below version 6's held-out numbers, scored
+// once by the integrator at the end of wave 10 with that wave's merged
+// defaults (nobody who tuned the detector, nor the developer who built the
+// part, had run the detector on it; make eval-ocr-heldout6, 20:20 UTC):
+// all 434 images full size P 1.000 R 0.760 F1 0.864 (tp 73 fp 0 fn 23 tn
+// 121), thumbnails P 0.988 R 0.823 F1 0.898 (tp 79 fp 1 fn 17 tn 120),
+// 94 ms of CPU an image; wrong by kind: scene 10 + 7 (game logos and
+// banners, UI dialogs, photographed road signs), headline 7 + 7 (arches,
+// waves), screen 3 + 0, price 2 + 2, logo 1 + 1, and one game picture read
+// as text ("reer"). make test's sample (stride 5, 88 images): full size P
+// 1.000 R 0.750 F1 0.857 (tp 15 fn 5), thumbnails P 1.000 R 0.850 F1 0.919
+// (tp 17 fn 3). The floors sit so that one more image lost at stride 5
+// still passes; the 0.95 is far off here.
+var heldOut6Floors = realFloors{full: 0.82, thumb: 0.88, precision: 0.93}
+
 // TestDetectorRealHeldOut6 scores the default detector on version 6's
 // held-out part (evalset.PartHeldOut6: photos, fonts, words and layouts
 // that no earlier part uses, built in wave 10 by a developer who never ran
-// the detector on it) and logs tp/fp/fn/tn per size, the wrong verdicts by
-// kind and the CPU an image. It is gated by OCR_HELDOUT6=1 (make
-// eval-ocr-heldout6) and checks no floor: the integrator scores it once,
-// blind, and sets floors from that score; until then it is not part of
-// make test.
+// the detector on it) against heldOut6Floors, and logs tp/fp/fn/tn per
+// size, the wrong verdicts by kind and the CPU an image. make test scores
+// every fifth scene (the default stride); OCR_HELDOUT6=1 (make
+// eval-ocr-heldout6) scores all of it. It was scored once, blind, at the
+// end of wave 10: from wave 11 it is validation, and a version 7 is the
+// held-out part.
 //
 //	OCR_HELDOUT6=1 go test ./ocr -run 'TestDetectorRealHeldOut6$' -count=1 -v
 func TestDetectorRealHeldOut6(t *testing.T) {
-	if os.Getenv("OCR_HELDOUT6") == "" {
-		t.Skip("set OCR_HELDOUT6=1 (make eval-ocr-heldout6) to score version 6's held-out part (once, by the integrator)")
+	stride := 5
+	if os.Getenv("OCR_HELDOUT6") != "" {
+		stride = 1
 	}
-	testRealPart(t, evalset.PartHeldOut6, envInt("OCR_REAL_STRIDE", 1), nil)
+	testRealPart(t, evalset.PartHeldOut6, envInt("OCR_REAL_STRIDE", stride), &heldOut6Floors)
 }
