@@ -137,12 +137,11 @@ func skimagePhoto(t testing.TB, name string) image.Image {
 	return img
 }
 
-// captioned draws a white caption in DejaVu Sans Bold (fonts-dejavu-core)
-// on a copy of img and returns the copy and the caption's ink box.
-func captioned(t *testing.T, img image.Image, text string, px float64, at image.Point) (*image.RGBA, image.Rectangle) {
+// dejavuBold opens DejaVu Sans Bold (fonts-dejavu-core) at px pixels, the
+// face the tests' drawn captions use; the caller closes it.
+func dejavuBold(t *testing.T, px float64) font.Face {
 	t.Helper()
-	path := filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf")
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf"))
 	if err != nil {
 		t.Fatalf("%v (installed by the Debian package fonts-dejavu-core)", err)
 	}
@@ -154,6 +153,14 @@ func captioned(t *testing.T, img image.Image, text string, px float64, at image.
 	if err != nil {
 		t.Fatal(err)
 	}
+	return face
+}
+
+// captioned draws a white caption in DejaVu Sans Bold (fonts-dejavu-core)
+// on a copy of img and returns the copy and the caption's ink box.
+func captioned(t *testing.T, img image.Image, text string, px float64, at image.Point) (*image.RGBA, image.Rectangle) {
+	t.Helper()
+	face := dejavuBold(t, px)
 	defer face.Close()
 	out := image.NewRGBA(img.Bounds())
 	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)

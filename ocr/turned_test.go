@@ -7,12 +7,10 @@ import (
 	"image/draw"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
 	"github.com/curate-ml/curate/ocr/internal/evalset"
@@ -104,18 +102,7 @@ func TestUnquarter(t *testing.T) {
 // centred at at, or with stacked one letter a line.
 func turnedText(t *testing.T, img image.Image, text string, px float64, at image.Point, deg float64, stacked bool, ink color.Gray) (*image.RGBA, image.Rectangle) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(evalset.FontDir, "truetype/dejavu/DejaVuSans-Bold.ttf"))
-	if err != nil {
-		t.Fatalf("%v (installed by the Debian package fonts-dejavu-core)", err)
-	}
-	f, err := opentype.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
+	face := dejavuBold(t, px)
 	defer face.Close()
 	lines := []string{text}
 	if stacked {
