@@ -236,35 +236,19 @@ func TestQuarterWords(t *testing.T) {
 			best, word := 0.0, ""
 			for _, pass := range []string{PassRegions, PassRegionsGrey} {
 				p := regionPasses[pass]
-				p.quarterConf = 0
-				up := max(fr.native.w, fr.native.h) < regionUpBelow
-				if up {
-					p.minHeight = p.minHeightUp
-				}
-				img, g, scale := fr.image(up)
-				chans := []grayImage{g}
-				if p.chroma {
-					chans = append(chans, img.yellowBlue())
-				}
-				rs, diffs := findRegions(chans, p)
-				for _, r := range rs {
-					if !r.quarter {
-						continue
-					}
-					var diff []int16
-					if p.contrast {
-						diff = diffs[r.ch]
-					}
-					ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
-					if err != nil {
-						t.Fatal(err)
-					}
+				p.quarterConf = 0 // every word, however unsure
+				p.census = func(r region) bool { return r.quarter }
+				_, _, err := det.runRegions(c, pass, p, fr, func(r region, ws []rawWord, scale float64) bool {
 					for _, w := range ws {
 						text := strings.TrimSpace(w.text)
 						if rej := j.rule(text, 100, wordBox(w, scale)); rej == "" && w.conf > best {
 							best, word = w.conf, text
 						}
 					}
+					return false
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
 			}
 			if s.HasText {
