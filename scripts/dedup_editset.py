@@ -458,6 +458,99 @@ HELDOUT6_PAIRS = [
     ("lookalike", "menu-posters", poster_source("todays-special"), poster_source("chefs-choice")),
     ("lookalike", "club-posters", poster_source("chess-club"), poster_source("drama-class")),
 ]
+# The held-out part v7, built blind like v6: photos of packages that no other
+# part of this set uses, weighted to what is hard. tuxtype-data's landscape
+# photos (1280x1024, in quadrants: icebergs and glaciers under flat skies,
+# misty seascapes, fog over a hot spring, snow, a dark cave) and its space
+# backgrounds (dark: galaxies, a nebula, Saturn, a night horizon's glow);
+# mypaint-data-extras' paper, canvas and cork backgrounds (near-uniform,
+# most of them high-key near-white, tiles of one texture); hugin-data's
+# manual pictures (screenshots of one UI, a station hall, a tower, a
+# colour-fringed photo); visp-images-data's group photo (2126x1463, in
+# quadrants), castle model render, painting and frames of one tracking shot;
+# marble-data's 1689 world map (two crops); and template posters (one layout, other
+# words; high-key and low-key ones) drawn in the fonts of fonts-national-park,
+# fonts-dosis and fonts-cabin ("#poster:NAME", POSTERS). Chosen by looking at
+# the pictures only (no logos, drawings or text pages; the two sky strips'
+# photos give their one original from below the strip), checked two by two
+# in the part (check_distinct) and against every other part's originals
+# (check_foreign: 32x32 luma correlation, mirrored or not, under
+# MIRROR_NCC), never scored by whoever built it.
+TUXTYPE = "/usr/share/tuxtype/images/"
+MYPAINT = "/usr/share/mypaint/backgrounds/"
+HUGIN = "/usr/share/hugin/xrc/data/help_en_EN/"
+VISP = "/usr/share/visp-images-data/ViSP-images/"
+NATPARK = "/usr/share/fonts/opentype/national-park/NationalPark-Heavy.otf"
+DOSIS = "/usr/share/fonts/opentype/dosis/Dosis-ExtraBold.otf"
+CABIN = "/usr/share/fonts/opentype/cabin/Cabin-Bold.otf"
+POSTERS.update({
+    "trail-open": (NATPARK, (34, 70, 40), (240, 230, 200), ["TRAIL OPEN", "DAWN TO DUSK"]),
+    "campfire-talk": (NATPARK, (12, 12, 14), (60, 58, 56), ["CAMPFIRE TALK", "AFTER DARK"]),  # low-key
+    "quiet-zone": (DOSIS, (250, 250, 248), (225, 222, 215), ["QUIET ZONE", "PLEASE WHISPER"]),  # high-key
+    "spring-fair": (DOSIS, (255, 214, 0), (0, 60, 120), ["SPRING FAIR", "MARCH 21", "TOWN SQUARE"]),
+    "ski-rental": (CABIN, (235, 245, 252), (120, 160, 190), ["SKI RENTAL", "BOOTS POLES SKIS"]),
+    "night-market": (CABIN, (8, 10, 30), (30, 40, 90), ["NIGHT MARKET", "FRIDAYS 9 PM"]),
+    "flu-shots": (DOSIS, (0, 140, 120), (255, 255, 255), ["FLU SHOTS", "NO APPOINTMENT"]),
+    "garage-sale": (NATPARK, (240, 120, 30), (30, 20, 10), ["GARAGE SALE", "SAT & SUN"]),
+    "art-walk": (CABIN, (200, 30, 120), (255, 240, 250), ["ART WALK", "FIRST THURSDAY"]),
+    "bike-repair": (NATPARK, (90, 90, 100), (250, 220, 60), ["BIKE REPAIR", "WHILE YOU WAIT"]),
+    # Look-alike pairs: one background, ink, font and layout, other words.
+    "room-101": (DOSIS, (245, 245, 245), (40, 40, 40), ["ROOM 101", "STAFF ONLY"]),
+    "room-204": (DOSIS, (245, 245, 245), (40, 40, 40), ["ROOM 204", "LAB SEVEN"]),
+    "sale-today": (CABIN, (10, 10, 10), (230, 30, 30), ["SALE TODAY", "EVERYTHING MUST GO"]),
+    "open-late": (CABIN, (10, 10, 10), (230, 30, 30), ["OPEN LATE", "UNTIL MIDNIGHT"]),
+    "river-walk": (NATPARK, (235, 240, 242), (150, 165, 175), ["RIVER WALK", "NORTH BANK"]),
+    "lake-path": (NATPARK, (235, 240, 242), (150, 165, 175), ["LAKE PATH", "SOUTH SHORE"]),
+})
+HELDOUT7 = [TUXTYPE + "kcas%d.jpg" % k for k in range(12)] + [
+    TUXTYPE + "backgrounds/%d.jpg" % k for k in range(5)] + [TUXTYPE + "hidden.jpg"] + [
+    MYPAINT + n + ".png" for n in [
+    "ramon/HR_Canvas 01", "ramon/HR_Canvas 02", "ramon/HR_DecoPaper", "ramon/HR_PastelPaper 01",
+    "ramon/HR_PastelPaper 02", "ramon/HR_RoughPaper", "ramon/HR_SketchPaper", "ramon/HR_SketchPaper 02",
+    "ramon/HR_WaterColor", "mrmamurk/mamurk_a_1", "mrmamurk/mamurk_a_2", "mrmamurk/mamurk_b_1",
+    "mrmamurk/mamurk_e_1", "mrmamurk/mamurk_e_2", "mrmamurk/mamurk_f_1",
+]] + [HUGIN + n for n in [
+    "800px-C_Marchi-GrandCentral-adj.jpg", "CA_fringes00.jpg", "CA_tCA00.jpg", "Big_ben_equirectangular.jpg",
+    "360px-Pantheon-150x100-rect-panini.jpg", "700px-Hugin2013_preview_tab.png", "700px-Hugin2013_photos_tab.png",
+    "Autopano-searching.png", "Celeste_images_panel.jpg",
+]] + [VISP + n for n in [
+    "Solvay/Solvay_conference_1927_Version2_2126x1463.png", "mbt-depth/castel/chateau.ppm",
+]] + [poster_source(n) for n in [
+    "trail-open", "campfire-talk", "quiet-zone", "spring-fair", "ski-rental", "night-market", "flu-shots",
+    "garage-sale", "art-walk", "bike-repair",
+]]
+# Originals check_foreign found alike with another part's (0.85 to 0.92 at
+# 32x32, mirrored or not): a smooth dark quadrant, a galaxy, the night
+# horizon's glow (like a radial render of validation2), two papers: left out.
+FOREIGN_ALIKE = {"kcas6-q2", "kcas9-q2", "0-q3", "2", "4", "mamurk_e_1", "mamurk_e_2"}
+# Sky strips of two photos (the photos give one original each, from below the
+# strip): an iceberg's clear blue sky and a glacier's cloudy one.
+HELDOUT7_SKIES = [TUXTYPE + "kcas0.jpg", TUXTYPE + "kcas3.jpg"]
+HELDOUT7_PAIRS = [
+    # Burst-like frames: neighbouring crops of one photo that overlap little
+    # (a tenth of a crop), a painting and a wide map.
+    ("lookalike", "klimt-burst", VISP + "Klimt/Klimt.png#0,0,0.55,1", VISP + "Klimt/Klimt.png#0.45,0,1,1"),
+    ("lookalike", "schagen-burst", "/usr/share/marble/data/maps/earth/schagen1689/schagen1689.jpg#0,0.1,0.4,0.7",
+     "/usr/share/marble/data/maps/earth/schagen1689/schagen1689.jpg#0.36,0.1,0.76,0.7"),
+    # Tiles of one texture: two quarters of the cork board, two of a paper.
+    ("lookalike", "cork-tiles", MYPAINT + "ramon/HR_Cork.png#0,0,0.5,0.5", MYPAINT + "ramon/HR_Cork.png#0.5,0.5,1,1"),
+    ("lookalike", "paper-tiles", MYPAINT + "mrmamurk/mamurk_c_3.png#0,0,0.5,0.5",
+     MYPAINT + "mrmamurk/mamurk_c_3.png#0.5,0.5,1,1"),
+    # Screenshots of one UI: two steps of the fast preview guide.
+    ("lookalike", "preview-ui", HUGIN + "300px-Fast_preview_guide_drag.png", HUGIN + "300px-Fast_preview_guide_crop.png"),
+    ("lookalike", "autopano-ui", HUGIN + "700px-Autopano-done.png", HUGIN + "Autopano-prefs.png"),
+    # Two near-white papers of one kind, two grey papers of one maker
+    # (both photo originals too).
+    ("lookalike", "sketch-papers", MYPAINT + "ramon/HR_SketchPaper.png", MYPAINT + "ramon/HR_SketchPaper 02.png"),
+    ("lookalike", "grey-papers", MYPAINT + "mrmamurk/mamurk_a_1.png", MYPAINT + "mrmamurk/mamurk_a_2.png"),
+    # Frames of one tracking shot, far apart (another viewpoint): reported only.
+    ("frame", "cube-shot", VISP + "cube/image.0000.pgm", VISP + "cube/image.0079.pgm"),
+    ("frame", "mire-shot", VISP + "mire-2/image.0001.pgm", VISP + "mire-2/image.0250.pgm"),
+    # Template posters: one layout, other words (high-key, low-key, pale).
+    ("lookalike", "room-posters", poster_source("room-101"), poster_source("room-204")),
+    ("lookalike", "sale-posters", poster_source("sale-today"), poster_source("open-late")),
+    ("lookalike", "path-posters", poster_source("river-walk"), poster_source("lake-path")),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
 # the held-out v3, v4 and v5.
@@ -467,9 +560,10 @@ PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("heldout3", HELDOUT3, HELDOUT3_SKIES, HELDOUT3_PAIRS),
          ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS),
          ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS),
-         ("heldout6", HELDOUT6, HELDOUT6_SKIES, HELDOUT6_PAIRS)]
+         ("heldout6", HELDOUT6, HELDOUT6_SKIES, HELDOUT6_PAIRS),
+         ("heldout7", HELDOUT7, HELDOUT7_SKIES, HELDOUT7_PAIRS)]
 HELDOUT_PART = "heldout3"
-HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6"}  # no package of these in another part
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6", "heldout7"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -483,9 +577,12 @@ SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
 MIRROR_NCC = 0.85
 # The parts whose photo, poster and look-alike originals are checked two by
-# two (check_distinct): heldout6, built with the check; the earlier parts
-# predate it.
-DISTINCT_PARTS = {"heldout6"}
+# two (check_distinct): heldout6 and heldout7, built with the check; the
+# earlier parts predate it.
+DISTINCT_PARTS = {"heldout6", "heldout7"}
+# The parts whose originals are checked against every other part's
+# (check_foreign): heldout7, built with the check.
+FOREIGN_PARTS = {"heldout7"}
 # A picture whose luma spans fewer levels is blank (an overlay whose content
 # is in its alpha): not a picture of its own.
 BLANK = 16
@@ -606,18 +703,43 @@ def mirror_ncc(a, b):
     return sum(p * q for p, q in zip(x, y)) / den if den else 1.0
 
 
+def unit(img):
+    """img's 32x32 luma (Lanczos), mean removed, scaled to length 1: the
+    vector whose dot products are the correlations MIRROR_NCC bounds."""
+    v = [float(p) for p in img.convert("L").resize((32, 32), Image.LANCZOS).getdata()]
+    m = sum(v) / len(v)
+    v = [p - m for p in v]
+    n = math.sqrt(sum(p * p for p in v)) or 1.0
+    return [p / n for p in v]
+
+
+def check_foreign(part, out, manifest):
+    """Exits unless no original of part (its photos, posters, skies, dark
+    renditions and look-alikes, as written to out) correlates at MIRROR_NCC or
+    more, mirrored or not, with an original of another part (gradients
+    aside: a part's gradients have angles and colours of their own): a
+    picture of another part's that alike would be a copy across parts."""
+    def vecs(mine):
+        return [(m["file"], unit(img), unit(ImageOps.mirror(img)))
+                for m in manifest if (m["part"] == part) == mine and m["edit"] == "original"
+                and m["kind"] != "gradient" for img in [Image.open(os.path.join(out, m["file"]))]]
+    others = vecs(False)
+    bad = []
+    for na, a, am in vecs(True):
+        for nb, b, _ in others:
+            plain, mirrored = sum(p * q for p, q in zip(a, b)), sum(p * q for p, q in zip(am, b))
+            if max(plain, mirrored) >= MIRROR_NCC:
+                bad.append("%s and %s (%.3f, mirrored %.3f)" % (na, nb, plain, mirrored))
+    if bad:
+        sys.exit("dedup_editset: %s: pictures alike in another part: %s" % (part, "; ".join(bad)))
+
+
 def check_distinct(part, pictures):
     """Exits unless no two of pictures ((name, pair or None, image) each)
     correlate at MIRROR_NCC or more, mirrored or not (32x32 luma, mean
     removed), but the two of one pair unmirrored: distinct pictures that look
     that much alike are a pair, never two originals that any merge of theirs
     would count against (a pair's mirror correlation is checked in main)."""
-    def unit(img):
-        v = [float(p) for p in img.convert("L").resize((32, 32), Image.LANCZOS).getdata()]
-        m = sum(v) / len(v)
-        v = [p - m for p in v]
-        n = math.sqrt(sum(p * p for p in v)) or 1.0
-        return [p / n for p in v]
     vecs = [(name, pair, unit(img), unit(ImageOps.mirror(img))) for name, pair, img in pictures]
     bad = []
     for i, (na, pa, a, _) in enumerate(vecs):
@@ -713,6 +835,12 @@ def open_source(path):
 
 
 def originals(sources, skies):
+    for kind, name, img, path in pictures(sources, skies):
+        if name not in FOREIGN_ALIKE:
+            yield kind, name, img, path
+
+
+def pictures(sources, skies):
     for path in sources:
         img = open_source(path)
         name = source_name(path)
@@ -733,7 +861,7 @@ def originals(sources, skies):
 
 
 PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-",
-          "heldout5": "v5-", "heldout6": "v6-"}
+          "heldout5": "v5-", "heldout6": "v6-", "heldout7": "v7-"}
 
 
 def package_of(paths):
@@ -908,6 +1036,8 @@ def main():
         if not m["source"].startswith("gradient:"):
             m["package"] = packages[m["source"].partition("#")[0]]
     check_disjoint(manifest)
+    for part in sorted(FOREIGN_PARTS):
+        check_foreign(part, out, manifest)
     with open(os.path.join(out, "manifest.jsonl"), "w") as f:
         for m in manifest:
             f.write(json.dumps(m, sort_keys=True) + "\n")

@@ -112,6 +112,18 @@ for f in stellarium/nebulae/default/m64.png:stellarium-data tuxmath/images/backg
 	tuxpaint/stamps/food/fruit/apple_red.png:tuxpaint-stamps-default; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
+# The near-duplicate edit set's held-out part v7 (scripts/dedup_editset.py): landscape and
+# space photos, paper textures, a manual's photos and UI screenshots, a tracking shot's
+# frames and a group photo, an old world map, and its posters' fonts, of packages no other
+# part of the edit set uses (tuxtype-data, mypaint-data-extras and hugin-data also serve
+# the OCR set's v4, below), without their recommends.
+for f in tuxtype/images/kcas0.jpg:tuxtype-data mypaint/backgrounds/ramon/HR_Cork.png:mypaint-data-extras \
+	hugin/xrc/data/help_en_EN/CA_tCA00.jpg:hugin-data visp-images-data/ViSP-images/Klimt/Klimt.png:visp-images-data \
+	marble/data/maps/earth/schagen1689/schagen1689.jpg:marble-qt-data \
+	fonts/opentype/national-park/NationalPark-Heavy.otf:fonts-national-park \
+	fonts/opentype/dosis/Dosis-ExtraBold.otf:fonts-dosis fonts/opentype/cabin/Cabin-Bold.otf:fonts-cabin; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
 # packages that no earlier part uses, without their recommends.
 for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \

@@ -25,7 +25,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, poster, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning, validation, validation2, heldout3, heldout4, heldout5 or heldout6
+	Part   string `json:"part"`   // tuning, validation, validation2, heldout3, heldout4, heldout5, heldout6 or heldout7
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 	Source string `json:"source"` // the picture it was cut from (path, "#box" for a crop)
 	// Package is the Debian package that ships Source ("" for gradients).
@@ -68,12 +68,25 @@ const heldout6Part = "heldout6"
 // heldout6 reports whether CURATE_EDITSET_HELDOUT6=1 asks for heldout6.
 func heldout6() bool { return os.Getenv("CURATE_EDITSET_HELDOUT6") == "1" }
 
+// heldout7Part is the eighth part, built blind like heldout6 (its builder
+// never ran the de-duplication on it): its files are dropped from the set,
+// and so from every other target, unless CURATE_EDITSET_HELDOUT7=1 (make
+// eval-editset-heldout7), which scores it alone with every other part's
+// files in the run.
+const heldout7Part = "heldout7"
+
+// heldout7 reports whether CURATE_EDITSET_HELDOUT7=1 asks for heldout7.
+func heldout7() bool { return os.Getenv("CURATE_EDITSET_HELDOUT7") == "1" }
+
 // scoredParts are the parts TestEditSet scores: editParts, heldout4 alone
 // with CURATE_EDITSET_HELDOUT4=1, heldout5 alone with
-// CURATE_EDITSET_HELDOUT5=1, or heldout6 alone with CURATE_EDITSET_HELDOUT6=1
-// (the later part wins when several are set).
+// CURATE_EDITSET_HELDOUT5=1, heldout6 alone with CURATE_EDITSET_HELDOUT6=1,
+// or heldout7 alone with CURATE_EDITSET_HELDOUT7=1 (the later part wins when
+// several are set).
 func scoredParts() []string {
 	switch {
+	case heldout7():
+		return []string{heldout7Part}
 	case heldout6():
 		return []string{heldout6Part}
 	case heldout5():
@@ -85,18 +98,21 @@ func scoredParts() []string {
 }
 
 // dropHeldOut removes the files of the held-out parts not asked for:
-// heldout4's unless one of CURATE_EDITSET_HELDOUT4, _HELDOUT5 or _HELDOUT6
-// is 1, heldout5's unless CURATE_EDITSET_HELDOUT5=1 or
-// CURATE_EDITSET_HELDOUT6=1, heldout6's unless CURATE_EDITSET_HELDOUT6=1.
+// heldout4's unless one of CURATE_EDITSET_HELDOUT4, _HELDOUT5, _HELDOUT6 or
+// _HELDOUT7 is 1, heldout5's unless one of _HELDOUT5, _HELDOUT6 or _HELDOUT7
+// is 1, heldout6's unless _HELDOUT6 or _HELDOUT7 is 1, heldout7's unless
+// CURATE_EDITSET_HELDOUT7=1.
 func dropHeldOut(files []editFile) []editFile {
 	return slices.DeleteFunc(files, func(e editFile) bool {
 		switch e.Part {
 		case heldout4Part:
-			return !heldout4() && !heldout5() && !heldout6()
+			return !heldout4() && !heldout5() && !heldout6() && !heldout7()
 		case heldout5Part:
-			return !heldout5() && !heldout6()
+			return !heldout5() && !heldout6() && !heldout7()
 		case heldout6Part:
-			return !heldout6()
+			return !heldout6() && !heldout7()
+		case heldout7Part:
+			return !heldout7()
 		}
 		return false
 	})
@@ -168,9 +184,10 @@ func readManifest(t *testing.T, dir string) []editFile {
 // from Debian packages; cached, see editSetDir) and writes its images as a
 // fetch-like dataset at dir/input: one row per file, its ID the file name,
 // each family one label (alternately sadness and others); heldout4's files
-// only with CURATE_EDITSET_HELDOUT4, _HELDOUT5 or _HELDOUT6 =1, heldout5's
-// only with CURATE_EDITSET_HELDOUT5=1 or _HELDOUT6=1, heldout6's only with
-// CURATE_EDITSET_HELDOUT6=1 (dropHeldOut). The script needs
+// only with CURATE_EDITSET_HELDOUT4, _HELDOUT5, _HELDOUT6 or _HELDOUT7 =1,
+// heldout5's only with _HELDOUT5, _HELDOUT6 or _HELDOUT7 =1, heldout6's only
+// with _HELDOUT6 or _HELDOUT7 =1, heldout7's only with
+// CURATE_EDITSET_HELDOUT7=1 (dropHeldOut). The script needs
 // the packages scripts/install-deps.sh installs; without them the test
 // fails and says so.
 func editSet(t *testing.T, dir string) []editFile {
@@ -364,9 +381,10 @@ var gradientFloor = map[string]float64{}
 // video frames of a shoot that merge in tuning are reported, not counted;
 // heldout3 read 0.22% before wave 9's PlainAgree: the watermarked top and
 // bottom quadrants of one dark render, origami-dark, matched by their
-// shared mark), no look-alike pair merged; heldout4, heldout5 and heldout6
-// have the issue's bars (scored only by make eval-editset-heldout4, make
-// eval-editset-heldout5 and make eval-editset-heldout6). heldout5, scored once at the end of wave 9 and
+// shared mark), no look-alike pair merged; heldout4, heldout5, heldout6 and
+// heldout7 have the issue's bars (scored only by make eval-editset-heldout4,
+// make eval-editset-heldout5, make eval-editset-heldout6 and make
+// eval-editset-heldout7). heldout5, scored once at the end of wave 9 and
 // validation since, read 6.56% then (gradients whose mirror images run 5
 // degrees off each other, radial gradients of one colour pair, the
 // spiral-levels look-alikes) and 0.00% with wave 10's mirror verification
@@ -375,7 +393,7 @@ var maxMerged = map[string]struct {
 	share float64
 	pairs int
 }{"tuning": {0.005, 0}, "validation": {0.005, 0}, "validation2": {0.005, 0}, heldoutPart: {0.005, 0},
-	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}, heldout6Part: {0.005, 0}}
+	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}, heldout6Part: {0.005, 0}, heldout7Part: {0.005, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
@@ -393,9 +411,11 @@ var maxMerged = map[string]struct {
 // CURATE_EDITSET_HELDOUT4=1, which scores it alone (against the issue's bars,
 // the whole set's files but heldout5's and heldout6's in the run: make
 // eval-editset-heldout4); heldout5 likewise with CURATE_EDITSET_HELDOUT5=1
-// (the whole set's files but heldout6's: make eval-editset-heldout5) and
-// heldout6 with CURATE_EDITSET_HELDOUT6=1 (the whole set's files in the run:
-// make eval-editset-heldout6).
+// (the whole set's files but heldout6's and heldout7's: make
+// eval-editset-heldout5), heldout6 with CURATE_EDITSET_HELDOUT6=1 (the whole
+// set's files but heldout7's: make eval-editset-heldout6) and heldout7 with
+// CURATE_EDITSET_HELDOUT7=1 (the whole set's files in the run: make
+// eval-editset-heldout7).
 func TestEditSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
@@ -527,9 +547,9 @@ func TestEditSet(t *testing.T) {
 // TestEditSetDisjoint checks that the edit set's parts share nothing: no
 // source picture (crops of one picture included), family or pair in two
 // parts, and no Debian package of a held-out part (heldout3, heldout4,
-// heldout5, heldout6) in another; the tuned-on parts may share a package
-// (sharedTuned) but not a picture. It reads the whole manifest, heldout4,
-// heldout5 and heldout6 included, and names their files only when they break
+// heldout5, heldout6, heldout7) in another; the tuned-on parts may share a
+// package (sharedTuned) but not a picture. It reads the whole manifest,
+// heldout4, heldout5, heldout6 and heldout7 included, and names their files only when they break
 // a rule.
 func TestEditSetDisjoint(t *testing.T) {
 	if testing.Short() {
@@ -537,7 +557,7 @@ func TestEditSetDisjoint(t *testing.T) {
 	}
 	files := readManifest(t, editSetDir(t))
 	sharedTuned := map[string]bool{"plasma-workspace-wallpapers": true}
-	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part)
+	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part)
 	partsOf := map[[2]string]map[string]bool{}
 	byPart := map[string]int{}
 	for _, e := range files {
@@ -565,7 +585,7 @@ func TestEditSetDisjoint(t *testing.T) {
 		}
 	}
 	for k, ps := range partsOf {
-		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart] && !ps[heldout4Part] && !ps[heldout5Part] && !ps[heldout6Part]) {
+		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart] && !ps[heldout4Part] && !ps[heldout5Part] && !ps[heldout6Part] && !ps[heldout7Part]) {
 			continue
 		}
 		t.Errorf("%s %s is in parts %v", k[0], k[1], slices.Sorted(maps.Keys(ps)))
@@ -574,29 +594,34 @@ func TestEditSetDisjoint(t *testing.T) {
 
 // TestDropHeldOut checks which parts' files the edit set keeps and which
 // part TestEditSet scores under each setting of CURATE_EDITSET_HELDOUT4,
-// CURATE_EDITSET_HELDOUT5 and CURATE_EDITSET_HELDOUT6: no held-out part is in
-// a run that did not ask for it (heldout6 in no run but its own).
+// CURATE_EDITSET_HELDOUT5, CURATE_EDITSET_HELDOUT6 and
+// CURATE_EDITSET_HELDOUT7: no held-out part is in a run that did not ask for
+// it (heldout7 in no run but its own).
 func TestDropHeldOut(t *testing.T) {
-	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part)
+	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part)
 	upTo4 := append(slices.Clone(editParts), heldout4Part)
 	upTo5 := append(slices.Clone(upTo4), heldout5Part)
+	upTo6 := append(slices.Clone(upTo5), heldout6Part)
 	for _, tc := range []struct {
-		h4, h5, h6 string
-		kept       []string
-		scored     []string
+		h4, h5, h6, h7 string
+		kept           []string
+		scored         []string
 	}{
-		{"", "", "", editParts, editParts},
-		{"1", "", "", upTo4, []string{heldout4Part}},
-		{"", "1", "", upTo5, []string{heldout5Part}},
-		{"1", "1", "", upTo5, []string{heldout5Part}},
-		{"", "", "1", all, []string{heldout6Part}},
-		{"1", "1", "1", all, []string{heldout6Part}},
-		{"0", "yes", "true", editParts, editParts},
+		{"", "", "", "", editParts, editParts},
+		{"1", "", "", "", upTo4, []string{heldout4Part}},
+		{"", "1", "", "", upTo5, []string{heldout5Part}},
+		{"1", "1", "", "", upTo5, []string{heldout5Part}},
+		{"", "", "1", "", upTo6, []string{heldout6Part}},
+		{"1", "1", "1", "", upTo6, []string{heldout6Part}},
+		{"", "", "", "1", all, []string{heldout7Part}},
+		{"1", "1", "1", "1", all, []string{heldout7Part}},
+		{"0", "yes", "true", "on", editParts, editParts},
 	} {
-		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6, func(t *testing.T) {
+		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6+",h7="+tc.h7, func(t *testing.T) {
 			t.Setenv("CURATE_EDITSET_HELDOUT4", tc.h4)
 			t.Setenv("CURATE_EDITSET_HELDOUT5", tc.h5)
 			t.Setenv("CURATE_EDITSET_HELDOUT6", tc.h6)
+			t.Setenv("CURATE_EDITSET_HELDOUT7", tc.h7)
 			var files []editFile
 			for _, p := range all {
 				files = append(files, editFile{File: p + ".jpg", Part: p})
