@@ -45,18 +45,12 @@ const heldoutPart = "heldout3"
 // eval-editset-heldout4), which scores it alone.
 const heldout4Part = "heldout4"
 
-// heldout4 reports whether CURATE_EDITSET_HELDOUT4=1 asks for heldout4.
-func heldout4() bool { return os.Getenv("CURATE_EDITSET_HELDOUT4") == "1" }
-
 // heldout5Part is the sixth part, built blind (its builder never ran the
 // de-duplication on it) and held out like heldout4: its files are dropped
 // from the set unless CURATE_EDITSET_HELDOUT5=1 (make
 // eval-editset-heldout5), which scores it alone with every other part's
 // files, heldout4's included, in the run.
 const heldout5Part = "heldout5"
-
-// heldout5 reports whether CURATE_EDITSET_HELDOUT5=1 asks for heldout5.
-func heldout5() bool { return os.Getenv("CURATE_EDITSET_HELDOUT5") == "1" }
 
 // heldout6Part is the seventh part, built blind like heldout5 (its builder
 // never ran the de-duplication on it): its files are dropped from the set,
@@ -65,9 +59,6 @@ func heldout5() bool { return os.Getenv("CURATE_EDITSET_HELDOUT5") == "1" }
 // files in the run.
 const heldout6Part = "heldout6"
 
-// heldout6 reports whether CURATE_EDITSET_HELDOUT6=1 asks for heldout6.
-func heldout6() bool { return os.Getenv("CURATE_EDITSET_HELDOUT6") == "1" }
-
 // heldout7Part is the eighth part, built blind like heldout6 (its builder
 // never ran the de-duplication on it): its files are dropped from the set,
 // and so from every other target, unless CURATE_EDITSET_HELDOUT7=1 (make
@@ -75,46 +66,41 @@ func heldout6() bool { return os.Getenv("CURATE_EDITSET_HELDOUT6") == "1" }
 // files in the run.
 const heldout7Part = "heldout7"
 
-// heldout7 reports whether CURATE_EDITSET_HELDOUT7=1 asks for heldout7.
-func heldout7() bool { return os.Getenv("CURATE_EDITSET_HELDOUT7") == "1" }
+// laterHeldOut are the held-out parts scored only on request, oldest first,
+// each with the variable that asks for it (=1): a run that asks keeps the
+// files of the newest part asked for and of every older one, and scores that
+// newest part alone; a part newer than every one asked for is in no run.
+var laterHeldOut = []struct{ part, env string }{
+	{heldout4Part, "CURATE_EDITSET_HELDOUT4"}, {heldout5Part, "CURATE_EDITSET_HELDOUT5"},
+	{heldout6Part, "CURATE_EDITSET_HELDOUT6"}, {heldout7Part, "CURATE_EDITSET_HELDOUT7"},
+}
 
-// scoredParts are the parts TestEditSet scores: editParts, heldout4 alone
-// with CURATE_EDITSET_HELDOUT4=1, heldout5 alone with
-// CURATE_EDITSET_HELDOUT5=1, heldout6 alone with CURATE_EDITSET_HELDOUT6=1,
-// or heldout7 alone with CURATE_EDITSET_HELDOUT7=1 (the later part wins when
-// several are set).
+// askedHeldOut is the index in laterHeldOut of the newest part asked for,
+// or -1 when none is.
+func askedHeldOut() int {
+	for i := len(laterHeldOut) - 1; i >= 0; i-- {
+		if os.Getenv(laterHeldOut[i].env) == "1" {
+			return i
+		}
+	}
+	return -1
+}
+
+// scoredParts are the parts TestEditSet scores: editParts, or the newest
+// part of laterHeldOut asked for alone.
 func scoredParts() []string {
-	switch {
-	case heldout7():
-		return []string{heldout7Part}
-	case heldout6():
-		return []string{heldout6Part}
-	case heldout5():
-		return []string{heldout5Part}
-	case heldout4():
-		return []string{heldout4Part}
+	if i := askedHeldOut(); i >= 0 {
+		return []string{laterHeldOut[i].part}
 	}
 	return editParts
 }
 
-// dropHeldOut removes the files of the held-out parts not asked for:
-// heldout4's unless one of CURATE_EDITSET_HELDOUT4, _HELDOUT5, _HELDOUT6 or
-// _HELDOUT7 is 1, heldout5's unless one of _HELDOUT5, _HELDOUT6 or _HELDOUT7
-// is 1, heldout6's unless _HELDOUT6 or _HELDOUT7 is 1, heldout7's unless
-// CURATE_EDITSET_HELDOUT7=1.
+// dropHeldOut removes the files of the parts of laterHeldOut newer than the
+// newest one asked for (all of them when none is).
 func dropHeldOut(files []editFile) []editFile {
+	asked := askedHeldOut()
 	return slices.DeleteFunc(files, func(e editFile) bool {
-		switch e.Part {
-		case heldout4Part:
-			return !heldout4() && !heldout5() && !heldout6() && !heldout7()
-		case heldout5Part:
-			return !heldout5() && !heldout6() && !heldout7()
-		case heldout6Part:
-			return !heldout6() && !heldout7()
-		case heldout7Part:
-			return !heldout7()
-		}
-		return false
+		return slices.IndexFunc(laterHeldOut, func(h struct{ part, env string }) bool { return h.part == e.Part }) > asked
 	})
 }
 
