@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in seven parts:
+Sources (installed by scripts/install-deps.sh), in nine parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -43,9 +43,23 @@ Sources (installed by scripts/install-deps.sh), in seven parts:
               text on flat colour; built blind and left out like heldout5
               (split's tests drop it unless CURATE_EDITSET_HELDOUT6=1, make
               eval-editset-heldout6; no other run holds it).
+  heldout7    (v7) tuxtype-data's landscape and space photos,
+              mypaint-data-extras' papers, hugin-data's manual pictures,
+              visp-images-data's and marble-qt-data's pictures and template
+              posters in three more fonts; built blind, left out like heldout6
+              (CURATE_EDITSET_HELDOUT7=1, make eval-editset-heldout7).
+  heldout8    (v8) gcompris-qt-data's photos (animals, monuments, musicians,
+              the sea, night scenes, planets, studio product shots on white),
+              gnucash-docs' screenshots of one UI, lugaru-data's skybox views,
+              skies and near-uniform sand and snow, and template cards drawn
+              in fonts-yanone-kaffeesatz's, fonts-manrope's and
+              fonts-comfortaa's fonts; built blind, left out like heldout7
+              (CURATE_EDITSET_HELDOUT8=1, make eval-editset-heldout8; no
+              other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
-gives its four quadrants as four originals; a smaller one gives itself.
+gives its four quadrants as four originals; a smaller one gives itself, as
+does one whose path ends in #whole or names a Qt resource's picture (#rcc:).
 (The wallpapers that give a sky strip give their quadrants from below it.)
 Every original is a 220-px thumbnail (the long side 220, as WEBEmo's
 stock-photo thumbnails) saved as JPEG q90.
@@ -77,7 +91,8 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
-A poster (heldout6, kind "poster") gets the same copies as a photo.
+A poster (heldout6, heldout7) or card (heldout8), kind "poster", gets the
+same copies as a photo.
 
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
@@ -93,23 +108,29 @@ crops of one wide photo that overlap a little, dark deep-sky photos of one
 kind, two grey moon maps, two objects of one kind on one studio backdrop,
 two posters of one design with other words, and three pairs of gradients
 that are near mirror images of each other, 20 to 30 degrees off, in one
-colour pair; a gradient pair's originals are kind "gradient" and keep
-their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
+colour pair; in heldout7 and heldout8 also template posters or cards of
+one layout with other words and screenshots of one UI, in heldout8 two
+product shots of one kind of tool on white (four times), two views of one
+skybox (twice), two lit landmarks at night and three near-mirror gradient
+pairs 12 degrees off; a gradient pair's originals are kind "gradient" and
+keep their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2, heldout3, heldout4, heldout5 or heldout6, pair (look-alikes, frames and
-heldout6's gradient pairs only) names the pair,
+validation, validation2 or heldout3 ... heldout8, pair (look-alikes, frames and
+heldout6's and heldout8's gradient pairs only) names the pair,
 source is the picture's file (with "#box" for a crop, "#studio:K" for a
-cut-out photo on a studio backdrop, "#poster:NAME" after the font a poster
-is drawn in; "gradient:<name>" for a gradient) and package the Debian
-package that ships it (for a poster: its font's). Family and pair names
+cut-out photo on a studio backdrop, "#poster:NAME" or "#card:NAME" after
+the font a poster or card is drawn in, "#rcc:MEMBER" after a Qt resource
+file for the picture it holds, "#whole" for a picture never cut into
+quadrants; "gradient:<name>" for a gradient) and package the Debian
+package that ships it (for a poster or card: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
-family or pair is in two parts and no package of a held-out part (heldout3,
-heldout4, heldout5, heldout6) in another. The output
+family or pair is in two parts and no package of a held-out part (heldout3
+... heldout8) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -681,7 +702,7 @@ HELDOUT8_PAIRS = [
 ]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
-# the held-out v3, v4 and v5.
+# the held-out v3 ... v8.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
