@@ -669,7 +669,8 @@ HELDOUT8 = [gc("erase", n + ".webp") for n in ERASE] + [
         "cc_final", "currency_peditor", "loans_fcalc", "txns_puttoget_Charts", "txns_sxn_editor-3-frequency",
         "txns_reconcile_window2", "invest_newsecurity"]] + [
     LUGARU + n + "#whole" for n in ["Sand.jpg", "Snow.jpg", "SandSlope.jpg", "GrassDirt.jpg", "Skybox(grass)/Up.jpg",
-                                    "Skybox(snow)/Up.jpg", "Skybox(sand)/Back.jpg", "Skybox(snow)/Right.jpg"]] + [
+                                    "Skybox(snow)/Up.jpg", "Skybox(sand)/Up.jpg", "Skybox(sand)/Back.jpg",
+                                    "Skybox(snow)/Right.jpg", "Skybox(sand)/Down.jpg"]] + [
     card_source(n) for n in ["wedding", "bakery", "gym", "library", "recital", "clinic", "surf", "vote", "tea"]]
 # Sky strips of two photos that are no original of their own: a near-uniform
 # hazy sky over a pyramid's tip, and a blue sky with clouds over a chateau.
