@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in seven parts:
+Sources (installed by scripts/install-deps.sh), in nine parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -43,9 +43,23 @@ Sources (installed by scripts/install-deps.sh), in seven parts:
               text on flat colour; built blind and left out like heldout5
               (split's tests drop it unless CURATE_EDITSET_HELDOUT6=1, make
               eval-editset-heldout6; no other run holds it).
+  heldout7    (v7) tuxtype-data's landscape and space photos,
+              mypaint-data-extras' papers, hugin-data's manual pictures,
+              visp-images-data's and marble-qt-data's pictures and template
+              posters in three more fonts; built blind, left out like heldout6
+              (CURATE_EDITSET_HELDOUT7=1, make eval-editset-heldout7).
+  heldout8    (v8) gcompris-qt-data's photos (animals, monuments, musicians,
+              the sea, night scenes, planets, studio product shots on white),
+              gnucash-docs' screenshots of one UI, lugaru-data's skybox views,
+              skies and near-uniform sand and snow, and template cards drawn
+              in fonts-yanone-kaffeesatz's, fonts-manrope's and
+              fonts-comfortaa's fonts; built blind, left out like heldout7
+              (CURATE_EDITSET_HELDOUT8=1, make eval-editset-heldout8; no
+              other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
-gives its four quadrants as four originals; a smaller one gives itself.
+gives its four quadrants as four originals; a smaller one gives itself, as
+does one whose path ends in #whole or names a Qt resource's picture (#rcc:).
 (The wallpapers that give a sky strip give their quadrants from below it.)
 Every original is a 220-px thumbnail (the long side 220, as WEBEmo's
 stock-photo thumbnails) saved as JPEG q90.
@@ -77,7 +91,8 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
-A poster (heldout6, kind "poster") gets the same copies as a photo.
+A poster (heldout6, heldout7) or card (heldout8), kind "poster", gets the
+same copies as a photo.
 
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
@@ -93,23 +108,29 @@ crops of one wide photo that overlap a little, dark deep-sky photos of one
 kind, two grey moon maps, two objects of one kind on one studio backdrop,
 two posters of one design with other words, and three pairs of gradients
 that are near mirror images of each other, 20 to 30 degrees off, in one
-colour pair; a gradient pair's originals are kind "gradient" and keep
-their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
+colour pair; in heldout7 and heldout8 also template posters or cards of
+one layout with other words and screenshots of one UI, in heldout8 two
+product shots of one kind of tool on white (four times), two views of one
+skybox (twice), two lit landmarks at night and three near-mirror gradient
+pairs 12 degrees off; a gradient pair's originals are kind "gradient" and
+keep their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
 frames: kind "frame", pairs too) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2, heldout3, heldout4, heldout5 or heldout6, pair (look-alikes, frames and
-heldout6's gradient pairs only) names the pair,
+validation, validation2 or heldout3 ... heldout8, pair (look-alikes, frames and
+heldout6's and heldout8's gradient pairs only) names the pair,
 source is the picture's file (with "#box" for a crop, "#studio:K" for a
-cut-out photo on a studio backdrop, "#poster:NAME" after the font a poster
-is drawn in; "gradient:<name>" for a gradient) and package the Debian
-package that ships it (for a poster: its font's). Family and pair names
+cut-out photo on a studio backdrop, "#poster:NAME" or "#card:NAME" after
+the font a poster or card is drawn in, "#rcc:MEMBER" after a Qt resource
+file for the picture it holds, "#whole" for a picture never cut into
+quadrants; "gradient:<name>" for a gradient) and package the Debian
+package that ships it (for a poster or card: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
-family or pair is in two parts and no package of a held-out part (heldout3,
-heldout4, heldout5, heldout6) in another. The output
+family or pair is in two parts and no package of a held-out part (heldout3
+... heldout8) in another. The output
 depends on nothing but the installed packages.
 """
 import glob
@@ -118,8 +139,12 @@ import json
 import math
 import os
 import random
+import struct
 import subprocess
 import sys
+import zlib
+
+import numpy
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
@@ -551,9 +576,134 @@ HELDOUT7_PAIRS = [
     ("lookalike", "sale-posters", poster_source("sale-today"), poster_source("open-late")),
     ("lookalike", "path-posters", poster_source("river-walk"), poster_source("lake-path")),
 ]
+# The held-out part v8, built blind like v7: photos of packages that no other
+# part of this set uses, weighted to what the rules find hard and the earlier
+# parts lack, among ordinary stock photos. gcompris-qt-data's photos (kept
+# in Qt resource files, "RCC#rcc:MEMBER", read by rcc_member; each whole,
+# never in quadrants): animals in the wild and on farms, monuments and
+# cities (a few at night), musicians, underwater scenes (two of them dark),
+# planets on black, two near-uniform brown papers, and studio product
+# shots of tools and tableware on near-uniform white or grey backdrops;
+# gnucash-docs' screenshots of one UI (GnuCash's dialogs, account trees
+# and reports); lugaru-data's skybox views (frames of one shoot: grass,
+# sand and snow fields under their skies), its skies and its near-uniform
+# sand and snow ("#whole": never in quadrants); and template cards of one
+# layout (a colour band, a headline, two lines) with other words and
+# colours, drawn in the fonts of fonts-yanone-kaffeesatz, fonts-manrope and
+# fonts-comfortaa ("#card:NAME", CARDS). Chosen by looking at the pictures
+# only (no cartoons, drawings, paintings or spot-the-difference pairs; no
+# screenshot in a language but English, which would be another's copy),
+# checked two by two in the part (check_distinct) and against every other
+# part's originals (check_foreign), never scored by whoever built it.
+GCOMPRIS = "/usr/share/gcompris-qt/rcc/"
+GNUCASH = "/usr/share/help/C/gnucash-guide/figures/"
+LUGARU = "/usr/share/games/lugaru/Textures/"
+YANONE = "/usr/share/fonts/opentype/yanone-kaffeesatz/YanoneKaffeesatz-Bold.otf"
+MANROPE = "/usr/share/fonts/truetype/manrope/Manrope-ExtraBold.ttf"
+COMFORTAA = "/usr/share/fonts/truetype/comfortaa/Comfortaa-Bold.ttf"
+
+
+def gc(activity, member):
+    """The source path of a gcompris-qt activity's resource file (member: its
+    path under the activity's resource folder)."""
+    return "%s%s.rcc#rcc:/gcompris/src/activities/%s/resource/%s" % (GCOMPRIS, activity, activity, member)
+
+
+# Cards: name -> (font, background, band, ink on the band, ink beside it,
+# (the band's side, its share), lines): the first line the headline; one
+# template (card) in many layouts, a pair's two in one.
+CARDS = {
+    "wedding": (YANONE, (250, 246, 238), (150, 40, 70), (255, 240, 245), (60, 40, 50), ("top", 0.36), ["SAVE THE DATE", "Anna & Tom", "June 14, Lakeside Barn"]),
+    "webinar": (MANROPE, (240, 244, 250), (20, 60, 140), (255, 255, 255), (20, 30, 50), ("top", 0.30), ["WEBINAR", "Cloud costs, halved", "Tuesday 3 PM CET"]),
+    "bakery": (COMFORTAA, (255, 250, 235), (200, 120, 40), (255, 250, 240), (90, 50, 20), ("bottom", 0.30), ["fresh bread", "sourdough daily", "open from 7"]),
+    "gym": (YANONE, (20, 20, 24), (230, 60, 20), (20, 20, 24), (230, 230, 230), ("top", 0.55), ["NEW YEAR, NEW YOU", "first month free", "24/7 access"]),
+    "library": (MANROPE, (236, 242, 236), (40, 100, 60), (240, 250, 240), (30, 50, 35), ("left", 0.24), ["READING HOUR", "stories for kids", "Saturdays 10 AM"]),
+    "recital": (COMFORTAA, (30, 24, 60), (200, 170, 240), (30, 24, 60), (220, 210, 250), ("bottom", 0.48), ["piano recital", "works by Chopin", "St. Mary's Hall"]),
+    "clinic": (MANROPE, (255, 255, 255), (0, 150, 170), (255, 255, 255), (40, 60, 70), ("top", 0.22), ["DENTAL CHECK-UP", "new patients welcome", "call 555 0199"]),
+    "surf": (YANONE, (230, 246, 250), (0, 110, 150), (250, 240, 200), (10, 60, 80), ("bottom", 0.20), ["SURF LESSONS", "boards included", "North Beach"]),
+    "vote": (MANROPE, (245, 245, 245), (30, 30, 30), (250, 250, 250), (30, 30, 30), ("bottom", 0.62), ["VOTE TODAY", "polls open 7-20", "bring your ID"]),
+    "tea": (COMFORTAA, (240, 248, 230), (120, 150, 60), (250, 255, 240), (50, 70, 30), ("top", 0.70), ["tea tasting", "green, white, oolong"]),
+    # Look-alike pairs: one card with other words (same colours, font, layout).
+    "cinema-mon": (YANONE, (16, 16, 20), (200, 20, 30), (255, 255, 255), (200, 200, 200), ("top", 0.40), ["MOVIE MONDAY", "classic noir night", "doors at 19:30"]),
+    "cinema-fri": (YANONE, (16, 16, 20), (200, 20, 30), (255, 255, 255), (200, 200, 200), ("top", 0.40), ["FILM FRIDAY", "sci-fi double bill", "doors at 20:00"]),
+    "meetup-go": (MANROPE, (248, 248, 250), (90, 60, 200), (255, 255, 255), (40, 40, 60), ("left", 0.32), ["GO MEETUP", "generics in practice", "Room 3, 18:00"]),
+    "meetup-py": (MANROPE, (248, 248, 250), (90, 60, 200), (255, 255, 255), (40, 40, 60), ("left", 0.32), ["PY MEETUP", "typing at scale", "Room 5, 18:30"]),
+    "menu-lunch": (COMFORTAA, (252, 248, 240), (60, 120, 110), (255, 255, 255), (50, 60, 60), ("left", 0.20), ["lunch menu", "soup, salad, bread", "served 12 to 3"]),
+    "menu-brunch": (COMFORTAA, (252, 248, 240), (60, 120, 110), (255, 255, 255), (50, 60, 60), ("left", 0.20), ["brunch menu", "eggs, pancakes, fruit", "weekends 9 to 2"]),
+}
+
+
+def card_source(name):
+    return CARDS[name][0] + "#card:" + name
+
+
+ERASE = ["alpaca", "butterfly", "camels", "cheetah", "crab", "dolphin", "giraffe", "goat", "gorilla", "heron", "horse",
+         "kitten", "meerkats", "penguin", "red_panda", "rhinoceros", "spoonbills", "swans"]
+MONUMENTS = ["egypt/greatPyramidOfGiza", "france/arlesAmphitheater", "france/chateaudeChenonceau",
+             "france/citedeCarcassonne", "france/eiffelTower", "france/montStMichel", "france/pontduGard",
+             "germany/berlinCathedral", "germany/brandenburgGate", "germany/neuschwansteinCastle", "india/ajantaCave",
+             "india/charminar", "india/gatewayofIndia", "india/goldenTemple", "india/mysorePalace", "usa/canyondeChelly",
+             "usa/lincolnMemorial", "usa/mountRushmore", "usa/statueofLiberty", "wonders/colosseum",
+             "wonders/greatWallofChina", "wonders/tajMahal"]
+# Studio product shots: tools and tableware on near-uniform white or grey.
+STUDIO8 = ["tools/cuttingTool", "tools/hammer2", "tools/hammer5", "tools/measuringTape1", "tools/measuringTape2",
+           "tools/measuringTape6", "tools/multimeter2", "tools/screwDriver2", "tools/spray",
+           "tools/sideCutter1", "tools/tweezer", "tools/wrench", "others/buffetset", "others/chair", "others/cup",
+           "others/erasers", "others/pencil", "others/plate", "others/spoons", "others/weighingMachine",
+           "others/baseball", "others/bulb"]
+HELDOUT8 = [gc("erase", n + ".webp") for n in ERASE] + [
+    gc("explore_monuments", n + ".webp") for n in MONUMENTS] + [
+    gc("explore_world_animals", "animals/" + n + ".webp") for n in [
+        "jaguar", "kangaroo", "koala", "panda", "polar_bear", "scarlet_macaw"]] + [
+    gc("explore_farm_animals", "animals/" + n + ".webp") for n in ["chicken", "cow", "dog", "duck"]] + [
+    gc("explore_world_music", "music/" + n + ".webp") for n in [
+        "italy", "america", "australia", "japan", "orchestra", "africa", "ireland", "mexico"]] + [
+    gc("clickgame", "sea%d.webp" % k) for k in range(1, 7)] + [
+    gc("solar_system", n + ".webp") for n in ["sun", "saturn", "jupiter", "earth"]] + [
+    gc("details", "image/" + n + "_background.webp") for n in ["Louvre_2007_02_24_c", "NDP", "Nagoya", "EilanDonanCastle"]] + [
+    gc("categorization", "images/" + n + ".webp") for n in STUDIO8] + [
+    GNUCASH + n + ".png" for n in [
+        "accts_CreateAssetsAccount", "accts_tree", "basics_CheckAccount", "basics_NewAccountHierarchySetup",
+        "basics_SaveSQL", "basics_TipOfDay", "bus_ap_billedit", "bus_ap_payment", "bus_ap_vendornew",
+        "bus_ar_invoicechange2", "bus_pay_ex2", "bus_tax_main", "bus_terms_main",
+        "cc_final", "currency_peditor", "loans_fcalc", "txns_puttoget_Charts", "txns_sxn_editor-3-frequency",
+        "txns_reconcile_window2", "invest_newsecurity"]] + [
+    LUGARU + n + "#whole" for n in ["Sand.jpg", "Snow.jpg", "SandSlope.jpg", "GrassDirt.jpg", "Skybox(grass)/Up.jpg",
+                                    "Skybox(snow)/Up.jpg", "Skybox(sand)/Up.jpg", "Skybox(sand)/Back.jpg",
+                                    "Skybox(snow)/Right.jpg", "Skybox(sand)/Down.jpg"]] + [
+    card_source(n) for n in ["wedding", "bakery", "gym", "library", "recital", "clinic", "surf", "vote", "tea"]]
+# Sky strips of two photos that are no original of their own: a near-uniform
+# hazy sky over a pyramid's tip, and a blue sky with clouds over a chateau.
+HELDOUT8_SKIES = [gc("explore_monuments", "egypt/bentPyramid.webp"), gc("explore_monuments", "france/chateaudeChambord.webp")]
+HELDOUT8_PAIRS = [
+    # Studio shots: two objects of one kind on one white backdrop.
+    ("lookalike", "hammers", gc("categorization", "images/tools/hammer8.webp"), gc("categorization", "images/tools/hammer9.webp")),
+    ("lookalike", "scissors", gc("categorization", "images/tools/scissors1.webp"), gc("categorization", "images/tools/scissors4.webp")),
+    ("lookalike", "pliers", gc("categorization", "images/tools/plier1.webp"), gc("categorization", "images/tools/plier3.webp")),
+    ("lookalike", "tapes", gc("categorization", "images/tools/measuringTape3.webp"), gc("categorization", "images/tools/measuringTape4.webp")),
+    # Two near-uniform brown papers of one kind.
+    ("lookalike", "brown-papers", gc("digital_electricity", "texture01.webp"), gc("digital_electricity", "texture02.webp")),
+    # Screenshots of one UI: one dialog with other words, twice; two reports of one layout.
+    ("lookalike", "job-dialogs", GNUCASH + "bus_ap_jobnew.png", GNUCASH + "bus_ar_jobnew.png"),
+    ("lookalike", "post-dialogs", GNUCASH + "bus_ap_billpost.png", GNUCASH + "bus_ar_invoicepost.png"),
+    ("lookalike", "account-lists", GNUCASH + "accts_DefaultExpenseAccounts.png", GNUCASH + "accts_DefaultIncomeAccounts.png"),
+    ("lookalike", "cashflow-reports", GNUCASH + "cbook_CashFlow.png", GNUCASH + "cc_CashFlow.png"),
+    # Frames of one shoot, another viewpoint: two views of one skybox, twice.
+    ("lookalike", "grass-views", LUGARU + "Skybox(grass)/Front.jpg", LUGARU + "Skybox(grass)/Left.jpg"),
+    ("lookalike", "snow-views", LUGARU + "Skybox(snow)/Front.jpg", LUGARU + "Skybox(snow)/Left.jpg"),
+    # Two windmills, two solar fields (one subject, other photographers).
+    ("lookalike", "windmills", gc("categorization", "images/renewable/windmill12.webp"), gc("categorization", "images/renewable/windmill4.webp")),
+    ("lookalike", "solar-panels", gc("categorization", "images/renewable/solar4.webp"), gc("categorization", "images/renewable/solar5.webp")),
+    # Template cards: one layout, colours and font, other words.
+    ("lookalike", "cinema-cards", card_source("cinema-mon"), card_source("cinema-fri")),
+    ("lookalike", "meetup-cards", card_source("meetup-go"), card_source("meetup-py")),
+    ("lookalike", "menu-cards", card_source("menu-lunch"), card_source("menu-brunch")),
+    # Night scenes: two lit landmarks by the water.
+    ("lookalike", "night-opera", gc("details", "image/OperaSidney_background.webp"), gc("details", "image/TowerBridgeLondon_background.webp")),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
-# the held-out v3, v4 and v5.
+# the held-out v3 ... v8.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
@@ -561,9 +711,10 @@ PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("heldout4", HELDOUT4, HELDOUT4_SKIES, HELDOUT4_PAIRS),
          ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS),
          ("heldout6", HELDOUT6, HELDOUT6_SKIES, HELDOUT6_PAIRS),
-         ("heldout7", HELDOUT7, HELDOUT7_SKIES, HELDOUT7_PAIRS)]
+         ("heldout7", HELDOUT7, HELDOUT7_SKIES, HELDOUT7_PAIRS),
+         ("heldout8", HELDOUT8, HELDOUT8_SKIES, HELDOUT8_PAIRS)]
 HELDOUT_PART = "heldout3"
-HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6", "heldout7"}  # no package of these in another part
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -579,10 +730,10 @@ MIRROR_NCC = 0.85
 # The parts whose photo, poster and look-alike originals are checked two by
 # two (check_distinct): heldout6 and heldout7, built with the check; the
 # earlier parts predate it.
-DISTINCT_PARTS = {"heldout6", "heldout7"}
+DISTINCT_PARTS = {"heldout6", "heldout7", "heldout8"}
 # The parts whose originals are checked against every other part's
-# (check_foreign): heldout7, built with the check.
-FOREIGN_PARTS = {"heldout7"}
+# (check_foreign): heldout7 and heldout8, built with the check.
+FOREIGN_PARTS = {"heldout7", "heldout8"}
 # A picture whose luma spans fewer levels is blank (an overlay whose content
 # is in its alpha): not a picture of its own.
 BLANK = 16
@@ -677,6 +828,16 @@ def source_name(path):
         return "poster-" + box[len("poster:"):]
     if box.startswith("studio:"):
         return source_name(path) + "-studio"
+    if box.startswith("card:"):
+        return "card-" + box[len("card:"):]
+    if box.startswith("rcc:"):  # a gcompris-qt activity's resource: the activity and the file
+        parts = box[len("rcc:"):].split("/")
+        return parts[4] + "-" + os.path.splitext(parts[-1])[0]
+    if box == "whole":
+        return source_name(path)
+    if path.startswith(LUGARU + "Skybox("):  # a skybox face: its scene and face (every scene's faces share names)
+        scene, face = path[len(LUGARU + "Skybox("):].split(")/")
+        return "skybox-%s-%s" % (scene, os.path.splitext(face)[0])
     if box:
         return source_name(path) + "-crop" + "-".join(box.split(",")[:2])
     if path.startswith(PLASMA):
@@ -720,16 +881,16 @@ def check_foreign(part, out, manifest):
     aside: a part's gradients have angles and colours of their own): a
     picture of another part's that alike would be a copy across parts."""
     def vecs(mine):
-        return [(m["file"], unit(img), unit(ImageOps.mirror(img)))
-                for m in manifest if (m["part"] == part) == mine and m["edit"] == "original"
-                and m["kind"] != "gradient" for img in [Image.open(os.path.join(out, m["file"]))]]
-    others = vecs(False)
-    bad = []
-    for na, a, am in vecs(True):
-        for nb, b, _ in others:
-            plain, mirrored = sum(p * q for p, q in zip(a, b)), sum(p * q for p, q in zip(am, b))
-            if max(plain, mirrored) >= MIRROR_NCC:
-                bad.append("%s and %s (%.3f, mirrored %.3f)" % (na, nb, plain, mirrored))
+        ms = [m for m in manifest if (m["part"] == part) == mine and m["edit"] == "original" and m["kind"] != "gradient"]
+        imgs = [Image.open(os.path.join(out, m["file"])) for m in ms]
+        return ([m["file"] for m in ms], numpy.array([unit(img) for img in imgs]),
+                numpy.array([unit(ImageOps.mirror(img)) for img in imgs]))
+    # numpy's products: the pure-Python sums took 20 s of the set's 60 for heldout8's 170 originals.
+    names, a, am = vecs(True)
+    others, b, _ = vecs(False)
+    plain, mirrored = a @ b.T, am @ b.T
+    bad = ["%s and %s (%.3f, mirrored %.3f)" % (names[i], others[j], plain[i, j], mirrored[i, j])
+           for i, j in zip(*numpy.nonzero(numpy.maximum(plain, mirrored) >= MIRROR_NCC))]
     if bad:
         sys.exit("dedup_editset: %s: pictures alike in another part: %s" % (part, "; ".join(bad)))
 
@@ -817,17 +978,108 @@ def poster(font_path, name):
     return img
 
 
+def card(font_path, name):
+    """CARDS[name] drawn in the font at font_path, 600x400: a band of the
+    band colour at the card's side (top, bottom or left) over its share of
+    the height or width; the headline as large as fits (at most 96 px) and
+    centred in a top or bottom band, or left-aligned at the top right of a
+    left band; the other lines left-aligned below it or beside the band (at
+    most 40 px)."""
+    _, bg, band, band_ink, ink, (side, share), lines = CARDS[name]
+    w, h = 600, 400
+    img = Image.new("RGB", (w, h), bg)
+    d = ImageDraw.Draw(img)
+
+    def fit(line, size, width):
+        while size > 10:
+            f = ImageFont.truetype(font_path, size)
+            x0, _, x1, _ = d.textbbox((0, 0), line, font=f)
+            if x1 - x0 <= width:
+                break
+            size -= 2
+        return f
+    if side == "left":
+        bw = round(share * w)
+        d.rectangle((0, 0, bw, h), fill=band)
+        x, y, ink0 = bw + 30, 50, ink
+        f = fit(lines[0], 96, w - x - 20)
+    else:
+        bh = round(share * h)
+        y0 = 0 if side == "top" else h - bh
+        d.rectangle((0, y0, w, y0 + bh), fill=band)
+        f = fit(lines[0], 96, 0.84 * w)
+    b = d.textbbox((0, 0), lines[0], font=f)
+    if side == "left":
+        d.text((x - b[0], y - b[1]), lines[0], font=f, fill=ink0)
+        y += b[3] - b[1] + 34
+    else:
+        d.text(((w - (b[2] - b[0])) // 2 - b[0], y0 + (bh - (b[3] - b[1])) // 2 - b[1]), lines[0], font=f, fill=band_ink)
+        x, y = 48, bh + 30 if side == "top" else 40
+    for line in lines[1:]:
+        f = fit(line, 40, w - x - 20)
+        b = d.textbbox((0, 0), line, font=f)
+        d.text((x - b[0], y - b[1]), line, font=f, fill=ink)
+        y += b[3] - b[1] + 26
+    return img
+
+
+def rcc_member(path, member):
+    """The bytes of the file member (/dir/.../name) in the Qt resource file
+    at path (rcc format versions 1 to 3: a tree of names, each file's data
+    stored raw or zlib-compressed); exits when it is missing."""
+    b = open(path, "rb").read()
+    if b[:4] != b"qres":
+        sys.exit("dedup_editset: %s: not a Qt resource file" % path)
+    version, tree, data, names = struct.unpack(">IIII", b[4:20])
+    size = 14 if version == 1 else 22  # a tree entry (version 2 on add a modification time)
+
+    def entry(node):
+        e = tree + node * size
+        name_off, flags = struct.unpack(">IH", b[e:e + 6])
+        return e, name_off, flags
+
+    def name(off):
+        n, = struct.unpack(">H", b[names + off:names + off + 2])
+        return b[names + off + 6:names + off + 6 + 2 * n].decode("utf-16-be")
+    node = 0
+    for part in member.strip("/").split("/"):
+        e, _, flags = entry(node)
+        count, first = struct.unpack(">II", b[e + 6:e + 14]) if flags & 2 else (0, 0)
+        found = [c for c in range(first, first + count) if name(entry(c)[1]) == part]
+        if not found:
+            sys.exit("dedup_editset: %s: no %s" % (path, member))
+        node = found[0]
+    e, _, flags = entry(node)
+    if flags & 2:
+        sys.exit("dedup_editset: %s: %s is a folder" % (path, member))
+    if flags & 4:
+        sys.exit("dedup_editset: %s: %s is zstd-compressed" % (path, member))
+    off, = struct.unpack(">I", b[e + 10:e + 14])
+    n, = struct.unpack(">I", b[data + off:data + off + 4])
+    raw = b[data + off + 4:data + off + 4 + n]
+    return zlib.decompress(raw[4:]) if flags & 1 else raw  # qCompress: a 4-byte length, then zlib
+
+
 def open_source(path):
     """The picture at path, or its crop when path ends in #x0,y0,x1,y1; a
     path ending in #studio:K is a cut-out photo on backdrop K (studio), one
-    ending in #poster:NAME a font's file and the poster drawn in it (poster)."""
+    ending in #poster:NAME a font's file and the poster drawn in it (poster),
+    one ending in #card:NAME a font's file and the card drawn in it (card),
+    one ending in #rcc:MEMBER a Qt resource file and the picture it holds as
+    MEMBER (rcc_member); #whole is the picture itself (never in quadrants)."""
     path, _, box = path.partition("#")
     if box.startswith("studio:"):
         return studio(path, int(box[len("studio:"):]))
     if box.startswith("poster:"):
         return poster(path, box[len("poster:"):])
+    if box.startswith("card:"):
+        return card(path, box[len("card:"):])
+    if box.startswith("rcc:"):
+        img = Image.open(io.BytesIO(rcc_member(path, box[len("rcc:"):])))
+        img.load()
+        return img.convert("RGB")
     img = open_image(path)
-    if box:
+    if box and box != "whole":
         w, h = img.size
         x0, y0, x1, y1 = (float(v) for v in box.split(","))
         img = img.crop((round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)))
@@ -844,10 +1096,11 @@ def pictures(sources, skies):
     for path in sources:
         img = open_source(path)
         name = source_name(path)
-        kind = "poster" if "#poster:" in path else "photo"
+        kind = "poster" if "#poster:" in path or "#card:" in path else "photo"
         w, h = img.size
         top = h // 4 if path in skies else 0  # the top strip is a sky original of its own
-        if w >= 800 and h - top >= 800:
+        whole = path.endswith("#whole") or "#rcc:" in path  # never in quadrants
+        if w >= 800 and h - top >= 800 and not whole:
             hh = h - top
             tiles = [img.crop((x * w // 2, top + y * hh // 2, (x + 1) * w // 2, top + (y + 1) * hh // 2))
                      for x, y in [(0, 0), (1, 0), (0, 1), (1, 1)]]
@@ -861,7 +1114,7 @@ def pictures(sources, skies):
 
 
 PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-",
-          "heldout5": "v5-", "heldout6": "v6-", "heldout7": "v7-"}
+          "heldout5": "v5-", "heldout6": "v6-", "heldout7": "v7-", "heldout8": "v8-"}
 
 
 def package_of(paths):
@@ -938,7 +1191,7 @@ def main():
             if i % DARK_EVERY == 0:
                 put(family, "dark", "dark", jpeg(darken(img)), "jpg", part, path)
         for path in skies:
-            img = open_image(path)
+            img = open_source(path) if "#rcc:" in path else open_image(path)
             w, h = img.size
             sky = thumb(img.crop((0, 0, w, h // 4)))
             put("sky-" + source_name(path), "original", "sky", jpeg(sky), "jpg", part, path,
@@ -1021,6 +1274,25 @@ def main():
               for kind, angle, pair in [("linear", 40, "grad-mirror-40-170"), ("linear", 170, "grad-mirror-40-170"),
                                         ("linear", 235, "grad-mirror-235-325"), ("linear", 325, "grad-mirror-235-325"),
                                         ("radial", 35, "grad-mirror-35-175"), ("radial", 175, "grad-mirror-35-175")]]
+    # Held-out v8: hues no other part uses (coral to mint, violet to lime, a
+    # near-uniform warm sand with a luma span of about 20, a dark night blue
+    # to deep red), linear 8, 75, 135, 280 and radial 150, 320 (mirrored: 172,
+    # 105, 45, 260 and 30, 220: none within 30 degrees of its others in one
+    # colour); and three look-alike pairs in a fifth (teal to salmon), near
+    # mirror images of each other but different pictures, 12 degrees off
+    # (heldout6's are 20 to 30): linear 12 and 156 (12 mirrored is 168),
+    # linear 250 and 302 (250 mirrored is 290), radial 200 and 328 (200
+    # mirrored is 340).
+    colours8 = [((250, 110, 90), (170, 240, 200)), ((90, 40, 160), (200, 230, 60)), ((228, 214, 182), (212, 192, 156)),
+                ((6, 8, 28), (90, 20, 30))]
+    grads += [(kind, angle, 19 + ci, c, "heldout8")
+              for kind, angles in [("linear", [8, 75, 135, 280]), ("radial", [150, 320])]
+              for angle in angles for ci, c in enumerate(colours8)]
+    pair8 = ((0, 100, 110), (250, 160, 140))
+    grads += [(kind, angle, 23, pair8, "heldout8", pair)
+              for kind, angle, pair in [("linear", 12, "grad-mirror-12-156"), ("linear", 156, "grad-mirror-12-156"),
+                                        ("linear", 250, "grad-mirror-250-302"), ("linear", 302, "grad-mirror-250-302"),
+                                        ("radial", 200, "grad-mirror-200-328"), ("radial", 328, "grad-mirror-200-328")]]
     for kind, angle, ci, (c0, c1), part, *pair in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)

@@ -124,6 +124,16 @@ for f in tuxtype/images/kcas0.jpg:tuxtype-data mypaint/backgrounds/ramon/HR_Cork
 	fonts/opentype/dosis/Dosis-ExtraBold.otf:fonts-dosis fonts/opentype/cabin/Cabin-Bold.otf:fonts-cabin; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
+# The near-duplicate edit set's held-out part v8 (scripts/dedup_editset.py): photos of
+# animals, monuments, musicians, underwater and night scenes and studio product shots
+# (gcompris-qt-data's resource files), screenshots of one UI (gnucash-docs), skybox views,
+# skies and near-uniform sand and snow (lugaru-data), and its cards' fonts, of packages no
+# other part of the edit set uses, without their recommends.
+for f in gcompris-qt/rcc/erase.rcc:gcompris-qt-data help/C/gnucash-guide/figures/accts_tree.png:gnucash-docs \
+	games/lugaru/Textures/Sand.jpg:lugaru-data fonts/opentype/yanone-kaffeesatz/YanoneKaffeesatz-Bold.otf:fonts-yanone-kaffeesatz \
+	fonts/truetype/manrope/Manrope-ExtraBold.ttf:fonts-manrope fonts/truetype/comfortaa/Comfortaa-Bold.ttf:fonts-comfortaa; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
 # packages that no earlier part uses, without their recommends.
 for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \

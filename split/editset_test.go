@@ -25,7 +25,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, poster, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning, validation, validation2, heldout3, heldout4, heldout5, heldout6 or heldout7
+	Part   string `json:"part"`   // tuning, validation, validation2, heldout3 ... heldout8
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 	Source string `json:"source"` // the picture it was cut from (path, "#box" for a crop)
 	// Package is the Debian package that ships Source ("" for gradients).
@@ -66,6 +66,13 @@ const heldout6Part = "heldout6"
 // files in the run.
 const heldout7Part = "heldout7"
 
+// heldout8Part is the ninth part, built blind like heldout7 (its builder
+// never ran the de-duplication on it): its files are dropped from the set,
+// and so from every other target, eval-editset-heldout7 included, unless
+// CURATE_EDITSET_HELDOUT8=1 (make eval-editset-heldout8), which scores it
+// alone with every other part's files in the run.
+const heldout8Part = "heldout8"
+
 // laterHeldOut are the held-out parts scored only on request, oldest first,
 // each with the variable that asks for it (=1): a run that asks keeps the
 // files of the newest part asked for and of every older one, and scores that
@@ -73,6 +80,7 @@ const heldout7Part = "heldout7"
 var laterHeldOut = []struct{ part, env string }{
 	{heldout4Part, "CURATE_EDITSET_HELDOUT4"}, {heldout5Part, "CURATE_EDITSET_HELDOUT5"},
 	{heldout6Part, "CURATE_EDITSET_HELDOUT6"}, {heldout7Part, "CURATE_EDITSET_HELDOUT7"},
+	{heldout8Part, "CURATE_EDITSET_HELDOUT8"},
 }
 
 // askedHeldOut is the index in laterHeldOut of the newest part asked for,
@@ -169,11 +177,10 @@ func readManifest(t *testing.T, dir string) []editFile {
 // editSet runs scripts/dedup_editset.py (Debian's python3-pil on photos
 // from Debian packages; cached, see editSetDir) and writes its images as a
 // fetch-like dataset at dir/input: one row per file, its ID the file name,
-// each family one label (alternately sadness and others); heldout4's files
-// only with CURATE_EDITSET_HELDOUT4, _HELDOUT5, _HELDOUT6 or _HELDOUT7 =1,
-// heldout5's only with _HELDOUT5, _HELDOUT6 or _HELDOUT7 =1, heldout6's only
-// with _HELDOUT6 or _HELDOUT7 =1, heldout7's only with
-// CURATE_EDITSET_HELDOUT7=1 (dropHeldOut). The script needs
+// each family one label (alternately sadness and others); the files of a
+// part of laterHeldOut only when its variable or a newer part's is 1
+// (heldout4's with CURATE_EDITSET_HELDOUT4 ... _HELDOUT8, heldout8's with
+// CURATE_EDITSET_HELDOUT8 alone: dropHeldOut). The script needs
 // the packages scripts/install-deps.sh installs; without them the test
 // fails and says so.
 func editSet(t *testing.T, dir string) []editFile {
@@ -369,10 +376,9 @@ var gradientFloor = map[string]float64{}
 // video frames of a shoot that merge in tuning are reported, not counted;
 // heldout3 read 0.22% before wave 9's PlainAgree: the watermarked top and
 // bottom quadrants of one dark render, origami-dark, matched by their
-// shared mark), no look-alike pair merged; heldout4, heldout5, heldout6 and
-// heldout7 have the issue's bars (scored only by make eval-editset-heldout4,
-// make eval-editset-heldout5, make eval-editset-heldout6 and make
-// eval-editset-heldout7). heldout5, scored once at the end of wave 9 and
+// shared mark), no look-alike pair merged; heldout4 ... heldout8 have the
+// issue's bars (scored only by make eval-editset-heldout4 ... make
+// eval-editset-heldout8). heldout5, scored once at the end of wave 9 and
 // validation since, read 6.56% then (gradients whose mirror images run 5
 // degrees off each other, radial gradients of one colour pair, the
 // spiral-levels look-alikes) and 0.00% with wave 10's mirror verification
@@ -381,7 +387,8 @@ var maxMerged = map[string]struct {
 	share float64
 	pairs int
 }{"tuning": {0.005, 0}, "validation": {0.005, 0}, "validation2": {0.005, 0}, heldoutPart: {0.005, 0},
-	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}, heldout6Part: {0.005, 0}, heldout7Part: {0.005, 0}}
+	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}, heldout6Part: {0.005, 0}, heldout7Part: {0.005, 0},
+	heldout8Part: {0.005, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
@@ -397,13 +404,15 @@ var maxMerged = map[string]struct {
 // distances runs with CURATE_EDITSET_SWEEP=1 only (make test-editset), so
 // make test plans once. heldout4 is neither in the set nor scored unless
 // CURATE_EDITSET_HELDOUT4=1, which scores it alone (against the issue's bars,
-// the whole set's files but heldout5's and heldout6's in the run: make
+// the whole set's files but heldout5's ... heldout8's in the run: make
 // eval-editset-heldout4); heldout5 likewise with CURATE_EDITSET_HELDOUT5=1
-// (the whole set's files but heldout6's and heldout7's: make
+// (the whole set's files but heldout6's, heldout7's and heldout8's: make
 // eval-editset-heldout5), heldout6 with CURATE_EDITSET_HELDOUT6=1 (the whole
-// set's files but heldout7's: make eval-editset-heldout6) and heldout7 with
-// CURATE_EDITSET_HELDOUT7=1 (the whole set's files in the run: make
-// eval-editset-heldout7).
+// set's files but heldout7's and heldout8's: make eval-editset-heldout6),
+// heldout7 with CURATE_EDITSET_HELDOUT7=1 (the whole set's files but
+// heldout8's: make eval-editset-heldout7) and heldout8 with
+// CURATE_EDITSET_HELDOUT8=1 (the whole set's files in the run: make
+// eval-editset-heldout8).
 func TestEditSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
@@ -536,18 +545,17 @@ func TestEditSet(t *testing.T) {
 
 // TestEditSetDisjoint checks that the edit set's parts share nothing: no
 // source picture (crops of one picture included), family or pair in two
-// parts, and no Debian package of a held-out part (heldout3, heldout4,
-// heldout5, heldout6, heldout7) in another; the tuned-on parts may share a
-// package (sharedTuned) but not a picture. It reads the whole manifest,
-// heldout4, heldout5, heldout6 and heldout7 included, and names their files only when they break
-// a rule.
+// parts, and no Debian package of a held-out part (heldout3 ... heldout8) in
+// another; the tuned-on parts may share a package (sharedTuned) but not a
+// picture. It reads the whole manifest, heldout4 ... heldout8 included, and
+// names their files only when they break a rule.
 func TestEditSetDisjoint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
 	}
 	files := readManifest(t, editSetDir(t))
 	sharedTuned := map[string]bool{"plasma-workspace-wallpapers": true}
-	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part)
+	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part)
 	partsOf := map[[2]string]map[string]bool{}
 	byPart := map[string]int{}
 	for _, e := range files {
@@ -575,7 +583,11 @@ func TestEditSetDisjoint(t *testing.T) {
 		}
 	}
 	for k, ps := range partsOf {
-		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !ps[heldoutPart] && !ps[heldout4Part] && !ps[heldout5Part] && !ps[heldout6Part] && !ps[heldout7Part]) {
+		heldOut := ps[heldoutPart]
+		for _, h := range laterHeldOut {
+			heldOut = heldOut || ps[h.part]
+		}
+		if len(ps) < 2 || (k[0] == "package" && sharedTuned[k[1]] && !heldOut) {
 			continue
 		}
 		t.Errorf("%s %s is in parts %v", k[0], k[1], slices.Sorted(maps.Keys(ps)))
@@ -583,35 +595,38 @@ func TestEditSetDisjoint(t *testing.T) {
 }
 
 // TestDropHeldOut checks which parts' files the edit set keeps and which
-// part TestEditSet scores under each setting of CURATE_EDITSET_HELDOUT4,
-// CURATE_EDITSET_HELDOUT5, CURATE_EDITSET_HELDOUT6 and
-// CURATE_EDITSET_HELDOUT7: no held-out part is in a run that did not ask for
-// it (heldout7 in no run but its own).
+// part TestEditSet scores under each setting of CURATE_EDITSET_HELDOUT4 ...
+// CURATE_EDITSET_HELDOUT8: no held-out part is in a run that did not ask for
+// it (heldout8 in no run but its own, eval-editset-heldout7's included).
 func TestDropHeldOut(t *testing.T) {
-	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part)
+	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part)
 	upTo4 := append(slices.Clone(editParts), heldout4Part)
 	upTo5 := append(slices.Clone(upTo4), heldout5Part)
 	upTo6 := append(slices.Clone(upTo5), heldout6Part)
+	upTo7 := append(slices.Clone(upTo6), heldout7Part)
 	for _, tc := range []struct {
-		h4, h5, h6, h7 string
-		kept           []string
-		scored         []string
+		h4, h5, h6, h7, h8 string
+		kept               []string
+		scored             []string
 	}{
-		{"", "", "", "", editParts, editParts},
-		{"1", "", "", "", upTo4, []string{heldout4Part}},
-		{"", "1", "", "", upTo5, []string{heldout5Part}},
-		{"1", "1", "", "", upTo5, []string{heldout5Part}},
-		{"", "", "1", "", upTo6, []string{heldout6Part}},
-		{"1", "1", "1", "", upTo6, []string{heldout6Part}},
-		{"", "", "", "1", all, []string{heldout7Part}},
-		{"1", "1", "1", "1", all, []string{heldout7Part}},
-		{"0", "yes", "true", "on", editParts, editParts},
+		{"", "", "", "", "", editParts, editParts},
+		{"1", "", "", "", "", upTo4, []string{heldout4Part}},
+		{"", "1", "", "", "", upTo5, []string{heldout5Part}},
+		{"1", "1", "", "", "", upTo5, []string{heldout5Part}},
+		{"", "", "1", "", "", upTo6, []string{heldout6Part}},
+		{"1", "1", "1", "", "", upTo6, []string{heldout6Part}},
+		{"", "", "", "1", "", upTo7, []string{heldout7Part}},
+		{"1", "1", "1", "1", "", upTo7, []string{heldout7Part}},
+		{"", "", "", "", "1", all, []string{heldout8Part}},
+		{"1", "1", "1", "1", "1", all, []string{heldout8Part}},
+		{"0", "yes", "true", "on", "2", editParts, editParts},
 	} {
-		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6+",h7="+tc.h7, func(t *testing.T) {
+		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6+",h7="+tc.h7+",h8="+tc.h8, func(t *testing.T) {
 			t.Setenv("CURATE_EDITSET_HELDOUT4", tc.h4)
 			t.Setenv("CURATE_EDITSET_HELDOUT5", tc.h5)
 			t.Setenv("CURATE_EDITSET_HELDOUT6", tc.h6)
 			t.Setenv("CURATE_EDITSET_HELDOUT7", tc.h7)
+			t.Setenv("CURATE_EDITSET_HELDOUT8", tc.h8)
 			var files []editFile
 			for _, p := range all {
 				files = append(files, editFile{File: p + ".jpg", Part: p})
