@@ -180,10 +180,43 @@ func (c *layer) drawExtruded(s style, lines []string, cx, cy, depth int, side co
 	c.end(s, inkBox(m, cx-m.Rect.Dx()/2, cy-m.Rect.Dy()/2))
 }
 
+// ThinMargin is version 7's addition to the label rule for hairline
+// faces: their blocks need this many grey levels of contrast more.
+const ThinMargin = 40.0
+
 // scriptFont7 is one of version 7's handwritten and brush faces (the
 // first nScript7 display faces of heldOut7FontFiles).
 func scriptFont7(rng *rand.Rand, fs *fontSet) *opentype.Font {
 	return fs[roleDisplay][rng.Intn(min(nScript7, len(fs[roleDisplay])))]
+}
+
+// plainScript7 is one of version 7's scripts that read small (the first
+// nPlainScript7).
+func plainScript7(rng *rand.Rand, fs *fontSet) *opentype.Font {
+	return fs[roleDisplay][rng.Intn(min(nPlainScript7, len(fs[roleDisplay])))]
+}
+
+// plainDisplay7 is one of version 7's display faces that read in
+// capitals (those after the scripts).
+func plainDisplay7(rng *rand.Rand, fs *fontSet) *opentype.Font {
+	l := fs[roleDisplay]
+	if len(l) <= nScript7 {
+		return l[rng.Intn(len(l))]
+	}
+	return l[nScript7+rng.Intn(len(l)-nScript7)]
+}
+
+// sansFont7 is one of version 7's sans faces that are not hairlines.
+func sansFont7(rng *rand.Rand, fs *fontSet) *opentype.Font {
+	l := fs[roleSans]
+	n := max(1, len(l)-nThin7)
+	return l[rng.Intn(n)]
+}
+
+// readsSmaller measures the layer's blocks as if set at f times their
+// size: hairlines and scripts read smaller than their em.
+func (c *layer) readsSmaller(px, f float64) {
+	c.leg.thumbPx = math.Min(c.leg.thumbPx, px*f*c.scale)
 }
 
 // thinFont7 is one of version 7's hairline faces (the last nThin7 sans
@@ -213,16 +246,20 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 	}
 	switch kind {
 	case "headline":
-		f := fs.pick(rng, pickI(rng, roleDisplay, roleImpact))
+		f := pickFont(rng, plainDisplay7(rng, fs), fs.pick(rng, roleImpact))
 		text := strings.ToUpper(words7(rng, 1+rng.Intn(2)))
 		switch rng.Intn(5) {
 		case 0: // round a circle: the words run most of the way round a disc
-			r := short * (0.22 + rng.Float64()*0.08)
-			px := max(minPx*1.2, r*0.32)
-			line := text + " \u2022 " + strings.ToUpper(words7(rng, 1))
+			r := short * (0.24 + rng.Float64()*0.08)
 			circ := 2 * math.Pi * r
-			if float64(widest(f, px, []string{line})) > circ*0.9 {
-				line = text
+			line := text
+			if rng.Intn(2) == 0 {
+				line += " \u2022 " + strings.ToUpper(words7(rng, 1))
+			}
+			// over the top of the circle: the line spans 120-200 degrees
+			px := math.Min(r*0.45, pxForWidth(f, line, int(circ*(0.33+rng.Float64()*0.22))))
+			if px < minPx*1.3 {
+				return done("")
 			}
 			cx, cy := W/2+rng.Intn(W/4+1)-W/8, H/2
 			col := lightOrDark(img, image.Rect(cx-int(r*1.3), cy-int(r*1.3), cx+int(r*1.3), cy+int(r*1.3)))
@@ -271,7 +308,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		small := strings.ToUpper(pickS(rng, "the ", "a taste of ", "welcome to ", "all about ") + words7(rng, 1))
 		mid := titleCase(words7(rng, 2))
 		bp := max(minPx*2, fit(f, short*(0.22+rng.Float64()*0.08), []string{big}, int(float64(W)*0.8)))
-		sf := fs.pick(rng, roleSans)
+		sf := sansFont7(rng, fs)
 		sp := max(minPx, bp*0.28)
 		mp := max(minPx*1.1, bp*0.42)
 		if widest(sf, sp, []string{small}) > W*9/10 || widest(f, mp, []string{mid}) > W*9/10 {
@@ -284,11 +321,11 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		ly.draw(style{font: f, px: mp, fill: c, opacity: 1, shadow: true}, []string{mid}, W/2, cy+int(bp*0.8))
 		return done(small + " " + big + " " + mid)
 	case "neon":
-		f := pickFont(rng, scriptFont7(rng, fs), fs.pick(rng, roleDisplay), fs.pick(rng, roleSans))
-		text := pickS(rng, titleCase(words7(rng, 1+rng.Intn(2))), scriptLines7[rng.Intn(len(scriptLines7))], strings.ToUpper(words7(rng, 1)))
+		f := pickFont(rng, plainScript7(rng, fs), plainDisplay7(rng, fs), sansFont7(rng, fs))
+		text := pickS(rng, titleCase(words7(rng, 1+rng.Intn(2))), scriptLines7[rng.Intn(len(scriptLines7))])
 		darken(img, 0.25+rng.Float64()*0.2) // night: the sign lights the dark
 		lines := splitLines(text, 1+rng.Intn(2))
-		px := max(minPx*1.5, fit(f, short*(0.13+rng.Float64()*0.06), lines, int(float64(W)*0.8)))
+		px := max(minPx*2, fit(f, short*(0.14+rng.Float64()*0.06), lines, int(float64(W)*0.8)))
 		glow := pickC(rng, rgb(255, 40, 160), rgb(40, 200, 255), rgb(255, 120, 20), rgb(120, 255, 80), rgb(190, 80, 255))
 		core := rgb(255-float64(255-glow.R)*0.25, 255-float64(255-glow.G)*0.25, 255-float64(255-glow.B)*0.25)
 		cy := H/2 + rng.Intn(H/5+1) - H/10
@@ -304,9 +341,10 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			}
 		}
 		ly.drawNeon(style{font: f, px: px, fill: core, opacity: 1, angle: (rng.Float64()*2 - 1) * 6}, lines, W/2, cy, glow)
+		ly.readsSmaller(px, 0.8) // a tube's strokes are thin
 		return done(strings.Join(lines, " "))
 	case "gradient":
-		f := fs.pick(rng, pickI(rng, roleImpact, roleDisplay))
+		f := pickFont(rng, fs.pick(rng, roleImpact), plainDisplay7(rng, fs))
 		text := strings.ToUpper(words7(rng, 1+rng.Intn(2)))
 		lines := splitLines(text, 1+rng.Intn(2))
 		px := max(minPx*1.5, fit(f, short*(0.14+rng.Float64()*0.07), lines, int(float64(W)*0.85)))
@@ -324,29 +362,34 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		ly.drawGradient(s, lines, W/2, cy, p[0], p[1])
 		return done(strings.Join(lines, " "))
 	case "script":
-		f := scriptFont7(rng, fs)
+		f := plainScript7(rng, fs)
 		text := pickS(rng, scriptLines7[rng.Intn(len(scriptLines7))], titleCase(words7(rng, 2)), words7(rng, 3))
 		switch rng.Intn(3) {
 		case 0: // on a paper tag or card pinned over the photo
 			lines := splitLines(text, 1+rng.Intn(2))
-			px := max(minPx*1.4, fit(f, short*(0.11+rng.Float64()*0.05), lines, int(float64(W)*0.6)))
+			px := max(minPx*1.6, fit(f, short*(0.12+rng.Float64()*0.05), lines, int(float64(W)*0.6)))
 			paper := pickC(rng, rgb(250, 246, 235), rgb(255, 255, 255), rgb(245, 230, 200))
 			ink := pickC(rng, rgb(30, 30, 60), rgb(120, 20, 40), rgb(20, 70, 40))
 			s := style{font: f, px: px, fill: ink, opacity: 1, panel: &paper, panelPad: 0.5, shadow: true, angle: (rng.Float64()*2 - 1) * 10}
 			plated = true
 			ly.draw(s, lines, W/2+rng.Intn(W/5+1)-W/10, H/2+rng.Intn(H/5+1)-H/10)
+			ly.readsSmaller(px, 0.8)
 			return done(strings.Join(lines, " "))
-		case 1: // white brush letters with a soft shadow across the photo
+		case 1: // brush letters, any script, edged, large across the photo
+			f = scriptFont7(rng, fs)
 			lines := splitLines(text, 1+rng.Intn(2))
-			px := max(minPx*1.6, fit(f, short*(0.14+rng.Float64()*0.06), lines, int(float64(W)*0.85)))
+			px := max(minPx*1.7, fit(f, short*(0.14+rng.Float64()*0.06), lines, int(float64(W)*0.85)))
 			cy := H/2 + rng.Intn(H/4+1) - H/8
 			c := lightOrDark(img, image.Rect(0, cy-int(px), W, cy+int(px)))
-			ly.draw(style{font: f, px: px, fill: c, opacity: 1, shadow: true, angle: (rng.Float64()*2 - 1) * 12}, lines, W/2, cy)
+			o := rgb(255-float64(c.R), 255-float64(c.G), 255-float64(c.B))
+			ly.draw(style{font: f, px: px, fill: c, opacity: 1, outline: &o, outlineW: max(2, int(px/16)), shadow: true,
+				angle: (rng.Float64()*2 - 1) * 12}, lines, W/2, cy)
+			ly.readsSmaller(px, 0.8)
 			return done(strings.Join(lines, " "))
 		}
 		// A signature in a lower corner, over a light fade.
 		line := pickS(rng, authors7[rng.Intn(len(authors7))], titleCase(words7(rng, 1))+" Studio", "xo "+strings.Fields(authors7[rng.Intn(len(authors7))])[0])
-		px := max(minPx*1.3, short*(0.08+rng.Float64()*0.04))
+		px := max(minPx*1.6, short*(0.09+rng.Float64()*0.04))
 		wid := widest(f, px, []string{line})
 		if wid > W*8/10 {
 			return done("")
@@ -355,41 +398,43 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		cy := H - int(px*1.1)
 		c := lightOrDark(img, image.Rect(cx-wid/2, cy-int(px/2), cx+wid/2, cy+int(px/2)))
 		ly.draw(style{font: f, px: px, fill: c, opacity: 0.95, shadow: true}, []string{line}, cx, cy)
+		ly.readsSmaller(px, 0.8)
 		return done(line)
 	case "caption":
 		// Thin light text on the photo itself, no band: a hairline face.
 		f := thinFont7(rng, fs)
 		text := pickS(rng, strings.ToLower(words7(rng, 3+rng.Intn(3))), titleCase(words7(rng, 2)), strings.ToUpper(words7(rng, 2)))
 		lines := splitLines(text, 1+rng.Intn(2))
-		px := max(minPx*1.5, fit(f, short*(0.08+rng.Float64()*0.04), lines, int(float64(W)*0.85)))
+		px := max(minPx*2.2, fit(f, short*(0.11+rng.Float64()*0.04), lines, int(float64(W)*0.85)))
 		cx := W / 2
 		cy := pickI(rng, H/2, int(px*1.5), H-int(px*1.5*float64(len(lines))))
 		c := pickC(rng, white, rgb(240, 240, 230), rgb(255, 245, 220))
 		if lumOf(img, image.Rect(0, cy-int(px), W, cy+int(px))) > 150 {
 			c = rgb(25, 25, 25)
 		}
-		// Hairlines read smaller than their size: measured a fifth smaller.
-		m := style{font: f, px: px, fill: c, opacity: 1}
-		ly.draw(m, lines, cx, cy)
-		ly.leg.thumbPx = math.Min(ly.leg.thumbPx, px*0.8*ly.scale)
+		// Hairlines read smaller and fainter than their size and fill:
+		// measured at three quarters of it, with ThinMargin more contrast.
+		ly.draw(style{font: f, px: px, fill: c, opacity: 1}, lines, cx, cy)
+		ly.readsSmaller(px, 0.75)
+		ly.leg.contrast -= ThinMargin
 		return done(strings.Join(lines, " "))
 	case "watermark":
 		site := sites7[rng.Intn(len(sites7))]
 		switch rng.Intn(3) {
 		case 0: // one big faint name across the middle
-			f := pickFont(rng, fs.pick(rng, roleSans), thinFont7(rng, fs), fs.pick(rng, roleImpact))
+			f := pickFont(rng, sansFont7(rng, fs), fs.pick(rng, roleImpact))
 			text := pickS(rng, site, strings.ToUpper(site), "\u00a9 "+site)
 			px := max(minPx*1.6, fit(f, short*0.16, []string{text}, int(float64(W)*0.8)))
 			region := image.Rect(W/2-widest(f, px, []string{text})/2, H/2-int(px/2), W/2+widest(f, px, []string{text})/2, H/2+int(px/2))
 			c := lightOrDark(img, region)
-			need := MinContrast + BusyFactor*lumStd(img, region) + 5 + rng.Float64()*20
+			need := MinContrast + BusyFactor*lumStd(img, region) + 15 + rng.Float64()*25
 			op := math.Min(1, need/math.Max(1, math.Abs(lum(c)-lumOf(img, region))))
 			ly.draw(style{font: f, px: px, fill: c, opacity: op, angle: pickF(rng, 0, -15, 15)}, []string{text}, W/2, H/2)
 			return done(text)
 		case 1: // a faint logo and name in a corner, two lines
-			f := fs.pick(rng, roleSans)
+			f := sansFont7(rng, fs)
 			lines := []string{strings.ToUpper(site), pickS(rng, "stock photo", "image id "+fmt.Sprint(100000+rng.Intn(900000)), "royalty free")}
-			px := max(minPx*1.05, short*0.05)
+			px := max(minPx*1.3, short*0.055)
 			wid := widest(f, px, lines)
 			if wid > W*8/10 {
 				lines = lines[:1]
@@ -399,7 +444,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			cy := pickI(rng, int(px*1.5), H-int(px*1.5))
 			region := image.Rect(cx-wid/2, cy-int(px), cx+wid/2, cy+int(px))
 			c := lightOrDark(img, region)
-			need := MinContrast + BusyFactor*lumStd(img, region) + 5 + rng.Float64()*25
+			need := MinContrast + BusyFactor*lumStd(img, region) + 15 + rng.Float64()*30
 			op := math.Min(1, need/math.Max(1, math.Abs(lum(c)-lumOf(img, region))))
 			ly.draw(style{font: f, px: px, fill: c, opacity: op}, lines, cx, cy)
 			return done(strings.Join(lines, " "))
@@ -408,7 +453,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		f := fs.pick(rng, roleImpact)
 		px := max(minPx*1.3, short*0.09)
 		c := lightOrDark(img, img.Bounds())
-		op := math.Min(1, (MinContrast+BusyFactor*lumStd(img, img.Bounds())+8+rng.Float64()*20)/math.Max(1, math.Abs(lum(c)-lumOf(img, img.Bounds()))))
+		op := math.Min(1, (MinContrast+BusyFactor*lumStd(img, img.Bounds())+15+rng.Float64()*25)/math.Max(1, math.Abs(lum(c)-lumOf(img, img.Bounds()))))
 		s := style{font: f, px: px, fill: c, opacity: op, angle: -30}
 		if widest(f, px, []string{site}) > int(float64(W)*0.55) {
 			return done("")
@@ -428,7 +473,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			ly.draw(s, []string{bot}, W/2, H-int(px*0.85))
 			return done(top + " " + bot)
 		case 1: // a white band on top with black text: the post-style meme
-			sf := fs.pick(rng, roleSans)
+			sf := sansFont7(rng, fs)
 			text := pickS(rng, "me trying to ", "pov: you finally ", "nobody:\n me: ") + words7(rng, 2+rng.Intn(2))
 			text = strings.ReplaceAll(text, "\n", "")
 			lines := splitLines(text, 1+rng.Intn(2))
@@ -440,16 +485,20 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			return done(strings.Join(lines, " "))
 		}
 		// One line in a script or display face with a heavy drop shadow.
-		df := pickFont(rng, scriptFont7(rng, fs), fs.pick(rng, roleDisplay))
+		df := pickFont(rng, plainScript7(rng, fs), plainDisplay7(rng, fs))
 		line := titleCase(pickS(rng, "keep calm and ", "but first, ", "life is better with ") + words7(rng, 1))
 		lines := splitLines(line, 2)
 		px := max(minPx*1.5, fit(df, short*0.13, lines, int(float64(W)*0.88)))
 		c := pickC(rng, white, rgb(255, 230, 80))
 		o := rgb(10, 10, 10)
 		ly.draw(style{font: df, px: px, fill: c, opacity: 1, outline: &o, outlineW: max(1, int(px/14)), shadow: true}, lines, W/2, H/2)
+		ly.readsSmaller(px, 0.85)
 		return done(strings.Join(lines, " "))
 	case "quote":
-		f := pickFont(rng, fs.pick(rng, roleSerif), scriptFont7(rng, fs))
+		f, script := fs.pick(rng, roleSerif), rng.Intn(3) == 0
+		if script {
+			f = plainScript7(rng, fs)
+		}
 		text := words7(rng, 5+rng.Intn(5))
 		if rng.Intn(2) == 0 {
 			text = titleCase(text)
@@ -457,12 +506,18 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		lines := splitLines(text, 2+rng.Intn(2))
 		author := "\u2014 " + authors7[rng.Intn(len(authors7))]
 		darken(img, 0.35+rng.Float64()*0.25)
-		px := max(minPx*1.1, fit(f, short*(0.075+rng.Float64()*0.03), lines, int(float64(W)*0.8)))
+		px := max(minPx*1.5, fit(f, short*(0.075+rng.Float64()*0.03), lines, int(float64(W)*0.8)))
+		if script {
+			px = max(px, minPx*1.6)
+		}
 		ink := pickC(rng, white, rgb(255, 236, 200), rgb(220, 240, 255))
 		bh := int(px * 1.2 * float64(len(lines)))
 		cy := H/2 - int(px*0.4)
 		ly.draw(style{font: f, px: px, fill: ink, opacity: 1}, lines, W/2, cy)
-		af := fs.pick(rng, roleSans)
+		if script {
+			ly.readsSmaller(px, 0.8)
+		}
+		af := sansFont7(rng, fs)
 		ap := max(minPx, px*0.5)
 		if cy+bh/2+int(ap*2) < H && widest(af, ap, []string{author}) < W*9/10 {
 			ly.draw(style{font: af, px: ap, fill: ink, opacity: 0.95}, []string{strings.ToUpper(author)}, W/2, cy+bh/2+int(ap*1.4))
@@ -473,15 +528,19 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		// A shop front, book cover or package: a plate and its words turned
 		// in perspective as one picture.
 		text := shopSigns7[rng.Intn(len(shopSigns7))]
-		f := fs.pick(rng, pickI(rng, roleImpact, roleSerif, roleDisplay))
+		f := pickFont(rng, fs.pick(rng, roleImpact), fs.pick(rng, roleSerif), plainDisplay7(rng, fs))
 		lines := []string{text}
 		if rng.Intn(2) == 0 {
 			lines = append(lines, titleCase(pickS(rng, "est. 19"+fmt.Sprint(20+rng.Intn(80)), "open daily", words7(rng, 2), "since 1"+fmt.Sprint(800+rng.Intn(200)))))
 		}
 		px := max(minPx*1.5, fit(f, short*(0.1+rng.Float64()*0.05), lines[:1], int(float64(W)*0.7)))
-		sp := max(minPx*1.1, px*0.5)
+		sp := max(minPx*1.3, px*0.5)
 		tw := max(widest(f, px, lines[:1]), widest(f, sp, lines[1:]))
-		pw, ph := tw+int(px*1.2), int(px*1.6)+int(sp*1.3)*(len(lines)-1)
+		y1, y2 := int(px*0.75), int(px*0.75+px*0.55+sp*0.85) // the lines' centres on the plate
+		pw, ph := tw+int(px*1.2), int(px*1.5)
+		if len(lines) > 1 {
+			ph = y2 + int(sp*0.8)
+		}
 		if pw > W*95/100 || ph > H*9/10 {
 			return done("")
 		}
@@ -496,11 +555,10 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 			patch.Pix[i], patch.Pix[i+1], patch.Pix[i+2], patch.Pix[i+3] = board.R, board.G, board.B, 255
 		}
 		mask := image.NewAlpha(patch.Rect)
-		y := int(px * 0.95)
 		for i, l := range lines {
-			p := px
+			p, y := px, y1
 			if i > 0 {
-				p = sp
+				p, y = sp, y2
 			}
 			m := textMask(f, p, []string{l}, 0)
 			paint(patch, m, pw/2, y, ink, 1)
@@ -512,7 +570,6 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 					}
 				}
 			}
-			y += int(p*0.75 + sp*0.9)
 		}
 		k := 0.7 + rng.Float64()*0.2
 		top, bot := k, 1.0
@@ -543,7 +600,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		date := posterDates7[rng.Intn(len(posterDates7))]
 		sub := titleCase(words7(rng, 2))
 		f := fs.pick(rng, roleImpact)
-		sf := fs.pick(rng, roleSans)
+		sf := sansFont7(rng, fs)
 		pw := int(float64(W) * (0.42 + rng.Float64()*0.2))
 		hl := splitLines(head, 2)
 		hp := max(minPx*1.5, fit(f, float64(pw)*0.22, hl, int(float64(pw)*0.86)))

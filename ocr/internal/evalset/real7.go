@@ -55,7 +55,7 @@ var plain7 = concat(
 		"lava05", "planet01", "planet03", "water12", "water16", "roca2", "rocb2", "terra002"),
 	share("scribus-template", "scribus/templates/br2/brightness.jpg", "scribus/templates/br2/halfmoon.jpg",
 		"scribus/templates/br2/moon.jpg", "scribus/templates/br2/nature.jpg", "scribus/templates/br2/sunset.jpg",
-		"scribus/templates/menu2/pizza.jpg", "scribus/templates/menu1/teriyaki.png", "scribus/templates/nl1-bw/kites-bw.png"),
+		"scribus/templates/menu2/pizza.jpg", "scribus/templates/menu1/teriyaki.png"),
 	prefixed("klettres-data", "klettres/pics/", ".png", "klettres_grownup", "klettres_desert"),
 )
 
@@ -63,7 +63,7 @@ var plain7 = concat(
 // around it, each with why it is a positive (looked at at full size; the
 // windows keep the text legible on the 220-px thumbnail).
 var sceneText7 = []scene3{
-	sc3("bzflag-data", "games/bzflag/title.png", 0, 0, 1, 1),                                   // "BZFLAG", carved capitals, "v2.4.26" beside
+	sc3("bzflag-data", "games/bzflag/title.png", 0, 0, 1, 1),                                    // "BZFLAG", carved capitals, "v2.4.26" beside
 	sc3("colobot-common-textures", "games/colobot/textures/interface/generico.png", 0, 0, 1, 1), // "COLOBOT" in chrome capitals, "EPSITEC" and "TerranovaTeam" buttons
 	sc3("colobot-common-textures", "games/colobot/textures/interface/intro1.png", 0.3, 0.05, 0.75, 0.5),
 	sc3("colobot-common-textures", "games/colobot/textures/interface/intro2.png", 0.4, 0.0, 0.9, 0.45),
@@ -72,23 +72,29 @@ var sceneText7 = []scene3{
 
 // heldOut7FontFiles are version 7's typefaces: packages that none of
 // versions 1-6 uses (nor the Go fonts of the procedural set). OSP-DIN,
-// BM Dohyeon, BM Hanna Pro, Smiley Sans, M+ 1 Black and Ferrite Core
-// Black stand in for Impact; M+, Radis Sans, Solothurn, Agave, Osifont,
-// DotGothic16 and Bajaderka set signs, captions and watermarks, M+ 2 Thin,
-// M+ 1 ExtraLight and Ferrite Core Light are the hairline faces (the last
-// nThin7 sans faces); Linex's Jara and Quercus, George Williams' Caslon
-// and Caliban, Campania, Museum Sixty and Solide Mirage set quotes and
-// signs; Yusei Magic, Klee One, Setofont, Havana, Femke Klaver, Ecolier,
-// Isabella, BM Kirang Haerang and Aenigma's Ink Swipe and Gesture are the
-// handwritten and brush scripts (the first nScript7 display faces), Train
-// One, Stick, Fantasma, Blankenburg and Joscelyn the other display faces.
+// BM Dohyeon, BM Hanna Pro, Smiley Sans and M+ 1 Black stand in for
+// Impact; M+, Radis Sans, Solothurn, Agave, Osifont and DotGothic16 set
+// signs, captions and watermarks, and M+ 1 Light, M+ 1 ExtraLight and M+
+// 2 Light are the hairline faces (the last nThin7 sans faces); Linex's
+// Jara and Quercus, George Williams' Caslon and Caliban, Campania, Museum
+// Sixty and Solide Mirage set quotes and signs; Yusei Magic, Klee One,
+// Setofont, BM Kirang Haerang, Havana and Ecolier (the plainer first
+// nPlainScript7), Femke Klaver, Isabella, Aenigma's Ink Swipe and
+// Gesture, Blankenburg, Joscelyn and Bajaderka are the handwritten, brush
+// and blackletter scripts (the first nScript7 display faces: never set in
+// capitals only, the ornate ones only large), and BM Jua, Aenigma's
+// Homespun and (again) M+ 1 Black, BM Dohyeon and Smiley Sans the plain
+// display faces, set in capitals too. Left out after looking at a
+// specimen: Baskervald (x/image/sfnt rejects its table order), GFS
+// Bodoni Classic and Baskerville (Greek only), Typo Script (no digits),
+// Ferrite Core, Train One and Stick (too thin or hollow to read on the
+// thumbnail), Fantasma.
 var heldOut7FontFiles = []fontFile{
 	{"truetype/opendin/OSP-DIN.ttf", "fonts-opendin", []int{roleImpact}},
 	{"truetype/woowa-bm/BMDOHYEON_ttf.ttf", "fonts-woowa-bm", []int{roleImpact}},
 	{"truetype/woowa-bm/BMHANNAPro.ttf", "fonts-woowa-bm", []int{roleImpact, roleSans}},
 	{"truetype/smiley-sans/SmileySans-Oblique.ttf", "fonts-smiley-sans", []int{roleImpact}},
 	{"opentype/mplus/Mplus1-Black.otf", "fonts-mplus", []int{roleImpact}},
-	{"opentype/ferrite-core/FerriteCoreDX-Black.otf", "fonts-ferrite-core", []int{roleImpact}},
 	{"opentype/mplus/Mplus1-Medium.otf", "fonts-mplus", []int{roleSans}},
 	{"opentype/mplus/Mplus2-Regular.otf", "fonts-mplus", []int{roleSans}},
 	{"opentype/radisnoir/RadisSans-medium.otf", "fonts-radisnoir", []int{roleSans}},
@@ -97,10 +103,9 @@ var heldOut7FontFiles = []fontFile{
 	{"truetype/agave/agave-r-autohinted.ttf", "fonts-agave", []int{roleSans}},
 	{"truetype/osifont/osifont.ttf", "fonts-osifont", []int{roleSans}},
 	{"truetype/dotgothic16/DotGothic16-Regular.ttf", "fonts-dotgothic16", []int{roleSans}},
-	{"opentype/bajaderka/Bajaderka-Regular.otf", "fonts-bajaderka", []int{roleSans}},
-	{"opentype/mplus/Mplus2-Thin.otf", "fonts-mplus", []int{roleSans}},
+	{"opentype/mplus/Mplus1-Light.otf", "fonts-mplus", []int{roleSans}},
 	{"opentype/mplus/Mplus1-ExtraLight.otf", "fonts-mplus", []int{roleSans}},
-	{"opentype/ferrite-core/FerriteCoreDX-Light.otf", "fonts-ferrite-core", []int{roleSans}},
+	{"opentype/mplus/Mplus2-Light.otf", "fonts-mplus", []int{roleSans}},
 	{"truetype/linex/Jara.ttf", "fonts-linex", []int{roleSerif}},
 	{"truetype/linex/Jara_It.ttf", "fonts-linex", []int{roleSerif}},
 	{"truetype/linex/Quercus.ttf", "fonts-linex", []int{roleSerif}},
@@ -113,26 +118,31 @@ var heldOut7FontFiles = []fontFile{
 	{"truetype/yusei-magic/YuseiMagic-Regular.ttf", "fonts-yusei-magic", []int{roleDisplay}},
 	{"truetype/klee/KleeOne-SemiBold.ttf", "fonts-klee", []int{roleDisplay}},
 	{"truetype/seto/setofont.ttf", "fonts-seto", []int{roleDisplay}},
-	{"opentype/havana/Havana-Regular.otf", "fonts-havana", []int{roleDisplay}},
-	{"truetype/femkeklaver/femkeklaver.ttf", "fonts-femkeklaver", []int{roleDisplay}},
-	{"truetype/ecolier-court/Ecolier-court.ttf", "fonts-ecolier-court", []int{roleDisplay}},
-	{"truetype/isabella/Isabella.ttf", "fonts-isabella", []int{roleDisplay}},
 	{"truetype/woowa-bm/BMKIRANGHAERANG-TTF.ttf", "fonts-woowa-bm", []int{roleDisplay}},
+	{"opentype/havana/Havana-Regular.otf", "fonts-havana", []int{roleDisplay}},
+	{"truetype/ecolier-court/Ecolier-court.ttf", "fonts-ecolier-court", []int{roleDisplay}},
+	{"truetype/femkeklaver/femkeklaver.ttf", "fonts-femkeklaver", []int{roleDisplay}},
+	{"truetype/isabella/Isabella.ttf", "fonts-isabella", []int{roleDisplay}},
 	{"truetype/aenigma/inkswipe.ttf", "fonts-aenigma", []int{roleDisplay}},
 	{"truetype/aenigma/gesture.ttf", "fonts-aenigma", []int{roleDisplay}},
-	{"truetype/train/TrainOne-Regular.ttf", "fonts-train", []int{roleDisplay}},
-	{"truetype/stick/Stick-Regular.ttf", "fonts-stick", []int{roleDisplay}},
-	{"opentype/fantasma/Fantasma-Bold.otf", "fonts-fantasma", []int{roleDisplay}},
 	{"truetype/blankenburg/Blankenburg_UNZ1A.ttf", "fonts-blankenburg", []int{roleDisplay}},
 	{"opentype/joscelyn/Joscelyn-Regular.otf", "fonts-joscelyn", []int{roleDisplay}},
+	{"opentype/bajaderka/Bajaderka-Regular.otf", "fonts-bajaderka", []int{roleDisplay}},
+	{"truetype/woowa-bm/BMJUA_ttf.ttf", "fonts-woowa-bm", []int{roleDisplay}},
+	{"truetype/aenigma/homespun.ttf", "fonts-aenigma", []int{roleDisplay}},
+	{"opentype/mplus/Mplus1-Black.otf", "fonts-mplus", []int{roleDisplay}},
+	{"truetype/woowa-bm/BMDOHYEON_ttf.ttf", "fonts-woowa-bm", []int{roleDisplay}},
+	{"truetype/smiley-sans/SmileySans-Oblique.ttf", "fonts-smiley-sans", []int{roleDisplay}},
 }
 
 // nScript7 and nThin7 are how many of heldOut7FontFiles' display faces
-// (from the first) are scripts and of its sans faces (from the last) are
-// hairlines.
+// (from the first) are scripts, nPlainScript7 how many of those (from the
+// first) are plain enough to read small, and nThin7 how many of its sans
+// faces (from the last) are hairlines.
 const (
-	nScript7 = 10
-	nThin7   = 3
+	nScript7      = 13
+	nPlainScript7 = 6
+	nThin7        = 3
 )
 
 // CompositeKinds7 are the kinds of version 7's composites, in order: the
