@@ -15,22 +15,22 @@ import (
 // garden, craft and feeling words), agencies, shop-front texts, poster
 // lines and quote authors (none of versions 1-6's lists; a test checks it).
 var vocabulary7 = strings.Fields(`
-drizzle thunder rainbow breeze blizzard monsoon sunshine hailstorm frost fog-free cloudburst
-melody rhythm chorus violin trumpet saxophone ukulele harmonica symphony ballad encore lullaby
-saucepan spatula colander teapot skillet ladle cinnamon nutmeg paprika saffron ginger vanilla
-passport luggage voyage harbour-side backpack compass lantern hostel postcard souvenir itinerary
-tulip daisy lavender orchid magnolia sunflower ivy fern clover meadow orchard blossom
-knitting pottery origami quilting embroidery weaving sketchbook watercolour easel canvas
-joy kindness courage wonder gratitude patience serenity laughter dreams freedom hope gentle
+drizzle thunderclap rainbow gust blizzard monsoon sunbeam hailstorm frost cloudburst dewdrop
+ballad saxophone ukulele harmonica symphony encore lullaby cello banjo tambourine xylophone bassoon accordion
+saucepan spatula colander teapot skillet ladle nutmeg paprika saffron ginger vanilla cardamom whisk
+passport luggage voyage rucksack souvenir itinerary timetable boarding gondola ferryman
+tulip daisy lavender orchid magnolia sunflower ivy fern clover primrose marigold bluebell
+knitting pottery origami quilting embroidery weaving sketchbook watercolour easel crochet
+joy kindly bravery awe thankful laughter dreamy liberty cosy mellow
 `)
 
-var sites7 = []string{"photostockeditor", "lifeofpix", "skitterphoto", "picjumbo", "freerangestock", "stockvault",
-	"burst", "reshot", "styledstock", "morguefile", "negativespace", "foodiesfeed", "picography", "splitshire"}
+var sites7 = []string{"photostockeditor", "freerangestock", "burst", "styledstock", "picography", "splitshire",
+	"stocksnapper", "freestocks", "picspree", "libreshot", "isorepublic"}
 
 // shopSigns7 are shop fronts, street posters and packaging names.
-var shopSigns7 = []string{"BOUTIQUE", "FLORIST", "NEWSAGENT", "IRONMONGER", "TEA ROOM", "GELATERIA", "PATISSERIE",
-	"FISHMONGER", "DINER", "NOODLE BAR", "BISTRO", "CANDLE SHOP", "RECORD STORE", "ANTIQUES", "OPTICIAN",
-	"BUTCHER", "BICYCLE REPAIR", "TATTOO", "LAUNDERETTE 24H", "PHOTO LAB", "COFFEE HOUSE", "BAKEHOUSE"}
+var shopSigns7 = []string{"HABERDASHER", "NEWSAGENT", "IRONMONGER", "GELATERIA", "PATISSERIE", "FISHMONGER",
+	"BISTRO", "DUMPLING HOUSE", "RECORD STORE", "GIFT SHOP", "RAMEN BAR", "PIANO SHOP", "KITE SHOP", "TOY SHOP",
+	"LAUNDERETTE 24H", "PHOTO LAB", "WAFFLE HOUSE", "BAKEHOUSE", "CHEESE SHOP", "SPICE MARKET", "HAT SHOP", "SOAP STUDIO"}
 
 var posterHeads7 = []string{"LIVE MUSIC", "OPEN MIC", "JAZZ NIGHT", "FOOD FESTIVAL", "SUMMER FAIR", "FILM CLUB",
 	"GRAND OPENING", "STREET MARKET", "CRAFT FAIR", "DANCE PARTY", "BOOK SIGNING", "CHARITY RUN"}
@@ -44,13 +44,7 @@ var authors7 = []string{"Maya Lindqvist", "J. Okafor", "Rosa Belmonte", "Ilse Va
 var scriptLines7 = []string{"Thank you", "With love", "Good morning", "Sweet dreams", "Best wishes", "Hello sunshine",
 	"Stay wild", "Bon voyage", "Cheers", "Enjoy", "Just married", "Be kind"}
 
-func words7(rng *rand.Rand, n int) string {
-	w := strings.Fields(pickWords(rng, vocabulary7, n))
-	for i := range w {
-		w[i] = strings.ReplaceAll(w[i], "-", " ")
-	}
-	return strings.Join(w, " ")
-}
+func words7(rng *rand.Rand, n int) string { return pickWords(rng, vocabulary7, n) }
 
 // keystone squeezes m's rows towards its centre column: the top row to
 // top of its width, the bottom row to bottom, the rows between in
@@ -219,6 +213,14 @@ func (c *layer) readsSmaller(px, f float64) {
 	c.leg.thumbPx = math.Min(c.leg.thumbPx, px*f*c.scale)
 }
 
+// hairline applies the label rule's terms for a hairline face set at px:
+// measured at three quarters of its size, with ThinMargin more contrast
+// needed.
+func (c *layer) hairline(px float64) {
+	c.readsSmaller(px, 0.75)
+	c.leg.contrast -= ThinMargin
+}
+
 // thinFont7 is one of version 7's hairline faces (the last nThin7 sans
 // faces of heldOut7FontFiles).
 func thinFont7(rng *rand.Rand, fs *fontSet) *opentype.Font {
@@ -257,9 +259,10 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 				line += " \u2022 " + strings.ToUpper(words7(rng, 1))
 			}
 			// over the top of the circle: the line spans 120-200 degrees
-			px := math.Min(r*0.45, pxForWidth(f, line, int(circ*(0.33+rng.Float64()*0.22))))
-			if px < minPx*1.3 {
-				return done("")
+			px := max(minPx*1.3, math.Min(r*0.45, pxForWidth(f, line, int(circ*(0.33+rng.Float64()*0.22)))))
+			if w := float64(widest(f, px, []string{line})); w > circ*0.6 {
+				r = w / (0.6 * 2 * math.Pi) // a wider circle: the line still spans some 216 degrees
+				circ = 2 * math.Pi * r
 			}
 			cx, cy := W/2+rng.Intn(W/4+1)-W/8, H/2
 			col := lightOrDark(img, image.Rect(cx-int(r*1.3), cy-int(r*1.3), cx+int(r*1.3), cy+int(r*1.3)))
@@ -412,11 +415,9 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		if lumOf(img, image.Rect(0, cy-int(px), W, cy+int(px))) > 150 {
 			c = rgb(25, 25, 25)
 		}
-		// Hairlines read smaller and fainter than their size and fill:
-		// measured at three quarters of it, with ThinMargin more contrast.
+		// Hairlines read smaller and fainter than their size and fill.
 		ly.draw(style{font: f, px: px, fill: c, opacity: 1}, lines, cx, cy)
-		ly.readsSmaller(px, 0.75)
-		ly.leg.contrast -= ThinMargin
+		ly.hairline(px)
 		return done(strings.Join(lines, " "))
 	case "watermark":
 		site := sites7[rng.Intn(len(sites7))]
@@ -533,7 +534,7 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		if rng.Intn(2) == 0 {
 			lines = append(lines, titleCase(pickS(rng, "est. 19"+fmt.Sprint(20+rng.Intn(80)), "open daily", words7(rng, 2), "since 1"+fmt.Sprint(800+rng.Intn(200)))))
 		}
-		px := max(minPx*1.5, fit(f, short*(0.1+rng.Float64()*0.05), lines[:1], int(float64(W)*0.7)))
+		px := max(minPx*1.8, fit(f, short*(0.1+rng.Float64()*0.05), lines[:1], int(float64(W)*0.7)))
 		sp := max(minPx*1.3, px*0.5)
 		tw := max(widest(f, px, lines[:1]), widest(f, sp, lines[1:]))
 		y1, y2 := int(px*0.75), int(px*0.75+px*0.55+sp*0.85) // the lines' centres on the plate
@@ -606,8 +607,10 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		hp := max(minPx*1.5, fit(f, float64(pw)*0.22, hl, int(float64(pw)*0.86)))
 		dp := max(minPx*1.1, fit(sf, hp*0.45, []string{date}, int(float64(pw)*0.86)))
 		bp := max(minPx, dp*0.8)
+		// the sheet grows to hold its smallest lines
+		pw = max(pw, widest(f, hp, hl)*8/7, widest(sf, dp, []string{date})*8/7, widest(sf, bp, []string{sub})*8/7)
 		ph := int(hp*1.1*float64(len(hl)) + dp*1.6 + bp*1.6 + hp*0.8)
-		if ph > H*95/100 || widest(sf, bp, []string{sub}) > pw*9/10 || widest(sf, dp, []string{date}) > pw*9/10 {
+		if ph > H*95/100 || pw > W*95/100 {
 			return done("")
 		}
 		x0 := pickI(rng, int(float64(W)*0.04), W-pw-int(float64(W)*0.04))
