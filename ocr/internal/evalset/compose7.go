@@ -595,6 +595,78 @@ func compose7(rng *rand.Rand, fs *fontSet, kind string, img *image.RGBA) (string
 		// measured at its smallest line's squeezed end
 		ly.endOver(style{font: f, px: smallest * math.Min(top, bot), fill: ink, opacity: 1}, inkBox(maskK, cx-pw/2, cy-ph/2), lum(board))
 		return done(strings.Join(lines, " "))
+	case "price":
+		f := pickFont(rng, fs.pick(rng, roleImpact), sansFont7(rng, fs))
+		cur := pickS(rng, "$", "$", "\u00a3", "\u20ac")
+		now := 2 + rng.Intn(60)
+		was := now + 3 + rng.Intn(40)
+		cents := pickS(rng, "", ".99", ".50", ".95")
+		if rng.Intn(2) == 0 { // a hand-lettered kraft tag on a string, turned
+			pf := plainScript7(rng, fs)
+			lines := []string{pickS(rng, "sale", "only", "today", "special"), cur + fmt.Sprint(now) + cents}
+			px := max(minPx*1.7, fit(pf, short*(0.11+rng.Float64()*0.04), lines, int(float64(W)*0.45)))
+			kraft := pickC(rng, rgb(205, 170, 120), rgb(235, 220, 190), rgb(250, 250, 245))
+			ink := pickC(rng, rgb(30, 30, 30), rgb(150, 20, 20))
+			plated = true
+			ly.draw(style{font: pf, px: px, fill: ink, opacity: 1, panel: &kraft, panelPad: 0.45, shadow: true,
+				angle: (rng.Float64()*2 - 1) * 14}, lines, W/2+rng.Intn(W/4+1)-W/8, H/2+rng.Intn(H/4+1)-H/8)
+			ly.readsSmaller(px, 0.8)
+			return done(strings.Join(lines, " "))
+		}
+		// The old price struck through above the new one, on a white band.
+		old := "was " + cur + fmt.Sprint(was) + cents
+		nw := "now " + cur + fmt.Sprint(now) + cents
+		np := max(minPx*1.6, fit(f, short*(0.12+rng.Float64()*0.04), []string{nw}, int(float64(W)*0.8)))
+		op := max(minPx*1.1, np*0.45)
+		bh := int(np*1.2 + op*1.6)
+		y0 := pickI(rng, int(float64(H)*0.1), H-bh-int(float64(H)*0.1))
+		ly.band(y0, y0+bh, white, 0.92)
+		plated = true
+		grey := rgb(90, 90, 90)
+		oy := y0 + int(op*0.9)
+		ly.drawOver(style{font: f, px: op, fill: grey, opacity: 1}, []string{old}, W/2, oy, 245)
+		ow := widest(f, op, []string{old})
+		ly.blend(image.Rect(W/2-ow/2, oy-max(1, int(op/14)), W/2+ow/2, oy+max(1, int(op/14))+1), rgb(200, 20, 20), 1)
+		ly.drawOver(style{font: f, px: np, fill: rgb(200, 20, 20), opacity: 1}, []string{nw}, W/2, y0+int(op*1.6+np*0.6), 245)
+		return done(old + " " + nw)
+	case "tiled":
+		// Rows of a name and a dot, level or upright, faint over the whole picture.
+		f := sansFont7(rng, fs)
+		word := sites7[rng.Intn(len(sites7))] + " \u2022"
+		c := lightOrDark(img, img.Bounds())
+		s := style{font: f, fill: c, angle: pickF(rng, 0, 0, 90)}
+		s.px = max(minPx*1.4, short*(0.06+rng.Float64()*0.02))
+		s.opacity = math.Min(1, (MinContrast+BusyFactor*lumStd(img, img.Bounds())+15+rng.Float64()*25)/math.Max(1, math.Abs(lum(c)-lumOf(img, img.Bounds()))))
+		wid := widest(f, s.px, []string{word})
+		stepX, stepY := wid+int(s.px*(0.6+rng.Float64())), int(s.px*(2+rng.Float64()*1.5))
+		if s.angle != 0 {
+			stepX, stepY = stepY, wid+int(s.px*(0.6+rng.Float64()))
+		}
+		ly.tileGrid(rng, s, word, stepX, stepY, 2)
+		return done(word)
+	case "card":
+		// A postcard: the photo in a white frame, "Greetings from" in a
+		// script and a place name in big capitals on the bottom strip.
+		place := strings.ToUpper(words7(rng, 1))
+		m := int(short * 0.04)
+		sh := int(short * (0.26 + rng.Float64()*0.06))
+		for _, r := range []image.Rectangle{image.Rect(0, 0, W, m), image.Rect(0, 0, m, H), image.Rect(W-m, 0, W, H), image.Rect(0, H-sh, W, H)} {
+			ly.blend(r, pickC(rng, white, rgb(250, 247, 238)), 1)
+		}
+		plated = true
+		sf := plainScript7(rng, fs)
+		gp := max(minPx*1.6, float64(sh)*0.3)
+		pf := fs.pick(rng, roleImpact)
+		pp := max(minPx*1.5, fit(pf, float64(sh)*0.5, []string{place}, int(float64(W)*0.85)))
+		ink := pickC(rng, rgb(200, 40, 60), rgb(20, 80, 160), rgb(30, 110, 70))
+		greet := pickS(rng, "Greetings from", "Love from", "Hello from", "Memories of")
+		if widest(sf, gp, []string{greet}) > W*9/10 || gp*0.9+pp*0.9 > float64(sh) {
+			return done("")
+		}
+		ly.drawOver(style{font: sf, px: gp, fill: ink, opacity: 1}, []string{greet}, W/2, H-sh+int(gp*0.7), 250)
+		ly.readsSmaller(gp, 0.8)
+		ly.drawOver(style{font: pf, px: pp, fill: ink, opacity: 1}, []string{place}, W/2, H-sh+int(gp*1.1+pp*0.6), 250)
+		return done(greet + " " + place)
 	case "poster":
 		// A street poster: a coloured sheet, a big head, a date and a small line.
 		head := posterHeads7[rng.Intn(len(posterHeads7))]

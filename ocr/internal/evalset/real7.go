@@ -146,12 +146,15 @@ const (
 )
 
 // CompositeKinds7 are the kinds of version 7's composites, in order: the
-// kinds it redraws and the ones it adds (neon, gradient, script, poster).
-var CompositeKinds7 = []string{"headline", "neon", "gradient", "script", "caption", "watermark", "meme", "quote", "sign", "poster"}
+// kinds it redraws (with layouts of its own: kraft tags and struck-out
+// prices, level and upright tiled rows, postcards among them) and the ones
+// it adds (neon, gradient, script, poster).
+var CompositeKinds7 = []string{"headline", "neon", "gradient", "script", "caption", "watermark", "meme", "quote", "sign",
+	"poster", "price", "tiled", "card"}
 
 // perKind7 is how many composites version 7 draws of each kind.
-var perKind7 = map[string]int{"headline": 12, "neon": 9, "gradient": 8, "script": 10, "caption": 8, "watermark": 9,
-	"meme": 8, "quote": 7, "sign": 9, "poster": 5}
+var perKind7 = map[string]int{"headline": 11, "neon": 8, "gradient": 8, "script": 9, "caption": 8, "watermark": 9,
+	"meme": 8, "quote": 7, "sign": 8, "poster": 5, "price": 5, "tiled": 4, "card": 4}
 
 // real7 builds PartHeldOut7 and says how many composites the label rule
 // dropped and drew again. RealOptions.PerKind, when set, replaces
