@@ -44,9 +44,9 @@ package evalset
 // hairline faces three quarters of it and ThinMargin more contrast,
 // scripts, neon tubes and edged meme scripts four fifths to 0.85, a sign
 // in perspective its smallest line at the squeezed end; a gradient is
-// measured at both ends. Every composite, at both sizes, and every
-// negative was then looked at (contact sheets of the thumbnails, the
-// doubtful ones at full size); faces that still read badly were dropped
+// measured at both ends. Every composite's and every negative's
+// thumbnail was then looked at (contact sheets; the doubtful ones, the
+// source photos and the scene windows at full size); faces that still read badly were dropped
 // (Ferrite Core, Train One, Stick, Fantasma) or kept to large sizes.
 
 // PartHeldOut7 is version 7's held-out part (see above).
