@@ -27,7 +27,7 @@ package evalset
 //     striped base wall, a mountain panorama; its title banner is scene
 //     text;
 //   - colobot-common-textures: clouds, fire, deserts, rock, ice, lava,
-//     Mars maps, planets, water, a nebula; its title screen and three
+//     Mars maps, planets, water, a nebula, a star field; its title screen and three
 //     intro pictures (with the game's and studio's names) are scene text;
 //   - scribus-template: the template photos (an eclipse, the moon, a
 //     canyon, a city at sunset, a pizza, prawns);
