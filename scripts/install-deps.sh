@@ -201,6 +201,25 @@ for f in apropal/Apropal-Bold.otf:apropal opendyslexic/OpenDyslexic-Regular.otf:
 	neohellenic/GFSNeohellenic.otf:gfs-neohellenic artemisia/GFSArtemisia.otf:gfs-artemisia elstob/ElstobD-14pt.otf:elstob; do
 	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
+# Version 7 of the OCR set (its held-out part heldout7): photos and fonts of
+# packages that no earlier part uses, without their recommends.
+for f in games/bzflag/title.png:bzflag-data games/colobot/textures/interface/intro1.png:colobot-common-textures \
+	scribus/templates/br2/nature.jpg:scribus-template klettres/pics/klettres_desert.png:klettres-data; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
+for f in opendin/OSP-DIN.ttf:opendin woowa-bm/BMJUA_ttf.ttf:woowa-bm smiley-sans/SmileySans-Oblique.ttf:smiley-sans \
+	adf/Solothurn-Bold.otf:adf-solothurn agave/agave-r-autohinted.ttf:agave osifont/osifont.ttf:osifont \
+	dotgothic16/DotGothic16-Regular.ttf:dotgothic16 linex/Jara.ttf:linex fonts-georgewilliams/Caliban.ttf:georgewilliams \
+	yusei-magic/YuseiMagic-Regular.ttf:yusei-magic klee/KleeOne-SemiBold.ttf:klee seto/setofont.ttf:seto \
+	femkeklaver/femkeklaver.ttf:femkeklaver ecolier-court/Ecolier-court.ttf:ecolier-court isabella/Isabella.ttf:isabella \
+	aenigma/homespun.ttf:aenigma blankenburg/Blankenburg_UNZ1A.ttf:blankenburg; do
+	[ -e "/usr/share/fonts/truetype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
+for f in mplus/Mplus1-Black.otf:mplus radisnoir/RadisSans-medium.otf:radisnoir campania/Campania.otf:campania \
+	levien/MuseumSixty.otf:levien-museum solid-mirage/SolideMirageEtroit.otf:solide-mirage havana/Havana-Regular.otf:havana \
+	joscelyn/Joscelyn-Regular.otf:joscelyn bajaderka/Bajaderka-Regular.otf:bajaderka; do
+	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
 [ ${#missing[@]} -eq 0 ] && [ ${#norec[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} ${norec[*]}"
 sudo=""

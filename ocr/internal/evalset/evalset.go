@@ -14,7 +14,9 @@
 // nothing with versions 1-4 and built without running the detector on it,
 // and version 6 (real6.go, compose6.go) one more, PartHeldOut6, sharing
 // nothing with versions 1-5, built the same way, with logos and game or UI
-// screens as kinds of their own.
+// screens as kinds of their own, and version 7 (real7.go, compose7.go) one
+// more, PartHeldOut7, sharing nothing with versions 1-6, with neon,
+// gradient, script and poster kinds.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

@@ -242,8 +242,15 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		s, _, err := real6(o)
 		return s, err
 	}
+	if part == PartHeldOut7 {
+		if o.Version != 0 && o.Version != 7 {
+			return nil, fmt.Errorf("evalset: part %q is version 7 only (asked for version %d)", part, o.Version)
+		}
+		s, _, err := real7(o)
+		return s, err
+	}
 	if part != PartTune && part != PartHeldOut {
-		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5, PartHeldOut6)
+		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5, PartHeldOut6, PartHeldOut7)
 	}
 	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
 		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)

@@ -389,9 +389,9 @@ func names3(list []photo) map[photo]string {
 	return out
 }
 
-// file names a version 3, 4, 5 or 6 photo under ShareDir.
+// file names a version 3-7 photo under ShareDir.
 func (p photo) file3() (string, bool) {
-	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] || v6Packages[p.pkg] {
+	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] || v6Packages[p.pkg] || v7Packages[p.pkg] {
 		return filepath.Join(ShareDir, p.path), true
 	}
 	return "", false

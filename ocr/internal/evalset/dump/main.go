@@ -27,7 +27,7 @@ func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
 	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
-	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+", "+evalset.PartHeldOut5+", "+evalset.PartHeldOut6+": version 3-6's held-out parts)")
+	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+", "+evalset.PartHeldOut5+", "+evalset.PartHeldOut6+", "+evalset.PartHeldOut7+": version 3-7's held-out parts)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")
