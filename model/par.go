@@ -25,12 +25,28 @@ type pool struct {
 	threads int
 	part    []float32 // partial products of k-split gemms
 	spawn   bool      // start goroutines for each call instead of the helpers (paired benchmarks only)
-	static  bool      // each hands out fixed contiguous ranges, as run does (paired benchmarks only)
+	static  bool      // each hands out fixed contiguous ranges, as run did before stealing (paired benchmarks only)
+	halves  bool      // run gives each goroutine one fixed contiguous range, no stealing (paired benchmarks only)
 }
 
-// run calls fn on [0,n) split into at most p.threads contiguous ranges.
-// minPer is the least work per range worth a goroutine.
-func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
+// run calls fn on [0,n) split into contiguous ranges of at least minPer
+// (the least work per range worth a goroutine) across at most p.threads
+// goroutines. Each goroutine starts on its own share of [0, n) in order,
+// cut into up to runPieces pieces, and one that finishes its share takes
+// the pieces the others have not started (steal): a core the machine
+// slows does less of the op instead of holding the other at the end of
+// it. fn must give the same result for any cut of [0, n) (every caller's
+// does: the cut already depended on the thread count), so which goroutine
+// runs a piece changes nothing.
+func (p *pool) run(n, minPer int, fn func(lo, hi int)) { p.runOn(n, minPer, fn, !p.halves) }
+
+// runPieces is how many pieces run cuts each goroutine's share into
+// when n allows (at least minPer each). A finished goroutine then waits
+// for at most one piece of another's, an eighth of its share, where with
+// fixed halves it waited for whatever the other lagged by.
+const runPieces = 8
+
+func (p *pool) runOn(n, minPer int, fn func(lo, hi int), steal bool) {
 	t := p.threads
 	if minPer < 1 {
 		minPer = 1
@@ -43,6 +59,15 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 			fn(0, n)
 		}
 		return
+	}
+	if k := min(n/minPer, t*runPieces); steal && k > t {
+		s := &stealer{next: make([]atomic.Int64, t), n: n, k: k, fn: fn}
+		for i := range s.next {
+			s.next[i].Store(int64(k * i / t))
+		}
+		// One range [i, i+1) per goroutine i, which drains its share and
+		// then the others'.
+		fn, n = func(i, _ int) { s.drain(i) }, t
 	}
 	if !p.spawn && helpers.busy.CompareAndSwap(false, true) {
 		hs := helpers.get(t - 1)
@@ -75,11 +100,11 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 // then which goroutine ran i changes nothing in the result.
 func (p *pool) each(n int, fn func(i int)) {
 	if p.threads <= 1 || n <= 1 || p.static {
-		p.run(n, 1, func(lo, hi int) {
+		p.runOn(n, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				fn(i)
 			}
-		})
+		}, false)
 		return
 	}
 	var next atomic.Int64
@@ -92,6 +117,31 @@ func (p *pool) each(n int, fn func(i int)) {
 			fn(i)
 		}
 	})
+}
+
+// stealer hands out the k pieces of [0, n) of one run: goroutine i's
+// share is pieces [k*i/t, k*(i+1)/t), next[i] the first not yet taken.
+type stealer struct {
+	next []atomic.Int64
+	n, k int
+	fn   func(lo, hi int)
+}
+
+// drain runs goroutine i's pieces in order, then takes the others' not
+// yet started ones, each share in turn.
+func (s *stealer) drain(i int) {
+	t := len(s.next)
+	for v := range t {
+		o := (i + v) % t
+		end := int64(s.k * (o + 1) / t)
+		for {
+			j := s.next[o].Add(1) - 1
+			if j >= end {
+				break
+			}
+			s.fn(s.n*int(j)/s.k, s.n*(int(j)+1)/s.k)
+		}
+	}
 }
 
 // helperSpin is how long a helper, and a caller waiting for one, spins
