@@ -229,15 +229,9 @@ func (b *hostBackend) bnBackward(e *exec, o *bnOp) {
 	rows := x.N * x.H * x.W
 	d := y.gradOut() // overwritten in place with the gradient before the activation
 	swish := o.act == actSwish
-	var tot []float64
-	if nc := o.backChunks; nc > 0 { // d and the sums from y's reader (bnOp.backChunks)
-		o.backChunks = 0
-		tot = o.sumParts(nc)
-	} else {
-		tot = o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
-			b.k.bnBack1(x.Data[r0*C:r1*C], y.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
-		})
-	}
+	tot := o.chunkSums(e, rows, C, func(r0, r1 int, s []float64) {
+		b.k.bnBack1(x.Data[r0*C:r1*C], y.Data[r0*C:r1*C], d[r0*C:r1*C], r1-r0, C, o.scale, o.shift, swish, s[:C], s[C:2*C])
+	})
 	o.setBackCoefs(tot, rows)
 	dx, acc := x.gradIn()
 	if dx == nil {

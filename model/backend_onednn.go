@@ -414,11 +414,6 @@ type dnnlBackend struct {
 	// convolutions' forward chunks (forward), for paired measurements and
 	// tests against the separate pass.
 	noFusedStats bool
-	// noFusedBack turns off the batch norm's first backward pass run on
-	// each chunk of its output gradient as a convolution writes it
-	// (backwardOn), for paired measurements and tests against the
-	// separate pass.
-	noFusedBack bool
 	// force1x1 overrides route1x1's table for every 1x1 convolution when
 	// not nil (TestDnnlRoutes runs each route against ref).
 	force1x1 *convRoute
@@ -731,7 +726,7 @@ func (b *dnnlBackend) dwBackward(e *exec, o *dwConvOp) {
 		b.hostBackend.dwBackward(e, o)
 		return
 	}
-	b.backward(e, d, o.x, o.y, o.w, nil, o.bnIn)
+	b.backward(e, d, o.x, o.y, o.w, nil)
 }
 
 func cbool(v bool) C.int {
@@ -815,7 +810,7 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	}
 	r := d.route
 	if r.data != onBLAS && r.weights != onBLAS {
-		b.backward(e, d, o.x, o.y, o.w, o.b, o.bnIn)
+		b.backward(e, d, o.x, o.y, o.w, o.b)
 		return
 	}
 	// A 1x1 convolution with a pass on OpenBLAS (route1x1).
@@ -825,7 +820,7 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	if r.data != onBLAS {
 		ddx = dx
 	}
-	b.backwardOn(e, d, o.x, dy, o.w, o.b, ddx, acc, r.weights != onBLAS, nil)
+	b.backwardOn(e, d, o.x, dy, o.w, o.b, ddx, acc, r.weights != onBLAS)
 	if r.weights == onBLAS {
 		b.hostBackend.directWeights(e, o, dy)
 	}
@@ -834,12 +829,10 @@ func (b *dnnlBackend) convBackward(e *exec, o *convOp) {
 	}
 }
 
-// backward runs the chunks' backward passes of a prepared convolution;
-// bn is the batch norm whose output x is, when the convolution is its only
-// reader (convOp.bnIn), or nil.
-func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param, bn *bnOp) {
+// backward runs the chunks' backward passes of a prepared convolution.
+func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Param) {
 	dx, acc := x.gradIn()
-	b.backwardOn(e, d, x, y.gradOut(), w, bias, dx, acc, true, bn)
+	b.backwardOn(e, d, x, y.gradOut(), w, bias, dx, acc, true)
 }
 
 // backwardOn runs the chunks' backward passes of d on x's geometry and
@@ -847,38 +840,13 @@ func (b *dnnlBackend) backward(e *exec, d *dnnlConv, x, y *Tensor, w, bias *Para
 // wts, added to the parameters' gradients; the input gradient into dx
 // when dx is not nil (added when acc). Both passes of a chunk run in one
 // call, while the chunk's dy is in cache.
-//
-// When bn is given (x is its output and this its only reader, so dx is
-// its whole output gradient), each chunk then runs bn's first backward
-// pass (the swish gradient in place and the per-channel sums, bnBack1) on
-// its own rows of dx while they are in cache, with x's rows (its output,
-// just read by backward-weights) and bn's input, into bn's partials in
-// chunk order (bnOp.backChunks): the batch norm's backward skips the pass
-// that read dx, x and its input again from memory. The chunks are fixed by
-// the shape, so the sums are the same whatever the thread count.
-func (b *dnnlBackend) backwardOn(e *exec, d *dnnlConv, x *Tensor, dy []float32, w, bias *Param, dx []float32, acc, wts bool, bn *bnOp) {
+func (b *dnnlBackend) backwardOn(e *exec, d *dnnlConv, x *Tensor, dy []float32, w, bias *Param, dx []float32, acc, wts bool) {
 	if !wts && dx == nil {
 		return
 	}
 	target := dx
 	if acc {
 		target, _ = e.scratch(len(dx), 0)
-	}
-	if !e.train || b.noFusedBack || dx == nil || acc || bn == nil || bn.y != x {
-		bn = nil
-	}
-	var bpart []float64
-	if bn != nil {
-		bpart = bn.statParts(int(d.c.chunks))
-	}
-	xC, xhw := x.C, x.H*x.W
-	back1 := func(i, n0 int) {
-		if bn == nil {
-			return
-		}
-		r0, r1 := n0*xhw, min(n0+d.per, x.N)*xhw
-		s := bpart[(i+1)*2*xC : (i+2)*2*xC]
-		b.k.bnBack1(bn.x.Data[r0*xC:r1*xC], x.Data[r0*xC:r1*xC], dx[r0*xC:r1*xC], r1-r0, xC, bn.scale, bn.shift, bn.act == actSwish, s[:xC], s[xC:])
 	}
 	chunks, wlen := int(d.c.chunks), int(d.c.wlen)
 	plen := wlen
@@ -905,7 +873,6 @@ func (b *dnnlBackend) backwardOn(e *exec, d *dnnlConv, x *Tensor, dy []float32, 
 		if !wts {
 			b.check(C.cd_conv_bwd_data(d.c, C.long(i), p32(w.Data), unsafe.Pointer(p32(wbuf)), p32(dy[n0*ys:]), dxc,
 				unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward-data")
-			back1(i, n0)
 			return
 		}
 		part := parts[i*plen : (i+1)*plen]
@@ -915,11 +882,7 @@ func (b *dnnlBackend) backwardOn(e *exec, d *dnnlConv, x *Tensor, dy []float32, 
 		}
 		b.check(C.cd_conv_bwd(d.c, C.long(i), p32(x.Data[n0*xs:]), p32(w.Data), unsafe.Pointer(p32(wbuf)), p32(dy[n0*ys:]), dxc,
 			p32(part[:wlen]), db, unsafe.Pointer(p32(dwblk[i*ds:])), unsafe.Pointer(p32(scr[i*ss:]))), "convolution backward")
-		back1(i, n0)
 	})
-	if bn != nil {
-		bn.backChunks = int(d.c.chunks)
-	}
 	if wts {
 		// Partials in chunk order: the sum does not depend on which
 		// goroutine ran which chunk, nor on the split of the parameters

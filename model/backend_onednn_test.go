@@ -410,128 +410,6 @@ func TestDnnlFusedBNStats(t *testing.T) {
 	}
 }
 
-// TestDnnlFusedBNBack checks the batch norm's first backward pass run by
-// the oneDNN convolution that is its output's only reader, chunk by chunk
-// (backwardOn, bnOp.backChunks): most batch norms of the network get their
-// sums that way, each is consumed (and cleared) by its batch norm's
-// backward, and every parameter gradient agrees with the separate pass
-// (noFusedBack) to float32 rounding of the same double sums in another
-// grouping. Two networks built alike run one gradient pass each, so the
-// dropout masks and statistics are the same. Thread-count independence of
-// the fused sums is TestDeterministicSteps' (onednn).
-func TestDnnlFusedBNBack(t *testing.T) {
-	grads := func(off bool) (g [][]float32, linked, fused int) {
-		cfg := narrowConfig(1)
-		cfg.Backend = "onednn"
-		n, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		be := n.be.(*dnnlBackend)
-		be.noFusedBack = off
-		p, err := n.load(colourBatch(rand.New(rand.NewPCG(5, 6)), 6, 32))
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := n.exec(true)
-		p.forward(e)
-		p.allocGrads()
-		p.grads = true
-		for _, q := range n.params {
-			if q.Grad != nil {
-				clear(q.Grad)
-			}
-		}
-		for i := len(p.ops) - 1; i >= 0; i-- {
-			o := p.ops[i]
-			if bn, ok := o.(*bnOp); ok && bn.backChunks > 0 {
-				fused++
-			}
-			o.backward(e)
-			switch c := o.(type) {
-			case *convOp:
-				if c.bnIn != nil && be.conv(c) != nil {
-					linked++
-				}
-			case *dwConvOp:
-				if c.bnIn != nil && be.dw(c) != nil {
-					linked++
-				}
-			case *bnOp:
-				if c.backChunks != 0 {
-					t.Fatal("batch norm left its fused backward sums set")
-				}
-			}
-		}
-		for _, q := range n.params {
-			if q.Grad != nil {
-				g = append(g, slices.Clone(q.Grad))
-			}
-		}
-		return g, linked, fused
-	}
-	g1, linked, fused := grads(false)
-	g2, _, none := grads(true)
-	if none != 0 {
-		t.Fatalf("%d batch norms took fused backward sums with noFusedBack", none)
-	}
-	if fused < 4 || fused != linked {
-		t.Fatalf("%d batch norms took fused backward sums, %d oneDNN convolutions are their only reader; want those equal and 4 or more", fused, linked)
-	}
-	for k := range g1 {
-		var scale float64
-		for _, v := range g2[k] {
-			scale = max(scale, math.Abs(float64(v)))
-		}
-		for i := range g1[k] {
-			if d := math.Abs(float64(g1[k][i] - g2[k][i])); d > 1e-4*scale+1e-7 {
-				t.Fatalf("parameter %d value %d: gradient %v fused, %v separate (largest %v)", k, i, g1[k][i], g2[k][i], scale)
-			}
-		}
-	}
-}
-
-// BenchmarkDnnlFusedBNBack times B2 + 4 Gram training steps (256x256,
-// CURATE_BATCH, default 16; CURATE_THREADS) with the batch norms' first
-// backward pass run in the chunks of the convolution that reads their
-// output (backwardOn) and with the separate pass (noFusedBack), alternating
-// step by step in one run (which goes first alternating too), and logs the
-// median ms a step of each and the median and range of the pairs' ratios
-// (separate / fused).
-func BenchmarkDnnlFusedBNBack(b *testing.B) {
-	n, bs := benchNet(b, 16)
-	be, ok := n.be.(*dnnlBackend)
-	if !ok {
-		b.Skipf("backend %s is not onednn", n.Backend())
-	}
-	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
-	step := func(off bool) func() float64 {
-		return func() float64 {
-			be.noFusedBack = off
-			defer func() { be.noFusedBack = false }()
-			return timedStep(b, n, batch)
-		}
-	}
-	sep, fused, r := pairSteps(b, step(true), step(false))
-	linked, bns := 0, 0
-	for _, o := range n.cur.ops {
-		switch c := o.(type) {
-		case *convOp:
-			if c.bnIn != nil && be.conv(c) != nil {
-				linked++
-			}
-		case *dwConvOp:
-			if c.bnIn != nil && be.dw(c) != nil {
-				linked++
-			}
-		case *bnOp:
-			bns++
-		}
-	}
-	b.Logf("%s, batch %d, %d of %d batch norms fused: fused %.0f ms a step, separate %.0f ms (medians of %d); separate/fused by pair %s",
-		be.Describe(), bs, linked, bns, fused, sep, b.N, r)
-}
-
 // BenchmarkDnnlFusedBNStats times B2 + 4 Gram training steps (256x256,
 // CURATE_BATCH, default 16; CURATE_THREADS) with the batch-norm statistics
 // added up in the convolutions' forward chunks and with the separate pass
@@ -663,7 +541,7 @@ func BenchmarkDnnlChunkSize(b *testing.B) {
 				t0 := time.Now()
 				be.forward(e, vs[v], x, y, w, nil, nil)
 				t1 := time.Now()
-				be.backwardOn(e, vs[v], x, y.Grad, w, nil, x.Grad, false, true, nil)
+				be.backwardOn(e, vs[v], x, y.Grad, w, nil, x.Grad, false, true)
 				df, db := t1.Sub(t0), time.Since(t1)
 				if r == 0 || df < tf[v] {
 					tf[v] = df

@@ -500,37 +500,5 @@ func (b *builder) head(x *Tensor) error {
 	logits := b.dense("predictions", h, cfg.Classes)
 	b.p.ce = newSoftmaxCE(logits)
 	b.p.ops = append(b.p.ops, b.p.ce)
-	b.p.linkBNReaders()
 	return nil
-}
-
-// linkBNReaders gives every convolution (regular or depthwise) whose
-// input is a batch norm's output, and the only op that reads it, that
-// batch norm (bnIn): its backward writes the batch norm's whole output
-// gradient, so a backend can run the batch norm's first backward pass on
-// each chunk of it as it is written (bnOp.backChunks).
-func (p *plan) linkBNReaders() {
-	readers := map[*Tensor]int{}
-	from := map[*Tensor]*bnOp{}
-	for _, o := range p.ops {
-		ins, _ := o.io()
-		for _, t := range ins {
-			readers[t]++
-		}
-		if bn, ok := o.(*bnOp); ok {
-			from[bn.y] = bn
-		}
-	}
-	for _, o := range p.ops {
-		switch c := o.(type) {
-		case *convOp:
-			if bn := from[c.x]; bn != nil && readers[c.x] == 1 {
-				c.bnIn = bn
-			}
-		case *dwConvOp:
-			if bn := from[c.x]; bn != nil && readers[c.x] == 1 {
-				c.bnIn = bn
-			}
-		}
-	}
 }

@@ -25,7 +25,6 @@ type convOp struct {
 	k, stride  int
 	padT, padL int
 	bn         *bnOp // the batch norm right after it on y, or nil (bnOp.fusedChunks)
-	bnIn       *bnOp // the batch norm whose output x is, when this op is its only reader, or nil (bnOp.backChunks)
 }
 
 func newConvOp(x *Tensor, cout, k, stride int, w, b *Param, needGrad bool) *convOp {
@@ -62,7 +61,6 @@ type dwConvOp struct {
 	k, stride  int
 	padT, padL int
 	bn         *bnOp // the batch norm right after it on y, or nil (bnOp.fusedChunks)
-	bnIn       *bnOp // the batch norm whose output x is, when this op is its only reader, or nil (bnOp.backChunks)
 }
 
 func newDWConvOp(x *Tensor, k, stride int, w *Param) *dwConvOp {

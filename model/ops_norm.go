@@ -45,15 +45,6 @@ type bnOp struct {
 	// and the statistics pass reads them instead of x. Set by the
 	// producer, cleared when used.
 	fusedChunks int
-	// backChunks, when not 0, says that partial holds this step's
-	// backward sums (of d and d*x, d the gradient before the activation,
-	// already in y's gradient) in that many chunks: the convolution that
-	// is y's only reader wrote y's gradient chunk by chunk and ran the
-	// first backward pass (bnBack1) on each chunk while it was in cache
-	// (dnnlBackend.backwardOn), so the batch norm's backward skips that
-	// pass. Set by the reader, cleared when used and at the start of
-	// every backward pass (plan.backward).
-	backChunks int
 }
 
 func newBNOp(x *Tensor, act actKind, gamma, beta, mean, vari *Param) *bnOp {

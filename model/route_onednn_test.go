@@ -151,11 +151,11 @@ func BenchmarkConv1x1Routes(b *testing.B) {
 						be.k.bnStats(o.y.Data[r0*s.cout:r1*s.cout], r1-r0, s.cout, p[:s.cout], p[s.cout:])
 					})
 				},
-				func() { be.backwardOn(e, first, x, dy, w, bias, dx, false, false, nil) },
-				func() { be.backwardOn(e, gemm, x, dy, w, bias, dx, false, false, nil) },
+				func() { be.backwardOn(e, first, x, dy, w, bias, dx, false, false) },
+				func() { be.backwardOn(e, gemm, x, dy, w, bias, dx, false, false) },
 				func() { be.hostBackend.directData(e, o, dy, dx, false) },
-				func() { be.backwardOn(e, first, x, dy, w, bias, nil, false, true, nil) },
-				func() { be.backwardOn(e, gemm, x, dy, w, bias, nil, false, true, nil) },
+				func() { be.backwardOn(e, first, x, dy, w, bias, nil, false, true) },
+				func() { be.backwardOn(e, gemm, x, dy, w, bias, nil, false, true) },
 				func() { be.hostBackend.directWeights(e, o, dy) },
 				func() {
 					x.gradLive = false

@@ -118,11 +118,6 @@ func (p *plan) backward(e *exec, params []*Param) {
 	for _, t := range p.tensors {
 		t.gradLive = false
 	}
-	for _, o := range p.ops {
-		if bn, ok := o.(*bnOp); ok {
-			bn.backChunks = 0 // a frozen batch norm's reader may have left sums no pass reads
-		}
-	}
 	for _, q := range params {
 		if q.Grad != nil {
 			clear(q.Grad)
