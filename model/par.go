@@ -43,7 +43,14 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) { p.runOn(n, minPer, fn, 
 // runPieces is how many pieces run cuts each goroutine's share into
 // when n allows (at least minPer each). A finished goroutine then waits
 // for at most one piece of another's, an eighth of its share, where with
-// fixed halves it waited for whatever the other lagged by.
+// fixed halves it waited for whatever the other lagged by. Measured on the
+// Xeon model 167 of wave 12 (2 cores, other processes on the box), B2 + 4
+// Gram training steps paired against fixed halves (BenchmarkPoolHelpers,
+// CURATE_POOL_OTHER=halves): batch 16, 14 pairs at load 13-6, halves
+// 1.086x as long (0.89-1.19); 20 pairs at load 2.2-2.7, 1.005x
+// (0.89-1.30); batch 64, 8 pairs at load 6.6-3.7, 1.017x (1.004-1.044).
+// curate model bench against main's binary, A/B/B/A, batch 16, 4 pairs at
+// load 4.7-3.3: 1.035-1.049x training images/s in every pair.
 const runPieces = 8
 
 func (p *pool) runOn(n, minPer int, fn func(lo, hi int), steal bool) {
