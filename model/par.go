@@ -49,8 +49,11 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) { p.runOn(n, minPer, fn, 
 // CURATE_POOL_OTHER=halves): batch 16, 14 pairs at load 13-6, halves
 // 1.086x as long (0.89-1.19); 20 pairs at load 2.2-2.7, 1.005x
 // (0.89-1.30); batch 64, 8 pairs at load 6.6-3.7, 1.017x (1.004-1.044).
-// curate model bench against main's binary, A/B/B/A, batch 16, 4 pairs at
-// load 4.7-3.3: 1.035-1.049x training images/s in every pair.
+// curate model bench against main's binary, A/B/B/A, batch 16: 4 pairs at
+// load 4.7-3.3 1.035-1.049x training images/s, 4 more at load 6.3-3.7
+// 0.953-1.027x (median of the 8 1.03); batch 64, 4 pairs at load 3.8-2.1,
+// 0.96-1.03x. A small gain where the cores are unevenly slowed, a draw
+// where they are not.
 const runPieces = 8
 
 func (p *pool) runOn(n, minPer int, fn func(lo, hi int), steal bool) {
