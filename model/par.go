@@ -25,12 +25,38 @@ type pool struct {
 	threads int
 	part    []float32 // partial products of k-split gemms
 	spawn   bool      // start goroutines for each call instead of the helpers (paired benchmarks only)
-	static  bool      // each hands out fixed contiguous ranges, as run does (paired benchmarks only)
+	static  bool      // each hands out fixed contiguous ranges, as run did before stealing (paired benchmarks only)
+	halves  bool      // run gives each goroutine one fixed contiguous range, no stealing (paired benchmarks only)
 }
 
-// run calls fn on [0,n) split into at most p.threads contiguous ranges.
-// minPer is the least work per range worth a goroutine.
-func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
+// run calls fn on [0,n) split into contiguous ranges of at least minPer
+// (the least work per range worth a goroutine) across at most p.threads
+// goroutines. Each goroutine starts on its own share of [0, n) in order,
+// cut into up to runPieces pieces, and one that finishes its share takes
+// the pieces the others have not started (steal): a core the machine
+// slows does less of the op instead of holding the other at the end of
+// it. fn must give the same result for any cut of [0, n) (every caller's
+// does: the cut already depended on the thread count), so which goroutine
+// runs a piece changes nothing.
+func (p *pool) run(n, minPer int, fn func(lo, hi int)) { p.runOn(n, minPer, fn, !p.halves) }
+
+// runPieces is how many pieces run cuts each goroutine's share into
+// when n allows (at least minPer each). A finished goroutine then waits
+// for at most one piece of another's, an eighth of its share, where with
+// fixed halves it waited for whatever the other lagged by. Measured on the
+// Xeon model 167 of wave 12 (2 cores, other processes on the box), B2 + 4
+// Gram training steps paired against fixed halves (BenchmarkPoolHelpers,
+// CURATE_POOL_OTHER=halves): batch 16, 14 pairs at load 13-6, halves
+// 1.086x as long (0.89-1.19); 20 pairs at load 2.2-2.7, 1.005x
+// (0.89-1.30); batch 64, 8 pairs at load 6.6-3.7, 1.017x (1.004-1.044).
+// curate model bench against main's binary, A/B/B/A, batch 16: 4 pairs at
+// load 4.7-3.3 1.035-1.049x training images/s, 4 more at load 6.3-3.7
+// 0.953-1.027x (median of the 8 1.03); batch 64, 4 pairs at load 3.8-2.1,
+// 0.96-1.03x. A small gain where the cores are unevenly slowed, a draw
+// where they are not.
+const runPieces = 8
+
+func (p *pool) runOn(n, minPer int, fn func(lo, hi int), steal bool) {
 	t := p.threads
 	if minPer < 1 {
 		minPer = 1
@@ -43,6 +69,15 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 			fn(0, n)
 		}
 		return
+	}
+	if k := min(n/minPer, t*runPieces); steal && k > t {
+		s := &stealer{next: make([]atomic.Int64, t), n: n, k: k, fn: fn}
+		for i := range s.next {
+			s.next[i].Store(int64(k * i / t))
+		}
+		// One range [i, i+1) per goroutine i, which drains its share and
+		// then the others'.
+		fn, n = func(i, _ int) { s.drain(i) }, t
 	}
 	if !p.spawn && helpers.busy.CompareAndSwap(false, true) {
 		hs := helpers.get(t - 1)
@@ -75,11 +110,11 @@ func (p *pool) run(n, minPer int, fn func(lo, hi int)) {
 // then which goroutine ran i changes nothing in the result.
 func (p *pool) each(n int, fn func(i int)) {
 	if p.threads <= 1 || n <= 1 || p.static {
-		p.run(n, 1, func(lo, hi int) {
+		p.runOn(n, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				fn(i)
 			}
-		})
+		}, false)
 		return
 	}
 	var next atomic.Int64
@@ -92,6 +127,31 @@ func (p *pool) each(n int, fn func(i int)) {
 			fn(i)
 		}
 	})
+}
+
+// stealer hands out the k pieces of [0, n) of one run: goroutine i's
+// share is pieces [k*i/t, k*(i+1)/t), next[i] the first not yet taken.
+type stealer struct {
+	next []atomic.Int64
+	n, k int
+	fn   func(lo, hi int)
+}
+
+// drain runs goroutine i's pieces in order, then takes the others' not
+// yet started ones, each share in turn.
+func (s *stealer) drain(i int) {
+	t := len(s.next)
+	for v := range t {
+		o := (i + v) % t
+		end := int64(s.k * (o + 1) / t)
+		for {
+			j := s.next[o].Add(1) - 1
+			if j >= end {
+				break
+			}
+			s.fn(s.n*int(j)/s.k, s.n*(int(j)+1)/s.k)
+		}
+	}
 }
 
 // helperSpin is how long a helper, and a caller waiting for one, spins

@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// TestPoolRun: every index of [0, n) is handed to exactly one range, the
-// ranges are the same with the helpers and with goroutines of their own
-// (spawn), runs after the helpers parked still complete, and runs inside
+// TestPoolRun: every index of [0, n) is handed to exactly one range, of
+// at least minPer, the ranges are the same with the helpers and with
+// goroutines of their own (spawn): runPieces pieces a goroutine where n
+// allows, one fixed range each with halves; runs after the helpers parked still complete, and runs inside
 // runs and runs from several goroutines at once (which find the helpers
 // busy) cover their ranges too.
 func TestPoolRun(t *testing.T) {
@@ -34,15 +35,25 @@ func TestPoolRun(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("threads %d n %d minPer %d: helpers' ranges %v, spawned goroutines' %v", threads, c.n, c.minPer, got, want)
 			}
-			next := 0
-			for _, r := range got {
-				if r[0] != next || r[1] < r[0] {
-					t.Fatalf("threads %d n %d: ranges %v do not tile [0,%d)", threads, c.n, got, c.n)
-				}
-				next = r[1]
+			halves := ranges(&pool{threads: threads, halves: true}, c.n, c.minPer)
+			tm := min(threads, c.n/c.minPer)
+			if k := min(c.n/c.minPer, tm*runPieces); tm > 1 && len(got) != k {
+				t.Fatalf("threads %d n %d minPer %d: %d ranges, want %d pieces", threads, c.n, c.minPer, len(got), k)
 			}
-			if next != c.n && c.n > 0 {
-				t.Fatalf("threads %d n %d: ranges %v end at %d", threads, c.n, got, next)
+			if tm > 1 && len(halves) != tm {
+				t.Fatalf("threads %d n %d minPer %d: %d ranges with halves, want %d", threads, c.n, c.minPer, len(halves), tm)
+			}
+			for _, rs := range [][][2]int{got, halves} {
+				next := 0
+				for _, r := range rs {
+					if r[0] != next || r[1] < r[0] || (c.n >= c.minPer && r[1]-r[0] < c.minPer) {
+						t.Fatalf("threads %d n %d minPer %d: ranges %v do not tile [0,%d) in ranges of %d or more", threads, c.n, c.minPer, rs, c.n, c.minPer)
+					}
+					next = r[1]
+				}
+				if next != c.n && c.n > 0 {
+					t.Fatalf("threads %d n %d: ranges %v end at %d", threads, c.n, rs, next)
+				}
 			}
 		}
 	}
@@ -133,17 +144,18 @@ func BenchmarkPoolRun(b *testing.B) {
 // BenchmarkPoolHelpers times B2 + 4 Gram training steps (256x256,
 // CURATE_BATCH, default 16; CURATE_THREADS) of one network with its pool
 // as built and with CURATE_POOL_OTHER: "spawn" (default; ranges on
-// goroutines started for each call instead of the helpers) or "static"
+// goroutines started for each call instead of the helpers), "static"
 // (pool.each's indices in fixed ranges instead of taken as the goroutines
-// finish), alternating step by step (which goes first alternating too),
+// finish) or "halves" (pool.run's ranges fixed, one per goroutine, without
+// the pieces the others steal), alternating step by step (which goes first alternating too),
 // and logs the medians and the pairs' ratios (other / as built).
 func BenchmarkPoolHelpers(b *testing.B) {
 	other := os.Getenv("CURATE_POOL_OTHER")
 	if other == "" {
 		other = "spawn"
 	}
-	if other != "spawn" && other != "static" {
-		b.Fatalf("CURATE_POOL_OTHER is spawn or static, not %q", other)
+	if other != "spawn" && other != "static" && other != "halves" {
+		b.Fatalf("CURATE_POOL_OTHER is spawn, static or halves, not %q", other)
 	}
 	n, bs := benchNet(b, 16)
 	batch := randomBatch(rand.New(rand.NewPCG(1, 1)), bs, 256, 2)
@@ -157,6 +169,7 @@ func BenchmarkPoolHelpers(b *testing.B) {
 			i := (r + k) % 2
 			n.ex.spawn = i == 1 && other == "spawn"
 			n.ex.static = i == 1 && other == "static"
+			n.ex.halves = i == 1 && other == "halves"
 			s := time.Now()
 			if _, err := n.Step(batch); err != nil {
 				b.Fatal(err)
@@ -164,7 +177,7 @@ func BenchmarkPoolHelpers(b *testing.B) {
 			ms[i] = append(ms[i], time.Since(s).Seconds()*1000)
 		}
 	}
-	n.ex.spawn, n.ex.static = false, false
+	n.ex.spawn, n.ex.static, n.ex.halves = false, false, false
 	med := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return v[len(v)/2] }
 	ratios := make([]float64, b.N)
 	for j := range ratios {

@@ -55,7 +55,16 @@ type convRoute struct {
 // route above (918-1201, 3308-3713), which runs a chunk's backward-data
 // and backward-weights in one call while its output gradient is in cache.
 // Natively (avx512_core) OpenBLAS ran 4-7x slower: Debian's OpenBLAS
-// 0.3.21 does not know model 207 and runs its Prescott (SSE3) kernels.
+// 0.3.21 does not know model 207 and ran its Prescott (SSE3) kernels.
+// With its SkylakeX kernels (blascore_native.go), on an Intel Xeon that
+// reports family 6 model 167 with AVX-512 and AMX (wave 12, 2 cores,
+// batch 16, 5 rounds, load 4.8), OpenBLAS still lost every pass of every
+// B2 shape but two (within 4%): forward with the statistics pass 1.14-2.03x
+// oneDNN's time, backward-data 1.03-1.71x, backward-weights 0.96-2.51x; the
+// route in force came to 220.7 ms a step against 213.5 for the best
+// implementation of each pass per shape. oneDNN 2.6 has no fp32 kernel on
+// AMX (its brgemm AMX kernels are bf16/int8), so this CPU runs the same
+// avx512_core kernels as any AVX-512 one.
 // oneDNN's gemm forward and a cap of 4 chunks (convRoute.chunks) were
 // within the noise of the route in force on both ISAs (batch 16: 919 vs
 // 918 ms a step under AVX2, 917 vs 925 natively), so neither is taken.
