@@ -7,21 +7,26 @@ import (
 )
 
 // Curved lines (issue 16, wave 12): headlines set along a wave or an arch,
-// each letter turned to the curve, which the finder's straight chaining
+// each letter turned by the curve's slope, which the finder's straight chaining
 // drops (a chain whose glyph centres stray more than half a glyph from one
 // straight line is texture to straightLine, and a level chain whose box is
 // over three glyphs high is no line to upright) or reads as one level line
 // (Tesseract's single-line mode reads a wave's letters at their several
 // heights as nothing: "Throne" on a wave read "Drow" at 57). The chains
 // that chainPairs builds are tested a second time against a smooth curve
-// (curvedLine: a polynomial of degree two or three through the glyph
-// centres, every centre near it, no tangent steeper than maxCurveDeg), and
+// (curvedLine: a polynomial of degree two to four through the glyph
+// bottoms, every bottom near it, no tangent steeper than maxCurveDeg), and
 // a chain that follows one is a curved candidate line (region.curve), read
 // by the regions pass with its band unrolled along the curve (unwarp): each
 // column of the read crop is the normal to the curve at its arc length, so
-// that letters turned to the curve stand upright on one level line.
+// that letters turned with the curve stand upright on one level line. It
+// is read twice, the second time with the letters turned back the other
+// way (turnAgainst): text set on a path turns its letters with the curve,
+// but version 6's waves turn each letter by the slope the other way
+// (compose6's drawWave: looked at, "Throne" stood upright only so), and
+// which way a picture's letters turn is not known before reading.
 
-// curve is a smooth line y(x) through a chain's glyph centres, in the
+// curve is a smooth line y(x) through a chain's glyph bottoms, in the
 // pixels of the image searched: a polynomial in t = (x-x0)/sx between the
 // first and last glyph centre (lo, hi), continued along its tangent
 // beyond them (a polynomial fitted to a few points bends away past them).
@@ -205,8 +210,20 @@ func curvedLine(cs []component, g []int, r *region, straight bool) bool {
 	return true
 }
 
-// curveTurns: see unwarp.
-var curveTurns = []float64{1, -1}
+// curveConfidence: of a curved line's readings only the words of this
+// confidence or more are kept. Curved chains are found in texture too
+// (wood grain, clouds), and the two regions passes' readings of one at
+// 46 and 47 echoed ("BASS." on a wood texture thumbnail of version 5,
+// validation); a waved "Scroll," of version 6 decides at 58 as a long
+// word on glyphs.
+const curveConfidence = 50
+
+// turnWith and turnAgainst: the two ways a curved line is unrolled (see
+// unwarp and readCurve).
+const (
+	turnWith    = 1
+	turnAgainst = -1
+)
 
 // curveAbove and curveBelow: see unwarp.
 const (
@@ -223,23 +240,34 @@ const (
 
 // readCurve reads a curved candidate line: its crop (lineCrop's
 // contrast or grey crop, with a glyph's margin all round) unrolled along
-// its curve (unwarp), as one line; the words' boxes map back to the
-// upright boxes of the stretches of curve they were read on.
+// its curve (unwarp) with the letters turned back with the curve and
+// against it, each as one line; the words' boxes map back to the upright
+// boxes of the stretches of curve they were read on. (Both readings are
+// the one pass's: they never agree with or echo each other.)
 func readCurve(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error) {
 	m := max(2, r.height)
 	crop, f, ox, oy := lineCropMargin(g, diff, r, m, m)
 	var out []rawWord
-	for _, turn := range curveTurns {
+	for _, turn := range []float64{turnWith, turnAgainst} {
 		band, back := unwarp(crop, r, f, ox, oy, turn)
 		ws, err := c.recognize(band, psmLine, otsu, false)
 		if err != nil {
 			return nil, err
 		}
 		mapCurveWords(ws, back, f, ox, oy)
-		out = append(out, ws...)
+		out = append(out, sureWords(ws, curveConfidence)...)
 	}
 	return out, nil
 }
+
+// readOnce reports whether candidate line r is read once only, neither
+// looked at again (lookAgain) nor read a second time when unsure
+// (rereadLine): a curved line or a raised-cents price (price.go), whose
+// crops those readings do not unroll or restack. Reread unrolled, the
+// grey crop of a curved line of clouds along the earth's rim read "RANA"
+// at 72 beside its first reading's 46, and the two agreed (version 6, a
+// photo without text).
+func (r region) readOnce() bool { return r.curve != nil || r.price }
 
 // mapCurveWords moves the boxes of words read on an unrolled band back
 // onto the image: each box becomes the upright box of the band's stretch
@@ -262,14 +290,15 @@ func mapCurveWords(ws []rawWord, back func(u, v float64) (float64, float64), f f
 
 // unwarp unrolls crop (region r cut from its image at (ox, oy), scaled by
 // f) along r's curve: column u of the result is the normal to the curve at
-// arc length u (in crop pixels, from half a glyph before the first glyph
-// centre to half one past the last), row v the offset along that normal,
-// curveBand glyph heights and a quarter of one either side of the curve
-// (the curve runs through the glyphs' centres, most of them letters
-// without ascenders: a capital or an ascender reaches a glyph height above
-// it). It returns
-// the band (white where the normal leaves crop) and the map from its
-// pixels to crop's.
+// arc length u (in crop pixels, from a glyph height before the first glyph
+// to one past the last), row v the offset along that normal, from
+// curveAbove glyph heights above the curve (the glyphs' bottoms: a capital
+// or an ascender reaches well over the median glyph) to curveBelow below
+// it (descenders), each plus a quarter of a glyph. With turn turnAgainst
+// the normal is that of the curve mirrored (slope -s for s): letters
+// turned by the slope the other way stand upright. It returns the band
+// (white where the normal leaves crop) and the map from its pixels to
+// crop's.
 func unwarp(crop grayImage, r region, f float64, ox, oy int, turn float64) (grayImage, func(u, v float64) (float64, float64)) {
 	cv := r.curve
 	h := float64(r.height)

@@ -93,7 +93,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if each != nil && each(r, ws, scale) {
 			break
 		}
-		if fr.looks == maxLooks || r.evidence() < lookEvidence || r.quarter || r.curve != nil || r.price {
+		if fr.looks == maxLooks || r.evidence() < lookEvidence || r.quarter || r.readOnce() {
 			continue
 		}
 		// A second look at a line of strong evidence that did not decide.

@@ -452,12 +452,6 @@ func (j *judge) unsureLine(ws []rawWord, pass string, scale float64) bool {
 // crop, rereadScale times the size readLine reads, levelled as readLine
 // levels it; boxes come back in g's pixels.
 func rereadLine(c *Client, g grayImage, r region, deskew bool) ([]rawWord, error) {
-	if r.curve != nil {
-		return readCurve(c, g, nil, r) // the grey crop unrolled (curve.go)
-	}
-	if r.price {
-		return readPrice(c, g, nil, r) // the grey crop, its cents set level (price.go)
-	}
 	crop, f, ox, oy := lineCrop(g, nil, r)
 	w0 := crop.w
 	crop = crop.resize(rereadScale)
