@@ -2,7 +2,10 @@ package ocr
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/curate-ml/curate/ocr/internal/evalset"
 )
 
 // TestFitCurve checks the least-squares fit on points of known
@@ -145,5 +148,65 @@ func TestUnwarp(t *testing.T) {
 		if x, y := back(float64(lo+hi)/2+0.5, float64(band.h)); math.Hypot(x-tc.at, y-y0) > 30 {
 			t.Errorf("%s: the band's foot maps to (%.0f, %.0f), want near (%.0f, %.0f)", tc.name, x, y, tc.at, y0)
 		}
+	}
+}
+
+// TestCurvedRegionsReal checks the finder on version 6's waved headline
+// ("Throne", letters riding a sine curve; validation) at full size and
+// as a thumbnail: a curved candidate line covers most of the headline's
+// box, and its glyph bottoms spread less about its curve than the same
+// chain's about a straight baseline (what the evidence of the straight
+// reading suffered from). No reading: Tesseract is not run.
+func TestCurvedRegionsReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds version 6 of the real set")
+	}
+	det := testDetector(t, 1, Options{})
+	n := 0
+	for _, s := range loadReal(t, evalset.PartHeldOut6) {
+		if !strings.HasPrefix(s.Name, "heldout6/pos-headline-06-") {
+			continue
+		}
+		n++
+		if len(s.Boxes) != 1 {
+			t.Fatalf("%s: %d boxes, want the headline's", s.Name, len(s.Boxes))
+		}
+		fr := det.newFrame(toRGB(s.Image))
+		var curved, straight []region
+		var scale float64
+		p := regionPasses[PassRegions]
+		p.census = func(r region) bool {
+			if r.curve != nil {
+				curved = append(curved, r)
+			} else if !r.quarter && !r.price {
+				straight = append(straight, r)
+			}
+			return false
+		}
+		if _, sc, err := det.runRegions(nil, PassRegions, p, fr, nil); err != nil {
+			t.Fatal(err)
+		} else {
+			scale = sc
+		}
+		b := s.Boxes[0]
+		want := [4]int{int(float64(b.Min.X) * scale), int(float64(b.Min.Y) * scale), int(float64(b.Max.X) * scale), int(float64(b.Max.Y) * scale)}
+		best, bestDev := 0.0, 0.0
+		for _, r := range curved {
+			if o := overlap([4]int{r.x0, r.y0, r.x1, r.y1}, want); o > best {
+				best, bestDev = o, r.bottomDev
+			}
+		}
+		if best < 0.6 {
+			t.Errorf("%s: no curved line over the headline at %v (best overlap %.2f of %d curved lines)", s.Name, want, best, len(curved))
+			continue
+		}
+		for _, r := range straight {
+			if overlap([4]int{r.x0, r.y0, r.x1, r.y1}, want) >= 0.6 && r.bottomDev <= bestDev {
+				t.Errorf("%s: a straight line over the headline spreads %.3f, the curved one %.3f", s.Name, r.bottomDev, bestDev)
+			}
+		}
+	}
+	if n != 2 {
+		t.Fatalf("found %d of the 2 images of the waved headline", n)
 	}
 }
