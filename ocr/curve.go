@@ -212,11 +212,14 @@ func curvedLine(cs []component, g []int, r *region, straight bool) bool {
 
 // curveConfidence: of a curved line's readings only the words of this
 // confidence or more are kept. Curved chains are found in texture too
-// (wood grain, clouds), and the two regions passes' readings of one at
-// 46 and 47 echoed ("BASS." on a wood texture thumbnail of version 5,
-// validation); a waved "Scroll," of version 6 decides at 58 as a long
-// word on glyphs.
-const curveConfidence = 50
+// (wood grain, clouds, foliage), and their words agreed with or echoed
+// the other regions pass's readings of the same place: from 50 "RANA" at
+// 72 on clouds along the earth's rim (version 6) and "ARNG" at 68 on a
+// path (version 2's held-out part, a thumbnail), from 35 "BASS." at 46
+// and 47 on wood grain (version 5), all photos without text (validation
+// parts); the one image a curved reading under 75 found on version 6
+// was a waved "Scroll," at 58 (a thumbnail).
+const curveConfidence = 75
 
 // turnWith and turnAgainst: the two ways a curved line is unrolled (see
 // unwarp and readCurve).
