@@ -212,13 +212,12 @@ func curvedLine(cs []component, g []int, r *region, straight bool) bool {
 
 // curveConfidence: of a curved line's readings only the words of this
 // confidence or more are kept. Curved chains are found in texture too
-// (wood grain, clouds, foliage), and their words agreed with or echoed
-// the other regions pass's readings of the same place: from 50 "RANA" at
-// 72 on clouds along the earth's rim (version 6) and "ARNG" at 68 on a
-// path (version 2's held-out part, a thumbnail), from 35 "BASS." at 46
-// and 47 on wood grain (version 5), all photos without text (validation
-// parts); the one image a curved reading under 75 found on version 6
-// was a waved "Scroll," at 58 (a thumbnail).
+// (wood grain, clouds, a path), and the two regions passes' readings of
+// one agreed or echoed under 75: "ARNG" at 53 and 68 on a path (version
+// 2's held-out part, a thumbnail), "BASS." at 46 and 47 on wood grain
+// (version 5), both photos without text of validation parts. From 75 the
+// one image a curved reading found on version 6 under it, a waved
+// "Scroll," read at 58 (a thumbnail), is lost.
 const curveConfidence = 75
 
 // turnWith and turnAgainst: the two ways a curved line is unrolled (see

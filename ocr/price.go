@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Prices with raised cents (issue 16, wave 12): a price tag that sets its
@@ -17,7 +18,8 @@ import (
 // (the cents), and a small glyph before them (the currency sign) where
 // there is one; readPrice sets the small glyphs at the big ones' height
 // on one baseline and reads that as one line, so that the price reads as
-// one word ("$8850", "€149": priceWord).
+// one word ("$8850", "€149": priceWord); only words that read as a price
+// or a share (priceChars) are kept.
 
 // The raised-cents pattern, in shares of the big glyphs' height H: small
 // glyphs minSmall to maxSmall H high, their tops within topTol H of the
@@ -157,5 +159,9 @@ func readPrice(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error
 		x += p.w + gap
 	}
 	cx, cy := (float64(r.x0+r.x1)/2-float64(ox))*f, (float64(r.y0+r.y1)/2-float64(oy))*f
-	return readLineCrop(c, out, func(float64, float64) (float64, float64) { return cx, cy }, f, ox, oy)
+	ws, err := readLineCrop(c, out, func(float64, float64) (float64, float64) { return cx, cy }, f, ox, oy)
+	// Only prices count: the pattern is found in texture too (clouds of
+	// version 6 read "RANA" at 46 and 72 there, and the two regions
+	// passes' readings agreed: a photo without text).
+	return slices.DeleteFunc(ws, func(w rawWord) bool { return priceChars(strings.TrimSpace(w.text)) == 0 }), err
 }
