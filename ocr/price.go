@@ -67,6 +67,9 @@ func raisedPrices(cs []component, minH int) []region {
 		// The cents: the next two glyphs, small and hanging from the top line.
 		var cents []component
 		for _, c := range cs[i+1:] {
+			if float64(c.x0-end.x1) > 3*maxPriceGap*H {
+				break // sorted by x0: the rest are farther
+			}
 			if c.x0 < end.x1-end.w()/4 || !small(c) {
 				continue
 			}

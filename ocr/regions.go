@@ -72,7 +72,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if r.evidence() < p.minEvidence {
 			break
 		}
-		if r.quarter && (!p.readQuarter || r.evidence() < minQuarterEvidence) {
+		if r.quarter && (!p.readQuarter || r.evidence() < minQuarterEvidence) || r.curve != nil && !p.curve {
 			continue
 		}
 		if p.census != nil && !p.census(r) {
@@ -222,8 +222,8 @@ type regionParams struct {
 	// drops their words of less than quarterConf.
 	quarter, readQuarter bool
 	quarterConf          float64
-	// curve also takes chains that follow a smooth curve (curve.go),
-	// prices the prices with raised cents (price.go).
+	// curve also takes (and reads) chains that follow a smooth curve
+	// (curve.go), prices the prices with raised cents (price.go).
 	curve, prices bool
 	// census, when set, picks the candidate lines runRegions reads (a
 	// census of what one kind of line reads: the tests' TestQuarterWords);
@@ -278,6 +278,7 @@ var regionPasses = map[string]regionParams{
 var greyRegionParams = func() regionParams {
 	p := defaultRegionParams
 	p.contrast, p.chroma = false, false
+	p.curve = false // curved lines are read by the regions pass alone (curve.go)
 	return p
 }()
 
