@@ -73,8 +73,9 @@
 //     are read by the regions pass unrolled along the curve, the letters
 //     turned back with it and against it; only their words of confidence
 //     75 or more count. Prices whose small cents hang from the units' top
-//     line (price.go: "$ 88 ⁵⁰"), one an image, are read with every glyph
-//     set at the units' height on one baseline; only price words count.
+//     line (price.go: "$ 88 ⁵⁰"), one an image, are read by both regions
+//     passes with every glyph set at the units' height on one baseline;
+//     only price words count.
 //     Neither is looked at again nor re-read when unsure.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
