@@ -268,10 +268,10 @@ func readCurve(c *Client, g grayImage, diff []int16, r region) ([]rawWord, error
 // readOnce reports whether candidate line r is read once only, neither
 // looked at again (lookAgain) nor read a second time when unsure
 // (rereadLine): a curved line or a raised-cents price (price.go), whose
-// crops those readings do not unroll or restack. Reread unrolled, the
-// grey crop of a curved line of clouds along the earth's rim read "RANA"
-// at 72 beside its first reading's 46, and the two agreed (version 6, a
-// photo without text).
+// crops those readings do not unroll or restack. Re-read as its grey
+// crop, a raised-cents candidate on clouds along the earth's rim read
+// "RANA" at 72 beside its first reading's 46, and the two agreed
+// (version 6, a photo without text).
 func (r region) readOnce() bool { return r.curve != nil || r.price }
 
 // mapCurveWords moves the boxes of words read on an unrolled band back
