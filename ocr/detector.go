@@ -411,7 +411,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads == maxRereads || !acc.unsureLine(ws, pass, scale) {
+				if rereads == maxRereads || r.readOnce() || !acc.unsureLine(ws, pass, scale) {
 					return false
 				}
 				// A second reading of an unsure line (words.go).

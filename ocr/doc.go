@@ -68,6 +68,15 @@
 //     evidence 3 or more, read by the regions pass turned both ways or,
 //     glyphs taller than wide, restacked side by side; only their words
 //     of confidence 85 or more count.
+//     Lines whose glyph bottoms follow a smooth curve (curve.go: waved
+//     and arched headlines), at most two an image of evidence 3 or more,
+//     are read by the regions pass unrolled along the curve, the letters
+//     turned back with it and against it; only their words of confidence
+//     75 or more count. Prices whose small cents hang from the units' top
+//     line (price.go: "$ 88 ⁵⁰"), one an image, are read by both regions
+//     passes with every glyph set at the units' height on one baseline;
+//     only price words count.
+//     Neither is looked at again nor re-read when unsure.
 //   - auto: Tesseract's page layout analysis (PSM 3) on the colour image with
 //     adaptive Sauvola thresholding; auto-up: the same upscaled.
 //   - sparse: sparse text (PSM 11) with Sauvola; otsu: sparse text with

@@ -64,7 +64,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 	// that only otsu reads), so the whole-image passes still run.
 	// Quarter lines (turned.go) leave it as it is: the gate was chosen on
 	// upright lines.
-	if i := slices.IndexFunc(rs, func(r region) bool { return !r.quarter }); i >= 0 {
+	if i := slices.IndexFunc(rs, func(r region) bool { return !r.quarter && r.curve == nil && !r.price }); i >= 0 {
 		fr.lineEvidence = max(fr.lineEvidence, rs[i].evidence())
 	}
 	var out []rawWord
@@ -72,7 +72,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if r.evidence() < p.minEvidence {
 			break
 		}
-		if r.quarter && (!p.readQuarter || r.evidence() < minQuarterEvidence) {
+		if r.quarter && (!p.readQuarter || r.evidence() < minQuarterEvidence) || r.curve != nil && !p.curve {
 			continue
 		}
 		if p.census != nil && !p.census(r) {
@@ -93,7 +93,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if each != nil && each(r, ws, scale) {
 			break
 		}
-		if fr.looks == maxLooks || r.evidence() < lookEvidence || r.quarter {
+		if fr.looks == maxLooks || r.evidence() < lookEvidence || r.quarter || r.readOnce() {
 			continue
 		}
 		// A second look at a line of strong evidence that did not decide.
@@ -188,6 +188,11 @@ type region struct {
 	// glyphBoxes the boxes of its glyphs.
 	quarter    bool
 	glyphBoxes [][4]int
+	// curve is the smooth line a curved chain follows (curve.go), nil for
+	// a straight line; price marks a price with raised cents (price.go),
+	// glyphBoxes then holding its glyphs in reading order.
+	curve *curve
+	price bool
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -217,6 +222,9 @@ type regionParams struct {
 	// drops their words of less than quarterConf.
 	quarter, readQuarter bool
 	quarterConf          float64
+	// curve also takes (and reads) chains that follow a smooth curve
+	// (curve.go), prices the prices with raised cents (price.go).
+	curve, prices bool
 	// census, when set, picks the candidate lines runRegions reads (a
 	// census of what one kind of line reads: the tests' TestQuarterWords);
 	// the others are skipped unread. Unset in every pass.
@@ -236,6 +244,8 @@ var defaultRegionParams = regionParams{
 	quarter:     true,
 	readQuarter: true,
 	quarterConf: quarterConfidence,
+	curve:       true,
+	prices:      true,
 }
 
 // minLineEvidence: candidate lines of less evidence are not read.
@@ -268,6 +278,7 @@ var regionPasses = map[string]regionParams{
 var greyRegionParams = func() regionParams {
 	p := defaultRegionParams
 	p.contrast, p.chroma = false, false
+	p.curve = false // curved lines are read by the regions pass alone (curve.go)
 	return p
 }()
 
@@ -331,14 +342,22 @@ func findRegionsIn(chans []grayImage, p regionParams, luma *lumaLines) ([]region
 			all = append(all, r)
 		}
 	}
-	var quarter []region
+	var quarter, curved, prices []region
 	all = slices.DeleteFunc(all, func(r region) bool {
 		if r.quarter && r.evidence() >= minQuarterEvidence {
 			quarter = append(quarter, r)
 		}
-		return r.quarter
+		if r.curve != nil && r.evidence() >= minCurveEvidence {
+			curved = append(curved, r)
+		}
+		if r.price {
+			prices = append(prices, r)
+		}
+		return r.quarter || r.curve != nil || r.price
 	})
-	return append(bestRegions(all, p.maxLines), bestRegions(quarter, maxQuarter)...), diffs
+	out := append(bestRegions(all, p.maxLines), bestRegions(quarter, maxQuarter)...)
+	out = append(out, bestRegions(curved, maxCurves)...)
+	return append(out, bestRegions(prices, maxPrices)...), diffs
 }
 
 // channelRegions finds the candidate lines of one channel.
@@ -357,9 +376,25 @@ func channelRegions(g grayImage, diff []int16, p regionParams) []region {
 					upright = append(upright, c)
 				}
 			}
-			for _, r := range chainLines(upright, p.minGlyphs) {
+			var curves *[]region
+			if p.curve {
+				curves = new([]region)
+			}
+			for _, r := range chainLinesCurved(upright, p.minGlyphs, curves) {
 				r.light, r.level = light, lv
 				all = append(all, r)
+			}
+			if curves != nil {
+				for _, r := range *curves {
+					r.light, r.level = light, lv
+					all = append(all, r)
+				}
+			}
+			if p.prices {
+				for _, r := range raisedPrices(upright, p.minHeight) {
+					r.light, r.level = light, lv
+					all = append(all, r)
+				}
 			}
 			if !p.quarter {
 				return
@@ -566,13 +601,19 @@ func glyphLike(c component, minH, imgH int) bool {
 // count as a line too: on the tuning part dropping that found as much, and
 // it no longer takes two window panes for a line.)
 func chainLines(cs []component, minGlyphs int) []region {
-	out := chainPairs(cs, minGlyphs, false)
+	return chainLinesCurved(cs, minGlyphs, nil)
+}
+
+// chainLinesCurved is chainLines that also appends to curves, when not
+// nil, the chains that follow a smooth curve (curvedLine).
+func chainLinesCurved(cs []component, minGlyphs int, curves *[]region) []region {
+	out := chainPairs(cs, minGlyphs, false, curves)
 	// Letters turned 25 degrees or more chain only with tiltedPair, and
 	// only the steep lines of that chaining are kept: allowed everywhere,
 	// it merged grass blades into a level "line" of twenty glyphs, whose
 	// evidence let the whole-image passes run on the photo.
 	n := len(out)
-	for _, r := range chainPairs(cs, minGlyphs, true) {
+	for _, r := range chainPairs(cs, minGlyphs, true, nil) {
 		if math.Abs(r.slope) < math.Tan(minTiltedPairDeg*math.Pi/180) {
 			continue
 		}
@@ -588,8 +629,10 @@ func chainLines(cs []component, minGlyphs int) []region {
 // minTiltedPairDeg: see chainLines.
 const minTiltedPairDeg = 20
 
-// chainPairs is chainLines with or without tilted pairs (tiltedPair).
-func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
+// chainPairs is chainLines with or without tilted pairs (tiltedPair);
+// with curves, the chains that follow a smooth curve are appended there
+// too (curvedLine).
+func chainPairs(cs []component, minGlyphs int, tilted bool, curves *[]region) []region {
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].x0 != cs[b].x0 {
 			return cs[a].x0 < cs[b].x0
@@ -665,7 +708,14 @@ func chainPairs(cs []component, minGlyphs int, tilted bool) []region {
 		// straight line (texture) is not one. Measured along the line
 		// through the glyph centres, so that a tilted line (a diagonal
 		// watermark, a tilted headline) counts as one up to maxLineDeg.
-		if !upright(reg) && !straightLine(cs, g, reg) {
+		straight := upright(reg) || straightLine(cs, g, reg)
+		if curves != nil {
+			if cr := reg; curvedLine(cs, g, &cr, straight) {
+				cr.score = lineScore(cs, g, cr.height)
+				*curves = append(*curves, cr)
+			}
+		}
+		if !straight {
 			continue
 		}
 		reg.score = lineScore(cs, g, reg.height)
@@ -919,6 +969,12 @@ const lineHeight = 32
 func readLine(c *Client, g grayImage, diff []int16, r region, deskew bool) ([]rawWord, error) {
 	if r.quarter {
 		return readQuarter(c, g, diff, r)
+	}
+	if r.curve != nil {
+		return readCurve(c, g, diff, r)
+	}
+	if r.price {
+		return readPrice(c, g, diff, r)
 	}
 	deg := slopeDeg(r.slope)
 	if !deskew || math.Abs(deg) <= 2 {

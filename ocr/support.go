@@ -100,7 +100,7 @@ func cropFit(crop grayImage, box [4]int, levels []int, level bool) chainFit {
 	}
 	lab.eachThreshold(diff, crop.w, crop.h, levels, centred, func(_ bool, _ int, glyphs []component) {
 		if level {
-			for _, r := range chainPairs(glyphs, 1, false) {
+			for _, r := range chainPairs(glyphs, 1, false, nil) {
 				if math.Abs(r.slope) <= math.Tan(levelChainDeg*math.Pi/180) {
 					keep(r)
 				}
