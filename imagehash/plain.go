@@ -256,25 +256,42 @@ const (
 // on at least MinPlainInliers of the samples with PlainFlat of structure;
 // or both are blank, one of them under PlainBlank, and both grey or both
 // colourful.
-func MatchPlain(a, b *Signature) bool {
+func MatchPlain(a, b *Signature) bool { return PlainMismatch(a, b) == "" }
+
+// PlainMismatch is the first check of MatchPlain that a and b fail
+// ("none" when either has no Plain or neither is flat, "median", "bits",
+// "colour", "blank", "inliers", "flat", "corr"), or "" when they match.
+func PlainMismatch(a, b *Signature) string {
 	pa, pb := a.Plain, b.Plain
-	if pa == nil || pb == nil || !a.Full.Flat() && !b.Full.Flat() || !PlainMediansAgree(pa.Median, pb.Median) {
-		return false
+	if pa == nil || pb == nil || !a.Full.Flat() && !b.Full.Flat() {
+		return "none"
 	}
-	if !pa.Blank() || !pb.Blank() {
-		if PlainBitDistance(pa, pb) > PlainBits {
-			return false
-		}
+	if !PlainMediansAgree(pa.Median, pb.Median) {
+		return "median"
+	}
+	if (!pa.Blank() || !pb.Blank()) && PlainBitDistance(pa, pb) > PlainBits {
+		return "bits"
 	}
 	if !ColourAgree(a, b, false) ||
 		a.Colour.Gray() != b.Colour.Gray() && max(pa.Median, pb.Median)-min(pa.Median, pb.Median) > GreyMean {
-		return false
+		return "colour"
 	}
 	if pa.Blank() && pb.Blank() { // a plain colour patch and a copy with little added
-		return min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray()
+		if min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray() {
+			return ""
+		}
+		return "blank"
 	}
 	corr, inliers, spread := PlainCorrelation(pa, pb)
-	return inliers >= MinPlainInliers && spread >= PlainFlat && corr >= MinPlain
+	switch {
+	case inliers < MinPlainInliers:
+		return "inliers"
+	case spread < PlainFlat:
+		return "flat"
+	case corr < MinPlain:
+		return "corr"
+	}
+	return ""
 }
 
 // PlainAgree reports whether region wa of a and region wb of b, matched by

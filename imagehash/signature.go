@@ -295,8 +295,20 @@ const (
 
 // Near reports whether regions a and b match with P hashes at most maxDist
 // bits apart.
-func (a Key) Near(b Key, maxDist int) bool {
-	return a.P.Distance(b.P) <= maxDist && a.D.Distance(b.D) <= maxDist+DSlack && a.StatsAgree(b)
+func (a Key) Near(b Key, maxDist int) bool { return a.nearMismatch(b, maxDist) == "" }
+
+// nearMismatch is the first test of Near that a and b fail ("p", "d" or
+// "stats"), or "" when they match.
+func (a Key) nearMismatch(b Key, maxDist int) string {
+	switch {
+	case a.P.Distance(b.P) > maxDist:
+		return "p"
+	case a.D.Distance(b.D) > maxDist+DSlack:
+		return "d"
+	case !a.StatsAgree(b):
+		return "stats"
+	}
+	return ""
 }
 
 // StatsAgree reports whether the luma statistics of a and b agree: Mean
@@ -399,15 +411,51 @@ var CentreMatchWindows = func() []int {
 // the luma statistics, the Shape correlation and the Colour must agree too.
 // Otherwise the Colour must agree too, and a match more than SureDistance
 // bits apart must be verified by the Local detail (LocalAgree).
-func MatchWhole(a, b *Signature, maxDist int) bool {
+func MatchWhole(a, b *Signature, maxDist int) bool { return WholeMismatch(a, b, maxDist) == "" }
+
+// WholeMismatch is the first check of MatchWhole that a and b fail, named
+// as in the rule ("p", "d", "stats", "shape", "grey", "colour", "hue",
+// "detail", "local", "plain"), or "" when they match: what a report says
+// of a copy that was missed. The checks run in order and stop at the first
+// that fails, as the rule's conjunction did.
+func WholeMismatch(a, b *Signature, maxDist int) string {
 	if a.Full.Flat() || b.Full.Flat() {
-		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
-			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			HueAgree(a, b) && DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
+		switch {
+		case !flatDistanceAgree(a, b, maxDist):
+			return "p"
+		case !a.Full.StatsAgree(b.Full):
+			return "stats"
+		case !shapeAgree(a, b, false):
+			return "shape"
+		case !greyAgree(a, b, a.Full, b.Full):
+			return "grey"
+		case !ColourAgree(a, b, false):
+			return "colour"
+		case !HueAgree(a, b):
+			return "hue"
+		case !DetailAgree(a, b, false):
+			return "detail"
+		case !PlainAgree(a, whole, b, whole):
+			return "plain"
+		}
+		return ""
 	}
-	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) && HueAgree(a, b) &&
-		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
-		PlainAgree(a, whole, b, whole)
+	if m := a.Full.nearMismatch(b.Full, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case !greyAgree(a, b, a.Full, b.Full):
+		return "grey"
+	case !ColourAgree(a, b, false):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case a.Full.P.Distance(b.Full.P) > SureDistance && !LocalAgree(a, whole, false, b, whole):
+		return "local"
+	case !PlainAgree(a, whole, b, whole):
+		return "plain"
+	}
+	return ""
 }
 
 // Flat images' few sure bits are noise near the dead zone: a smooth
@@ -435,14 +483,48 @@ func flatDistanceAgree(a, b *Signature, maxDist int) bool {
 // whose centres lie 50 degrees apart, one mirrored, pass the hashes and the
 // Local detail at 0.75, the mirror copies of the edit set read 0.977 or
 // more), and a flat pair's luma slopes must agree (SlopeAgree).
-func MatchMirror(a, b *Signature, maxDist int) bool {
+func MatchMirror(a, b *Signature, maxDist int) bool { return MirrorMismatch(a, b, maxDist) == "" }
+
+// MirrorMismatch is the first check of MatchMirror that a and b fail, named
+// as WholeMismatch's ("slope" besides), or "" when they match.
+func MirrorMismatch(a, b *Signature, maxDist int) string {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			shapeAgree(a, b, true) && SlopeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-			ColourAgree(a, b, true) && HueAgree(a, b) && DetailAgree(b, a, true)
+		switch {
+		case a.Mirror.P.Distance(b.Full.P) > maxDist:
+			return "p"
+		case !a.Mirror.StatsAgree(b.Full):
+			return "stats"
+		case !shapeAgree(a, b, true):
+			return "shape"
+		case !SlopeAgree(a, b, true):
+			return "slope"
+		case !greyAgree(a, b, a.Mirror, b.Full):
+			return "grey"
+		case !ColourAgree(a, b, true):
+			return "colour"
+		case !HueAgree(a, b):
+			return "hue"
+		case !DetailAgree(b, a, true):
+			return "detail"
+		}
+		return ""
 	}
-	return a.Mirror.Near(b.Full, maxDist) && shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-		ColourAgree(a, b, true) && HueAgree(a, b) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
+	if m := a.Mirror.nearMismatch(b.Full, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case !shapeAgree(a, b, true):
+		return "shape"
+	case !greyAgree(a, b, a.Mirror, b.Full):
+		return "grey"
+	case !ColourAgree(a, b, true):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case a.Mirror.P.Distance(b.Full.P) > SureDistance && !LocalAgree(a, whole, true, b, whole):
+		return "local"
+	}
+	return ""
 }
 
 // SlopeDistance is how far the luma slopes of a (mirrored when mirror is
@@ -477,29 +559,69 @@ func SlopeAgree(a, b *Signature, mirror bool) bool { return SlopeDistance(a, b, 
 // CentreMean, as the same pixels' are. Images with few sure bits never match
 // as crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
+	return CropMismatch(crop, orig, w, maxDist) == ""
+}
+
+// CropMismatch is the first check of MatchCrop that crop and window w of
+// orig fail ("sure" when either key is not CentreSharp, "mean", then as
+// WholeMismatch's), or "" when they match.
+func CropMismatch(crop, orig *Signature, w, maxDist int) string {
 	if orig.Windows == nil || !crop.Full.CentreSharp() || !orig.Windows[w].CentreSharp() {
-		return false
+		return "sure"
 	}
 	c, o := crop.Full, orig.Windows[w]
 	if (c.Flat() || o.Flat()) && max(c.Mean, o.Mean)-min(c.Mean, o.Mean) > CentreMean {
-		return false
+		return "mean"
 	}
-	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && HueCropAgree(crop, orig) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
-		PlainAgree(crop, whole, orig, Windows[w])
+	if m := c.nearMismatch(o, min(maxDist, CropDistance)); m != "" {
+		return m
+	}
+	switch {
+	case !greyAgree(crop, orig, c, o):
+		return "grey"
+	case !WindowColourAgree(crop, orig, Windows[w]):
+		return "colour"
+	case !HueCropAgree(crop, orig):
+		return "hue"
+	case !LocalAgree(crop, whole, false, orig, Windows[w]):
+		return "local"
+	case !PlainAgree(crop, whole, orig, Windows[w]):
+		return "plain"
+	}
+	return ""
 }
 
 // MatchCentre reports whether a and b agree inside the centred window w,
 // verified by the Colour and the Local detail of that window. Both windows
 // must be CentreMatchable.
-func MatchCentre(a, b *Signature, w, maxDist int) bool {
+func MatchCentre(a, b *Signature, w, maxDist int) bool { return CentreMismatch(a, b, w, maxDist) == "" }
+
+// CentreMismatch is the first check of MatchCentre that window w of a and
+// b fail ("sure" when either is not CentreMatchable, "mean", then as
+// WholeMismatch's), or "" when they match.
+func CentreMismatch(a, b *Signature, w, maxDist int) string {
 	if a.Windows == nil || b.Windows == nil || !a.Windows[w].CentreMatchable() || !b.Windows[w].CentreMatchable() {
-		return false
+		return "sure"
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
-	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && HueAgree(a, b) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
-		PlainAgree(a, Windows[w], b, Windows[w])
+	if m := ka.nearMismatch(kb, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) > CentreMean:
+		return "mean"
+	case !greyAgree(a, b, ka, kb):
+		return "grey"
+	case !ColourAgree(a, b, false):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case !LocalAgree(a, Windows[w], false, b, Windows[w]):
+		return "local"
+	case !PlainAgree(a, Windows[w], b, Windows[w]):
+		return "plain"
+	}
+	return ""
 }
 
 // CentreSharp reports whether a window's key may match by MatchCentre: its
