@@ -252,15 +252,20 @@ const (
 // neither is, MatchWhole's hashes decide), their medians agree as Means
 // do (Key.StatsAgree's Mean test), their colours agree (ColourAgree; a grey
 // side against a colourful one only with medians within GreyMean), the
-// residual signs are within PlainBits, and PlainCorrelation reaches MinPlain
-// on at least MinPlainInliers of the samples with PlainFlat of structure;
-// or both are blank, one of them under PlainBlank, and both grey or both
-// colourful.
+// residual signs are within PlainBits, a grey side against a colourful one
+// has a grayscale copy's luma statistics (greyAgree: two dark posters of one
+// template, one grey and one navy, share a median but not a Spread), and
+// PlainCorrelation reaches MinPlain on at least MinPlainInliers of the
+// samples with PlainFlat of structure and the fine structure agrees
+// (FineAgree); or both are blank, one of them under PlainBlank, both grey or
+// both colourful, and their medians within BlankMedian plus MeanShare of the
+// larger.
 func MatchPlain(a, b *Signature) bool { return PlainMismatch(a, b) == "" }
 
 // PlainMismatch is the first check of MatchPlain that a and b fail
 // ("none" when either has no Plain or neither is flat, "median", "bits",
-// "colour", "blank", "inliers", "flat", "corr"), or "" when they match.
+// "colour", "grey", "blank", "inliers", "flat", "corr", "fine"), or "" when
+// they match.
 func PlainMismatch(a, b *Signature) string {
 	pa, pb := a.Plain, b.Plain
 	if pa == nil || pb == nil || !a.Full.Flat() && !b.Full.Flat() {
@@ -276,8 +281,12 @@ func PlainMismatch(a, b *Signature) string {
 		a.Colour.Gray() != b.Colour.Gray() && max(pa.Median, pb.Median)-min(pa.Median, pb.Median) > GreyMean {
 		return "colour"
 	}
+	if !greyAgree(a, b, a.Full, b.Full) {
+		return "grey"
+	}
 	if pa.Blank() && pb.Blank() { // a plain colour patch and a copy with little added
-		if min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray() {
+		ma, mb := float64(pa.Median), float64(pb.Median)
+		if min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray() && math.Abs(ma-mb) <= BlankMedian+MeanShare*max(ma, mb) {
 			return ""
 		}
 		return "blank"
@@ -290,6 +299,8 @@ func PlainMismatch(a, b *Signature) string {
 		return "flat"
 	case corr < MinPlain:
 		return "corr"
+	case !FineAgree(a, whole, false, b, whole):
+		return "fine"
 	}
 	return ""
 }
@@ -320,6 +331,14 @@ func PlainAgree(a *Signature, wa Window, b *Signature, wb Window) bool {
 // two images that are blank only after an edit (two dark edits, a crop of a
 // quiet texture: 0.28-0.49 both) are not copies for that.
 const PlainBlank = 0.15
+
+// BlankMedian is, with MeanShare of the larger, the most two blank images
+// that match may differ in median (grey levels): a plain patch's copies keep
+// it or scale it by a brightness edit (FlyingKonqui's quadrant: 84 and 92),
+// while the near-black edits of two star fields (0 and 5) and a near-white
+// paper against a blown-out white one (222 and 255) agree only as loosely as
+// StatsAgree's Means do.
+const BlankMedian = 2
 
 // MinPlainVeto is the correlation under which PlainAgree rejects a match.
 const MinPlainVeto = 0.25

@@ -127,6 +127,11 @@ type Signature struct {
 	// MatchPlain compares: its median and its fine structure with a mark's
 	// or a corner's outlying samples left out.
 	Plain *Plain
+	// Fine is, for a near-uniform image only (one with a Plain; nil
+	// otherwise), its 64x64 luma work image and the level of its fine
+	// structure: FineAgree compares the text, stars or grain that the
+	// 16x16 and 32x32 thumbnails blur away.
+	Fine *Fine
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -157,6 +162,11 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	s.Plain = plainOf(grid)
+	var work *Gray
+	if s.Plain != nil {
+		work = g.Resize(whole, WorkSize, WorkSize)
+		s.Fine = fineOf(work)
+	}
 	if s.Full.Flat() {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		if !s.Full.CentreSharp() { // a low-contrast texture keeps its windows for MatchCentre
@@ -164,7 +174,9 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	s.Local = localOf(grid)
-	work := g.Resize(whole, WorkSize, WorkSize)
+	if work == nil {
+		work = g.Resize(whole, WorkSize, WorkSize)
+	}
 	s.Windows = make([]Key, len(Windows))
 	for i, p := range windowPlans() {
 		s.Windows[i] = keyOf(work.resize(p.box, phashSize, phashSize, p.grid))
@@ -410,7 +422,8 @@ var CentreMatchWindows = func() []int {
 // flatDistanceAgree). When either is flat, its few sure bits do not decide alone:
 // the luma statistics, the Shape correlation and the Colour must agree too.
 // Otherwise the Colour must agree too, and a match more than SureDistance
-// bits apart must be verified by the Local detail (LocalAgree).
+// bits apart must be verified by the Local detail (LocalAgree). Where both
+// are near-uniform, their fine structure must agree too (FineAgree).
 func MatchWhole(a, b *Signature, maxDist int) bool { return WholeMismatch(a, b, maxDist) == "" }
 
 // WholeMismatch is the first check of MatchWhole that a and b fail, named
@@ -437,6 +450,8 @@ func WholeMismatch(a, b *Signature, maxDist int) string {
 			return "detail"
 		case !PlainAgree(a, whole, b, whole):
 			return "plain"
+		case !FineAgree(a, whole, false, b, whole):
+			return "fine"
 		}
 		return ""
 	}
@@ -454,6 +469,8 @@ func WholeMismatch(a, b *Signature, maxDist int) string {
 		return "local"
 	case !PlainAgree(a, whole, b, whole):
 		return "plain"
+	case !FineAgree(a, whole, false, b, whole):
+		return "fine"
 	}
 	return ""
 }
@@ -482,7 +499,11 @@ func flatDistanceAgree(a, b *Signature, maxDist int) bool {
 // (images that are not flat too: two radial gradients of one colour pair
 // whose centres lie 50 degrees apart, one mirrored, pass the hashes and the
 // Local detail at 0.75, the mirror copies of the edit set read 0.977 or
-// more), and a flat pair's luma slopes must agree (SlopeAgree).
+// more), a flat pair's luma slopes must agree (SlopeAgree), both must be
+// grey or both colourful (a grayscale copy is a whole copy, not a mirror:
+// a grey poster and a green one of one template whose luma statistics agree
+// pass greyAgree), and near-uniform ones must agree in their fine structure
+// (FineAgree).
 func MatchMirror(a, b *Signature, maxDist int) bool { return MirrorMismatch(a, b, maxDist) == "" }
 
 // MirrorMismatch is the first check of MatchMirror that a and b fail, named
@@ -498,7 +519,7 @@ func MirrorMismatch(a, b *Signature, maxDist int) string {
 			return "shape"
 		case !SlopeAgree(a, b, true):
 			return "slope"
-		case !greyAgree(a, b, a.Mirror, b.Full):
+		case a.Colour.Gray() != b.Colour.Gray():
 			return "grey"
 		case !ColourAgree(a, b, true):
 			return "colour"
@@ -506,6 +527,8 @@ func MirrorMismatch(a, b *Signature, maxDist int) string {
 			return "hue"
 		case !DetailAgree(b, a, true):
 			return "detail"
+		case !FineAgree(a, whole, true, b, whole):
+			return "fine"
 		}
 		return ""
 	}
@@ -515,7 +538,7 @@ func MirrorMismatch(a, b *Signature, maxDist int) string {
 	switch {
 	case !shapeAgree(a, b, true):
 		return "shape"
-	case !greyAgree(a, b, a.Mirror, b.Full):
+	case a.Colour.Gray() != b.Colour.Gray():
 		return "grey"
 	case !ColourAgree(a, b, true):
 		return "colour"
@@ -523,6 +546,8 @@ func MirrorMismatch(a, b *Signature, maxDist int) string {
 		return "hue"
 	case a.Mirror.P.Distance(b.Full.P) > SureDistance && !LocalAgree(a, whole, true, b, whole):
 		return "local"
+	case !FineAgree(a, whole, true, b, whole):
+		return "fine"
 	}
 	return ""
 }
@@ -556,8 +581,9 @@ func SlopeAgree(a, b *Signature, mirror bool) bool { return SlopeDistance(a, b, 
 // (WindowColourAgree) and the Local detail. Both keys must be CentreSharp;
 // where either has little contrast (a crop of a low-contrast texture, or
 // the low-contrast window of a sharp image), their Means must also be within
-// CentreMean, as the same pixels' are. Images with few sure bits never match
-// as crops.
+// CentreMean, as the same pixels' are, and where both are near-uniform
+// (posters, star fields, papers) their fine structure must agree
+// (FineAgree). Images with few sure bits never match as crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
 	return CropMismatch(crop, orig, w, maxDist) == ""
 }
@@ -587,13 +613,17 @@ func CropMismatch(crop, orig *Signature, w, maxDist int) string {
 		return "local"
 	case !PlainAgree(crop, whole, orig, Windows[w]):
 		return "plain"
+	case !FineAgree(crop, whole, false, orig, Windows[w]):
+		return "fine"
 	}
 	return ""
 }
 
 // MatchCentre reports whether a and b agree inside the centred window w,
-// verified by the Colour and the Local detail of that window. Both windows
-// must be CentreMatchable.
+// verified by the Colour and the Local detail of that window (and, for
+// near-uniform images, the fine structure: FineAgree). Both windows must be
+// CentreMatchable, and both images grey or both colourful, as the same
+// window of a copy is (a grayscale copy matches as a whole image).
 func MatchCentre(a, b *Signature, w, maxDist int) bool { return CentreMismatch(a, b, w, maxDist) == "" }
 
 // CentreMismatch is the first check of MatchCentre that window w of a and
@@ -610,7 +640,7 @@ func CentreMismatch(a, b *Signature, w, maxDist int) string {
 	switch {
 	case max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) > CentreMean:
 		return "mean"
-	case !greyAgree(a, b, ka, kb):
+	case a.Colour.Gray() != b.Colour.Gray():
 		return "grey"
 	case !ColourAgree(a, b, false):
 		return "colour"
@@ -620,6 +650,8 @@ func CentreMismatch(a, b *Signature, w, maxDist int) string {
 		return "local"
 	case !PlainAgree(a, Windows[w], b, Windows[w]):
 		return "plain"
+	case !FineAgree(a, Windows[w], false, b, Windows[w]):
+		return "fine"
 	}
 	return ""
 }
