@@ -86,10 +86,13 @@
 // package's own code (about 250 lines): a robust plane fit over 256 samples
 // with an outlier mask is not in a Go image library.
 //
-// Near-uniform images also keep their 64x64 work image (Fine, 4 KiB; only
-// they do) and the level of its fine structure (each sample less its 5x5
-// mean). Where both images of a match by any rule have a Fine with
-// FineLevel of structure, that structure must correlate at MinFine
+// Images on a backdrop (a Plain, or half the 32x32 grid within FineBand of
+// its median: posters, star fields, papers) also keep their 64x64 work
+// image (Fine, 4 KiB; only they do), the level of its fine structure (each
+// sample less its 5x5 mean) and how sparse it is (Peak: the energy share of
+// its strongest tenth; grain and noise about 0.45-0.55, strokes and points
+// 0.6 or more). Where both images of a match by any rule have a Fine with
+// FineLevel of sparse (FinePeak) structure, it must correlate at MinFine
 // (FineAgree: the inner 0.8 of the matched regions on a 48x48 grid, the
 // best of one-sample shifts, and for whole images of the centred windows
 // too): two posters of one template with other words, or two star fields,

@@ -127,10 +127,11 @@ type Signature struct {
 	// MatchPlain compares: its median and its fine structure with a mark's
 	// or a corner's outlying samples left out.
 	Plain *Plain
-	// Fine is, for a near-uniform image only (one with a Plain; nil
-	// otherwise), its 64x64 luma work image and the level of its fine
-	// structure: FineAgree compares the text, stars or grain that the
-	// 16x16 and 32x32 thumbnails blur away.
+	// Fine is, for an image on a backdrop only (one with a Plain, or with
+	// half its pixels near the median: backdropped; nil otherwise), its
+	// 64x64 luma work image and the level and sparseness of its fine
+	// structure: FineAgree compares the text or stars that the 16x16 and
+	// 32x32 thumbnails blur away.
 	Fine *Fine
 }
 
@@ -163,7 +164,7 @@ func Sign(img image.Image) Signature {
 	}
 	s.Plain = plainOf(grid)
 	var work *Gray
-	if s.Plain != nil {
+	if s.Plain != nil || backdropped(grid) {
 		work = g.Resize(whole, WorkSize, WorkSize)
 		s.Fine = fineOf(work)
 	}
