@@ -257,9 +257,11 @@ const (
 // template, one grey and one navy, share a median but not a Spread), and
 // PlainCorrelation reaches MinPlain on at least MinPlainInliers of the
 // samples with PlainFlat of structure and the fine structure agrees
-// (FineAgree); or both are blank, one of them under PlainBlank, both grey or
+// (FineAgree); or both are blank, both grey or
 // both colourful, and their medians within BlankMedian plus MeanShare of the
-// larger.
+// larger, and, unless one is under PlainBlank, their structure correlating
+// at MinPlain on MinPlainInliers of the samples with their outliers within
+// BlankOutliers of each other.
 func MatchPlain(a, b *Signature) bool { return PlainMismatch(a, b) == "" }
 
 // PlainMismatch is the first check of MatchPlain that a and b fail
@@ -286,10 +288,19 @@ func PlainMismatch(a, b *Signature) string {
 	}
 	if pa.Blank() && pb.Blank() { // a plain colour patch and a copy with little added
 		ma, mb := float64(pa.Median), float64(pb.Median)
-		if min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray() && math.Abs(ma-mb) <= BlankMedian+MeanShare*max(ma, mb) {
+		if a.Colour.Gray() != b.Colour.Gray() || math.Abs(ma-mb) > BlankMedian+MeanShare*max(ma, mb) {
+			return "blank"
+		}
+		if min(pa.Level, pb.Level) < PlainBlank {
 			return ""
 		}
-		return "blank"
+		// Both faintly structured: the structure and its outliers agree.
+		corr, inliers, _ := PlainCorrelation(pa, pb)
+		out := count([4]uint64{pa.Out[0] ^ pb.Out[0], pa.Out[1] ^ pb.Out[1], pa.Out[2] ^ pb.Out[2], pa.Out[3] ^ pb.Out[3]})
+		if corr < MinPlain || inliers < MinPlainInliers || out > BlankOutliers {
+			return "blank"
+		}
+		return ""
 	}
 	corr, inliers, spread := PlainCorrelation(pa, pb)
 	switch {
@@ -331,6 +342,16 @@ func PlainAgree(a *Signature, wa Window, b *Signature, wb Window) bool {
 // two images that are blank only after an edit (two dark edits, a crop of a
 // quiet texture: 0.28-0.49 both) are not copies for that.
 const PlainBlank = 0.15
+
+// BlankOutliers is the most samples that one of two blank images with
+// PlainBlank of structure or more calls an outlier and the other does not:
+// a cave wall's copies (blank at Level PlainBlank-PlainFlat, 6-12 sure
+// bits, matched by no other rule) keep their faint structure
+// (PlainCorrelation at MinPlain) and their outliers, while the near-black
+// edits of star fields, blank only after the edit, put their stars, the
+// outliers, elsewhere (10-13 samples of 256 from the cave wall's dark
+// edit).
+const BlankOutliers = 4
 
 // BlankMedian is, with MeanShare of the larger, the most two blank images
 // that match may differ in median (grey levels): a plain patch's copies keep
