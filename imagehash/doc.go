@@ -85,4 +85,18 @@
 // renders share can carry their hashes and Local detail. Plain is this
 // package's own code (about 250 lines): a robust plane fit over 256 samples
 // with an outlier mask is not in a Go image library.
+//
+// Images on a backdrop (a Plain, or half the 32x32 grid within FineBand of
+// its median: posters, star fields, papers) also keep their 64x64 work
+// image (Fine, 4 KiB; only they do), the level of its fine structure (each
+// sample less its 5x5 mean) and how sparse it is (Peak: the energy share of
+// its strongest tenth; grain and noise about 0.45-0.55, strokes and points
+// 0.6 or more). Where both images of a match by any rule have a Fine with
+// FineLevel of sparse (FinePeak) structure, it must correlate at MinFine
+// (FineAgree: the inner 0.8 of the matched regions on a 48x48 grid, the
+// best of one-sample shifts, and for whole images of the centred windows
+// too): two posters of one template with other words, or two star fields,
+// agree on every thumbnail of 32x32 or less but not in their strokes or
+// points. A grayscale copy matches as a whole image only: mirror and centre
+// matches need both images grey or both colourful.
 package imagehash

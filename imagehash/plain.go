@@ -252,29 +252,68 @@ const (
 // neither is, MatchWhole's hashes decide), their medians agree as Means
 // do (Key.StatsAgree's Mean test), their colours agree (ColourAgree; a grey
 // side against a colourful one only with medians within GreyMean), the
-// residual signs are within PlainBits, and PlainCorrelation reaches MinPlain
-// on at least MinPlainInliers of the samples with PlainFlat of structure;
-// or both are blank, one of them under PlainBlank, and both grey or both
-// colourful.
-func MatchPlain(a, b *Signature) bool {
+// residual signs are within PlainBits, a grey side against a colourful one
+// has a grayscale copy's luma statistics (greyAgree: two dark posters of one
+// template, one grey and one navy, share a median but not a Spread), and
+// PlainCorrelation reaches MinPlain on at least MinPlainInliers of the
+// samples with PlainFlat of structure and the fine structure agrees
+// (FineAgree); or both are blank, both grey or
+// both colourful, and their medians within BlankMedian plus MeanShare of the
+// larger, and, unless one is under PlainBlank, their structure correlating
+// at MinPlain on MinPlainInliers of the samples with their outliers within
+// BlankOutliers of each other.
+func MatchPlain(a, b *Signature) bool { return PlainMismatch(a, b) == "" }
+
+// PlainMismatch is the first check of MatchPlain that a and b fail
+// ("none" when either has no Plain or neither is flat, "median", "bits",
+// "colour", "grey", "blank", "inliers", "flat", "corr", "fine"), or "" when
+// they match.
+func PlainMismatch(a, b *Signature) string {
 	pa, pb := a.Plain, b.Plain
-	if pa == nil || pb == nil || !a.Full.Flat() && !b.Full.Flat() || !PlainMediansAgree(pa.Median, pb.Median) {
-		return false
+	if pa == nil || pb == nil || !a.Full.Flat() && !b.Full.Flat() {
+		return "none"
 	}
-	if !pa.Blank() || !pb.Blank() {
-		if PlainBitDistance(pa, pb) > PlainBits {
-			return false
-		}
+	if !PlainMediansAgree(pa.Median, pb.Median) {
+		return "median"
+	}
+	if (!pa.Blank() || !pb.Blank()) && PlainBitDistance(pa, pb) > PlainBits {
+		return "bits"
 	}
 	if !ColourAgree(a, b, false) ||
 		a.Colour.Gray() != b.Colour.Gray() && max(pa.Median, pb.Median)-min(pa.Median, pb.Median) > GreyMean {
-		return false
+		return "colour"
+	}
+	if !greyAgree(a, b, a.Full, b.Full) {
+		return "grey"
 	}
 	if pa.Blank() && pb.Blank() { // a plain colour patch and a copy with little added
-		return min(pa.Level, pb.Level) < PlainBlank && a.Colour.Gray() == b.Colour.Gray()
+		ma, mb := float64(pa.Median), float64(pb.Median)
+		if a.Colour.Gray() != b.Colour.Gray() || math.Abs(ma-mb) > BlankMedian+MeanShare*max(ma, mb) {
+			return "blank"
+		}
+		if min(pa.Level, pb.Level) < PlainBlank {
+			return ""
+		}
+		// Both faintly structured: the structure and its outliers agree.
+		corr, inliers, _ := PlainCorrelation(pa, pb)
+		out := count([4]uint64{pa.Out[0] ^ pb.Out[0], pa.Out[1] ^ pb.Out[1], pa.Out[2] ^ pb.Out[2], pa.Out[3] ^ pb.Out[3]})
+		if corr < MinPlain || inliers < MinPlainInliers || out > BlankOutliers {
+			return "blank"
+		}
+		return ""
 	}
 	corr, inliers, spread := PlainCorrelation(pa, pb)
-	return inliers >= MinPlainInliers && spread >= PlainFlat && corr >= MinPlain
+	switch {
+	case inliers < MinPlainInliers:
+		return "inliers"
+	case spread < PlainFlat:
+		return "flat"
+	case corr < MinPlain:
+		return "corr"
+	case !FineAgree(a, whole, false, b, whole):
+		return "fine"
+	}
+	return ""
 }
 
 // PlainAgree reports whether region wa of a and region wb of b, matched by
@@ -303,6 +342,24 @@ func PlainAgree(a *Signature, wa Window, b *Signature, wb Window) bool {
 // two images that are blank only after an edit (two dark edits, a crop of a
 // quiet texture: 0.28-0.49 both) are not copies for that.
 const PlainBlank = 0.15
+
+// BlankOutliers is the most samples that one of two blank images with
+// PlainBlank of structure or more calls an outlier and the other does not:
+// a cave wall's copies (blank at Level PlainBlank-PlainFlat, 6-12 sure
+// bits, matched by no other rule) keep their faint structure
+// (PlainCorrelation at MinPlain) and their outliers, while the near-black
+// edits of star fields, blank only after the edit, put their stars, the
+// outliers, elsewhere (10-13 samples of 256 from the cave wall's dark
+// edit).
+const BlankOutliers = 4
+
+// BlankMedian is, with MeanShare of the larger, the most two blank images
+// that match may differ in median (grey levels): a plain patch's copies keep
+// it or scale it by a brightness edit (FlyingKonqui's quadrant: 84 and 92),
+// while the near-black edits of two star fields (0 and 5) and a near-white
+// paper against a blown-out white one (222 and 255) agree only as loosely as
+// StatsAgree's Means do.
+const BlankMedian = 2
 
 // MinPlainVeto is the correlation under which PlainAgree rejects a match.
 const MinPlainVeto = 0.25

@@ -68,7 +68,8 @@ func cornered(img *image.RGBA) *image.RGBA {
 // whose hashes, statistics and Shape the mark or the corners moved; another
 // render of the same grey level and colour does not, nor does it with the
 // same mark on both (PlainAgree vetoes the whole-image match as well); a
-// plain patch matches its copy but not a patch of another level; and a
+// plain patch matches its copy and its brightened copy but not a patch of
+// another level, even one as near as two dark edits' black (BlankMedian); and a
 // picture with a ramp across it has no Plain.
 func TestMatchPlain(t *testing.T) {
 	render := faint(3, 84)
@@ -87,6 +88,8 @@ func TestMatchPlain(t *testing.T) {
 		{"another render, both marked", marked(render), marked(other), false},
 		{"a plain patch, JPEG", patch, reencode(t, patch, 90), true},
 		{"a plain patch of another level", patch, faint(0, 120), false},
+		{"a plain patch brightened 10%", patch, faint(0, 92), true},
+		{"a black patch and a near-black one", faint(0, 0), faint(0, 5), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -18,3 +18,12 @@ func BenchmarkSign(b *testing.B) {
 		Sign(img)
 	}
 }
+
+// BenchmarkSignPoster is the cost of one signature of a 220x165 template
+// poster: an image on a backdrop, which keeps a Fine too.
+func BenchmarkSignPoster(b *testing.B) {
+	img := poster(1, 1)
+	for b.Loop() {
+		Sign(img)
+	}
+}

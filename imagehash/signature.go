@@ -127,6 +127,12 @@ type Signature struct {
 	// MatchPlain compares: its median and its fine structure with a mark's
 	// or a corner's outlying samples left out.
 	Plain *Plain
+	// Fine is, for an image on a backdrop only (one with a Plain, or with
+	// half its pixels near the median: backdropped; nil otherwise), its
+	// 64x64 luma work image and the level and sparseness of its fine
+	// structure: FineAgree compares the text or stars that the 16x16 and
+	// 32x32 thumbnails blur away.
+	Fine *Fine
 }
 
 // Sign computes the signature of img. PHash is of the whole image; the
@@ -157,6 +163,11 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	s.Plain = plainOf(grid)
+	var work *Gray
+	if s.Plain != nil || backdropped(grid) {
+		work = g.Resize(whole, WorkSize, WorkSize)
+		s.Fine = fineOf(work)
+	}
 	if s.Full.Flat() {
 		s.Detail = NewDetail((*[DetailSize * DetailSize]uint8)(grid.Pix))
 		if !s.Full.CentreSharp() { // a low-contrast texture keeps its windows for MatchCentre
@@ -164,7 +175,9 @@ func Sign(img image.Image) Signature {
 		}
 	}
 	s.Local = localOf(grid)
-	work := g.Resize(whole, WorkSize, WorkSize)
+	if work == nil {
+		work = g.Resize(whole, WorkSize, WorkSize)
+	}
 	s.Windows = make([]Key, len(Windows))
 	for i, p := range windowPlans() {
 		s.Windows[i] = keyOf(work.resize(p.box, phashSize, phashSize, p.grid))
@@ -295,8 +308,20 @@ const (
 
 // Near reports whether regions a and b match with P hashes at most maxDist
 // bits apart.
-func (a Key) Near(b Key, maxDist int) bool {
-	return a.P.Distance(b.P) <= maxDist && a.D.Distance(b.D) <= maxDist+DSlack && a.StatsAgree(b)
+func (a Key) Near(b Key, maxDist int) bool { return a.nearMismatch(b, maxDist) == "" }
+
+// nearMismatch is the first test of Near that a and b fail ("p", "d" or
+// "stats"), or "" when they match.
+func (a Key) nearMismatch(b Key, maxDist int) string {
+	switch {
+	case a.P.Distance(b.P) > maxDist:
+		return "p"
+	case a.D.Distance(b.D) > maxDist+DSlack:
+		return "d"
+	case !a.StatsAgree(b):
+		return "stats"
+	}
+	return ""
 }
 
 // StatsAgree reports whether the luma statistics of a and b agree: Mean
@@ -398,16 +423,57 @@ var CentreMatchWindows = func() []int {
 // flatDistanceAgree). When either is flat, its few sure bits do not decide alone:
 // the luma statistics, the Shape correlation and the Colour must agree too.
 // Otherwise the Colour must agree too, and a match more than SureDistance
-// bits apart must be verified by the Local detail (LocalAgree).
-func MatchWhole(a, b *Signature, maxDist int) bool {
+// bits apart must be verified by the Local detail (LocalAgree). Where both
+// are near-uniform, their fine structure must agree too (FineAgree).
+func MatchWhole(a, b *Signature, maxDist int) bool { return WholeMismatch(a, b, maxDist) == "" }
+
+// WholeMismatch is the first check of MatchWhole that a and b fail, named
+// as in the rule ("p", "d", "stats", "shape", "grey", "colour", "hue",
+// "detail", "local", "plain"), or "" when they match: what a report says
+// of a copy that was missed. The checks run in order and stop at the first
+// that fails, as the rule's conjunction did.
+func WholeMismatch(a, b *Signature, maxDist int) string {
 	if a.Full.Flat() || b.Full.Flat() {
-		return flatDistanceAgree(a, b, maxDist) && a.Full.StatsAgree(b.Full) &&
-			shapeAgree(a, b, false) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) &&
-			HueAgree(a, b) && DetailAgree(a, b, false) && PlainAgree(a, whole, b, whole)
+		switch {
+		case !flatDistanceAgree(a, b, maxDist):
+			return "p"
+		case !a.Full.StatsAgree(b.Full):
+			return "stats"
+		case !shapeAgree(a, b, false):
+			return "shape"
+		case !greyAgree(a, b, a.Full, b.Full):
+			return "grey"
+		case !ColourAgree(a, b, false):
+			return "colour"
+		case !HueAgree(a, b):
+			return "hue"
+		case !DetailAgree(a, b, false):
+			return "detail"
+		case !PlainAgree(a, whole, b, whole):
+			return "plain"
+		case !FineAgree(a, whole, false, b, whole):
+			return "fine"
+		}
+		return ""
 	}
-	return a.Full.Near(b.Full, maxDist) && greyAgree(a, b, a.Full, b.Full) && ColourAgree(a, b, false) && HueAgree(a, b) &&
-		(a.Full.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, false, b, whole)) &&
-		PlainAgree(a, whole, b, whole)
+	if m := a.Full.nearMismatch(b.Full, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case !greyAgree(a, b, a.Full, b.Full):
+		return "grey"
+	case !ColourAgree(a, b, false):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case a.Full.P.Distance(b.Full.P) > SureDistance && !LocalAgree(a, whole, false, b, whole):
+		return "local"
+	case !PlainAgree(a, whole, b, whole):
+		return "plain"
+	case !FineAgree(a, whole, false, b, whole):
+		return "fine"
+	}
+	return ""
 }
 
 // Flat images' few sure bits are noise near the dead zone: a smooth
@@ -434,15 +500,57 @@ func flatDistanceAgree(a, b *Signature, maxDist int) bool {
 // (images that are not flat too: two radial gradients of one colour pair
 // whose centres lie 50 degrees apart, one mirrored, pass the hashes and the
 // Local detail at 0.75, the mirror copies of the edit set read 0.977 or
-// more), and a flat pair's luma slopes must agree (SlopeAgree).
-func MatchMirror(a, b *Signature, maxDist int) bool {
+// more), a flat pair's luma slopes must agree (SlopeAgree), both must be
+// grey or both colourful (a grayscale copy is a whole copy, not a mirror:
+// a grey poster and a green one of one template whose luma statistics agree
+// pass greyAgree), and near-uniform ones must agree in their fine structure
+// (FineAgree).
+func MatchMirror(a, b *Signature, maxDist int) bool { return MirrorMismatch(a, b, maxDist) == "" }
+
+// MirrorMismatch is the first check of MatchMirror that a and b fail, named
+// as WholeMismatch's ("slope" besides), or "" when they match.
+func MirrorMismatch(a, b *Signature, maxDist int) string {
 	if a.Full.Flat() || b.Full.Flat() {
-		return a.Mirror.P.Distance(b.Full.P) <= maxDist && a.Mirror.StatsAgree(b.Full) &&
-			shapeAgree(a, b, true) && SlopeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-			ColourAgree(a, b, true) && HueAgree(a, b) && DetailAgree(b, a, true)
+		switch {
+		case a.Mirror.P.Distance(b.Full.P) > maxDist:
+			return "p"
+		case !a.Mirror.StatsAgree(b.Full):
+			return "stats"
+		case !shapeAgree(a, b, true):
+			return "shape"
+		case !SlopeAgree(a, b, true):
+			return "slope"
+		case a.Colour.Gray() != b.Colour.Gray():
+			return "grey"
+		case !ColourAgree(a, b, true):
+			return "colour"
+		case !HueAgree(a, b):
+			return "hue"
+		case !DetailAgree(b, a, true):
+			return "detail"
+		case !FineAgree(a, whole, true, b, whole):
+			return "fine"
+		}
+		return ""
 	}
-	return a.Mirror.Near(b.Full, maxDist) && shapeAgree(a, b, true) && greyAgree(a, b, a.Mirror, b.Full) &&
-		ColourAgree(a, b, true) && HueAgree(a, b) && (a.Mirror.P.Distance(b.Full.P) <= SureDistance || LocalAgree(a, whole, true, b, whole))
+	if m := a.Mirror.nearMismatch(b.Full, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case !shapeAgree(a, b, true):
+		return "shape"
+	case a.Colour.Gray() != b.Colour.Gray():
+		return "grey"
+	case !ColourAgree(a, b, true):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case a.Mirror.P.Distance(b.Full.P) > SureDistance && !LocalAgree(a, whole, true, b, whole):
+		return "local"
+	case !FineAgree(a, whole, true, b, whole):
+		return "fine"
+	}
+	return ""
 }
 
 // SlopeDistance is how far the luma slopes of a (mirrored when mirror is
@@ -474,32 +582,79 @@ func SlopeAgree(a, b *Signature, mirror bool) bool { return SlopeDistance(a, b, 
 // (WindowColourAgree) and the Local detail. Both keys must be CentreSharp;
 // where either has little contrast (a crop of a low-contrast texture, or
 // the low-contrast window of a sharp image), their Means must also be within
-// CentreMean, as the same pixels' are. Images with few sure bits never match
-// as crops.
+// CentreMean, as the same pixels' are, and where both are near-uniform
+// (posters, star fields, papers) their fine structure must agree
+// (FineAgree). Images with few sure bits never match as crops.
 func MatchCrop(crop, orig *Signature, w, maxDist int) bool {
+	return CropMismatch(crop, orig, w, maxDist) == ""
+}
+
+// CropMismatch is the first check of MatchCrop that crop and window w of
+// orig fail ("sure" when either key is not CentreSharp, "mean", then as
+// WholeMismatch's), or "" when they match.
+func CropMismatch(crop, orig *Signature, w, maxDist int) string {
 	if orig.Windows == nil || !crop.Full.CentreSharp() || !orig.Windows[w].CentreSharp() {
-		return false
+		return "sure"
 	}
 	c, o := crop.Full, orig.Windows[w]
 	if (c.Flat() || o.Flat()) && max(c.Mean, o.Mean)-min(c.Mean, o.Mean) > CentreMean {
-		return false
+		return "mean"
 	}
-	return c.Near(o, min(maxDist, CropDistance)) && greyAgree(crop, orig, c, o) &&
-		WindowColourAgree(crop, orig, Windows[w]) && HueCropAgree(crop, orig) && LocalAgree(crop, whole, false, orig, Windows[w]) &&
-		PlainAgree(crop, whole, orig, Windows[w])
+	if m := c.nearMismatch(o, min(maxDist, CropDistance)); m != "" {
+		return m
+	}
+	switch {
+	case !greyAgree(crop, orig, c, o):
+		return "grey"
+	case !WindowColourAgree(crop, orig, Windows[w]):
+		return "colour"
+	case !HueCropAgree(crop, orig):
+		return "hue"
+	case !LocalAgree(crop, whole, false, orig, Windows[w]):
+		return "local"
+	case !PlainAgree(crop, whole, orig, Windows[w]):
+		return "plain"
+	case !FineAgree(crop, whole, false, orig, Windows[w]):
+		return "fine"
+	}
+	return ""
 }
 
 // MatchCentre reports whether a and b agree inside the centred window w,
-// verified by the Colour and the Local detail of that window. Both windows
-// must be CentreMatchable.
-func MatchCentre(a, b *Signature, w, maxDist int) bool {
+// verified by the Colour and the Local detail of that window (and, for
+// near-uniform images, the fine structure: FineAgree). Both windows must be
+// CentreMatchable, and both images grey or both colourful, as the same
+// window of a copy is (a grayscale copy matches as a whole image).
+func MatchCentre(a, b *Signature, w, maxDist int) bool { return CentreMismatch(a, b, w, maxDist) == "" }
+
+// CentreMismatch is the first check of MatchCentre that window w of a and
+// b fail ("sure" when either is not CentreMatchable, "mean", then as
+// WholeMismatch's), or "" when they match.
+func CentreMismatch(a, b *Signature, w, maxDist int) string {
 	if a.Windows == nil || b.Windows == nil || !a.Windows[w].CentreMatchable() || !b.Windows[w].CentreMatchable() {
-		return false
+		return "sure"
 	}
 	ka, kb := a.Windows[w], b.Windows[w]
-	return ka.Near(kb, maxDist) && max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) <= CentreMean &&
-		greyAgree(a, b, ka, kb) && ColourAgree(a, b, false) && HueAgree(a, b) && LocalAgree(a, Windows[w], false, b, Windows[w]) &&
-		PlainAgree(a, Windows[w], b, Windows[w])
+	if m := ka.nearMismatch(kb, maxDist); m != "" {
+		return m
+	}
+	switch {
+	case max(ka.Mean, kb.Mean)-min(ka.Mean, kb.Mean) > CentreMean:
+		return "mean"
+	case a.Colour.Gray() != b.Colour.Gray():
+		return "grey"
+	case !ColourAgree(a, b, false):
+		return "colour"
+	case !HueAgree(a, b):
+		return "hue"
+	case !LocalAgree(a, Windows[w], false, b, Windows[w]):
+		return "local"
+	case !PlainAgree(a, Windows[w], b, Windows[w]):
+		return "plain"
+	case !FineAgree(a, Windows[w], false, b, Windows[w]):
+		return "fine"
+	}
+	return ""
 }
 
 // CentreSharp reports whether a window's key may match by MatchCentre: its
