@@ -41,7 +41,13 @@ type lineFunc func(r region, ws []rawWord, scale float64) (stop bool)
 // maps them to the original image. fr.lineEvidence becomes the best line
 // evidence seen so far in the frame.
 func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame, each lineFunc) ([]rawWord, float64, error) {
-	up := max(fr.native.w, fr.native.h) < regionUpBelow
+	if p.large {
+		// The picture on its canvas (large.go); its words come back unpadded.
+		if fr = fr.largeFrame(); fr == nil {
+			return nil, 1, nil
+		}
+	}
+	up := max(fr.native.w, fr.native.h) < regionUpBelow && !p.large
 	if up {
 		p.minHeight = p.minHeightUp
 	}
@@ -82,10 +88,12 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if p.contrast {
 			diff = diffs[r.ch]
 		}
+		r.large = p.large
 		ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}
+		ws = fr.unpad(ws)
 		if r.quarter {
 			ws = sureWords(ws, p.quarterConf)
 		}
@@ -102,6 +110,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass, second look: %w", pass, err)
 		}
+		ws = fr.unpad(ws)
 		out = append(out, ws...)
 		if each != nil && each(r, ws, scale) {
 			break
@@ -188,6 +197,9 @@ type region struct {
 	// glyphBoxes the boxes of its glyphs.
 	quarter    bool
 	glyphBoxes [][4]int
+	// large marks a line of the regions-large pass (large.go), in the
+	// pixels of its canvas.
+	large bool
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -221,6 +233,9 @@ type regionParams struct {
 	// census of what one kind of line reads: the tests' TestQuarterWords);
 	// the others are skipped unread. Unset in every pass.
 	census func(region) bool
+	// large searches the picture set on a canvas (large.go: the
+	// regions-large pass).
+	large bool
 }
 
 var defaultRegionParams = regionParams{
@@ -259,8 +274,9 @@ const regionUpBelow = 400
 // 0.923); the yellow-blue channel added one image of each size
 // (olive headline on a blue painting) for some 40% more time in its pass.
 var regionPasses = map[string]regionParams{
-	PassRegions:     defaultRegionParams,
-	PassRegionsGrey: greyRegionParams,
+	PassRegions:      defaultRegionParams,
+	PassRegionsGrey:  greyRegionParams,
+	PassRegionsLarge: largeParams,
 }
 
 // greyRegionParams are those of the regions-grey pass: luma only, grey

@@ -396,7 +396,7 @@ func (j *judge) unsureLongRule() string {
 // words decide by the tiled rules, which want the word repeated at
 // another place (tiledRule).
 func (j *judge) agrees(i int) bool {
-	short := wordChars(j.accepted[i].Text) < j.o.StrongChars
+	short := wordChars(j.accepted[i].Text) < j.o.StrongChars || j.unsureFour(j.accepted[i])
 	groups := map[string]bool{}
 	for p := range j.seen[i] {
 		groups[agreeGroup(p, short)] = true

@@ -1,0 +1,131 @@
+package ocr
+
+import "slices"
+
+// Text that fills the picture (issue 16, wave 12): game banners and
+// status screens ("GAME OVER", "PAUSED", "LOADING"), logos cut tight
+// round their letters ("PINGUS", "LinCity") and signs whose letters take
+// most of the picture's height. The candidate-line finder takes a
+// component for a glyph only when it is under a third of the image high
+// (glyphLike), and whole-image readings of such words are dropped as
+// huge (boxRule: a box over 60% of the image high): on version 6's
+// validation part 15 of the 17 missed real scenes were such pictures,
+// where no candidate line was found at all.
+//
+// The regions-large pass looks at the picture set on a canvas of its
+// border's colour (largeFrame): largeMarginY of the picture's height above
+// and below it, largeMarginX at its sides, the whole scaled to
+// largeCanvas pixels high, so that letters as high as the picture are
+// under a third of the canvas, their local mean is taken over a window
+// wider than their strokes and their crops have margins. It reads only
+// lines of glyphs over a third of the picture's height (largeParams'
+// minHeight): the regions passes read the others already. Its words may
+// be as high as the picture (judge.large: the huge rule spares them).
+
+// PassRegionsLarge reads the candidate lines of letters taller than a
+// third of the picture (see above).
+const PassRegionsLarge = "regions-large"
+
+// The canvas of the regions-large pass: margins as shares of the
+// picture's height, and the canvas's height in pixels. With the picture
+// a third of the canvas high, a glyph of a third of the picture's height
+// is largeCanvas/9 (26) pixels high there, one of its whole height
+// largeCanvas/3 (80), read from crops scaled to lineHeight (32).
+const (
+	largeMarginY = 1.0
+	largeMarginX = 0.5
+	largeCanvas  = 240
+)
+
+// largeParams are the finder's parameters of the regions-large pass:
+// glyphs of a third of the picture's height or more (on the canvas), the
+// four best lines, no quarter-turned lines.
+var largeParams = func() regionParams {
+	p := defaultRegionParams
+	h := largeCanvas / int(1+2*largeMarginY) / 3
+	p.minHeight, p.minHeightUp = h, h
+	p.maxLines = 4
+	p.quarter, p.readQuarter = false, false
+	p.large = true
+	return p
+}()
+
+// largeFrame returns the frame of the regions-large pass over fr's
+// picture (made once; see above), or nil for a picture too small to
+// search.
+func (fr *frame) largeFrame() *frame {
+	if fr.largeDone {
+		return fr.large
+	}
+	fr.largeDone = true
+	col := fr.native
+	if col.w < 8 || col.h < 8 {
+		return nil
+	}
+	px, py := int(largeMarginX*float64(col.h)+0.5), int(largeMarginY*float64(col.h)+0.5)
+	canvas := col.padded(px, py)
+	k := float64(largeCanvas) / float64(canvas.h)
+	canvas = canvas.resize(k)
+	k = float64(canvas.h) / float64(col.h+2*py) // the true ratio after rounding
+	// Its "original" is the padded picture at fr's native scale: words
+	// read there are shifted back by the margins (unpad) and mapped by
+	// fr.nScale*k.
+	fr.large = &frame{native: canvas, nScale: fr.nScale * k, upFactor: 1, lineEvidence: -1,
+		offX: float64(px) * k, offY: float64(py) * k}
+	return fr.large
+}
+
+// unpad moves words read on a frame's canvas (largeFrame) off its
+// margins; on other frames it returns ws as it is.
+func (fr *frame) unpad(ws []rawWord) []rawWord {
+	if fr.offX == 0 && fr.offY == 0 {
+		return ws
+	}
+	out := slices.Clone(ws)
+	for i := range out {
+		dx, dy := int(fr.offX+0.5), int(fr.offY+0.5)
+		out[i].x0, out[i].x1 = out[i].x0-dx, out[i].x1-dx
+		out[i].y0, out[i].y1 = out[i].y0-dy, out[i].y1-dy
+	}
+	return out
+}
+
+// padded returns c on a canvas px pixels wider at each side and py higher
+// above and below, filled with the median colour of c's border.
+func (c rgbImage) padded(px, py int) rgbImage {
+	var fill [3]uint8
+	for k := range 3 {
+		var hist [256]int
+		n := 0
+		add := func(x, y int) { hist[c.pix[3*(y*c.w+x)+k]]++; n++ }
+		for x := range c.w {
+			add(x, 0)
+			add(x, c.h-1)
+		}
+		for y := 1; y < c.h-1; y++ {
+			add(0, y)
+			add(c.w-1, y)
+		}
+		for v, s := 0, 0; v < 256; v++ {
+			if s += hist[v]; 2*s >= n {
+				fill[k] = uint8(v)
+				break
+			}
+		}
+	}
+	w, h := c.w+2*px, c.h+2*py
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	for i := 0; i < w*h; i++ {
+		copy(out.pix[3*i:3*i+3], fill[:])
+	}
+	for y := range c.h {
+		copy(out.pix[3*((y+py)*w+px):3*((y+py)*w+px+c.w)], c.pix[3*y*c.w:3*(y+1)*c.w])
+	}
+	return out
+}
+
+// largePass reports whether words of pass were read on the regions-large
+// canvas (or a second reading of one of its lines).
+func largePass(pass string) bool {
+	return pass == PassRegionsLarge || pass == PassRegionsLarge+rereadSuffix
+}
