@@ -148,7 +148,7 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassRegionsLarge, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
+var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassRegionsLarge, PassRegionsCoarse, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -170,7 +170,7 @@ const (
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassSteepStack, PassRegions, PassRegionsGrey, PassRegionsLarge}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassSteepStack, PassRegions, PassRegionsGrey, PassRegionsLarge, PassRegionsCoarse}
 
 type prep int
 
@@ -411,7 +411,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads == maxRereads || r.large || !acc.unsureLine(ws, pass, scale) {
+				if rereads == maxRereads || r.own || !acc.unsureLine(ws, pass, scale) {
 					return false
 				}
 				// A second reading of an unsure line (words.go).
@@ -475,11 +475,12 @@ type frame struct {
 	// yb: the yellow-blue channel of native [0] and up [1], made for a
 	// second reading of a line (lineChannel).
 	yb [2]grayImage
-	// large is the frame of the regions-large pass (large.go: the picture
-	// on a canvas), made on first use (largeDone); offX and offY are the
-	// margins of such a canvas, in its pixels.
-	large      *frame
-	largeDone  bool
+	// views are the frames of the regions-large and regions-coarse passes
+	// (large.go: the picture on a canvas, the picture reduced), made on
+	// first use (viewDone); offX and offY are the margins of a canvas, in
+	// its pixels.
+	views      [numViews]*frame
+	viewDone   [numViews]bool
 	offX, offY float64
 }
 

@@ -1,6 +1,9 @@
 package ocr
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Text that fills the picture (issue 16, wave 12): game banners and
 // status screens ("GAME OVER", "PAUSED", "LOADING"), logos cut tight
@@ -46,18 +49,40 @@ var largeParams = func() regionParams {
 	p.minHeight, p.minHeightUp = h, h
 	p.maxLines = 4
 	p.quarter, p.readQuarter = false, false
-	p.large = true
+	p.view = viewLarge
 	return p
 }()
 
-// largeFrame returns the frame of the regions-large pass over fr's
-// picture (made once; see above), or nil for a picture too small to
-// search.
-func (fr *frame) largeFrame() *frame {
-	if fr.largeDone {
-		return fr.large
+// viewKind names the views of a picture that passes search instead of
+// the picture itself (frame.viewFrame).
+type viewKind int
+
+const (
+	viewNone   viewKind = iota
+	viewLarge           // the picture on a canvas (largeFrame)
+	viewCoarse          // the picture reduced (coarseFrame)
+	numViews
+)
+
+// viewFrame returns the frame of view v of fr's picture, made once, or
+// nil where the view does not apply; upscaleTo is Options.UpscaleTo.
+func (fr *frame) viewFrame(v viewKind, upscaleTo int) *frame {
+	if fr.viewDone[v] {
+		return fr.views[v]
 	}
-	fr.largeDone = true
+	fr.viewDone[v] = true
+	switch v {
+	case viewLarge:
+		fr.views[v] = fr.largeFrame()
+	case viewCoarse:
+		fr.views[v] = fr.coarseFrame(upscaleTo)
+	}
+	return fr.views[v]
+}
+
+// largeFrame returns the frame of the regions-large pass over fr's
+// picture (see above), or nil for a picture too small to search.
+func (fr *frame) largeFrame() *frame {
 	col := fr.native
 	if col.w < 8 || col.h < 8 {
 		return nil
@@ -70,9 +95,8 @@ func (fr *frame) largeFrame() *frame {
 	// Its "original" is the padded picture at fr's native scale: words
 	// read there are shifted back by the margins (unpad) and mapped by
 	// fr.nScale*k.
-	fr.large = &frame{native: canvas, nScale: fr.nScale * k, upFactor: 1, lineEvidence: -1,
+	return &frame{native: canvas, nScale: fr.nScale * k, upFactor: 1, lineEvidence: -1,
 		offX: float64(px) * k, offY: float64(py) * k}
-	return fr.large
 }
 
 // unpad moves words read on a frame's canvas (largeFrame) off its
@@ -128,4 +152,63 @@ func (c rgbImage) padded(px, py int) rgbImage {
 // canvas (or a second reading of one of its lines).
 func largePass(pass string) bool {
 	return pass == PassRegionsLarge || pass == PassRegionsLarge+rereadSuffix
+}
+
+// UI text in striped and dotted faces (issue 16, wave 12): the game
+// screens of version 6's validation part set their menus ("CONTROLS",
+// "LOAD GAME") and scores in a face whose letters are rows of short
+// bars, each bar a component far wider than high that the finder takes
+// for no glyph; their 220-px thumbnails, where the bars blur into
+// letters, were all found, the full-size pictures not. The
+// regions-coarse pass searches a full-size picture reduced to
+// coarseSide pixels on its long side (box filter) as the regions pass
+// searches a thumbnail (upscaled to UpscaleTo), and reads only lines of
+// coarseEvidence or more (the three best): such lines are rare where
+// there is no text, so the pass costs little on photos without text.
+
+// PassRegionsCoarse reads the candidate lines of the picture reduced
+// (see above).
+const PassRegionsCoarse = "regions-coarse"
+
+// coarseSide is the long side (px) of the reduced picture, as of a
+// thumbnail; pictures under coarseMin on their long side are not reduced
+// (they are thumbnails, or nearly).
+const (
+	coarseSide     = 220
+	coarseMin      = 400
+	coarseEvidence = 4
+)
+
+// coarseParams are the finder's parameters of the regions-coarse pass.
+var coarseParams = func() regionParams {
+	p := defaultRegionParams
+	p.maxLines = 3
+	p.minEvidence = coarseEvidence
+	p.quarter, p.readQuarter = false, false
+	p.view = viewCoarse
+	return p
+}()
+
+// coarseFrame returns the frame of the regions-coarse pass over fr's
+// picture, or nil for a picture under coarseMin.
+func (fr *frame) coarseFrame(upscaleTo int) *frame {
+	long := max(fr.native.w, fr.native.h)
+	if long < coarseMin {
+		return nil
+	}
+	k := float64(coarseSide) / float64(long)
+	small := fr.native.resize(k)
+	k = float64(small.w) / float64(fr.native.w) // the true ratio after rounding
+	return &frame{native: small, nScale: fr.nScale * k, upFactor: min(3, float64(upscaleTo)/float64(max(small.w, small.h))), lineEvidence: -1}
+}
+
+// viewPass reports whether pass reads a view of its own (regions-large,
+// regions-coarse). Their words decide alone or on a line, never by
+// agreeing with or echoing another pass's: a view's lines are the regions
+// pass's lines seen again, not another preparation of the picture (a
+// forest of version 6's validation part read "\AnAAas" by regions at 41
+// and by regions-coarse at 46 on the same branches, an echo on glyphs).
+func viewPass(pass string) bool {
+	p, ok := regionPasses[strings.TrimSuffix(pass, rereadSuffix)]
+	return ok && p.view != viewNone
 }
