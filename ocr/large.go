@@ -38,6 +38,11 @@ const (
 	largeMarginY = 1.0
 	largeMarginX = 0.5
 	largeCanvas  = 240
+	// largePadFirst: pictures scaled by this or more onto the canvas
+	// (under 160 px high) are padded before they are scaled (the cheaper
+	// order for larger ones moves a thumbnail's border by a pixel, which
+	// lost "LOADING" of version 6 at 42 instead of 45).
+	largePadFirst = 0.5
 )
 
 // largeParams are the finder's parameters of the regions-large pass:
@@ -87,16 +92,28 @@ func (fr *frame) largeFrame() *frame {
 	if col.w < 8 || col.h < 8 {
 		return nil
 	}
-	px, py := int(largeMarginX*float64(col.h)+0.5), int(largeMarginY*float64(col.h)+0.5)
-	canvas := col.padded(px, py)
-	k := float64(largeCanvas) / float64(canvas.h)
-	canvas = canvas.resize(k)
-	k = float64(canvas.h) / float64(col.h+2*py) // the true ratio after rounding
-	// Its "original" is the padded picture at fr's native scale: words
-	// read there are shifted back by the margins (unpad) and mapped by
-	// fr.nScale*k.
+	k := float64(largeCanvas) / ((1 + 2*largeMarginY) * float64(col.h))
+	var canvas rgbImage
+	var px, py int
+	if k >= largePadFirst {
+		// A small picture is set on its canvas, then scaled.
+		px, py = int(largeMarginX*float64(col.h)+0.5), int(largeMarginY*float64(col.h)+0.5)
+		canvas = col.padded(px, py)
+		canvas = canvas.resize(float64(largeCanvas) / float64(canvas.h))
+		k = float64(canvas.h) / float64(col.h+2*py) // the true ratio after rounding
+		px, py = int(float64(px)*k+0.5), int(float64(py)*k+0.5)
+	} else {
+		// A larger one is reduced first: its canvas at full size would
+		// hold nine times its pixels.
+		small := col.resize(k)
+		k = float64(small.h) / float64(col.h)
+		px, py = int(largeMarginX*float64(small.h)+0.5), int(largeMarginY*float64(small.h)+0.5)
+		canvas = small.padded(px, py)
+	}
+	// Words read there are shifted back by the margins (unpad) and
+	// mapped to the original by fr.nScale*k.
 	return &frame{native: canvas, nScale: fr.nScale * k, upFactor: 1, lineEvidence: -1,
-		offX: float64(px) * k, offY: float64(py) * k}
+		offX: float64(px), offY: float64(py)}
 }
 
 // unpad moves words read on a frame's canvas (largeFrame) off its
