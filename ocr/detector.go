@@ -160,8 +160,9 @@ type Options struct {
 // 0.988 on thumbnails); validation: version 2 full 0.988 -> 0.994,
 // version 5 0.941 -> 0.960 / 0.941 -> 0.947, versions 3 and 4 and the
 // tuning part unchanged, no new false positive anywhere. CPU an image
-// (timing runs, alternating, load 2.3): version 6 72 -> 75-76 ms,
-// version 2 72 -> 77 ms.
+// (timing runs, main and this alternating, load 2-5): version 6 72-73 ->
+// 75 ms, version 2 72 -> 77, the tuning part 71-75 -> 75-76 (79 before
+// the view passes went luma only), version 5 183 -> 176.
 var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassRegionsLarge, PassRegionsCoarse, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
 
 // Pass names, as they appear in verdicts.
