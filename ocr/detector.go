@@ -148,7 +148,22 @@ type Options struct {
 // five passes scored full size F1 0.857 (3 false positives), thumbnails
 // 0.865, at 5.5 s an image (load 12-16); in none, 0.872 / 0.765 at 3.6 s;
 // in otsu only, 0.900 / 0.833 at 3.9 s (29% less time than in all).
-var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
+//
+// regions-large and regions-coarse (issue 16, wave 12; large.go) follow
+// the two regions passes: the candidate lines of letters taller than a
+// third of the picture, found on the picture set on a canvas of its
+// border's colour (game banners, logos cut tight round their letters),
+// and of a full-size picture reduced to 220 px (UI text in striped faces,
+// which only its thumbnail showed as letters). Tuned on version 6's
+// validation part (all 434): full size F1 0.864 -> 0.927, thumbnails
+// 0.898 -> 0.933 (with scene.go's two word rules; P 1.000 both, was
+// 0.988 on thumbnails); validation: version 2 full 0.988 -> 0.994,
+// version 5 0.941 -> 0.960 / 0.941 -> 0.947, versions 3 and 4 and the
+// tuning part unchanged, no new false positive anywhere. CPU an image
+// (timing runs, main and this alternating, load 2-5): version 6 72-73 ->
+// 75 ms, version 2 72 -> 77, the tuning part 71-75 -> 75-76 (79 before
+// the view passes went luma only), version 5 183 -> 176.
+var DefaultPasses = []string{PassRegions, PassRegionsGrey, PassRegionsLarge, PassRegionsCoarse, PassLocal, PassOtsu, PassSteep, PassSteepDark, PassSteepStack}
 
 // Pass names, as they appear in verdicts.
 const (
@@ -170,7 +185,7 @@ const (
 )
 
 // PassNames lists every pass a detector knows.
-var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassSteepStack, PassRegions, PassRegionsGrey}
+var PassNames = []string{PassAuto, PassAutoUp, PassSparse, PassOtsu, PassInverted, PassLocal, PassLocalUp, PassDark, PassChroma, PassTilted, PassSteep, PassSteepDark, PassSteepStack, PassRegions, PassRegionsGrey, PassRegionsLarge, PassRegionsCoarse}
 
 type prep int
 
@@ -411,7 +426,7 @@ func (d *Detector) detect(ctx context.Context, col rgbImage) (Verdict, error) {
 				if acc.hasText() != "" {
 					return true
 				}
-				if rereads == maxRereads || r.readOnce() || !acc.unsureLine(ws, pass, scale) {
+				if rereads == maxRereads || r.readOnce() || r.own || !acc.unsureLine(ws, pass, scale) {
 					return false
 				}
 				// A second reading of an unsure line (words.go).
@@ -475,6 +490,13 @@ type frame struct {
 	// yb: the yellow-blue channel of native [0] and up [1], made for a
 	// second reading of a line (lineChannel).
 	yb [2]grayImage
+	// views are the frames of the regions-large and regions-coarse passes
+	// (large.go: the picture on a canvas, the picture reduced), made on
+	// first use (viewDone); offX and offY are the margins of a canvas, in
+	// its pixels.
+	views      [numViews]*frame
+	viewDone   [numViews]bool
+	offX, offY float64
 }
 
 // lineGated holds the whole-image passes that are skipped when the regions

@@ -310,7 +310,18 @@ func TestDetectorRealHeldOut5(t *testing.T) {
 // of each size; make test's sample full size P 1.000 R 0.800 F1 0.889 (tp
 // 16 fn 4), thumbnails P 1.000 R 0.900 F1 0.947 (tp 18 fn 2). The floors
 // rise so that one more image lost at stride 5 still passes.
-var heldOut6Floors = realFloors{full: 0.85, thumb: 0.91, precision: 0.93}
+// Wave 12 (validation since wave 11; ocrscene tuned on it): the
+// regions-large and regions-coarse passes (large.go: letters that fill
+// the picture, striped UI faces), web addresses with digits and
+// four-letter words under 65 agreeing only outside the regions passes
+// (scene.go), all 434 images: full size P 1.000 R 0.865 F1 0.927 (tp 83
+// fn 13), thumbnails P 1.000 R 0.875 F1 0.933 (tp 84 fn 12, the "reer"
+// false positive gone); make test's sample (stride 5, 88 images): full
+// size P 1.000 R 0.850 F1 0.919 (tp 17 fn 3), thumbnails P 1.000 R 0.900
+// F1 0.947 (tp 18 fn 2). The floors rise so that one more image lost, or
+// one false positive, at stride 5 still passes.
+// MERGED_FLOORS
+var heldOut6Floors = realFloors{full: 0.88, thumb: 0.91, precision: 0.94}
 
 // TestDetectorRealHeldOut6 scores the default detector on version 6's
 // held-out part (evalset.PartHeldOut6: photos, fonts, words and layouts

@@ -41,6 +41,13 @@ type lineFunc func(r region, ws []rawWord, scale float64) (stop bool)
 // maps them to the original image. fr.lineEvidence becomes the best line
 // evidence seen so far in the frame.
 func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame, each lineFunc) ([]rawWord, float64, error) {
+	if p.view != viewNone {
+		// The picture as a view of its own (large.go); its words come back
+		// in the view's original pixels (unpad).
+		if fr = fr.viewFrame(p.view, d.opts.UpscaleTo); fr == nil {
+			return nil, 1, nil
+		}
+	}
 	up := max(fr.native.w, fr.native.h) < regionUpBelow
 	if up {
 		p.minHeight = p.minHeightUp
@@ -82,10 +89,12 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if p.contrast {
 			diff = diffs[r.ch]
 		}
+		r.own = p.view != viewNone
 		ws, err := readLine(c, chans[r.ch], diff, r, p.deskew)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass: %w", pass, err)
 		}
+		ws = fr.unpad(ws)
 		if r.quarter {
 			ws = sureWords(ws, p.quarterConf)
 		}
@@ -102,6 +111,7 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass, second look: %w", pass, err)
 		}
+		ws = fr.unpad(ws)
 		out = append(out, ws...)
 		if each != nil && each(r, ws, scale) {
 			break
@@ -193,6 +203,9 @@ type region struct {
 	// glyphBoxes then holding its glyphs in reading order.
 	curve *curve
 	price bool
+	// own marks a line found in a view of its own (large.go: the
+	// regions-large and regions-coarse passes), in that view's pixels.
+	own bool
 }
 
 // regionParams bound the finder. The zero value is not usable; see
@@ -229,6 +242,9 @@ type regionParams struct {
 	// census of what one kind of line reads: the tests' TestQuarterWords);
 	// the others are skipped unread. Unset in every pass.
 	census func(region) bool
+	// view searches a view of the picture of its own (large.go: the
+	// picture on a canvas, or reduced).
+	view viewKind
 }
 
 var defaultRegionParams = regionParams{
@@ -269,8 +285,10 @@ const regionUpBelow = 400
 // 0.923); the yellow-blue channel added one image of each size
 // (olive headline on a blue painting) for some 40% more time in its pass.
 var regionPasses = map[string]regionParams{
-	PassRegions:     defaultRegionParams,
-	PassRegionsGrey: greyRegionParams,
+	PassRegions:       defaultRegionParams,
+	PassRegionsGrey:   greyRegionParams,
+	PassRegionsLarge:  largeParams,
+	PassRegionsCoarse: coarseParams,
 }
 
 // greyRegionParams are those of the regions-grey pass: luma only, grey

@@ -45,6 +45,9 @@ type judge struct {
 	// each box was read on (addLine), where it was read turned level.
 	supportAlong func(box [4]int, slope float64) int
 	slopes       map[[4]int]float64
+	// large holds the boxes of words read on the regions-large canvas
+	// (large.go), which may be as high as the picture (boxRule).
+	large map[[4]int]bool
 	// fit, when set, describes the longest chain of glyphs under a box of
 	// the original image (frame.supportFit); fits keeps its answers.
 	fit  func(box [4]int) chainFit
@@ -96,6 +99,12 @@ func (j *judge) add(r rawWord, pass string, scale float64) {
 // support of its words is measured along it (judge.glyphs).
 func (j *judge) addLine(ws []rawWord, pass string, scale, slope float64) {
 	for _, r := range ws {
+		if largePass(pass) {
+			if j.large == nil {
+				j.large = map[[4]int]bool{}
+			}
+			j.large[wordBox(r, scale)] = true
+		}
 		if slope != 0 {
 			if j.slopes == nil {
 				j.slopes = map[[4]int]float64{}
@@ -303,7 +312,7 @@ func (j *judge) rule(text string, conf float64, box [4]int) string {
 	if conf < j.o.MinConfidence && !(tag && conf >= webConfidence) && !(web && conf >= webAddressConfidence) {
 		return RejectConfidence
 	}
-	if r := spelling(spell); r != "" && !(tag && (r == RejectNoVowel || r == RejectConsonants)) {
+	if r := spelling(spell); r != "" && !(tag && (r == RejectNoVowel || r == RejectConsonants)) && !webDigits(web, r) {
 		return r // a handle is a name, not a word: "@mkbhd"
 	}
 	return j.boxRule(box, n)
@@ -316,7 +325,7 @@ func (j *judge) boxRule(box [4]int, n int) string {
 	switch {
 	case bh < j.o.MinWordHeight:
 		return RejectTiny
-	case bh*10 > j.h*6:
+	case bh*10 > j.h*6 && !j.large[box]:
 		return RejectHuge
 	case bw*10 < bh*n*2 || bw > bh*n*2:
 		// A glyph is 0.2..2 times as wide as the line is high.

@@ -42,7 +42,7 @@ const (
 // echoable reports whether w may take part in an echo: read at
 // echoConfidence or more and counting as a word but for its confidence.
 func (j *judge) echoable(w Word) bool {
-	if w.Conf < echoConfidence || strings.HasSuffix(w.Pass, rereadSuffix) {
+	if w.Conf < echoConfidence || strings.HasSuffix(w.Pass, rereadSuffix) || viewPass(w.Pass) {
 		return false
 	}
 	return w.Reject == "" || w.Reject == RejectConfidence && j.rule(w.Text, j.o.MinConfidence, w.Box) == ""
@@ -396,9 +396,12 @@ func (j *judge) unsureLongRule() string {
 // words decide by the tiled rules, which want the word repeated at
 // another place (tiledRule).
 func (j *judge) agrees(i int) bool {
-	short := wordChars(j.accepted[i].Text) < j.o.StrongChars
+	short := wordChars(j.accepted[i].Text) < j.o.StrongChars || j.unsureFour(j.accepted[i])
 	groups := map[string]bool{}
 	for p := range j.seen[i] {
+		if viewPass(p) {
+			continue // see viewPass
+		}
 		groups[agreeGroup(p, short)] = true
 	}
 	return len(groups) >= 2
