@@ -97,7 +97,8 @@ eval-ocr-heldout5: deps
 
 # Version 6's held-out part: built and checked (test-evalset6, never runs the
 # detector), and the default detector scored on all of it (eval-ocr-heldout6:
-# once, blind, by the integrator; no floor until then, and not in make test).
+# scored once, blind, by the integrator at the end of wave 12; make test scores
+# every fifth scene against floors set under that score).
 test-evalset6: deps
 	EVALSET_V6=1 $(GO) test -count=1 -timeout 10m -run 'TestRealHeldOut6$$' -v ./ocr/internal/evalset
 
@@ -106,7 +107,8 @@ eval-ocr-heldout6: deps
 
 # Version 7's held-out part: built and checked (test-evalset7, never runs the
 # detector), and the default detector scored on all of it (eval-ocr-heldout7:
-# once, blind, by the integrator; no floor until then, and not in make test).
+# scored once, blind, by the integrator at the end of wave 12; make test scores
+# every fifth scene against floors set under that score).
 test-evalset7: deps
 	EVALSET_V7=1 $(GO) test -count=1 -timeout 10m -run 'TestRealHeldOut7$$' -v ./ocr/internal/evalset
 
