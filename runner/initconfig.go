@@ -41,7 +41,7 @@ filter_text:      # curate filter-text --help: drop images that show text (the p
     max_side: 1600                   # downscale larger images first
     min_edge_density: 0.004          # edge share below which an image is decided without OCR
     texture_edge_density: 1          # edge share above which only the first pass runs (1: never)
-    passes: [regions, regions-grey, local, otsu, steep, steep-dark, steep-stack]  # see curate filter-text --help
+    passes: [regions, regions-grey, regions-large, regions-coarse, local, otsu, steep, steep-dark, steep-stack]  # see curate filter-text --help
   sheet_pages: 0                     # contact-sheet pages of dropped images; 0 = all, -1 = none
   shard_bytes: 268435456
   tessdata: ""                       # folder with eng.traineddata; "" = the standard places

@@ -66,6 +66,11 @@ func filterTextCommand(g *Global) *cli.Command {
                cropped, scaled to a 32-px glyph height, levelled, turned dark on
                light and read as one line (PSM 7)
      regions-grey  the same on grey crops (Tesseract's own threshold per crop)
+     regions-large  regions on the picture set on a canvas of its border's colour, for
+               letters taller than a third of it (banners, logos cut tight round them)
+     regions-coarse  regions on a full-size picture reduced to 220 px (faces drawn in
+               bars, menus of game screens); the words of both decide alone or on a
+               line, never by agreeing with another pass
      auto      Tesseract's page layout (PSM 3), adaptive threshold, colour input
      auto-up   auto on the image upscaled to --upscale-to (220-px thumbnails: 3x)
      sparse    sparse text (PSM 11), adaptive threshold, upscaled when small
