@@ -281,7 +281,9 @@ func (c *Colour) meanChroma(w Window) (cb, cr float64) {
 // WindowColourAgree reports whether crop (a whole image) has the colours
 // of window w of orig: the mean chroma of crop and that of orig's cells
 // under w (area-weighted) within ColourSlack plus ColourShare of the larger
-// (mean absolute Cb and Cr), or either is grey.
+// (mean absolute Cb and Cr), and so their cells' mean absolute chroma
+// (WindowChromaDiff: a purple-to-yellow radial gradient's window averages
+// to the brown of a dull one, its cells do not), or either is grey.
 func WindowColourAgree(crop, orig *Signature, w Window) bool {
 	if crop.Colour.Gray() || orig.Colour.Gray() {
 		return true
@@ -290,6 +292,10 @@ func WindowColourAgree(crop, orig *Signature, w Window) bool {
 	cb1, cr1 := orig.Colour.meanChroma(w)
 	d := (math.Abs(cb0-cb1) + math.Abs(cr0-cr1)) / 2
 	size := max(math.Abs(cb0)+math.Abs(cr0), math.Abs(cb1)+math.Abs(cr1)) / 2
+	if d > ColourSlack+ColourShare*size {
+		return false
+	}
+	d, size = WindowChromaDiff(crop, orig, w)
 	return d <= ColourSlack+ColourShare*size
 }
 
@@ -310,4 +316,31 @@ func greyAgree(a, b *Signature, ka, kb Key) bool {
 	}
 	sa, sb := float64(ka.Spread)+1, float64(kb.Spread)+1
 	return math.Abs(float64(ka.Mean)-float64(kb.Mean)) <= GreyMean && max(sa, sb) <= GreySpread*min(sa, sb)
+}
+
+// meanAbsChroma is the mean absolute Cb and Cr of c's cells inside window
+// w, each cell weighted by its area inside the window.
+func (c *Colour) meanAbsChroma(w Window) float64 {
+	const n = ColourGrid
+	total, s := 0.0, 0.0
+	for y := range n {
+		oy := max(0, min(w.Y1, float64(y+1)/n)-max(w.Y0, float64(y)/n))
+		for x := range n {
+			ox := max(0, min(w.X1, float64(x+1)/n)-max(w.X0, float64(x)/n))
+			a := ox * oy
+			s += a * (math.Abs(float64(c[y*n+x])) + math.Abs(float64(c[n*n+y*n+x]))) / 2
+			total += a
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return s / total
+}
+
+// WindowChromaDiff is how far the mean absolute chroma of crop and of
+// window w of orig lie apart, and the larger of the two.
+func WindowChromaDiff(crop, orig *Signature, w Window) (d, size float64) {
+	a, b := crop.Colour.meanAbsChroma(Window{0, 0, 1, 1}), orig.Colour.meanAbsChroma(w)
+	return math.Abs(a - b), max(a, b)
 }

@@ -78,3 +78,26 @@ func TestFlatColour(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowColourAgree checks the crop rule's colour verification: a crop
+// of a purple-to-yellow radial gradient has the colours of its window, a
+// dull brown radial gradient does not, though the window's mean chroma (its
+// purple and yellow cancel) lies as near the brown's as a copy's would.
+func TestWindowColourAgree(t *testing.T) {
+	purple := ramp(true, 150, [3]float64{90, 40, 160}, [3]float64{200, 230, 60})
+	brown := ramp(true, 135, [3]float64{90, 70, 50}, [3]float64{200, 190, 170})
+	const w = 13
+	win := Windows[w]
+	b := purple.Bounds()
+	crop := purple.SubImage(image.Rect(int(win.X0*float64(b.Dx())), int(win.Y0*float64(b.Dy())),
+		int(win.X1*float64(b.Dx())), int(win.Y1*float64(b.Dy()))))
+	o, c, br := Sign(reencode(t, purple, 90)), Sign(reencode(t, crop, 90)), Sign(reencode(t, brown, 90))
+	if !WindowColourAgree(&c, &o, win) {
+		d, size := WindowChromaDiff(&c, &o, win)
+		t.Errorf("a crop and its window: WindowColourAgree = false, want true (chroma %.2f apart of %.2f)", d, size)
+	}
+	if WindowColourAgree(&br, &o, win) {
+		d, size := WindowChromaDiff(&br, &o, win)
+		t.Errorf("a brown gradient and a purple one's window: WindowColourAgree = true, want false (chroma %.2f apart of %.2f)", d, size)
+	}
+}

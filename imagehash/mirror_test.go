@@ -37,10 +37,13 @@ func ramp(radial bool, angle float64, c0, c1 [3]float64) *image.RGBA {
 // degrees off (their Shapes correlate at MinShape and more, their slopes
 // do not agree), nor a radial gradient whose centre mirrored lies 50 degrees
 // away (at JPEG q50 the hashes and the Local detail pass, the mirrored
-// Shape does not).
+// Shape does not), nor one whose centre mirrored lies 12 degrees away (a
+// sharp pair: the Shapes correlate, the slopes lie more than MaxSharpSlope
+// apart).
 func TestMatchMirror(t *testing.T) {
 	dark := [2][3]float64{{10, 10, 30}, {60, 50, 90}}
 	orange := [2][3]float64{{120, 40, 10}, {250, 170, 90}}
+	teal := [2][3]float64{{0, 100, 110}, {250, 160, 140}}
 	cases := []struct {
 		name string
 		a, b *image.RGBA
@@ -52,6 +55,8 @@ func TestMatchMirror(t *testing.T) {
 		{"an orange linear gradient, one 5 degrees off its mirror", ramp(false, 215, orange[0], orange[1]), ramp(false, 330, orange[0], orange[1]), 90, false},
 		{"a radial gradient, its mirror copy", ramp(true, 110, orange[0], orange[1]), mirrorImage(ramp(true, 110, orange[0], orange[1])), 50, true},
 		{"a radial gradient, one 50 degrees off its mirror", ramp(true, 110, orange[0], orange[1]), ramp(true, 20, orange[0], orange[1]), 50, false},
+		{"a teal radial gradient, its mirror copy", ramp(true, 200, teal[0], teal[1]), mirrorImage(ramp(true, 200, teal[0], teal[1])), 90, true},
+		{"a teal radial gradient, one 12 degrees off its mirror", ramp(true, 200, teal[0], teal[1]), ramp(true, 328, teal[0], teal[1]), 90, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
