@@ -105,7 +105,10 @@
 //     one of StrongChars letters at confidence 85, or two at different
 //     places sharing four letters in a row (RuleRepeat: "dreamstin" and
 //     "dreamsti"); texture read turned gives different fragments at each
-//     place. Upright boxes of turned words make no lines.
+//     place. Words of steep-stack make no repeat (wave 12): the stacked
+//     image shows everything again one step away, and a tiled texture is
+//     the same pixels at every step. Upright boxes of turned words make no
+//     lines.
 //
 // Passes marked "-up", and all sparse-text passes, read the image upscaled
 // to UpscaleTo (at most 3x): WEBEmo's 220-px thumbnails carry captions with

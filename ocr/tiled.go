@@ -253,11 +253,26 @@ func (j *judge) tiledRule() string {
 // tiledRepeat reports whether accepted word i, of a tiled pass, repeats
 // at another place: another accepted word of a tiled pass, read at conf or
 // more and not overlapping it, shares run letters in a row with it. It
-// marks both decisive when it does (tiledRule, tiledEcho).
+// marks both decisive when it does (tiledRule, tiledEcho). Words of the
+// stacked pass (steep-stack) make no repeat, with each other or with the
+// other tiled passes' words: the stacked image is the mean of copies
+// shifted by the step the gate measured, so whatever it shows, texture
+// too, it shows again one step away, and a fragment of a tiled texture
+// (the image repeating itself, as tiled.go's gate wants) is the same
+// pixels at every step. Version 7's held-out part, scored blind at wave
+// 12: both its false positives were such repeats, "New" at 80 and 79
+// (steep-stack twice, a tiled desert thumbnail) and "ving" at 70 and 73
+// (steep and steep-stack, a tiled gravel-and-grass photo); no image of
+// the seven parts (stride 1) had decided by a repeat with a stacked word
+// (the two that decide by repeat read it in steep or steep-dark twice:
+// "Otos"/"Photos" of the tuning part, "gettyimages"/"gett" of version 2's).
 func (j *judge) tiledRepeat(i, run int, conf float64) bool {
 	a := j.accepted[i]
+	if turnedSpecs[a.Pass].stack {
+		return false
+	}
 	for k, b := range j.accepted {
-		if k != i && turnedSpecs[b.Pass].tiled && b.Conf >= conf && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, run) {
+		if k != i && turnedSpecs[b.Pass].tiled && !turnedSpecs[b.Pass].stack && b.Conf >= conf && overlap(a.Box, b.Box) == 0 && sharesRun(a.Text, b.Text, run) {
 			j.accepted[i].Decisive, j.accepted[k].Decisive = true, true
 			return true
 		}

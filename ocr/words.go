@@ -562,7 +562,7 @@ func (j *judge) acronymRule() string {
 }
 
 // minTiledRun and tiledRunConfidence: two accepted words of tiled passes
-// at different places that share minTiledRun letters in a row, each read
+// (steep-stack's make none: tiledRepeat) at different places that share minTiledRun letters in a row, each read
 // at tiledRunConfidence or more, decide (RuleRepeat): a tiled
 // watermark's word read in pieces ("REN" at 75 and 81, "pre" at 76 and
 // 77 of a tiled "PREVIEW" in version 3's held-out part), where tiledRule
