@@ -102,11 +102,7 @@ func (c *layer) end(s style, whole image.Rectangle) {
 	if r.Empty() {
 		return
 	}
-	if !whole.In(c.img.Bounds()) {
-		c.leg.cut = true
-	}
-	c.boxes = append(c.boxes, r)
-	c.leg.measure(s, lumOf(c.under, r), c.scale)
+	c.endOver(s, whole, lumOf(c.under, r))
 }
 
 // tileGrid sets word in rows stepY apart, stepX apart along a row, each
