@@ -175,11 +175,7 @@ func withScenes(plain []photo, scenes []scene3) []photo {
 func checkDisjoint(t *testing.T, part string, oldPhotos, newPhotos []photo, oldFontFiles, newFontFiles []fontFile, lists []wordLists) {
 	t.Helper()
 	sum := func(path string) string {
-		path, err := wallpaperFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(path)
+		data, err := photoBytes(path)
 		if err != nil {
 			t.Fatal(err)
 		}
