@@ -144,14 +144,15 @@ func TestRealHeldOut4(t *testing.T) {
 // images by kind.
 func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi, scenes int, pkg string) map[string]int {
 	t.Helper()
-	return checkHeldOutShapeIn(t, build, part, lo, hi, 0.35, 0.45, scenes, pkg)
+	return checkHeldOutShapeIn(t, build, part, nil, lo, hi, 0.35, 0.45, scenes, pkg)
 }
 
-// checkHeldOutShapeIn is checkHeldOutShape with the share of scenes with
-// text between posLo and posHi.
-func checkHeldOutShapeIn(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi int, posLo, posHi float64, scenes int, pkg string) map[string]int {
+// checkHeldOutShapeIn is checkHeldOutShape for a part with composites of
+// its own kinds (checkHeldOutPartOf; nil: the default ones) and the share
+// of scenes with text between posLo and posHi.
+func checkHeldOutShapeIn(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, composites []string, lo, hi int, posLo, posHi float64, scenes int, pkg string) map[string]int {
 	t.Helper()
-	kinds, pos := checkHeldOutPart(t, build)
+	kinds, pos := checkHeldOutPartOf(t, build, composites)
 	n := 0
 	for _, c := range kinds {
 		n += c

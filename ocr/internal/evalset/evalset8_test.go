@@ -289,7 +289,7 @@ func TestRealHeldOut8(t *testing.T) {
 	if os.Getenv("EVALSET_V8") == "" {
 		t.Skip("set EVALSET_V8=1 (make test-evalset8) to build version 8's held-out part")
 	}
-	kinds := checkHeldOutShapeIn(t, real8, PartHeldOut8, 210, 230, 0.40, 0.50, len(sceneText8), "gcompris-qt-data")
+	kinds := checkHeldOutShapeIn(t, real8, PartHeldOut8, CompositeKinds8, 210, 230, 0.40, 0.50, len(sceneText8), "gcompris-qt-data")
 	for k, n := range perKind8 {
 		if kinds[k] != n {
 			t.Errorf("%d composites of kind %s, want %d", kinds[k], k, n)

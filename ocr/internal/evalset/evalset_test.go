@@ -320,6 +320,16 @@ func TestRealHeldOut3(t *testing.T) {
 // number of positives.
 func checkHeldOutPart(t *testing.T, build func(RealOptions) ([]Sample, int, error)) (map[string]int, int) {
 	t.Helper()
+	return checkHeldOutPartOf(t, build, nil)
+}
+
+// checkHeldOutPartOf is checkHeldOutPart for a part whose composites are
+// of the kinds composites (nil: CompositeKinds and CompositeKinds2).
+func checkHeldOutPartOf(t *testing.T, build func(RealOptions) ([]Sample, int, error), composites []string) (map[string]int, int) {
+	t.Helper()
+	if composites == nil {
+		composites = append(append([]string(nil), CompositeKinds...), CompositeKinds2...)
+	}
 	s, dropped, err := build(RealOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +379,7 @@ func checkHeldOutPart(t *testing.T, build func(RealOptions) ([]Sample, int, erro
 			}
 		}
 	}
-	for _, k := range append(append([]string{"scene", "photo"}, CompositeKinds...), CompositeKinds2...) {
+	for _, k := range append([]string{"scene", "photo"}, composites...) {
 		if kinds[k] == 0 {
 			t.Errorf("no %s images", k)
 		}
