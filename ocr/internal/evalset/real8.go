@@ -19,7 +19,7 @@ import (
 // detector (nobody ran the detector on it while it was built). It shares
 // nothing with versions 1-7 (TestHeldOut8Disjoint checks it): its photos
 // come from three Debian packages none of them uses, its typefaces from
-// twenty-three font packages none of them uses, its words, agencies, shop
+// twenty-one font packages none of them uses, its words, agencies, shop
 // texts, display readings and authors are new lists, and its composites
 // are drawn by compose8, weighted to what WEBEmo's stock images hold and
 // the earlier versions under-sample: lettering as photographed (signs lit
