@@ -220,6 +220,25 @@ for f in mplus/Mplus1-Black.otf:mplus radisnoir/RadisSans-medium.otf:radisnoir c
 	joscelyn/Joscelyn-Regular.otf:joscelyn bajaderka/Bajaderka-Regular.otf:bajaderka; do
 	[ -e "/usr/share/fonts/opentype/${f%%:*}" ] || norec+=("fonts-${f##*:}")
 done
+# Version 8 of the OCR set (its held-out part heldout8): photos (gcompris-qt's in its Qt
+# resource files) and fonts of packages that no earlier part uses, without their recommends.
+for f in gcompris-qt/rcc/categorization.rcc:gcompris-qt-data gcompris-qt/rcc/core.rcc:gcompris-qt-data \
+	games/lugaru/Textures/Logo.png:lugaru-data games/neverball/textures/mtrl/carpet.jpg:neverball-common; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
+for f in truetype/nanum/NanumSquare_acEB.ttf:nanum-extra truetype/nanum/NanumBarunGothic.ttf:nanum \
+	"opentype/millimetre/millimetreA 01.otf":millimetre truetype/unfonts-core/UnGraphicBold.ttf:unfonts-core \
+	truetype/unfonts-extra/UnPilgia.ttf:unfonts-extra opentype/tlwg/Garuda-Bold.otf:tlwg-garuda-otf \
+	opentype/tlwg/Loma-Bold.otf:tlwg-loma-otf opentype/tlwg/Sawasdee.otf:tlwg-sawasdee-otf \
+	opentype/tlwg/Umpush.otf:tlwg-umpush-otf opentype/tlwg/Laksaman.otf:tlwg-laksaman-otf \
+	opentype/tlwg/Kinnari.otf:tlwg-kinnari-otf opentype/tlwg/Norasi.otf:tlwg-norasi-otf \
+	opentype/tlwg/Purisa-Bold.otf:tlwg-purisa-otf opentype/ocr-b/OCRB.otf:ocr-b \
+	truetype/fonts-yrsa-rasa/Rasa-Regular.ttf:yrsa-rasa opentype/fonts-prociono/Prociono.otf:prociono \
+	opentype/stix-word/STIX-Regular.otf:stix truetype/summersby/summersby.ttf:summersby \
+	opentype/gotico-antiqua/Jessen-Cicero12.otf:gotico-antiqua truetype/ubuntu-title/Ubuntu-Title.ttf:ubuntu-title \
+	truetype/dseg/DSEG7Modern-Bold.ttf:dseg; do
+	[ -e "/usr/share/fonts/${f%%:*}" ] || norec+=("fonts-${f##*:}")
+done
 [ ${#missing[@]} -eq 0 ] && [ ${#norec[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} ${norec[*]}"
 sudo=""

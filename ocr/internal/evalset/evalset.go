@@ -16,7 +16,10 @@
 // nothing with versions 1-5, built the same way, with logos and game or UI
 // screens as kinds of their own, and version 7 (real7.go, compose7.go) one
 // more, PartHeldOut7, sharing nothing with versions 1-6, with neon,
-// gradient, script and poster kinds.
+// gradient, script and poster kinds, and version 8 (real8.go, compose8.go)
+// one more, PartHeldOut8, sharing nothing with versions 1-7, with real
+// lettering from photos inside Qt resource files and photographed signs,
+// can labels, segment displays, covers, logos and hollow headlines.
 //
 // Generate is the older, self-contained set the ocr/filter tests use:
 // seeded, procedural images that look like the stock photos of WEBEmo,

@@ -144,7 +144,15 @@ func TestRealHeldOut4(t *testing.T) {
 // images by kind.
 func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, lo, hi, scenes int, pkg string) map[string]int {
 	t.Helper()
-	kinds, pos := checkHeldOutPart(t, build)
+	return checkHeldOutShapeIn(t, build, part, nil, lo, hi, 0.35, 0.45, scenes, pkg)
+}
+
+// checkHeldOutShapeIn is checkHeldOutShape for a part with composites of
+// its own kinds (checkHeldOutPartOf; nil: the default ones) and the share
+// of scenes with text between posLo and posHi.
+func checkHeldOutShapeIn(t *testing.T, build func(RealOptions) ([]Sample, int, error), part string, composites []string, lo, hi int, posLo, posHi float64, scenes int, pkg string) map[string]int {
+	t.Helper()
+	kinds, pos := checkHeldOutPartOf(t, build, composites)
 	n := 0
 	for _, c := range kinds {
 		n += c
@@ -152,8 +160,8 @@ func checkHeldOutShape(t *testing.T, build func(RealOptions) ([]Sample, int, err
 	if n < lo || n > hi {
 		t.Errorf("%d scenes (full size), want %d-%d", n, lo, hi)
 	}
-	if f := float64(pos) / float64(n); f < 0.35 || f > 0.45 {
-		t.Errorf("%.2f of the scenes have text, want 0.35-0.45", f)
+	if f := float64(pos) / float64(n); f < posLo || f > posHi {
+		t.Errorf("%.2f of the scenes have text, want %.2f-%.2f", f, posLo, posHi)
 	}
 	if kinds["scene"] != scenes {
 		t.Errorf("%d scene-text images, want %d", kinds["scene"], scenes)

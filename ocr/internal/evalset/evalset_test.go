@@ -175,11 +175,7 @@ func withScenes(plain []photo, scenes []scene3) []photo {
 func checkDisjoint(t *testing.T, part string, oldPhotos, newPhotos []photo, oldFontFiles, newFontFiles []fontFile, lists []wordLists) {
 	t.Helper()
 	sum := func(path string) string {
-		path, err := wallpaperFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(path)
+		data, err := photoBytes(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,6 +320,16 @@ func TestRealHeldOut3(t *testing.T) {
 // number of positives.
 func checkHeldOutPart(t *testing.T, build func(RealOptions) ([]Sample, int, error)) (map[string]int, int) {
 	t.Helper()
+	return checkHeldOutPartOf(t, build, nil)
+}
+
+// checkHeldOutPartOf is checkHeldOutPart for a part whose composites are
+// of the kinds composites (nil: CompositeKinds and CompositeKinds2).
+func checkHeldOutPartOf(t *testing.T, build func(RealOptions) ([]Sample, int, error), composites []string) (map[string]int, int) {
+	t.Helper()
+	if composites == nil {
+		composites = append(append([]string(nil), CompositeKinds...), CompositeKinds2...)
+	}
 	s, dropped, err := build(RealOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -373,7 +379,7 @@ func checkHeldOutPart(t *testing.T, build func(RealOptions) ([]Sample, int, erro
 			}
 		}
 	}
-	for _, k := range append(append([]string{"scene", "photo"}, CompositeKinds...), CompositeKinds2...) {
+	for _, k := range append([]string{"scene", "photo"}, composites...) {
 		if kinds[k] == 0 {
 			t.Errorf("no %s images", k)
 		}

@@ -249,8 +249,15 @@ func Real(part string, o RealOptions) ([]Sample, error) {
 		s, _, err := real7(o)
 		return s, err
 	}
+	if part == PartHeldOut8 {
+		if o.Version != 0 && o.Version != 8 {
+			return nil, fmt.Errorf("evalset: part %q is version 8 only (asked for version %d)", part, o.Version)
+		}
+		s, _, err := real8(o)
+		return s, err
+	}
 	if part != PartTune && part != PartHeldOut {
-		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5, PartHeldOut6, PartHeldOut7)
+		return nil, fmt.Errorf("evalset: unknown part %q (want %q, %q, %q, %q, %q, %q, %q or %q)", part, PartTune, PartHeldOut, PartHeldOut3, PartHeldOut4, PartHeldOut5, PartHeldOut6, PartHeldOut7, PartHeldOut8)
 	}
 	if o.Version != 0 && o.Version != 1 && o.Version != 2 {
 		return nil, fmt.Errorf("evalset: unknown version %d (want 1 or 2)", o.Version)
@@ -402,7 +409,8 @@ func loadPhoto(path string) (*image.RGBA, error) {
 }
 
 // decodePhoto decodes an image file, a Plasma wallpaper folder (its image
-// of the right size) or a jigzo puzzle (the photo inside it).
+// of the right size), a jigzo puzzle (the photo inside it) or a member of a
+// Qt resource file ("FILE.rcc#MEMBER", version 8).
 func decodePhoto(path string) (image.Image, error) {
 	path, err := wallpaperFile(path)
 	if err != nil {
@@ -410,6 +418,9 @@ func decodePhoto(path string) (image.Image, error) {
 	}
 	if filepath.Ext(path) == ".pzl" {
 		return puzzlePhoto(path)
+	}
+	if onDisk(path) != path {
+		return decodeRcc(path)
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -235,7 +235,7 @@ func buildHeldOut(sp heldOutSpec, o RealOptions) ([]Sample, int, error) {
 		all = append(all, s.photo)
 	}
 	for _, p := range all {
-		if _, err := os.Stat(p.file()); err != nil {
+		if _, err := os.Stat(onDisk(p.file())); err != nil {
 			return nil, 0, fmt.Errorf("evalset: %w (installed by the Debian package %s)", err, p.pkg)
 		}
 	}
@@ -389,9 +389,9 @@ func names3(list []photo) map[photo]string {
 	return out
 }
 
-// file names a version 3-7 photo under ShareDir.
+// file names a version 3-8 photo under ShareDir.
 func (p photo) file3() (string, bool) {
-	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] || v6Packages[p.pkg] || v7Packages[p.pkg] {
+	if v3Packages[p.pkg] || v4Packages[p.pkg] || v5Packages[p.pkg] || v6Packages[p.pkg] || v7Packages[p.pkg] || v8Packages[p.pkg] {
 		return filepath.Join(ShareDir, p.path), true
 	}
 	return "", false

@@ -8,6 +8,7 @@
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout4
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout5
 //	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout6
+//	go run ./ocr/internal/evalset/dump -out /tmp/ocr-evalset -parts heldout8
 package main
 
 import (
@@ -27,7 +28,7 @@ func main() {
 	out := flag.String("out", "", "output folder (required)")
 	perKind := flag.Int("per-kind", 0, "composites per kind (0: the default)")
 	version := flag.Int("version", 0, "set version: 1 the previous set, 0 or 2 the current")
-	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+", "+evalset.PartHeldOut5+", "+evalset.PartHeldOut6+", "+evalset.PartHeldOut7+": version 3-7's held-out parts)")
+	parts := flag.String("parts", evalset.PartTune+","+evalset.PartHeldOut, "comma-separated parts ("+evalset.PartHeldOut3+", "+evalset.PartHeldOut4+", "+evalset.PartHeldOut5+", "+evalset.PartHeldOut6+", "+evalset.PartHeldOut7+", "+evalset.PartHeldOut8+": version 3-8's held-out parts)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "dump: -out is required")
