@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in nine parts:
+Sources (installed by scripts/install-deps.sh), in ten parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -55,6 +55,18 @@ Sources (installed by scripts/install-deps.sh), in nine parts:
               in fonts-yanone-kaffeesatz's, fonts-manrope's and
               fonts-comfortaa's fonts; built blind, left out like heldout7
               (CURATE_EDITSET_HELDOUT8=1, make eval-editset-heldout8; no
+              run but its own and heldout9's holds it).
+  heldout9    (v9) supertuxkart-data's photo textures (concrete, plaster,
+              paper, carpet, marble, sand, snow), skies, skyboxes and night
+              track shots, colobot-common-textures' grounds and skies,
+              wireshark-doc's screenshots of one UI, foobillardplus-data's
+              game screens and fire loop, openuniverse-common's galaxy,
+              sample photos of python3-sklearn, cimg-examples, python3-pywt,
+              python3-scipy, scribus-template and gimp-help-en (some with a
+              small photographer's mark, "#mark:K"), and cards and posters
+              in fonts-go's, fonts-croscore's and fonts-averia-sans-gwf's
+              fonts; built blind, left out like heldout8
+              (CURATE_EDITSET_HELDOUT9=1, make eval-editset-heldout9; no
               other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
@@ -91,8 +103,10 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
-A poster (heldout6, heldout7) or card (heldout8), kind "poster", gets the
-same copies as a photo.
+A poster (heldout6, heldout7, heldout9) or card (heldout8, heldout9), kind
+"poster", gets the same copies as a photo; so does a photo with a small
+photographer's mark (heldout9, "#mark:K": one of MARKS, drawn in a corner
+before the thumbnail is made), kind "photo".
 
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
@@ -112,25 +126,31 @@ colour pair; in heldout7 and heldout8 also template posters or cards of
 one layout with other words and screenshots of one UI, in heldout8 two
 product shots of one kind of tool on white (four times), two views of one
 skybox (twice), two lit landmarks at night and three near-mirror gradient
-pairs 12 degrees off; a gradient pair's originals are kind "gradient" and
-keep their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
-frames: kind "frame", pairs too) are reported, with no bar either way.
+pairs 12 degrees off; in heldout9 two neighbouring views of one skybox
+(twice, one dark), two crops of one panorama that overlap a little, two
+near-uniform walls or grounds of one kind (four times), five pairs of
+screenshots of one UI, two game screens of one layout, four pairs of cards
+or posters of one layout with other words and a near-mirror gradient pair
+15 degrees off; a gradient pair's originals are kind "gradient" and keep
+their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
+frames: kind "frame", pairs too; in heldout9 two frames of a fire loop and
+two renders of one night street) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2 or heldout3 ... heldout8, pair (look-alikes, frames and
-heldout6's and heldout8's gradient pairs only) names the pair,
+validation, validation2 or heldout3 ... heldout9, pair (look-alikes, frames and
+heldout6's, heldout8's and heldout9's gradient pairs only) names the pair,
 source is the picture's file (with "#box" for a crop, "#studio:K" for a
 cut-out photo on a studio backdrop, "#poster:NAME" or "#card:NAME" after
 the font a poster or card is drawn in, "#rcc:MEMBER" after a Qt resource
-file for the picture it holds, "#whole" for a picture never cut into
-quadrants; "gradient:<name>" for a gradient) and package the Debian
+file for the picture it holds, "#mark:K" for a photo with mark K, "#whole"
+for a picture never cut into quadrants; "gradient:<name>" for a gradient) and package the Debian
 package that ships it (for a poster or card: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
 family or pair is in two parts and no package of a held-out part (heldout3
-... heldout8) in another. The output
+... heldout9) in another. The output
 depends on nothing but the installed packages.
 """
 import bz2
@@ -894,7 +914,7 @@ SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
 MIRROR_NCC = 0.85
 # The parts whose photo, poster and look-alike originals are checked two by
-# two (check_distinct): heldout6 and heldout7, built with the check; the
+# two (check_distinct): heldout6 ... heldout9, built with the check; the
 # earlier parts predate it.
 DISTINCT_PARTS = {"heldout6", "heldout7", "heldout8", "heldout9"}
 # The parts whose originals are checked against every other part's
