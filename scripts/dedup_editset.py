@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/dedup_editset.py OUTDIR
 
-Sources (installed by scripts/install-deps.sh), in nine parts:
+Sources (installed by scripts/install-deps.sh), in ten parts:
   tuning      opencv-doc sample images, python3-skimage data images,
               mate-backgrounds photos and ukui-wallpapers renders: the sources
               the match rules and thresholds were first chosen on;
@@ -55,6 +55,18 @@ Sources (installed by scripts/install-deps.sh), in nine parts:
               in fonts-yanone-kaffeesatz's, fonts-manrope's and
               fonts-comfortaa's fonts; built blind, left out like heldout7
               (CURATE_EDITSET_HELDOUT8=1, make eval-editset-heldout8; no
+              run but its own and heldout9's holds it).
+  heldout9    (v9) supertuxkart-data's photo textures (concrete, plaster,
+              paper, carpet, marble, sand, snow), skies, skyboxes and night
+              track shots, colobot-common-textures' grounds and skies,
+              wireshark-doc's screenshots of one UI, foobillardplus-data's
+              game screens and fire loop, openuniverse-common's galaxy,
+              sample photos of python3-sklearn, cimg-examples, python3-pywt,
+              python3-scipy, scribus-template and gimp-help-en (some with a
+              small photographer's mark, "#mark:K"), and cards and posters
+              in fonts-go's, fonts-croscore's and fonts-averia-sans-gwf's
+              fonts; built blind, left out like heldout8
+              (CURATE_EDITSET_HELDOUT9=1, make eval-editset-heldout9; no
               other run holds it).
 Every line of the manifest says its part; the parts are split by source
 picture, so no picture has files in two. A source of 800x800 pixels or more
@@ -91,8 +103,10 @@ alike, and may but need not group with their bright original), "sky" (the
 top strip of a wallpaper photo, an original of its own). Gradients: smooth linear and radial gradients of
 several angles and colours, each with copies resize90+jpeg70, jpeg50, png.
 
-A poster (heldout6, heldout7) or card (heldout8), kind "poster", gets the
-same copies as a photo.
+A poster (heldout6, heldout7, heldout9) or card (heldout8, heldout9), kind
+"poster", gets the same copies as a photo; so does a photo with a small
+photographer's mark (heldout9, "#mark:K": one of MARKS, drawn in a corner
+before the thumbnail is made), kind "photo".
 
 Look-alike distinct pairs (kind "lookalike", two originals of their own
 families with the same "pair"; in every part, never to be merged): two dark
@@ -112,27 +126,34 @@ colour pair; in heldout7 and heldout8 also template posters or cards of
 one layout with other words and screenshots of one UI, in heldout8 two
 product shots of one kind of tool on white (four times), two views of one
 skybox (twice), two lit landmarks at night and three near-mirror gradient
-pairs 12 degrees off; a gradient pair's originals are kind "gradient" and
-keep their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
-frames: kind "frame", pairs too) are reported, with no bar either way.
+pairs 12 degrees off; in heldout9 two neighbouring views of one skybox
+(twice, one dark), two crops of one panorama that overlap a little, two
+near-uniform walls or grounds of one kind (four times), five pairs of
+screenshots of one UI, two game screens of one layout, four pairs of cards
+or posters of one layout with other words and a near-mirror gradient pair
+15 degrees off; a gradient pair's originals are kind "gradient" and keep
+their copies). Same-shoot frames that ARE near-copies (consecutive video or stereo
+frames: kind "frame", pairs too; in heldout9 two frames of a fire loop and
+two renders of one night street) are reported, with no bar either way.
 
 Writes OUTDIR/*.jpg|png and OUTDIR/manifest.jsonl: one JSON line per file,
 {"file", "family", "edit", "kind", "part", "pair", "source", "package"}; family names the
 original a file was made from ("edit": "original" for the original itself),
 kind is photo, poster, dark, sky, gradient, lookalike or frame, part is tuning,
-validation, validation2 or heldout3 ... heldout8, pair (look-alikes, frames and
-heldout6's and heldout8's gradient pairs only) names the pair,
+validation, validation2 or heldout3 ... heldout9, pair (look-alikes, frames and
+heldout6's, heldout8's and heldout9's gradient pairs only) names the pair,
 source is the picture's file (with "#box" for a crop, "#studio:K" for a
 cut-out photo on a studio backdrop, "#poster:NAME" or "#card:NAME" after
 the font a poster or card is drawn in, "#rcc:MEMBER" after a Qt resource
-file for the picture it holds, "#whole" for a picture never cut into
-quadrants; "gradient:<name>" for a gradient) and package the Debian
+file for the picture it holds, "#mark:K" for a photo with mark K, "#whole"
+for a picture never cut into quadrants; "gradient:<name>" for a gradient) and package the Debian
 package that ships it (for a poster or card: its font's). Family and pair names
 carry their part's prefix (PREFIX); check_disjoint exits unless no source,
 family or pair is in two parts and no package of a held-out part (heldout3
-... heldout8) in another. The output
+... heldout9) in another. The output
 depends on nothing but the installed packages.
 """
+import bz2
 import glob
 import io
 import json
@@ -701,9 +722,173 @@ HELDOUT8_PAIRS = [
     # Night scenes: two lit landmarks by the water.
     ("lookalike", "night-opera", gc("details", "image/OperaSidney_background.webp"), gc("details", "image/TowerBridgeLondon_background.webp")),
 ]
+# The held-out part v9, built blind like v8: pictures of packages that no
+# other part of this set uses, weighted to what the rules find hard and what
+# WEBEmo-like stock sets repeat. Near-uniform pictures (supertuxkart-data's
+# photo textures of concrete, plaster, paper, carpet, cardboard, metal,
+# marble, sand and snow, its skies and skybox tops; colobot-common-textures'
+# grey and brown grounds, lava, grass and skies), mostly "#whole", one
+# marble cut into quadrants (tiles of one texture); frames of one shoot
+# (neighbouring views of one skybox, a dark one and a summer valley; two
+# crops of one panorama that overlap a little; as near-copies, two frames of
+# a fire loop and two renders of one night street); screenshots of one UI
+# (wireshark-doc's dialogs, "#whole"), five pairs of one layout with other
+# words, and two billiard game screens of one layout; template cards and
+# posters of one layout with other words, drawn in the fonts of fonts-go,
+# fonts-croscore and fonts-averia-sans-gwf; dark scenes (supertuxkart-data's
+# night track shots, openuniverse-common's Andromeda galaxy, a dark truck);
+# photos with a small photographer's mark ("#mark:K", MARKS: one of two
+# marks on distinct photos, a sky, a sand road and a dark track among them);
+# and ordinary photos (scikit-learn's, CImg's, PyWavelets', SciPy's and
+# scribus-template's sample photos and gimp-help-en's example photos:
+# animals, people, food, a temple, a car, flowers, landscapes). Chosen by
+# looking at every original (contact sheets: no logos, drawings, cartoons,
+# paintings, text pages or tables, such as scribus-template's mantis.jpg;
+# no filtered variants or before-and-after pairs of one photo, such as
+# gimp-help-en's tree-exposed-for-sky; no round blob that is all a photo
+# shows, such as the moon; no two views of one skybox among the originals
+# outside a pair; not blue_sky's near-uniform sides, whose every two are
+# mirror images by MIRROR_NCC, 0.90-0.95; no texture that is another's copy,
+# such as stk_generic_sand_a of sand2), checked two by two in the part
+# (check_distinct) and against every other part's originals (check_foreign:
+# it kept out m33, racetrack_wall, three wireshark dialogs, a grey ground and
+# card layouts alike other parts' cards), never scored by whoever built it.
+STK = "/usr/share/games/supertuxkart/data/"
+STKTEX = STK + "textures/"
+SKYBOX = STKTEX + "skybox/"
+COLOBOT = "/usr/share/games/colobot/textures/"
+WSUG = "/usr/share/doc/wireshark/wsug_html_chunked/images/"
+SCRIBUS = "/usr/share/scribus/templates/"
+GIMPHELP = "/usr/share/gimp/2.0/help/en/images/"
+CIMG = "/usr/share/doc/cimg-dev/examples/img/"
+OPENUNIVERSE = "/usr/share/openuniverse/textures/"
+FOOBILLARD = "/usr/share/games/foobillardplus/data/"
+GOFONT = "/usr/share/fonts/fonts-go/Go-Bold.ttf"
+GOREGULAR = "/usr/share/fonts/fonts-go/Go-Regular.ttf"
+ARIMO = "/usr/share/fonts/truetype/croscore/Arimo-Bold.ttf"
+AVERIA = "/usr/share/fonts/truetype/averia-gwf/AveriaSansGWF-Bold.ttf"
+# A photographer's mark ("#mark:K"): (text, font, corner, fill RGBA), drawn
+# at 4.5% of the picture's long side, 2% in from the corner.
+MARKS = [("\u00a9 northlight", GOREGULAR, "bottom-left", (255, 255, 255, 150)),
+         ("stockhaus", ARIMO, "top-right", (0, 0, 0, 110))]
+CARDS.update({
+    "yoga-retreat": (AVERIA, (244, 238, 228), (120, 90, 60), (250, 245, 235), (70, 55, 40), ("top", 0.62), ["YOGA RETREAT", "three days in the hills", "October 9-11"]),
+    "code-camp": (GOFONT, (18, 22, 30), (0, 170, 120), (18, 22, 30), (210, 220, 230), ("left", 0.28), ["CODE CAMP", "build a compiler", "weekends in May"]),
+    "farm-box": (ARIMO, (250, 252, 245), (90, 140, 40), (255, 255, 255), (40, 60, 30), ("bottom", 0.26), ["FARM BOX", "seasonal veg weekly", "free delivery"]),
+    "museum-night": (AVERIA, (12, 12, 20), (180, 150, 90), (12, 12, 20), (200, 190, 170), ("left", 0.36), ["MUSEUM NIGHT", "lanterns and music", "until 2 AM"]),
+    "blood-drive": (ARIMO, (255, 255, 255), (200, 20, 40), (255, 255, 255), (60, 60, 60), ("top", 0.25), ["BLOOD DRIVE", "give an hour", "Town Hall, 9-17"]),
+    "chess-open": (GOFONT, (236, 236, 236), (60, 60, 60), (240, 240, 240), (40, 40, 40), ("top", 0.15), ["CHESS OPEN", "rapid and blitz", "prize fund 500"]),
+    "harvest-fest": (AVERIA, (250, 236, 200), (200, 90, 20), (255, 240, 210), (90, 45, 15), ("bottom", 0.40), ["HARVEST FEST", "cider, pies, hay rides", "Sunday noon"]),
+    "dev-summit": (ARIMO, (235, 240, 255), (40, 40, 120), (255, 255, 255), (30, 30, 60), ("top", 0.28), ["DEV SUMMIT", "two tracks, one day", "Hall B"]),
+    "pool-open": (GOFONT, (220, 245, 250), (0, 140, 200), (255, 255, 255), (10, 70, 100), ("bottom", 0.55), ["POOL OPEN", "lanes from 6 AM"]),
+    # Look-alike pairs: one card with other words (same colours, font, layout).
+    "quiz-tue": (GOFONT, (250, 250, 250), (230, 120, 0), (255, 255, 255), (50, 50, 50), ("top", 0.32), ["QUIZ TUESDAY", "teams of four", "starts 20:00"]),
+    "quiz-thu": (GOFONT, (250, 250, 250), (230, 120, 0), (255, 255, 255), (50, 50, 50), ("top", 0.32), ["QUIZ THURSDAY", "music round special", "starts 20:30"]),
+    "talk-ai": (ARIMO, (20, 30, 45), (70, 160, 220), (20, 30, 45), (220, 230, 240), ("left", 0.26), ["AI TALK", "models that explain", "Aula 1, 17:00"]),
+    "talk-bio": (ARIMO, (20, 30, 45), (70, 160, 220), (20, 30, 45), (220, 230, 240), ("left", 0.26), ["BIO TALK", "cells under light", "Aula 2, 17:30"]),
+    "sale-shoes": (AVERIA, (60, 50, 45), (240, 200, 80), (60, 50, 45), (245, 235, 220), ("left", 0.24), ["SHOE SALE", "all sizes 30% off", "this week only"]),
+    "sale-coats": (AVERIA, (60, 50, 45), (240, 200, 80), (60, 50, 45), (245, 235, 220), ("left", 0.24), ["COAT SALE", "wool and down 40% off", "this week only"]),
+})
+POSTERS.update({
+    "night-run": (GOFONT, (10, 12, 20), (90, 100, 130), ["NIGHT RUN", "5K UNDER LIGHTS"]),  # low-key
+    "snow-day": (ARIMO, (248, 250, 252), (205, 215, 225), ["SNOW DAY", "SCHOOL CLOSED"]),  # high-key
+    "flea-market": (AVERIA, (60, 110, 90), (250, 240, 200), ["FLEA MARKET", "EVERY SATURDAY"]),
+    "open-mic": (ARIMO, (240, 200, 40), (30, 30, 30), ["OPEN MIC", "SIGN UP AT 7"]),
+    # Look-alike pair: one sign, other words.
+    "exit-a": (GOFONT, (0, 110, 60), (255, 255, 255), ["EXIT A", "PLATFORMS 1-4"]),
+    "exit-b": (GOFONT, (0, 110, 60), (255, 255, 255), ["EXIT B", "PLATFORMS 5-8"]),
+})
+
+
+def mark_source(path, k):
+    return "%s#mark:%d" % (path, k)
+
+
+HELDOUT9 = [
+    # Ordinary photos (the first ones give the dark pairs and dark edits).
+    "/usr/lib/python3/dist-packages/sklearn/datasets/images/china.jpg",
+    mark_source("/usr/lib/python3/dist-packages/sklearn/datasets/images/flower.jpg", 0),
+    CIMG + "parrot.ppm", CIMG + "milla.bmp",
+    mark_source("/usr/lib/python3/dist-packages/scipy/misc/face.dat", 1),
+    "/usr/lib/python3/dist-packages/pywt/data/ascent.npz", "/usr/lib/python3/dist-packages/pywt/data/aero.npz",
+    SCRIBUS + "scribus_project_de/petr_vanek.jpg",
+    SCRIBUS + "scribus_project_de/craigbradney.jpg", mark_source(SCRIBUS + "br2/nature.jpg", 0),
+    mark_source(SCRIBUS + "br2/sunset.jpg", 1), SCRIBUS + "menu2/pizza.jpg", SCRIBUS + "menu1/teriyaki.png",
+    SCRIBUS + "nl1-bw/kites-bw.png",
+    mark_source(GIMPHELP + "filters/examples/taj_orig.jpg", 0), GIMPHELP + "filters/examples/distort/spherize-ex-orig.jpg",
+    mark_source(GIMPHELP + "filters/examples/light-and-shadow/vignette-ex-orig.jpg", 1),
+    GIMPHELP + "tutorials/quickie-flip-example-source.jpg", GIMPHELP + "tutorials/quickie-jpeg-100.jpg",
+    GIMPHELP + "tutorials/quickie-remove-background-source.jpg", GIMPHELP + "tutorials/quickie-rotate-example-source.jpg",
+    GIMPHELP + "tutorials/tone-mapping/apple-orchard-truck-from-camera.jpg",
+    STKTEX + "stk_orangeFruit_a.png",
+] + [STK + "tracks/" + n for n in [
+    # Dark scenes: night tracks.
+    "abyss/screenshot.jpg", "ancient_colosseum_labyrinth/screenshot.jpg", "lasdunassoccer/screenshot.jpg",
+    "pumpkin_park/screenshot.jpg", "ravenbridge_mansion/screenshot.jpg", "temple/screenshot.png",
+    "zengarden/screenshot.jpg", "lighthouse/screenshot.jpg",
+]] + [OPENUNIVERSE + "m31.jpg"] + [mark_source(STK + "tracks/alien_signal/screenshot.jpg", 0)] + [STKTEX + n for n in [
+    # Near-uniform walls, papers, grounds and skies.
+    "concrete_plain.png", "concrete2.png", "city_concrete.png", "marble.jpg",
+    "stk_generic_cardboard_a.png#whole", "stk_generic_carpet_a.png#whole", "stk_generic_paper_a.png",
+    "stk_generic_plaster_a.png#whole", "sand.png", "sand2.jpg", "yellow_dirt.jpg",
+    "stk_lightGrayMetal_a.png", "stk_plasticPanel_a.png#whole", "sky.jpg", "stktex_generic_concreteA.png#whole",
+    "stktex_generic_marbleA.png",
+]] + [mark_source(STKTEX + "sky3.jpg", 1), mark_source(STKTEX + "stk_generic_sandRoad_a.png", 0)] + [
+    SKYBOX + n for n in ["blue_sky_top.jpg", "generic_lightblue_skybox_top.png", "generic_purple_skybox_top.png"]] + [
+    COLOBOT + n + ".png" for n in [
+    "dirty01", "dirty03", "dirty06", "dirty08", "desert4", "desert5", "mars003", "moon103", "cloud02",
+    "cloud04", "back01", "lava04", "green01",
+]] + [WSUG + n + ".png#whole" for n in [
+    # Screenshots of one UI.
+    "ws-main", "ws-merge-qt5", "ws-gui-preferences", "ws-capture-options-compile-selected-bpfs",
+    "ws-stats-lte-mac-traffic", "ws-expert-information", "ws-flow-graph", "ws-stats-iographs",
+    "ws-coloring-rules-dialog", "ws-enabled-protocols", "ws-follow-stream", "ws-stats-hierarchy",
+    "ws-capture-interfaces-main-win32", "ws-resolved-addr", "ws-tel-voip-calls",
+    "ws-export-pdus-to-file",
+]] + [card_source(n) for n in [
+    "yoga-retreat", "code-camp", "farm-box", "museum-night", "blood-drive", "chess-open", "harvest-fest",
+    "dev-summit", "pool-open",
+]] + [poster_source(n) for n in ["night-run", "snow-day", "flea-market", "open-mic"]]
+# Sky strips of two pictures that are no original of their own: a wide
+# cloudy sky texture and a landscape's clear sky.
+HELDOUT9_SKIES = [STKTEX + "sky2.jpg", GIMPHELP + "filters/examples/map/little_planet-origin.jpg"]
+HELDOUT9_PAIRS = [
+    # Frames of one shoot, another viewpoint: neighbouring views of one
+    # skybox (dark, a summer valley). Not blue_sky's near-uniform sides: any
+    # two are mirror images by MIRROR_NCC (0.90-0.95).
+    ("lookalike", "dark-sky-views", SKYBOX + "generic_dark_skybox_east.png", SKYBOX + "generic_dark_skybox_north.png"),
+    ("lookalike", "summer-views", STKTEX + "summersky_n.jpg", STKTEX + "summersky_e.jpg"),
+    # Burst-like frames: two crops of one panorama that overlap a little
+    # (not little_planet-equirect's: mirror images by MIRROR_NCC, 0.917).
+    ("lookalike", "pan-crops", GIMPHELP + "filters/examples/map/pan-project-result-1.jpg#0,0,0.55,1",
+     GIMPHELP + "filters/examples/map/pan-project-result-1.jpg#0.45,0,1,1"),
+    # Near-uniform pictures of one kind: two stucco walls, two grey grounds,
+    # two brown grounds, two snows.
+    ("lookalike", "stucco-walls", STKTEX + "stk_generic_Stucco_a.png", STKTEX + "stk_generic_Stucco_b.png"),
+    ("lookalike", "grey-grounds", COLOBOT + "dirty02.png", COLOBOT + "dirty04.png"),
+    ("lookalike", "mars-grounds", COLOBOT + "mars001.png", COLOBOT + "mars006.png"),
+    ("lookalike", "snows", STKTEX + "snow.png", STKTEX + "stktex_earthSnow_a.png"),
+    # Screenshots of one UI: one layout with other words.
+    ("lookalike", "stats-tables", WSUG + "ws-stats-conversations.png", WSUG + "ws-stats-endpoints.png"),
+    ("lookalike", "open-save-qt5", WSUG + "ws-open-qt5.png", WSUG + "ws-save-as-qt5.png"),
+    ("lookalike", "win32-dialogs", WSUG + "ws-save-as-win32.png", WSUG + "ws-merge-win32.png"),
+    ("lookalike", "rtp-players", WSUG + "ws-tel-rtp-player_1.png", WSUG + "ws-tel-rtp-player_2.png"),
+    ("lookalike", "capture-tabs", WSUG + "ws-capture-options-options.png", WSUG + "ws-capture-options-output.png"),
+    # Game screens of one layout: two billiard tables.
+    ("lookalike", "billiard-screens", FOOBILLARD + "locale/img/8ball.png", FOOBILLARD + "locale/img/9ball.png"),
+    # Template cards and posters: one layout, colours and font, other words.
+    ("lookalike", "quiz-cards", card_source("quiz-tue"), card_source("quiz-thu")),
+    ("lookalike", "talk-cards", card_source("talk-ai"), card_source("talk-bio")),
+    ("lookalike", "sale-cards", card_source("sale-shoes"), card_source("sale-coats")),
+    ("lookalike", "exit-posters", poster_source("exit-a"), poster_source("exit-b")),
+    # Frames of a fire loop far apart, and two renders of one night street:
+    # near-copies, reported only.
+    ("frame", "fire-loop", FOOBILLARD + "fire0.png", FOOBILLARD + "fire7.png"),
+    ("frame", "candela-shots", STK + "tracks/arena_candela_city/screenshot.jpg", STK + "tracks/candela_city/screenshot.jpg"),
+]
 # Parts, in order: the two tuned-on parts, the second validation part (the
 # held-out v2 of the previous round, looked at once then, tuned on since) and
-# the held-out v3 ... v8.
+# the held-out v3 ... v9.
 PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("validation", VALIDATION, VALIDATION_SKIES, VALIDATION_PAIRS),
          ("validation2", HELDOUT, HELDOUT_SKIES, HELDOUT_PAIRS),
@@ -712,9 +897,10 @@ PARTS = [("tuning", SOURCES, SKIES, OPENCV_PAIRS),
          ("heldout5", HELDOUT5, HELDOUT5_SKIES, HELDOUT5_PAIRS),
          ("heldout6", HELDOUT6, HELDOUT6_SKIES, HELDOUT6_PAIRS),
          ("heldout7", HELDOUT7, HELDOUT7_SKIES, HELDOUT7_PAIRS),
-         ("heldout8", HELDOUT8, HELDOUT8_SKIES, HELDOUT8_PAIRS)]
+         ("heldout8", HELDOUT8, HELDOUT8_SKIES, HELDOUT8_PAIRS),
+         ("heldout9", HELDOUT9, HELDOUT9_SKIES, HELDOUT9_PAIRS)]
 HELDOUT_PART = "heldout3"
-HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"}  # no package of these in another part
+HELDOUT_PARTS = {HELDOUT_PART, "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"}  # no package of these in another part
 # Packages two tuned-on parts may share (never the held-out part): the
 # validation parts both hold plasma-workspace-wallpapers (disjoint pictures).
 SHARED_TUNED = {"plasma-workspace-wallpapers"}
@@ -728,12 +914,12 @@ SHARED_TUNED = {"plasma-workspace-wallpapers"}
 # held-out part 0.67 (IceCold), so no held-out source is kept whole by it.
 MIRROR_NCC = 0.85
 # The parts whose photo, poster and look-alike originals are checked two by
-# two (check_distinct): heldout6 and heldout7, built with the check; the
+# two (check_distinct): heldout6 ... heldout9, built with the check; the
 # earlier parts predate it.
-DISTINCT_PARTS = {"heldout6", "heldout7", "heldout8"}
+DISTINCT_PARTS = {"heldout6", "heldout7", "heldout8", "heldout9"}
 # The parts whose originals are checked against every other part's
-# (check_foreign): heldout7 and heldout8, built with the check.
-FOREIGN_PARTS = {"heldout7", "heldout8"}
+# (check_foreign): heldout7, heldout8 and heldout9, built with the check.
+FOREIGN_PARTS = {"heldout7", "heldout8", "heldout9"}
 # A picture whose luma spans fewer levels is blank (an overlay whose content
 # is in its alpha): not a picture of its own.
 BLANK = 16
@@ -830,6 +1016,8 @@ def source_name(path):
         return source_name(path) + "-studio"
     if box.startswith("card:"):
         return "card-" + box[len("card:"):]
+    if box.startswith("mark:"):
+        return source_name(path) + "-mark"
     if box.startswith("rcc:"):  # a gcompris-qt activity's resource: the activity and the file
         parts = box[len("rcc:"):].split("/")
         return parts[4] + "-" + os.path.splitext(parts[-1])[0]
@@ -846,6 +1034,8 @@ def source_name(path):
         return "etr-" + os.path.splitext(path[len(ETR):])[0].replace("/", "-")
     if path.startswith(TUXMATH):  # its backgrounds are named 0.jpg..7.jpg
         return "tuxmath-" + os.path.splitext(os.path.basename(path))[0]
+    if path.startswith(STK + "tracks/"):  # every track's shot is named screenshot
+        return "stk-" + path[len(STK + "tracks/"):].split("/")[0]
     return os.path.splitext(os.path.basename(path))[0]
 
 
@@ -913,10 +1103,18 @@ def check_distinct(part, pictures):
 
 
 def open_image(path):
-    """The picture in the file at path, RGB (a jigzo puzzle holds it as a JPEG after a text header)."""
+    """The picture in the file at path, RGB (a jigzo puzzle holds it as a JPEG after a text header,
+    PyWavelets' .npz its one array of 8-bit luma, SciPy's face.dat its bz2-compressed 768x1024 RGB bytes)."""
     if path.endswith(".pzl"):
         data = open(path, "rb").read()
         img = Image.open(io.BytesIO(data[data.index(b"\xff\xd8\xff"):]))
+    elif path.endswith(".npz"):
+        with numpy.load(path) as z:
+            a = z[z.files[0]]
+        img = Image.fromarray(numpy.clip(a, 0, 255).astype(numpy.uint8))
+    elif path.endswith("/face.dat"):
+        raw = bz2.decompress(open(path, "rb").read())
+        img = Image.fromarray(numpy.frombuffer(raw, dtype=numpy.uint8).reshape(768, 1024, 3))
     else:
         img = Image.open(path)
     img.load()
@@ -1060,6 +1258,23 @@ def rcc_member(path, member):
     return zlib.decompress(raw[4:]) if flags & 1 else raw  # qCompress: a 4-byte length, then zlib
 
 
+def mark(img, k):
+    """img with the photographer's mark MARKS[k] drawn in its corner: the
+    text's height 4.5% of the long side, 2% of it in from the edges."""
+    text, font_path, corner, fill = MARKS[k]
+    img = img.convert("RGBA")
+    w, h = img.size
+    font = ImageFont.truetype(font_path, max(8, round(0.045 * max(w, h))))
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    x0, y0, x1, y1 = d.textbbox((0, 0), text, font=font)
+    pad = round(0.02 * max(w, h))
+    x = pad - x0 if corner.endswith("left") else w - pad - x1
+    y = pad - y0 if corner.startswith("top") else h - pad - y1
+    d.text((x, y), text, font=font, fill=fill)
+    return Image.alpha_composite(img, layer).convert("RGB")
+
+
 def open_source(path):
     """The picture at path, or its crop when path ends in #x0,y0,x1,y1; a
     path ending in #studio:K is a cut-out photo on backdrop K (studio), one
@@ -1074,6 +1289,8 @@ def open_source(path):
         return poster(path, box[len("poster:"):])
     if box.startswith("card:"):
         return card(path, box[len("card:"):])
+    if box.startswith("mark:"):
+        return mark(open_image(path), int(box[len("mark:"):]))
     if box.startswith("rcc:"):
         img = Image.open(io.BytesIO(rcc_member(path, box[len("rcc:"):])))
         img.load()
@@ -1099,7 +1316,7 @@ def pictures(sources, skies):
         kind = "poster" if "#poster:" in path or "#card:" in path else "photo"
         w, h = img.size
         top = h // 4 if path in skies else 0  # the top strip is a sky original of its own
-        whole = path.endswith("#whole") or "#rcc:" in path  # never in quadrants
+        whole = path.endswith("#whole") or "#rcc:" in path or "#mark:" in path  # never in quadrants
         if w >= 800 and h - top >= 800 and not whole:
             hh = h - top
             tiles = [img.crop((x * w // 2, top + y * hh // 2, (x + 1) * w // 2, top + (y + 1) * hh // 2))
@@ -1114,7 +1331,7 @@ def pictures(sources, skies):
 
 
 PREFIX = {"tuning": "t-", "validation": "v-", "validation2": "v2-", "heldout3": "v3-", "heldout4": "v4-",
-          "heldout5": "v5-", "heldout6": "v6-", "heldout7": "v7-", "heldout8": "v8-"}
+          "heldout5": "v5-", "heldout6": "v6-", "heldout7": "v7-", "heldout8": "v8-", "heldout9": "v9-"}
 
 
 def package_of(paths):
@@ -1293,6 +1510,20 @@ def main():
               for kind, angle, pair in [("linear", 12, "grad-mirror-12-156"), ("linear", 156, "grad-mirror-12-156"),
                                         ("linear", 250, "grad-mirror-250-302"), ("linear", 302, "grad-mirror-250-302"),
                                         ("radial", 200, "grad-mirror-200-328"), ("radial", 328, "grad-mirror-200-328")]]
+    # Held-out v9: hues no other part uses (dark olive to peach, steel blue
+    # to gold, a near-uniform pale sage with a luma span of about 22, a dark
+    # umber), linear 25, 95, 215, 280 and radial 70, 235 (mirrored: 155, 85,
+    # 325, 260 and 110, 305: none within 40 degrees of its others in one
+    # colour but itself); and one look-alike pair in a fifth (plum to ice),
+    # near mirror images of each other but different pictures, 15 degrees
+    # off: linear 60 and 135 (60 mirrored is 120).
+    colours9 = [((40, 60, 20), (250, 200, 160)), ((30, 50, 90), (240, 190, 40)), ((205, 212, 205), (182, 192, 184)),
+                ((12, 10, 8), (70, 50, 40))]
+    grads += [(kind, angle, 24 + ci, c, "heldout9")
+              for kind, angles in [("linear", [25, 95, 215, 280]), ("radial", [70, 235])]
+              for angle in angles for ci, c in enumerate(colours9)]
+    pair9 = ((150, 30, 90), (230, 240, 250))
+    grads += [("linear", angle, 28, pair9, "heldout9", "grad-mirror-60-135") for angle in (60, 135)]
     for kind, angle, ci, (c0, c1), part, *pair in grads:
         family = "grad-%s-%d-%d" % (kind, angle, ci)
         g = gradient(kind, angle, c0, c1)

@@ -134,6 +134,24 @@ for f in gcompris-qt/rcc/erase.rcc:gcompris-qt-data help/C/gnucash-guide/figures
 	fonts/truetype/manrope/Manrope-ExtraBold.ttf:fonts-manrope fonts/truetype/comfortaa/Comfortaa-Bold.ttf:fonts-comfortaa; do
 	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
 done
+# The near-duplicate edit set's held-out part v9 (scripts/dedup_editset.py): photo textures,
+# skies, skyboxes and night track shots (supertuxkart-data, colobot-common-textures),
+# screenshots of one UI (wireshark-doc), game screens and a fire loop (foobillardplus-data),
+# a galaxy (openuniverse-common), sample photos (python3-sklearn, cimg-examples,
+# python3-pywt, python3-scipy, scribus-template, gimp-help-en) and its cards' and marks'
+# fonts, of packages no other part of the edit set uses (colobot-common-textures,
+# scribus-template and gimp-help-en also serve the OCR set), without their recommends.
+for f in games/supertuxkart/data/textures/concrete_plain.png:supertuxkart-data games/colobot/textures/dirty01.png:colobot-common-textures \
+	doc/wireshark/wsug_html_chunked/images/ws-main.png:wireshark-doc games/foobillardplus/data/fire0.png:foobillardplus-data \
+	openuniverse/textures/m31.jpg:openuniverse-common doc/cimg-dev/examples/img/parrot.ppm:cimg-examples \
+	scribus/templates/br2/nature.jpg:scribus-template gimp/2.0/help/en/images/filters/examples/taj_orig.jpg:gimp-help-en \
+	fonts/fonts-go/Go-Bold.ttf:fonts-go fonts/truetype/croscore/Arimo-Bold.ttf:fonts-croscore \
+	fonts/truetype/averia-gwf/AveriaSansGWF-Bold.ttf:fonts-averia-sans-gwf; do
+	[ -e "/usr/share/${f%%:*}" ] || norec+=("${f##*:}")
+done
+for f in sklearn/datasets/images/china.jpg:python3-sklearn pywt/data/ascent.npz:python3-pywt scipy/misc/face.dat:python3-scipy; do
+	[ -e "/usr/lib/python3/dist-packages/${f%%:*}" ] || norec+=("${f##*:}")
+done
 # Version 4 of the OCR set (its held-out part heldout4): photos and fonts of
 # packages that no earlier part uses, without their recommends.
 for f in games/endless-sky/images/land/canyon0.jpg:endless-sky-data tuxpaint/templates/cliff.jpg:tuxpaint-data \

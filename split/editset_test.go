@@ -26,7 +26,7 @@ type editFile struct {
 	Family string `json:"family"` // the original it was made from
 	Edit   string `json:"edit"`   // "original" for the original itself
 	Kind   string `json:"kind"`   // photo, poster, dark, sky, gradient, lookalike, frame
-	Part   string `json:"part"`   // tuning, validation, validation2, heldout3 ... heldout8
+	Part   string `json:"part"`   // tuning, validation, validation2, heldout3 ... heldout9
 	Pair   string `json:"pair"`   // look-alikes and frames: the pair
 	Source string `json:"source"` // the picture it was cut from (path, "#box" for a crop)
 	// Package is the Debian package that ships Source ("" for gradients).
@@ -71,8 +71,15 @@ const heldout7Part = "heldout7"
 // never ran the de-duplication on it): its files are dropped from the set,
 // and so from every other target, eval-editset-heldout7 included, unless
 // CURATE_EDITSET_HELDOUT8=1 (make eval-editset-heldout8), which scores it
-// alone with every other part's files in the run.
+// alone with every other part's files but heldout9's in the run.
 const heldout8Part = "heldout8"
+
+// heldout9Part is the tenth part, built blind like heldout8 (its builder
+// never ran the de-duplication on it): its files are dropped from the set,
+// and so from every other target, eval-editset-heldout8 included, unless
+// CURATE_EDITSET_HELDOUT9=1 (make eval-editset-heldout9), which scores it
+// alone with every other part's files in the run.
+const heldout9Part = "heldout9"
 
 // laterHeldOut are the held-out parts scored only on request, oldest first,
 // each with the variable that asks for it (=1): a run that asks keeps the
@@ -81,7 +88,7 @@ const heldout8Part = "heldout8"
 var laterHeldOut = []struct{ part, env string }{
 	{heldout4Part, "CURATE_EDITSET_HELDOUT4"}, {heldout5Part, "CURATE_EDITSET_HELDOUT5"},
 	{heldout6Part, "CURATE_EDITSET_HELDOUT6"}, {heldout7Part, "CURATE_EDITSET_HELDOUT7"},
-	{heldout8Part, "CURATE_EDITSET_HELDOUT8"},
+	{heldout8Part, "CURATE_EDITSET_HELDOUT8"}, {heldout9Part, "CURATE_EDITSET_HELDOUT9"},
 }
 
 // askedHeldOut is the index in laterHeldOut of the newest part asked for,
@@ -180,8 +187,8 @@ func readManifest(t *testing.T, dir string) []editFile {
 // fetch-like dataset at dir/input: one row per file, its ID the file name,
 // each family one label (alternately sadness and others); the files of a
 // part of laterHeldOut only when its variable or a newer part's is 1
-// (heldout4's with CURATE_EDITSET_HELDOUT4 ... _HELDOUT8, heldout8's with
-// CURATE_EDITSET_HELDOUT8 alone: dropHeldOut). The script needs
+// (heldout4's with CURATE_EDITSET_HELDOUT4 ... _HELDOUT9, heldout9's with
+// CURATE_EDITSET_HELDOUT9 alone: dropHeldOut). The script needs
 // the packages scripts/install-deps.sh installs; without them the test
 // fails and says so.
 func editSet(t *testing.T, dir string) []editFile {
@@ -383,9 +390,9 @@ var gradientFloor = map[string]float64{}
 // video frames of a shoot that merge in tuning are reported, not counted;
 // heldout3 read 0.22% before wave 9's PlainAgree: the watermarked top and
 // bottom quadrants of one dark render, origami-dark, matched by their
-// shared mark), no look-alike pair merged; heldout4 ... heldout8 have the
+// shared mark), no look-alike pair merged; heldout4 ... heldout9 have the
 // issue's bars (scored only by make eval-editset-heldout4 ... make
-// eval-editset-heldout8). heldout5, scored once at the end of wave 9 and
+// eval-editset-heldout9). heldout5, scored once at the end of wave 9 and
 // validation since, read 6.56% then (gradients whose mirror images run 5
 // degrees off each other, radial gradients of one colour pair, the
 // spiral-levels look-alikes) and 0.00% with wave 10's mirror verification
@@ -398,7 +405,7 @@ var maxMerged = map[string]struct {
 	pairs int
 }{"tuning": {0.005, 0}, "validation": {0.005, 0}, "validation2": {0.005, 0}, heldoutPart: {0.005, 0},
 	heldout4Part: {0.005, 0}, heldout5Part: {0.005, 0}, heldout6Part: {0.005, 0}, heldout7Part: {0.005, 0},
-	heldout8Part: {0.005, 0}}
+	heldout8Part: {0.005, 0}, heldout9Part: {0.005, 0}}
 
 // TestEditSet measures near-duplicate detection on real photos with real
 // edits (scripts/dedup_editset.py), through split's scan and planning: the
@@ -414,15 +421,17 @@ var maxMerged = map[string]struct {
 // distances runs with CURATE_EDITSET_SWEEP=1 only (make test-editset), so
 // make test plans once. heldout4 is neither in the set nor scored unless
 // CURATE_EDITSET_HELDOUT4=1, which scores it alone (against the issue's bars,
-// the whole set's files but heldout5's ... heldout8's in the run: make
+// the whole set's files but heldout5's ... heldout9's in the run: make
 // eval-editset-heldout4); heldout5 likewise with CURATE_EDITSET_HELDOUT5=1
-// (the whole set's files but heldout6's, heldout7's and heldout8's: make
+// (the whole set's files but heldout6's ... heldout9's: make
 // eval-editset-heldout5), heldout6 with CURATE_EDITSET_HELDOUT6=1 (the whole
-// set's files but heldout7's and heldout8's: make eval-editset-heldout6),
-// heldout7 with CURATE_EDITSET_HELDOUT7=1 (the whole set's files but
-// heldout8's: make eval-editset-heldout7) and heldout8 with
-// CURATE_EDITSET_HELDOUT8=1 (the whole set's files in the run: make
-// eval-editset-heldout8).
+// set's files but heldout7's, heldout8's and heldout9's: make
+// eval-editset-heldout6), heldout7 with CURATE_EDITSET_HELDOUT7=1 (the whole
+// set's files but heldout8's and heldout9's: make eval-editset-heldout7),
+// heldout8 with CURATE_EDITSET_HELDOUT8=1 (the whole set's files but
+// heldout9's: make eval-editset-heldout8) and heldout9 with
+// CURATE_EDITSET_HELDOUT9=1 (the whole set's files in the run: make
+// eval-editset-heldout9).
 func TestEditSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("edit set: not in -short")
@@ -556,9 +565,9 @@ func TestEditSet(t *testing.T) {
 
 // TestEditSetDisjoint checks that the edit set's parts share nothing: no
 // source picture (crops of one picture included), family or pair in two
-// parts, and no Debian package of a held-out part (heldout3 ... heldout8) in
+// parts, and no Debian package of a held-out part (heldout3 ... heldout9) in
 // another; the tuned-on parts may share a package (sharedTuned) but not a
-// picture. It reads the whole manifest, heldout4 ... heldout8 included, and
+// picture. It reads the whole manifest, heldout4 ... heldout9 included, and
 // names their files only when they break a rule.
 func TestEditSetDisjoint(t *testing.T) {
 	if testing.Short() {
@@ -566,7 +575,7 @@ func TestEditSetDisjoint(t *testing.T) {
 	}
 	files := readManifest(t, editSetDir(t))
 	sharedTuned := map[string]bool{"plasma-workspace-wallpapers": true}
-	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part)
+	allParts := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part, heldout9Part)
 	partsOf := map[[2]string]map[string]bool{}
 	byPart := map[string]int{}
 	for _, e := range files {
@@ -607,37 +616,41 @@ func TestEditSetDisjoint(t *testing.T) {
 
 // TestDropHeldOut checks which parts' files the edit set keeps and which
 // part TestEditSet scores under each setting of CURATE_EDITSET_HELDOUT4 ...
-// CURATE_EDITSET_HELDOUT8: no held-out part is in a run that did not ask for
-// it (heldout8 in no run but its own, eval-editset-heldout7's included).
+// CURATE_EDITSET_HELDOUT9: no held-out part is in a run that did not ask for
+// it (heldout9 in no run but its own, eval-editset-heldout8's included).
 func TestDropHeldOut(t *testing.T) {
-	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part)
+	all := append(slices.Clone(editParts), heldout4Part, heldout5Part, heldout6Part, heldout7Part, heldout8Part, heldout9Part)
 	upTo4 := append(slices.Clone(editParts), heldout4Part)
 	upTo5 := append(slices.Clone(upTo4), heldout5Part)
 	upTo6 := append(slices.Clone(upTo5), heldout6Part)
 	upTo7 := append(slices.Clone(upTo6), heldout7Part)
+	upTo8 := append(slices.Clone(upTo7), heldout8Part)
 	for _, tc := range []struct {
-		h4, h5, h6, h7, h8 string
-		kept               []string
-		scored             []string
+		h4, h5, h6, h7, h8, h9 string
+		kept                   []string
+		scored                 []string
 	}{
-		{"", "", "", "", "", editParts, editParts},
-		{"1", "", "", "", "", upTo4, []string{heldout4Part}},
-		{"", "1", "", "", "", upTo5, []string{heldout5Part}},
-		{"1", "1", "", "", "", upTo5, []string{heldout5Part}},
-		{"", "", "1", "", "", upTo6, []string{heldout6Part}},
-		{"1", "1", "1", "", "", upTo6, []string{heldout6Part}},
-		{"", "", "", "1", "", upTo7, []string{heldout7Part}},
-		{"1", "1", "1", "1", "", upTo7, []string{heldout7Part}},
-		{"", "", "", "", "1", all, []string{heldout8Part}},
-		{"1", "1", "1", "1", "1", all, []string{heldout8Part}},
-		{"0", "yes", "true", "on", "2", editParts, editParts},
+		{"", "", "", "", "", "", editParts, editParts},
+		{"1", "", "", "", "", "", upTo4, []string{heldout4Part}},
+		{"", "1", "", "", "", "", upTo5, []string{heldout5Part}},
+		{"1", "1", "", "", "", "", upTo5, []string{heldout5Part}},
+		{"", "", "1", "", "", "", upTo6, []string{heldout6Part}},
+		{"1", "1", "1", "", "", "", upTo6, []string{heldout6Part}},
+		{"", "", "", "1", "", "", upTo7, []string{heldout7Part}},
+		{"1", "1", "1", "1", "", "", upTo7, []string{heldout7Part}},
+		{"", "", "", "", "1", "", upTo8, []string{heldout8Part}},
+		{"1", "1", "1", "1", "1", "", upTo8, []string{heldout8Part}},
+		{"", "", "", "", "", "1", all, []string{heldout9Part}},
+		{"1", "1", "1", "1", "1", "1", all, []string{heldout9Part}},
+		{"0", "yes", "true", "on", "2", "1 ", editParts, editParts},
 	} {
-		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6+",h7="+tc.h7+",h8="+tc.h8, func(t *testing.T) {
+		t.Run("h4="+tc.h4+",h5="+tc.h5+",h6="+tc.h6+",h7="+tc.h7+",h8="+tc.h8+",h9="+tc.h9, func(t *testing.T) {
 			t.Setenv("CURATE_EDITSET_HELDOUT4", tc.h4)
 			t.Setenv("CURATE_EDITSET_HELDOUT5", tc.h5)
 			t.Setenv("CURATE_EDITSET_HELDOUT6", tc.h6)
 			t.Setenv("CURATE_EDITSET_HELDOUT7", tc.h7)
 			t.Setenv("CURATE_EDITSET_HELDOUT8", tc.h8)
+			t.Setenv("CURATE_EDITSET_HELDOUT9", tc.h9)
 			var files []editFile
 			for _, p := range all {
 				files = append(files, editFile{File: p + ".jpg", Part: p})
