@@ -500,6 +500,10 @@ type frame struct {
 	// given marks the frame of the picture as given (newFrame), not a
 	// view: its upscaled image is made by upscaleThumb (upscale.go).
 	given bool
+	// lookUp and lookDiff: the luma a second look at a thumbnail's line
+	// reads (frame.lookGray), made on first use.
+	lookUp   grayImage
+	lookDiff []int16
 }
 
 // lineGated holds the whole-image passes that are skipped when the regions

@@ -1,9 +1,12 @@
 package ocr
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,14 +53,16 @@ func TestThumbScore(t *testing.T) {
 		enc = json.NewEncoder(f)
 	}
 	// Experiments: OCR_THUMB_CONFIGS lists filter:sharpen pairs to score
-	// one after another ("cubic:0,bilinear:0.5"; default the defaults).
+	// one after another ("cubic:0,bilinear:0.5"; "look:0" the cubic second
+	// look; default the defaults).
 	configs := strings.Split(os.Getenv("OCR_THUMB_CONFIGS"), ",")
-	defFilter, defSharpen := thumbUpFilter, thumbSharpen
-	t.Cleanup(func() { thumbUpFilter, thumbSharpen = defFilter, defSharpen })
+	defFilter, defSharpen, defLook := thumbUpFilter, thumbSharpen, thumbLookCubic
+	t.Cleanup(func() { thumbUpFilter, thumbSharpen, thumbLookCubic = defFilter, defSharpen, defLook })
 	det := testDetector(t, 2, Options{})
 	for _, cf := range configs {
 		if cf != "" {
 			name, amount, _ := strings.Cut(cf, ":")
+			thumbLookCubic = name == "look"
 			thumbUpFilter = map[string]upFilter{"cubic": upCubic}[name]
 			v, err := strconv.ParseFloat(amount, 64)
 			if err != nil {
@@ -65,7 +70,7 @@ func TestThumbScore(t *testing.T) {
 			}
 			thumbSharpen = v
 		}
-		t.Logf("config %q: up filter %d, sharpen %.2f", cf, thumbUpFilter, thumbSharpen)
+		t.Logf("config %q: up filter %d, sharpen %.2f, cubic second look %v", cf, thumbUpFilter, thumbSharpen, thumbLookCubic)
 		scoreThumbParts(t, det, parts, size, enc, cf)
 	}
 }
@@ -88,6 +93,18 @@ func scoreThumbParts(t *testing.T, det *Detector, parts []string, size string, e
 		for _, w := range r.wrong {
 			t.Log("wrong: " + w)
 		}
+		if os.Getenv("OCR_THUMB_EXPLAIN") != "" {
+			for i, v := range vs {
+				if v.HasText == samples[i].HasText {
+					continue
+				}
+				e, err := explainMiss(det, samples[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("explain: %s %s: %s", samples[i].Name, samples[i].Kind, e)
+			}
+		}
 		t.Logf("%s: %d images in %v, %.0f ms of CPU an image\n%s", part, len(samples), el.Round(time.Millisecond),
 			float64(cpu.Milliseconds())/float64(len(samples)), r)
 		if enc == nil {
@@ -104,4 +121,83 @@ func scoreThumbParts(t *testing.T, det *Detector, parts []string, size string, e
 			}
 		}
 	}
+}
+
+// explainMiss describes why the detector got s wrong, from every word
+// every default pass reads on it (dumpWords): the drawn text's block
+// (height over its lines, in px of s; luma spread inside it, p5..p95), the
+// candidate lines of the regions passes over it (count, best evidence,
+// their median glyph height in px of s) and the surest words read with
+// the rule that dropped each.
+func explainMiss(det *Detector, s evalset.Sample) (string, error) {
+	c, err := det.pool.Get(context.Background())
+	if err != nil {
+		return "", err
+	}
+	defer det.pool.Put(c)
+	col := toRGB(s.Image)
+	ws, err := dumpWords(det, c, col)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	var box image.Rectangle
+	for _, r := range s.Boxes {
+		box = box.Union(r)
+	}
+	if !box.Empty() {
+		lines := strings.Count(strings.TrimSpace(s.Text), "\n") + 1
+		g := col.gray()
+		var vals []int
+		for y := max(0, box.Min.Y); y < min(g.h, box.Max.Y); y++ {
+			for x := max(0, box.Min.X); x < min(g.w, box.Max.X); x++ {
+				vals = append(vals, int(g.pix[y*g.w+x]))
+			}
+		}
+		sort.Ints(vals)
+		if len(vals) > 0 {
+			fmt.Fprintf(&b, "text %dx%d px, %d lines (%.0f px a line), luma p5..p95 %d..%d; ", box.Dx(), box.Dy(), lines,
+				float64(box.Dy())/float64(lines), vals[len(vals)/20], vals[len(vals)*19/20])
+		}
+	} else {
+		b.WriteString("scene text; ")
+	}
+	seen := map[[4]int]bool{}
+	nLines, bestEv := 0, 0.0
+	for _, w := range ws {
+		if w.Line < 0 || (w.Pass != PassRegions && w.Pass != PassRegionsGrey) || seen[w.LineBox] {
+			continue
+		}
+		lb := image.Rect(w.LineBox[0], w.LineBox[1], w.LineBox[2], w.LineBox[3])
+		if !box.Empty() && !lb.Overlaps(box) {
+			continue
+		}
+		seen[w.LineBox] = true
+		nLines++
+		bestEv = max(bestEv, w.LineEv)
+	}
+	var hs []int
+	for _, w := range ws {
+		if w.Line >= 0 && seen[w.LineBox] && (w.Pass == PassRegions || w.Pass == PassRegionsGrey) {
+			hs = append(hs, w.LineH)
+		}
+	}
+	sort.Ints(hs)
+	if len(hs) > 0 {
+		fmt.Fprintf(&b, "%d lines over it (best evidence %.1f, median glyph %d px upscaled); ", nLines, bestEv, hs[len(hs)/2])
+	} else {
+		b.WriteString("no regions line over it; ")
+	}
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Conf > ws[j].Conf })
+	n := 0
+	for _, w := range ws {
+		if alnumCount(w.Text) < 3 {
+			continue
+		}
+		fmt.Fprintf(&b, "%s:%q@%.0f!%s ", w.Pass, w.Text, w.Conf, w.Reject)
+		if n++; n == 4 {
+			break
+		}
+	}
+	return b.String(), nil
 }

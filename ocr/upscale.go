@@ -149,3 +149,34 @@ func (g grayImage) boxBlur(r int) []uint8 {
 	}
 	return out
 }
+
+// thumbLookCubic: the second look at a candidate line of a thumbnail
+// (regions.go, lookAgain) reads its crop from the thumbnail's luma scaled
+// up with Catmull-Rom (lookGray) instead of the bilinear image the line
+// was found in: a second look is a second chance for the same glyphs, and
+// read from steeper edges they come out differently.
+var thumbLookCubic = false
+
+// lookGray returns the luma (and, for a contrast pass, its difference from
+// the local mean) a second look at a line of channel ch reads from: g and
+// diff themselves except on a thumbnail searched upscaled, whose luma
+// lines are read again from the Catmull-Rom upscale of its luma (the same
+// size as g, so the line's box holds).
+func (fr *frame) lookGray(ch int, g grayImage, diff []int16) (grayImage, []int16) {
+	if !thumbLookCubic || ch != 0 || !fr.given || max(fr.native.w, fr.native.h) > thumbMaxSide || fr.upFactor == 1 {
+		return g, diff
+	}
+	if fr.lookUp.pix == nil {
+		fr.lookUp = fr.native.gray().resizeCubic(fr.upFactor)
+	}
+	if fr.lookUp.w != g.w || fr.lookUp.h != g.h {
+		return g, diff
+	}
+	if diff == nil {
+		return fr.lookUp, nil
+	}
+	if fr.lookDiff == nil {
+		fr.lookDiff = fr.lookUp.minusLocalMean(max(8, min(g.w, g.h)/16))
+	}
+	return fr.lookUp, fr.lookDiff
+}
