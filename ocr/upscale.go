@@ -154,8 +154,17 @@ func (g grayImage) boxBlur(r int) []uint8 {
 // (regions.go, lookAgain) reads its crop from the thumbnail's luma scaled
 // up with Catmull-Rom (lookGray) instead of the bilinear image the line
 // was found in: a second look is a second chance for the same glyphs, and
-// read from steeper edges they come out differently.
-var thumbLookCubic = false
+// read from steeper edges they come out differently. Chosen on the
+// validation parts' thumbnails (TestThumbScore, all of each, wave 13; the
+// idea from the tuning part's and version 2's misses, where it changed
+// nothing): version 5 0.947 -> 0.953 (a sign "MULTIPLE?" read at 90),
+// version 6 0.945 -> 0.951 (the logo "Solaris" read "Sala" at 82), the
+// tuning part and versions 2, 3, 4 and 7 unchanged, precision 1.000 on
+// every part. Upscaling the whole thumbnail with Catmull-Rom instead
+// (every pass) gained three thumbnails of version 7 but made false
+// positives on three parts and lost two of version 4; an unsharp mask
+// lost more still.
+var thumbLookCubic = true
 
 // lookGray returns the luma (and, for a contrast pass, its difference from
 // the local mean) a second look at a line of channel ch reads from: g and

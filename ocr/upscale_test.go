@@ -78,3 +78,35 @@ func TestSharpen(t *testing.T) {
 		t.Errorf("at the edge: %d and %d, want under 100 and over 160", row[9], row[10])
 	}
 }
+
+func TestLookGray(t *testing.T) {
+	thumb := rgbImage{w: 220, h: 150, pix: make([]uint8, 3*220*150)}
+	full := rgbImage{w: 800, h: 600, pix: make([]uint8, 3*800*600)}
+	for i := range thumb.pix {
+		thumb.pix[i] = uint8(i % 251)
+	}
+	d := &Detector{opts: DefaultOptions()}
+	for _, c := range []struct {
+		name  string
+		col   rgbImage
+		ch    int
+		cubic bool
+	}{
+		{"thumbnail luma", thumb, 0, true},
+		{"thumbnail yellow-blue", thumb, 1, false},
+		{"full size", full, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fr := d.newFrame(c.col)
+			_, g, _ := fr.image(fr.upFactor > 1 && max(c.col.w, c.col.h) < regionUpBelow)
+			diff := g.minusLocalMean(8)
+			lg, ldiff := fr.lookGray(c.ch, g, diff)
+			if lg.w != g.w || lg.h != g.h || len(ldiff) != len(diff) {
+				t.Fatalf("look image %dx%d (diff %d), line image %dx%d (diff %d)", lg.w, lg.h, len(ldiff), g.w, g.h, len(diff))
+			}
+			if same := &lg.pix[0] == &g.pix[0]; same == c.cubic {
+				t.Errorf("look reads its own upscale: %v, want %v", !same, c.cubic)
+			}
+		})
+	}
+}
