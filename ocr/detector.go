@@ -497,6 +497,13 @@ type frame struct {
 	views      [numViews]*frame
 	viewDone   [numViews]bool
 	offX, offY float64
+	// given marks the frame of the picture as given (newFrame), not a
+	// view: its upscaled image is made by upscaleThumb (upscale.go).
+	given bool
+	// lookUp and lookDiff: the luma a second look at a thumbnail's line
+	// reads (frame.lookGray), made on first use.
+	lookUp   grayImage
+	lookDiff []int16
 }
 
 // lineGated holds the whole-image passes that are skipped when the regions
@@ -516,7 +523,7 @@ var lineGated = map[string]bool{PassLocal: true, PassOtsu: true}
 const gateLineEvidence = 4
 
 func (d *Detector) newFrame(col rgbImage) *frame {
-	fr := &frame{native: col, nScale: 1, upFactor: 1, lineEvidence: -1}
+	fr := &frame{native: col, nScale: 1, upFactor: 1, lineEvidence: -1, given: true}
 	if long := max(col.w, col.h); long > d.opts.MaxSide {
 		fr.nScale = float64(d.opts.MaxSide) / float64(long)
 		fr.native = col.resize(fr.nScale)
@@ -536,7 +543,11 @@ func (fr *frame) image(upscale bool) (rgbImage, grayImage, float64) {
 		return fr.native, fr.nativeGray, fr.nScale
 	}
 	if fr.up.pix == nil {
-		fr.up = fr.native.resize(fr.upFactor)
+		if fr.given {
+			fr.up = fr.native.upscaleThumb(fr.upFactor)
+		} else {
+			fr.up = fr.native.resize(fr.upFactor)
+		}
 		fr.upGray = fr.up.gray()
 	}
 	return fr.up, fr.upGray, fr.nScale * fr.upFactor

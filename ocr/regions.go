@@ -107,7 +107,8 @@ func (d *Detector) runRegions(c *Client, pass string, p regionParams, fr *frame,
 		}
 		// A second look at a line of strong evidence that did not decide.
 		fr.looks++
-		ws, err = lookAgain(c, chans[r.ch], diff, r, p.deskew)
+		lg, ldiff := fr.lookGray(r.ch, chans[r.ch], diff)
+		ws, err = lookAgain(c, lg, ldiff, r, p.deskew)
 		if err != nil {
 			return nil, 0, fmt.Errorf("ocr: %s pass, second look: %w", pass, err)
 		}
