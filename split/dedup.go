@@ -255,6 +255,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 		})
 	}
 	plainIx := newPlainIndex(sigs)
+	textureIx := newTextureIndex(sigs)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -268,7 +269,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 					return
 				}
 				joined.reset()
-				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, joined,
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, textureIx, joined,
 					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
@@ -284,7 +285,7 @@ const flatChunk = 1 << 14
 // flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
 // candidate skipped when joined already joins it to the query.
 func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
-	plainIx *plainIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	plainIx *plainIndex, textureIx *textureIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
 	for i := lo; i < hi; i++ {
 		s := sigs[i]
 		if !s.Full.Flat() {
@@ -309,6 +310,14 @@ func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool
 		}
 		if s.Plain != nil && !plainIx.query(s.Plain, func(j int) {
 			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchPlain(s, sigs[j]) {
+				joined.union(i, j)
+				add(i, j)
+			}
+		}) {
+			skip(i)
+		}
+		if s.Plain != nil && s.Fine != nil && !textureIx.query(s, func(j int) {
+			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchTexture(s, sigs[j], flips) {
 				joined.union(i, j)
 				add(i, j)
 			}
