@@ -85,8 +85,8 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 }
 
 // nearPairs calls join(a, b) for pairs of signatures that match
-// (imagehash's MatchWhole, MatchCrop, MatchCentre and, with flips,
-// MatchMirror) at maxDist bits, enough of them that the transitive closure
+// (imagehash's MatchWhole, MatchCrop, MatchCentre, MatchPlain,
+// MatchTexture and, with flips, MatchMirror) at maxDist bits, enough of them that the transitive closure
 // of the joins is that of all matching pairs, and returns how many images
 // were crowded (see below). Every rule requires the P hashes of the two keys it compares
 // within its threshold and their luma statistics to agree
@@ -108,7 +108,10 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 //     same P buckets. They are looked up instead in a grid of every image's
 //     (Mean, Spread), in the cells whose statistics agree with the query's,
 //     and, when near-uniform (MatchPlain), in an index of every near-uniform
-//     image by median (plainIndex), its residual signs compared inline.
+//     image by median (plainIndex), its residual signs compared inline;
+//     and, when a near-uniform texture, in an index of every texture by
+//     median and Fine Level (textureIndex: MatchTexture, which a crop, a
+//     turn or a mirror image of a paper passes though its signs move).
 //
 // Every candidate is then verified by its rule. The search is exact except
 // for crowds: where one probe would read more than crowdLimit candidates
