@@ -85,8 +85,8 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 }
 
 // nearPairs calls join(a, b) for pairs of signatures that match
-// (imagehash's MatchWhole, MatchCrop, MatchCentre and, with flips,
-// MatchMirror) at maxDist bits, enough of them that the transitive closure
+// (imagehash's MatchWhole, MatchCrop, MatchCentre, MatchPlain,
+// MatchTexture and, with flips, MatchMirror) at maxDist bits, enough of them that the transitive closure
 // of the joins is that of all matching pairs, and returns how many images
 // were crowded (see below). Every rule requires the P hashes of the two keys it compares
 // within its threshold and their luma statistics to agree
@@ -108,7 +108,10 @@ func groupDuplicates(items []Item, live []int, maxDist int, flips bool) (groups 
 //     same P buckets. They are looked up instead in a grid of every image's
 //     (Mean, Spread), in the cells whose statistics agree with the query's,
 //     and, when near-uniform (MatchPlain), in an index of every near-uniform
-//     image by median (plainIndex), its residual signs compared inline.
+//     image by median (plainIndex), its residual signs compared inline;
+//     and, when a near-uniform texture, in an index of every texture by
+//     median and Fine Level (textureIndex: MatchTexture, which a crop, a
+//     turn or a mirror image of a paper passes though its signs move).
 //
 // Every candidate is then verified by its rule. The search is exact except
 // for crowds: where one probe would read more than crowdLimit candidates
@@ -255,6 +258,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 		})
 	}
 	plainIx := newPlainIndex(sigs)
+	textureIx := newTextureIndex(sigs)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -268,7 +272,7 @@ func flatPairs(sigs []*imagehash.Signature, maxDist int, flips bool, workers int
 					return
 				}
 				joined.reset()
-				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, joined,
+				flatChunkPairs(sigs, c*flatChunk, min(n, (c+1)*flatChunk), maxDist, flips, fullGrid, mirrorGrid, plainIx, textureIx, joined,
 					func(i int) { skip(wk, i) }, func(i, j int) { add(wk, i, j) })
 			}
 		}()
@@ -284,7 +288,7 @@ const flatChunk = 1 << 14
 // flatChunkPairs looks up the flat images of lo..hi-1 (flatPairs), a
 // candidate skipped when joined already joins it to the query.
 func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool, fullGrid, mirrorGrid *statsGrid,
-	plainIx *plainIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
+	plainIx *plainIndex, textureIx *textureIndex, joined *chunkJoins, skip func(i int), add func(i, j int)) {
 	for i := lo; i < hi; i++ {
 		s := sigs[i]
 		if !s.Full.Flat() {
@@ -309,6 +313,14 @@ func flatChunkPairs(sigs []*imagehash.Signature, lo, hi, maxDist int, flips bool
 		}
 		if s.Plain != nil && !plainIx.query(s.Plain, func(j int) {
 			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchPlain(s, sigs[j]) {
+				joined.union(i, j)
+				add(i, j)
+			}
+		}) {
+			skip(i)
+		}
+		if s.Plain != nil && s.Fine != nil && !textureIx.query(s, func(j int) {
+			if j != i && (j > i || !sigs[j].Full.Flat()) && joined.find(i) != joined.find(j) && imagehash.MatchTexture(s, sigs[j], flips) {
 				joined.union(i, j)
 				add(i, j)
 			}

@@ -674,7 +674,8 @@ func TestDropHeldOut(t *testing.T) {
 // with the P distance of its nearest keys and the first check it fails,
 // mirror only with flips, crop with c as a crop of o's nearest window,
 // centre on the nearest of CentreMatchWindows, plain where both have a
-// Plain; and whether either side is flat (Sure bits, Spread). A copy may
+// Plain, texture (with its TextureCorrelation) where both have a Plain and
+// a Fine; and whether either side is flat (Sure bits, Spread). A copy may
 // still join its original's group through another copy: this is only
 // asked of those that did not.
 func whyApart(c, o *imagehash.Signature, maxDist int, flips bool) string {
@@ -712,6 +713,9 @@ func whyApart(c, o *imagehash.Signature, maxDist int, flips bool) string {
 	if c.Plain != nil && o.Plain != nil {
 		out += ", plain " + orMatch(imagehash.PlainMismatch(c, o))
 	}
+	if c.Plain != nil && o.Plain != nil && c.Fine != nil && o.Fine != nil {
+		out += fmt.Sprintf(", texture %.2f %s", imagehash.TextureCorrelation(c, o, flips), orMatch(imagehash.TextureMismatch(c, o, flips)))
+	}
 	return out
 }
 
@@ -725,7 +729,7 @@ func orMatch(m string) string {
 }
 
 // matchRule is the first rule that joins a and b directly at maxDist
-// (whole, mirror with flips, crop either way, centre, plain), named with
+// (whole, mirror with flips, crop either way, centre, plain, texture), named with
 // its window and P distance, or "" when none does.
 func matchRule(a, b *imagehash.Signature, maxDist int, flips bool) string {
 	if imagehash.MatchWhole(a, b, maxDist) {
@@ -752,6 +756,9 @@ func matchRule(a, b *imagehash.Signature, maxDist int, flips bool) string {
 	}
 	if imagehash.MatchPlain(a, b) {
 		return "plain"
+	}
+	if imagehash.MatchTexture(a, b, flips) {
+		return fmt.Sprintf("texture %.2f", imagehash.TextureCorrelation(a, b, flips))
 	}
 	return ""
 }

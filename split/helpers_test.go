@@ -150,7 +150,7 @@ func near(a, b [3]float64, tol float64) bool {
 // matchAny is every match rule on a pair, in both directions: what the
 // duplicate search must find, tried pair by pair.
 func matchAny(a, b *imagehash.Signature, d int, flips bool) bool {
-	if imagehash.MatchWhole(a, b, d) || imagehash.MatchPlain(a, b) ||
+	if imagehash.MatchWhole(a, b, d) || imagehash.MatchPlain(a, b) || imagehash.MatchTexture(a, b, flips) ||
 		flips && (imagehash.MatchMirror(a, b, d) || imagehash.MatchMirror(b, a, d)) {
 		return true
 	}
