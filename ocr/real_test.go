@@ -395,15 +395,24 @@ func TestDetectorRealHeldOut7(t *testing.T) {
 // lugaru's photos, photographed signs, can labels, segment displays,
 // covers, outlined memes, quotes over photos, watermarks, logos, gradient
 // and hollow headlines, scripts, small text) and logs tp/fp/fn/tn per
-// size, the wrong verdicts by kind and the CPU an image. It has no floors
-// yet and runs only with OCR_HELDOUT8=1 (make eval-ocr-heldout8; make test
+// size, the wrong verdicts by kind and the CPU an image. It runs only with OCR_HELDOUT8=1 (make eval-ocr-heldout8; make test
 // skips it): it is scored once, blind, by the integrator on the wave's
 // final defaults, who then sets floors under that score.
 //
 //	OCR_HELDOUT8=1 go test ./ocr -run 'TestDetectorRealHeldOut8$' -count=1 -v
+//
+// Scored once, blind, at the end of wave 13 on main 01338e0 (wave 12's rules
+// plus ocrthumb13's cubic second look; make eval-ocr-heldout8, 16:35 UTC,
+// under CI load): full size P 0.989 R 0.888 F1 0.935 (tp 87 fp 1 fn 11),
+// thumbnails P 1.000 R 0.867 F1 0.929 (tp 85 fp 0 fn 13). heldOut8Floors
+// sit just under that (all images; make test does not run it yet: a stride
+// 5 sample needs its own score first).
 func TestDetectorRealHeldOut8(t *testing.T) {
 	if os.Getenv("OCR_HELDOUT8") == "" {
 		t.Skip("set OCR_HELDOUT8=1 (make eval-ocr-heldout8) to score version 8's held-out part: once, blind, by the integrator")
 	}
-	testRealPart(t, evalset.PartHeldOut8, envInt("OCR_REAL_STRIDE", 1), nil)
+	testRealPart(t, evalset.PartHeldOut8, envInt("OCR_REAL_STRIDE", 1), &heldOut8Floors)
 }
+
+// heldOut8Floors sit under version 8's blind score (see TestDetectorRealHeldOut8).
+var heldOut8Floors = realFloors{full: 0.92, thumb: 0.91, precision: 0.97}
