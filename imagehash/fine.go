@@ -97,7 +97,7 @@ func inner(w Window) Window {
 // to right when mirror is set) on the fine grid and returns each sample
 // less the mean of its 5x5 neighbourhood: the fine structure, strokes and
 // points, without the shading under it.
-func (f *Fine) residual(w Window, mirror bool) (r [fineGrid * fineGrid]float32) {
+func (f *Fine) residual(w Window, mirror bool) [fineGrid * fineGrid]float32 {
 	const n = fineGrid
 	w = inner(w)
 	var xs, ys [n]axisTap
@@ -112,24 +112,7 @@ func (f *Fine) residual(w Window, mirror bool) (r [fineGrid * fineGrid]float32) 
 			v[j*n+i] = a + (b-a)*ty.t
 		}
 	}
-	// Box sums through a summed-area table.
-	var sat [(n + 1) * (n + 1)]float32
-	for y := range n {
-		row := float32(0)
-		for x := range n {
-			row += v[y*n+x]
-			sat[(y+1)*(n+1)+x+1] = sat[y*(n+1)+x+1] + row
-		}
-	}
-	for y := range n {
-		y0, y1 := max(0, y-2), min(n, y+3)
-		for x := range n {
-			x0, x1 := max(0, x-2), min(n, x+3)
-			s := sat[y1*(n+1)+x1] - sat[y0*(n+1)+x1] - sat[y1*(n+1)+x0] + sat[y0*(n+1)+x0]
-			r[y*n+x] = v[y*n+x] - s/float32((y1-y0)*(x1-x0))
-		}
-	}
-	return r
+	return boxResidual(&v)
 }
 
 // fineScales are the centred windows FineCorrelation lays one whole image

@@ -142,7 +142,8 @@ func (f *Fine) turnedResidual(deg float64) (r [fineGrid * fineGrid]float32) {
 }
 
 // boxResidual is each sample of the fine grid v less the mean of its 5x5
-// neighbourhood (clipped at the edges), as Fine.residual computes it.
+// neighbourhood (clipped at the edges, through a summed-area table): the
+// last step of Fine.residual and of the texture sampler.
 func boxResidual(v *[fineGrid * fineGrid]float32) (r [fineGrid * fineGrid]float32) {
 	const n = fineGrid
 	var sat [(n + 1) * (n + 1)]float32
