@@ -178,16 +178,22 @@ func (c *layer) drawExtruded(s style, lines []string, cx, cy, depth int, side co
 // faces: their blocks need this many grey levels of contrast more.
 const ThinMargin = 40.0
 
+// firstDisplay is one of the first n display faces of fs (all of them
+// when there are fewer): versions 7's and 8's scripts lead their lists.
+func firstDisplay(rng *rand.Rand, fs *fontSet, n int) *opentype.Font {
+	return fs[roleDisplay][rng.Intn(min(n, len(fs[roleDisplay])))]
+}
+
 // scriptFont7 is one of version 7's handwritten and brush faces (the
 // first nScript7 display faces of heldOut7FontFiles).
 func scriptFont7(rng *rand.Rand, fs *fontSet) *opentype.Font {
-	return fs[roleDisplay][rng.Intn(min(nScript7, len(fs[roleDisplay])))]
+	return firstDisplay(rng, fs, nScript7)
 }
 
 // plainScript7 is one of version 7's scripts that read small (the first
 // nPlainScript7).
 func plainScript7(rng *rand.Rand, fs *fontSet) *opentype.Font {
-	return fs[roleDisplay][rng.Intn(min(nPlainScript7, len(fs[roleDisplay])))]
+	return firstDisplay(rng, fs, nPlainScript7)
 }
 
 // plainDisplay7 is one of version 7's display faces that read in

@@ -55,13 +55,13 @@ func words8(rng *rand.Rand, n int) string { return pickWords(rng, vocabulary8, n
 // scriptFont8 is one of version 8's handwritten, brush and blackletter
 // faces (the first nScript8 display faces of heldOut8FontFiles).
 func scriptFont8(rng *rand.Rand, fs *fontSet) *opentype.Font {
-	return fs[roleDisplay][rng.Intn(min(nScript8, len(fs[roleDisplay])))]
+	return firstDisplay(rng, fs, nScript8)
 }
 
 // plainScript8 is one of version 8's scripts that read small (the first
 // nPlainScript8).
 func plainScript8(rng *rand.Rand, fs *fontSet) *opentype.Font {
-	return fs[roleDisplay][rng.Intn(min(nPlainScript8, len(fs[roleDisplay])))]
+	return firstDisplay(rng, fs, nPlainScript8)
 }
 
 // plainDisplay8 is one of version 8's display faces after the scripts and
